@@ -1,0 +1,157 @@
+import { cors } from "@elysiajs/cors";
+import { Elysia } from "elysia";
+import packageJson from "../package.json";
+import { type Clock, systemClock } from "./shared/kernel/clock";
+import { createSnowflakeGenerator } from "./shared/kernel/snowflake";
+import { type Adapters, createAdapters } from "./shared/infrastructure/adapters";
+import type { Config } from "./shared/infrastructure/config";
+import { type Logger, createLogger } from "./shared/infrastructure/logger";
+import { createMetrics } from "./shared/infrastructure/metrics";
+import { createOutboxRelay } from "./shared/infrastructure/outbox-relay";
+import { type Database, createPgliteDatabase, createPostgresDatabase } from "./shared/infrastructure/postgres/database";
+import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
+import { createErrorTracker } from "./shared/infrastructure/sentry";
+import { httpCore } from "./shared/presentation/http-core";
+import { apiDocs } from "./shared/presentation/openapi";
+import { type ReadinessCheck, operationsRoutes } from "./shared/presentation/operations-routes";
+import { rateLimiting } from "./shared/presentation/rate-limit";
+import type { DestinationStream } from "pino";
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly clock?: Clock;
+  /** Where log lines go; stdout when unset. Tests capture them here. */
+  readonly logDestination?: DestinationStream;
+}
+
+const EXPOSED_HEADERS = [
+  "x-request-id",
+  "x-ratelimit-limit",
+  "x-ratelimit-remaining",
+  "x-ratelimit-reset-after",
+  "x-ratelimit-bucket",
+  "retry-after",
+];
+
+/** The one composition root: builds adapters from config, wires use cases and mounts the routes. */
+export const createApp = async (options: AppOptions) => {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = createLogger({
+    level: config.logLevel,
+    pretty: config.logPretty,
+    nodeId: config.nodeId,
+    destination: options.logDestination,
+  });
+  const metrics = createMetrics();
+  const errorTracker = createErrorTracker({
+    dsn: config.sentryDsn,
+    environment: config.sentryEnvironment,
+    release: `xcord@${packageJson.version}`,
+  });
+  const database = await openDatabase(config, logger);
+  const adapters = await createAdapters(config, logger).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  const ids = createSnowflakeGenerator(config.nodeId, clock);
+  const relay = createOutboxRelay({ db: database.db, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics });
+  const outboxWriter = createOutboxWriter({ ids, clock, wake: () => relay.wake() });
+  const transact = createTransact(database.db, outboxWriter);
+  let accepting = true;
+
+  const http = new Elysia({ normalize: false })
+    .use(httpCore({ logger, metrics, errorTracker, maxUploadBytes: config.maxUploadBytes }))
+    .use(
+      cors({
+        origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
+        exposeHeaders: EXPOSED_HEADERS,
+        allowedHeaders: ["authorization", "content-type", "x-request-id"],
+        maxAge: 600,
+      }),
+    )
+    .use(apiDocs({ version: packageJson.version, publicUrl: config.publicUrl }))
+    .use(
+      operationsRoutes({
+        checks: readinessChecks(database, adapters),
+        renderMetrics: () => metrics.render(),
+        metricsContentType: metrics.contentType,
+        accepting: () => accepting,
+      }),
+    )
+    .use(rateLimiting({ limiter: adapters.rateLimiter, scale: config.rateLimitScale, trustProxy: config.trustProxy }));
+
+  return {
+    config,
+    logger,
+    metrics,
+    database,
+    adapters,
+    relay,
+    ids,
+    transact,
+    errorTracker,
+    http,
+    /** Starts serving and relaying; resolves with the base URL. */
+    listen(overrides: { port?: number; reusePort?: boolean } = {}) {
+      http.listen({
+        port: overrides.port ?? config.port,
+        hostname: config.host,
+        reusePort: overrides.reusePort ?? false,
+        // Multipart uploads are the largest bodies; JSON routes refuse far earlier (http-core).
+        maxRequestBodySize: config.maxUploadBytes + 64 * 1024,
+      });
+      relay.start();
+      const server = http.server;
+      if (!server) throw new Error("server did not start");
+      const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
+      return `http://${host}:${server.port}`;
+    },
+    /** Graceful stop: refuse new work, finish in-flight requests, flush the relay and Sentry, close stores. */
+    async stop() {
+      accepting = false;
+      await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
+      await relay.stop();
+      await relay.flush().catch(() => {});
+      await errorTracker.flush();
+      await adapters.close();
+      await database.close();
+    },
+  };
+};
+
+export type App = Awaited<ReturnType<typeof createApp>>;
+
+const openDatabase = async (config: Config, logger: Logger): Promise<Database> => {
+  const database = config.databaseUrl
+    ? createPostgresDatabase(config.databaseUrl, config.databasePoolSize)
+    : await createPgliteDatabase(config.dataDir);
+  if (config.migrateOnStart) {
+    try {
+      await database.migrate();
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    logger.debug({ database: database.kind }, "migrations applied");
+  }
+  return database;
+};
+
+const readinessChecks = (database: Database, adapters: Adapters): ReadinessCheck[] => [
+  {
+    name: "database",
+    required: true,
+    check: async () => ({
+      status: (await database.healthy()) ? "up" : "down",
+      detail: database.kind === "pglite" ? "embedded PGlite" : "postgres",
+    }),
+  },
+  {
+    name: "redis",
+    required: adapters.kind === "redis",
+    check: async () => (adapters.kind === "memory" ? { status: "memory" } : { status: (await adapters.healthy()) ? "up" : "down" }),
+  },
+  // Voice is optional: without a mediasoup worker the node still serves chat.
+  { name: "sfu", required: false, check: async () => ({ status: "unavailable", detail: "voice is not built yet" }) },
+];

@@ -1,0 +1,67 @@
+import type { EventStream, KeyValueStore, PubSub, RateLimiter } from "../kernel/ports";
+import type { Config } from "./config";
+import type { Logger } from "./logger";
+import { MemoryEventStream } from "./memory/memory-event-stream";
+import { MemoryKeyValueStore } from "./memory/memory-key-value-store";
+import { MemoryPubSub } from "./memory/memory-pub-sub";
+import { MemoryRateLimiter } from "./memory/memory-rate-limiter";
+import { createRedisClients } from "./redis/redis-client";
+import { RedisEventStream } from "./redis/redis-event-stream";
+import { RedisKeyValueStore } from "./redis/redis-key-value-store";
+import { RedisPubSub } from "./redis/redis-pub-sub";
+import { RedisRateLimiter } from "./redis/redis-rate-limiter";
+
+/** The shared-state adapters of one node: Redis when REDIS_URL is set, their in-memory twins otherwise. */
+export interface Adapters {
+  readonly kind: "redis" | "memory";
+  readonly pubSub: PubSub;
+  readonly kv: KeyValueStore;
+  readonly rateLimiter: RateLimiter;
+  readonly stream: EventStream;
+  /** True when the backing store answers. */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const createAdapters = async (config: Config, logger: Logger): Promise<Adapters> => {
+  if (!config.redisUrl) {
+    const kv = new MemoryKeyValueStore();
+    const pubSub = new MemoryPubSub({
+      onHandlerError: (error, topic) => logger.error({ err: error, topic }, "pub/sub handler failed"),
+    });
+    const stream = new MemoryEventStream();
+    return {
+      kind: "memory",
+      pubSub,
+      kv,
+      rateLimiter: new MemoryRateLimiter(),
+      stream,
+      healthy: async () => true,
+      close: async () => {
+        await Promise.all([kv.close(), pubSub.close(), stream.close()]);
+      },
+    };
+  }
+  const clients = createRedisClients(config.redisUrl, { logger, connectionName: `xcord-${config.nodeId}` });
+  const redis = clients.command;
+  const kv = new RedisKeyValueStore({ redis });
+  const pubSub = new RedisPubSub({
+    redis,
+    subscriber: clients.subscriber,
+    onHandlerError: (error, topic) => logger.error({ err: error, topic }, "pub/sub handler failed"),
+  });
+  const stream = new RedisEventStream({ redis });
+  return {
+    kind: "redis",
+    pubSub,
+    kv,
+    rateLimiter: new RedisRateLimiter({ redis }),
+    stream,
+    healthy: () => kv.healthy(),
+    // The adapters borrow the connections: close them first, then the connections.
+    close: async () => {
+      await Promise.all([pubSub.close(), stream.close(), kv.close()]);
+      await clients.quit();
+    },
+  };
+};

@@ -1,0 +1,171 @@
+/**
+ * Configuration comes only from environment variables (DESIGN.md). `loadConfig` validates all of them
+ * and reports every problem at once, one line per variable, so an operator fixes a bad deploy in one go.
+ */
+export type Role = "api" | "gateway" | "voice" | "worker";
+const ROLES: readonly Role[] = ["api", "gateway", "voice", "worker"];
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Base URL clients reach this node at; derived from host and port when unset. */
+  readonly publicUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly redisUrl: string | undefined;
+  readonly nodeId: number;
+  readonly roles: ReadonlySet<Role>;
+  readonly jwt: {
+    readonly secret: string | undefined;
+    readonly privateKeyFile: string | undefined;
+    readonly publicKeyFile: string | undefined;
+    /** Verification-only keys of earlier rotations. */
+    readonly previousPublicKeyFiles: readonly string[];
+  };
+  readonly logLevel: LogLevel;
+  readonly logPretty: boolean;
+  readonly sentryDsn: string | undefined;
+  readonly sentryEnvironment: string;
+  readonly rateLimitScale: number;
+  readonly migrateOnStart: boolean;
+  readonly trustProxy: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly databasePoolSize: number;
+  readonly maxUploadBytes: number;
+  readonly mediasoup: {
+    readonly rtcMinPort: number;
+    readonly rtcMaxPort: number;
+    readonly announcedAddress: string | undefined;
+    readonly listenIp: string;
+    readonly workers: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration; throws ConfigError listing every bad variable. */
+export const loadConfig = (env: Env = process.env): Config => {
+  const problems: string[] = [];
+  const read = createReaders(env, problems);
+
+  const port = read.int("PORT", 3000, 0, 65535);
+  const host = read.string("HOST", "0.0.0.0");
+  const rtcMinPort = read.int("MEDIASOUP_RTC_MIN_PORT", 40000, 1024, 65535);
+  const rtcMaxPort = read.int("MEDIASOUP_RTC_MAX_PORT", 49999, 1024, 65535);
+  if (rtcMinPort > rtcMaxPort) problems.push("MEDIASOUP_RTC_MIN_PORT: expected a port not above MEDIASOUP_RTC_MAX_PORT");
+  const jwtSecret = read.optional("JWT_SECRET");
+  if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push("JWT_SECRET: expected at least 32 characters");
+
+  const config: Config = {
+    port,
+    host,
+    publicUrl: read.url("PUBLIC_URL", ["http:", "https:"]) ?? `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`,
+    databaseUrl: read.url("DATABASE_URL", ["postgres:", "postgresql:"]),
+    dataDir: read.string("DATA_DIR", "./data"),
+    redisUrl: read.url("REDIS_URL", ["redis:", "rediss:"]),
+    nodeId: read.int("NODE_ID", 0, 0, 1023),
+    roles: read.roles("XCORD_ROLES"),
+    jwt: {
+      secret: jwtSecret,
+      privateKeyFile: read.optional("JWT_PRIVATE_KEY_FILE"),
+      publicKeyFile: read.optional("JWT_PUBLIC_KEY_FILE"),
+      previousPublicKeyFiles: read.list("JWT_PREVIOUS_PUBLIC_KEY_FILES"),
+    },
+    logLevel: read.oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
+    logPretty: read.bool("LOG_PRETTY", false),
+    sentryDsn: read.url("SENTRY_DSN", ["http:", "https:"]),
+    sentryEnvironment: read.string("SENTRY_ENVIRONMENT", "production"),
+    rateLimitScale: read.number("RATE_LIMIT_SCALE", 1, 0.001, 1_000_000),
+    migrateOnStart: read.bool("MIGRATE_ON_START", true),
+    trustProxy: read.bool("TRUST_PROXY", false),
+    corsOrigins: read.list("CORS_ORIGINS", ["*"]),
+    databasePoolSize: read.int("DATABASE_POOL_SIZE", 20, 1, 1000),
+    maxUploadBytes: read.int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    mediasoup: {
+      rtcMinPort,
+      rtcMaxPort,
+      announcedAddress: read.optional("MEDIASOUP_ANNOUNCED_ADDRESS"),
+      listenIp: read.string("MEDIASOUP_LISTEN_IP", "0.0.0.0"),
+      workers: read.int("MEDIASOUP_WORKERS", navigator.hardwareConcurrency || 1, 0, 256),
+    },
+  };
+  if (config.jwt.privateKeyFile !== undefined && config.jwt.publicKeyFile === undefined) {
+    problems.push("JWT_PUBLIC_KEY_FILE: expected a path when JWT_PRIVATE_KEY_FILE is set");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+};
+
+const createReaders = (env: Env, problems: string[]) => {
+  const raw = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const number = (name: string, fallback: number, min: number, max: number, integer = false): number => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    const kind = integer ? "an integer" : "a number";
+    if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < min || parsed > max) {
+      problems.push(`${name}: expected ${kind} from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  };
+  return {
+    optional: raw,
+    string: (name: string, fallback: string) => raw(name) ?? fallback,
+    number,
+    int: (name: string, fallback: number, min: number, max: number) => number(name, fallback, min, max, true),
+    bool(name: string, fallback: boolean): boolean {
+      const value = raw(name)?.toLowerCase();
+      if (value === undefined) return fallback;
+      if (["true", "1", "yes", "on"].includes(value)) return true;
+      if (["false", "0", "no", "off"].includes(value)) return false;
+      problems.push(`${name}: expected true or false, got "${value}"`);
+      return fallback;
+    },
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      if ((allowed as readonly string[]).includes(value)) return value as T;
+      problems.push(`${name}: expected one of ${allowed.join(", ")}, got "${value}"`);
+      return fallback;
+    },
+    url(name: string, protocols: readonly string[]): string | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      const parsed = URL.canParse(value) ? new URL(value) : undefined;
+      if (parsed === undefined || !protocols.includes(parsed.protocol)) {
+        // Never echo a URL back: it may hold a password.
+        problems.push(`${name}: expected a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+        return undefined;
+      }
+      return value;
+    },
+    list(name: string, fallback: readonly string[] = []): readonly string[] {
+      const value = raw(name);
+      return value === undefined ? fallback : value.split(",").map((item) => item.trim()).filter(Boolean);
+    },
+    roles(name: string): ReadonlySet<Role> {
+      const value = raw(name);
+      if (value === undefined) return new Set(ROLES);
+      const names = value.split(",").map((item) => item.trim()).filter(Boolean);
+      const unknown = names.filter((role) => !(ROLES as readonly string[]).includes(role));
+      if (unknown.length > 0 || names.length === 0) {
+        problems.push(`${name}: expected a comma-separated list of ${ROLES.join(", ")}, got "${value}"`);
+        return new Set(ROLES);
+      }
+      return new Set(names as Role[]);
+    },
+  };
+};

@@ -1,0 +1,93 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/** The drizzle handle every repository takes; the same type for Postgres and PGlite. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction or the database itself: repositories accept either so use cases can compose writes. */
+export type DbExecutor = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: "postgres" | "pglite";
+  /** Applies pending SQL migrations from `drizzle/`, under an advisory lock so nodes starting together take turns. */
+  migrate(): Promise<void>;
+  /** True when a trivial query answers within the timeout. */
+  healthy(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = resolve(import.meta.dir, "../../../../drizzle");
+const MIGRATION_LOCK_KEY = 0x5c0d_0001;
+
+/** Postgres through a postgres-js pool (PgBouncer transaction mode: prepared statements off). */
+export const createPostgresDatabase = (url: string, poolSize: number): Database => {
+  const client = postgres(url, {
+    max: poolSize,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    prepare: !/[?&]pgbouncer=true\b/.test(url),
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    async migrate() {
+      // A pool of one connection: the session-level lock and the migration run on the same session.
+      const single = postgres(url, { max: 1, connect_timeout: 10, prepare: false, onnotice: () => {} });
+      try {
+        await single`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migratePostgres(drizzlePostgres({ client: single, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await single`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
+        await single.end({ timeout: 5 });
+      }
+    },
+    healthy: (timeoutMs = 1000) => probe(db, timeoutMs),
+    close: () => client.end({ timeout: 5 }),
+  };
+};
+
+/** The embedded zero-setup database: PGlite in `dataDir/pglite`, or in memory for `memory://`. */
+export const createPgliteDatabase = async (dataDir: string | "memory://"): Promise<Database> => {
+  let location: string | undefined;
+  if (dataDir !== "memory://") {
+    location = join(dataDir, "pglite");
+    mkdirSync(location, { recursive: true });
+  }
+  const client = await PGlite.create(location);
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  let closed = false;
+  return {
+    db,
+    kind: "pglite",
+    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    healthy: (timeoutMs = 1000) => (closed ? Promise.resolve(false) : probe(db, timeoutMs)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+};
+
+const probe = async (db: Db, timeoutMs: number): Promise<boolean> => {
+  let timer: Timer | undefined;
+  const timeout = new Promise<false>((done) => (timer = setTimeout(() => done(false), timeoutMs)));
+  try {
+    return await Promise.race([db.execute(sql`SELECT 1`).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+};

@@ -1,0 +1,76 @@
+import { and, asc, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { Clock } from "../../kernel/clock";
+import type { DomainEvent, NewDomainEvent } from "../../kernel/domain-event";
+import type { SnowflakeGenerator } from "../../kernel/snowflake";
+import type { Db, DbExecutor } from "./database";
+import { outbox } from "./outbox-schema";
+
+/** Writes events into the outbox inside the caller's transaction. */
+export interface OutboxWriter {
+  /** Gives each event its id and time, inserts them with `tx`, and returns them. */
+  write(tx: DbExecutor, events: readonly NewDomainEvent[]): Promise<DomainEvent[]>;
+  /** Tells the relay that a transaction holding events has committed, so it need not wait for its next poll. */
+  committed(): void;
+}
+
+/** Runs `work` in one transaction and wakes the relay after it commits. */
+export type Transact = <T>(work: (tx: DbExecutor, outbox: OutboxWriter) => Promise<T>) => Promise<T>;
+
+export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock; wake: () => void }): OutboxWriter => ({
+  async write(tx, events) {
+    if (events.length === 0) return [];
+    const occurredAt = new Date(deps.clock.now());
+    const stamped = events.map((event) => ({ ...event, id: deps.ids.next(), occurredAt: occurredAt.toISOString() }));
+    await tx.insert(outbox).values(
+      stamped.map((event) => ({
+        id: event.id,
+        type: event.type,
+        topics: [...event.topics],
+        data: event.data,
+        occurredAt,
+      })),
+    );
+    return stamped;
+  },
+  committed: deps.wake,
+});
+
+export const createTransact = (db: Db, writer: OutboxWriter): Transact => async (work) => {
+  const result = await db.transaction((tx) => work(tx, writer));
+  writer.committed();
+  return result;
+};
+
+/** An unpublished outbox batch, oldest first, read under the relay lock. */
+export const claimOutboxBatch = async (tx: DbExecutor, limit: number): Promise<DomainEvent[]> => {
+  const rows = await tx
+    .select()
+    .from(outbox)
+    .where(isNull(outbox.publishedAt))
+    .orderBy(asc(outbox.id))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return rows.map((row) => ({
+    id: row.id,
+    type: row.type,
+    topics: row.topics as DomainEvent["topics"],
+    data: row.data,
+    occurredAt: row.occurredAt.toISOString(),
+  }));
+};
+
+export const markOutboxPublished = (tx: DbExecutor, ids: readonly string[], at: Date) =>
+  tx.update(outbox).set({ publishedAt: at }).where(inArray(outbox.id, [...ids]));
+
+/** Deletes published rows older than `before`; the outbox is a queue, not an archive. */
+export const purgeOutbox = (db: Db, before: Date) =>
+  db.delete(outbox).where(and(lt(outbox.publishedAt, before)));
+
+/** Only one relay on the whole cluster publishes at a time, which keeps events in commit-id order. */
+export const tryRelayLock = async (tx: DbExecutor): Promise<boolean> => {
+  const result = await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) AS locked`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ locked: boolean }>;
+  return rows[0]?.locked === true;
+};
+
+const RELAY_LOCK_KEY = 0x5c0d_0002;

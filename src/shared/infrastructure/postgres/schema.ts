@@ -1,0 +1,2 @@
+/** The one drizzle schema of XCord: every table, re-exported from its domain's schema file. */
+export * from "./outbox-schema";

@@ -1,0 +1,125 @@
+import type { Redis } from "ioredis";
+import type { PubSub } from "../../kernel/ports/pub-sub";
+import { pingRedis } from "./redis-client";
+
+type Handler = (message: string, topic: string) => void;
+
+/** A topic this node listens to, with the handlers that want it. */
+interface Topic {
+  readonly handlers: Set<{ readonly handler: Handler }>;
+  /** Settles when Redis has confirmed the SUBSCRIBE. */
+  readonly subscribed: Promise<void>;
+}
+
+export interface RedisPubSubOptions {
+  /** The shared command connection; publishes go through it. */
+  readonly redis: Redis;
+  /** A connection used for nothing else (see createRedisClients), best with `autoResubscribe: false`. */
+  readonly subscriber: Redis;
+  /** Prepended to channel names (ioredis prefixes keys, not channels); default: the command connection's keyPrefix. */
+  readonly channelPrefix?: string;
+  /** Called when a handler throws; one handler's failure never stops delivery to the others. */
+  readonly onHandlerError?: (error: unknown, topic: string) => void;
+}
+
+const reportToConsole = (error: unknown, topic: string) => console.error(`pub/sub handler for ${topic} failed`, error);
+
+/**
+ * Redis pub/sub with one subscriber connection per node and reference-counted topics: SUBSCRIBE on
+ * the first handler, UNSUBSCRIBE when the last one goes, and every topic subscribed again after a reconnect.
+ * The connections belong to whoever created them; close() only drops this adapter's subscriptions.
+ */
+export class RedisPubSub implements PubSub {
+  private readonly topics = new Map<string, Topic>();
+  private readonly prefix: string;
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly onHandlerError: (error: unknown, topic: string) => void;
+  private readonly onMessage = (channel: string, message: string) => this.dispatch(channel, message);
+  private readonly onReady = () => this.resubscribe();
+
+  constructor(options: RedisPubSubOptions) {
+    this.redis = options.redis;
+    this.subscriber = options.subscriber;
+    this.prefix = options.channelPrefix ?? options.redis.options.keyPrefix ?? "";
+    this.onHandlerError = options.onHandlerError ?? reportToConsole;
+    this.subscriber.on("message", this.onMessage);
+    this.subscriber.on("ready", this.onReady);
+  }
+
+  /** PUBLISH on the command connection; reaches the subscribers of every node. */
+  async publish(topic: string, message: string): Promise<void> {
+    await this.redis.publish(this.prefix + topic, message);
+  }
+
+  /** Adds a handler, subscribing the node to `topic` when it is the first; resolves once Redis confirmed. */
+  async subscribe(topic: string, handler: Handler): Promise<() => Promise<void>> {
+    let entry = this.topics.get(topic);
+    if (!entry) {
+      entry = { handlers: new Set(), subscribed: this.subscriber.subscribe(this.prefix + topic).then(() => undefined) };
+      const created = entry;
+      this.topics.set(topic, created);
+      created.subscribed.catch(() => {
+        if (this.topics.get(topic) === created) this.topics.delete(topic);
+      });
+    }
+    const registration = { handler };
+    entry.handlers.add(registration);
+    try {
+      await entry.subscribed;
+    } catch (error) {
+      entry.handlers.delete(registration);
+      throw error;
+    }
+    const subscribed = entry;
+    let active = true;
+    return async () => {
+      if (!active) return;
+      active = false;
+      subscribed.handlers.delete(registration);
+      if (subscribed.handlers.size > 0 || this.topics.get(topic) !== subscribed) return;
+      this.topics.delete(topic);
+      // The handler is gone already; if Redis is unreachable the stale subscription ends with the connection.
+      await this.subscriber.unsubscribe(this.prefix + topic).catch(() => undefined);
+    };
+  }
+
+  /** Both connections answer PING within 500 ms. */
+  async healthy(): Promise<boolean> {
+    const [command, subscriber] = await Promise.all([pingRedis(this.redis), pingRedis(this.subscriber)]);
+    return command && subscriber;
+  }
+
+  /** Unsubscribes every topic and detaches from the subscriber connection. */
+  async close(): Promise<void> {
+    const channels = [...this.topics.keys()].map((topic) => this.prefix + topic);
+    this.topics.clear();
+    this.subscriber.off("message", this.onMessage);
+    this.subscriber.off("ready", this.onReady);
+    if (channels.length > 0 && this.subscriber.status === "ready") {
+      await this.subscriber.unsubscribe(...channels).catch(() => undefined);
+    }
+  }
+
+  private dispatch(channel: string, message: string): void {
+    if (!channel.startsWith(this.prefix)) return;
+    const topic = channel.slice(this.prefix.length);
+    const entry = this.topics.get(topic);
+    if (!entry) return;
+    for (const registration of [...entry.handlers]) {
+      if (!entry.handlers.has(registration)) continue; // removed by an earlier handler of this message
+      try {
+        registration.handler(message, topic);
+      } catch (error) {
+        this.onHandlerError(error, topic);
+      }
+    }
+  }
+
+  /** After a reconnect the new connection listens to nothing: subscribe it to today's topics. */
+  private resubscribe(): void {
+    const channels = [...this.topics.keys()].map((topic) => this.prefix + topic);
+    if (channels.length === 0) return;
+    this.subscriber.subscribe(...channels).catch(() => undefined); // a failure here means another reconnect follows
+  }
+}

@@ -1,0 +1,62 @@
+/** Discord's permission bits (API.md "Permissions"). */
+export const Permission = {
+  CREATE_INSTANT_INVITE: 1n << 0n,
+  KICK_MEMBERS: 1n << 1n,
+  BAN_MEMBERS: 1n << 2n,
+  ADMINISTRATOR: 1n << 3n,
+  MANAGE_CHANNELS: 1n << 4n,
+  MANAGE_GUILD: 1n << 5n,
+  ADD_REACTIONS: 1n << 6n,
+  VIEW_CHANNEL: 1n << 10n,
+  SEND_MESSAGES: 1n << 11n,
+  MANAGE_MESSAGES: 1n << 13n,
+  ATTACH_FILES: 1n << 15n,
+  READ_MESSAGE_HISTORY: 1n << 16n,
+  MENTION_EVERYONE: 1n << 17n,
+  CONNECT: 1n << 20n,
+  SPEAK: 1n << 21n,
+  MUTE_MEMBERS: 1n << 22n,
+  DEAFEN_MEMBERS: 1n << 23n,
+  MOVE_MEMBERS: 1n << 24n,
+  CHANGE_NICKNAME: 1n << 26n,
+  MANAGE_NICKNAMES: 1n << 27n,
+  MANAGE_ROLES: 1n << 28n,
+} as const;
+
+export type PermissionName = keyof typeof Permission;
+
+/** Every bit XCord knows; what owners and administrators hold. */
+export const ALL_PERMISSIONS: bigint = Object.values(Permission).reduce((all, bit) => all | bit, 0n);
+
+export const DEFAULT_EVERYONE_PERMISSIONS: bigint =
+  Permission.VIEW_CHANNEL |
+  Permission.SEND_MESSAGES |
+  Permission.READ_MESSAGE_HISTORY |
+  Permission.ADD_REACTIONS |
+  Permission.CREATE_INSTANT_INVITE |
+  Permission.ATTACH_FILES |
+  Permission.CONNECT |
+  Permission.SPEAK |
+  Permission.CHANGE_NICKNAME;
+
+/** True when every bit of `required` is set in `granted`. */
+export const hasPermission = (granted: bigint, required: bigint): boolean => (granted & required) === required;
+
+/** The union of the named permissions. */
+export const permissionsOf = (...names: PermissionName[]): bigint =>
+  names.reduce((all, name) => all | Permission[name], 0n);
+
+/** The names of the bits set in `bits`, for messages and logs. */
+export const permissionNames = (bits: bigint): PermissionName[] =>
+  (Object.keys(Permission) as PermissionName[]).filter((name) => (bits & Permission[name]) !== 0n);
+
+const BITFIELD_PATTERN = /^[0-9]{1,20}$/;
+
+/** Parses the string form of API.md; unknown bits are dropped so that clients cannot store garbage. */
+export const parsePermissions = (value: string): bigint | undefined => {
+  if (!BITFIELD_PATTERN.test(value)) return undefined;
+  const bits = BigInt(value);
+  return bits <= 0xffff_ffff_ffff_ffffn ? bits & ALL_PERMISSIONS : undefined;
+};
+
+export const serializePermissions = (bits: bigint): string => bits.toString();

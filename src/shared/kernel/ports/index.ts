@@ -1,0 +1,4 @@
+export type { PubSub } from "./pub-sub";
+export type { KeyValueStore } from "./key-value-store";
+export type { RateLimit, RateLimitDecision, RateLimiter } from "./rate-limiter";
+export type { DeadLetter, EventStream, EventStreamConsumerOptions } from "./event-stream";

@@ -1,0 +1,13 @@
+/** Fire-and-forget fan-out between nodes (Redis pub/sub, or in process). */
+export interface PubSub {
+  /** Delivers `message` to every current subscriber of `topic`, on every node. */
+  publish(topic: string, message: string): Promise<void>;
+  /**
+   * Calls `handler` for each message on `topic` until the returned function is called.
+   * Subscriptions are reference-counted: the node listens to a topic while any handler wants it.
+   */
+  subscribe(topic: string, handler: (message: string, topic: string) => void): Promise<() => Promise<void>>;
+  /** True while the adapter can deliver (for /ready). */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}

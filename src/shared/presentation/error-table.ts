@@ -1,0 +1,28 @@
+import type { ErrorCode } from "../kernel/domain-error";
+
+/** HTTP status and API.md code for each domain error code. Exhaustive: a new code must be mapped here. */
+export const ERROR_TABLE: { readonly [C in ErrorCode]: { readonly status: number; readonly code: number } } = {
+  VALIDATION: { status: 400, code: 50035 },
+  UNAUTHORIZED: { status: 401, code: 40001 },
+  MISSING_ACCESS: { status: 403, code: 50001 },
+  MISSING_PERMISSIONS: { status: 403, code: 50013 },
+  NOT_AUTHOR: { status: 403, code: 50005 },
+  UNKNOWN_CHANNEL: { status: 404, code: 10003 },
+  UNKNOWN_GUILD: { status: 404, code: 10004 },
+  UNKNOWN_MESSAGE: { status: 404, code: 10008 },
+  UNKNOWN_USER: { status: 404, code: 10013 },
+  UNKNOWN_INVITE: { status: 404, code: 10006 },
+  UNKNOWN_ROLE: { status: 404, code: 10011 },
+  UNKNOWN_MEMBER: { status: 404, code: 10007 },
+  UNKNOWN_SESSION: { status: 404, code: 10020 },
+  NOT_FOUND: { status: 404, code: 0 },
+  CONFLICT: { status: 409, code: 40002 },
+  LIMIT_REACHED: { status: 400, code: 30001 },
+  PAYLOAD_TOO_LARGE: { status: 413, code: 40005 },
+  RATE_LIMITED: { status: 429, code: 0 },
+  UNAVAILABLE: { status: 503, code: 0 },
+};
+
+/** Codes the HTTP layer itself produces, outside any domain. */
+export const MALFORMED_JSON = { status: 400, code: 50109, message: "The request body contains invalid JSON." } as const;
+export const INTERNAL_ERROR = { status: 500, code: 0, message: "Internal Server Error" } as const;

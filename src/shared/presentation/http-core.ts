@@ -1,0 +1,96 @@
+import { Elysia, ValidationError } from "elysia";
+import type { ErrorTracker } from "../infrastructure/sentry";
+import type { Logger } from "../infrastructure/logger";
+import type { Metrics } from "../infrastructure/metrics";
+import { DEFAULT_JSON_LIMIT, checkDeclaredLength, parseJsonBody } from "./body-parser";
+import { type ErrorResponse, internalError, toErrorResponse, validationReasons } from "./http-errors";
+import { beginRequest, requestState } from "./request-context";
+
+export interface HttpCoreOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly errorTracker: ErrorTracker;
+  /** The largest multipart body (uploads); JSON bodies are limited to 1 MiB. */
+  readonly maxUploadBytes: number;
+}
+
+const API_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+};
+
+/** Swagger UI runs an inline bootstrap script and styles, served from this origin only. */
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+
+/**
+ * Everything every HTTP request goes through: request id, size-limited body parsing, security headers,
+ * the error mapping of API.md, a log line, metrics and error tracking. Mounted once, on the root app.
+ */
+export const httpCore = (options: HttpCoreOptions) => {
+  const { logger, metrics, errorTracker } = options;
+
+  const respond = (set: { status?: number | string; headers: Record<string, unknown> }, response: ErrorResponse) => {
+    set.status = response.status;
+    set.headers["content-type"] = "application/json; charset=utf-8";
+    return response.body;
+  };
+
+  return new Elysia({ name: "xcord.http-core" })
+    .onRequest(({ request, set }) => {
+      const state = beginRequest(request);
+      set.headers["x-request-id"] = state.id;
+      const path = new URL(request.url).pathname;
+      Object.assign(set.headers, API_HEADERS);
+      if (path === "/swagger" || path.startsWith("/swagger/")) set.headers["content-security-policy"] = DOCS_CSP;
+    })
+    .onParse({ as: "global" }, async ({ request, contentType }) => {
+      const type = contentType?.toLowerCase() ?? "";
+      if (type.startsWith("multipart/form-data")) {
+        checkDeclaredLength(request, options.maxUploadBytes);
+        return undefined;
+      }
+      if (type.startsWith("application/json") || type.endsWith("+json")) return parseJsonBody(request, DEFAULT_JSON_LIMIT);
+      checkDeclaredLength(request, DEFAULT_JSON_LIMIT);
+      return undefined;
+    })
+    .onError({ as: "global" }, ({ code, error, request, set, route }) => {
+      if (error instanceof ValidationError) {
+        const issues = (error as unknown as { all: [] }).all ?? [];
+        return respond(set, {
+          status: 400,
+          body: { code: 50035, message: "Invalid Form Body", errors: validationReasons(issues, error.type) },
+        });
+      }
+      const mapped = toErrorResponse(error);
+      if (mapped) return respond(set, mapped);
+      if (code === "NOT_FOUND") return respond(set, { status: 404, body: { code: 0, message: "404: Not Found" } });
+      if (code === "PARSE") return respond(set, { status: 400, body: { code: 50109, message: "The request body could not be parsed." } });
+      const state = requestState(request);
+      logger.error({ err: error, requestId: state.id, route }, "unexpected error");
+      errorTracker.capture(error, { requestId: state.id, userId: state.userId, route });
+      return respond(set, internalError());
+    })
+    .onAfterResponse({ as: "global" }, ({ request, set, route }) => {
+      const state = requestState(request);
+      const status = typeof set.status === "number" ? set.status : Number(set.status) || 200;
+      const durationMs = performance.now() - state.startedAt;
+      const pattern = route || "unmatched";
+      metrics.observeHttp(request.method, pattern, status, durationMs / 1000);
+      logger.info(
+        {
+          requestId: state.id,
+          method: request.method,
+          route: pattern,
+          status,
+          durationMs: Math.round(durationMs * 100) / 100,
+          ...(state.userId ? { userId: state.userId } : {}),
+        },
+        "request",
+      );
+    });
+};

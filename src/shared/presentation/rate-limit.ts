@@ -1,0 +1,65 @@
+import { Elysia } from "elysia";
+import type { RateLimitDecision, RateLimiter } from "../kernel/ports";
+import { clientIp } from "./client-ip";
+import { requestState } from "./request-context";
+
+/** A route's limit, before RATE_LIMIT_SCALE. `by` says whose bucket a request draws from. */
+export interface RateLimitRule {
+  readonly bucket: string;
+  readonly limit: number;
+  readonly periodMs: number;
+  readonly by: "ip" | "user" | "user-route";
+}
+
+/** Discord's global limit: 50 requests per second per user. */
+export const GLOBAL_USER_LIMIT: RateLimitRule = { bucket: "global", limit: 50, periodMs: 1000, by: "user" };
+
+export const rateLimitHeaders = (decision: RateLimitDecision, bucket: string): Record<string, string> => ({
+  "x-ratelimit-limit": String(decision.limit),
+  "x-ratelimit-remaining": String(decision.remaining),
+  "x-ratelimit-reset-after": (decision.resetAfterMs / 1000).toFixed(3),
+  "x-ratelimit-bucket": bucket,
+});
+
+export const rateLimitedBody = (decision: RateLimitDecision, global: boolean) => ({
+  code: 0 as const,
+  message: "You are being rate limited.",
+  retry_after: Math.ceil(decision.retryAfterMs) / 1000,
+  global,
+});
+
+export interface RateLimitingOptions {
+  readonly limiter: RateLimiter;
+  readonly scale: number;
+  readonly trustProxy: boolean;
+}
+
+/**
+ * The `rateLimit` route option: checks the caller's bucket before the handler and answers 429 with the
+ * headers and body of API.md when it is empty. Buckets live in the limiter, so every node shares them.
+ */
+export const rateLimiting = (options: RateLimitingOptions) => {
+  const scaled = (limit: number) => Math.max(1, Math.floor(limit * options.scale));
+
+  return new Elysia({ name: "xcord.rate-limit" }).macro({
+    rateLimit: (rule: RateLimitRule) => ({
+      async beforeHandle({ request, server, set, params }) {
+        const state = requestState(request);
+        const subject =
+          rule.by === "ip"
+            ? `ip:${clientIp(request, server, options.trustProxy)}`
+            : `user:${state.userId ?? `ip:${clientIp(request, server, options.trustProxy)}`}`;
+        const scope = rule.by === "user-route" ? `:${Object.values(params ?? {}).join(":")}` : "";
+        const decision = await options.limiter.consume(`rl:${rule.bucket}:${subject}${scope}`, {
+          limit: scaled(rule.limit),
+          periodMs: rule.periodMs,
+        });
+        Object.assign(set.headers, rateLimitHeaders(decision, rule.bucket));
+        if (decision.allowed) return;
+        set.status = 429;
+        set.headers["retry-after"] = String(Math.ceil(decision.retryAfterMs / 1000));
+        return rateLimitedBody(decision, rule.bucket === GLOBAL_USER_LIMIT.bucket);
+      },
+    }),
+  });
+};

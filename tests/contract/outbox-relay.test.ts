@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import type { DomainEvent } from "../../src/shared/kernel/domain-event";
+import { idempotentHandler } from "../../src/shared/infrastructure/idempotent-consumer";
+import { outbox } from "../../src/shared/infrastructure/postgres/outbox-schema";
+import { redisControlAvailable, startRedis, stopRedis } from "../support/redis-control";
+import { MODES, type TestServer, modeNamed, startServer, waitFor } from "../support/server";
+
+const uniqueTopic = () => `system:test-${crypto.randomUUID()}` as const;
+
+/** Collects what a consumer group receives, keeping duplicates so the test can see them. */
+const collectStream = async (server: TestServer, group: string, filter: (event: DomainEvent) => boolean) => {
+  const received: DomainEvent[] = [];
+  const stop = await server.app.adapters.stream.consume(
+    { group, consumer: "test", retryAfterMs: 200 },
+    idempotentHandler(server.app.adapters.kv, group, async (event) => {
+      if (filter(event)) received.push(event);
+    }),
+  );
+  return { received, stop };
+};
+
+for (const mode of MODES) {
+  describe(`outbox relay (${mode.name})`, () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startServer(mode);
+    });
+    afterAll(() => server.stop());
+
+    test("events committed with a change reach pub/sub and the stream, once each, in commit order", async () => {
+      const topic = uniqueTopic();
+      const heard: string[] = [];
+      const unsubscribe = await server.app.adapters.pubSub.subscribe(topic, (message) => heard.push(message));
+      const group = `g-${crypto.randomUUID()}`;
+      const stream = await collectStream(server, group, (event) => event.topics.includes(topic));
+
+      const written = await server.app.transact(async (tx, writer) => {
+        const first = await writer.write(tx, [{ type: "TEST_ONE", topics: [topic], data: { n: 1 } }]);
+        const second = await writer.write(tx, [{ type: "TEST_TWO", topics: [topic], data: { n: 2 } }]);
+        return [...first, ...second];
+      });
+
+      await waitFor(() => heard.length === 2 && stream.received.length === 2, { what: "both events" });
+      expect(heard.map((message) => (JSON.parse(message) as DomainEvent).type)).toEqual(["TEST_ONE", "TEST_TWO"]);
+      expect(stream.received.map((event) => event.id)).toEqual(written.map((event) => event.id));
+      const rows = await server.app.database.db.select().from(outbox).where(eq(outbox.id, written[0]!.id));
+      expect(rows[0]?.publishedAt).toBeInstanceOf(Date);
+      await unsubscribe();
+      await stream.stop();
+    });
+
+    test("a rolled-back change publishes nothing", async () => {
+      const topic = uniqueTopic();
+      const heard: string[] = [];
+      const unsubscribe = await server.app.adapters.pubSub.subscribe(topic, (message) => heard.push(message));
+      await expect(
+        server.app.transact(async (tx, writer) => {
+          await writer.write(tx, [{ type: "TEST_ROLLED_BACK", topics: [topic], data: {} }]);
+          throw new Error("the change fails after recording its event");
+        }),
+      ).rejects.toThrow("the change fails");
+      // A later event on the same topic arriving alone proves the first was never relayed.
+      await server.app.transact((tx, writer) => writer.write(tx, [{ type: "TEST_AFTER", topics: [topic], data: {} }]));
+      await waitFor(() => heard.length > 0, { what: "the later event" });
+      await server.app.relay.flush();
+      expect(heard.map((message) => (JSON.parse(message) as DomainEvent).type)).toEqual(["TEST_AFTER"]);
+      await unsubscribe();
+    });
+  });
+}
+
+describe("outbox relay through a Redis outage (postgres+redis)", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(modeNamed("postgres+redis"));
+  });
+  afterAll(async () => {
+    await startRedis();
+    await server.stop();
+  });
+
+  test("a change committed while the bus is down is published once it is back, exactly once per consumer", async () => {
+    expect(redisControlAvailable()).toBe(true);
+    const topic = uniqueTopic();
+    const groups = [`a-${crypto.randomUUID()}`, `b-${crypto.randomUUID()}`];
+    const consumers = await Promise.all(groups.map((group) => collectStream(server, group, (e) => e.topics.includes(topic))));
+
+    await stopRedis();
+    const [event] = await server.app.transact((tx, writer) =>
+      writer.write(tx, [{ type: "TEST_DURING_OUTAGE", topics: [topic], data: { ok: true } }]),
+    );
+    // The write committed although the bus is down; the relay keeps the row until the bus takes it.
+    const pending = await server.app.database.db.select().from(outbox).where(eq(outbox.id, event!.id));
+    expect(pending).toHaveLength(1);
+    expect(pending[0]?.publishedAt).toBeNull();
+
+    await startRedis();
+    await waitFor(() => consumers.every((consumer) => consumer.received.length >= 1), {
+      timeoutMs: 20_000,
+      what: "both groups to receive the event after Redis returns",
+    });
+    await server.app.relay.flush();
+    for (const consumer of consumers) {
+      expect(consumer.received.map((e) => e.id)).toEqual([event!.id]);
+      await consumer.stop();
+    }
+    const published = await server.app.database.db.select().from(outbox).where(eq(outbox.id, event!.id));
+    expect(published[0]?.publishedAt).toBeInstanceOf(Date);
+  }, 40_000);
+});

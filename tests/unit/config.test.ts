@@ -1,0 +1,84 @@
+import { describe, expect, test } from "bun:test";
+import { resolve } from "node:path";
+import { ConfigError, loadConfig } from "../../src/shared/infrastructure/config";
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe("configuration", () => {
+  test("defaults describe the zero-setup mode", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe("0.0.0.0");
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.dataDir).toBe("./data");
+    expect(config.rateLimitScale).toBe(1);
+    expect(config.migrateOnStart).toBe(true);
+    expect([...config.roles].sort()).toEqual(["api", "gateway", "voice", "worker"]);
+  });
+
+  test("reads every documented variable", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      HOST: "127.0.0.1",
+      PUBLIC_URL: "https://chat.example.org",
+      DATABASE_URL: "postgres://u:p@db/xcord",
+      REDIS_URL: "redis://cache:6379",
+      NODE_ID: "7",
+      XCORD_ROLES: "api,gateway",
+      LOG_LEVEL: "debug",
+      RATE_LIMIT_SCALE: "2.5",
+      MIGRATE_ON_START: "false",
+    });
+    expect(config.port).toBe(8080);
+    expect(config.publicUrl).toBe("https://chat.example.org");
+    expect(config.nodeId).toBe(7);
+    expect([...config.roles]).toEqual(["api", "gateway"]);
+    expect(config.rateLimitScale).toBe(2.5);
+    expect(config.migrateOnStart).toBe(false);
+  });
+
+  test("reports every bad variable at once, one line each, naming it and what is expected", () => {
+    const problems = problemsOf({
+      PORT: "eighty",
+      NODE_ID: "1024",
+      DATABASE_URL: "mysql://root:hunter2@db/x",
+      LOG_LEVEL: "loud",
+      XCORD_ROLES: "api,chef",
+      MIGRATE_ON_START: "perhaps",
+      JWT_SECRET: "short",
+    });
+    expect(problems).toHaveLength(7);
+    expect(problems[0]).toStartWith("PORT: expected an integer from 0 to 65535");
+    expect(problems.some((p) => p.startsWith("NODE_ID: expected an integer from 0 to 1023"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("LOG_LEVEL: expected one of"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("XCORD_ROLES:"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("MIGRATE_ON_START: expected true or false"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("JWT_SECRET: expected at least 32 characters"))).toBe(true);
+    // A database URL may carry a password: the message names the variable, never the value.
+    expect(problems.find((p) => p.startsWith("DATABASE_URL"))).not.toContain("hunter2");
+  });
+
+  test("the process exits with status 1 and prints one line per problem", async () => {
+    const child = Bun.spawn(["bun", "run", resolve(import.meta.dir, "../../src/main.ts")], {
+      env: { PATH: process.env.PATH ?? "", PORT: "-1", RATE_LIMIT_SCALE: "zero" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+    expect(code).toBe(1);
+    const lines = stderr.trim().split("\n");
+    expect(lines).toEqual([
+      expect.stringContaining("PORT: expected an integer"),
+      expect.stringContaining("RATE_LIMIT_SCALE: expected a number"),
+    ]);
+  });
+});
