@@ -31,6 +31,21 @@ for (const { name, make } of cases) {
   describe(`EventStream contract (${name})`, () => {
     afterEach(closeAdapters);
 
+    test("readSince returns what was appended from a time on, oldest first, up to the limit", async () => {
+      const stream = await make();
+      const before = events(3);
+      await stream.append(before);
+      // Stream ids have millisecond resolution: wait until the clock has moved past the first batch.
+      const boundary = Date.now() + 1;
+      await eventually(() => expect(Date.now()).toBeGreaterThan(boundary));
+      const after = events(5);
+      await stream.append(after);
+      expect(ids(await stream.readSince(boundary, 100))).toEqual(ids(after));
+      expect(ids(await stream.readSince(boundary, 2))).toEqual(ids(after.slice(0, 2)));
+      expect(ids(await stream.readSince(0, 100))).toEqual(ids([...before, ...after]));
+      expect(await stream.readSince(Date.now() + 60_000, 10)).toEqual([]);
+    });
+
     test("delivers events in the order they were appended, as they were appended", async () => {
       const stream = await make();
       const { received, handler } = collector();

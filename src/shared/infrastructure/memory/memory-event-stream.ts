@@ -12,6 +12,8 @@ type Handler = (event: DomainEvent) => Promise<void>;
 interface Entry {
   readonly seq: number;
   readonly json: string;
+  /** When the log took it, like the time part of a Redis stream id. */
+  readonly at: number;
 }
 
 /** Delivered to a consumer of the group and not yet acknowledged (the PEL of Redis Streams). */
@@ -54,10 +56,18 @@ export class MemoryEventStream implements EventStream {
 
   /** Appends in order and wakes every waiting consumer. */
   async append(events: readonly DomainEvent[]): Promise<void> {
-    for (const event of events) this.log.push({ seq: this.nextSeq++, json: JSON.stringify(event) });
+    const at = this.clock.now();
+    for (const event of events) this.log.push({ seq: this.nextSeq++, json: JSON.stringify(event), at });
     // Trim in slices, like MAXLEN ~, so a full log does not shift the array on every append.
     if (this.log.length > this.maxLength * 1.1 + 100) this.log = this.log.slice(-this.maxLength);
     for (const group of this.groups.values()) for (const wake of [...group.waiters]) wake();
+  }
+
+  /** Entries taken at or after `sinceMs`, oldest first. */
+  async readSince(sinceMs: number, limit: number): Promise<DomainEvent[]> {
+    const first = this.log.findIndex((entry) => entry.at >= sinceMs);
+    if (first < 0) return [];
+    return this.log.slice(first, first + limit).map((entry) => JSON.parse(entry.json) as DomainEvent);
   }
 
   /** Starts a consumer; a group seen for the first time reads from the beginning of the log. */

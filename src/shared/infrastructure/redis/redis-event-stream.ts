@@ -70,6 +70,16 @@ export class RedisEventStream implements EventStream {
     };
   }
 
+  /** XRANGE from the stream id of `sinceMs`: ids start with the time Redis took the entry. */
+  async readSince(sinceMs: number, limit: number): Promise<DomainEvent[]> {
+    const start = `${Math.max(0, Math.floor(sinceMs))}-0`;
+    const entries = (await this.redis.xrange(this.stream, start, "+", "COUNT", limit)) as StreamEntry[];
+    return entries.flatMap(([, fields]) => {
+      const json = toRecord(fields ?? []).event;
+      return json ? [JSON.parse(json) as DomainEvent] : [];
+    });
+  }
+
   /** XRANGE over the dead-letter stream, oldest first. */
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
     const entries = (await this.redis.xrange(this.deadStream, "-", "+", "COUNT", limit)) as StreamEntry[];

@@ -36,6 +36,11 @@ export interface EventStream {
     options: EventStreamConsumerOptions,
     handler: (event: DomainEvent) => Promise<void>,
   ): Promise<() => Promise<void>>;
+  /**
+   * Events appended at or after `sinceMs` (the time the stream took them), oldest first, at most `limit`.
+   * For catching up a reader that was away (a gateway session resuming), not for consumers.
+   */
+  readSince(sinceMs: number, limit: number): Promise<DomainEvent[]>;
   /** The dead letters, oldest first. */
   deadLetters(limit?: number): Promise<DeadLetter[]>;
   healthy(): Promise<boolean>;
