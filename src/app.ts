@@ -11,6 +11,12 @@ import { createOutboxRelay } from "./shared/infrastructure/outbox-relay";
 import { type Database, createPgliteDatabase, createPostgresDatabase } from "./shared/infrastructure/postgres/database";
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
+import { createIdentityModule } from "./domains/identity/presentation/identity-module";
+import { BunPasswordHasher } from "./shared/infrastructure/bun-password-hasher";
+import { JoseTokenSigner } from "./shared/infrastructure/jose-token-signer";
+import { loadJwtKeys } from "./shared/infrastructure/jwt-keys";
+import { KvSessionRevocations } from "./shared/infrastructure/kv-session-revocations";
+import { drizzleIdentityRepositories, drizzleIdentityUnitOfWork } from "./shared/infrastructure/postgres/drizzle-identity-unit-of-work";
 import { httpCore } from "./shared/presentation/http-core";
 import { apiDocs } from "./shared/presentation/openapi";
 import { type ReadinessCheck, operationsRoutes } from "./shared/presentation/operations-routes";
@@ -58,6 +64,23 @@ export const createApp = async (options: AppOptions) => {
   const relay = createOutboxRelay({ db: database.db, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics });
   const outboxWriter = createOutboxWriter({ ids, clock, wake: () => relay.wake() });
   const transact = createTransact(database.db, outboxWriter);
+  const jwtKeys = await loadJwtKeys(config.jwt, config.dataDir);
+  if (jwtKeys.source === "data-dir" && config.redisUrl) {
+    logger.warn("JWT keys generated in DATA_DIR: every node must share them (set JWT_SECRET or JWT_*_KEY_FILE)");
+  }
+  const signer = new JoseTokenSigner(jwtKeys, clock);
+  const identity = createIdentityModule({
+    unitOfWork: drizzleIdentityUnitOfWork(transact),
+    repositories: drizzleIdentityRepositories(database.db, transact),
+    signer,
+    hasher: new BunPasswordHasher(),
+    revocations: new KvSessionRevocations(adapters.kv, adapters.pubSub, signer.lifetimeMs),
+    clock,
+    ids,
+    rateLimiter: adapters.rateLimiter,
+    rateLimitScale: config.rateLimitScale,
+    trustProxy: config.trustProxy,
+  });
   let accepting = true;
 
   const http = new Elysia({ normalize: false })
@@ -79,7 +102,8 @@ export const createApp = async (options: AppOptions) => {
         accepting: () => accepting,
       }),
     )
-    .use(rateLimiting({ limiter: adapters.rateLimiter, scale: config.rateLimitScale, trustProxy: config.trustProxy }));
+    .use(rateLimiting({ limiter: adapters.rateLimiter, scale: config.rateLimitScale, trustProxy: config.trustProxy }))
+    .use(new Elysia({ prefix: "/api/v1" }).use(identity.routes));
 
   return {
     config,
@@ -92,6 +116,7 @@ export const createApp = async (options: AppOptions) => {
     transact,
     errorTracker,
     http,
+    identity,
     /** Starts serving and relaying; resolves with the base URL. */
     listen(overrides: { port?: number; reusePort?: boolean } = {}) {
       http.listen({
@@ -111,6 +136,7 @@ export const createApp = async (options: AppOptions) => {
     async stop() {
       accepting = false;
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
+      await identity.close();
       await relay.stop();
       await relay.flush().catch(() => {});
       await errorTracker.flush();

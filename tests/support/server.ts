@@ -44,7 +44,8 @@ export const startServer = async (mode: Mode, env: Record<string, string> = {}):
       done();
     },
   });
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...mode.env, ...env });
+  // DATA_DIR in memory: test servers never write keys or files into the working tree.
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", DATA_DIR: "memory://", ...mode.env, ...env });
   const app = await createApp({ config, logDestination: destination });
   const url = app.listen();
   return {

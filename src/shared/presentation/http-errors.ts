@@ -41,6 +41,8 @@ export const fromDomainError = (error: DomainError): ErrorResponse => {
 
 /** The one place that turns any thrown value into the contract's error response. */
 export const toErrorResponse = (error: unknown): ErrorResponse | undefined => {
+  // Elysia wraps whatever a parse hook throws (size limit, malformed JSON) in a ParseError: judge the cause.
+  if (error instanceof Error && (error as { code?: unknown }).code === "PARSE" && error.cause) return toErrorResponse(error.cause);
   if (isDomainError(error)) return fromDomainError(error);
   if (error instanceof MalformedJsonError) {
     return { status: MALFORMED_JSON.status, body: { code: MALFORMED_JSON.code, message: MALFORMED_JSON.message } };

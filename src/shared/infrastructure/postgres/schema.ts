@@ -1,2 +1,3 @@
 /** The one drizzle schema of XCord: every table, re-exported from its domain's schema file. */
 export * from "./outbox-schema";
+export * from "./identity-schema";

@@ -1,0 +1,48 @@
+import { type NewDomainEvent, topics } from "../../../shared/kernel/domain-event";
+import type { User } from "./user";
+
+/**
+ * Event data is the wire shape of API.md (snake_case, ISO dates) because the gateway dispatches it as is.
+ * The email appears only in USER_UPDATED, whose one topic `user:<id>` reaches only the user's own sessions.
+ */
+export interface UserEventData {
+  readonly id: string;
+  readonly username: string;
+  readonly display_name: string | null;
+  readonly avatar: string | null;
+  readonly bot: boolean;
+  readonly created_at: string;
+}
+
+export type UserCreated = NewDomainEvent<"USER_CREATED", { user: UserEventData }>;
+export type UserUpdated = NewDomainEvent<"USER_UPDATED", { user: UserEventData & { email: string | null } }>;
+export type UserDeleted = NewDomainEvent<"USER_DELETED", { user: UserEventData }>;
+export type UserEvent = UserCreated | UserUpdated | UserDeleted;
+
+const publicData = (user: User): UserEventData => ({
+  id: user.id,
+  username: user.username,
+  display_name: user.displayName,
+  avatar: user.avatar,
+  bot: user.bot,
+  created_at: user.createdAt.toISOString(),
+});
+
+export const userCreated = (user: User): UserCreated => ({
+  type: "USER_CREATED",
+  topics: [topics.user(user.id)],
+  data: { user: publicData(user) },
+});
+
+export const userUpdated = (user: User): UserUpdated => ({
+  type: "USER_UPDATED",
+  topics: [topics.user(user.id)],
+  data: { user: { ...publicData(user), email: user.email } },
+});
+
+/** Carries the anonymized placeholder, so listeners can redraw history without the old name. */
+export const userDeleted = (user: User): UserDeleted => ({
+  type: "USER_DELETED",
+  topics: [topics.user(user.id)],
+  data: { user: publicData(user) },
+});

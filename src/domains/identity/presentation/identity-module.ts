@@ -1,0 +1,92 @@
+import { Elysia } from "elysia";
+import type { Clock } from "../../../shared/kernel/clock";
+import type { RateLimiter } from "../../../shared/kernel/ports";
+import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
+import { rateLimiting } from "../../../shared/presentation/rate-limit";
+import { authenticate } from "../application/authenticate";
+import { deleteCurrentUser } from "../application/delete-current-user";
+import { getCurrentUser } from "../application/get-current-user";
+import { getUser } from "../application/get-user";
+import type { IdentityDeps } from "../application/identity-deps";
+import { listSessions } from "../application/list-sessions";
+import { logIn } from "../application/log-in";
+import { logOut } from "../application/log-out";
+import { refreshSession } from "../application/refresh-session";
+import { registerUser } from "../application/register-user";
+import { revokeSession } from "../application/revoke-session";
+import { updateCurrentUser } from "../application/update-current-user";
+import type { IdentityRepositories, IdentityUnitOfWork } from "../domain/identity-unit-of-work";
+import type { PasswordHasher } from "../domain/password-hasher";
+import type { Caller } from "../domain/session";
+import type { SessionRevocationListener, SessionRevocations } from "../domain/session-revocations";
+import type { TokenSigner } from "../domain/token-signer";
+import { authPlugin } from "./auth-plugin";
+import { identityRoutes } from "./identity-routes";
+import { userRoutes } from "./user-routes";
+
+/** The adapters app.ts builds for identity, plus the shared clock, ids and rate-limit settings. */
+export interface IdentityModuleDeps {
+  readonly unitOfWork: IdentityUnitOfWork;
+  readonly repositories: IdentityRepositories;
+  readonly signer: TokenSigner;
+  readonly hasher: PasswordHasher;
+  readonly revocations: SessionRevocations;
+  readonly clock: Clock;
+  readonly ids: SnowflakeGenerator;
+  readonly rateLimiter: RateLimiter;
+  readonly rateLimitScale: number;
+  readonly trustProxy: boolean;
+}
+
+const useCasesOf = (deps: IdentityDeps) => ({
+  registerUser: registerUser(deps),
+  logIn: logIn(deps),
+  refreshSession: refreshSession(deps),
+  logOut: logOut(deps),
+  authenticate: authenticate(deps),
+  getCurrentUser: getCurrentUser(deps),
+  updateCurrentUser: updateCurrentUser(deps),
+  deleteCurrentUser: deleteCurrentUser(deps),
+  listSessions: listSessions(deps),
+  revokeSession: revokeSession(deps),
+  getUser: getUser(deps),
+});
+
+export type IdentityUseCases = ReturnType<typeof useCasesOf>;
+
+/**
+ * The identity domain, wired: its REST routes (mount under /api/v1), the auth plugin every other domain's routes
+ * use, and the two hooks the gateway needs (authenticate a raw token; hear of revoked sessions to close sockets).
+ */
+export const createIdentityModule = (deps: IdentityModuleDeps) => {
+  const useCases = useCasesOf(deps);
+  const auth = authPlugin({ authenticate: useCases.authenticate, limiter: deps.rateLimiter, scale: deps.rateLimitScale });
+  const rateLimits = rateLimiting({ limiter: deps.rateLimiter, scale: deps.rateLimitScale, trustProxy: deps.trustProxy });
+  const unsubscribers = new Set<() => Promise<void>>();
+
+  return {
+    routes: new Elysia()
+      .use(identityRoutes({ useCases, auth, rateLimits, trustProxy: deps.trustProxy }))
+      .use(userRoutes({ useCases, auth })),
+    /** `.use()` it and declare `{ auth: true }` to get `caller` in a handler (see auth-plugin.ts). */
+    authPlugin: auth,
+    /** The caller of a raw access token (gateway IDENTIFY); rejects with DomainError UNAUTHORIZED. */
+    authenticateToken: (token: string): Promise<Caller> => useCases.authenticate(token),
+    /** Calls `listener` for every session revoked on any node (close its sockets with 4004); returns a stopper. */
+    async onSessionRevoked(listener: SessionRevocationListener): Promise<() => Promise<void>> {
+      const stop = await deps.revocations.onRevoked(listener);
+      const unsubscribe = async () => {
+        unsubscribers.delete(unsubscribe);
+        await stop();
+      };
+      unsubscribers.add(unsubscribe);
+      return unsubscribe;
+    },
+    /** Stops every revocation listener. */
+    async close(): Promise<void> {
+      await Promise.all([...unsubscribers].map((unsubscribe) => unsubscribe()));
+    },
+  };
+};
+
+export type IdentityModule = ReturnType<typeof createIdentityModule>;

@@ -1,0 +1,75 @@
+import { Elysia } from "elysia";
+import { ErrorBody, authErrors, commonErrors } from "../../../shared/presentation/error-schemas";
+import { clientIp } from "../../../shared/presentation/client-ip";
+import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import type { AuthPlugin } from "./auth-plugin";
+import type { IdentityUseCases } from "./identity-module";
+import { AuthBody, LoginBody, NoContent, RefreshBody, RegisterBody, TokensBody, toAuthBody, toTokensBody } from "./identity-schemas";
+
+/**
+ * Per-IP limits before RATE_LIMIT_SCALE. Discord does not publish its numbers; these stop guessing and sign-up
+ * floods while leaving room for a household or office behind one NAT: registrations are rare, logins retry a few
+ * times, and refreshes come from every tab and device every 15 minutes.
+ */
+export const REGISTER_LIMIT: RateLimitRule = { bucket: "auth.register", limit: 5, periodMs: 60_000, by: "ip" };
+export const LOGIN_LIMIT: RateLimitRule = { bucket: "auth.login", limit: 10, periodMs: 60_000, by: "ip" };
+export const REFRESH_LIMIT: RateLimitRule = { bucket: "auth.refresh", limit: 30, periodMs: 60_000, by: "ip" };
+
+const security = [{ bearer: [] }];
+
+/** POST /auth/register, /auth/login, /auth/refresh and /auth/logout. */
+export const identityRoutes = (deps: {
+  readonly useCases: IdentityUseCases;
+  readonly auth: AuthPlugin;
+  readonly rateLimits: ReturnType<typeof rateLimiting>;
+  readonly trustProxy: boolean;
+}) => {
+  const { useCases } = deps;
+  const client = (request: Request, server: Parameters<typeof clientIp>[1]) => ({
+    userAgent: request.headers.get("user-agent"),
+    ip: clientIp(request, server, deps.trustProxy),
+  });
+  return new Elysia({ detail: { tags: ["Identity"] } })
+    .use(deps.rateLimits)
+    .use(deps.auth)
+    .post(
+      "/auth/register",
+      async ({ body, request, server, status }) =>
+        status(201, toAuthBody(await useCases.registerUser({ ...body, ...client(request, server) }))),
+      {
+        body: RegisterBody,
+        response: { 201: AuthBody, 409: ErrorBody, ...commonErrors },
+        rateLimit: REGISTER_LIMIT,
+        detail: { summary: "Create an account and log it in" },
+      },
+    )
+    .post(
+      "/auth/login",
+      async ({ body, request, server }) => toAuthBody(await useCases.logIn({ ...body, ...client(request, server) })),
+      {
+        body: LoginBody,
+        response: { 200: AuthBody, ...authErrors },
+        rateLimit: LOGIN_LIMIT,
+        detail: { summary: "Log in with email or username and password" },
+      },
+    )
+    .post("/auth/refresh", async ({ body }) => toTokensBody(await useCases.refreshSession(body.refresh_token)), {
+      body: RefreshBody,
+      response: { 200: TokensBody, ...authErrors },
+      rateLimit: REFRESH_LIMIT,
+      detail: { summary: "Trade a refresh token for a new pair; reusing one ends its session" },
+    })
+    .post(
+      "/auth/logout",
+      async ({ caller, status }) => {
+        await useCases.logOut(caller);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        response: { 204: NoContent, ...authErrors },
+        detail: { summary: "End this session; its tokens stop working at once on every node", security },
+      },
+    );
+};
+

@@ -1,0 +1,90 @@
+import { Elysia, t } from "elysia";
+import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
+import type { AuthPlugin } from "./auth-plugin";
+import type { IdentityUseCases } from "./identity-module";
+import {
+  CurrentUserBody,
+  DeleteMeBody,
+  IdParams,
+  NoContent,
+  SessionBody,
+  UpdateMeBody,
+  UserBody,
+  toCurrentUserBody,
+  toSessionBody,
+  toUserBody,
+} from "./identity-schemas";
+
+const security = [{ bearer: [] }];
+
+/** /users/@me (profile, password, deletion), /users/@me/sessions and /users/{id}; all need a caller. */
+export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly auth: AuthPlugin }) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags: ["Identity"], security } })
+    .use(deps.auth)
+    .get("/users/@me", async ({ caller }) => toCurrentUserBody(await useCases.getCurrentUser(caller)), {
+      auth: true,
+      response: { 200: CurrentUserBody, ...authErrors },
+      detail: { summary: "The caller's account, with email", security },
+    })
+    .patch(
+      "/users/@me",
+      async ({ caller, body }) =>
+        toCurrentUserBody(
+          await useCases.updateCurrentUser(caller, {
+            username: body.username,
+            displayName: body.display_name,
+            avatar: body.avatar,
+            password: body.password,
+            currentPassword: body.current_password,
+          }),
+        ),
+      {
+        auth: true,
+        body: UpdateMeBody,
+        response: { 200: CurrentUserBody, 409: ErrorBody, ...authErrors },
+        detail: { summary: "Change username, display name, avatar or password (needs current_password)", security },
+      },
+    )
+    .delete(
+      "/users/@me",
+      async ({ caller, body, status }) => {
+        await useCases.deleteCurrentUser(caller, body.password);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        body: DeleteMeBody,
+        response: { 204: NoContent, ...authErrors },
+        detail: { summary: "Delete the account: personal data erased, every session ended", security },
+      },
+    )
+    .get(
+      "/users/@me/sessions",
+      async ({ caller }) => (await useCases.listSessions(caller)).map((session) => toSessionBody(session, caller.sessionId)),
+      {
+        auth: true,
+        response: { 200: t.Array(SessionBody), ...authErrors },
+        detail: { summary: "The caller's logged-in sessions (devices), newest first", security },
+      },
+    )
+    .delete(
+      "/users/@me/sessions/:id",
+      async ({ caller, params, status }) => {
+        await useCases.revokeSession(caller, params.id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: IdParams,
+        response: { 204: NoContent, 404: ErrorBody, ...authErrors },
+        detail: { summary: "Log one session out; its tokens stop working at once", security },
+      },
+    )
+    .get("/users/:id", async ({ params }) => toUserBody(await useCases.getUser(params.id)), {
+      auth: true,
+      params: IdParams,
+      response: { 200: UserBody, 404: ErrorBody, ...authErrors },
+      detail: { summary: "A user's public profile", security },
+    });
+};
