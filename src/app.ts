@@ -17,6 +17,11 @@ import { JoseTokenSigner } from "./shared/infrastructure/jose-token-signer";
 import { loadJwtKeys } from "./shared/infrastructure/jwt-keys";
 import { KvSessionRevocations } from "./shared/infrastructure/kv-session-revocations";
 import { drizzleIdentityRepositories, drizzleIdentityUnitOfWork } from "./shared/infrastructure/postgres/drizzle-identity-unit-of-work";
+import { createPresenceService } from "./domains/presence/application/presence-service";
+import { presenceDispatchRules, presenceReady, presenceTracker } from "./domains/presence/presentation/presence-gateway";
+import { gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
+import { HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES } from "./shared/gateway/gateway-protocol";
+import { createGateway } from "./shared/gateway/gateway-server";
 import { httpCore } from "./shared/presentation/http-core";
 import { apiDocs } from "./shared/presentation/openapi";
 import { type ReadinessCheck, operationsRoutes } from "./shared/presentation/operations-routes";
@@ -82,8 +87,41 @@ export const createApp = async (options: AppOptions) => {
     trustProxy: config.trustProxy,
   });
   let accepting = true;
+  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 
-  const http = new Elysia({ normalize: false })
+  const presence = createPresenceService({
+    store: adapters.presence,
+    pubSub: adapters.pubSub,
+    clock,
+    ids,
+    guildIdsOf: async () => [],
+    // A session lapses when its heartbeats stop for as long as the gateway tolerates.
+    sessionTtlMs: config.gateway.heartbeatIntervalMs * HEARTBEAT_GRACE_FACTOR,
+    offlineGraceMs: config.gateway.offlineGraceMs,
+    onError: (error) => logger.error({ err: error }, "presence sweep failed"),
+  });
+  const gateway = createGateway({
+    pubSub: adapters.pubSub,
+    kv: adapters.kv,
+    stream: adapters.stream,
+    logger,
+    metrics,
+    authenticate: identity.authenticateToken,
+    contributors: [identity.gateway.ready, presenceReady(presence, async () => [])],
+    rules: { ...identity.gateway.rules, ...presenceDispatchRules },
+    presence: presenceTracker(presence),
+    url: () => gatewayUrlOf(baseUrl),
+    heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
+    identifyTimeoutMs: config.gateway.identifyTimeoutMs,
+    now: () => clock.now(),
+  });
+  const stopRevocations = await identity.onSessionRevoked(({ sessionId }) => gateway.revokeAuthSession(sessionId));
+
+  const http = new Elysia({
+    normalize: false,
+    // Slow readers are cut off rather than buffered without bound (backpressure).
+    websocket: { maxPayloadLength: MAX_FRAME_BYTES, backpressureLimit: 4 * 1024 * 1024, closeOnBackpressureLimit: true, idleTimeout: 0 },
+  })
     .use(httpCore({ logger, metrics, errorTracker, maxUploadBytes: config.maxUploadBytes }))
     .use(
       cors({
@@ -103,7 +141,8 @@ export const createApp = async (options: AppOptions) => {
       }),
     )
     .use(rateLimiting({ limiter: adapters.rateLimiter, scale: config.rateLimitScale, trustProxy: config.trustProxy }))
-    .use(new Elysia({ prefix: "/api/v1" }).use(identity.routes));
+    .use(gateway.routes)
+    .use(new Elysia({ prefix: "/api/v1" }).use(identity.routes).use(gatewayInfoRoutes(() => gatewayUrlOf(baseUrl))));
 
   return {
     config,
@@ -117,6 +156,8 @@ export const createApp = async (options: AppOptions) => {
     errorTracker,
     http,
     identity,
+    gateway,
+    presence,
     /** Starts serving and relaying; resolves with the base URL. */
     listen(overrides: { port?: number; reusePort?: boolean } = {}) {
       http.listen({
@@ -127,14 +168,21 @@ export const createApp = async (options: AppOptions) => {
         maxRequestBodySize: config.maxUploadBytes + 64 * 1024,
       });
       relay.start();
+      presence.start();
       const server = http.server;
       if (!server) throw new Error("server did not start");
       const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
-      return `http://${host}:${server.port}`;
+      const url = `http://${host}:${server.port}`;
+      baseUrl = config.publicUrl ?? url;
+      return url;
     },
     /** Graceful stop: refuse new work, finish in-flight requests, flush the relay and Sentry, close stores. */
     async stop() {
       accepting = false;
+      // Clients get op 7 RECONNECT and resume on another node; their sessions stay resumable.
+      await gateway.shutdown();
+      await stopRevocations();
+      presence.stop();
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
       await identity.close();
       await relay.stop();

@@ -1,13 +1,16 @@
+import type { PresenceStore } from "../../domains/presence/domain/presence-store";
 import type { EventStream, KeyValueStore, PubSub, RateLimiter } from "../kernel/ports";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 import { MemoryEventStream } from "./memory/memory-event-stream";
 import { MemoryKeyValueStore } from "./memory/memory-key-value-store";
+import { MemoryPresenceStore } from "./memory/memory-presence-store";
 import { MemoryPubSub } from "./memory/memory-pub-sub";
 import { MemoryRateLimiter } from "./memory/memory-rate-limiter";
 import { createRedisClients } from "./redis/redis-client";
 import { RedisEventStream } from "./redis/redis-event-stream";
 import { RedisKeyValueStore } from "./redis/redis-key-value-store";
+import { RedisPresenceStore } from "./redis/redis-presence-store";
 import { RedisPubSub } from "./redis/redis-pub-sub";
 import { RedisRateLimiter } from "./redis/redis-rate-limiter";
 
@@ -18,6 +21,7 @@ export interface Adapters {
   readonly kv: KeyValueStore;
   readonly rateLimiter: RateLimiter;
   readonly stream: EventStream;
+  readonly presence: PresenceStore;
   /** True when the backing store answers. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
@@ -36,6 +40,7 @@ export const createAdapters = async (config: Config, logger: Logger): Promise<Ad
       kv,
       rateLimiter: new MemoryRateLimiter(),
       stream,
+      presence: new MemoryPresenceStore(),
       healthy: async () => true,
       close: async () => {
         await Promise.all([kv.close(), pubSub.close(), stream.close()]);
@@ -57,6 +62,7 @@ export const createAdapters = async (config: Config, logger: Logger): Promise<Ad
     kv,
     rateLimiter: new RedisRateLimiter({ redis }),
     stream,
+    presence: new RedisPresenceStore(redis),
     healthy: () => kv.healthy(),
     // The adapters borrow the connections: close them first, then the connections.
     close: async () => {

@@ -10,8 +10,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface Config {
   readonly port: number;
   readonly host: string;
-  /** Base URL clients reach this node at; derived from host and port when unset. */
-  readonly publicUrl: string;
+  /** Base URL clients reach this node at; when unset the node uses the address it listens on. */
+  readonly publicUrl: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
@@ -34,6 +34,12 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly databasePoolSize: number;
   readonly maxUploadBytes: number;
+  readonly gateway: {
+    readonly heartbeatIntervalMs: number;
+    readonly identifyTimeoutMs: number;
+    /** How long a user stays online after the last session went (API.md: 15 s). */
+    readonly offlineGraceMs: number;
+  };
   readonly mediasoup: {
     readonly rtcMinPort: number;
     readonly rtcMaxPort: number;
@@ -68,7 +74,7 @@ export const loadConfig = (env: Env = process.env): Config => {
   const config: Config = {
     port,
     host,
-    publicUrl: read.url("PUBLIC_URL", ["http:", "https:"]) ?? `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`,
+    publicUrl: read.url("PUBLIC_URL", ["http:", "https:"]),
     databaseUrl: read.url("DATABASE_URL", ["postgres:", "postgresql:"]),
     dataDir: read.string("DATA_DIR", "./data"),
     redisUrl: read.url("REDIS_URL", ["redis:", "rediss:"]),
@@ -90,6 +96,11 @@ export const loadConfig = (env: Env = process.env): Config => {
     corsOrigins: read.list("CORS_ORIGINS", ["*"]),
     databasePoolSize: read.int("DATABASE_POOL_SIZE", 20, 1, 1000),
     maxUploadBytes: read.int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    gateway: {
+      heartbeatIntervalMs: read.int("GATEWAY_HEARTBEAT_INTERVAL_MS", 41_250, 100, 600_000),
+      identifyTimeoutMs: read.int("GATEWAY_IDENTIFY_TIMEOUT_MS", 10_000, 100, 600_000),
+      offlineGraceMs: read.int("PRESENCE_OFFLINE_GRACE_MS", 15_000, 0, 600_000),
+    },
     mediasoup: {
       rtcMinPort,
       rtcMaxPort,

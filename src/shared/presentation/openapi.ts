@@ -11,7 +11,7 @@ const ASSETS = {
 } as const;
 
 /** The OpenAPI 3.1 document at /swagger/json and Swagger UI at /swagger, all assets local. */
-export const apiDocs = (options: { version: string; publicUrl: string }) =>
+export const apiDocs = (options: { version: string; publicUrl: string | undefined }) =>
   new Elysia({ name: "xcord.api-docs" })
     .use(
       openapi({
@@ -25,7 +25,8 @@ export const apiDocs = (options: { version: string; publicUrl: string }) =>
             version: options.version,
             description: "Self-hostable chat backend of Discord's class. REST under /api/v1; gateway at /gateway.",
           },
-          servers: [{ url: options.publicUrl }],
+          // Without PUBLIC_URL, Swagger UI uses the origin it was loaded from.
+          ...(options.publicUrl ? { servers: [{ url: options.publicUrl }] } : {}),
           tags: [
             { name: "Operations", description: "Health, readiness, metrics" },
             { name: "Identity", description: "Accounts and sessions" },

@@ -21,6 +21,7 @@ import type { Caller } from "../domain/session";
 import type { SessionRevocationListener, SessionRevocations } from "../domain/session-revocations";
 import type { TokenSigner } from "../domain/token-signer";
 import { authPlugin } from "./auth-plugin";
+import { identityDispatchRules, identityReady } from "./identity-gateway";
 import { identityRoutes } from "./identity-routes";
 import { userRoutes } from "./user-routes";
 
@@ -72,6 +73,8 @@ export const createIdentityModule = (deps: IdentityModuleDeps) => {
     authPlugin: auth,
     /** The caller of a raw access token (gateway IDENTIFY); rejects with DomainError UNAUTHORIZED. */
     authenticateToken: (token: string): Promise<Caller> => useCases.authenticate(token),
+    /** The identity part of the gateway: READY's user, and USER_UPDATE. */
+    gateway: { ready: identityReady(useCases), rules: identityDispatchRules },
     /** Calls `listener` for every session revoked on any node (close its sockets with 4004); returns a stopper. */
     async onSessionRevoked(listener: SessionRevocationListener): Promise<() => Promise<void>> {
       const stop = await deps.revocations.onRevoked(listener);

@@ -1,0 +1,59 @@
+import type { DomainEvent, Topic } from "../kernel/domain-event";
+
+/** The user a gateway session belongs to. */
+export interface Viewer {
+  readonly userId: string;
+  readonly sessionId: string;
+}
+
+/** A dispatch to send: event name and payload. */
+export interface Dispatch {
+  readonly t: string;
+  readonly d: unknown;
+}
+
+/** What one event means for one session: what to send and which topics to start or stop hearing. */
+export interface Delivery {
+  readonly dispatches: readonly Dispatch[];
+  readonly subscribe?: readonly Topic[];
+  readonly unsubscribe?: readonly Topic[];
+}
+
+/**
+ * How a domain event becomes dispatches for one viewer. Returning null means the viewer may not see it.
+ * Rules are looked up by event type; each domain's presentation layer contributes its own.
+ */
+export type DispatchRule = (event: DomainEvent, viewer: Viewer) => Promise<Delivery | null> | Delivery | null;
+export type DispatchRules = Readonly<Record<string, DispatchRule>>;
+
+/** The parts of READY each domain contributes, merged by the gateway. */
+export interface ReadyContribution {
+  readonly user?: unknown;
+  readonly guilds?: readonly unknown[];
+  readonly private_channels?: readonly unknown[];
+  readonly read_state?: readonly unknown[];
+  readonly presences?: readonly unknown[];
+  /** Topics the session must hear for what READY announced. */
+  readonly topics?: readonly Topic[];
+}
+
+/** A domain's part of READY for a user. */
+export type ReadyContributor = (viewer: Viewer) => Promise<ReadyContribution>;
+
+/** Authenticates a gateway token; throws when it is invalid, expired or revoked. */
+export type GatewayAuthenticator = (token: string) => Promise<{ userId: string; sessionId: string }>;
+
+/** What the gateway tells presence about sessions; implemented by the presence domain. */
+export interface PresenceTracker {
+  /** A session came online (or resumed) with a status. */
+  connected(viewer: Viewer, gatewaySessionId: string, status: string): Promise<void>;
+  /** The client changed its status. */
+  changed(viewer: Viewer, gatewaySessionId: string, status: string): Promise<void>;
+  /** The session is alive (heartbeat); keeps it from expiring. */
+  heartbeat(viewer: Viewer, gatewaySessionId: string): Promise<void>;
+  /** The session closed. */
+  disconnected(viewer: Viewer, gatewaySessionId: string): Promise<void>;
+}
+
+/** Handles VOICE_STATE_UPDATE (op 4); provided by the voice domain when it exists. */
+export type VoiceStateHandler = (viewer: Viewer, gatewaySessionId: string, payload: unknown) => Promise<void>;

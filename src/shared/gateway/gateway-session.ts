@@ -1,0 +1,134 @@
+import type { DomainEvent, Topic } from "../kernel/domain-event";
+import { type Frame, Op } from "./gateway-protocol";
+import type { Delivery, DispatchRules, Viewer } from "./gateway-ports";
+import type { ResumeStore, SessionRecord } from "./resume-store";
+import type { TopicListener, TopicRouter } from "./topic-router";
+
+/** Event ids remembered per session to drop the second copy of an event heard on two topics. */
+const SEEN_EVENTS = 2048;
+
+export interface SessionDeps {
+  readonly rules: DispatchRules;
+  readonly router: TopicRouter;
+  readonly resume: ResumeStore;
+  readonly onError: (error: unknown, context: Record<string, unknown>) => void;
+}
+
+/**
+ * One gateway connection. Events go through a serial queue, so dispatches leave in the order the node heard
+ * the events (per channel, the order of the outbox) even though deciding visibility is asynchronous.
+ */
+export class GatewaySession implements TopicListener {
+  viewer: Viewer | undefined;
+  seq = 0;
+  status = "online";
+  lastHeartbeatAt: number;
+  lastEventAt: number;
+  closed = false;
+  /** IDENTIFY or RESUME is being processed: a second one is refused. */
+  authenticating = false;
+  /** Closed because the same session resumed elsewhere: leave its resume state alone. */
+  superseded = false;
+  readonly topics = new Set<Topic>();
+  private readonly seen = new Set<string>();
+  private queue: Promise<void> = Promise.resolve();
+  private frames = { windowStart: 0, count: 0 };
+
+  constructor(
+    public id: string,
+    private readonly sendText: (text: string) => void,
+    private readonly deps: SessionDeps,
+    readonly openedAt: number,
+  ) {
+    this.lastHeartbeatAt = openedAt;
+    this.lastEventAt = openedAt;
+  }
+
+  /** What a resume on any node needs to know of this session. */
+  record(): SessionRecord {
+    const viewer = this.viewer!;
+    return { userId: viewer.userId, authSessionId: viewer.sessionId, lastEventAt: this.lastEventAt, seq: this.seq };
+  }
+
+  /** Sends a non-dispatch frame. */
+  sendOp(op: number, d: unknown): void {
+    if (!this.closed) this.sendText(JSON.stringify({ op, d, s: null, t: null } satisfies Frame));
+  }
+
+  /** Counts a client frame; false once the connection sent more than `limit` in the current window. */
+  countFrame(now: number, limit: number, periodMs: number): boolean {
+    if (now - this.frames.windowStart >= periodMs) this.frames = { windowStart: now, count: 0 };
+    return ++this.frames.count <= limit;
+  }
+
+  /** Topic router callback: queue the event behind the ones heard before it. */
+  receive(event: DomainEvent): void {
+    this.enqueue(() => this.handle(event));
+  }
+
+  /** Runs `task` after everything queued so far; the queue survives a failing task. */
+  enqueue(task: () => Promise<void> | void): Promise<void> {
+    const run = this.queue.then(task).catch((error: unknown) => this.deps.onError(error, { gatewaySession: this.id }));
+    this.queue = run;
+    return run;
+  }
+
+  /** Sends a dispatch with the next sequence number and buffers it for a resume. */
+  dispatch(t: string, d: unknown, eventId?: string, buffer = true): void {
+    if (this.closed) return;
+    const s = ++this.seq;
+    this.sendText(JSON.stringify({ op: Op.Dispatch, d, s, t } satisfies Frame));
+    if (buffer) {
+      this.deps.resume.append(this.id, { s, t, d, eventId }).catch((error: unknown) =>
+        this.deps.onError(error, { gatewaySession: this.id, what: "resume buffer" }),
+      );
+    }
+  }
+
+  /** Re-sends a dispatch from the resume buffer with its original sequence number. */
+  replay(frame: { s: number; t: string; d: unknown; eventId?: string }): void {
+    if (frame.eventId) this.remember(frame.eventId);
+    this.sendText(JSON.stringify({ op: Op.Dispatch, d: frame.d, s: frame.s, t: frame.t } satisfies Frame));
+  }
+
+  /** Marks an event as delivered (or decided) so another copy of it is dropped. */
+  remember(eventId: string): boolean {
+    if (this.seen.has(eventId)) return false;
+    this.seen.add(eventId);
+    if (this.seen.size > SEEN_EVENTS) this.seen.delete(this.seen.values().next().value as string);
+    return true;
+  }
+
+  /**
+   * Decides what one event means for this session and sends it. Only events on a topic the session hears count:
+   * live events always are, but a resume's catch-up reads the whole stream and relies on this filter.
+   */
+  async handle(event: DomainEvent): Promise<void> {
+    const viewer = this.viewer;
+    const rule = this.deps.rules[event.type];
+    if (!viewer || this.closed || !rule || !event.topics.some((topic) => this.topics.has(topic))) return;
+    if (!this.remember(event.id)) return;
+    const delivery = await rule(event, viewer);
+    if (!delivery) return;
+    const occurredAt = Date.parse(event.occurredAt);
+    if (occurredAt > this.lastEventAt) this.lastEventAt = occurredAt;
+    for (const dispatch of delivery.dispatches) this.dispatch(dispatch.t, dispatch.d, event.id);
+    await this.applyTopicChanges(delivery);
+  }
+
+  /** Joins and leaves topics as an event asks (joining a guild, being removed from one). */
+  async applyTopicChanges(delivery: Pick<Delivery, "subscribe" | "unsubscribe">): Promise<void> {
+    const joined = (delivery.subscribe ?? []).filter((topic) => !this.topics.has(topic));
+    const left = (delivery.unsubscribe ?? []).filter((topic) => this.topics.has(topic));
+    for (const topic of joined) this.topics.add(topic);
+    for (const topic of left) this.topics.delete(topic);
+    await Promise.all([this.deps.router.join(this, joined), this.deps.router.leave(this, left)]);
+  }
+
+  /** Stops hearing every topic. */
+  async detach(): Promise<void> {
+    const all = [...this.topics];
+    this.topics.clear();
+    await this.deps.router.leave(this, all);
+  }
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { connectGateway, identify } from "../support/gateway";
+import { type TestUser, identityEnv, registerUser } from "../support/identity";
+import { type TestServer, modeNamed, startServer } from "../support/server";
+
+const mode = modeNamed("postgres+redis");
+
+describe("gateway across nodes (postgres+redis)", () => {
+  let nodeA: TestServer;
+  let nodeB: TestServer;
+  beforeAll(async () => {
+    nodeA = await startServer(mode, identityEnv(mode, { NODE_ID: "1" }));
+    nodeB = await startServer(mode, identityEnv(mode, { NODE_ID: "2" }));
+  });
+  afterAll(async () => {
+    await nodeA.stop();
+    await nodeB.stop();
+  });
+
+  const rename = (server: TestServer, user: TestUser, name: string) =>
+    server.request("/api/v1/users/@me", { method: "PATCH", token: user.access_token, json: { display_name: name } });
+
+  test("a change made through node A reaches a session on node B", async () => {
+    const user = await registerUser(nodeA);
+    const { client } = await identify(nodeB.url, user.access_token);
+    await rename(nodeA, user, "Across");
+    expect((await client.dispatch("USER_UPDATE")).d.display_name).toBe("Across");
+    client.close();
+  });
+
+  test("a session dropped from node A resumes on node B with every missed dispatch, in order", async () => {
+    const user = await registerUser(nodeA);
+    const { client, ready } = await identify(nodeA.url, user.access_token);
+    await rename(nodeA, user, "Before");
+    const last = await client.dispatch("USER_UPDATE");
+    client.close();
+    await client.closed();
+    for (const name of ["Gap 1", "Gap 2", "Gap 3"]) await rename(nodeB, user, name);
+
+    const resumed = await connectGateway(nodeB.url);
+    resumed.send({ op: 6, d: { token: user.access_token, session_id: ready.session_id, seq: last.s } });
+    await resumed.dispatch("RESUMED");
+    expect(resumed.dispatches("USER_UPDATE").map((frame) => [frame.s, frame.d.display_name])).toEqual([
+      [last.s! + 1, "Gap 1"],
+      [last.s! + 2, "Gap 2"],
+      [last.s! + 3, "Gap 3"],
+    ]);
+    resumed.close();
+  });
+
+  test("a client that missed dispatches still on the wire gets them again from the buffer on resume", async () => {
+    const user = await registerUser(nodeA);
+    const { client, ready } = await identify(nodeA.url, user.access_token);
+    await rename(nodeA, user, "Seen");
+    const seen = await client.dispatch("USER_UPDATE");
+    await rename(nodeA, user, "Sent but lost");
+    await client.dispatch("USER_UPDATE", (d) => d.display_name === "Sent but lost");
+    client.close();
+    await client.closed();
+
+    // The client claims it only saw `seen`: the later dispatch is replayed with its original sequence number.
+    const resumed = await connectGateway(nodeB.url);
+    resumed.send({ op: 6, d: { token: user.access_token, session_id: ready.session_id, seq: seen.s } });
+    await resumed.dispatch("RESUMED");
+    expect(resumed.dispatches("USER_UPDATE").map((frame) => [frame.s, frame.d.display_name])).toEqual([[seen.s! + 1, "Sent but lost"]]);
+    resumed.close();
+  });
+
+  test("resuming on node B closes the session's stale socket on node A", async () => {
+    const user = await registerUser(nodeA);
+    const { client, ready } = await identify(nodeA.url, user.access_token);
+    const resumed = await connectGateway(nodeB.url);
+    resumed.send({ op: 6, d: { token: user.access_token, session_id: ready.session_id, seq: 1 } });
+    await resumed.dispatch("RESUMED");
+    expect((await client.closed()).code).toBe(4000);
+    await rename(nodeA, user, "Only once");
+    await resumed.dispatch("USER_UPDATE");
+    expect(client.dispatches("USER_UPDATE")).toEqual([]);
+    resumed.close();
+  });
+
+  test("logout through node A closes the session's socket on node B with 4004", async () => {
+    const user = await registerUser(nodeA);
+    const { client } = await identify(nodeB.url, user.access_token);
+    expect((await nodeA.request("/api/v1/auth/logout", { method: "POST", token: user.access_token })).status).toBe(204);
+    expect((await client.closed()).code).toBe(4004);
+  });
+
+  test("a node shutting down sends op 7 RECONNECT, and its sessions resume on another node", async () => {
+    const nodeC = await startServer(mode, identityEnv(mode, { NODE_ID: "3" }));
+    const user = await registerUser(nodeC);
+    const { client, ready } = await identify(nodeC.url, user.access_token);
+    await nodeC.stop();
+    await client.next((frame) => frame.op === 7, "RECONNECT");
+    await client.closed();
+    await rename(nodeA, user, "After shutdown");
+    const resumed = await connectGateway(nodeA.url);
+    resumed.send({ op: 6, d: { token: user.access_token, session_id: ready.session_id, seq: 1 } });
+    await resumed.dispatch("RESUMED");
+    expect(resumed.dispatches("USER_UPDATE").map((frame) => frame.d.display_name)).toEqual(["After shutdown"]);
+    resumed.close();
+  });
+});

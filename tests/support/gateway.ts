@@ -1,0 +1,102 @@
+/** A gateway client for tests: records every frame and waits for the ones a test expects. */
+export interface GatewayFrame {
+  readonly op: number;
+  readonly d: any;
+  readonly s: number | null;
+  readonly t: string | null;
+}
+
+export interface GatewayClient {
+  readonly frames: GatewayFrame[];
+  readonly socket: WebSocket;
+  send(frame: { op: number; d?: unknown }): void;
+  sendRaw(text: string): void;
+  /** Resolves with the first frame (from the start) matching `match` that was not taken before. */
+  next(match: (frame: GatewayFrame) => boolean, what?: string, timeoutMs?: number): Promise<GatewayFrame>;
+  dispatch(t: string, filter?: (d: any) => boolean, timeoutMs?: number): Promise<GatewayFrame>;
+  /** Resolves with the close code and reason. */
+  closed(timeoutMs?: number): Promise<{ code: number; reason: string }>;
+  /** Dispatches with name `t` received so far. */
+  dispatches(t?: string): GatewayFrame[];
+  close(): void;
+}
+
+const wsUrl = (httpUrl: string) => `${httpUrl.replace(/^http/, "ws")}/gateway`;
+
+export const connectGateway = async (httpUrl: string): Promise<GatewayClient> => {
+  const socket = new WebSocket(wsUrl(httpUrl));
+  const frames: GatewayFrame[] = [];
+  const taken = new Set<GatewayFrame>();
+  const waiters = new Set<() => void>();
+  let closeInfo: { code: number; reason: string } | undefined;
+  const wake = () => {
+    for (const waiter of [...waiters]) waiter();
+  };
+  socket.addEventListener("message", (message) => {
+    frames.push(JSON.parse(String(message.data)) as GatewayFrame);
+    wake();
+  });
+  socket.addEventListener("close", (event) => {
+    closeInfo = { code: event.code, reason: event.reason };
+    wake();
+  });
+  await new Promise<void>((done, fail) => {
+    socket.addEventListener("open", () => done(), { once: true });
+    socket.addEventListener("error", () => fail(new Error("gateway connection failed")), { once: true });
+  });
+
+  const waitUntil = <T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> =>
+    new Promise((done, fail) => {
+      const check = () => {
+        const value = probe();
+        if (value === undefined) return false;
+        cleanup();
+        done(value);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        fail(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${JSON.stringify(frames.map((f) => f.t ?? f.op))}${closeInfo ? `, closed ${closeInfo.code}` : ""}`));
+      }, timeoutMs);
+      const waiter = () => void check();
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(waiter);
+      };
+      waiters.add(waiter);
+      check();
+    });
+
+  const client: GatewayClient = {
+    frames,
+    socket,
+    send: (frame) => socket.send(JSON.stringify(frame)),
+    sendRaw: (text) => socket.send(text),
+    next(match, what = "a frame", timeoutMs = 5000) {
+      return waitUntil(
+        () => {
+          const frame = frames.find((candidate) => !taken.has(candidate) && match(candidate));
+          if (frame) taken.add(frame);
+          return frame;
+        },
+        what,
+        timeoutMs,
+      );
+    },
+    dispatch: (t, filter = () => true, timeoutMs = 5000) =>
+      client.next((frame) => frame.op === 0 && frame.t === t && filter(frame.d), `dispatch ${t}`, timeoutMs),
+    closed: (timeoutMs = 5000) => waitUntil(() => closeInfo, "the socket to close", timeoutMs),
+    dispatches: (t) => frames.filter((frame) => frame.op === 0 && (t === undefined || frame.t === t)),
+    close: () => socket.close(),
+  };
+  return client;
+};
+
+/** Connects, waits for HELLO, identifies and waits for READY. */
+export const identify = async (httpUrl: string, token: string, presence?: { status: string }) => {
+  const client = await connectGateway(httpUrl);
+  await client.next((frame) => frame.op === 10, "HELLO");
+  client.send({ op: 2, d: { token, properties: { os: "linux", browser: "xcord-tests", device: "xcord-tests" }, ...(presence ? { presence } : {}) } });
+  const ready = await client.dispatch("READY");
+  return { client, ready: ready.d as { session_id: string; user: { id: string }; guilds: unknown[]; presences: unknown[] } };
+};
