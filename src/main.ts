@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { runCluster } from "./cluster";
 import { ConfigError, loadConfig } from "./shared/infrastructure/config";
 
 /** Process entry: config → app → listen; graceful shutdown on SIGTERM/SIGINT. */
@@ -11,6 +12,7 @@ const main = async () => {
     for (const problem of error.problems) console.error(`config: ${problem}`);
     process.exit(1);
   }
+  if (config.workers > 1) process.exit(await runCluster(config, import.meta.path));
   const startedAt = performance.now();
   const app = await createApp({ config });
   const url = app.listen({ reusePort: process.env.XCORD_REUSE_PORT === "1" });

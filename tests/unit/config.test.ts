@@ -67,6 +67,14 @@ describe("configuration", () => {
     expect(problems.find((p) => p.startsWith("DATABASE_URL"))).not.toContain("hunter2");
   });
 
+  test("cluster mode needs shared stores and room for every worker's node id", () => {
+    expect(problemsOf({ WORKERS: "4" })).toEqual([expect.stringContaining("WORKERS: more than one worker needs DATABASE_URL and REDIS_URL")]);
+    const shared = { DATABASE_URL: "postgres://db/x", REDIS_URL: "redis://cache" };
+    expect(problemsOf({ ...shared, WORKERS: "4", NODE_ID: "1021" })).toEqual([expect.stringContaining("NODE_ID + WORKERS - 1")]);
+    expect(loadConfig({ ...shared, XCORD_WORKERS: "3" }).workers).toBe(3);
+    expect(loadConfig({}).workers).toBe(1);
+  });
+
   test("the process exits with status 1 and prints one line per problem", async () => {
     const child = Bun.spawn(["bun", "run", resolve(import.meta.dir, "../../src/main.ts")], {
       env: { PATH: process.env.PATH ?? "", PORT: "-1", RATE_LIMIT_SCALE: "zero" },

@@ -16,6 +16,8 @@ export interface Config {
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
   readonly nodeId: number;
+  /** Processes `bun run start` runs, sharing the port; each is a node with NODE_ID + its index. */
+  readonly workers: number;
   readonly roles: ReadonlySet<Role>;
   readonly jwt: {
     readonly secret: string | undefined;
@@ -79,6 +81,7 @@ export const loadConfig = (env: Env = process.env): Config => {
     dataDir: read.string("DATA_DIR", "./data"),
     redisUrl: read.url("REDIS_URL", ["redis:", "rediss:"]),
     nodeId: read.int("NODE_ID", 0, 0, 1023),
+    workers: read.int("WORKERS", read.int("XCORD_WORKERS", 1, 1, 64), 1, 64),
     roles: read.roles("XCORD_ROLES"),
     jwt: {
       secret: jwtSecret,
@@ -109,6 +112,12 @@ export const loadConfig = (env: Env = process.env): Config => {
       workers: read.int("MEDIASOUP_WORKERS", navigator.hardwareConcurrency || 1, 0, 256),
     },
   };
+  if (config.workers > 1 && (config.databaseUrl === undefined || config.redisUrl === undefined)) {
+    problems.push("WORKERS: more than one worker needs DATABASE_URL and REDIS_URL (the embedded database and memory adapters belong to one process)");
+  }
+  if (config.workers > 1 && config.nodeId + config.workers - 1 > 1023) {
+    problems.push("WORKERS: NODE_ID + WORKERS - 1 must stay within 1023 (each worker takes the next node id)");
+  }
   if (config.jwt.privateKeyFile !== undefined && config.jwt.publicKeyFile === undefined) {
     problems.push("JWT_PUBLIC_KEY_FILE: expected a path when JWT_PRIVATE_KEY_FILE is set");
   }
