@@ -40,11 +40,10 @@ describe("gateway across nodes (postgres+redis)", () => {
     const resumed = await connectGateway(nodeB.url);
     resumed.send({ op: 6, d: { token: user.access_token, session_id: ready.session_id, seq: last.s } });
     await resumed.dispatch("RESUMED");
-    expect(resumed.dispatches("USER_UPDATE").map((frame) => [frame.s, frame.d.display_name])).toEqual([
-      [last.s! + 1, "Gap 1"],
-      [last.s! + 2, "Gap 2"],
-      [last.s! + 3, "Gap 3"],
-    ]);
+    await resumed.dispatch("USER_UPDATE", (d) => d.display_name === "Gap 3");
+    expect(resumed.dispatches("USER_UPDATE").map((frame) => frame.d.display_name)).toEqual(["Gap 1", "Gap 2", "Gap 3"]);
+    const sequence = resumed.dispatches().map((frame) => frame.s);
+    expect(sequence).toEqual(sequence.map((_, index) => last.s! + 1 + index));
     resumed.close();
   });
 
@@ -97,6 +96,7 @@ describe("gateway across nodes (postgres+redis)", () => {
     const resumed = await connectGateway(nodeA.url);
     resumed.send({ op: 6, d: { token: user.access_token, session_id: ready.session_id, seq: 1 } });
     await resumed.dispatch("RESUMED");
+    await resumed.dispatch("USER_UPDATE", (d) => d.display_name === "After shutdown");
     expect(resumed.dispatches("USER_UPDATE").map((frame) => frame.d.display_name)).toEqual(["After shutdown"]);
     resumed.close();
   });

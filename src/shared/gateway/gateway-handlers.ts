@@ -101,7 +101,7 @@ const identify: OpHandler = {
       const ready = await gatherReady(deps, viewer);
       await session.applyTopicChanges({ subscribe: ready.topics });
       const { topics: _topics, ...payload } = ready;
-      session.dispatch("READY", { v: GATEWAY_VERSION, session_id: session.id, resume_gateway_url: deps.resumeUrl(), ...payload }, undefined, false);
+      session.dispatchUnbuffered("READY", { v: GATEWAY_VERSION, session_id: session.id, resume_gateway_url: deps.resumeUrl(), ...payload });
       await deps.resume.save(session.id, session.record());
     });
     await deps.presence.connected(viewer, session.id, session.status);
@@ -147,7 +147,7 @@ const resume: OpHandler = {
       }
       const missed = await deps.stream.readSince(record.lastEventAt - CATCH_UP_MARGIN_MS, CATCH_UP_LIMIT);
       for (const event of missed) await session.handle(event);
-      session.dispatch("RESUMED", null, undefined, false);
+      session.dispatchUnbuffered("RESUMED", null);
       await deps.resume.save(session.id, session.record());
     });
     await deps.presence.connected(viewer, session.id, session.status);

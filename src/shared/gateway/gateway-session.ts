@@ -73,16 +73,23 @@ export class GatewaySession implements TopicListener {
     return run;
   }
 
-  /** Sends a dispatch with the next sequence number and buffers it for a resume. */
-  dispatch(t: string, d: unknown, eventId?: string, buffer = true): void {
+  /** Sends a dispatch with the next sequence number; READY and RESUMED are not buffered. */
+  dispatchUnbuffered(t: string, d: unknown): void {
+    if (this.closed) return;
+    this.sendText(JSON.stringify({ op: Op.Dispatch, d, s: ++this.seq, t } satisfies Frame));
+  }
+
+  /**
+   * Buffers a dispatch for a resume, then sends it. Write-ahead: a node killed between the two never leaves a
+   * client holding a sequence number the buffer lacks. If the store is down the dispatch still goes out.
+   */
+  async dispatch(t: string, d: unknown, eventId?: string): Promise<void> {
     if (this.closed) return;
     const s = ++this.seq;
-    this.sendText(JSON.stringify({ op: Op.Dispatch, d, s, t } satisfies Frame));
-    if (buffer) {
-      this.deps.resume.append(this.id, { s, t, d, eventId }).catch((error: unknown) =>
-        this.deps.onError(error, { gatewaySession: this.id, what: "resume buffer" }),
-      );
-    }
+    await this.deps.resume
+      .append(this.id, { s, t, d, eventId })
+      .catch((error: unknown) => this.deps.onError(error, { gatewaySession: this.id, what: "resume buffer" }));
+    if (!this.closed) this.sendText(JSON.stringify({ op: Op.Dispatch, d, s, t } satisfies Frame));
   }
 
   /** Re-sends a dispatch from the resume buffer with its original sequence number. */
@@ -112,7 +119,7 @@ export class GatewaySession implements TopicListener {
     if (!delivery) return;
     const occurredAt = Date.parse(event.occurredAt);
     if (occurredAt > this.lastEventAt) this.lastEventAt = occurredAt;
-    for (const dispatch of delivery.dispatches) this.dispatch(dispatch.t, dispatch.d, event.id);
+    for (const dispatch of delivery.dispatches) await this.dispatch(dispatch.t, dispatch.d, event.id);
     await this.applyTopicChanges(delivery);
   }
 
