@@ -13,6 +13,9 @@ import { startRedis } from "./support/redis";
 import { type Counts, countResults, readSummary } from "./support/results";
 import { makeRunDir, reapStaleRuns, removeRunDir } from "./support/tmpdir";
 
+/** Per test and per hook: servers start in hooks, and a loaded 2-core machine makes them slow. */
+const HOOK_AND_TEST_TIMEOUT_MS = 30_000;
+
 /** Mutable state shared by the normal path and the signal handlers. */
 const state = {
   cleanups: [] as Array<() => Promise<void>>,
@@ -120,7 +123,9 @@ async function runSuite(args: string[]): Promise<{ exit: number; counts: Counts 
     XCORD_TEST_REDIS_PIDFILE: redis.pidfile,
     ...(process.stderr.isTTY ? { FORCE_COLOR: "1" } : {}),
   };
-  const exit = await runBunTest(tmp, [`--reporter=junit`, `--reporter-outfile=${junit}`, ...args], env);
+  // bunfig's [test] timeout does not reach beforeAll/afterAll hooks; the CLI flag does, and servers start in hooks.
+  const timeout = args.some((arg) => arg.startsWith("--timeout")) ? [] : ["--timeout", String(HOOK_AND_TEST_TIMEOUT_MS)];
+  const exit = await runBunTest(tmp, [`--reporter=junit`, `--reporter-outfile=${junit}`, ...timeout, ...args], env);
   return { exit, counts: countResults(junit, state.output) };
 }
 

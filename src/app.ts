@@ -12,6 +12,14 @@ import { type Database, createPgliteDatabase, createPostgresDatabase } from "./s
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { createIdentityModule } from "./domains/identity/presentation/identity-module";
+import { createChannelModule } from "./domains/channel/presentation/channel-module";
+import { createGuildModule } from "./domains/guild/presentation/guild-module";
+import { channelFactsQuery } from "./shared/infrastructure/postgres/channel-facts-query";
+import { DrizzleChannelRepository } from "./shared/infrastructure/postgres/drizzle-channel-repository";
+import { drizzleChannelUnitOfWork } from "./shared/infrastructure/postgres/drizzle-channel-unit-of-work";
+import { DrizzleGuildAccess } from "./shared/infrastructure/postgres/drizzle-guild-access";
+import { drizzleGuildRepositories, drizzleGuildUnitOfWork } from "./shared/infrastructure/postgres/drizzle-guild-unit-of-work";
+import { DrizzlePermissionResolver } from "./shared/infrastructure/postgres/drizzle-permission-resolver";
 import { BunPasswordHasher } from "./shared/infrastructure/bun-password-hasher";
 import { JoseTokenSigner } from "./shared/infrastructure/jose-token-signer";
 import { loadJwtKeys } from "./shared/infrastructure/jwt-keys";
@@ -86,6 +94,30 @@ export const createApp = async (options: AppOptions) => {
     rateLimitScale: config.rateLimitScale,
     trustProxy: config.trustProxy,
   });
+  const users = { findUsers: identity.findUsers };
+  const permissions = new DrizzlePermissionResolver(database.db, channelFactsQuery(database));
+  const channel = createChannelModule({
+    unitOfWork: drizzleChannelUnitOfWork(transact),
+    channels: new DrizzleChannelRepository(database.db),
+    permissions,
+    guilds: new DrizzleGuildAccess(database.db, permissions),
+    users,
+    clock,
+    ids,
+    auth: identity.authPlugin,
+  });
+  const guild = createGuildModule({
+    unitOfWork: drizzleGuildUnitOfWork(transact, ids),
+    repositories: drizzleGuildRepositories(database.db),
+    users,
+    channels: channel.forGuilds,
+    clock,
+    ids,
+    auth: identity.authPlugin,
+    rateLimiter: adapters.rateLimiter,
+    rateLimitScale: config.rateLimitScale,
+    trustProxy: config.trustProxy,
+  });
   let accepting = true;
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 
@@ -142,7 +174,13 @@ export const createApp = async (options: AppOptions) => {
     )
     .use(rateLimiting({ limiter: adapters.rateLimiter, scale: config.rateLimitScale, trustProxy: config.trustProxy }))
     .use(gateway.routes)
-    .use(new Elysia({ prefix: "/api/v1" }).use(identity.routes).use(gatewayInfoRoutes(() => gatewayUrlOf(baseUrl))));
+    .use(
+      new Elysia({ prefix: "/api/v1" })
+        .use(identity.routes)
+        .use(gatewayInfoRoutes(() => gatewayUrlOf(baseUrl)))
+        .use(guild.routes)
+        .use(channel.routes),
+    );
 
   return {
     config,
@@ -156,6 +194,8 @@ export const createApp = async (options: AppOptions) => {
     errorTracker,
     http,
     identity,
+    guild,
+    channel,
     gateway,
     presence,
     /** Starts serving and relaying; resolves with the base URL. */

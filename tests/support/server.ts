@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { type App, createApp } from "../../src/app";
 import { loadConfig } from "../../src/shared/infrastructure/config";
+import type { Clock } from "../../src/shared/kernel/clock";
 
 /** The two ways XCord runs: embedded (PGlite + memory twins) and production (Postgres + Redis). */
 export interface Mode {
@@ -35,8 +36,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts a node for `mode` with test-friendly config; `env` overrides any variable. */
-export const startServer = async (mode: Mode, env: Record<string, string> = {}): Promise<TestServer> => {
+/** Starts a node for `mode` with test-friendly config; `env` overrides any variable; `clock` replaces the system clock. */
+export const startServer = async (mode: Mode, env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestServer> => {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -46,7 +47,7 @@ export const startServer = async (mode: Mode, env: Record<string, string> = {}):
   });
   // DATA_DIR in memory: test servers never write keys or files into the working tree.
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", DATA_DIR: "memory://", ...mode.env, ...env });
-  const app = await createApp({ config, logDestination: destination });
+  const app = await createApp({ config, logDestination: destination, clock: options.clock });
   const url = app.listen();
   return {
     url,

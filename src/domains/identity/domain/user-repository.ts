@@ -8,6 +8,8 @@ export interface UserRepository {
   insert(user: User, passwordHash: string, events: readonly UserEvent[]): Promise<void>;
   /** The account with this id, deleted or not, or null. */
   find(id: Snowflake): Promise<User | null>;
+  /** The accounts with these ids, deleted or not, in one query; unknown ids are left out. */
+  findMany(ids: readonly Snowflake[]): Promise<User[]>;
   /** The account whose email (any case, when `login` holds an @) or username is `login`, with its hash. */
   findCredentials(login: string): Promise<UserCredentials | null>;
   /** The account with this id and its password hash, or null. */

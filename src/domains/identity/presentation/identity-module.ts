@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { Clock } from "../../../shared/kernel/clock";
 import type { RateLimiter } from "../../../shared/kernel/ports";
-import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
+import { type Snowflake, type SnowflakeGenerator, isSnowflake } from "../../../shared/kernel/snowflake";
 import { rateLimiting } from "../../../shared/presentation/rate-limit";
 import { authenticate } from "../application/authenticate";
 import { deleteCurrentUser } from "../application/delete-current-user";
@@ -20,6 +20,7 @@ import type { PasswordHasher } from "../domain/password-hasher";
 import type { Caller } from "../domain/session";
 import type { SessionRevocationListener, SessionRevocations } from "../domain/session-revocations";
 import type { TokenSigner } from "../domain/token-signer";
+import type { User } from "../domain/user";
 import { authPlugin } from "./auth-plugin";
 import { identityDispatchRules, identityReady } from "./identity-gateway";
 import { identityRoutes } from "./identity-routes";
@@ -73,6 +74,8 @@ export const createIdentityModule = (deps: IdentityModuleDeps) => {
     authPlugin: auth,
     /** The caller of a raw access token (gateway IDENTIFY); rejects with DomainError UNAUTHORIZED. */
     authenticateToken: (token: string): Promise<Caller> => useCases.authenticate(token),
+    /** Accounts by id for other domains (members, DM recipients): deleted ones as their placeholder, unknown ids left out. */
+    findUsers: (ids: readonly Snowflake[]): Promise<User[]> => deps.repositories.users.findMany(ids.filter(isSnowflake)),
     /** The identity part of the gateway: READY's user, and USER_UPDATE. */
     gateway: { ready: identityReady(useCases), rules: identityDispatchRules },
     /** Calls `listener` for every session revoked on any node (close its sockets with 4004); returns a stopper. */

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { User, UserCredentials } from "../../../domains/identity/domain/user";
 import { alreadyTaken } from "../../../domains/identity/domain/user";
 import type { UserEvent } from "../../../domains/identity/domain/user-events";
@@ -64,6 +64,12 @@ export class DrizzleUserRepository implements UserRepository {
   async find(id: string): Promise<User | null> {
     const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
     return row ? toUser(row) : null;
+  }
+
+  async findMany(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.select().from(users).where(inArray(users.id, [...new Set(ids)]));
+    return rows.map(toUser);
   }
 
   async findCredentials(login: string): Promise<UserCredentials | null> {

@@ -1,3 +1,5 @@
 /** The one drizzle schema of XCord: every table, re-exported from its domain's schema file. */
 export * from "./outbox-schema";
 export * from "./identity-schema";
+export * from "./guild-schema";
+export * from "./channel-schema";

@@ -1,0 +1,20 @@
+import type { Clock } from "../../../shared/kernel/clock";
+import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
+import type { ChannelRepository } from "../domain/channel-repository";
+import type { ChannelUnitOfWork } from "../domain/channel-unit-of-work";
+import type { GuildAccess } from "../domain/guild-access";
+import type { PermissionResolver } from "../domain/permission-resolver";
+import type { UserDirectory } from "../domain/user-directory";
+
+/** Every port the channel use cases take; each use case picks the ones it needs. */
+export interface ChannelDeps {
+  /** Writes that must commit together, events included. */
+  readonly unitOfWork: ChannelUnitOfWork;
+  /** Reads outside any transaction. */
+  readonly channels: ChannelRepository;
+  readonly permissions: PermissionResolver;
+  readonly guilds: GuildAccess;
+  readonly users: UserDirectory;
+  readonly clock: Clock;
+  readonly ids: SnowflakeGenerator;
+}

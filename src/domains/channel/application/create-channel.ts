@@ -1,0 +1,65 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { checkFields } from "../../guild/application/field-checks";
+import {
+  type GuildChannel,
+  checkChannelCount,
+  checkGuildChannelType,
+  checkParent,
+  checkPosition,
+  normalizeChannelName,
+  normalizeTopic,
+} from "../domain/channel";
+import { channelCreated } from "../domain/channel-events";
+import { type OverwriteInput, changedBits, parseOverwrites } from "../domain/overwrite";
+import type { ChannelDeps } from "./channel-deps";
+import { memberStanding, requirePermission } from "./channel-access";
+import { checkGrantable, checkTargetsInBody } from "./overwrite-rules";
+
+export interface CreateChannelInput {
+  readonly name: string;
+  readonly type: number;
+  readonly parentId?: Snowflake | null;
+  readonly topic?: string | null;
+  readonly position?: number;
+  readonly overwrites?: readonly OverwriteInput[];
+}
+
+/**
+ * Creates a text, voice or category channel (CHANNEL_CREATE); MANAGE_CHANNELS. A parent must be a category of the
+ * same guild; overwrites must target its roles or members and only touch bits the caller holds. At most 500.
+ */
+export const createChannel =
+  (deps: Pick<ChannelDeps, "guilds" | "channels" | "unitOfWork" | "ids">) =>
+  async (userId: Snowflake, guildId: Snowflake, input: CreateChannelInput): Promise<GuildChannel> => {
+    const standing = await memberStanding(deps, guildId, userId);
+    requirePermission(standing.permissions, "MANAGE_CHANNELS");
+    const type = checkGuildChannelType(input.type);
+    const fields = checkFields({
+      name: () => normalizeChannelName(type, input.name),
+      topic: () => normalizeTopic(type, input.topic ?? null),
+      position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
+      overwrites: () => parseOverwrites(input.overwrites ?? []),
+    });
+    const parentId = input.parentId ?? null;
+    if (parentId !== null) checkParent(type, guildId, await deps.channels.find(parentId));
+    checkGrantable(standing.permissions, changedBits([], fields.overwrites));
+    await checkTargetsInBody(deps, guildId, fields.overwrites);
+    const existing = await deps.channels.listByGuild(guildId);
+    checkChannelCount(existing.length);
+    const channel: GuildChannel = {
+      id: deps.ids.next(),
+      type,
+      guildId,
+      name: fields.name,
+      position: fields.position ?? existing.reduce((last, other) => Math.max(last, other.position + 1), 0),
+      parentId,
+      topic: fields.topic,
+      overwrites: fields.overwrites,
+      lastMessageId: null,
+    };
+    await deps.unitOfWork(async (repositories) => {
+      await repositories.channels.insert(channel);
+      await repositories.record([channelCreated(channel)]);
+    });
+    return channel;
+  };

@@ -1,0 +1,24 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { ChannelType, type GuildChannel } from "../domain/channel";
+import { channelDeleted, channelUpdated } from "../domain/channel-events";
+import type { ChannelDeps } from "./channel-deps";
+import { manageChannel } from "./channel-access";
+
+/**
+ * Deletes a guild channel with its overwrites and invites (CHANNEL_DELETE); MANAGE_CHANNELS in it. Deleting a
+ * category leaves its channels in place without a parent (CHANNEL_UPDATE for each).
+ */
+export const deleteChannel =
+  (deps: Pick<ChannelDeps, "permissions" | "unitOfWork">) =>
+  async (userId: Snowflake, channelId: Snowflake): Promise<GuildChannel> => {
+    const { channel } = await manageChannel(deps, userId, channelId, "MANAGE_CHANNELS");
+    await deps.unitOfWork(async (repositories) => {
+      const children =
+        channel.type === ChannelType.GUILD_CATEGORY
+          ? (await repositories.channels.listByGuild(channel.guildId)).filter((other) => other.parentId === channel.id)
+          : [];
+      await repositories.channels.delete(channel.id);
+      await repositories.record([...children.map((child) => channelUpdated({ ...child, parentId: null })), channelDeleted(channel)]);
+    });
+    return channel;
+  };

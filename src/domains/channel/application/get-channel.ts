@@ -1,0 +1,31 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { type Channel, isGuildChannel } from "../domain/channel";
+import type { UserProfile } from "../domain/user-directory";
+import type { ChannelDeps } from "./channel-deps";
+import { viewChannel } from "./channel-access";
+
+/** A channel with, for a DM, the profiles of the participants other than the viewer. */
+export interface ChannelView {
+  readonly channel: Channel;
+  readonly recipients: readonly UserProfile[];
+}
+
+/** Attaches the other participants' profiles to DMs (one directory call for the whole list). */
+export const withRecipients = async (deps: Pick<ChannelDeps, "users">, viewerId: Snowflake, channels: readonly Channel[]): Promise<ChannelView[]> => {
+  const others = (channel: Channel) => (isGuildChannel(channel) ? [] : channel.recipientIds.filter((id) => id !== viewerId));
+  const ids = [...new Set(channels.flatMap(others))];
+  const users = new Map((ids.length === 0 ? [] : await deps.users.findUsers(ids)).map((user) => [user.id, user]));
+  return channels.map((channel) => ({
+    channel,
+    recipients: others(channel).flatMap((id) => users.get(id) ?? []),
+  }));
+};
+
+/** A channel the caller can view: a guild channel with VIEW_CHANNEL, or a DM they are in. */
+export const getChannel =
+  (deps: Pick<ChannelDeps, "permissions" | "users">) =>
+  async (userId: Snowflake, channelId: Snowflake): Promise<ChannelView> => {
+    const { channel } = await viewChannel(deps, userId, channelId);
+    const [view] = await withRecipients(deps, userId, [channel]);
+    return view as ChannelView;
+  };

@@ -1,0 +1,57 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { checkFields } from "../../guild/application/field-checks";
+import { type GuildChannel, checkParent, checkPosition, normalizeChannelName, normalizeTopic } from "../domain/channel";
+import { channelPayload, channelUpdated } from "../domain/channel-events";
+import { type OverwriteInput, changedBits, parseOverwrites } from "../domain/overwrite";
+import type { ChannelDeps } from "./channel-deps";
+import { manageChannel, requirePermission } from "./channel-access";
+import { checkGrantable, checkTargetsInBody } from "./overwrite-rules";
+
+/** Fields left undefined stay as they are; null clears topic or parent; overwrites replace the whole list. */
+export interface UpdateChannelInput {
+  readonly name?: string;
+  readonly topic?: string | null;
+  readonly position?: number;
+  readonly parentId?: Snowflake | null;
+  readonly overwrites?: readonly OverwriteInput[];
+}
+
+/**
+ * Edits a guild channel (CHANNEL_UPDATE); MANAGE_CHANNELS in it. Replacing its overwrites also needs MANAGE_ROLES
+ * there, and the bits that change must be ones the caller holds.
+ */
+export const updateChannel =
+  (deps: Pick<ChannelDeps, "permissions" | "guilds" | "channels" | "unitOfWork">) =>
+  async (userId: Snowflake, channelId: Snowflake, input: UpdateChannelInput): Promise<GuildChannel> => {
+    const { channel, permissions } = await manageChannel(deps, userId, channelId, "MANAGE_CHANNELS");
+    const fields = checkFields({
+      name: () => (input.name === undefined ? undefined : normalizeChannelName(channel.type, input.name)),
+      topic: () => (input.topic === undefined ? undefined : normalizeTopic(channel.type, input.topic)),
+      position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
+      overwrites: () => (input.overwrites === undefined ? undefined : parseOverwrites(input.overwrites)),
+    });
+    const parentId = input.parentId === undefined ? channel.parentId : input.parentId;
+    if (parentId !== null && parentId !== channel.parentId) {
+      checkParent(channel.type, channel.guildId, await deps.channels.find(parentId));
+    }
+    if (fields.overwrites !== undefined) {
+      requirePermission(permissions, "MANAGE_ROLES");
+      checkGrantable(permissions, changedBits(channel.overwrites, fields.overwrites));
+      await checkTargetsInBody(deps, channel.guildId, fields.overwrites);
+    }
+    const updated: GuildChannel = {
+      ...channel,
+      name: fields.name ?? channel.name,
+      topic: fields.topic === undefined ? channel.topic : fields.topic,
+      position: fields.position ?? channel.position,
+      parentId,
+      overwrites: fields.overwrites ?? channel.overwrites,
+    };
+    if (JSON.stringify(channelPayload(updated)) === JSON.stringify(channelPayload(channel))) return channel;
+    await deps.unitOfWork(async (repositories) => {
+      await repositories.channels.update([updated]);
+      if (fields.overwrites !== undefined) await repositories.channels.replaceOverwrites(channel.id, fields.overwrites);
+      await repositories.record([channelUpdated(updated)]);
+    });
+    return updated;
+  };

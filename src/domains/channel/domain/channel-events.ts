@@ -1,0 +1,104 @@
+import { type NewDomainEvent, type Topic, topics } from "../../../shared/kernel/domain-event";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { type Channel, type DmChannel, isGuildChannel } from "./channel";
+import type { Overwrite } from "./overwrite";
+import type { UserProfile } from "./user-directory";
+
+/** The wire shapes of API.md; events carry them as is, since the gateway dispatches event data unchanged. */
+export interface OverwritePayload {
+  readonly id: Snowflake;
+  readonly type: 0 | 1;
+  readonly allow: string;
+  readonly deny: string;
+}
+
+export interface UserPayload {
+  readonly id: Snowflake;
+  readonly username: string;
+  readonly display_name: string | null;
+  readonly avatar: string | null;
+  readonly bot: boolean;
+  readonly created_at: string;
+}
+
+export interface ChannelPayload {
+  readonly id: Snowflake;
+  readonly type: number;
+  readonly guild_id?: Snowflake;
+  readonly name?: string;
+  readonly position?: number;
+  readonly parent_id?: Snowflake | null;
+  readonly topic?: string | null;
+  readonly permission_overwrites: OverwritePayload[];
+  readonly last_message_id: Snowflake | null;
+  /** DMs: the other participant(s), from the point of view of whoever receives the object. */
+  readonly recipients?: UserPayload[];
+}
+
+export const overwritePayload = (overwrite: Overwrite): OverwritePayload => ({
+  id: overwrite.id,
+  type: overwrite.type,
+  allow: overwrite.allow.toString(),
+  deny: overwrite.deny.toString(),
+});
+
+export const userPayload = (user: UserProfile): UserPayload => ({
+  id: user.id,
+  username: user.username,
+  display_name: user.displayName,
+  avatar: user.avatar,
+  bot: user.bot,
+  created_at: user.createdAt.toISOString(),
+});
+
+/** A channel as API.md shows it; a DM lists `recipients`, the users other than the viewer. */
+export const channelPayload = (channel: Channel, recipients: readonly UserProfile[] = []): ChannelPayload =>
+  isGuildChannel(channel)
+    ? {
+        id: channel.id,
+        type: channel.type,
+        guild_id: channel.guildId,
+        name: channel.name,
+        position: channel.position,
+        parent_id: channel.parentId,
+        topic: channel.topic,
+        permission_overwrites: channel.overwrites.map(overwritePayload),
+        last_message_id: channel.lastMessageId,
+      }
+    : {
+        id: channel.id,
+        type: channel.type,
+        permission_overwrites: [],
+        last_message_id: channel.lastMessageId,
+        recipients: recipients.map(userPayload),
+      };
+
+type ChannelEventType = "CHANNEL_CREATE" | "CHANNEL_UPDATE" | "CHANNEL_DELETE";
+export type ChannelCreate = NewDomainEvent<"CHANNEL_CREATE", ChannelPayload>;
+export type ChannelUpdate = NewDomainEvent<"CHANNEL_UPDATE", ChannelPayload>;
+export type ChannelDelete = NewDomainEvent<"CHANNEL_DELETE", ChannelPayload>;
+export type ChannelEvent = ChannelCreate | ChannelUpdate | ChannelDelete;
+
+/** Guild channel events go to the guild (the gateway filters by VIEW_CHANNEL); the payload already has guild_id. */
+const guildChannelEvent =
+  <T extends ChannelEventType>(type: T) =>
+  (channel: Channel): NewDomainEvent<T, ChannelPayload> => ({
+    type,
+    topics: [isGuildChannel(channel) ? topics.guild(channel.guildId) : topics.channel(channel.id)],
+    data: channelPayload(channel),
+  });
+
+export const channelCreated = guildChannelEvent("CHANNEL_CREATE");
+export const channelUpdated = guildChannelEvent("CHANNEL_UPDATE");
+export const channelDeleted = guildChannelEvent("CHANNEL_DELETE");
+
+/**
+ * A new DM: one CHANNEL_CREATE per participant, on their own `user:` topic, each listing the other one as
+ * recipient, so every session receives the object exactly as GET /channels/{id} would show it to that user.
+ */
+export const dmCreated = (channel: DmChannel, users: readonly [UserProfile, UserProfile]): ChannelCreate[] =>
+  users.map((viewer, index): ChannelCreate => {
+    const other = users[1 - index] as UserProfile;
+    const topic: Topic = topics.user(viewer.id);
+    return { type: "CHANNEL_CREATE", topics: [topic], data: channelPayload(channel, [other]) };
+  });

@@ -1,0 +1,12 @@
+import type { ChannelEvent } from "./channel-events";
+import type { ChannelRepository } from "./channel-repository";
+
+/** The channel repository bound to one transaction, with that transaction's outbox. */
+export interface ChannelRepositories {
+  readonly channels: ChannelRepository;
+  /** Records events; they are written to the outbox and commit, or not, with everything else. */
+  record(events: readonly ChannelEvent[]): Promise<void>;
+}
+
+/** Runs `work` in one transaction: every write, events included, commits or none. */
+export type ChannelUnitOfWork = <T>(work: (repositories: ChannelRepositories) => Promise<T>) => Promise<T>;

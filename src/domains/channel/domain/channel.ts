@@ -1,0 +1,109 @@
+import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
+import { Permission } from "../../../shared/kernel/permissions";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { Overwrite } from "./overwrite";
+
+/** Discord's channel types that XCord has. */
+export const ChannelType = { GUILD_TEXT: 0, DM: 1, GUILD_VOICE: 2, GUILD_CATEGORY: 4 } as const;
+export type GuildChannelType = typeof ChannelType.GUILD_TEXT | typeof ChannelType.GUILD_VOICE | typeof ChannelType.GUILD_CATEGORY;
+
+/** A text or voice channel, or a category grouping them, in a guild. */
+export interface GuildChannel {
+  readonly id: Snowflake;
+  readonly type: GuildChannelType;
+  readonly guildId: Snowflake;
+  readonly name: string;
+  readonly position: number;
+  /** The category it sits in, if any. */
+  readonly parentId: Snowflake | null;
+  /** Text channels only. */
+  readonly topic: string | null;
+  readonly overwrites: readonly Overwrite[];
+  /** Set by the message domain. */
+  readonly lastMessageId: Snowflake | null;
+}
+
+/** A private conversation between two users; the same pair always shares one. */
+export interface DmChannel {
+  readonly id: Snowflake;
+  readonly type: typeof ChannelType.DM;
+  /** The two users, lower id first. */
+  readonly recipientIds: readonly [Snowflake, Snowflake];
+  readonly lastMessageId: Snowflake | null;
+}
+
+export type Channel = GuildChannel | DmChannel;
+
+export const isGuildChannel = (channel: Channel): channel is GuildChannel => channel.type !== ChannelType.DM;
+
+export const CHANNEL_NAME_MAX = 100;
+export const TOPIC_MAX = 1024;
+export const MAX_CHANNELS_PER_GUILD = 500;
+/** What each recipient may do in a DM: everything a conversation needs, nothing that manages it. */
+export const DM_PERMISSIONS =
+  Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.READ_MESSAGE_HISTORY | Permission.ADD_REACTIONS | Permission.ATTACH_FILES;
+
+const GUILD_TYPES: ReadonlySet<number> = new Set([ChannelType.GUILD_TEXT, ChannelType.GUILD_VOICE, ChannelType.GUILD_CATEGORY]);
+const CONTROL_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+export const checkGuildChannelType = (type: number, field = "type"): GuildChannelType => {
+  if (!GUILD_TYPES.has(type)) throw invalidField(field, "Must be 0 (text), 2 (voice) or 4 (category).");
+  return type as GuildChannelType;
+};
+
+/**
+ * A channel name is 1–100 characters after trimming. Text channel names are also lower-cased with each run of
+ * whitespace turned into one dash, as Discord shows them (`General Chat` → `general-chat`).
+ */
+export const normalizeChannelName = (type: GuildChannelType, raw: string, field = "name"): string => {
+  let name = raw.trim();
+  if (type === ChannelType.GUILD_TEXT) name = name.toLowerCase().replace(/\s+/g, "-");
+  if (name.length < 1 || name.length > CHANNEL_NAME_MAX) throw invalidField(field, `Must be between 1 and ${CHANNEL_NAME_MAX} characters long.`);
+  if (CONTROL_CHARACTERS.test(name)) throw invalidField(field, "Must not contain control characters.");
+  return name;
+};
+
+/** A topic is at most 1024 characters, on text channels only; null or blank clears it. */
+export const normalizeTopic = (type: GuildChannelType, raw: string | null, field = "topic"): string | null => {
+  const topic = raw?.trim() ?? "";
+  if (topic === "") return null;
+  if (type !== ChannelType.GUILD_TEXT) throw invalidField(field, "Only text channels have a topic.");
+  if (topic.length > TOPIC_MAX) throw invalidField(field, `Must be at most ${TOPIC_MAX} characters long.`);
+  return topic;
+};
+
+export const checkPosition = (position: number, field = "position"): number => {
+  if (!Number.isInteger(position) || position < 0) throw invalidField(field, "Must be an integer of at least 0.");
+  return position;
+};
+
+/** A parent must be a category of the same guild, and a category cannot have one. */
+export const checkParent = (type: GuildChannelType, guildId: Snowflake, parent: Channel | null, field = "parent_id"): void => {
+  if (type === ChannelType.GUILD_CATEGORY) throw invalidField(field, "A category cannot have a parent.");
+  if (!parent || !isGuildChannel(parent) || parent.guildId !== guildId || parent.type !== ChannelType.GUILD_CATEGORY) {
+    throw invalidField(field, "Must be a category of the same guild.");
+  }
+};
+
+/** Refuses one more channel in a guild that already has `count`. */
+export const checkChannelCount = (count: number): void => {
+  if (count >= MAX_CHANNELS_PER_GUILD) {
+    throw new DomainError(ErrorCode.LIMIT_REACHED, `Maximum number of guild channels reached (${MAX_CHANNELS_PER_GUILD}).`);
+  }
+};
+
+/** The two users of a DM, lower id first: the key that makes A→B and B→A the same channel. */
+export const dmPair = (a: Snowflake, b: Snowflake): [Snowflake, Snowflake] => (BigInt(a) < BigInt(b) ? [a, b] : [b, a]);
+
+/** Display order: by position, then by age. */
+export const byPosition = <C extends GuildChannel>(channels: readonly C[]): C[] =>
+  [...channels].sort((a, b) => a.position - b.position || (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+
+/** The channels every new guild starts with: `general` (text) and `General` (voice). */
+export const defaultGuildChannels = (guildId: Snowflake, nextId: () => Snowflake): GuildChannel[] => {
+  const base = { guildId, parentId: null, topic: null, overwrites: [], lastMessageId: null };
+  return [
+    { ...base, id: nextId(), type: ChannelType.GUILD_TEXT, name: "general", position: 0 },
+    { ...base, id: nextId(), type: ChannelType.GUILD_VOICE, name: "General", position: 1 },
+  ];
+};

@@ -1,0 +1,87 @@
+import { Elysia } from "elysia";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { ChannelUseCases } from "./channel-module";
+import {
+  ChannelBody,
+  ChannelParams,
+  NoContent,
+  OverwriteParams,
+  PutOverwriteBody,
+  UpdateChannelBody,
+  channelErrors,
+  security,
+  toChannelBody,
+} from "./channel-schemas";
+
+const tags = ["Channels"];
+
+/** GET|PATCH|DELETE /channels/{id} and PUT|DELETE /channels/{id}/permissions/{overwrite_id}. */
+export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readonly auth: AuthPlugin }) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .get("/channels/:id", async ({ caller, params }) => toChannelBody(await useCases.getChannel(caller.userId, params.id)), {
+      auth: true,
+      params: ChannelParams,
+      response: { 200: ChannelBody, ...channelErrors },
+      detail: { summary: "A channel the caller can view (a guild channel with VIEW_CHANNEL, or their DM)", tags, security },
+    })
+    .patch(
+      "/channels/:id",
+      async ({ caller, params, body }) =>
+        toChannelBody({
+          channel: await useCases.updateChannel(caller.userId, params.id, {
+            name: body.name,
+            topic: body.topic,
+            position: body.position,
+            parentId: body.parent_id,
+            overwrites: body.permission_overwrites,
+          }),
+          recipients: [],
+        }),
+      {
+        auth: true,
+        params: ChannelParams,
+        body: UpdateChannelBody,
+        response: { 200: ChannelBody, ...channelErrors },
+        detail: { summary: "Edit a guild channel (MANAGE_CHANNELS; permission_overwrites also MANAGE_ROLES)", tags, security },
+      },
+    )
+    .delete(
+      "/channels/:id",
+      async ({ caller, params }) => toChannelBody({ channel: await useCases.deleteChannel(caller.userId, params.id), recipients: [] }),
+      {
+        auth: true,
+        params: ChannelParams,
+        response: { 200: ChannelBody, ...channelErrors },
+        detail: { summary: "Delete a guild channel and answer it (MANAGE_CHANNELS); a category's channels lose their parent", tags, security },
+      },
+    )
+    .put(
+      "/channels/:id/permissions/:overwrite_id",
+      async ({ caller, params, body, status }) => {
+        await useCases.putOverwrite(caller.userId, params.id, params.overwrite_id, body);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: OverwriteParams,
+        body: PutOverwriteBody,
+        response: { 204: NoContent, ...channelErrors },
+        detail: { summary: "Set the channel's overwrite for a role (type 0) or member (type 1) of its guild (MANAGE_ROLES)", tags, security },
+      },
+    )
+    .delete(
+      "/channels/:id/permissions/:overwrite_id",
+      async ({ caller, params, status }) => {
+        await useCases.deleteOverwrite(caller.userId, params.id, params.overwrite_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: OverwriteParams,
+        response: { 204: NoContent, ...channelErrors },
+        detail: { summary: "Remove the channel's overwrite for a role or member (MANAGE_ROLES)", tags, security },
+      },
+    );
+};

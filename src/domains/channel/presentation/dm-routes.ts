@@ -1,0 +1,24 @@
+import { Elysia, t } from "elysia";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { ChannelUseCases } from "./channel-module";
+import { ChannelBody, OpenDmBody, channelErrors, security, toChannelBody } from "./channel-schemas";
+
+const tags = ["Channels"];
+
+/** GET|POST /users/@me/channels: the caller's direct messages. */
+export const dmRoutes = (deps: { readonly useCases: ChannelUseCases; readonly auth: AuthPlugin }) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .get("/users/@me/channels", async ({ caller }) => (await useCases.listDms(caller.userId)).map(toChannelBody), {
+      auth: true,
+      response: { 200: t.Array(ChannelBody), ...channelErrors },
+      detail: { summary: "The caller's DM channels, newest first", tags, security },
+    })
+    .post("/users/@me/channels", async ({ caller, body }) => toChannelBody(await useCases.openDm(caller.userId, body.recipient_id)), {
+      auth: true,
+      body: OpenDmBody,
+      response: { 200: ChannelBody, ...channelErrors },
+      detail: { summary: "Open (or get) the DM with a user: the same pair always gets the same channel", tags, security },
+    });
+};

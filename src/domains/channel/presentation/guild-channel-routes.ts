@@ -1,0 +1,71 @@
+import { Elysia, t } from "elysia";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { ChannelUseCases } from "./channel-module";
+import {
+  ChannelBody,
+  ChannelParams,
+  ChannelPositionsBody,
+  CreateChannelBody,
+  NoContent,
+  channelErrors,
+  security,
+  toChannelBody,
+} from "./channel-schemas";
+
+const tags = ["Channels"];
+
+/** GET|POST|PATCH /guilds/{id}/channels. */
+export const guildChannelRoutes = (deps: { readonly useCases: ChannelUseCases; readonly auth: AuthPlugin }) => {
+  const { useCases } = deps;
+  const asBody = (channel: Parameters<typeof toChannelBody>[0]["channel"]) => toChannelBody({ channel, recipients: [] });
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .get("/guilds/:id/channels", async ({ caller, params }) => (await useCases.listGuildChannels(caller.userId, params.id)).map(asBody), {
+      auth: true,
+      params: ChannelParams,
+      response: { 200: t.Array(ChannelBody), ...channelErrors },
+      detail: { summary: "The guild's channels the caller can view, in display order", tags, security },
+    })
+    .post(
+      "/guilds/:id/channels",
+      async ({ caller, params, body, status }) =>
+        status(
+          201,
+          asBody(
+            await useCases.createChannel(caller.userId, params.id, {
+              name: body.name,
+              type: body.type ?? 0,
+              parentId: body.parent_id,
+              topic: body.topic,
+              position: body.position,
+              overwrites: body.permission_overwrites,
+            }),
+          ),
+        ),
+      {
+        auth: true,
+        params: ChannelParams,
+        body: CreateChannelBody,
+        response: { 201: ChannelBody, ...channelErrors },
+        detail: { summary: "Create a text, voice or category channel (MANAGE_CHANNELS; at most 500 per guild)", tags, security },
+      },
+    )
+    .patch(
+      "/guilds/:id/channels",
+      async ({ caller, params, body, status }) => {
+        await useCases.reorderChannels(
+          caller.userId,
+          params.id,
+          body.map((move) => ({ id: move.id, position: move.position, parentId: move.parent_id })),
+        );
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: ChannelParams,
+        body: ChannelPositionsBody,
+        response: { 204: NoContent, ...channelErrors },
+        detail: { summary: "Reorder channels and move them between categories ([{id, position, parent_id?}]; MANAGE_CHANNELS)", tags, security },
+      },
+    );
+};

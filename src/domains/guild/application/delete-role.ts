@@ -1,0 +1,24 @@
+import { invalidField } from "../../../shared/kernel/domain-error";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { missingPermissions, unknownRole } from "../domain/guild-errors";
+import { roleDeleted } from "../domain/guild-events";
+import { canManageRole } from "../domain/hierarchy";
+import { isEveryone } from "../domain/role";
+import type { GuildDeps } from "./guild-deps";
+import { loadGuildContext, requirePermission } from "./guild-context";
+
+/** Deletes a role below the caller's highest (GUILD_ROLE_DELETE): members lose it, overwrites for it go. Never @everyone. */
+export const deleteRole =
+  (deps: Pick<GuildDeps, "repositories" | "unitOfWork">) =>
+  async (userId: Snowflake, guildId: Snowflake, roleId: Snowflake): Promise<void> => {
+    const context = await loadGuildContext(deps.repositories, guildId, userId);
+    requirePermission(context, "MANAGE_ROLES");
+    const role = context.roles.find((candidate) => candidate.id === roleId);
+    if (!role) throw unknownRole();
+    if (isEveryone(role)) throw invalidField("role_id", "The @everyone role cannot be deleted.");
+    if (!canManageRole(context.actor, role)) throw missingPermissions("the role is not below your highest role");
+    await deps.unitOfWork(async (repositories) => {
+      await repositories.roles.delete(guildId, roleId);
+      await repositories.record([roleDeleted(guildId, roleId)]);
+    });
+  };

@@ -1,0 +1,13 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { GuildDeps } from "./guild-deps";
+import { loadGuildContext } from "./guild-context";
+import type { GuildView } from "./guild-view";
+
+/** A guild with its roles and the channels the caller can view; members only. */
+export const getGuild =
+  (deps: Pick<GuildDeps, "repositories" | "channels">) =>
+  async (userId: Snowflake, guildId: Snowflake): Promise<GuildView> => {
+    const context = await loadGuildContext(deps.repositories, guildId, userId);
+    const channels = await deps.channels.visibleTo(guildId, userId);
+    return { guild: context.guild, roles: context.roles, channels };
+  };

@@ -1,0 +1,20 @@
+import type { Clock } from "../../../shared/kernel/clock";
+import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
+import type { GuildChannels } from "../domain/guild-channels";
+import type { GuildReadRepositories, GuildUnitOfWork } from "../domain/guild-unit-of-work";
+import type { RandomBytes } from "../domain/invite";
+import type { UserDirectory } from "../domain/user-directory";
+
+/** Every port the guild use cases take; each use case picks the ones it needs. */
+export interface GuildDeps {
+  /** Writes that must commit together, events included. */
+  readonly unitOfWork: GuildUnitOfWork;
+  /** Reads outside any transaction. */
+  readonly repositories: GuildReadRepositories;
+  readonly users: UserDirectory;
+  readonly channels: GuildChannels;
+  readonly clock: Clock;
+  readonly ids: SnowflakeGenerator;
+  /** The CSPRNG invite codes are drawn from; tests may fix it. */
+  readonly random?: RandomBytes;
+}

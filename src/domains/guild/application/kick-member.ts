@@ -1,0 +1,22 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { outranked, unknownMember } from "../domain/guild-errors";
+import { memberRemoved } from "../domain/guild-events";
+import { userPayload } from "../domain/guild-payloads";
+import { canActOn } from "../domain/hierarchy";
+import type { GuildDeps } from "./guild-deps";
+import { loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
+
+/** Removes a member from a guild (GUILD_MEMBER_REMOVE); KICK_MEMBERS, and they must rank below the caller. */
+export const kickMember =
+  (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users">) =>
+  async (userId: Snowflake, guildId: Snowflake, memberId: Snowflake): Promise<void> => {
+    const context = await loadGuildContext(deps.repositories, guildId, userId);
+    requirePermission(context, "KICK_MEMBERS");
+    const target = await loadTarget(deps.repositories, context, memberId);
+    if (!canActOn(context.actor, target.standing)) throw outranked("the member's highest role");
+    const user = await profileOf(deps.users, memberId);
+    await deps.unitOfWork(async (repositories) => {
+      if (!(await repositories.members.delete(guildId, memberId))) throw unknownMember();
+      await repositories.record([memberRemoved(guildId, userPayload(user))]);
+    });
+  };

@@ -1,0 +1,67 @@
+import { invalidField } from "../../../shared/kernel/domain-error";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { missingPermissions, outranked } from "../domain/guild-errors";
+import { memberUpdated } from "../domain/guild-events";
+import { memberPayload } from "../domain/guild-payloads";
+import { canActOn, canManageRole } from "../domain/hierarchy";
+import { type Member, normalizeNick } from "../domain/member";
+import { isEveryone } from "../domain/role";
+import { checkFields } from "./field-checks";
+import { type GuildContext, loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
+import type { GuildDeps } from "./guild-deps";
+import type { MemberView } from "./list-members";
+
+/** Fields left undefined stay as they are; a null or empty nick clears it; `roles` replaces the member's role set. */
+export interface UpdateMemberInput {
+  readonly nick?: string | null;
+  readonly roles?: readonly Snowflake[];
+}
+
+/** The role ids of a new role set: each must be a role of the guild other than @everyone. */
+const checkRoleSet = (context: GuildContext, ids: readonly Snowflake[]): Snowflake[] => {
+  const byId = new Map(context.roles.map((role) => [role.id, role]));
+  for (const id of ids) {
+    const role = byId.get(id);
+    if (!role || isEveryone(role)) throw invalidField("roles", `Unknown role ${id}.`);
+  }
+  return [...new Set(ids)];
+};
+
+/**
+ * Changes a member's nickname and/or roles (GUILD_MEMBER_UPDATE). One's own nick needs CHANGE_NICKNAME, another's
+ * MANAGE_NICKNAMES; roles need MANAGE_ROLES, and every role added or removed must be below the caller's highest.
+ * Editing someone else also needs them to rank below the caller (the owner is exempt).
+ */
+export const updateMember =
+  (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users">) =>
+  async (userId: Snowflake, guildId: Snowflake, memberId: Snowflake, input: UpdateMemberInput): Promise<MemberView> => {
+    const context = await loadGuildContext(deps.repositories, guildId, userId);
+    const target = await loadTarget(deps.repositories, context, memberId);
+    const self = memberId === userId;
+    const fields = checkFields({
+      nick: () => (input.nick === undefined ? undefined : normalizeNick(input.nick)),
+      roles: () => (input.roles === undefined ? undefined : checkRoleSet(context, input.roles)),
+    });
+    const current = target.member;
+    const nickChanged = fields.nick !== undefined && fields.nick !== current.nick;
+    const before = new Set(current.roleIds);
+    const after = new Set(fields.roles ?? current.roleIds);
+    const changedRoles = context.roles.filter((role) => before.has(role.id) !== after.has(role.id));
+
+    if (nickChanged) requirePermission(context, self ? "CHANGE_NICKNAME" : "MANAGE_NICKNAMES");
+    if (fields.roles !== undefined) requirePermission(context, "MANAGE_ROLES");
+    if (!self && (nickChanged || changedRoles.length > 0) && !canActOn(context.actor, target.standing)) throw outranked("the member's highest role");
+    for (const role of changedRoles) {
+      if (!canManageRole(context.actor, role)) throw missingPermissions(`role ${role.id} is not below your highest role`);
+    }
+
+    const updated: Member = { ...current, nick: nickChanged ? (fields.nick ?? null) : current.nick, roleIds: [...after] };
+    const user = await profileOf(deps.users, memberId);
+    if (nickChanged || changedRoles.length > 0) {
+      await deps.unitOfWork(async (repositories) => {
+        await repositories.members.update(updated);
+        await repositories.record([memberUpdated(guildId, memberPayload(updated, user))]);
+      });
+    }
+    return { member: updated, user };
+  };

@@ -1,0 +1,120 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { Ban } from "./ban";
+import type { Guild } from "./guild";
+import type { ChannelPayload, InviteChannel } from "./guild-channels";
+import type { Invite } from "./invite";
+import type { Member } from "./member";
+import { type Role, byRank } from "./role";
+import type { UserProfile } from "./user-directory";
+
+/*
+ * The wire shapes of API.md (snake_case, ISO dates, string bitfields). Events carry them as is, because the gateway
+ * dispatches event data unchanged, and the routes answer with them.
+ */
+
+export interface UserPayload {
+  readonly id: Snowflake;
+  readonly username: string;
+  readonly display_name: string | null;
+  readonly avatar: string | null;
+  readonly bot: boolean;
+  readonly created_at: string;
+}
+
+export interface RolePayload {
+  readonly id: Snowflake;
+  readonly name: string;
+  readonly color: number;
+  readonly position: number;
+  readonly permissions: string;
+  readonly hoist: boolean;
+  readonly mentionable: boolean;
+}
+
+export interface MemberPayload {
+  readonly user: UserPayload;
+  readonly nick: string | null;
+  readonly roles: Snowflake[];
+  readonly joined_at: string;
+}
+
+export interface GuildPayload {
+  readonly id: Snowflake;
+  readonly name: string;
+  readonly icon: string | null;
+  readonly owner_id: Snowflake;
+  readonly created_at: string;
+  readonly roles: RolePayload[];
+}
+
+export interface InvitePayload {
+  readonly code: string;
+  readonly guild: { id: Snowflake; name: string; icon: string | null };
+  readonly channel: { id: Snowflake; name: string | null; type: number };
+  readonly inviter: UserPayload;
+  readonly uses: number;
+  readonly max_uses: number;
+  readonly max_age: number;
+  readonly created_at: string;
+  readonly expires_at: string | null;
+}
+
+export interface BanPayload {
+  readonly user: UserPayload;
+  readonly reason: string | null;
+}
+
+export const userPayload = (user: UserProfile): UserPayload => ({
+  id: user.id,
+  username: user.username,
+  display_name: user.displayName,
+  avatar: user.avatar,
+  bot: user.bot,
+  created_at: user.createdAt.toISOString(),
+});
+
+export const rolePayload = (role: Role): RolePayload => ({
+  id: role.id,
+  name: role.name,
+  color: role.color,
+  position: role.position,
+  permissions: role.permissions.toString(),
+  hoist: role.hoist,
+  mentionable: role.mentionable,
+});
+
+export const memberPayload = (member: Member, user: UserProfile): MemberPayload => ({
+  user: userPayload(user),
+  nick: member.nick,
+  roles: [...member.roleIds],
+  joined_at: member.joinedAt.toISOString(),
+});
+
+export const guildPayload = (guild: Guild, roles: readonly Role[]): GuildPayload => ({
+  id: guild.id,
+  name: guild.name,
+  icon: guild.icon,
+  owner_id: guild.ownerId,
+  created_at: guild.createdAt.toISOString(),
+  roles: byRank(roles).map(rolePayload),
+});
+
+/** A guild with the channels a given user sees, as GET /guilds/{id} and GUILD_CREATE show it. */
+export const fullGuildPayload = (guild: Guild, roles: readonly Role[], channels: readonly ChannelPayload[]) => ({
+  ...guildPayload(guild, roles),
+  channels: [...channels],
+});
+
+export const invitePayload = (invite: Invite, guild: Guild, channel: InviteChannel, inviter: UserProfile): InvitePayload => ({
+  code: invite.code,
+  guild: { id: guild.id, name: guild.name, icon: guild.icon },
+  channel: { id: channel.id, name: channel.name, type: channel.type },
+  inviter: userPayload(inviter),
+  uses: invite.uses,
+  max_uses: invite.maxUses,
+  max_age: invite.maxAge,
+  created_at: invite.createdAt.toISOString(),
+  expires_at: invite.expiresAt?.toISOString() ?? null,
+});
+
+export const banPayload = (ban: Ban, user: UserProfile): BanPayload => ({ user: userPayload(user), reason: ban.reason });

@@ -1,0 +1,50 @@
+import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+
+/** A server. Its roles, members, channels, bans and invites hang off its id. */
+export interface Guild {
+  readonly id: Snowflake;
+  readonly name: string;
+  readonly icon: string | null;
+  readonly ownerId: Snowflake;
+  readonly createdAt: Date;
+}
+
+export const GUILD_NAME_MIN = 2;
+export const GUILD_NAME_MAX = 100;
+export const ICON_MAX = 512;
+/** Discord's limit for a normal account: creating or joining beyond it answers 400 30001. */
+export const MAX_GUILDS_PER_USER = 200;
+
+const CONTROL_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** Checks a display name of `min`–`max` visible characters after trimming; shared by guilds, roles and channels. */
+export const normalizeName = (raw: string, field: string, min: number, max: number): string => {
+  const name = raw.trim();
+  if (name.length < min || name.length > max) throw invalidField(field, `Must be between ${min} and ${max} characters long.`);
+  if (CONTROL_CHARACTERS.test(name)) throw invalidField(field, "Must not contain control characters.");
+  return name;
+};
+
+/** A guild name is 2–100 characters after trimming. */
+export const normalizeGuildName = (raw: string, field = "name"): string => normalizeName(raw, field, GUILD_NAME_MIN, GUILD_NAME_MAX);
+
+/** An icon is an http(s) URL of at most 512 characters (until uploads exist); null clears it. */
+export const normalizeIcon = (raw: string | null, field = "icon"): string | null => {
+  if (raw === null) return null;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (raw.length > ICON_MAX || !url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw invalidField(field, `Must be an http(s) URL of at most ${ICON_MAX} characters.`);
+  }
+  return raw;
+};
+
+/** Refuses one more guild for a user who already is in `count`. */
+export const checkGuildCount = (count: number): void => {
+  if (count >= MAX_GUILDS_PER_USER) {
+    throw new DomainError(
+      ErrorCode.LIMIT_REACHED,
+      `Maximum number of guilds reached (${MAX_GUILDS_PER_USER}): leave a guild before creating or joining another.`,
+    );
+  }
+};

@@ -1,0 +1,83 @@
+import { Elysia, t } from "elysia";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { GuildUseCases } from "./guild-module";
+import {
+  CreateGuildBody,
+  GuildBody,
+  GuildParams,
+  NoContent,
+  PartialGuildBody,
+  UpdateGuildBody,
+  guildErrors,
+  security,
+  toGuildBody,
+  toPartialGuildBody,
+} from "./guild-schemas";
+
+const tags = ["Guilds"];
+
+/** POST /guilds, GET|PATCH|DELETE /guilds/{id}, GET /users/@me/guilds and DELETE /users/@me/guilds/{id}. */
+export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly auth: AuthPlugin }) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .post("/guilds", async ({ caller, body, status }) => status(201, toGuildBody(await useCases.createGuild(caller.userId, body))), {
+      auth: true,
+      body: CreateGuildBody,
+      response: { 201: GuildBody, ...guildErrors },
+      detail: { summary: "Create a guild with @everyone, #general and a General voice channel; the caller owns it", tags, security },
+    })
+    .get("/guilds/:id", async ({ caller, params }) => toGuildBody(await useCases.getGuild(caller.userId, params.id)), {
+      auth: true,
+      params: GuildParams,
+      response: { 200: GuildBody, ...guildErrors },
+      detail: { summary: "A guild with its roles and the channels the caller can view (members only)", tags, security },
+    })
+    .patch(
+      "/guilds/:id",
+      async ({ caller, params, body }) =>
+        toGuildBody(await useCases.updateGuild(caller.userId, params.id, { name: body.name, icon: body.icon, ownerId: body.owner_id })),
+      {
+        auth: true,
+        params: GuildParams,
+        body: UpdateGuildBody,
+        response: { 200: GuildBody, ...guildErrors },
+        detail: { summary: "Rename a guild, change its icon or transfer it (MANAGE_GUILD; owner_id by the owner only)", tags, security },
+      },
+    )
+    .delete(
+      "/guilds/:id",
+      async ({ caller, params, status }) => {
+        await useCases.deleteGuild(caller.userId, params.id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: GuildParams,
+        response: { 204: NoContent, ...guildErrors },
+        detail: { summary: "Delete a guild and everything in it (owner only)", tags, security },
+      },
+    )
+    .get(
+      "/users/@me/guilds",
+      async ({ caller }) => (await useCases.listMyGuilds(caller.userId)).map((guild) => toPartialGuildBody(guild, caller.userId)),
+      {
+        auth: true,
+        response: { 200: t.Array(PartialGuildBody), ...guildErrors },
+        detail: { summary: "The guilds the caller is a member of, oldest first", tags, security },
+      },
+    )
+    .delete(
+      "/users/@me/guilds/:id",
+      async ({ caller, params, status }) => {
+        await useCases.leaveGuild(caller.userId, params.id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: GuildParams,
+        response: { 204: NoContent, ...guildErrors },
+        detail: { summary: "Leave a guild (the owner cannot)", tags, security },
+      },
+    );
+};

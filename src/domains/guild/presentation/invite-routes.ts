@@ -1,0 +1,68 @@
+import { Elysia, t } from "elysia";
+import { ErrorBody, commonErrors } from "../../../shared/presentation/error-schemas";
+import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { GuildUseCases } from "./guild-module";
+import { ChannelParams } from "../../channel/presentation/channel-schemas";
+import { GuildBody, GuildParams, NoContent, guildErrors, security, toGuildBody } from "./guild-schemas";
+import { CreateInviteBody, InviteBody, InviteParams, InvitePreviewBody } from "./invite-schemas";
+
+/** Per user, before RATE_LIMIT_SCALE: enough to hand out invites by hand, too few to mint them in bulk. */
+export const INVITE_CREATE_LIMIT: RateLimitRule = { bucket: "invites.create", limit: 10, periodMs: 60_000, by: "user" };
+
+const tags = ["Guilds"];
+
+/** POST /channels/{id}/invites, /invites/{code} (preview without login, join, revoke) and GET /guilds/{id}/invites. */
+export const inviteRoutes = (deps: {
+  readonly useCases: GuildUseCases;
+  readonly auth: AuthPlugin;
+  readonly rateLimits: ReturnType<typeof rateLimiting>;
+}) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags } })
+    .use(deps.rateLimits)
+    .use(deps.auth)
+    .post(
+      "/channels/:id/invites",
+      async ({ caller, params, body, status }) =>
+        status(201, await useCases.createInvite(caller.userId, params.id, { maxAge: body?.max_age, maxUses: body?.max_uses })),
+      {
+        auth: true,
+        rateLimit: INVITE_CREATE_LIMIT,
+        params: ChannelParams,
+        body: t.Optional(CreateInviteBody),
+        response: { 201: InviteBody, ...guildErrors },
+        detail: { summary: "Create an invite to the channel's guild (CREATE_INSTANT_INVITE; 10 per minute)", tags, security },
+      },
+    )
+    .get("/invites/:code", async ({ params }) => useCases.previewInvite(params.code), {
+      params: InviteParams,
+      response: { 200: InvitePreviewBody, 404: ErrorBody, ...commonErrors },
+      detail: { summary: "Preview an invite: guild, channel, inviter, uses and member count (no login needed)", tags },
+    })
+    .post("/invites/:code", async ({ caller, params }) => toGuildBody(await useCases.joinGuild(caller.userId, params.code)), {
+      auth: true,
+      params: InviteParams,
+      response: { 200: GuildBody, ...guildErrors },
+      detail: { summary: "Join the invite's guild (idempotent for members; banned users are refused)", tags, security },
+    })
+    .delete(
+      "/invites/:code",
+      async ({ caller, params, status }) => {
+        await useCases.deleteInvite(caller.userId, params.code);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: InviteParams,
+        response: { 204: NoContent, ...guildErrors },
+        detail: { summary: "Revoke an invite (its inviter, or MANAGE_GUILD)", tags, security },
+      },
+    )
+    .get("/guilds/:id/invites", async ({ caller, params }) => useCases.listInvites(caller.userId, params.id), {
+      auth: true,
+      params: GuildParams,
+      response: { 200: t.Array(InviteBody), ...guildErrors },
+      detail: { summary: "A guild's working invites (MANAGE_GUILD)", tags, security },
+    });
+};

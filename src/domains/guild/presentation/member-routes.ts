@@ -1,0 +1,91 @@
+import { Elysia, t } from "elysia";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { GuildUseCases } from "./guild-module";
+import { GuildParams, MemberBody, MemberParams, NoContent, guildErrors, security, toMemberBody } from "./guild-schemas";
+import { MemberRoleParams, MembersQuery, UpdateMemberBody } from "./member-schemas";
+
+const tags = ["Guilds"];
+
+/** /guilds/{id}/members[/{user_id}[/roles/{role_id}]]: listing, nicknames, roles and kicks. */
+export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly auth: AuthPlugin }) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .get(
+      "/guilds/:id/members",
+      async ({ caller, params, query }) =>
+        (await useCases.listMembers(caller.userId, params.id, { limit: query.limit ?? 1, after: query.after })).map(toMemberBody),
+      {
+        auth: true,
+        params: GuildParams,
+        query: MembersQuery,
+        response: { 200: t.Array(MemberBody), ...guildErrors },
+        detail: { summary: "A page of members by ascending user id (limit 1–1000, default 1; after = a user id)", tags, security },
+      },
+    )
+    .get(
+      "/guilds/:id/members/:user_id",
+      async ({ caller, params }) => toMemberBody(await useCases.getMember(caller.userId, params.id, params.user_id)),
+      {
+        auth: true,
+        params: MemberParams,
+        response: { 200: MemberBody, ...guildErrors },
+        detail: { summary: "One member of a guild", tags, security },
+      },
+    )
+    .patch(
+      "/guilds/:id/members/:user_id",
+      async ({ caller, params, body }) =>
+        toMemberBody(await useCases.updateMember(caller.userId, params.id, params.user_id, { nick: body.nick, roles: body.roles })),
+      {
+        auth: true,
+        params: MemberParams,
+        body: UpdateMemberBody,
+        response: { 200: MemberBody, ...guildErrors },
+        detail: {
+          summary: "Change a member's nick (own: CHANGE_NICKNAME, others: MANAGE_NICKNAMES) or roles (MANAGE_ROLES), within the hierarchy",
+          tags,
+          security,
+        },
+      },
+    )
+    .delete(
+      "/guilds/:id/members/:user_id",
+      async ({ caller, params, status }) => {
+        await useCases.kickMember(caller.userId, params.id, params.user_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: MemberParams,
+        response: { 204: NoContent, ...guildErrors },
+        detail: { summary: "Kick a member ranked below the caller (KICK_MEMBERS)", tags, security },
+      },
+    )
+    .put(
+      "/guilds/:id/members/:user_id/roles/:role_id",
+      async ({ caller, params, status }) => {
+        await useCases.addMemberRole(caller.userId, params.id, params.user_id, params.role_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: MemberRoleParams,
+        response: { 204: NoContent, ...guildErrors },
+        detail: { summary: "Give a member a role below the caller's highest (MANAGE_ROLES)", tags, security },
+      },
+    )
+    .delete(
+      "/guilds/:id/members/:user_id/roles/:role_id",
+      async ({ caller, params, status }) => {
+        await useCases.removeMemberRole(caller.userId, params.id, params.user_id, params.role_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: MemberRoleParams,
+        response: { 204: NoContent, ...guildErrors },
+        detail: { summary: "Take a role below the caller's highest from a member (MANAGE_ROLES)", tags, security },
+      },
+    );
+};

@@ -1,0 +1,67 @@
+import { Elysia, t } from "elysia";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import { rolePayload } from "../domain/guild-payloads";
+import type { GuildUseCases } from "./guild-module";
+import { GuildParams, NoContent, guildErrors, security } from "./guild-schemas";
+import { RoleBody, RoleInputBody, RoleParams, RolePositionsBody, toRoleInput } from "./role-schemas";
+
+const tags = ["Guilds"];
+
+/** /guilds/{id}/roles: list, create, reorder, edit and delete roles. */
+export const roleRoutes = (deps: { readonly useCases: GuildUseCases; readonly auth: AuthPlugin }) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .get("/guilds/:id/roles", async ({ caller, params }) => (await useCases.listRoles(caller.userId, params.id)).map(rolePayload), {
+      auth: true,
+      params: GuildParams,
+      response: { 200: t.Array(RoleBody), ...guildErrors },
+      detail: { summary: "A guild's roles, lowest rank first", tags, security },
+    })
+    .post(
+      "/guilds/:id/roles",
+      async ({ caller, params, body, status }) => status(201, rolePayload(await useCases.createRole(caller.userId, params.id, toRoleInput(body)))),
+      {
+        auth: true,
+        params: GuildParams,
+        body: RoleInputBody,
+        response: { 201: RoleBody, ...guildErrors },
+        detail: { summary: "Create a role just above @everyone (MANAGE_ROLES; at most 250 per guild)", tags, security },
+      },
+    )
+    .patch(
+      "/guilds/:id/roles",
+      async ({ caller, params, body }) => (await useCases.reorderRoles(caller.userId, params.id, body)).map(rolePayload),
+      {
+        auth: true,
+        params: GuildParams,
+        body: RolePositionsBody,
+        response: { 200: t.Array(RoleBody), ...guildErrors },
+        detail: { summary: "Move roles ([{id, position}]) below the caller's highest (MANAGE_ROLES)", tags, security },
+      },
+    )
+    .patch(
+      "/guilds/:id/roles/:role_id",
+      async ({ caller, params, body }) => rolePayload(await useCases.updateRole(caller.userId, params.id, params.role_id, toRoleInput(body))),
+      {
+        auth: true,
+        params: RoleParams,
+        body: RoleInputBody,
+        response: { 200: RoleBody, ...guildErrors },
+        detail: { summary: "Edit a role below the caller's highest (MANAGE_ROLES; only permissions the caller has)", tags, security },
+      },
+    )
+    .delete(
+      "/guilds/:id/roles/:role_id",
+      async ({ caller, params, status }) => {
+        await useCases.deleteRole(caller.userId, params.id, params.role_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: RoleParams,
+        response: { 204: NoContent, ...guildErrors },
+        detail: { summary: "Delete a role below the caller's highest (MANAGE_ROLES; never @everyone)", tags, security },
+      },
+    );
+};

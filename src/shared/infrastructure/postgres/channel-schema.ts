@@ -1,0 +1,48 @@
+import { type AnyPgColumn, bigint, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { snowflake } from "./columns";
+import { guilds } from "./guild-schema";
+import { users } from "./identity-schema";
+
+/**
+ * Guild channels and DMs in one table, since messages, reads and permissions address both by channel id. A DM has no
+ * guild and names its two users, lower id first; the unique index on that pair makes "open the DM of A and B"
+ * idempotent even under concurrency (guild channels leave both null, and NULLs never collide).
+ */
+export const channels = pgTable(
+  "channels",
+  {
+    id: snowflake("id").primaryKey(),
+    type: smallint("type").notNull(),
+    guildId: snowflake("guild_id").references(() => guilds.id, { onDelete: "cascade" }),
+    name: text("name"),
+    position: integer("position"),
+    /** Deleting a category un-parents its channels. */
+    parentId: snowflake("parent_id").references((): AnyPgColumn => channels.id, { onDelete: "set null" }),
+    topic: text("topic"),
+    lastMessageId: snowflake("last_message_id"),
+    dmLowUserId: snowflake("dm_low_user_id").references(() => users.id),
+    dmHighUserId: snowflake("dm_high_user_id").references(() => users.id),
+  },
+  (table) => [
+    index("channels_guild_idx").on(table.guildId),
+    index("channels_parent_idx").on(table.parentId),
+    uniqueIndex("channels_dm_pair_key").on(table.dmLowUserId, table.dmHighUserId),
+    index("channels_dm_high_idx").on(table.dmHighUserId),
+  ],
+);
+
+/** One overwrite per (channel, role or member). Role deletion removes its overwrites (see the role repository). */
+export const permissionOverwrites = pgTable(
+  "permission_overwrites",
+  {
+    channelId: snowflake("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    targetId: snowflake("target_id").notNull(),
+    /** 0 role, 1 member. */
+    type: smallint("type").notNull(),
+    allow: bigint("allow", { mode: "bigint" }).notNull(),
+    deny: bigint("deny", { mode: "bigint" }).notNull(),
+  },
+  (table) => [primaryKey({ name: "permission_overwrites_pkey", columns: [table.channelId, table.targetId] }), index("permission_overwrites_target_idx").on(table.targetId)],
+);

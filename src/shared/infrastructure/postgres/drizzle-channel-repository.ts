@@ -1,0 +1,149 @@
+import { and, desc, eq, getTableColumns, or, sql } from "drizzle-orm";
+import { ChannelType, type Channel, type DmChannel, type GuildChannel, type GuildChannelType } from "../../../domains/channel/domain/channel";
+import type { ChannelRepository } from "../../../domains/channel/domain/channel-repository";
+import type { Overwrite } from "../../../domains/channel/domain/overwrite";
+import { isSnowflake } from "../../kernel/snowflake";
+import { channels, permissionOverwrites } from "./channel-schema";
+import type { DbExecutor } from "./database";
+
+/** Overwrites as json_agg hands them over: bitfields as text, so that no driver rounds them. */
+interface OverwriteJson {
+  readonly id: string;
+  readonly type: 0 | 1;
+  readonly allow: string;
+  readonly deny: string;
+}
+
+/** A channel row with its overwrites gathered in the same query (the outer table named in full: drizzle leaves it unqualified). */
+export const channelColumns = {
+  ...getTableColumns(channels),
+  overwrites: sql<OverwriteJson[]>`coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type,
+    'allow', o.allow::text, 'deny', o.deny::text) ORDER BY o.target_id) FROM ${permissionOverwrites} o WHERE o.channel_id = "channels"."id"), '[]'::json)`,
+};
+
+export type ChannelRow = typeof channels.$inferSelect & { overwrites: OverwriteJson[] };
+
+export const toOverwrite = (json: OverwriteJson): Overwrite => ({
+  id: json.id,
+  type: json.type,
+  allow: BigInt(json.allow),
+  deny: BigInt(json.deny),
+});
+
+export const toChannel = (row: ChannelRow): Channel => {
+  if (row.type === ChannelType.DM) {
+    return { id: row.id, type: ChannelType.DM, recipientIds: [row.dmLowUserId ?? "", row.dmHighUserId ?? ""], lastMessageId: row.lastMessageId };
+  }
+  return {
+    id: row.id,
+    type: row.type as GuildChannelType,
+    guildId: row.guildId ?? "",
+    name: row.name ?? "",
+    position: row.position ?? 0,
+    parentId: row.parentId,
+    topic: row.topic,
+    overwrites: row.overwrites.map(toOverwrite),
+    lastMessageId: row.lastMessageId,
+  };
+};
+
+const overwriteRow = (channelId: string, overwrite: Overwrite) => ({
+  channelId,
+  targetId: overwrite.id,
+  type: overwrite.type,
+  allow: overwrite.allow,
+  deny: overwrite.deny,
+});
+
+/** Channels and overwrites in Postgres. */
+export class DrizzleChannelRepository implements ChannelRepository {
+  constructor(private readonly db: DbExecutor) {}
+
+  async insert(channel: GuildChannel): Promise<void> {
+    const { overwrites, ...fields } = channel;
+    await this.db.insert(channels).values(fields);
+    if (overwrites.length > 0) await this.db.insert(permissionOverwrites).values(overwrites.map((o) => overwriteRow(channel.id, o)));
+  }
+
+  async find(id: string): Promise<Channel | null> {
+    if (!isSnowflake(id)) return null;
+    const [row] = await this.db.select(channelColumns).from(channels).where(eq(channels.id, id)).limit(1);
+    return row ? toChannel(row) : null;
+  }
+
+  async listByGuild(guildId: string): Promise<GuildChannel[]> {
+    const rows = await this.db.select(channelColumns).from(channels).where(eq(channels.guildId, guildId));
+    return rows.map(toChannel) as GuildChannel[];
+  }
+
+  async update(changed: readonly GuildChannel[]): Promise<void> {
+    for (const channel of changed) {
+      await this.db
+        .update(channels)
+        .set({ name: channel.name, topic: channel.topic, position: channel.position, parentId: channel.parentId })
+        .where(eq(channels.id, channel.id));
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.delete(channels).where(eq(channels.id, id));
+  }
+
+  async replaceOverwrites(channelId: string, overwrites: readonly Overwrite[]): Promise<void> {
+    await this.db.delete(permissionOverwrites).where(eq(permissionOverwrites.channelId, channelId));
+    if (overwrites.length > 0) await this.db.insert(permissionOverwrites).values(overwrites.map((o) => overwriteRow(channelId, o)));
+  }
+
+  async putOverwrite(channelId: string, overwrite: Overwrite): Promise<void> {
+    await this.db
+      .insert(permissionOverwrites)
+      .values(overwriteRow(channelId, overwrite))
+      .onConflictDoUpdate({
+        target: [permissionOverwrites.channelId, permissionOverwrites.targetId],
+        set: { type: overwrite.type, allow: overwrite.allow, deny: overwrite.deny },
+      });
+  }
+
+  async deleteOverwrite(channelId: string, targetId: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(permissionOverwrites)
+      .where(and(eq(permissionOverwrites.channelId, channelId), eq(permissionOverwrites.targetId, targetId)))
+      .returning({ targetId: permissionOverwrites.targetId });
+    return rows.length > 0;
+  }
+
+  async findDm(pair: readonly [string, string]): Promise<DmChannel | null> {
+    const [row] = await this.db
+      .select(channelColumns)
+      .from(channels)
+      .where(and(eq(channels.dmLowUserId, pair[0]), eq(channels.dmHighUserId, pair[1])))
+      .limit(1);
+    return row ? (toChannel(row) as DmChannel) : null;
+  }
+
+  async insertDm(channel: DmChannel): Promise<boolean> {
+    const [low, high] = channel.recipientIds;
+    const rows = await this.db
+      .insert(channels)
+      .values({ id: channel.id, type: ChannelType.DM, dmLowUserId: low, dmHighUserId: high, lastMessageId: channel.lastMessageId })
+      .onConflictDoNothing()
+      .returning({ id: channels.id });
+    return rows.length > 0;
+  }
+
+  async listDms(userId: string): Promise<DmChannel[]> {
+    const rows = await this.db
+      .select(channelColumns)
+      .from(channels)
+      .where(or(eq(channels.dmLowUserId, userId), eq(channels.dmHighUserId, userId)))
+      .orderBy(desc(channels.id));
+    return rows.map(toChannel) as DmChannel[];
+  }
+
+  async touchLastMessage(channelId: string, messageId: string): Promise<void> {
+    await this.db
+      .update(channels)
+      .set({ lastMessageId: messageId })
+      .where(and(eq(channels.id, channelId), sql`(${channels.lastMessageId} IS NULL OR ${channels.lastMessageId} < ${messageId})`));
+  }
+}

@@ -1,0 +1,14 @@
+import type { ChannelUnitOfWork } from "../../../domains/channel/domain/channel-unit-of-work";
+import { DrizzleChannelRepository } from "./drizzle-channel-repository";
+import type { Transact } from "./outbox";
+
+/** The channel unit of work: the repository and the outbox bound to one transaction. */
+export const drizzleChannelUnitOfWork =
+  (transact: Transact): ChannelUnitOfWork =>
+  (work) =>
+    transact((tx, outbox) =>
+      work({
+        channels: new DrizzleChannelRepository(tx),
+        record: async (events) => void (await outbox.write(tx, events)),
+      }),
+    );

@@ -1,0 +1,49 @@
+import { asc, eq } from "drizzle-orm";
+import type { Guild } from "../../../domains/guild/domain/guild";
+import type { GuildRepository } from "../../../domains/guild/domain/guild-repository";
+import { isSnowflake } from "../../kernel/snowflake";
+import type { DbExecutor } from "./database";
+import { guilds, members } from "./guild-schema";
+
+type GuildRow = typeof guilds.$inferSelect;
+
+const toGuild = (row: GuildRow): Guild => ({
+  id: row.id,
+  name: row.name,
+  icon: row.icon,
+  ownerId: row.ownerId,
+  createdAt: row.createdAt,
+});
+
+/** Guilds in Postgres; deleting one cascades to everything it holds (see guild-schema.ts). */
+export class DrizzleGuildRepository implements GuildRepository {
+  constructor(private readonly db: DbExecutor) {}
+
+  async insert(guild: Guild): Promise<void> {
+    await this.db.insert(guilds).values(guild);
+  }
+
+  async find(id: string): Promise<Guild | null> {
+    if (!isSnowflake(id)) return null;
+    const [row] = await this.db.select().from(guilds).where(eq(guilds.id, id)).limit(1);
+    return row ? toGuild(row) : null;
+  }
+
+  async update(guild: Guild): Promise<void> {
+    await this.db.update(guilds).set({ name: guild.name, icon: guild.icon, ownerId: guild.ownerId }).where(eq(guilds.id, guild.id));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.delete(guilds).where(eq(guilds.id, id));
+  }
+
+  async listForMember(userId: string): Promise<Guild[]> {
+    const rows = await this.db
+      .select({ guild: guilds })
+      .from(members)
+      .innerJoin(guilds, eq(guilds.id, members.guildId))
+      .where(eq(members.userId, userId))
+      .orderBy(asc(guilds.id));
+    return rows.map((row) => toGuild(row.guild));
+  }
+}

@@ -1,0 +1,30 @@
+import type { GuildReadRepositories, GuildUnitOfWork } from "../../../domains/guild/domain/guild-unit-of-work";
+import type { SnowflakeGenerator } from "../../kernel/snowflake";
+import type { DbExecutor } from "./database";
+import { DrizzleDefaultChannels } from "./drizzle-default-channels";
+import { DrizzleGuildRepository } from "./drizzle-guild-repository";
+import { DrizzleInviteRepository } from "./drizzle-invite-repository";
+import { DrizzleBanRepository, DrizzleMemberRepository } from "./drizzle-member-repository";
+import { DrizzleRoleRepository } from "./drizzle-role-repository";
+import type { Transact } from "./outbox";
+
+/** The guild repositories on `db`: the database itself for reads, or a transaction. */
+export const drizzleGuildRepositories = (db: DbExecutor): GuildReadRepositories => ({
+  guilds: new DrizzleGuildRepository(db),
+  roles: new DrizzleRoleRepository(db),
+  members: new DrizzleMemberRepository(db),
+  bans: new DrizzleBanRepository(db),
+  invites: new DrizzleInviteRepository(db),
+});
+
+/** The guild unit of work: repositories, default-channel writer and outbox all bound to one transaction. */
+export const drizzleGuildUnitOfWork =
+  (transact: Transact, ids: SnowflakeGenerator): GuildUnitOfWork =>
+  (work) =>
+    transact((tx, outbox) =>
+      work({
+        ...drizzleGuildRepositories(tx),
+        channels: new DrizzleDefaultChannels(tx, ids),
+        record: async (events) => void (await outbox.write(tx, events)),
+      }),
+    );

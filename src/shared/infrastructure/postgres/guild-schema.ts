@@ -1,0 +1,114 @@
+import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { channels } from "./channel-schema";
+import { snowflake, timestamptz } from "./columns";
+import { users } from "./identity-schema";
+
+/*
+ * Deleting a guild cascades to everything below it through ON DELETE CASCADE: roles, members (and their roles),
+ * bans, invites, and through channel-schema.ts its channels and their overwrites.
+ */
+
+export const guilds = pgTable(
+  "guilds",
+  {
+    id: snowflake("id").primaryKey(),
+    name: text("name").notNull(),
+    icon: text("icon"),
+    ownerId: snowflake("owner_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (table) => [index("guilds_owner_idx").on(table.ownerId)],
+);
+
+/** @everyone is the role whose id equals its guild's id. */
+export const roles = pgTable(
+  "roles",
+  {
+    id: snowflake("id").primaryKey(),
+    guildId: snowflake("guild_id")
+      .notNull()
+      .references(() => guilds.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    color: integer("color").notNull().default(0),
+    position: integer("position").notNull().default(0),
+    permissions: bigint("permissions", { mode: "bigint" }).notNull(),
+    hoist: boolean("hoist").notNull().default(false),
+    mentionable: boolean("mentionable").notNull().default(false),
+  },
+  (table) => [index("roles_guild_idx").on(table.guildId)],
+);
+
+export const members = pgTable(
+  "members",
+  {
+    guildId: snowflake("guild_id")
+      .notNull()
+      .references(() => guilds.id, { onDelete: "cascade" }),
+    userId: snowflake("user_id")
+      .notNull()
+      .references(() => users.id),
+    nick: text("nick"),
+    joinedAt: timestamptz("joined_at").notNull(),
+  },
+  // The primary key serves "members of a guild by user id"; the second index "guilds of a user".
+  (table) => [primaryKey({ name: "members_pkey", columns: [table.guildId, table.userId] }), index("members_user_idx").on(table.userId)],
+);
+
+/** Which member holds which role (never @everyone); leaving or losing the role deletes the row. */
+export const memberRoles = pgTable(
+  "member_roles",
+  {
+    guildId: snowflake("guild_id").notNull(),
+    userId: snowflake("user_id").notNull(),
+    roleId: snowflake("role_id")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+  },
+  (table) => [
+    primaryKey({ name: "member_roles_pkey", columns: [table.guildId, table.userId, table.roleId] }),
+    foreignKey({ name: "member_roles_member_fk", columns: [table.guildId, table.userId], foreignColumns: [members.guildId, members.userId] }).onDelete(
+      "cascade",
+    ),
+    index("member_roles_role_idx").on(table.roleId),
+  ],
+);
+
+export const bans = pgTable(
+  "bans",
+  {
+    guildId: snowflake("guild_id")
+      .notNull()
+      .references(() => guilds.id, { onDelete: "cascade" }),
+    userId: snowflake("user_id")
+      .notNull()
+      .references(() => users.id),
+    reason: text("reason"),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (table) => [primaryKey({ name: "bans_pkey", columns: [table.guildId, table.userId] })],
+);
+
+/** Invites die with their guild or their channel. */
+export const invites = pgTable(
+  "invites",
+  {
+    code: text("code").primaryKey(),
+    guildId: snowflake("guild_id")
+      .notNull()
+      .references(() => guilds.id, { onDelete: "cascade" }),
+    channelId: snowflake("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    inviterId: snowflake("inviter_id")
+      .notNull()
+      .references(() => users.id),
+    uses: integer("uses").notNull().default(0),
+    maxUses: integer("max_uses").notNull(),
+    maxAge: integer("max_age").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at"),
+  },
+  (table) => [index("invites_guild_idx").on(table.guildId), index("invites_channel_idx").on(table.channelId)],
+);
