@@ -32,6 +32,7 @@ import { HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES } from "./shared/gateway/gatewa
 import { createGateway } from "./shared/gateway/gateway-server";
 import { httpCore } from "./shared/presentation/http-core";
 import { apiDocs } from "./shared/presentation/openapi";
+import { completeRequestBodies } from "./shared/presentation/openapi-request-bodies";
 import { type ReadinessCheck, operationsRoutes } from "./shared/presentation/operations-routes";
 import { rateLimiting } from "./shared/presentation/rate-limit";
 import type { DestinationStream } from "pino";
@@ -163,6 +164,10 @@ export const createApp = async (options: AppOptions) => {
         maxAge: 600,
       }),
     )
+    // Registered before the docs plugin, so that it applies to the plugin's /swagger/json route.
+    .onAfterHandle({ as: "global" }, ({ path, response }) => {
+      if (path === "/swagger/json") completeRequestBodies(response, http.routes);
+    })
     .use(apiDocs({ version: packageJson.version, publicUrl: config.publicUrl }))
     .use(
       operationsRoutes({

@@ -44,6 +44,11 @@ for (const mode of MODES) {
         expect(unknown.status).toBe(404);
         expect(await unknown.json()).toMatchObject({ code: 10013 });
         await expectInvalid(await server.request("/api/v1/users/abc", { token: alice.access_token }), "id");
+        // Twenty digits pass the pattern but overflow a bigint: unknown, never a 500.
+        const overflow = await server.request("/api/v1/users/99999999999999999999", { token: alice.access_token });
+        expect(overflow.status).toBe(404);
+        const session = await server.request("/api/v1/users/@me/sessions/99999999999999999999", { method: "DELETE", token: alice.access_token });
+        expect(session.status).toBe(404);
       });
 
       test("PATCH /users/@me changes username, display name and avatar", async () => {

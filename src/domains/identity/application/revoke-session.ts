@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from "../../../shared/kernel/domain-error";
-import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { type Snowflake, isSnowflake } from "../../../shared/kernel/snowflake";
 import type { Caller } from "../domain/session";
 import type { IdentityDeps } from "./identity-deps";
 
@@ -7,7 +7,7 @@ import type { IdentityDeps } from "./identity-deps";
 export const revokeSession =
   (deps: Pick<IdentityDeps, "repositories" | "revocations" | "clock">) =>
   async (caller: Caller, sessionId: Snowflake): Promise<void> => {
-    const revoked = await deps.repositories.sessions.revoke(sessionId, caller.userId, new Date(deps.clock.now()));
+    const revoked = isSnowflake(sessionId) && (await deps.repositories.sessions.revoke(sessionId, caller.userId, new Date(deps.clock.now())));
     if (!revoked) throw new DomainError(ErrorCode.UNKNOWN_SESSION, "Unknown Session");
     await deps.revocations.revoke([{ userId: caller.userId, sessionId }]);
   };
