@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { cors } from "@elysiajs/cors";
 import { Elysia } from "elysia";
 import packageJson from "../package.json";
@@ -14,6 +15,15 @@ import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { createIdentityModule } from "./domains/identity/presentation/identity-module";
 import { createChannelModule } from "./domains/channel/presentation/channel-module";
 import { createGuildModule } from "./domains/guild/presentation/guild-module";
+import { guildGateway } from "./domains/guild/presentation/guild-gateway";
+import { channelDispatchRules } from "./domains/channel/presentation/channel-gateway";
+import { createChannelVisibility } from "./domains/channel/presentation/channel-visibility";
+import { createMessageModule } from "./domains/message/presentation/message-module";
+import { FileTypeDetector } from "./shared/infrastructure/file-type-detector";
+import { FilesystemBlobStore } from "./shared/infrastructure/filesystem-blob-store";
+import { HmacUrlSigner, loadUrlSigningKey } from "./shared/infrastructure/hmac-url-signer";
+import { MemoryBlobStore } from "./shared/infrastructure/memory/memory-blob-store";
+import { drizzleMessageRepositories, drizzleMessageUnitOfWork } from "./shared/infrastructure/postgres/drizzle-message-unit-of-work";
 import { channelFactsQuery } from "./shared/infrastructure/postgres/channel-facts-query";
 import { DrizzleChannelRepository } from "./shared/infrastructure/postgres/drizzle-channel-repository";
 import { drizzleChannelUnitOfWork } from "./shared/infrastructure/postgres/drizzle-channel-unit-of-work";
@@ -97,11 +107,12 @@ export const createApp = async (options: AppOptions) => {
   });
   const users = { findUsers: identity.findUsers };
   const permissions = new DrizzlePermissionResolver(database.db, channelFactsQuery(database));
+  const guildAccess = new DrizzleGuildAccess(database.db, permissions);
   const channel = createChannelModule({
     unitOfWork: drizzleChannelUnitOfWork(transact),
     channels: new DrizzleChannelRepository(database.db),
     permissions,
-    guilds: new DrizzleGuildAccess(database.db, permissions),
+    guilds: guildAccess,
     users,
     clock,
     ids,
@@ -119,15 +130,47 @@ export const createApp = async (options: AppOptions) => {
     rateLimitScale: config.rateLimitScale,
     trustProxy: config.trustProxy,
   });
+  const message = createMessageModule({
+    unitOfWork: drizzleMessageUnitOfWork(transact),
+    repositories: drizzleMessageRepositories(database.db),
+    permissions,
+    guilds: guildAccess,
+    users,
+    blobs: config.dataDir === "memory://" ? new MemoryBlobStore() : new FilesystemBlobStore(join(config.dataDir, "attachments")),
+    signer: new HmacUrlSigner(loadUrlSigningKey(config.dataDir)),
+    detector: new FileTypeDetector(),
+    pubSub: adapters.pubSub,
+    clock,
+    ids,
+    maxUploadBytes: config.maxUploadBytes,
+    publicUrl: () => baseUrl,
+    auth: identity.authPlugin,
+    rateLimiter: adapters.rateLimiter,
+    rateLimitScale: config.rateLimitScale,
+    trustProxy: config.trustProxy,
+    stream: adapters.stream,
+    kv: adapters.kv,
+    consumerName: `node-${config.nodeId}`,
+    onError: (error, what) => logger.error({ err: error }, `${what} failed`),
+  });
+  if (config.roles.has("worker")) await message.start();
   let accepting = true;
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 
+  // The gateway's node-wide permission cache; events that change permissions drop what they touch.
+  const visibility = createChannelVisibility(permissions);
+  const guildDispatch = guildGateway({
+    useCases: guild.useCases,
+    memberCount: guild.memberCount,
+    guildPermissions: async (userId, guildId) => (await guildAccess.standing(guildId, userId))?.permissions ?? 0n,
+    channelPermissions: visibility.permissions,
+  });
   const presence = createPresenceService({
     store: adapters.presence,
     pubSub: adapters.pubSub,
     clock,
     ids,
-    guildIdsOf: async () => [],
+    guildIdsOf: guild.guildIdsOf,
     // A session lapses when its heartbeats stop for as long as the gateway tolerates.
     sessionTtlMs: config.gateway.heartbeatIntervalMs * HEARTBEAT_GRACE_FACTOR,
     offlineGraceMs: config.gateway.offlineGraceMs,
@@ -140,8 +183,15 @@ export const createApp = async (options: AppOptions) => {
     logger,
     metrics,
     authenticate: identity.authenticateToken,
-    contributors: [identity.gateway.ready, presenceReady(presence, async () => [])],
-    rules: { ...identity.gateway.rules, ...presenceDispatchRules },
+    contributors: [identity.gateway.ready, guildDispatch.ready, presenceReady(presence, (userId) => guild.peersOf(userId)), message.gateway.ready],
+    rules: {
+      ...identity.gateway.rules,
+      ...presenceDispatchRules,
+      ...guildDispatch.rules,
+      ...channelDispatchRules(visibility, permissions),
+      ...message.gateway.rules(visibility.permissions),
+    },
+    observers: [visibility.observe],
     presence: presenceTracker(presence),
     url: () => gatewayUrlOf(baseUrl),
     heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
@@ -184,7 +234,8 @@ export const createApp = async (options: AppOptions) => {
         .use(identity.routes)
         .use(gatewayInfoRoutes(() => gatewayUrlOf(baseUrl)))
         .use(guild.routes)
-        .use(channel.routes),
+        .use(channel.routes)
+        .use(message.routes),
     );
 
   return {
@@ -201,6 +252,7 @@ export const createApp = async (options: AppOptions) => {
     identity,
     guild,
     channel,
+    message,
     gateway,
     presence,
     /** Starts serving and relaying; resolves with the base URL. */
@@ -230,6 +282,7 @@ export const createApp = async (options: AppOptions) => {
       presence.stop();
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
       await identity.close();
+      await message.close();
       await relay.stop();
       await relay.flush().catch(() => {});
       await errorTracker.flush();

@@ -1,5 +1,6 @@
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Elysia } from "elysia";
+import type { DomainEvent } from "../kernel/domain-event";
 import type { EventStream, KeyValueStore, PubSub } from "../kernel/ports";
 import type { Logger } from "../infrastructure/logger";
 import type { Metrics } from "../infrastructure/metrics";
@@ -19,6 +20,8 @@ export interface GatewayOptions {
   readonly authenticate: GatewayAuthenticator;
   readonly contributors: readonly ReadyContributor[];
   readonly rules: DispatchRules;
+  /** Called once per event reaching the node, before sessions handle it (e.g. to drop cached permissions). */
+  readonly observers?: ReadonlyArray<(event: DomainEvent) => void>;
   readonly presence: PresenceTracker;
   readonly voice?: VoiceStateHandler;
   /** ws:// or wss:// URL of /gateway that clients resume at (known once the node listens). */
@@ -37,7 +40,14 @@ export const createGateway = (options: GatewayOptions) => {
   const now = options.now ?? Date.now;
   const { logger, metrics } = options;
   const onError = (error: unknown, context: Record<string, unknown>) => logger.error({ err: error, ...context }, "gateway error");
-  const router = createTopicRouter(options.pubSub, (error, topic) => onError(error, { topic }));
+  const observers = options.observers ?? [];
+  const router = createTopicRouter(
+    options.pubSub,
+    (error, topic) => onError(error, { topic }),
+    (event) => {
+      for (const observe of observers) observe(event);
+    },
+  );
   const resume = createResumeStore(options.kv);
   /** Live sessions by connection id, and by identity session for revocation. */
   const sockets = new Map<string, { session: GatewaySession; close: (code: number, reason: string) => void }>();

@@ -11,7 +11,12 @@ export interface TopicListener {
  * and dropped when the last leaves, so a node hears only the guilds, channels and users its sessions care about.
  * Each event is parsed once per node, however many sessions hear it.
  */
-export const createTopicRouter = (pubSub: PubSub, onError: (error: unknown, topic: string) => void) => {
+export const createTopicRouter = (
+  pubSub: PubSub,
+  onError: (error: unknown, topic: string) => void,
+  /** Sees each event as it reaches the node, before any session decides on it (cache invalidation). */
+  observe: (event: DomainEvent) => void = () => {},
+) => {
   const members = new Map<Topic, Set<TopicListener>>();
   const unsubscribers = new Map<Topic, Promise<() => Promise<void>>>();
 
@@ -25,6 +30,7 @@ export const createTopicRouter = (pubSub: PubSub, onError: (error: unknown, topi
       onError(error, topic);
       return;
     }
+    observe(event);
     for (const listener of listeners) listener.receive(event);
   };
 

@@ -1,5 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Channel } from "./channel";
+import type { Overwrite } from "./overwrite";
 
 /** A channel with what one user may do in it. */
 export interface ResolvedChannel {
@@ -17,6 +18,11 @@ export interface ResolvedChannel {
 export interface PermissionResolver {
   /** The channel and the user's permissions in it, in one database round trip; null when the channel does not exist. */
   forChannel(userId: Snowflake, channelId: Snowflake): Promise<ResolvedChannel | null>;
+  /**
+   * The user's permissions in a channel of the guild that has these overwrites: for a channel known only from an
+   * event (a deleted one). Zero for non-members.
+   */
+  inGuild(userId: Snowflake, guildId: Snowflake, overwrites: readonly Overwrite[]): Promise<bigint>;
   /** Every channel of a guild with the user's permissions in each. */
   channelsOf(userId: Snowflake, guildId: Snowflake): Promise<ResolvedChannel[]>;
 }

@@ -97,6 +97,20 @@ export const createGuildModule = (deps: GuildModuleDeps) => {
       .use(banRoutes({ useCases, auth }))
       .use(inviteRoutes({ useCases, auth, rateLimits })),
     useCases,
+    /** How many members a guild has (GUILD_CREATE's member_count). */
+    memberCount: (guildId: Snowflake): Promise<number> => deps.repositories.members.count(guildId),
+    /**
+     * The users who share a small guild (≤ `smallGuild` members) with `userId`: whose presence READY carries,
+     * so that READY stays small in large guilds.
+     */
+    async peersOf(userId: Snowflake, smallGuild = 100): Promise<Snowflake[]> {
+      const peers = new Set<Snowflake>();
+      for (const guild of await useCases.listMyGuilds(userId)) {
+        if ((await deps.repositories.members.count(guild.id)) > smallGuild) continue;
+        for (const member of await useCases.listMembers(userId, guild.id, { limit: smallGuild })) peers.add(member.user.id);
+      }
+      return [...peers];
+    },
     /** The ids of the guilds a user is in (presence announces status changes to them). */
     guildIdsOf: async (userId: Snowflake): Promise<Snowflake[]> => (await useCases.listMyGuilds(userId)).map((guild) => guild.id),
   };

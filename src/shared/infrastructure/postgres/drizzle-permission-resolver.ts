@@ -92,6 +92,11 @@ export class DrizzlePermissionResolver implements PermissionResolver {
     });
   }
 
+  async inGuild(userId: string, guildId: string, overwrites: readonly Overwrite[]): Promise<bigint> {
+    const facts = await this.guildFacts(userId, guildId);
+    return facts ? permissionsFrom(facts, guildId, userId, overwrites) : 0n;
+  }
+
   /** A user's facts in one guild (for guild-wide checks). */
   async guildFacts(userId: string, guildId: string): Promise<GuildFacts | null> {
     if (!isSnowflake(guildId)) return null;

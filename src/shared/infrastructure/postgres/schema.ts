@@ -3,3 +3,4 @@ export * from "./outbox-schema";
 export * from "./identity-schema";
 export * from "./guild-schema";
 export * from "./channel-schema";
+export * from "./message-schema";

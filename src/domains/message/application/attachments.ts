@@ -1,0 +1,84 @@
+import { isUtf8 } from "node:buffer";
+import { invalidField } from "../../../shared/kernel/domain-error";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { type Attachment, UPLOAD_CLAIM_WINDOW_MS, isImage, resolveContentType, sanitizeFilename, servesInline } from "../domain/attachment";
+import { imageDimensions } from "../domain/image-dimensions";
+import { NONCE_WINDOW_MS } from "../domain/message";
+import { tooLarge, unknownAttachment } from "../domain/message-errors";
+import { type AttachmentPayload, attachmentPayload } from "../domain/message-payloads";
+import { attachmentUrl, checkAttachmentLink } from "./attachment-links";
+import { channelWith } from "./message-access";
+import type { MessageDeps } from "./message-deps";
+
+export interface UploadInput {
+  readonly filename: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Text is valid UTF-8 without NUL bytes; binary formats without a magic number fail one or the other. */
+const isUtf8Text = (bytes: Uint8Array): boolean => isUtf8(bytes) && !bytes.includes(0);
+
+/**
+ * Uploads a file for a later message in this channel (VIEW_CHANNEL, ATTACH_FILES): at most MAX_UPLOAD_BYTES
+ * (413 40005), typed from its bytes (see `resolveContentType`), images with their size. The upload must be used by
+ * its uploader, in this channel, within an hour, once; otherwise it is purged.
+ */
+export const uploadAttachment =
+  (deps: Pick<MessageDeps, "permissions" | "repositories" | "blobs" | "detector" | "signer" | "clock" | "ids" | "maxUploadBytes" | "publicUrl">) =>
+  async (userId: Snowflake, channelId: Snowflake, input: UploadInput): Promise<AttachmentPayload> => {
+    await channelWith(deps, userId, channelId, "ATTACH_FILES");
+    if (input.bytes.byteLength > deps.maxUploadBytes) throw tooLarge(deps.maxUploadBytes);
+    if (input.bytes.byteLength === 0) throw invalidField("file", "Cannot upload an empty file.");
+    const contentType = resolveContentType(await deps.detector.detect(input.bytes), isUtf8Text(input.bytes));
+    const dimensions = isImage(contentType) ? imageDimensions(contentType, input.bytes) : null;
+    const attachment: Attachment = {
+      id: deps.ids.next(),
+      channelId,
+      uploaderId: userId,
+      filename: sanitizeFilename(input.filename),
+      contentType,
+      size: input.bytes.byteLength,
+      width: dimensions?.width ?? null,
+      height: dimensions?.height ?? null,
+      createdAt: new Date(deps.clock.now()),
+    };
+    // The row first: should storing the bytes fail, the row is an unused upload that the purge removes in an hour.
+    await deps.repositories.attachments.insert(attachment);
+    await deps.blobs.put(attachment.id, input.bytes);
+    return attachmentPayload(attachment, attachmentUrl(deps, attachment));
+  };
+
+/** An attachment's bytes with how to serve them. */
+export interface AttachmentFile {
+  readonly attachment: Attachment;
+  readonly body: Blob;
+  /** False: the browser must download it rather than render it (stored-XSS defence). */
+  readonly inline: boolean;
+}
+
+/** The file behind a signed URL: 403 when the signature is bad or expired, 404 when the file is gone. */
+export const openAttachment =
+  (deps: Pick<MessageDeps, "repositories" | "blobs" | "signer" | "clock">) =>
+  async (link: { id: Snowflake; filename: string; ex: string; sig: string }): Promise<AttachmentFile> => {
+    checkAttachmentLink(deps, link);
+    const attachment = await deps.repositories.attachments.findServable(link.id);
+    if (!attachment || attachment.filename !== link.filename) throw unknownAttachment();
+    const body = await deps.blobs.get(attachment.id);
+    if (!body) throw unknownAttachment();
+    return { attachment, body, inline: servesInline(attachment.contentType) };
+  };
+
+/**
+ * Deletes the bytes and rows of attachments nobody needs any more: uploads unused for an hour, and those whose
+ * message was deleted. Also forgets expired send nonces. Safe on several nodes at once (deletes are idempotent).
+ */
+export const purgeUnused =
+  (deps: Pick<MessageDeps, "repositories" | "blobs" | "clock">) =>
+  async (batch = 500): Promise<number> => {
+    const now = deps.clock.now();
+    const ids = await deps.repositories.attachments.purgeable(new Date(now - UPLOAD_CLAIM_WINDOW_MS), batch);
+    await Promise.all(ids.map((id) => deps.blobs.delete(id)));
+    await deps.repositories.attachments.delete(ids);
+    await deps.repositories.messages.purgeNonces(new Date(now - NONCE_WINDOW_MS));
+    return ids.length;
+  };

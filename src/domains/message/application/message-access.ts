@@ -1,0 +1,38 @@
+import { Permission, type PermissionName, hasPermission } from "../../../shared/kernel/permissions";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { memberStanding, requirePermission, viewChannel } from "../../channel/application/channel-access";
+import { ChannelType, isGuildChannel } from "../../channel/domain/channel";
+import type { ResolvedChannel } from "../../channel/domain/permission-resolver";
+import type { MessageChannel } from "../domain/message-channel";
+import { notTextChannel } from "../domain/message-errors";
+import type { MessageDeps } from "./message-deps";
+
+export { memberStanding };
+
+/** The channel domain's answer in the message domain's terms. */
+export const toMessageChannel = (resolved: ResolvedChannel): MessageChannel => ({
+  id: resolved.channel.id,
+  guildId: resolved.guildId,
+  text: resolved.channel.type === ChannelType.GUILD_TEXT || resolved.channel.type === ChannelType.DM,
+  recipientIds: isGuildChannel(resolved.channel) ? [] : resolved.channel.recipientIds,
+  permissions: resolved.permissions,
+});
+
+/**
+ * A text channel or DM the caller can see and holds every named permission in: 404 10003 when it does not exist,
+ * 403 50001 without VIEW_CHANNEL, 403 50013 naming the first missing permission, 400 for voice and categories.
+ */
+export const channelWith = async (
+  deps: Pick<MessageDeps, "permissions">,
+  userId: Snowflake,
+  channelId: Snowflake,
+  ...required: PermissionName[]
+): Promise<MessageChannel> => {
+  const channel = toMessageChannel(await viewChannel(deps, userId, channelId));
+  for (const name of required) requirePermission(channel.permissions, name);
+  if (!channel.text) throw notTextChannel();
+  return channel;
+};
+
+/** True when `permissions` hold the named permission. */
+export const holds = (permissions: bigint, name: PermissionName): boolean => hasPermission(permissions, Permission[name]);

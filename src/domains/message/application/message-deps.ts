@@ -1,0 +1,33 @@
+import type { Clock } from "../../../shared/kernel/clock";
+import type { PubSub } from "../../../shared/kernel/ports";
+import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
+import type { GuildAccess } from "../../channel/domain/guild-access";
+import type { PermissionResolver } from "../../channel/domain/permission-resolver";
+import type { BlobStore } from "../domain/blob-store";
+import type { ContentTypeDetector } from "../domain/content-type-detector";
+import type { MessageRepositories, MessageUnitOfWork } from "../domain/message-unit-of-work";
+import type { UrlSigner } from "../domain/url-signer";
+import type { UserDirectory } from "../domain/user-directory";
+
+/** Every port the message use cases take; each use case picks the ones it needs. */
+export interface MessageDeps {
+  /** Writes that must commit together, events included. */
+  readonly unitOfWork: MessageUnitOfWork;
+  /** Reads outside any transaction. */
+  readonly repositories: MessageRepositories;
+  /** The channel domain's permission hot path: channel and the user's permissions in one round trip. */
+  readonly permissions: PermissionResolver;
+  /** The channel domain's view of guild membership (search is for members only). */
+  readonly guilds: GuildAccess;
+  readonly users: UserDirectory;
+  readonly blobs: BlobStore;
+  readonly signer: UrlSigner;
+  readonly detector: ContentTypeDetector;
+  /** Typing is ephemeral: it goes straight to pub/sub, not through the outbox. */
+  readonly pubSub: PubSub;
+  readonly clock: Clock;
+  readonly ids: SnowflakeGenerator;
+  readonly maxUploadBytes: number;
+  /** The base URL attachment links start with (the node's public URL). */
+  readonly publicUrl: () => string;
+}

@@ -1,0 +1,57 @@
+import { invalidField } from "../../../shared/kernel/domain-error";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX } from "../domain/message";
+import { unknownMessage } from "../domain/message-errors";
+import type { MessagePayload } from "../domain/message-payloads";
+import type { HistoryPage } from "../domain/message-repository";
+import { channelWith } from "./message-access";
+import type { MessageDeps } from "./message-deps";
+import { renderMessage, renderMessages } from "./message-views";
+
+export interface HistoryInput {
+  readonly limit?: number;
+  readonly before?: Snowflake;
+  readonly after?: Snowflake;
+  readonly around?: Snowflake;
+}
+
+type ReadDeps = Pick<MessageDeps, "permissions" | "repositories" | "users" | "signer" | "clock" | "publicUrl">;
+
+/** Checks a history request: limit 1–100 (50 by default), at most one of before, after and around. */
+export const historyPage = (input: HistoryInput): HistoryPage => {
+  const limit = input.limit ?? HISTORY_LIMIT_DEFAULT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_LIMIT_MAX) throw invalidField("limit", `Must be between 1 and ${HISTORY_LIMIT_MAX}.`);
+  const anchors = (["before", "after", "around"] as const).filter((name) => input[name] !== undefined);
+  if (anchors.length > 1) throw invalidField(anchors[1] as string, "Only one of before, after and around may be given.");
+  return { limit, before: input.before, after: input.after, around: input.around };
+};
+
+/**
+ * A page of a channel's history, newest first (VIEW_CHANNEL, READ_MESSAGE_HISTORY): the newest messages, those just
+ * before or after an anchor, or a window around it (limit/2 older, the rest newer, the anchor included).
+ */
+export const listMessages =
+  (deps: ReadDeps) =>
+  async (userId: Snowflake, channelId: Snowflake, input: HistoryInput): Promise<MessagePayload[]> => {
+    const page = historyPage(input);
+    await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
+    return renderMessages(deps, await deps.repositories.messages.history(channelId, page, userId));
+  };
+
+/** One message of a channel (VIEW_CHANNEL, READ_MESSAGE_HISTORY); 404 10008 when it is not there. */
+export const getMessage =
+  (deps: ReadDeps) =>
+  async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake): Promise<MessagePayload> => {
+    await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
+    const message = await deps.repositories.messages.find(channelId, messageId, userId);
+    if (!message) throw unknownMessage();
+    return renderMessage(deps, message);
+  };
+
+/** The channel's pinned messages, most recently pinned first (VIEW_CHANNEL, READ_MESSAGE_HISTORY). */
+export const listPins =
+  (deps: ReadDeps) =>
+  async (userId: Snowflake, channelId: Snowflake): Promise<MessagePayload[]> => {
+    await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
+    return renderMessages(deps, await deps.repositories.messages.pinned(channelId, userId));
+  };

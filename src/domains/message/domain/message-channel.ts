@@ -1,0 +1,14 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+
+/** What the message domain needs to know of a channel (the channel domain owns it) and of the caller's rights in it. */
+export interface MessageChannel {
+  readonly id: Snowflake;
+  /** Null for DMs. */
+  readonly guildId: Snowflake | null;
+  /** True for guild text channels and DMs: the channels that hold messages. */
+  readonly text: boolean;
+  /** DMs: both participants; empty for guild channels. */
+  readonly recipientIds: readonly Snowflake[];
+  /** The caller's permissions in the channel; zero when they cannot see it. */
+  readonly permissions: bigint;
+}

@@ -1,0 +1,88 @@
+import { type NewDomainEvent, type Topic, topics } from "../../../shared/kernel/domain-event";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { MessageChannel } from "./message-channel";
+import type { MessagePayload } from "./message-payloads";
+
+/*
+ * Event data is the API object (with `guild_id` in guilds), dispatched by the gateway as MESSAGE_CREATE etc.
+ * Guild channel events go to `channel:<id>` and `guild:<id>` (the gateway filters by VIEW_CHANNEL); DM events go to
+ * each participant's `user:<id>`; a read receipt only to its reader's `user:<id>`.
+ */
+type Where = { readonly channel_id: Snowflake; readonly guild_id?: Snowflake };
+
+export type MessageSent = NewDomainEvent<"MESSAGE_SENT", MessagePayload>;
+export type MessageUpdated = NewDomainEvent<"MESSAGE_UPDATED", MessagePayload>;
+export type MessageDeleted = NewDomainEvent<"MESSAGE_DELETED", Where & { id: Snowflake }>;
+export type MessageDeletedBulk = NewDomainEvent<"MESSAGE_DELETED_BULK", Where & { ids: Snowflake[] }>;
+export type ReactionData = Where & { user_id: Snowflake; message_id: Snowflake; emoji: { id: null; name: string } };
+export type MessageReactionAdded = NewDomainEvent<"MESSAGE_REACTION_ADDED", ReactionData>;
+export type MessageReactionRemoved = NewDomainEvent<"MESSAGE_REACTION_REMOVED", ReactionData>;
+export type ChannelPinsUpdated = NewDomainEvent<"CHANNEL_PINS_UPDATED", Where & { last_pin_timestamp: string | null }>;
+export type MessageRead = NewDomainEvent<"MESSAGE_READ", { channel_id: Snowflake; message_id: Snowflake; mention_count: number }>;
+
+export type MessageEvent =
+  | MessageSent
+  | MessageUpdated
+  | MessageDeleted
+  | MessageDeletedBulk
+  | MessageReactionAdded
+  | MessageReactionRemoved
+  | ChannelPinsUpdated
+  | MessageRead;
+
+/** Who hears of what happens in a channel. */
+export const channelTopics = (channel: Pick<MessageChannel, "id" | "guildId" | "recipientIds">): Topic[] =>
+  channel.guildId ? [topics.channel(channel.id), topics.guild(channel.guildId)] : channel.recipientIds.map((id) => topics.user(id));
+
+const where = (channel: Pick<MessageChannel, "id" | "guildId">): Where => ({
+  channel_id: channel.id,
+  ...(channel.guildId ? { guild_id: channel.guildId } : {}),
+});
+
+export const messageSent = (channel: MessageChannel, message: MessagePayload): MessageSent => ({
+  type: "MESSAGE_SENT",
+  topics: channelTopics(channel),
+  data: message,
+});
+
+export const messageUpdated = (channel: MessageChannel, message: MessagePayload): MessageUpdated => ({
+  type: "MESSAGE_UPDATED",
+  topics: channelTopics(channel),
+  data: message,
+});
+
+export const messageDeleted = (channel: MessageChannel, id: Snowflake): MessageDeleted => ({
+  type: "MESSAGE_DELETED",
+  topics: channelTopics(channel),
+  data: { id, ...where(channel) },
+});
+
+export const messagesDeleted = (channel: Pick<MessageChannel, "id" | "guildId" | "recipientIds">, ids: Snowflake[]): MessageDeletedBulk => ({
+  type: "MESSAGE_DELETED_BULK",
+  topics: channelTopics(channel),
+  data: { ids, ...where(channel) },
+});
+
+export const reactionChanged = <T extends "MESSAGE_REACTION_ADDED" | "MESSAGE_REACTION_REMOVED">(
+  type: T,
+  channel: MessageChannel,
+  messageId: Snowflake,
+  userId: Snowflake,
+  emoji: string,
+): NewDomainEvent<T, ReactionData> => ({
+  type,
+  topics: channelTopics(channel),
+  data: { user_id: userId, message_id: messageId, emoji: { id: null, name: emoji }, ...where(channel) },
+});
+
+export const pinsUpdated = (channel: MessageChannel, lastPinAt: Date | null): ChannelPinsUpdated => ({
+  type: "CHANNEL_PINS_UPDATED",
+  topics: channelTopics(channel),
+  data: { last_pin_timestamp: lastPinAt?.toISOString() ?? null, ...where(channel) },
+});
+
+export const messageRead = (userId: Snowflake, channelId: Snowflake, messageId: Snowflake, mentionCount: number): MessageRead => ({
+  type: "MESSAGE_READ",
+  topics: [topics.user(userId)],
+  data: { channel_id: channelId, message_id: messageId, mention_count: mentionCount },
+});

@@ -1,0 +1,111 @@
+import { type Snowflake, snowflakeTimestamp } from "../../../shared/kernel/snowflake";
+import { type Attachment, isImage } from "./attachment";
+import { type Message, MessageType, type Nonce } from "./message";
+import type { UserProfile } from "./user-directory";
+
+/** The wire shapes of API.md; events carry them as is, since the gateway dispatches event data unchanged. */
+export interface UserPayload {
+  readonly id: Snowflake;
+  readonly username: string;
+  readonly display_name: string | null;
+  readonly avatar: string | null;
+  readonly bot: boolean;
+  readonly created_at: string;
+}
+
+export interface AttachmentPayload {
+  readonly id: Snowflake;
+  readonly filename: string;
+  readonly content_type: string;
+  readonly size: number;
+  /** Signed and expiring; see ATTACHMENT_URL_TTL_MS. */
+  readonly url: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export interface ReactionPayload {
+  readonly emoji: { readonly id: null; readonly name: string };
+  readonly count: number;
+  readonly me: boolean;
+}
+
+export interface MessagePayload {
+  readonly id: Snowflake;
+  readonly type: number;
+  readonly channel_id: Snowflake;
+  readonly guild_id?: Snowflake;
+  readonly author: UserPayload;
+  readonly content: string;
+  readonly created_at: string;
+  readonly edited_at: string | null;
+  readonly mentions: UserPayload[];
+  readonly mention_everyone: boolean;
+  readonly attachments: AttachmentPayload[];
+  readonly reactions: ReactionPayload[];
+  readonly pinned: boolean;
+  /** Only in the answer to the send and in MESSAGE_CREATE, as Discord. */
+  readonly nonce?: Nonce;
+}
+
+/** What an account that no longer resolves shows as: history stays readable. */
+const missingUser = (id: Snowflake): UserPayload => ({
+  id,
+  username: "deleted_user",
+  display_name: "Deleted User",
+  avatar: null,
+  bot: false,
+  created_at: new Date(snowflakeTimestamp(id)).toISOString(),
+});
+
+export const userPayload = (id: Snowflake, users: ReadonlyMap<Snowflake, UserProfile>): UserPayload => {
+  const user = users.get(id);
+  if (!user) return missingUser(id);
+  return {
+    id: user.id,
+    username: user.username,
+    display_name: user.displayName,
+    avatar: user.avatar,
+    bot: user.bot,
+    created_at: user.createdAt.toISOString(),
+  };
+};
+
+export const attachmentPayload = (attachment: Attachment, url: string): AttachmentPayload => ({
+  id: attachment.id,
+  filename: attachment.filename,
+  content_type: attachment.contentType,
+  size: attachment.size,
+  url,
+  ...(isImage(attachment.contentType) && attachment.width !== null && attachment.height !== null
+    ? { width: attachment.width, height: attachment.height }
+    : {}),
+});
+
+/** The users a message names: its author and everyone it mentions. */
+export const userIdsOf = (messages: readonly Message[]): Snowflake[] => [
+  ...new Set(messages.flatMap((message) => [message.authorId, ...message.mentionIds])),
+];
+
+/** A message as API.md shows it; `urlOf` signs each attachment's URL at the time of reading. */
+export const messagePayload = (
+  message: Message,
+  users: ReadonlyMap<Snowflake, UserProfile>,
+  urlOf: (attachment: Attachment) => string,
+  nonce?: Nonce,
+): MessagePayload => ({
+  id: message.id,
+  type: MessageType.DEFAULT,
+  channel_id: message.channelId,
+  ...(message.guildId ? { guild_id: message.guildId } : {}),
+  author: userPayload(message.authorId, users),
+  content: message.content,
+  created_at: new Date(snowflakeTimestamp(message.id)).toISOString(),
+  edited_at: message.editedAt?.toISOString() ?? null,
+  mentions: message.mentionIds.map((id) => userPayload(id, users)),
+  mention_everyone: message.mentionEveryone,
+  attachments: message.attachments.map((attachment) => attachmentPayload(attachment, urlOf(attachment))),
+  reactions: message.reactions.map((reaction) => ({ emoji: { id: null, name: reaction.emoji }, count: reaction.count, me: reaction.me })),
+  pinned: message.pinned,
+  ...(nonce !== undefined ? { nonce } : {}),
+});

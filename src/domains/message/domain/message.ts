@@ -1,0 +1,93 @@
+import { invalidField } from "../../../shared/kernel/domain-error";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { Attachment } from "./attachment";
+
+/** Discord's message types that XCord has: only the default one so far. */
+export const MessageType = { DEFAULT: 0 } as const;
+
+/** One emoji's reactions on a message, as one viewer sees them. */
+export interface ReactionSummary {
+  readonly emoji: string;
+  readonly count: number;
+  /** True when the viewer is among those who reacted. */
+  readonly me: boolean;
+}
+
+/** A message in a guild text channel or a DM. Its creation time is its id's timestamp. */
+export interface Message {
+  readonly id: Snowflake;
+  readonly channelId: Snowflake;
+  /** Null in DMs. */
+  readonly guildId: Snowflake | null;
+  readonly authorId: Snowflake;
+  readonly content: string;
+  readonly editedAt: Date | null;
+  /** Users mentioned with `<@id>` who can see the channel, in order of first mention. */
+  readonly mentionIds: readonly Snowflake[];
+  readonly mentionEveryone: boolean;
+  readonly pinned: boolean;
+  readonly attachments: readonly Attachment[];
+  readonly reactions: readonly ReactionSummary[];
+}
+
+export const CONTENT_MAX = 4000;
+export const NONCE_MAX = 25;
+export const ATTACHMENTS_PER_MESSAGE_MAX = 10;
+/** A second send with the same nonce within this window returns the first message. */
+export const NONCE_WINDOW_MS = 5 * 60_000;
+export const HISTORY_LIMIT_MAX = 100;
+export const HISTORY_LIMIT_DEFAULT = 50;
+export const PINS_MAX = 50;
+export const BULK_DELETE_MIN = 2;
+export const BULK_DELETE_MAX = 100;
+/** Discord's rule: bulk delete only reaches two weeks back. */
+export const BULK_DELETE_MAX_AGE_MS = 14 * 24 * 3600_000;
+/** Distinct emojis on one message, as Discord. */
+export const REACTION_EMOJIS_MAX = 20;
+
+/** Length in Unicode code points, the unit the 4000 limit counts (an emoji is one, not two UTF-16 units). */
+export const codePointLength = (text: string): number => {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+};
+
+/**
+ * Checks message content: at most 4000 code points, and not blank unless the message carries attachments.
+ * Content is kept as sent (no trimming), as Discord does.
+ */
+export const checkContent = (content: string, hasAttachments: boolean, field = "content"): string => {
+  if (codePointLength(content) > CONTENT_MAX) throw invalidField(field, `Must be ${CONTENT_MAX} or fewer in length.`);
+  if (content.trim() === "" && !hasAttachments) throw invalidField(field, "Cannot send an empty message.");
+  return content;
+};
+
+/** A nonce as sent: a string of at most 25 characters or an integer. */
+export type Nonce = string | number;
+
+/** The nonce's key for de-duplication (`123` and `"123"` are one nonce); undefined when none was sent. */
+export const nonceKey = (nonce: Nonce | undefined, field = "nonce"): string | undefined => {
+  if (nonce === undefined) return undefined;
+  if (typeof nonce === "number") {
+    if (!Number.isSafeInteger(nonce)) throw invalidField(field, "Must be a safe integer or a string.");
+    return String(nonce);
+  }
+  if (codePointLength(nonce) > NONCE_MAX || nonce === "") throw invalidField(field, `Must be 1 to ${NONCE_MAX} characters long.`);
+  return nonce;
+};
+
+/** The attachment ids of a send, whichever form the client used; at most 10, no repeats. */
+export const checkAttachmentIds = (ids: readonly Snowflake[], field = "attachments"): Snowflake[] => {
+  if (ids.length > ATTACHMENTS_PER_MESSAGE_MAX) throw invalidField(field, `At most ${ATTACHMENTS_PER_MESSAGE_MAX} attachments.`);
+  if (new Set(ids).size !== ids.length) throw invalidField(field, "Duplicate attachment.");
+  return [...ids];
+};
+
+/** The ids of a bulk delete: 2–100, no repeats. */
+export const checkBulkIds = (ids: readonly Snowflake[], field = "messages"): Snowflake[] => {
+  if (ids.length < BULK_DELETE_MIN || ids.length > BULK_DELETE_MAX) {
+    throw invalidField(field, `Must be between ${BULK_DELETE_MIN} and ${BULK_DELETE_MAX} message ids.`);
+  }
+  if (new Set(ids).size !== ids.length) throw invalidField(field, "Duplicate message id.");
+  return [...ids];
+};

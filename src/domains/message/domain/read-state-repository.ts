@@ -1,0 +1,26 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+
+/** Where a user stopped reading a channel, and how many mentions of them came after. */
+export interface ReadState {
+  readonly channelId: Snowflake;
+  readonly lastMessageId: Snowflake | null;
+  readonly mentionCount: number;
+}
+
+/**
+ * Read receipts and unread mentions. Direct mentions are rows of an unread-mention inbox (written with the message,
+ * emptied up to the acknowledged message on ack); @everyone is counted when read, from the messages that carry it,
+ * so a mention of everyone costs no write per member.
+ */
+export interface ReadStateRepository {
+  /** Sets the user's last read message and empties their mention inbox up to it. */
+  ack(userId: Snowflake, channelId: Snowflake, messageId: Snowflake, at: Date): Promise<void>;
+  /** Adds the message to the inboxes of the users who have not read past it. */
+  addMentions(channelId: Snowflake, messageId: Snowflake, userIds: readonly Snowflake[]): Promise<void>;
+  /** Removes the message from every inbox (before re-adding the mentions of an edit). */
+  removeMentions(messageId: Snowflake): Promise<void>;
+  /** The user's read state in one channel (no last message and no mentions when they never read it). */
+  state(userId: Snowflake, channelId: Snowflake): Promise<ReadState>;
+  /** The user's read states: channels they acknowledged or were mentioned in, plus `channelIds` (their visible ones). */
+  list(userId: Snowflake, channelIds?: readonly Snowflake[]): Promise<ReadState[]>;
+}

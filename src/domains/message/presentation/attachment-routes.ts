@@ -1,0 +1,69 @@
+import { Elysia, t } from "elysia";
+import { ErrorBody, commonErrors } from "../../../shared/presentation/error-schemas";
+import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { MessageUseCases } from "./message-module";
+import { AttachmentBody, AttachmentFileParams, ChannelParams, SignedQuery, UploadBody, messageErrors, security, tags } from "./message-schemas";
+
+export const UPLOAD_LIMIT: RateLimitRule = { bucket: "attachments.upload", limit: 10, periodMs: 10_000, by: "user" };
+
+/** RFC 6266 `filename*`: the UTF-8 name percent-encoded, so no quoting trick can break out of the header. */
+const disposition = (inline: boolean, filename: string) =>
+  `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(filename)}`;
+
+/** POST /channels/{id}/attachments (upload) and GET /attachments/{id}/{filename} (signed download, no auth). */
+export const attachmentRoutes = (deps: {
+  readonly useCases: MessageUseCases;
+  readonly auth: AuthPlugin;
+  readonly rateLimits: ReturnType<typeof rateLimiting>;
+}) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags } })
+    .use(deps.auth)
+    .use(deps.rateLimits)
+    .post(
+      "/channels/:id/attachments",
+      async ({ caller, params, body, status }) =>
+        status(
+          201,
+          await useCases.uploadAttachment(caller.userId, params.id, {
+            filename: body.file.name || "unknown",
+            bytes: new Uint8Array(await body.file.arrayBuffer()),
+          }),
+        ),
+      {
+        auth: true,
+        rateLimit: UPLOAD_LIMIT,
+        params: ChannelParams,
+        body: UploadBody,
+        type: "multipart/form-data",
+        response: { 201: AttachmentBody, ...messageErrors },
+        detail: {
+          summary: "Upload a file (multipart field `file`; ATTACH_FILES) to reference by id in a message within an hour",
+          tags,
+          security,
+        },
+      },
+    )
+    .get(
+      "/attachments/:id/:filename",
+      async ({ params, query, set }) => {
+        const file = await useCases.openAttachment({ id: params.id, filename: params.filename, ex: query.ex, sig: query.sig });
+        const type = file.attachment.contentType;
+        set.headers["content-type"] = type === "text/plain" ? "text/plain; charset=utf-8" : type;
+        set.headers["content-disposition"] = disposition(file.inline, file.attachment.filename);
+        set.headers["x-content-type-options"] = "nosniff";
+        // Embeddable by web clients on other origins, yet never a document that can run anything.
+        set.headers["cross-origin-resource-policy"] = "cross-origin";
+        set.headers["content-security-policy"] = "default-src 'none'; sandbox";
+        set.headers["cache-control"] = "private, max-age=3600";
+        return new Response(file.body, { headers: set.headers as Record<string, string> });
+      },
+      {
+        params: AttachmentFileParams,
+        query: SignedQuery,
+        response: { 200: t.Any({ description: "the file's bytes" }), 403: ErrorBody, 404: ErrorBody, ...commonErrors },
+        detail: { summary: "Download an attachment through its signed, expiring URL (no auth: the URL is the capability)", tags },
+      },
+    );
+};

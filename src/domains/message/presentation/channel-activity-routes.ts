@@ -1,0 +1,79 @@
+import { Elysia, t } from "elysia";
+import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { MessageUseCases } from "./message-module";
+import { ChannelParams, MessageBody, MessageParams, NoContent, messageErrors, security, tags } from "./message-schemas";
+
+/** Clients send typing every few seconds while typing; more than 10 per 10 s per channel is a bug or abuse. */
+export const TYPING_LIMIT: RateLimitRule = { bucket: "channels.typing", limit: 10, periodMs: 10_000, by: "user-route" };
+
+/** Pins, typing and read receipts of a channel. */
+export const channelActivityRoutes = (deps: {
+  readonly useCases: MessageUseCases;
+  readonly auth: AuthPlugin;
+  readonly rateLimits: ReturnType<typeof rateLimiting>;
+}) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .use(deps.rateLimits)
+    .get("/channels/:id/pins", ({ caller, params }) => useCases.listPins(caller.userId, params.id), {
+      auth: true,
+      params: ChannelParams,
+      response: { 200: t.Array(MessageBody), ...messageErrors },
+      detail: { summary: "The channel's pinned messages, most recently pinned first (at most 50)", tags, security },
+    })
+    .put(
+      "/channels/:id/pins/:message_id",
+      async ({ caller, params, status }) => {
+        await useCases.pinMessage(caller.userId, params.id, params.message_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: MessageParams,
+        response: { 204: NoContent, ...messageErrors },
+        detail: { summary: "Pin a message (MANAGE_MESSAGES; anyone in a DM); at most 50 per channel", tags, security },
+      },
+    )
+    .delete(
+      "/channels/:id/pins/:message_id",
+      async ({ caller, params, status }) => {
+        await useCases.unpinMessage(caller.userId, params.id, params.message_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: MessageParams,
+        response: { 204: NoContent, ...messageErrors },
+        detail: { summary: "Unpin a message (MANAGE_MESSAGES; anyone in a DM)", tags, security },
+      },
+    )
+    .post(
+      "/channels/:id/typing",
+      async ({ caller, params, status }) => {
+        await useCases.startTyping(caller.userId, params.id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        rateLimit: TYPING_LIMIT,
+        params: ChannelParams,
+        response: { 204: NoContent, ...messageErrors },
+        detail: { summary: "Show that the caller is typing (TYPING_START, expires after 10 s; SEND_MESSAGES)", tags, security },
+      },
+    )
+    .post(
+      "/channels/:id/messages/:message_id/ack",
+      async ({ caller, params, status }) => {
+        await useCases.ackMessage(caller.userId, params.id, params.message_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: MessageParams,
+        response: { 204: NoContent, ...messageErrors },
+        detail: { summary: "Mark the channel read up to this message (read receipt); clears the mentions up to it", tags, security },
+      },
+    );
+};

@@ -1,0 +1,112 @@
+import { Elysia, t } from "elysia";
+import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { MessageUseCases } from "./message-module";
+import {
+  BulkDeleteBody,
+  ChannelParams,
+  EditMessageBody,
+  HistoryQuery,
+  MessageBody,
+  MessageParams,
+  NoContent,
+  SendMessageBody,
+  messageErrors,
+  security,
+  tags,
+} from "./message-schemas";
+
+/** Discord's send limit: 5 messages per 5 s per user and channel (`user-route` keys on the channel id). */
+export const SEND_LIMIT: RateLimitRule = { bucket: "messages.send", limit: 5, periodMs: 5000, by: "user-route" };
+
+/** Messages of a channel: send, history, one message, edit, delete, bulk delete. */
+export const messageRoutes = (deps: {
+  readonly useCases: MessageUseCases;
+  readonly auth: AuthPlugin;
+  readonly rateLimits: ReturnType<typeof rateLimiting>;
+}) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .use(deps.rateLimits)
+    .post(
+      "/channels/:id/messages",
+      async ({ caller, params, body, status }) => {
+        const sent = await useCases.sendMessage(caller.userId, params.id, {
+          content: body.content,
+          nonce: body.nonce,
+          enforceNonce: body.enforce_nonce,
+          attachmentIds: body.attachments?.map((entry) => (typeof entry === "string" ? entry : entry.id)),
+        });
+        return sent.created ? status(201, sent.message) : status(200, sent.message);
+      },
+      {
+        auth: true,
+        rateLimit: SEND_LIMIT,
+        params: ChannelParams,
+        body: SendMessageBody,
+        response: { 201: MessageBody, 200: MessageBody, ...messageErrors },
+        detail: {
+          summary: "Send a message (SEND_MESSAGES; ATTACH_FILES with attachments); 200 with the first message for a repeated enforced nonce",
+          tags,
+          security,
+        },
+      },
+    )
+    .get(
+      "/channels/:id/messages",
+      ({ caller, params, query }) =>
+        useCases.listMessages(caller.userId, params.id, { limit: query.limit, before: query.before, after: query.after, around: query.around }),
+      {
+        auth: true,
+        params: ChannelParams,
+        query: HistoryQuery,
+        response: { 200: t.Array(MessageBody), ...messageErrors },
+        detail: { summary: "History, newest first: the latest, or before/after/around a message id (READ_MESSAGE_HISTORY)", tags, security },
+      },
+    )
+    .post(
+      "/channels/:id/messages/bulk-delete",
+      async ({ caller, params, body, status }) => {
+        await useCases.bulkDeleteMessages(caller.userId, params.id, body.messages);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: ChannelParams,
+        body: BulkDeleteBody,
+        response: { 204: NoContent, ...messageErrors },
+        detail: { summary: "Delete 2–100 messages of the last 14 days at once (MANAGE_MESSAGES)", tags, security },
+      },
+    )
+    .get("/channels/:id/messages/:message_id", ({ caller, params }) => useCases.getMessage(caller.userId, params.id, params.message_id), {
+      auth: true,
+      params: MessageParams,
+      response: { 200: MessageBody, ...messageErrors },
+      detail: { summary: "One message (READ_MESSAGE_HISTORY)", tags, security },
+    })
+    .patch(
+      "/channels/:id/messages/:message_id",
+      ({ caller, params, body }) => useCases.editMessage(caller.userId, params.id, params.message_id, body.content),
+      {
+        auth: true,
+        params: MessageParams,
+        body: EditMessageBody,
+        response: { 200: MessageBody, ...messageErrors },
+        detail: { summary: "Edit a message's content; its author only (else 403 50005)", tags, security },
+      },
+    )
+    .delete(
+      "/channels/:id/messages/:message_id",
+      async ({ caller, params, status }) => {
+        await useCases.deleteMessage(caller.userId, params.id, params.message_id);
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        params: MessageParams,
+        response: { 204: NoContent, ...messageErrors },
+        detail: { summary: "Delete a message: its author, or anyone with MANAGE_MESSAGES", tags, security },
+      },
+    );
+};

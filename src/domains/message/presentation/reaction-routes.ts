@@ -1,0 +1,71 @@
+import { Elysia, t } from "elysia";
+import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import { UserBody } from "../../identity/presentation/identity-schemas";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { MessageUseCases } from "./message-module";
+import { NoContent, ReactionParams, ReactionUsersQuery, messageErrors, security, tags } from "./message-schemas";
+
+/** Reacting is cheap to click and costly to fan out: 10 changes per 5 s per user. */
+export const REACTION_LIMIT: RateLimitRule = { bucket: "messages.reactions", limit: 10, periodMs: 5000, by: "user" };
+
+/** Path params arrive percent-decoded, except when a client encoded twice or the router left them as is. */
+const emojiOf = (raw: string): string => {
+  if (!raw.includes("%")) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
+
+/** PUT|DELETE …/reactions/{emoji}/@me and GET …/reactions/{emoji}. */
+export const reactionRoutes = (deps: {
+  readonly useCases: MessageUseCases;
+  readonly auth: AuthPlugin;
+  readonly rateLimits: ReturnType<typeof rateLimiting>;
+}) => {
+  const { useCases } = deps;
+  return new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .use(deps.rateLimits)
+    .put(
+      "/channels/:id/messages/:message_id/reactions/:emoji/@me",
+      async ({ caller, params, status }) => {
+        await useCases.addReaction(caller.userId, params.id, params.message_id, emojiOf(params.emoji));
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        rateLimit: REACTION_LIMIT,
+        params: ReactionParams,
+        response: { 204: NoContent, ...messageErrors },
+        detail: { summary: "React with a unicode emoji (ADD_REACTIONS); reacting twice changes nothing", tags, security },
+      },
+    )
+    .delete(
+      "/channels/:id/messages/:message_id/reactions/:emoji/@me",
+      async ({ caller, params, status }) => {
+        await useCases.removeReaction(caller.userId, params.id, params.message_id, emojiOf(params.emoji));
+        return status(204, undefined);
+      },
+      {
+        auth: true,
+        rateLimit: REACTION_LIMIT,
+        params: ReactionParams,
+        response: { 204: NoContent, ...messageErrors },
+        detail: { summary: "Remove the caller's reaction", tags, security },
+      },
+    )
+    .get(
+      "/channels/:id/messages/:message_id/reactions/:emoji",
+      ({ caller, params, query }) =>
+        useCases.listReactionUsers(caller.userId, params.id, params.message_id, emojiOf(params.emoji), { limit: query.limit, after: query.after }),
+      {
+        auth: true,
+        params: ReactionParams,
+        query: ReactionUsersQuery,
+        response: { 200: t.Array(UserBody), ...messageErrors },
+        detail: { summary: "The users who reacted with an emoji, by ascending id (limit 1–100, after a user id)", tags, security },
+      },
+    );
+};

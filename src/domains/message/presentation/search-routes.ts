@@ -1,0 +1,43 @@
+import { Elysia } from "elysia";
+import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { MessageUseCases } from "./message-module";
+import { ChannelParams, SearchQuery, SearchResultBody, messageErrors, security, tags } from "./message-schemas";
+
+/** Search costs a full-text and a count query: 10 per 10 s per user. */
+export const SEARCH_LIMIT: RateLimitRule = { bucket: "messages.search", limit: 10, periodMs: 10_000, by: "user" };
+
+/** GET /guilds/{id}/messages/search. */
+export const searchRoutes = (deps: {
+  readonly useCases: MessageUseCases;
+  readonly auth: AuthPlugin;
+  readonly rateLimits: ReturnType<typeof rateLimiting>;
+}) =>
+  new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .use(deps.rateLimits)
+    .get(
+      "/guilds/:id/messages/search",
+      async ({ caller, params, query }) => {
+        const found = await deps.useCases.searchMessages(caller.userId, params.id, {
+          content: query.content,
+          authorId: query.author_id,
+          channelId: query.channel_id,
+          limit: query.limit,
+          offset: query.offset,
+        });
+        return { total_results: found.total, messages: found.messages };
+      },
+      {
+        auth: true,
+        rateLimit: SEARCH_LIMIT,
+        params: ChannelParams,
+        query: SearchQuery,
+        response: { 200: SearchResultBody, ...messageErrors },
+        detail: {
+          summary: "Search a guild's messages by words, author or channel, newest first; only channels the caller can read (members only)",
+          tags,
+          security,
+        },
+      },
+    );

@@ -1,0 +1,73 @@
+import { type SQL, and, eq, lte, sql } from "drizzle-orm";
+import type { ReadState, ReadStateRepository } from "../../../domains/message/domain/read-state-repository";
+import type { DbExecutor } from "./database";
+import { bigintArray, rowsOf } from "./drizzle-message-rows";
+import { messageMentions, messages, readStates } from "./message-schema";
+
+interface StateRow {
+  channel_id: string;
+  last_message_id: string | null;
+  mention_count: number;
+}
+
+/**
+ * Read states in Postgres. A channel's mention count is computed when read: the user's unread-mention inbox rows
+ * after their last read message, plus the @everyone messages after it (found through the partial index
+ * `messages_everyone_idx`, so only such messages are visited) that are not theirs and not already in the inbox.
+ */
+export class DrizzleReadStateRepository implements ReadStateRepository {
+  constructor(private readonly db: DbExecutor) {}
+
+  async ack(userId: string, channelId: string, messageId: string, at: Date): Promise<void> {
+    await this.db
+      .insert(readStates)
+      .values({ userId, channelId, lastMessageId: messageId, updatedAt: at })
+      .onConflictDoUpdate({ target: [readStates.userId, readStates.channelId], set: { lastMessageId: messageId, updatedAt: at } });
+    await this.db
+      .delete(messageMentions)
+      .where(and(eq(messageMentions.userId, userId), eq(messageMentions.channelId, channelId), lte(messageMentions.messageId, messageId)));
+  }
+
+  async addMentions(channelId: string, messageId: string, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    // Users who already read past the message (an edit adding a mention to old history) are not notified.
+    await this.db.execute(sql`INSERT INTO ${messageMentions} (user_id, channel_id, message_id)
+      SELECT u, ${channelId}::bigint, ${messageId}::bigint FROM unnest(${bigintArray(userIds)}) AS u
+      WHERE NOT EXISTS (SELECT 1 FROM ${readStates} rs WHERE rs.user_id = u AND rs.channel_id = ${channelId}::bigint AND rs.last_message_id >= ${messageId}::bigint)
+      ON CONFLICT DO NOTHING`);
+  }
+
+  async removeMentions(messageId: string): Promise<void> {
+    await this.db.delete(messageMentions).where(eq(messageMentions.messageId, messageId));
+  }
+
+  async state(userId: string, channelId: string): Promise<ReadState> {
+    const [row] = await this.states(userId, sql`SELECT ${channelId}::bigint AS channel_id`);
+    return row ?? { channelId, lastMessageId: null, mentionCount: 0 };
+  }
+
+  async list(userId: string, channelIds: readonly string[] = []): Promise<ReadState[]> {
+    const extra = channelIds.length > 0 ? sql` UNION SELECT unnest(${bigintArray(channelIds)})` : sql``;
+    const channels = sql`SELECT channel_id FROM ${readStates} WHERE user_id = ${userId}::bigint
+      UNION SELECT channel_id FROM ${messageMentions} WHERE user_id = ${userId}::bigint${extra}`;
+    const states = await this.states(userId, channels);
+    return states.filter((state) => state.lastMessageId !== null || state.mentionCount > 0);
+  }
+
+  private async states(userId: string, channels: SQL): Promise<ReadState[]> {
+    const result = await this.db.execute(sql`WITH ch AS (${channels})
+      SELECT ch.channel_id::text AS channel_id, rs.last_message_id::text AS last_message_id,
+        ((SELECT count(*) FROM ${messageMentions} mm
+            WHERE mm.user_id = ${userId}::bigint AND mm.channel_id = ch.channel_id AND mm.message_id > coalesce(rs.last_message_id, 0))
+         + (SELECT count(*) FROM ${messages} m
+            WHERE m.channel_id = ch.channel_id AND m.mention_everyone AND m.id > coalesce(rs.last_message_id, 0) AND m.author_id <> ${userId}::bigint
+              AND NOT EXISTS (SELECT 1 FROM ${messageMentions} mm WHERE mm.user_id = ${userId}::bigint AND mm.channel_id = m.channel_id AND mm.message_id = m.id))
+        )::int AS mention_count
+      FROM ch LEFT JOIN ${readStates} rs ON rs.user_id = ${userId}::bigint AND rs.channel_id = ch.channel_id`);
+    return rowsOf<StateRow>(result).map((row) => ({
+      channelId: row.channel_id,
+      lastMessageId: row.last_message_id,
+      mentionCount: Number(row.mention_count),
+    }));
+  }
+}

@@ -1,0 +1,150 @@
+import { sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { boolean, customType, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { channels } from "./channel-schema";
+import { snowflake, timestamptz } from "./columns";
+import { users } from "./identity-schema";
+
+/** Postgres full-text vectors; written only by the database (a generated column), read only in `@@` conditions. */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * Messages of guild text channels and DMs. The primary key is (channel_id, id), and there is deliberately no index
+ * on id alone: a history page can then only be a range scan of the channel's part of that index, in either
+ * direction, stopped by LIMIT, whatever the statistics say (a backward walk of an id index filtering for the
+ * channel would crawl through every newer message of every other channel when the channel has gone quiet).
+ * Everything that points at a message therefore points with (channel_id, message_id). `search` is generated from
+ * the content with the `simple` configuration (lower-casing, no stemming, no stop words), so every language is
+ * found word by word, and is indexed with GIN. Creation time is the id's timestamp.
+ */
+export const messages = pgTable(
+  "messages",
+  {
+    id: snowflake("id").notNull(),
+    channelId: snowflake("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    /** Null in DMs; a channel never changes guild, so this copy never goes stale. */
+    guildId: snowflake("guild_id"),
+    authorId: snowflake("author_id")
+      .notNull()
+      .references(() => users.id),
+    content: text("content").notNull(),
+    editedAt: timestamptz("edited_at"),
+    /** Decimal user ids in order of first mention. */
+    mentionIds: text("mention_ids").array().notNull().default(sql`'{}'::text[]`),
+    mentionEveryone: boolean("mention_everyone").notNull().default(false),
+    pinnedAt: timestamptz("pinned_at"),
+    /** Set once at send (attachments never change): history reads look attachments up only for these rows. */
+    hasAttachments: boolean("has_attachments").notNull().default(false),
+    /** Kept with each reaction change, so history reads aggregate reactions only for messages that have some. */
+    reactionCount: integer("reaction_count").notNull().default(0),
+    search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, "content")`),
+  },
+  (table) => [
+    primaryKey({ name: "messages_channel_id_pkey", columns: [table.channelId, table.id] }),
+    index("messages_guild_author_idx").on(table.guildId, table.authorId, table.id),
+    index("messages_search_idx").using("gin", table.search),
+    index("messages_everyone_idx").on(table.channelId, table.id).where(sql`mention_everyone`),
+    index("messages_pinned_idx").on(table.channelId, table.pinnedAt).where(sql`pinned_at IS NOT NULL`),
+  ],
+);
+
+/** A foreign key to the message of (channel_id, message_id), deleted with it. */
+const toMessage = (name: string, channelId: AnyPgColumn, messageId: AnyPgColumn) =>
+  foreignKey({ name, columns: [channelId, messageId], foreignColumns: [messages.channelId, messages.id] }).onDelete("cascade");
+
+/** One row per (message, emoji, user): a user reacts once per emoji; rows go with their message. */
+export const messageReactions = pgTable(
+  "message_reactions",
+  {
+    channelId: snowflake("channel_id").notNull(),
+    messageId: snowflake("message_id").notNull(),
+    emoji: text("emoji").notNull(),
+    userId: snowflake("user_id").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ name: "message_reactions_pkey", columns: [table.messageId, table.emoji, table.userId] }),
+    toMessage("message_reactions_message_fk", table.channelId, table.messageId),
+  ],
+);
+
+/**
+ * Uploads. `message_id` is null until a message claims the upload; deleting the message sets it back to null with
+ * `consumed_at` kept, which tells the purge to delete the bytes. That foreign key, (channel_id, message_id) with
+ * `ON DELETE SET NULL (message_id)`, is in the hand-written migration `attachment_message_fk` (drizzle cannot say
+ * "null only this column"). No foreign key to channels: a deleted channel's attachments must outlive it until the
+ * purge has removed their bytes.
+ */
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: snowflake("id").primaryKey(),
+    channelId: snowflake("channel_id").notNull(),
+    uploaderId: snowflake("uploader_id").notNull(),
+    messageId: snowflake("message_id"),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    createdAt: timestamptz("created_at").notNull(),
+    consumedAt: timestamptz("consumed_at"),
+  },
+  (table) => [
+    index("attachments_message_idx").on(table.messageId),
+    index("attachments_unattached_idx").on(table.createdAt).where(sql`message_id IS NULL`),
+  ],
+);
+
+/** Where each user stopped reading each channel. */
+export const readStates = pgTable(
+  "read_states",
+  {
+    userId: snowflake("user_id").notNull(),
+    channelId: snowflake("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    lastMessageId: snowflake("last_message_id"),
+    updatedAt: timestamptz("updated_at").notNull(),
+  },
+  (table) => [primaryKey({ name: "read_states_pkey", columns: [table.userId, table.channelId] })],
+);
+
+/** The unread-mention inbox: a row per direct mention the user has not read past yet (emptied by acks). */
+export const messageMentions = pgTable(
+  "message_mentions",
+  {
+    userId: snowflake("user_id").notNull(),
+    channelId: snowflake("channel_id").notNull(),
+    messageId: snowflake("message_id").notNull(),
+  },
+  (table) => [
+    primaryKey({ name: "message_mentions_pkey", columns: [table.userId, table.channelId, table.messageId] }),
+    toMessage("message_mentions_message_fk", table.channelId, table.messageId),
+    index("message_mentions_message_idx").on(table.messageId),
+  ],
+);
+
+/**
+ * Send nonces with `enforce_nonce`: the primary key makes a (channel, author, nonce) stand for one message; a claim
+ * replaces a row older than the 5-minute window (INSERT … ON CONFLICT DO UPDATE … WHERE stale), and the purge
+ * deletes old rows. Rows go with their message, so a deleted message's nonce may be sent again.
+ */
+export const messageNonces = pgTable(
+  "message_nonces",
+  {
+    channelId: snowflake("channel_id").notNull(),
+    authorId: snowflake("author_id").notNull(),
+    nonce: text("nonce").notNull(),
+    messageId: snowflake("message_id").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+  },
+  (table) => [
+    primaryKey({ name: "message_nonces_pkey", columns: [table.channelId, table.authorId, table.nonce] }),
+    toMessage("message_nonces_message_fk", table.channelId, table.messageId),
+    index("message_nonces_message_idx").on(table.messageId),
+    index("message_nonces_created_idx").on(table.createdAt),
+  ],
+);
