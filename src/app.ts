@@ -16,7 +16,7 @@ import { createIdentityModule } from "./domains/identity/presentation/identity-m
 import { createChannelModule } from "./domains/channel/presentation/channel-module";
 import { createGuildModule } from "./domains/guild/presentation/guild-module";
 import { guildGateway } from "./domains/guild/presentation/guild-gateway";
-import { channelDispatchRules } from "./domains/channel/presentation/channel-gateway";
+import { channelDispatchRules, channelReady } from "./domains/channel/presentation/channel-gateway";
 import { createChannelVisibility } from "./domains/channel/presentation/channel-visibility";
 import { createMessageModule } from "./domains/message/presentation/message-module";
 import { FileTypeDetector } from "./shared/infrastructure/file-type-detector";
@@ -183,7 +183,7 @@ export const createApp = async (options: AppOptions) => {
     logger,
     metrics,
     authenticate: identity.authenticateToken,
-    contributors: [identity.gateway.ready, guildDispatch.ready, presenceReady(presence, (userId) => guild.peersOf(userId)), message.gateway.ready],
+    contributors: [identity.gateway.ready, guildDispatch.ready, channelReady(channel.useCases.listDms), presenceReady(presence, (userId) => guild.peersOf(userId)), message.gateway.ready],
     rules: {
       ...identity.gateway.rules,
       ...presenceDispatchRules,
@@ -196,6 +196,7 @@ export const createApp = async (options: AppOptions) => {
     url: () => gatewayUrlOf(baseUrl),
     heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
     identifyTimeoutMs: config.gateway.identifyTimeoutMs,
+    resumeWindowMs: config.gateway.resumeWindowMs,
     now: () => clock.now(),
   });
   const stopRevocations = await identity.onSessionRevoked(({ sessionId }) => gateway.revokeAuthSession(sessionId));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connectGateway, identify } from "../support/gateway";
 import { type TestUser, identityEnv, registerUser } from "../support/identity";
-import { type TestServer, modeNamed, startServer } from "../support/server";
+import { type TestServer, modeNamed, startServer, waitFor } from "../support/server";
 
 const mode = modeNamed("postgres+redis");
 
@@ -26,6 +26,25 @@ describe("gateway across nodes (postgres+redis)", () => {
     await rename(nodeA, user, "Across");
     expect((await client.dispatch("USER_UPDATE")).d.display_name).toBe("Across");
     client.close();
+  });
+
+  test("a node subscribes only to the topics its own sessions need", async () => {
+    const nodeC = await startServer(mode, identityEnv(mode, { NODE_ID: "4" }));
+    try {
+      const user = await registerUser(nodeA);
+      const created = await nodeA.request("/api/v1/guilds", { method: "POST", token: user.access_token, json: { name: "Topics" } });
+      const guild = (await created.json()) as { id: string };
+      expect(nodeC.app.gateway.topicCount()).toBe(0);
+      const { client } = await identify(nodeC.url, user.access_token);
+      // Its user topic and its one guild; nothing of anyone else's.
+      expect(nodeC.app.gateway.topicCount()).toBe(2);
+      client.close();
+      await client.closed();
+      await waitFor(() => nodeC.app.gateway.topicCount() === 0, { what: "node C to drop the topics with its last session" });
+      expect(guild.id).toBeTruthy();
+    } finally {
+      await nodeC.stop();
+    }
   });
 
   test("a session dropped from node A resumes on node B with every missed dispatch, in order", async () => {

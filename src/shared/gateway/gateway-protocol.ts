@@ -35,8 +35,6 @@ export const HEARTBEAT_GRACE_FACTOR = 1.5;
 export const FRAME_LIMIT = { limit: 120, periodMs: 60_000 } as const;
 /** The largest client frame; IDENTIFY with a token is the biggest legitimate one. */
 export const MAX_FRAME_BYTES = 4096;
-/** A dropped session can resume within this window, on any node. */
-export const RESUME_WINDOW_MS = 120_000;
 /** Dispatches kept for a resume; a client further behind must re-identify. */
 export const RESUME_BUFFER_LENGTH = 1000;
 

@@ -28,6 +28,8 @@ export interface GatewayOptions {
   readonly url: () => string;
   readonly heartbeatIntervalMs: number;
   readonly identifyTimeoutMs: number;
+  /** How long a dropped session can be resumed (API.md: 2 minutes). */
+  readonly resumeWindowMs: number;
   readonly now?: () => number;
 }
 
@@ -48,7 +50,7 @@ export const createGateway = (options: GatewayOptions) => {
       for (const observe of observers) observe(event);
     },
   );
-  const resume = createResumeStore(options.kv);
+  const resume = createResumeStore(options.kv, options.resumeWindowMs);
   /** Live sessions by connection id, and by identity session for revocation. */
   const sockets = new Map<string, { session: GatewaySession; close: (code: number, reason: string) => void }>();
   const byAuthSession = new Map<string, Set<GatewaySession>>();

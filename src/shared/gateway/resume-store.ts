@@ -1,5 +1,5 @@
 import type { KeyValueStore } from "../kernel/ports";
-import { RESUME_BUFFER_LENGTH, RESUME_WINDOW_MS } from "./gateway-protocol";
+import { RESUME_BUFFER_LENGTH } from "./gateway-protocol";
 
 /** What a node must know to resume a session it never saw. */
 export interface SessionRecord {
@@ -27,9 +27,9 @@ const bufferKey = (id: string) => `gw:replay:${id}`;
  * Gateway sessions' resume state in the shared key-value store (Redis in production), so a client that
  * dropped from one node resumes on any other within the resume window. Entries expire with the window.
  */
-export const createResumeStore = (kv: KeyValueStore) => ({
+export const createResumeStore = (kv: KeyValueStore, windowMs: number) => ({
   /** Records (or refreshes) a live session; the window restarts from now. */
-  save: (id: string, record: SessionRecord) => kv.set(metaKey(id), JSON.stringify(record), RESUME_WINDOW_MS),
+  save: (id: string, record: SessionRecord) => kv.set(metaKey(id), JSON.stringify(record), windowMs),
 
   /** The session, or null when unknown or expired. */
   async load(id: string): Promise<SessionRecord | null> {
@@ -39,7 +39,7 @@ export const createResumeStore = (kv: KeyValueStore) => ({
 
   /** Appends a sent dispatch; the buffer keeps the newest RESUME_BUFFER_LENGTH. */
   append: (id: string, dispatch: BufferedDispatch) =>
-    kv.listPush(bufferKey(id), JSON.stringify(dispatch), RESUME_BUFFER_LENGTH, RESUME_WINDOW_MS),
+    kv.listPush(bufferKey(id), JSON.stringify(dispatch), RESUME_BUFFER_LENGTH, windowMs),
 
   /** Every buffered dispatch, oldest first. */
   async buffered(id: string): Promise<BufferedDispatch[]> {

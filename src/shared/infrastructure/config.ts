@@ -39,6 +39,8 @@ export interface Config {
   readonly gateway: {
     readonly heartbeatIntervalMs: number;
     readonly identifyTimeoutMs: number;
+    /** How long a dropped session can be resumed, on any node (API.md: 2 minutes). */
+    readonly resumeWindowMs: number;
     /** How long a user stays online after the last session went (API.md: 15 s). */
     readonly offlineGraceMs: number;
   };
@@ -102,6 +104,7 @@ export const loadConfig = (env: Env = process.env): Config => {
     gateway: {
       heartbeatIntervalMs: read.int("GATEWAY_HEARTBEAT_INTERVAL_MS", 41_250, 100, 600_000),
       identifyTimeoutMs: read.int("GATEWAY_IDENTIFY_TIMEOUT_MS", 10_000, 100, 600_000),
+      resumeWindowMs: read.int("GATEWAY_RESUME_WINDOW_MS", 120_000, 100, 3_600_000),
       offlineGraceMs: read.int("PRESENCE_OFFLINE_GRACE_MS", 15_000, 0, 600_000),
     },
     mediasoup: {

@@ -1,8 +1,10 @@
-import type { DispatchRule, DispatchRules } from "../../../shared/gateway/gateway-ports";
+import type { DispatchRule, DispatchRules, ReadyContributor } from "../../../shared/gateway/gateway-ports";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { ChannelPayload } from "../domain/channel-events";
 import type { Overwrite } from "../domain/overwrite";
 import type { PermissionResolver } from "../domain/permission-resolver";
+import type { ChannelView } from "../application/get-channel";
+import { toChannelBody } from "./channel-schemas";
 import type { ChannelVisibility } from "./channel-visibility";
 
 const canView = (permissions: bigint) => hasPermission(permissions, Permission.VIEW_CHANNEL);
@@ -33,3 +35,8 @@ export const channelDispatchRules = (visibility: ChannelVisibility, resolver: Pe
     },
   };
 };
+
+/** READY `private_channels`: the user's DM channels, each with the other participant. */
+export const channelReady =
+  (listDms: (userId: string) => Promise<readonly ChannelView[]>): ReadyContributor =>
+  async (viewer) => ({ private_channels: (await listDms(viewer.userId)).map(toChannelBody) });
