@@ -129,6 +129,7 @@ export const createApp = async (options: AppOptions) => {
     rateLimiter: adapters.rateLimiter,
     rateLimitScale: config.rateLimitScale,
     trustProxy: config.trustProxy,
+    largeGuildThreshold: config.gateway.largeGuildThreshold,
   });
   const message = createMessageModule({
     unitOfWork: drizzleMessageUnitOfWork(transact),
@@ -170,7 +171,7 @@ export const createApp = async (options: AppOptions) => {
     pubSub: adapters.pubSub,
     clock,
     ids,
-    guildIdsOf: guild.guildIdsOf,
+    guildIdsOf: guild.presenceGuildsOf,
     // A session lapses when its heartbeats stop for as long as the gateway tolerates.
     sessionTtlMs: config.gateway.heartbeatIntervalMs * HEARTBEAT_GRACE_FACTOR,
     offlineGraceMs: config.gateway.offlineGraceMs,

@@ -2,7 +2,8 @@
  * A load process of gateway clients, run as a child by benchmarks so client work does not share the node's
  * process. It opens `--count` sessions with the tokens in `--tokens` (one per line, used round-robin), keeps them
  * alive with heartbeats, and prints one JSON status line a second to stdout. With `--watch EVENT`, it reports,
- * for each such dispatch, the delay since the `sent_at` (epoch ms, fractional) found in the payload's content.
+ * for each such dispatch, `[payload id, delay]`: the delay since the `sent_at` (epoch ms, fractional) found in
+ * the payload's content.
  *
  *   bun bench/support/gateway-clients.ts --url ws://127.0.0.1:3000/gateway --tokens FILE --count 5000
  */
@@ -25,7 +26,7 @@ const rampConcurrency = Number(values.ramp);
 const now = () => performance.timeOrigin + performance.now();
 
 const status = { opened: 0, ready: 0, failed: 0, closed: 0, closeCodes: {} as Record<number, number> };
-let delays: number[] = [];
+let delays: Array<[string, number]> = [];
 const sockets: WebSocket[] = [];
 
 /** Opens one session and resolves when READY arrives (or it fails). */
@@ -58,7 +59,7 @@ const openSession = (index: number) =>
         settle();
       } else if (values.watch && frame.t === values.watch) {
         const sentAt = Number(/sent_at=([0-9.]+)/.exec(String(frame.d?.content ?? ""))?.[1]);
-        if (Number.isFinite(sentAt)) delays.push(now() - sentAt);
+        if (Number.isFinite(sentAt)) delays.push([String(frame.d.id), now() - sentAt]);
       }
     };
     socket.onclose = (event) => {
@@ -74,7 +75,7 @@ const report = () => {
   process.stdout.write(`${JSON.stringify({ ...status, delays })}\n`);
   delays = [];
 };
-const reporter = setInterval(report, 1000);
+const reporter = setInterval(report, values.watch ? 250 : 1000);
 
 let next = 0;
 await Promise.all(

@@ -15,7 +15,10 @@ for (const mode of MODES) {
     let alice: TestUser, bob: TestUser, outsider: TestUser;
     let guild: GuildBody;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode, { PRESENCE_OFFLINE_GRACE_MS: "300", GATEWAY_RESUME_WINDOW_MS: "400" }));
+      server = await startServer(
+        mode,
+        identityEnv(mode, { PRESENCE_OFFLINE_GRACE_MS: "300", GATEWAY_RESUME_WINDOW_MS: "400", GATEWAY_LARGE_GUILD_THRESHOLD: "2" }),
+      );
       const api = apiClient(server);
       [alice, bob, outsider] = await registerUsers(server, 3);
       guild = await createGuild(api, alice, "Presence Guild");
@@ -72,6 +75,22 @@ for (const mode of MODES) {
       expect(dms).toHaveLength(1);
       expect(dms[0]).toMatchObject({ type: 1, recipients: [{ id: alice.user.id }] });
       for (const c of [aliceClient, client, dmReady.client]) c.close();
+    });
+
+    test("presence is not broadcast in a large guild (above GATEWAY_LARGE_GUILD_THRESHOLD, 2 here)", async () => {
+      const api = apiClient(server);
+      const [owner, peer, third] = await registerUsers(server, 3);
+      const large = await createGuild(api, owner, "Large Guild");
+      await joinAll(api, owner, large, [peer, third]);
+      const { client: watcher, ready } = await identify(server.url, peer.access_token);
+      const { client: ownerClient } = await identify(server.url, owner.access_token);
+      // The owner's own change, committed after their presence would have been announced, is the marker.
+      await api.patch("/users/@me", peer, { display_name: "Large Marker" });
+      await watcher.dispatch("USER_UPDATE");
+      expect(presenceOf(watcher, owner.user.id)).toEqual([]);
+      expect(ready.presences).toEqual([]);
+      ownerClient.close();
+      watcher.close();
     });
 
     test("RESUME with a sequence number never sent closes with 4007", async () => {

@@ -43,6 +43,8 @@ export interface Config {
     readonly resumeWindowMs: number;
     /** How long a user stays online after the last session went (API.md: 15 s). */
     readonly offlineGraceMs: number;
+    /** Members above which a guild is large: no presence broadcast to it, none of it in READY. */
+    readonly largeGuildThreshold: number;
   };
   readonly mediasoup: {
     readonly rtcMinPort: number;
@@ -106,6 +108,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       identifyTimeoutMs: read.int("GATEWAY_IDENTIFY_TIMEOUT_MS", 10_000, 100, 600_000),
       resumeWindowMs: read.int("GATEWAY_RESUME_WINDOW_MS", 120_000, 100, 3_600_000),
       offlineGraceMs: read.int("PRESENCE_OFFLINE_GRACE_MS", 15_000, 0, 600_000),
+      largeGuildThreshold: read.int("GATEWAY_LARGE_GUILD_THRESHOLD", 250, 1, 250),
     },
     mediasoup: {
       rtcMinPort,

@@ -15,6 +15,12 @@ export const GUILD_NAME_MAX = 100;
 export const ICON_MAX = 512;
 /** Discord's limit for a normal account: creating or joining beyond it answers 400 30001. */
 export const MAX_GUILDS_PER_USER = 200;
+/**
+ * Discord's default "large guild" threshold: above it, presence is neither broadcast to the guild nor listed in
+ * READY. Presence in a guild costs members² dispatches when everyone connects at once (a restart, a morning),
+ * so a 1,000-member guild coming online would otherwise send a million PRESENCE_UPDATEs.
+ */
+export const LARGE_GUILD_THRESHOLD = 250;
 
 const CONTROL_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 

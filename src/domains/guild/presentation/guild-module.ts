@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { LARGE_GUILD_THRESHOLD } from "../domain/guild";
 import type { Clock } from "../../../shared/kernel/clock";
 import type { RateLimiter } from "../../../shared/kernel/ports";
 import type { Snowflake, SnowflakeGenerator } from "../../../shared/kernel/snowflake";
@@ -52,6 +53,8 @@ export interface GuildModuleDeps {
   readonly rateLimiter: RateLimiter;
   readonly rateLimitScale: number;
   readonly trustProxy: boolean;
+  /** Members above which a guild is large (no presence broadcast); Discord's 250 when unset. */
+  readonly largeGuildThreshold?: number;
 }
 
 const useCasesOf = (deps: GuildDeps) => ({
@@ -89,6 +92,12 @@ export const createGuildModule = (deps: GuildModuleDeps) => {
   const useCases = useCasesOf(deps);
   const rateLimits = rateLimiting({ limiter: deps.rateLimiter, scale: deps.rateLimitScale, trustProxy: deps.trustProxy });
   const { auth } = deps;
+  const largeGuild = deps.largeGuildThreshold ?? LARGE_GUILD_THRESHOLD;
+  const smallGuildsOf = async (userId: Snowflake) => {
+    const guilds = await useCases.listMyGuilds(userId);
+    const counts = await Promise.all(guilds.map((guild) => deps.repositories.members.count(guild.id)));
+    return guilds.filter((_, index) => counts[index]! <= largeGuild);
+  };
   return {
     routes: new Elysia()
       .use(guildRoutes({ useCases, auth }))
@@ -99,20 +108,16 @@ export const createGuildModule = (deps: GuildModuleDeps) => {
     useCases,
     /** How many members a guild has (GUILD_CREATE's member_count). */
     memberCount: (guildId: Snowflake): Promise<number> => deps.repositories.members.count(guildId),
-    /**
-     * The users who share a small guild (≤ `smallGuild` members) with `userId`: whose presence READY carries,
-     * so that READY stays small in large guilds.
-     */
-    async peersOf(userId: Snowflake, smallGuild = 100): Promise<Snowflake[]> {
+    /** The guilds of `userId` that are not large: where their presence is announced. */
+    presenceGuildsOf: async (userId: Snowflake): Promise<Snowflake[]> => (await smallGuildsOf(userId)).map((guild) => guild.id),
+    /** The users who share a guild that is not large with `userId`: whose presences READY carries. */
+    async peersOf(userId: Snowflake): Promise<Snowflake[]> {
       const peers = new Set<Snowflake>();
-      for (const guild of await useCases.listMyGuilds(userId)) {
-        if ((await deps.repositories.members.count(guild.id)) > smallGuild) continue;
-        for (const member of await useCases.listMembers(userId, guild.id, { limit: smallGuild })) peers.add(member.user.id);
+      for (const guild of await smallGuildsOf(userId)) {
+        for (const member of await useCases.listMembers(userId, guild.id, { limit: largeGuild })) peers.add(member.user.id);
       }
       return [...peers];
     },
-    /** The ids of the guilds a user is in (presence announces status changes to them). */
-    guildIdsOf: async (userId: Snowflake): Promise<Snowflake[]> => (await useCases.listMyGuilds(userId)).map((guild) => guild.id),
   };
 };
 

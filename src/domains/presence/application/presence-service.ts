@@ -17,7 +17,7 @@ export interface PresenceDeps {
   readonly pubSub: PubSub;
   readonly clock: Clock;
   readonly ids: SnowflakeGenerator;
-  /** The guilds whose members hear the user's presence. */
+  /** The guilds whose members hear the user's presence (large guilds are left out by the caller). */
   readonly guildIdsOf: (userId: string) => Promise<readonly string[]>;
   /** How long a session counts without a heartbeat. */
   readonly sessionTtlMs: number;
