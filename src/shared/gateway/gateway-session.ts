@@ -7,6 +7,21 @@ import type { TopicListener, TopicRouter } from "./topic-router";
 /** Event ids remembered per session to drop the second copy of an event heard on two topics. */
 const SEEN_EVENTS = 2048;
 
+/**
+ * Payloads serialized once per node, not once per session: rules hand every session the same `d` object for one
+ * event, and a thousand sessions would otherwise stringify it a thousand times (twice: frame and resume buffer).
+ */
+const serialized = new WeakMap<object, string>();
+const serialize = (d: unknown): string => {
+  if (d === null || typeof d !== "object") return JSON.stringify(d) ?? "null";
+  let json = serialized.get(d);
+  if (json === undefined) serialized.set(d, (json = JSON.stringify(d)));
+  return json;
+};
+
+/** A dispatch frame with its payload already serialized. */
+const dispatchFrame = (json: string, s: number, t: string) => `{"op":${Op.Dispatch},"d":${json},"s":${s},"t":${JSON.stringify(t)}}`;
+
 export interface SessionDeps {
   readonly rules: DispatchRules;
   readonly router: TopicRouter;
@@ -76,7 +91,7 @@ export class GatewaySession implements TopicListener {
   /** Sends a dispatch with the next sequence number; READY and RESUMED are not buffered. */
   dispatchUnbuffered(t: string, d: unknown): void {
     if (this.closed) return;
-    this.sendText(JSON.stringify({ op: Op.Dispatch, d, s: ++this.seq, t } satisfies Frame));
+    this.sendText(dispatchFrame(serialize(d), ++this.seq, t));
   }
 
   /**
@@ -86,16 +101,17 @@ export class GatewaySession implements TopicListener {
   async dispatch(t: string, d: unknown, eventId?: string): Promise<void> {
     if (this.closed) return;
     const s = ++this.seq;
+    const json = serialize(d);
     await this.deps.resume
-      .append(this.id, { s, t, d, eventId })
+      .appendSerialized(this.id, s, t, json, eventId)
       .catch((error: unknown) => this.deps.onError(error, { gatewaySession: this.id, what: "resume buffer" }));
-    if (!this.closed) this.sendText(JSON.stringify({ op: Op.Dispatch, d, s, t } satisfies Frame));
+    if (!this.closed) this.sendText(dispatchFrame(json, s, t));
   }
 
   /** Re-sends a dispatch from the resume buffer with its original sequence number. */
   replay(frame: { s: number; t: string; d: unknown; eventId?: string }): void {
     if (frame.eventId) this.remember(frame.eventId);
-    this.sendText(JSON.stringify({ op: Op.Dispatch, d: frame.d, s: frame.s, t: frame.t } satisfies Frame));
+    this.sendText(dispatchFrame(serialize(frame.d), frame.s, frame.t));
   }
 
   /** Marks an event as delivered (or decided) so another copy of it is dropped. */

@@ -37,9 +37,14 @@ export const createResumeStore = (kv: KeyValueStore, windowMs: number) => ({
     return raw ? (JSON.parse(raw) as SessionRecord) : null;
   },
 
-  /** Appends a sent dispatch; the buffer keeps the newest RESUME_BUFFER_LENGTH. */
-  append: (id: string, dispatch: BufferedDispatch) =>
-    kv.listPush(bufferKey(id), JSON.stringify(dispatch), RESUME_BUFFER_LENGTH, windowMs),
+  /** Appends a sent dispatch whose payload is already JSON; the buffer keeps the newest RESUME_BUFFER_LENGTH. */
+  appendSerialized: (id: string, s: number, t: string, json: string, eventId?: string) =>
+    kv.listPush(
+      bufferKey(id),
+      `{"s":${s},"t":${JSON.stringify(t)},"d":${json}${eventId === undefined ? "" : `,"eventId":${JSON.stringify(eventId)}`}}`,
+      RESUME_BUFFER_LENGTH,
+      windowMs,
+    ),
 
   /** Every buffered dispatch, oldest first. */
   async buffered(id: string): Promise<BufferedDispatch[]> {
