@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { checkFields } from "../../src/domains/identity/application/field-checks";
+import { checkFields } from "../../src/shared/kernel/field-checks";
 import {
   type User,
   anonymized,

@@ -4,7 +4,7 @@ import type { ChannelRepository } from "../domain/channel-repository";
 import type { ChannelUnitOfWork } from "../domain/channel-unit-of-work";
 import type { GuildAccess } from "../domain/guild-access";
 import type { PermissionResolver } from "../domain/permission-resolver";
-import type { UserDirectory } from "../domain/user-directory";
+import type { UserDirectory } from "../../../shared/kernel/users";
 
 /** Every port the channel use cases take; each use case picks the ones it needs. */
 export interface ChannelDeps {

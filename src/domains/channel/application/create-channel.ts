@@ -1,5 +1,5 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { checkFields } from "../../guild/application/field-checks";
+import { checkFields } from "../../../shared/kernel/field-checks";
 import {
   type GuildChannel,
   checkChannelCount,

@@ -1,6 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Channel, isGuildChannel } from "../domain/channel";
-import type { UserProfile } from "../domain/user-directory";
+import type { UserProfile } from "../../../shared/kernel/users";
 import type { ChannelDeps } from "./channel-deps";
 import { viewChannel } from "./channel-access";
 

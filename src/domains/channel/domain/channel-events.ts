@@ -2,7 +2,7 @@ import { type NewDomainEvent, type Topic, topics } from "../../../shared/kernel/
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Channel, type DmChannel, isGuildChannel } from "./channel";
 import type { Overwrite } from "./overwrite";
-import type { UserProfile } from "./user-directory";
+import { type UserPayload, type UserProfile, userPayload } from "../../../shared/kernel/users";
 
 /** The wire shapes of API.md; events carry them as is, since the gateway dispatches event data unchanged. */
 export interface OverwritePayload {
@@ -10,15 +10,6 @@ export interface OverwritePayload {
   readonly type: 0 | 1;
   readonly allow: string;
   readonly deny: string;
-}
-
-export interface UserPayload {
-  readonly id: Snowflake;
-  readonly username: string;
-  readonly display_name: string | null;
-  readonly avatar: string | null;
-  readonly bot: boolean;
-  readonly created_at: string;
 }
 
 export interface ChannelPayload {
@@ -40,15 +31,6 @@ export const overwritePayload = (overwrite: Overwrite): OverwritePayload => ({
   type: overwrite.type,
   allow: overwrite.allow.toString(),
   deny: overwrite.deny.toString(),
-});
-
-export const userPayload = (user: UserProfile): UserPayload => ({
-  id: user.id,
-  username: user.username,
-  display_name: user.displayName,
-  avatar: user.avatar,
-  bot: user.bot,
-  created_at: user.createdAt.toISOString(),
 });
 
 /** A channel as API.md shows it; a DM lists `recipients`, the users other than the viewer. */

@@ -17,7 +17,7 @@ import type { ChannelRepository } from "../domain/channel-repository";
 import type { ChannelUnitOfWork } from "../domain/channel-unit-of-work";
 import type { GuildAccess } from "../domain/guild-access";
 import type { PermissionResolver } from "../domain/permission-resolver";
-import type { UserDirectory } from "../domain/user-directory";
+import type { UserDirectory } from "../../../shared/kernel/users";
 import { channelRoutes } from "./channel-routes";
 import { dmRoutes } from "./dm-routes";
 import { guildChannelRoutes } from "./guild-channel-routes";

@@ -2,10 +2,10 @@ import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Ban, checkDeleteMessageSeconds, normalizeReason } from "../domain/ban";
 import { outranked, unknownBan } from "../domain/guild-errors";
 import { banAdded, banRemoved, memberRemoved } from "../domain/guild-events";
-import { userPayload } from "../domain/guild-payloads";
+import { userPayload } from "../../../shared/kernel/users";
 import { canActOn, standingOf } from "../domain/hierarchy";
-import type { UserProfile } from "../domain/user-directory";
-import { checkFields } from "./field-checks";
+import type { UserProfile } from "../../../shared/kernel/users";
+import { checkFields } from "../../../shared/kernel/field-checks";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext, profileOf, profilesOf, requirePermission } from "./guild-context";
 

@@ -6,7 +6,7 @@ import type { GuildReadRepositories } from "../domain/guild-unit-of-work";
 import { type Standing, standingOf } from "../domain/hierarchy";
 import type { Member } from "../domain/member";
 import type { Role } from "../domain/role";
-import type { UserDirectory, UserProfile } from "../domain/user-directory";
+import type { UserDirectory, UserProfile } from "../../../shared/kernel/users";
 
 /** A guild as one of its members acts on it. */
 export interface GuildContext {

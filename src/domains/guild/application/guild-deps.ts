@@ -3,7 +3,7 @@ import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import type { GuildChannels } from "../domain/guild-channels";
 import type { GuildReadRepositories, GuildUnitOfWork } from "../domain/guild-unit-of-work";
 import type { RandomBytes } from "../domain/invite";
-import type { UserDirectory } from "../domain/user-directory";
+import type { UserDirectory } from "../../../shared/kernel/users";
 
 /** Every port the guild use cases take; each use case picks the ones it needs. */
 export interface GuildDeps {

@@ -1,7 +1,7 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { outranked, unknownMember } from "../domain/guild-errors";
 import { memberRemoved } from "../domain/guild-events";
-import { userPayload } from "../domain/guild-payloads";
+import { userPayload } from "../../../shared/kernel/users";
 import { canActOn } from "../domain/hierarchy";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";

@@ -2,7 +2,7 @@ import { DomainError, ErrorCode } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { missingAccess, unknownGuild } from "../domain/guild-errors";
 import { memberRemoved } from "../domain/guild-events";
-import { userPayload } from "../domain/guild-payloads";
+import { userPayload } from "../../../shared/kernel/users";
 import type { GuildDeps } from "./guild-deps";
 import { profileOf } from "./guild-context";
 

@@ -1,6 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Member } from "../domain/member";
-import type { UserProfile } from "../domain/user-directory";
+import type { UserProfile } from "../../../shared/kernel/users";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext, profilesOf } from "./guild-context";
 

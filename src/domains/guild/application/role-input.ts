@@ -1,7 +1,7 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { parsePermissions } from "../../../shared/kernel/permissions";
 import { checkColor, normalizeRoleName } from "../domain/role";
-import { checkFields } from "./field-checks";
+import { checkFields } from "../../../shared/kernel/field-checks";
 
 /** The editable fields of a role as a client sends them; undefined leaves a field as it is. */
 export interface RoleInput {

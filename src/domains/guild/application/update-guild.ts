@@ -3,7 +3,7 @@ import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Guild, normalizeGuildName, normalizeIcon } from "../domain/guild";
 import { missingPermissions } from "../domain/guild-errors";
 import { serverUpdated } from "../domain/guild-events";
-import { checkFields } from "./field-checks";
+import { checkFields } from "../../../shared/kernel/field-checks";
 import { loadGuildContext, requirePermission } from "./guild-context";
 import type { GuildDeps } from "./guild-deps";
 import type { GuildView } from "./guild-view";

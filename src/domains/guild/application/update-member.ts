@@ -6,7 +6,7 @@ import { memberPayload } from "../domain/guild-payloads";
 import { canActOn, canManageRole } from "../domain/hierarchy";
 import { type Member, normalizeNick } from "../domain/member";
 import { isEveryone } from "../domain/role";
-import { checkFields } from "./field-checks";
+import { checkFields } from "../../../shared/kernel/field-checks";
 import { type GuildContext, loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
 import type { GuildDeps } from "./guild-deps";
 import type { MemberView } from "./list-members";

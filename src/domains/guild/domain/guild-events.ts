@@ -7,12 +7,12 @@ import {
   type InvitePayload,
   type MemberPayload,
   type RolePayload,
-  type UserPayload,
   fullGuildPayload,
   guildPayload,
   rolePayload,
 } from "./guild-payloads";
 import type { Role } from "./role";
+import type { UserPayload } from "../../../shared/kernel/users";
 
 type WithGuild<T> = T & { readonly guild_id: Snowflake };
 

@@ -5,21 +5,12 @@ import type { ChannelPayload, InviteChannel } from "./guild-channels";
 import type { Invite } from "./invite";
 import type { Member } from "./member";
 import { type Role, byRank } from "./role";
-import type { UserProfile } from "./user-directory";
+import { type UserPayload, type UserProfile, userPayload } from "../../../shared/kernel/users";
 
 /*
  * The wire shapes of API.md (snake_case, ISO dates, string bitfields). Events carry them as is, because the gateway
  * dispatches event data unchanged, and the routes answer with them.
  */
-
-export interface UserPayload {
-  readonly id: Snowflake;
-  readonly username: string;
-  readonly display_name: string | null;
-  readonly avatar: string | null;
-  readonly bot: boolean;
-  readonly created_at: string;
-}
 
 export interface RolePayload {
   readonly id: Snowflake;
@@ -63,15 +54,6 @@ export interface BanPayload {
   readonly user: UserPayload;
   readonly reason: string | null;
 }
-
-export const userPayload = (user: UserProfile): UserPayload => ({
-  id: user.id,
-  username: user.username,
-  display_name: user.displayName,
-  avatar: user.avatar,
-  bot: user.bot,
-  created_at: user.createdAt.toISOString(),
-});
 
 export const rolePayload = (role: Role): RolePayload => ({
   id: role.id,

@@ -31,7 +31,7 @@ import { updateRole } from "../application/update-role";
 import type { GuildChannels } from "../domain/guild-channels";
 import type { GuildReadRepositories, GuildUnitOfWork } from "../domain/guild-unit-of-work";
 import type { RandomBytes } from "../domain/invite";
-import type { UserDirectory } from "../domain/user-directory";
+import type { UserDirectory } from "../../../shared/kernel/users";
 import { banRoutes } from "./ban-routes";
 import { guildRoutes } from "./guild-routes";
 import { inviteRoutes } from "./invite-routes";

@@ -1,6 +1,6 @@
 import { type User, checkPassword, normalizeEmail, normalizeUsername } from "../domain/user";
 import { userCreated } from "../domain/user-events";
-import { checkFields } from "./field-checks";
+import { checkFields } from "../../../shared/kernel/field-checks";
 import type { IdentityDeps } from "./identity-deps";
 import { type ClientInfo, type TokenGrant, startSession } from "./session-tokens";
 

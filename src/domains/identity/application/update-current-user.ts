@@ -1,7 +1,7 @@
 import type { Caller } from "../domain/session";
 import { type User, checkPassword, normalizeAvatar, normalizeDisplayName, normalizeUsername } from "../domain/user";
 import { userUpdated } from "../domain/user-events";
-import { checkFields } from "./field-checks";
+import { checkFields } from "../../../shared/kernel/field-checks";
 import { getUser } from "./get-user";
 import type { IdentityDeps } from "./identity-deps";
 import { verifiedCredentials } from "./verify-password";

@@ -7,7 +7,7 @@ import type { BlobStore } from "../domain/blob-store";
 import type { ContentTypeDetector } from "../domain/content-type-detector";
 import type { MessageRepositories, MessageUnitOfWork } from "../domain/message-unit-of-work";
 import type { UrlSigner } from "../domain/url-signer";
-import type { UserDirectory } from "../domain/user-directory";
+import type { UserDirectory } from "../../../shared/kernel/users";
 
 /** Every port the message use cases take; each use case picks the ones it needs. */
 export interface MessageDeps {

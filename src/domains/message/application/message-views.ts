@@ -1,7 +1,7 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Message, Nonce } from "../domain/message";
 import { type MessagePayload, messagePayload, userIdsOf } from "../domain/message-payloads";
-import type { UserProfile } from "../domain/user-directory";
+import type { UserProfile } from "../../../shared/kernel/users";
 import { attachmentUrl } from "./attachment-links";
 import type { MessageDeps } from "./message-deps";
 

@@ -1,4 +1,4 @@
-import { checkFields } from "../../guild/application/field-checks";
+import { checkFields } from "../../../shared/kernel/field-checks";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";

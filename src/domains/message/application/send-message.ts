@@ -1,6 +1,6 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { checkFields } from "../../guild/application/field-checks";
+import { checkFields } from "../../../shared/kernel/field-checks";
 import { UPLOAD_CLAIM_WINDOW_MS } from "../domain/attachment";
 import { type Message, NONCE_WINDOW_MS, type Nonce, checkAttachmentIds, checkContent, nonceKey } from "../domain/message";
 import { messageSent } from "../domain/message-events";

@@ -1,18 +1,9 @@
 import { type Snowflake, snowflakeTimestamp } from "../../../shared/kernel/snowflake";
 import { type Attachment, isImage } from "./attachment";
 import { type Message, MessageType, type Nonce } from "./message";
-import type { UserProfile } from "./user-directory";
+import { type UserPayload, type UserProfile, userPayload as profilePayload } from "../../../shared/kernel/users";
 
 /** The wire shapes of API.md; events carry them as is, since the gateway dispatches event data unchanged. */
-export interface UserPayload {
-  readonly id: Snowflake;
-  readonly username: string;
-  readonly display_name: string | null;
-  readonly avatar: string | null;
-  readonly bot: boolean;
-  readonly created_at: string;
-}
-
 export interface AttachmentPayload {
   readonly id: Snowflake;
   readonly filename: string;
@@ -60,15 +51,7 @@ const missingUser = (id: Snowflake): UserPayload => ({
 
 export const userPayload = (id: Snowflake, users: ReadonlyMap<Snowflake, UserProfile>): UserPayload => {
   const user = users.get(id);
-  if (!user) return missingUser(id);
-  return {
-    id: user.id,
-    username: user.username,
-    display_name: user.displayName,
-    avatar: user.avatar,
-    bot: user.bot,
-    created_at: user.createdAt.toISOString(),
-  };
+  return user ? profilePayload(user) : missingUser(id);
 };
 
 export const attachmentPayload = (attachment: Attachment, url: string): AttachmentPayload => ({

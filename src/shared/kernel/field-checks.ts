@@ -1,8 +1,8 @@
-import { DomainError, ErrorCode, type FieldErrors, isDomainError } from "../../../shared/kernel/domain-error";
+import { DomainError, ErrorCode, type FieldErrors, isDomainError } from "./domain-error";
 
 /**
  * Runs every field check and reports all failures in one 400 (as Discord does), instead of one per round trip.
- * Returns the checked values under the same keys. (The same helper as identity's; a candidate for the kernel.)
+ * Returns the checked values under the same keys.
  */
 export const checkFields = <T extends Record<string, () => unknown>>(checks: T): { [K in keyof T]: ReturnType<T[K]> } => {
   const errors: FieldErrors = {};
