@@ -111,6 +111,8 @@ describe("gateway across nodes (postgres+redis)", () => {
     await nodeC.stop();
     await client.next((frame) => frame.op === 7, "RECONNECT");
     await client.closed();
+    // Each session ended once: the open-sessions gauge is back to zero, not below it.
+    expect((await nodeC.app.metrics.gatewaySessions.get()).values[0]?.value).toBe(0);
     await rename(nodeA, user, "After shutdown");
     const resumed = await connectGateway(nodeA.url);
     resumed.send({ op: 6, d: { token: user.access_token, session_id: ready.session_id, seq: 1 } });

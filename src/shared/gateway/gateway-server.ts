@@ -181,12 +181,14 @@ export const createGateway = (options: GatewayOptions) => {
     async shutdown() {
       clearInterval(sweep);
       await (await takeovers)();
-      const all = [...sockets.entries()];
-      for (const [connectionId, { session }] of all) {
+      // Taken out of the table first, so that the close handlers do not end the sessions a second time.
+      const all = [...sockets.values()];
+      sockets.clear();
+      for (const { session, close } of all) {
         session.sendOp(Op.Reconnect, null);
-        closeSocket(connectionId, CloseCode.UnknownError, "Reconnect");
+        close(CloseCode.UnknownError, "Reconnect");
       }
-      await Promise.all(all.map(([, { session }]) => (session.closed ? undefined : ended(session))));
+      await Promise.all(all.map(({ session }) => ended(session)));
     },
     sessionCount: () => sockets.size,
     topicCount: () => router.topicCount(),
