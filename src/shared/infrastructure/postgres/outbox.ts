@@ -1,4 +1,4 @@
-import { and, asc, inArray, isNull, lt, sql } from "drizzle-orm";
+import { asc, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Clock } from "../../kernel/clock";
 import type { DomainEvent, NewDomainEvent } from "../../kernel/domain-event";
 import type { SnowflakeGenerator } from "../../kernel/snowflake";
@@ -64,7 +64,7 @@ export const markOutboxPublished = (tx: DbExecutor, ids: readonly string[], at: 
 
 /** Deletes published rows older than `before`; the outbox is a queue, not an archive. */
 export const purgeOutbox = (db: Db, before: Date) =>
-  db.delete(outbox).where(and(lt(outbox.publishedAt, before)));
+  db.delete(outbox).where(lt(outbox.publishedAt, before));
 
 /** Only one relay on the whole cluster publishes at a time, which keeps events in commit-id order. */
 export const tryRelayLock = async (tx: DbExecutor): Promise<boolean> => {
