@@ -154,7 +154,10 @@ export const createApp = async (options: AppOptions) => {
     consumerName: `node-${config.nodeId}`,
     onError: (error, what) => logger.error({ err: error }, `${what} failed`),
   });
-  if (config.roles.has("worker")) await message.start();
+  if (config.roles.has("worker")) {
+    await message.start();
+    identity.startMaintenance(60 * 60_000, (error) => logger.error({ err: error }, "session purge failed"));
+  }
   let accepting = true;
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 

@@ -27,6 +27,11 @@ export interface SessionRepository {
   listLive(userId: Snowflake, now: Date): Promise<Session[]>;
   /** Revokes the session when it is the user's and live; false otherwise. */
   revoke(id: Snowflake, userId: Snowflake, now: Date): Promise<boolean>;
+  /**
+   * Deletes refresh tokens that expired before `now`, and sessions revoked or left without a usable token before
+   * `deadBefore` (with their tokens); returns how many of each went.
+   */
+  purgeExpired(now: Date, deadBefore: Date): Promise<{ tokens: number; sessions: number }>;
   /** Revokes every unrevoked session of the user except `keep`; returns the ids it revoked. */
   revokeAllOf(userId: Snowflake, now: Date, keep?: Snowflake): Promise<Snowflake[]>;
 }

@@ -12,6 +12,7 @@ import { listSessions } from "../application/list-sessions";
 import { logIn } from "../application/log-in";
 import { logOut } from "../application/log-out";
 import { refreshSession } from "../application/refresh-session";
+import { purgeSessions } from "../application/purge-sessions";
 import { registerUser } from "../application/register-user";
 import { revokeSession } from "../application/revoke-session";
 import { updateCurrentUser } from "../application/update-current-user";
@@ -52,6 +53,7 @@ const useCasesOf = (deps: IdentityDeps) => ({
   listSessions: listSessions(deps),
   revokeSession: revokeSession(deps),
   getUser: getUser(deps),
+  purgeSessions: purgeSessions(deps),
 });
 
 export type IdentityUseCases = ReturnType<typeof useCasesOf>;
@@ -65,6 +67,7 @@ export const createIdentityModule = (deps: IdentityModuleDeps) => {
   const auth = authPlugin({ authenticate: useCases.authenticate, limiter: deps.rateLimiter, scale: deps.rateLimitScale });
   const rateLimits = rateLimiting({ limiter: deps.rateLimiter, scale: deps.rateLimitScale, trustProxy: deps.trustProxy });
   const unsubscribers = new Set<() => Promise<void>>();
+  let maintenance: Timer | undefined;
 
   return {
     routes: new Elysia()
@@ -88,8 +91,17 @@ export const createIdentityModule = (deps: IdentityModuleDeps) => {
       unsubscribers.add(unsubscribe);
       return unsubscribe;
     },
-    /** Stops every revocation listener. */
+    /** Purges expired tokens and dead sessions now (what maintenance runs; for operators and tests). */
+    purgeSessions: useCases.purgeSessions,
+    /** Purges expired tokens and dead sessions every `intervalMs` (on worker nodes); failures go to `onError`. */
+    startMaintenance(intervalMs: number, onError: (error: unknown) => void): void {
+      clearInterval(maintenance);
+      maintenance = setInterval(() => void useCases.purgeSessions().catch(onError), intervalMs);
+      maintenance.unref?.();
+    },
+    /** Stops maintenance and every revocation listener. */
     async close(): Promise<void> {
+      clearInterval(maintenance);
       await Promise.all([...unsubscribers].map((unsubscribe) => unsubscribe()));
     },
   };

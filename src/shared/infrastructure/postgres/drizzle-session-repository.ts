@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, exists, gt, isNull, lt, ne, not, or, sql } from "drizzle-orm";
 import type { RefreshTokenRecord, Session } from "../../../domains/identity/domain/session";
 import type { NewRefreshToken, SessionRepository } from "../../../domains/identity/domain/session-repository";
 import type { DbExecutor } from "./database";
@@ -68,6 +68,21 @@ export class DrizzleSessionRepository implements SessionRepository {
       .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id });
     return rows.length > 0;
+  }
+
+  async purgeExpired(now: Date, deadBefore: Date): Promise<{ tokens: number; sessions: number }> {
+    const hasLiveToken = exists(
+      this.db
+        .select({ one: sql`1` })
+        .from(refreshTokens)
+        .where(and(eq(refreshTokens.sessionId, sessions.id), gt(refreshTokens.expiresAt, now))),
+    );
+    const deadSessions = await this.db
+      .delete(sessions)
+      .where(or(lt(sessions.revokedAt, deadBefore), and(lt(sessions.lastUsedAt, deadBefore), not(hasLiveToken))))
+      .returning({ id: sessions.id });
+    const expiredTokens = await this.db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now)).returning({ hash: refreshTokens.tokenHash });
+    return { tokens: expiredTokens.length, sessions: deadSessions.length };
   }
 
   async revokeAllOf(userId: string, now: Date, keep?: string): Promise<string[]> {
