@@ -7,6 +7,7 @@ import type { Subprocess } from "bun";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureDependencies, MissingDependency, PG_BIN } from "./support/deps";
+import { ensureMediasoupWorker } from "./support/mediasoup";
 import { startPostgres } from "./support/postgres";
 import { type Defer, freePort, log, terminate } from "./support/proc";
 import { startRedis } from "./support/redis";
@@ -118,6 +119,7 @@ async function runSuite(args: string[]): Promise<{ exit: number; counts: Counts 
     REDIS_URL: redis.url,
     PG_BIN,
     XCORD_TEST_PG_PORT: String(pgPort),
+    XCORD_TEST_PG_DIR: join(tmp, "pg"),
     XCORD_TEST_REDIS_PORT: String(redisPort),
     XCORD_TEST_REDIS_DIR: tmp,
     XCORD_TEST_REDIS_PIDFILE: redis.pidfile,
@@ -136,6 +138,7 @@ async function main(): Promise<never> {
   let counts: Counts = { passed: 0, failed: 0 };
   try {
     await ensureDependencies();
+    await ensureMediasoupWorker();
     await reapStaleRuns();
     ({ exit, counts } = await runSuite(process.argv.slice(2)));
   } catch (error) {

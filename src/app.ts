@@ -36,6 +36,12 @@ import { loadJwtKeys } from "./shared/infrastructure/jwt-keys";
 import { KvSessionRevocations } from "./shared/infrastructure/kv-session-revocations";
 import { drizzleIdentityRepositories, drizzleIdentityUnitOfWork } from "./shared/infrastructure/postgres/drizzle-identity-unit-of-work";
 import { createPresenceService } from "./domains/presence/application/presence-service";
+import { isGuildChannel } from "./domains/channel/domain/channel";
+import { createVoiceModule } from "./domains/voice/presentation/voice-module";
+import { MAX_VOICE_FRAME_BYTES } from "./domains/voice/presentation/voice-signaling";
+import type { DomainEvent } from "./shared/kernel/domain-event";
+import { drizzleVoiceQueries, drizzleVoiceUnitOfWork } from "./shared/infrastructure/postgres/drizzle-voice-repository";
+import { type MediasoupSfu, createMediasoupSfu } from "./shared/infrastructure/sfu/mediasoup-sfu";
 import { presenceDispatchRules, presenceReady, presenceTracker } from "./domains/presence/presentation/presence-gateway";
 import { gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
 import { HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES } from "./shared/gateway/gateway-protocol";
@@ -104,6 +110,7 @@ export const createApp = async (options: AppOptions) => {
     rateLimiter: adapters.rateLimiter,
     rateLimitScale: config.rateLimitScale,
     trustProxy: config.trustProxy,
+    onError: (error, what) => logger.warn({ err: error }, `${what} failed; PostgreSQL stays the source of truth`),
   });
   const users = { findUsers: identity.findUsers };
   const permissions = new DrizzlePermissionResolver(database.db, channelFactsQuery(database));
@@ -180,6 +187,41 @@ export const createApp = async (options: AppOptions) => {
     offlineGraceMs: config.gateway.offlineGraceMs,
     onError: (error) => logger.error({ err: error }, "presence sweep failed"),
   });
+  const sfu = await startSfu(config, logger, metrics);
+  const voice = createVoiceModule({
+    unitOfWork: drizzleVoiceUnitOfWork(transact),
+    queries: drizzleVoiceQueries(database.db),
+    sfu,
+    kv: adapters.kv,
+    stream: adapters.stream,
+    consumerName: `node-${config.nodeId}`,
+    subscribeGuild: (guildId, handler) =>
+      adapters.pubSub.subscribe(`guild:${guildId}`, (message) => handler(JSON.parse(message) as DomainEvent)),
+    resolveChannel: async (userId, channelId) => {
+      const resolved = await permissions.forChannel(userId, channelId);
+      if (!resolved) return null;
+      const { channel } = resolved;
+      return { id: channel.id, guildId: resolved.guildId, type: channel.type, userLimit: isGuildChannel(channel) ? channel.userLimit : 0, permissions: resolved.permissions };
+    },
+    guildPermissions: async (userId, guildId) => {
+      const standing = await guildAccess.standing(guildId, userId);
+      return standing?.member ? standing.permissions : null;
+    },
+    guildIdsOf: async (userId) => (await guild.useCases.listMyGuilds(userId)).map((entry) => entry.id),
+    channelPermissions: visibility.permissions,
+    clock,
+    ids,
+    nodeId: config.nodeId,
+    endpoint: () => voiceUrlOf(baseUrl),
+    stateTtlMs: config.voice.stateTtlMs,
+    statsIntervalMs: config.voice.statsIntervalMs,
+    roomCapacity: config.voice.roomCapacity,
+    auth: identity.authPlugin,
+    rateLimiter: adapters.rateLimiter,
+    rateLimitScale: config.rateLimitScale,
+    trustProxy: config.trustProxy,
+    onError: (error, context) => logger.error({ err: error, ...context }, "voice error"),
+  });
   const gateway = createGateway({
     pubSub: adapters.pubSub,
     kv: adapters.kv,
@@ -187,20 +229,28 @@ export const createApp = async (options: AppOptions) => {
     logger,
     metrics,
     authenticate: identity.authenticateToken,
-    contributors: [identity.gateway.ready, guildDispatch.ready, channelReady(channel.useCases.listDms), presenceReady(presence, (userId) => guild.peersOf(userId)), message.gateway.ready],
+    contributors: [identity.gateway.ready, guildDispatch.ready, channelReady(channel.useCases.listDms), presenceReady(presence, (userId) => guild.peersOf(userId)), message.gateway.ready, voice.gateway.ready],
     rules: {
       ...identity.gateway.rules,
       ...presenceDispatchRules,
       ...guildDispatch.rules,
       ...channelDispatchRules(visibility, permissions),
       ...message.gateway.rules(visibility.permissions),
+      ...voice.gateway.rules,
     },
     observers: [visibility.observe],
     presence: presenceTracker(presence),
+    voice: voice.gateway.handler,
     url: () => gatewayUrlOf(baseUrl),
     heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
     identifyTimeoutMs: config.gateway.identifyTimeoutMs,
     resumeWindowMs: config.gateway.resumeWindowMs,
+    connectionLimits: {
+      maxPerIp: Math.floor(config.gateway.maxConnectionsPerIp * config.rateLimitScale),
+      connectsPerMinute: Math.floor(config.gateway.connectsPerIpPerMinute * config.rateLimitScale),
+      trustProxy: config.trustProxy,
+      rateLimiter: adapters.rateLimiter,
+    },
     now: () => clock.now(),
   });
   const stopRevocations = await identity.onSessionRevoked(({ sessionId }) => gateway.revokeAuthSession(sessionId));
@@ -208,7 +258,7 @@ export const createApp = async (options: AppOptions) => {
   const http = new Elysia({
     normalize: false,
     // Slow readers are cut off rather than buffered without bound (backpressure).
-    websocket: { maxPayloadLength: MAX_FRAME_BYTES, backpressureLimit: 4 * 1024 * 1024, closeOnBackpressureLimit: true, idleTimeout: 0 },
+    websocket: { maxPayloadLength: Math.max(MAX_FRAME_BYTES, MAX_VOICE_FRAME_BYTES), backpressureLimit: 4 * 1024 * 1024, closeOnBackpressureLimit: true, idleTimeout: 0 },
   })
     .use(httpCore({ logger, metrics, errorTracker, maxUploadBytes: config.maxUploadBytes }))
     .use(
@@ -226,7 +276,7 @@ export const createApp = async (options: AppOptions) => {
     .use(apiDocs({ version: packageJson.version, publicUrl: config.publicUrl }))
     .use(
       operationsRoutes({
-        checks: readinessChecks(database, adapters),
+        checks: readinessChecks(database, adapters, sfu),
         renderMetrics: () => metrics.render(),
         metricsContentType: metrics.contentType,
         accepting: () => accepting,
@@ -234,13 +284,15 @@ export const createApp = async (options: AppOptions) => {
     )
     .use(rateLimiting({ limiter: adapters.rateLimiter, scale: config.rateLimitScale, trustProxy: config.trustProxy }))
     .use(gateway.routes)
+    .use(voice.signaling)
     .use(
       new Elysia({ prefix: "/api/v1" })
         .use(identity.routes)
         .use(gatewayInfoRoutes(() => gatewayUrlOf(baseUrl)))
         .use(guild.routes)
         .use(channel.routes)
-        .use(message.routes),
+        .use(message.routes)
+        .use(voice.routes),
     );
 
   return {
@@ -260,6 +312,8 @@ export const createApp = async (options: AppOptions) => {
     message,
     gateway,
     presence,
+    voice,
+    sfu,
     /** Starts serving and relaying; resolves with the base URL. */
     listen(overrides: { port?: number; reusePort?: boolean } = {}) {
       http.listen({
@@ -271,6 +325,7 @@ export const createApp = async (options: AppOptions) => {
       });
       relay.start();
       presence.start();
+      void voice.start({ sweep: config.roles.has("worker"), sweepEveryMs: Math.min(5000, config.voice.stateTtlMs / 4) }).catch((error: unknown) => logger.error({ err: error }, "voice start failed"));
       const server = http.server;
       if (!server) throw new Error("server did not start");
       const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
@@ -283,6 +338,7 @@ export const createApp = async (options: AppOptions) => {
       accepting = false;
       // Clients get op 7 RECONNECT and resume on another node; their sessions stay resumable.
       await gateway.shutdown();
+      await voice.stop();
       await stopRevocations();
       presence.stop();
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
@@ -315,7 +371,20 @@ const openDatabase = async (config: Config, logger: Logger): Promise<Database> =
   return database;
 };
 
-const readinessChecks = (database: Database, adapters: Adapters): ReadinessCheck[] => [
+/** The SFU on nodes with the voice role; null elsewhere. It never fails the start: without workers voice is off. */
+const startSfu = async (config: Config, logger: Logger, metrics: ReturnType<typeof createMetrics>): Promise<MediasoupSfu | null> => {
+  if (!config.roles.has("voice")) return null;
+  const sfu = createMediasoupSfu({ ...config.mediasoup, logger, metrics });
+  await sfu.start();
+  const status = sfu.status();
+  if (status.state !== "ready") logger.warn({ detail: status.detail }, "voice is unavailable on this node");
+  return sfu;
+};
+
+/** The signaling URL for a public HTTP base URL. */
+const voiceUrlOf = (publicUrl: string) => `${publicUrl.replace(/^http/, "ws").replace(/\/$/, "")}/voice`;
+
+const readinessChecks = (database: Database, adapters: Adapters, sfu: MediasoupSfu | null): ReadinessCheck[] => [
   {
     name: "database",
     required: true,
@@ -330,5 +399,13 @@ const readinessChecks = (database: Database, adapters: Adapters): ReadinessCheck
     check: async () => (adapters.kind === "memory" ? { status: "memory" } : { status: (await adapters.healthy()) ? "up" : "down" }),
   },
   // Voice is optional: without a mediasoup worker the node still serves chat.
-  { name: "sfu", required: false, check: async () => ({ status: "unavailable", detail: "voice is not built yet" }) },
+  {
+    name: "sfu",
+    required: false,
+    check: async () => {
+      if (!sfu) return { status: "disabled", detail: "this node has no voice role" };
+      const status = sfu.status();
+      return { status: status.state === "ready" ? "up" : "unavailable", detail: `${status.workers} workers, ${status.rooms} rooms${status.detail ? `; ${status.detail}` : ""}` };
+    },
+  },
 ];

@@ -1,4 +1,5 @@
 /** Figures, tables and the JSON record every benchmark writes under bench/results/. */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,11 +36,39 @@ export const printTable = (rows: ReadonlyArray<Record<string, string | number>>)
   for (const row of rows) console.log(line(columns.map((column) => String(row[column] ?? ""))));
 };
 
-/** Writes `bench/results/<scenario>-<timestamp>.json` with the machine, versions, parameters and figures. */
-export const writeResult = (scenario: string, parameters: object, figures: object): string => {
+/** XCord over a baseline, for a figure where more is better (req/s); invert for latencies and memory. */
+export const ratio = (xcord: number, baseline: number): number => (baseline > 0 ? Math.round((xcord / baseline) * 100) / 100 : Number.NaN);
+
+/** The first line a tool prints for `--version`, or null when it is not installed. */
+const versionOf = (command: string, ...args: string[]): string | null => {
+  try {
+    return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0]!.trim();
+  } catch {
+    return null;
+  }
+};
+
+const versions = () => ({
+  bun: Bun.version,
+  node: versionOf("node", "--version"),
+  postgres: versionOf("/usr/lib/postgresql/15/bin/postgres", "--version"),
+  redis: versionOf("redis-server", "--version"),
+  commit: versionOf("git", "-C", resolve(import.meta.dir, "../.."), "rev-parse", "--short", "HEAD"),
+});
+
+const stampOf = (at: Date) => at.toISOString().replaceAll(":", "-");
+
+/**
+ * Writes `bench/results/<scenario>-<timestamp>.json` with the machine, versions, parameters and figures, and each
+ * chart beside it as `<scenario>-<timestamp>-<name>.svg`. Returns the paths written.
+ */
+export const writeResult = (scenario: string, parameters: object, figures: object, charts: Record<string, string> = {}): string[] => {
   mkdirSync(RESULTS, { recursive: true });
-  const path = join(RESULTS, `${scenario}-${new Date().toISOString().replaceAll(":", "-")}.json`);
+  const at = new Date();
+  const base = join(RESULTS, `${scenario}-${stampOf(at)}`);
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), platform: process.platform };
-  writeFileSync(path, `${JSON.stringify({ scenario, at: new Date().toISOString(), machine, versions: { bun: Bun.version }, parameters, figures }, null, 2)}\n`);
-  return path;
+  const chartFiles = Object.fromEntries(Object.keys(charts).map((name) => [name, `${base}-${name}.svg`]));
+  writeFileSync(`${base}.json`, `${JSON.stringify({ scenario, at: at.toISOString(), machine, versions: versions(), parameters, figures, charts: chartFiles }, null, 2)}\n`);
+  for (const [name, svg] of Object.entries(charts)) writeFileSync(chartFiles[name]!, svg);
+  return [`${base}.json`, ...Object.values(chartFiles)];
 };

@@ -46,8 +46,8 @@ DEST_BIN="$PKG_DIR/worker/out/Release/mediasoup-worker"
 BUILD_ROOT="${XCORD_MEDIASOUP_BUILDDIR:-/tmp/xcord-mediasoup-worker-$MS_VERSION}"
 JOBS="${XCORD_MEDIASOUP_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
-APT_BUILD_PKGS=(meson ninja-build g++ pkg-config libuv1-dev libssl-dev libabsl-dev
-  libflatbuffers-dev flatbuffers-compiler libsrtp2-dev libnss3-dev)
+# The list lives in apt-packages.txt so postinstall, the test harness and CI install the same packages.
+mapfile -t APT_BUILD_PKGS < <(grep -v -e '^#' -e '^[[:space:]]*$' "$SCRIPT_DIR/apt-packages.txt")
 # Runtime libraries (pulled in by the -dev packages above): libuv1 libssl3 libnss3
 # libabsl20220623 libflatbuffers2.
 

@@ -40,7 +40,7 @@ export async function ensureDependencies(): Promise<void> {
 }
 
 /** apt-get update + install the given packages, streaming apt's output. */
-async function aptInstall(pkgs: string[]): Promise<void> {
+export async function aptInstall(pkgs: string[]): Promise<void> {
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   log(`installing ${pkgs.join(" ")} with apt-get`);
   if ((await runInherit(["apt-get", "update"], env)) !== 0) throw new MissingDependency("apt-get update failed");

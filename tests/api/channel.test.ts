@@ -41,7 +41,9 @@ for (const mode of MODES) {
       await grantRole(api, owner, guild.id, manager.user.id, managers.id);
       return guild;
     };
-    const create = (guild: GuildBody, as: TestUser, body: object) => api.post<ChannelBody>(`/guilds/${guild.id}/channels`, as, body);
+    // user_limit is not in the shared support type (tests/support is outside this change).
+    const create = (guild: GuildBody, as: TestUser, body: object) =>
+      api.post<ChannelBody & { user_limit?: number }>(`/guilds/${guild.id}/channels`, as, body);
 
     test("POST creates text (default), voice and category channels at the end (201)", async () => {
       const guild = await channelGuild();
@@ -54,13 +56,14 @@ for (const mode of MODES) {
         position: 2,
         parent_id: null,
         topic: "anything",
+        user_limit: 0,
         permission_overwrites: [],
         last_message_id: null,
       });
       const voice = expectStatus(await create(guild, manager, { name: "Big Room", type: 2 }), 201);
-      expect(voice).toMatchObject({ type: 2, name: "Big Room", position: 3, topic: null });
+      expect(voice).toMatchObject({ type: 2, name: "Big Room", position: 3, topic: null, user_limit: 0 });
       const category = expectStatus(await create(guild, manager, { name: "Text Channels", type: 4, position: 0 }), 201);
-      expect(category).toMatchObject({ type: 4, name: "Text Channels", position: 0 });
+      expect(category).toMatchObject({ type: 4, name: "Text Channels", position: 0, user_limit: 0 });
       const listed = expectStatus(await api.get<ChannelBody[]>(`/guilds/${guild.id}/channels`, member), 200);
       expect(listed.map((c) => c.name)).toEqual(["general", "Text Channels", "General", "off-topic", "Big Room"]);
     });

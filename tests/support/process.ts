@@ -16,7 +16,7 @@ export interface NodeProcess {
 /** Starts a node and resolves once it logged the address it listens on. */
 export const spawnNode = async (env: Record<string, string>, timeoutMs = 20_000): Promise<NodeProcess> => {
   const child = Bun.spawn(["bun", "run", MAIN], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", MEDIASOUP_WORKERS: "1", ...env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",

@@ -3,7 +3,7 @@
  * Relies on XCORD_TEST_REDIS_PORT / _DIR / _PIDFILE exported by scripts/test.ts; the harness
  * kills whatever Redis the pidfile names at teardown, so restarted servers never leak.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 
@@ -21,11 +21,17 @@ export function redisControlAvailable(): boolean {
   return target() !== null && Bun.which("redis-server") !== null;
 }
 
-/** Shut the Redis on XCORD_TEST_REDIS_PORT down (no save) and wait until the port refuses connections. */
-export async function stopRedis(): Promise<void> {
-  const { port, pidfile } = requireTarget();
+/**
+ * Shut the Redis on XCORD_TEST_REDIS_PORT down and wait until the port refuses connections. By default its data
+ * is lost (a cache-style Redis); with `save: true` it writes a snapshot first, which startRedis() loads again
+ * (a Redis with persistence, restarted).
+ */
+export async function stopRedis(options: { save?: boolean } = {}): Promise<void> {
+  const { port, pidfile, dir } = requireTarget();
   if (!(await pingRedis(port))) return;
-  await redisCommand(port, ["SHUTDOWN", "NOSAVE"]).catch(() => undefined); // the connection drops on success
+  // A snapshot left by an earlier saving stop must not come back after this one.
+  if (!options.save) rmSync(join(dir, "dump.rdb"), { force: true });
+  await redisCommand(port, ["SHUTDOWN", options.save ? "SAVE" : "NOSAVE"]).catch(() => undefined); // the connection drops on success
   const pid = readPid(pidfile);
   await waitFor(async () => !(await pingRedis(port)) && (pid === null || !alive(pid)), `redis on port ${port} to stop`);
 }
@@ -40,6 +46,19 @@ export async function startRedis(): Promise<void> {
   const code = await proc.exited; // the foreground process exits once the daemon has forked
   if (code !== 0) throw new Error(`redis-server exited ${code}: ${await new Response(proc.stderr).text()}`);
   await waitFor(() => pingRedis(port), `redis on port ${port} to answer PING`);
+}
+
+/** Freeze (SIGSTOP) the harness's Redis: connections stay open but nothing is answered, like a hung server. */
+export function pauseRedis(): void {
+  const pid = readPid(requireTarget().pidfile);
+  if (pid === null) throw new Error("no redis pid to pause");
+  process.kill(pid, "SIGSTOP");
+}
+
+/** Thaw a Redis frozen by pauseRedis(). */
+export function resumeRedis(): void {
+  const pid = readPid(requireTarget().pidfile);
+  if (pid !== null) process.kill(pid, "SIGCONT");
 }
 
 /** True when a Redis on 127.0.0.1:`port` answers PING with PONG. */

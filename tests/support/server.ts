@@ -45,8 +45,9 @@ export const startServer = async (mode: Mode, env: Record<string, string> = {}, 
       done();
     },
   });
-  // DATA_DIR in memory: test servers never write keys or files into the working tree.
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", DATA_DIR: "memory://", ...mode.env, ...env });
+  // DATA_DIR in memory: test servers never write keys or files into the working tree. One media worker per
+  // server keeps the many servers of a run light; a test needing more passes MEDIASOUP_WORKERS in `env`.
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", DATA_DIR: "memory://", MEDIASOUP_WORKERS: "1", ...mode.env, ...env });
   const app = await createApp({ config, logDestination: destination, clock: options.clock });
   const url = app.listen();
   return {

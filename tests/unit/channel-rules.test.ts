@@ -10,6 +10,7 @@ import {
   dmPair,
   normalizeChannelName,
   normalizeTopic,
+  normalizeUserLimit,
 } from "../../src/domains/channel/domain/channel";
 import { changedBits, parseOverwrites } from "../../src/domains/channel/domain/overwrite";
 import { DomainError } from "../../src/shared/kernel/domain-error";
@@ -32,6 +33,7 @@ const channel = (fields: Partial<GuildChannel>): GuildChannel => ({
   position: 0,
   parentId: null,
   topic: null,
+  userLimit: 0,
   overwrites: [],
   lastMessageId: null,
   ...fields,
@@ -62,6 +64,27 @@ describe("channel names", () => {
   });
 });
 
+describe("user limits", () => {
+  test("a voice channel takes 0 (unlimited) to 99 users", () => {
+    expect(normalizeUserLimit(ChannelType.GUILD_VOICE, 0)).toBe(0);
+    expect(normalizeUserLimit(ChannelType.GUILD_VOICE, 1)).toBe(1);
+    expect(normalizeUserLimit(ChannelType.GUILD_VOICE, 99)).toBe(99);
+  });
+
+  test("anything but an integer of 0–99 is refused on user_limit", () => {
+    for (const limit of [-1, 100, 2.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(fieldsOf(() => normalizeUserLimit(ChannelType.GUILD_VOICE, limit))).toHaveProperty("user_limit");
+    }
+  });
+
+  test("only voice channels have a user limit; 0 is accepted everywhere", () => {
+    expect(normalizeUserLimit(ChannelType.GUILD_TEXT, 0)).toBe(0);
+    expect(normalizeUserLimit(ChannelType.GUILD_CATEGORY, 0)).toBe(0);
+    expect(fieldsOf(() => normalizeUserLimit(ChannelType.GUILD_TEXT, 3))).toEqual({ user_limit: "Only voice channels have a user limit." });
+    expect(fieldsOf(() => normalizeUserLimit(ChannelType.GUILD_CATEGORY, 1))).toHaveProperty("user_limit");
+  });
+});
+
 describe("parents and order", () => {
   const category = channel({ id: "20", type: ChannelType.GUILD_CATEGORY });
 
@@ -89,9 +112,9 @@ describe("parents and order", () => {
   test("a new guild starts with #general and a General voice channel", () => {
     let next = 0;
     const created = defaultGuildChannels("1", () => String(++next));
-    expect(created.map((c) => [c.type, c.name, c.position])).toEqual([
-      [ChannelType.GUILD_TEXT, "general", 0],
-      [ChannelType.GUILD_VOICE, "General", 1],
+    expect(created.map((c) => [c.type, c.name, c.position, c.userLimit])).toEqual([
+      [ChannelType.GUILD_TEXT, "general", 0, 0],
+      [ChannelType.GUILD_VOICE, "General", 1, 0],
     ]);
   });
 

@@ -52,13 +52,22 @@ export interface OpHandler {
 
 const gatherReady = async (deps: HandlerDeps, viewer: Viewer): Promise<ReadyContribution & { topics: Topic[] }> => {
   const parts = await Promise.all(deps.contributors.map((contribute) => contribute(viewer)));
-  const merged = { guilds: [] as unknown[], private_channels: [] as unknown[], read_state: [] as unknown[], presences: [] as unknown[], topics: [topics.user(viewer.userId)] as Topic[], user: undefined as unknown };
+  const merged = {
+    guilds: [] as unknown[],
+    private_channels: [] as unknown[],
+    read_state: [] as unknown[],
+    presences: [] as unknown[],
+    voice_states: [] as unknown[],
+    topics: [topics.user(viewer.userId)] as Topic[],
+    user: undefined as unknown,
+  };
   for (const part of parts) {
     merged.user ??= part.user;
     merged.guilds.push(...(part.guilds ?? []));
     merged.private_channels.push(...(part.private_channels ?? []));
     merged.read_state.push(...(part.read_state ?? []));
     merged.presences.push(...(part.presences ?? []));
+    merged.voice_states.push(...(part.voice_states ?? []));
     merged.topics.push(...(part.topics ?? []));
   }
   return merged;
@@ -166,8 +175,14 @@ const presenceUpdate: OpHandler = {
 const voiceStateUpdate: OpHandler = {
   schema: VoiceStateUpdatePayload,
   phase: "authenticated",
-  async handle({ session, deps }, payload: unknown) {
-    if (session.viewer && deps.voice) await deps.voice(session.viewer, session.id, payload);
+  async handle({ session, deps }, payload: VoiceStateUpdatePayload) {
+    const viewer = session.viewer;
+    if (!viewer || !deps.voice) return;
+    // In the session's queue, so VOICE_SERVER_UPDATE keeps its place among the session's other dispatches.
+    const dispatches = await deps.voice(viewer, session.id, payload);
+    await session.enqueue(async () => {
+      for (const { t, d } of dispatches) await session.dispatch(t, d);
+    });
   },
 };
 

@@ -33,6 +33,8 @@ export interface ReadyContribution {
   readonly private_channels?: readonly unknown[];
   readonly read_state?: readonly unknown[];
   readonly presences?: readonly unknown[];
+  /** Who is in which voice channel of the user's guilds. */
+  readonly voice_states?: readonly unknown[];
   /** Topics the session must hear for what READY announced. */
   readonly topics?: readonly Topic[];
 }
@@ -55,5 +57,13 @@ export interface PresenceTracker {
   disconnected(viewer: Viewer, gatewaySessionId: string): Promise<void>;
 }
 
-/** Handles VOICE_STATE_UPDATE (op 4); provided by the voice domain when it exists. */
-export type VoiceStateHandler = (viewer: Viewer, gatewaySessionId: string, payload: unknown) => Promise<void>;
+/** Op 4 as validated by the gateway. */
+export interface VoiceStateRequestPayload {
+  readonly guild_id: string;
+  readonly channel_id: string | null;
+  readonly self_mute: boolean;
+  readonly self_deaf: boolean;
+}
+
+/** Handles VOICE_STATE_UPDATE (op 4) for the voice domain; resolves with what to dispatch to that session alone. */
+export type VoiceStateHandler = (viewer: Viewer, gatewaySessionId: string, payload: VoiceStateRequestPayload) => Promise<readonly Dispatch[]>;

@@ -1,7 +1,8 @@
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Elysia } from "elysia";
 import type { DomainEvent } from "../kernel/domain-event";
-import type { EventStream, KeyValueStore, PubSub } from "../kernel/ports";
+import type { EventStream, KeyValueStore, PubSub, RateLimiter } from "../kernel/ports";
+import { clientIp } from "../presentation/client-ip";
 import type { Logger } from "../infrastructure/logger";
 import type { Metrics } from "../infrastructure/metrics";
 import { ClientFrame, CloseCode, FRAME_LIMIT, HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES, Op } from "./gateway-protocol";
@@ -30,9 +31,25 @@ export interface GatewayOptions {
   readonly identifyTimeoutMs: number;
   /** How long a dropped session can be resumed (API.md: 2 minutes). */
   readonly resumeWindowMs: number;
+  /** Per-IP limits checked before the upgrade (refused with HTTP 429); none when absent. */
+  readonly connectionLimits?: GatewayConnectionLimits;
   readonly now?: () => number;
 }
 
+/** Connection-flood protection: how many sockets one IP may hold on this node, and how fast it may open them. */
+export interface GatewayConnectionLimits {
+  /** Concurrent gateway connections per client IP on this node; 0 for no cap. */
+  readonly maxPerIp: number;
+  /** New connections per client IP per minute, across the cluster (the shared rate limiter); 0 for no limit. */
+  readonly connectsPerMinute: number;
+  /** Take the client IP from X-Forwarded-For (TRUST_PROXY). */
+  readonly trustProxy: boolean;
+  readonly rateLimiter: RateLimiter;
+}
+
+/** An upgrade that passed the checks but has not opened yet counts against its IP this long at most. */
+const RESERVATION_MS = 10_000;
+const CONNECT_PERIOD_MS = 60_000;
 const RESUMED_TOPIC = "system:gateway-resumed";
 const checkFrame = TypeCompiler.Compile(ClientFrame);
 const checkers = new Map(Object.entries(OP_HANDLERS).map(([op, handler]) => [Number(op), TypeCompiler.Compile(handler.schema)]));
@@ -70,6 +87,67 @@ export const createGateway = (options: GatewayOptions) => {
   };
   const takeovers = options.pubSub.subscribe(RESUMED_TOPIC, releaseResumed);
 
+  /**
+   * Whether this node hears the bus. When its subscription drops, events published meanwhile never reach it, so
+   * every client is told to reconnect (op 7) and RESUME, which replays its buffer and catches up from the durable
+   * stream; until the bus is back, new connections are refused with 503 rather than served half-deaf.
+   */
+  let busUp = true;
+  const stopWatchingBus = options.pubSub.onConnectionChange?.((connected) => {
+    busUp = connected;
+    if (connected) return void logger.info("gateway: event bus back; accepting connections");
+    logger.warn({ sessions: sockets.size }, "gateway: event bus lost; asking every client to reconnect and resume");
+    for (const [connectionId, { session }] of [...sockets]) {
+      session.sendOp(Op.Reconnect, null);
+      closeSocket(connectionId, CloseCode.UnknownError, "Reconnect");
+    }
+  });
+
+  /** Sockets per client IP (open, plus upgrades on their way), for the per-IP cap. */
+  const perIp = new Map<string, number>();
+  const ipOf = new Map<string, string>();
+  const reservations = new Map<Request, { ip: string; at: number }>();
+  const checked = new WeakSet<Request>();
+  const countIp = (ip: string, delta: number) => {
+    const next = (perIp.get(ip) ?? 0) + delta;
+    if (next > 0) perIp.set(ip, next);
+    else perIp.delete(ip);
+  };
+  const refuse = (set: { status?: number | string; headers: Record<string, unknown> }, status: number, retryAfterS: number, message: string) => {
+    set.status = status;
+    set.headers["retry-after"] = String(retryAfterS);
+    set.headers["content-type"] = "application/json; charset=utf-8";
+    return { code: 0, message, retry_after: retryAfterS, global: false };
+  };
+
+  /** Runs before the upgrade: refuses (429, 503) without ever opening a socket. */
+  const admit = async (context: {
+    request: Request;
+    server: Parameters<typeof clientIp>[1];
+    set: { status?: number | string; headers: Record<string, unknown> };
+  }) => {
+    const { request, set } = context;
+    // Elysia runs a ws route's beforeHandle twice for an accepted upgrade; decide once.
+    if (checked.has(request)) return;
+    checked.add(request);
+    if (!busUp) return refuse(set, 503, 1, "The gateway is reconnecting to its event bus; retry shortly.");
+    const limits = options.connectionLimits;
+    if (!limits) return;
+    const ip = clientIp(request, context.server, limits.trustProxy);
+    if (limits.maxPerIp > 0 && (perIp.get(ip) ?? 0) >= limits.maxPerIp) {
+      return refuse(set, 429, 5, "Too many gateway connections from this address.");
+    }
+    if (limits.connectsPerMinute > 0) {
+      const decision = await limits.rateLimiter.consume(`rl:gateway-connect:ip:${ip}`, { limit: limits.connectsPerMinute, periodMs: CONNECT_PERIOD_MS });
+      if (!decision.allowed) {
+        return refuse(set, 429, Math.max(1, Math.ceil(decision.retryAfterMs / 1000)), "You are connecting too fast.");
+      }
+    }
+    // Counted from now, so that a burst of simultaneous upgrades cannot slip past the cap before any opens.
+    reservations.set(request, { ip, at: now() });
+    countIp(ip, 1);
+  };
+
   const handlerDeps = {
     authenticate: options.authenticate,
     contributors: options.contributors,
@@ -99,7 +177,12 @@ export const createGateway = (options: GatewayOptions) => {
     },
   };
 
-  const ended = async (session: GatewaySession) => {
+  const ended = async (session: GatewaySession, connectionId: string) => {
+    const ip = ipOf.get(connectionId);
+    if (ip !== undefined) {
+      ipOf.delete(connectionId);
+      countIp(ip, -1);
+    }
     session.closed = true;
     metrics.gatewaySessions.dec();
     const viewer = session.viewer;
@@ -108,12 +191,19 @@ export const createGateway = (options: GatewayOptions) => {
     byAuthSession.get(viewer.sessionId)?.delete(session);
     if (byAuthSession.get(viewer.sessionId)?.size === 0) byAuthSession.delete(viewer.sessionId);
     if (session.superseded) return;
-    await Promise.all([resume.save(session.id, session.record()), options.presence.disconnected(viewer, session.id)]);
+    const saved = Promise.all([resume.save(session.id, session.record()), options.presence.disconnected(viewer, session.id)]);
+    // With the bus down the store is too, as a rule: the record of the last heartbeat stands, presence lapses by itself.
+    await (busUp ? saved : saved.catch(() => undefined));
   };
 
   /** Closes sessions that missed heartbeats or never identified; one sweep for the whole node. */
   const sweep = setInterval(() => {
     const t = now();
+    for (const [request, { ip, at }] of reservations) {
+      if (t - at <= RESERVATION_MS) continue;
+      reservations.delete(request); // an upgrade that never opened
+      countIp(ip, -1);
+    }
     const heartbeatDeadline = options.heartbeatIntervalMs * HEARTBEAT_GRACE_FACTOR;
     for (const [connectionId, { session }] of sockets) {
       if (!session.viewer && !session.authenticating && t - session.openedAt > options.identifyTimeoutMs) {
@@ -145,8 +235,14 @@ export const createGateway = (options: GatewayOptions) => {
 
   const routes = new Elysia({ name: "xcord.gateway" }).ws("/gateway", {
     detail: { hide: true },
+    beforeHandle: admit,
     open(ws) {
       const connectionId = ws.id;
+      const reservation = reservations.get(ws.data.request);
+      if (reservation) {
+        reservations.delete(ws.data.request);
+        ipOf.set(connectionId, reservation.ip);
+      }
       const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), (text) => void ws.raw.sendText(text), { rules: options.rules, router, resume, onError }, now());
       sockets.set(connectionId, { session, close: (code, reason) => ws.raw.close(code, reason) });
       metrics.gatewaySessions.inc();
@@ -162,7 +258,7 @@ export const createGateway = (options: GatewayOptions) => {
       const entry = sockets.get(ws.id);
       if (!entry) return;
       sockets.delete(ws.id);
-      ended(entry.session).catch((error: unknown) => onError(error, { connectionId: ws.id, what: "close" }));
+      ended(entry.session, ws.id).catch((error: unknown) => onError(error, { connectionId: ws.id, what: "close" }));
     },
   });
 
@@ -180,15 +276,16 @@ export const createGateway = (options: GatewayOptions) => {
     /** Graceful shutdown: op 7 RECONNECT to every client, then close; their sessions stay resumable elsewhere. */
     async shutdown() {
       clearInterval(sweep);
+      stopWatchingBus?.();
       await (await takeovers)();
       // Taken out of the table first, so that the close handlers do not end the sessions a second time.
-      const all = [...sockets.values()];
+      const all = [...sockets.entries()];
       sockets.clear();
-      for (const { session, close } of all) {
+      for (const [, { session, close }] of all) {
         session.sendOp(Op.Reconnect, null);
         close(CloseCode.UnknownError, "Reconnect");
       }
-      await Promise.all(all.map(({ session }) => ended(session)));
+      await Promise.all(all.map(([connectionId, { session }]) => ended(session, connectionId)));
     },
     sessionCount: () => sockets.size,
     topicCount: () => router.topicCount(),
@@ -208,6 +305,9 @@ const decode = (raw: unknown): { op: number; d?: unknown } | undefined => {
       return undefined;
     }
   } else if (raw instanceof Uint8Array || raw instanceof ArrayBuffer) {
+    return undefined;
+  } else if (JSON.stringify(raw ?? null).length > MAX_FRAME_BYTES) {
+    // Elysia hands over JSON it parsed itself; the server's payload limit is the voice socket's larger one.
     return undefined;
   }
   return checkFrame.Check(value) ? (value as { op: number; d?: unknown }) : undefined;

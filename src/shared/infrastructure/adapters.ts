@@ -47,7 +47,11 @@ export const createAdapters = async (config: Config, logger: Logger): Promise<Ad
       },
     };
   }
-  const clients = createRedisClients(config.redisUrl, { logger, connectionName: `xcord-${config.nodeId}` });
+  const clients = createRedisClients(config.redisUrl, {
+    logger,
+    connectionName: `xcord-${config.nodeId}`,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+  });
   const redis = clients.command;
   const kv = new RedisKeyValueStore({ redis });
   const pubSub = new RedisPubSub({
@@ -63,7 +67,8 @@ export const createAdapters = async (config: Config, logger: Logger): Promise<Ad
     rateLimiter: new RedisRateLimiter({ redis }),
     stream,
     presence: new RedisPresenceStore(redis),
-    healthy: () => kv.healthy(),
+    // Both connections: a node whose subscriber is down misses events even when commands still work.
+    healthy: async () => (await Promise.all([kv.healthy(), pubSub.healthy()])).every(Boolean),
     // The adapters borrow the connections: close them first, then the connections.
     close: async () => {
       await Promise.all([pubSub.close(), stream.close(), kv.close()]);

@@ -15,6 +15,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
+  /** A Redis command without a reply after this long fails (a hung Redis never stalls requests for longer). */
+  readonly redisCommandTimeoutMs: number;
   readonly nodeId: number;
   /** Processes `bun run start` runs, sharing the port; each is a node with NODE_ID + its index. */
   readonly workers: number;
@@ -45,6 +47,10 @@ export interface Config {
     readonly offlineGraceMs: number;
     /** Members above which a guild is large: no presence broadcast to it, none of it in READY. */
     readonly largeGuildThreshold: number;
+    /** Concurrent gateway connections one client IP may hold on a node (× RATE_LIMIT_SCALE); 0: no cap. */
+    readonly maxConnectionsPerIp: number;
+    /** Gateway connections one client IP may open per minute, cluster-wide (× RATE_LIMIT_SCALE); 0: no limit. */
+    readonly connectsPerIpPerMinute: number;
   };
   readonly mediasoup: {
     readonly rtcMinPort: number;
@@ -52,6 +58,14 @@ export interface Config {
     readonly announcedAddress: string | undefined;
     readonly listenIp: string;
     readonly workers: number;
+  };
+  readonly voice: {
+    /** How long a voice state outlives its last connected voice socket (docs/voice.md). */
+    readonly stateTtlMs: number;
+    /** How often each room reports quality stats to its participants. */
+    readonly statsIntervalMs: number;
+    /** The most participants one voice room takes, whatever a channel's user limit says. */
+    readonly roomCapacity: number;
   };
 }
 
@@ -84,6 +98,7 @@ export const loadConfig = (env: Env = process.env): Config => {
     databaseUrl: read.url("DATABASE_URL", ["postgres:", "postgresql:"]),
     dataDir: read.string("DATA_DIR", "./data"),
     redisUrl: read.url("REDIS_URL", ["redis:", "rediss:"]),
+    redisCommandTimeoutMs: read.int("REDIS_COMMAND_TIMEOUT_MS", 2_000, 50, 60_000),
     nodeId: read.int("NODE_ID", 0, 0, 1023),
     workers: read.int("WORKERS", read.int("XCORD_WORKERS", 1, 1, 64), 1, 64),
     roles: read.roles("XCORD_ROLES"),
@@ -109,6 +124,8 @@ export const loadConfig = (env: Env = process.env): Config => {
       resumeWindowMs: read.int("GATEWAY_RESUME_WINDOW_MS", 120_000, 100, 3_600_000),
       offlineGraceMs: read.int("PRESENCE_OFFLINE_GRACE_MS", 15_000, 0, 600_000),
       largeGuildThreshold: read.int("GATEWAY_LARGE_GUILD_THRESHOLD", 250, 1, 250),
+      maxConnectionsPerIp: read.int("GATEWAY_MAX_CONNECTIONS_PER_IP", 256, 0, 10_000_000),
+      connectsPerIpPerMinute: read.int("GATEWAY_CONNECTS_PER_IP_PER_MINUTE", 120, 0, 10_000_000),
     },
     mediasoup: {
       rtcMinPort,
@@ -116,6 +133,11 @@ export const loadConfig = (env: Env = process.env): Config => {
       announcedAddress: read.optional("MEDIASOUP_ANNOUNCED_ADDRESS"),
       listenIp: read.string("MEDIASOUP_LISTEN_IP", "0.0.0.0"),
       workers: read.int("MEDIASOUP_WORKERS", navigator.hardwareConcurrency || 1, 0, 256),
+    },
+    voice: {
+      stateTtlMs: read.int("VOICE_STATE_TTL_MS", 60_000, 1000, 3_600_000),
+      statsIntervalMs: read.int("VOICE_STATS_INTERVAL_MS", 5000, 250, 600_000),
+      roomCapacity: read.int("VOICE_ROOM_CAPACITY", 99, 1, 10_000),
     },
   };
   if (config.workers > 1 && (config.databaseUrl === undefined || config.redisUrl === undefined)) {

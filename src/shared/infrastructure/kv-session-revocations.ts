@@ -34,6 +34,11 @@ export class KvSessionRevocations implements SessionRevocations {
     return (await this.kv.get(key(sessionId))) !== null;
   }
 
+  /** The bus's subscriber connection is back: the same Redis holds the revocation keys. */
+  onStoreRecovered(listener: () => void): () => void {
+    return this.pubSub.onConnectionChange?.((connected) => connected && listener()) ?? (() => {});
+  }
+
   onRevoked(listener: SessionRevocationListener): Promise<() => Promise<void>> {
     return this.pubSub.subscribe(SESSION_REVOKED_TOPIC, (message) => {
       const parsed = parse(message);

@@ -8,6 +8,7 @@ import {
   checkPosition,
   normalizeChannelName,
   normalizeTopic,
+  normalizeUserLimit,
 } from "../domain/channel";
 import { channelCreated } from "../domain/channel-events";
 import { type OverwriteInput, changedBits, parseOverwrites } from "../domain/overwrite";
@@ -20,6 +21,8 @@ export interface CreateChannelInput {
   readonly type: number;
   readonly parentId?: Snowflake | null;
   readonly topic?: string | null;
+  /** Voice channels only; 0 (the default) is unlimited. */
+  readonly userLimit?: number;
   readonly position?: number;
   readonly overwrites?: readonly OverwriteInput[];
 }
@@ -37,6 +40,7 @@ export const createChannel =
     const fields = checkFields({
       name: () => normalizeChannelName(type, input.name),
       topic: () => normalizeTopic(type, input.topic ?? null),
+      userLimit: () => normalizeUserLimit(type, input.userLimit ?? 0),
       position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
       overwrites: () => parseOverwrites(input.overwrites ?? []),
     });
@@ -54,6 +58,7 @@ export const createChannel =
       position: fields.position ?? existing.reduce((last, other) => Math.max(last, other.position + 1), 0),
       parentId,
       topic: fields.topic,
+      userLimit: fields.userLimit,
       overwrites: fields.overwrites,
       lastMessageId: null,
     };

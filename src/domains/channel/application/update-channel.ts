@@ -1,6 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { checkFields } from "../../../shared/kernel/field-checks";
-import { type GuildChannel, checkParent, checkPosition, normalizeChannelName, normalizeTopic } from "../domain/channel";
+import { type GuildChannel, checkParent, checkPosition, normalizeChannelName, normalizeTopic, normalizeUserLimit } from "../domain/channel";
 import { channelPayload, channelUpdated } from "../domain/channel-events";
 import { type OverwriteInput, changedBits, parseOverwrites } from "../domain/overwrite";
 import type { ChannelDeps } from "./channel-deps";
@@ -11,6 +11,7 @@ import { checkGrantable, checkTargetsInBody } from "./overwrite-rules";
 export interface UpdateChannelInput {
   readonly name?: string;
   readonly topic?: string | null;
+  readonly userLimit?: number;
   readonly position?: number;
   readonly parentId?: Snowflake | null;
   readonly overwrites?: readonly OverwriteInput[];
@@ -27,6 +28,7 @@ export const updateChannel =
     const fields = checkFields({
       name: () => (input.name === undefined ? undefined : normalizeChannelName(channel.type, input.name)),
       topic: () => (input.topic === undefined ? undefined : normalizeTopic(channel.type, input.topic)),
+      userLimit: () => (input.userLimit === undefined ? undefined : normalizeUserLimit(channel.type, input.userLimit)),
       position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
       overwrites: () => (input.overwrites === undefined ? undefined : parseOverwrites(input.overwrites)),
     });
@@ -43,6 +45,7 @@ export const updateChannel =
       ...channel,
       name: fields.name ?? channel.name,
       topic: fields.topic === undefined ? channel.topic : fields.topic,
+      userLimit: fields.userLimit ?? channel.userLimit,
       position: fields.position ?? channel.position,
       parentId,
       overwrites: fields.overwrites ?? channel.overwrites,

@@ -20,6 +20,8 @@ export interface ChannelPayload {
   readonly position?: number;
   readonly parent_id?: Snowflake | null;
   readonly topic?: string | null;
+  /** Guild channels: 0 (unlimited) unless a voice channel has a limit. */
+  readonly user_limit?: number;
   readonly permission_overwrites: OverwritePayload[];
   readonly last_message_id: Snowflake | null;
   /** DMs: the other participant(s), from the point of view of whoever receives the object. */
@@ -44,6 +46,7 @@ export const channelPayload = (channel: Channel, recipients: readonly UserProfil
         position: channel.position,
         parent_id: channel.parentId,
         topic: channel.topic,
+        user_limit: channel.userLimit,
         permission_overwrites: channel.overwrites.map(overwritePayload),
         last_message_id: channel.lastMessageId,
       }

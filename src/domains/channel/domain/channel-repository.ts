@@ -10,7 +10,7 @@ export interface ChannelRepository {
   find(id: Snowflake): Promise<Channel | null>;
   /** Every channel of the guild, in no particular order. */
   listByGuild(guildId: Snowflake): Promise<GuildChannel[]>;
-  /** Saves name, topic, position and parent (not overwrites). */
+  /** Saves name, topic, user limit, position and parent (not overwrites). */
   update(channels: readonly GuildChannel[]): Promise<void>;
   /** Deletes a channel with its overwrites and invites; its children lose their parent. */
   delete(id: Snowflake): Promise<void>;

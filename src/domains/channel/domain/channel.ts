@@ -18,6 +18,8 @@ export interface GuildChannel {
   readonly parentId: Snowflake | null;
   /** Text channels only. */
   readonly topic: string | null;
+  /** Voice channels only: how many users may be connected at once; 0 means unlimited. */
+  readonly userLimit: number;
   readonly overwrites: readonly Overwrite[];
   /** Set by the message domain. */
   readonly lastMessageId: Snowflake | null;
@@ -38,6 +40,7 @@ export const isGuildChannel = (channel: Channel): channel is GuildChannel => cha
 
 export const CHANNEL_NAME_MAX = 100;
 export const TOPIC_MAX = 1024;
+export const USER_LIMIT_MAX = 99;
 export const MAX_CHANNELS_PER_GUILD = 500;
 /** What each recipient may do in a DM: everything a conversation needs, nothing that manages it. */
 export const DM_PERMISSIONS =
@@ -72,6 +75,13 @@ export const normalizeTopic = (type: GuildChannelType, raw: string | null, field
   return topic;
 };
 
+/** A user limit is an integer of 0 (unlimited) to 99, and only a voice channel may have a non-zero one. */
+export const normalizeUserLimit = (type: GuildChannelType, limit: number, field = "user_limit"): number => {
+  if (!Number.isInteger(limit) || limit < 0 || limit > USER_LIMIT_MAX) throw invalidField(field, `Must be an integer between 0 and ${USER_LIMIT_MAX}.`);
+  if (limit !== 0 && type !== ChannelType.GUILD_VOICE) throw invalidField(field, "Only voice channels have a user limit.");
+  return limit;
+};
+
 export const checkPosition = (position: number, field = "position"): number => {
   if (!Number.isInteger(position) || position < 0) throw invalidField(field, "Must be an integer of at least 0.");
   return position;
@@ -101,7 +111,7 @@ export const byPosition = <C extends GuildChannel>(channels: readonly C[]): C[] 
 
 /** The channels every new guild starts with: `general` (text) and `General` (voice). */
 export const defaultGuildChannels = (guildId: Snowflake, nextId: () => Snowflake): GuildChannel[] => {
-  const base = { guildId, parentId: null, topic: null, overwrites: [], lastMessageId: null };
+  const base = { guildId, parentId: null, topic: null, userLimit: 0, overwrites: [], lastMessageId: null };
   return [
     { ...base, id: nextId(), type: ChannelType.GUILD_TEXT, name: "general", position: 0 },
     { ...base, id: nextId(), type: ChannelType.GUILD_VOICE, name: "General", position: 1 },

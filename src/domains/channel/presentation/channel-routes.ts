@@ -33,6 +33,7 @@ export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readon
           channel: await useCases.updateChannel(caller.userId, params.id, {
             name: body.name,
             topic: body.topic,
+            userLimit: body.user_limit,
             position: body.position,
             parentId: body.parent_id,
             overwrites: body.permission_overwrites,

@@ -26,6 +26,7 @@ export const ChannelBody = t.Object(
     position: t.Optional(t.Integer()),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     topic: t.Optional(t.Nullable(t.String())),
+    user_limit: t.Optional(t.Integer({ description: "guild channels: users allowed in a voice channel at once, 0 unlimited (always 0 for text and category)" })),
     permission_overwrites: t.Array(OverwriteBody),
     last_message_id: t.Nullable(SnowflakeString),
     recipients: t.Optional(t.Array(UserBody, { description: "DMs: the other participant" })),
@@ -43,6 +44,7 @@ const OverwriteInputBody = t.Object(
 const overwritesField = t.Array(OverwriteInputBody, { maxItems: 100, description: "at most 100, one per role or member" });
 const nameField = t.String({ description: "1–100 characters; text channels are lower-cased, spaces become dashes", maxLength: 1024 });
 const topicField = t.Nullable(t.String({ description: "text channels, at most 1024 characters; null clears it", maxLength: 4096 }));
+const userLimitField = t.Integer({ minimum: 0, maximum: 99, description: "voice channels: users allowed at once, 1–99, or 0 (default) for unlimited" });
 
 export const CreateChannelBody = t.Object(
   {
@@ -50,6 +52,7 @@ export const CreateChannelBody = t.Object(
     type: t.Optional(t.Integer({ description: "0 text (default), 2 voice, 4 category" })),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     topic: t.Optional(topicField),
+    user_limit: t.Optional(userLimitField),
     position: t.Optional(t.Integer({ minimum: 0 })),
     permission_overwrites: t.Optional(overwritesField),
   },
@@ -60,6 +63,7 @@ export const UpdateChannelBody = t.Object(
   {
     name: t.Optional(nameField),
     topic: t.Optional(topicField),
+    user_limit: t.Optional(userLimitField),
     position: t.Optional(t.Integer({ minimum: 0 })),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     permission_overwrites: t.Optional(overwritesField),

@@ -37,6 +37,7 @@ export const guildChannelRoutes = (deps: { readonly useCases: ChannelUseCases; r
               type: body.type ?? 0,
               parentId: body.parent_id,
               topic: body.topic,
+              userLimit: body.user_limit,
               position: body.position,
               overwrites: body.permission_overwrites,
             }),

@@ -32,6 +32,8 @@ export interface SessionRepository {
    * `deadBefore` (with their tokens); returns how many of each went.
    */
   purgeExpired(now: Date, deadBefore: Date): Promise<{ tokens: number; sessions: number }>;
+  /** Sessions revoked at or after `since` (for re-announcing revocations the shared store may have missed). */
+  listRevokedSince(since: Date): Promise<Array<{ readonly id: Snowflake; readonly userId: Snowflake }>>;
   /** Revokes every unrevoked session of the user except `keep`; returns the ids it revoked. */
   revokeAllOf(userId: Snowflake, now: Date, keep?: Snowflake): Promise<Snowflake[]>;
 }

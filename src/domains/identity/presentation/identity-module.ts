@@ -14,6 +14,7 @@ import { logOut } from "../application/log-out";
 import { refreshSession } from "../application/refresh-session";
 import { purgeSessions } from "../application/purge-sessions";
 import { registerUser } from "../application/register-user";
+import { resilientRevocations } from "../application/resilient-revocations";
 import { revokeSession } from "../application/revoke-session";
 import { updateCurrentUser } from "../application/update-current-user";
 import type { IdentityRepositories, IdentityUnitOfWork } from "../domain/identity-unit-of-work";
@@ -39,7 +40,12 @@ export interface IdentityModuleDeps {
   readonly rateLimiter: RateLimiter;
   readonly rateLimitScale: number;
   readonly trustProxy: boolean;
+  /** Where failures of the revocation store are reported (they never fail a request). */
+  readonly onError?: (error: unknown, what: string) => void;
 }
+
+/** Revocations are kept this much longer than an access token lives (node clock skew, verifier tolerance). */
+const REVOCATION_MARGIN_MS = 60_000;
 
 const useCasesOf = (deps: IdentityDeps) => ({
   registerUser: registerUser(deps),
@@ -62,7 +68,16 @@ export type IdentityUseCases = ReturnType<typeof useCasesOf>;
  * The identity domain, wired: its REST routes (mount under /api/v1), the auth plugin every other domain's routes
  * use, and the two hooks the gateway needs (authenticate a raw token; hear of revoked sessions to close sockets).
  */
-export const createIdentityModule = (deps: IdentityModuleDeps) => {
+export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
+  // The shared store answers revocation checks while it is up; PostgreSQL does while it is not.
+  const revocations = resilientRevocations({
+    store: moduleDeps.revocations,
+    sessions: moduleDeps.repositories.sessions,
+    clock: moduleDeps.clock,
+    windowMs: moduleDeps.signer.lifetimeMs + REVOCATION_MARGIN_MS,
+    onError: (error) => moduleDeps.onError?.(error, "announcing a session revocation"),
+  });
+  const deps = { ...moduleDeps, revocations };
   const useCases = useCasesOf(deps);
   const auth = authPlugin({ authenticate: useCases.authenticate, limiter: deps.rateLimiter, scale: deps.rateLimitScale });
   const rateLimits = rateLimiting({ limiter: deps.rateLimiter, scale: deps.rateLimitScale, trustProxy: deps.trustProxy });
@@ -102,6 +117,7 @@ export const createIdentityModule = (deps: IdentityModuleDeps) => {
     /** Stops maintenance and every revocation listener. */
     async close(): Promise<void> {
       clearInterval(maintenance);
+      revocations.close();
       await Promise.all([...unsubscribers].map((unsubscribe) => unsubscribe()));
     },
   };

@@ -16,7 +16,7 @@ export type ChannelFactsQuery = (channelId: string, userId: string) => Promise<C
  * driver rounds). Aliases match the drizzle row shape so the same mapping reads both.
  */
 const CHANNEL_FACTS = `SELECT c.id::text AS "id", c.type AS "type", c.guild_id::text AS "guildId", c.name AS "name",
-  c.position AS "position", c.parent_id::text AS "parentId", c.topic AS "topic", c.last_message_id::text AS "lastMessageId",
+  c.position AS "position", c.parent_id::text AS "parentId", c.topic AS "topic", c.user_limit AS "userLimit", c.last_message_id::text AS "lastMessageId",
   c.dm_low_user_id::text AS "dmLowUserId", c.dm_high_user_id::text AS "dmHighUserId",
   coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type, 'allow', o.allow::text, 'deny', o.deny::text)
     ORDER BY o.target_id) FROM permission_overwrites o WHERE o.channel_id = c.id), '[]'::json) AS "overwrites",

@@ -19,6 +19,8 @@ export const channels = pgTable(
     /** Deleting a category un-parents its channels. */
     parentId: snowflake("parent_id").references((): AnyPgColumn => channels.id, { onDelete: "set null" }),
     topic: text("topic"),
+    /** Voice channels only; 0 means unlimited. */
+    userLimit: integer("user_limit").notNull().default(0),
     lastMessageId: snowflake("last_message_id"),
     dmLowUserId: snowflake("dm_low_user_id").references(() => users.id),
     dmHighUserId: snowflake("dm_high_user_id").references(() => users.id),

@@ -42,6 +42,7 @@ export const toChannel = (row: ChannelRow): Channel => {
     position: row.position ?? 0,
     parentId: row.parentId,
     topic: row.topic,
+    userLimit: row.userLimit,
     overwrites: row.overwrites.map(toOverwrite),
     lastMessageId: row.lastMessageId,
   };
@@ -80,7 +81,7 @@ export class DrizzleChannelRepository implements ChannelRepository {
     for (const channel of changed) {
       await this.db
         .update(channels)
-        .set({ name: channel.name, topic: channel.topic, position: channel.position, parentId: channel.parentId })
+        .set({ name: channel.name, topic: channel.topic, userLimit: channel.userLimit, position: channel.position, parentId: channel.parentId })
         .where(eq(channels.id, channel.id));
     }
   }

@@ -1,4 +1,4 @@
-import { and, desc, eq, exists, gt, isNull, lt, ne, not, or, sql } from "drizzle-orm";
+import { and, desc, eq, exists, gt, gte, isNull, lt, ne, not, or, sql } from "drizzle-orm";
 import type { RefreshTokenRecord, Session } from "../../../domains/identity/domain/session";
 import type { NewRefreshToken, SessionRepository } from "../../../domains/identity/domain/session-repository";
 import type { DbExecutor } from "./database";
@@ -83,6 +83,10 @@ export class DrizzleSessionRepository implements SessionRepository {
       .returning({ id: sessions.id });
     const expiredTokens = await this.db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now)).returning({ hash: refreshTokens.tokenHash });
     return { tokens: expiredTokens.length, sessions: deadSessions.length };
+  }
+
+  async listRevokedSince(since: Date): Promise<Array<{ id: string; userId: string }>> {
+    return this.db.select({ id: sessions.id, userId: sessions.userId }).from(sessions).where(gte(sessions.revokedAt, since));
   }
 
   async revokeAllOf(userId: string, now: Date, keep?: string): Promise<string[]> {

@@ -4,3 +4,4 @@ export * from "./identity-schema";
 export * from "./guild-schema";
 export * from "./channel-schema";
 export * from "./message-schema";
+export * from "./voice-schema";

@@ -12,6 +12,8 @@ export interface RedisClientsOptions {
   readonly logger?: RedisLogger;
   /** Base of the names shown by CLIENT LIST (`<name>:command`, `<name>:subscriber`); default `xcord`. */
   readonly connectionName?: string;
+  /** A command without a reply after this long fails (a hung or partitioned Redis); default 2,000 ms. */
+  readonly commandTimeoutMs?: number;
 }
 
 /** The connections one node needs; adapters borrow them, `quit()` closes them. */
@@ -26,33 +28,50 @@ export interface RedisClients {
 
 const MAX_RECONNECT_DELAY_MS = 2_000;
 const QUIT_DEADLINE_MS = 1_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 
 /** Exponential backoff with jitter, forever: Redis coming back must never need a restart. */
 const reconnectDelay = (attempt: number): number =>
   Math.min(50 * 2 ** Math.min(attempt - 1, 10), MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100);
 
 /**
- * Settings shared by every XCord connection. Two retries per request (a few seconds at most) make
- * calls fail fast while Redis is down instead of piling up; the offline queue stays on so that
- * commands issued before the lazy first connect are simply sent once it is up.
+ * Settings shared by every XCord connection, chosen so that callers fail fast while Redis is down instead of
+ * piling up: commands issued before the lazy first connect wait for it (the offline queue), but once a
+ * connection has been ready, a command issued while it is not fails at once (failFastAfterFirstReady), a
+ * command in flight when the connection drops fails at the drop (maxRetriesPerRequest 0) instead of being
+ * re-sent later, and one that gets no reply fails after `commandTimeout`. Reconnecting goes on forever.
  */
-const baseOptions = (keyPrefix: string): RedisOptions => ({
+const baseOptions = (keyPrefix: string, commandTimeout: number): RedisOptions => ({
   keyPrefix,
   lazyConnect: true,
   enableOfflineQueue: true,
-  maxRetriesPerRequest: 2,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  commandTimeout,
   retryStrategy: reconnectDelay,
 });
+
+/** After the first successful connect, commands issued while the connection is not ready fail at once. */
+export const failFastAfterFirstReady = (client: Redis): void => {
+  client.once("ready", () => {
+    client.options.enableOfflineQueue = false;
+  });
+};
+
+/** True while `client` can take commands; adapters choose their fallback without waiting when false. */
+export const isRedisReady = (client: Redis): boolean => client.status === "ready";
 
 /** Opens (lazily) the command and subscriber connections of one node. */
 export const createRedisClients = (url: string, options: RedisClientsOptions = {}): RedisClients => {
   const name = options.connectionName ?? "xcord";
-  const base = baseOptions(options.keyPrefix ?? "");
+  const base = baseOptions(options.keyPrefix ?? "", options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
   // Auto-pipelining sends the commands issued in one tick together: a dispatch fanned out to a thousand
   // sessions buffers a thousand resume entries in a few writes instead of a thousand.
   const command = new Redis(url, { ...base, connectionName: `${name}:command`, enableAutoPipelining: true });
   // RedisPubSub re-subscribes from its own topic table after a reconnect; ioredis' copy could be stale.
   const subscriber = new Redis(url, { ...base, connectionName: `${name}:subscriber`, autoResubscribe: false });
+  failFastAfterFirstReady(command);
+  failFastAfterFirstReady(subscriber);
   watchConnection(command, "command", options.logger);
   watchConnection(subscriber, "subscriber", options.logger);
   return {

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { DomainEvent } from "../../kernel/domain-event";
 import type { DeadLetter, EventStream, EventStreamConsumerOptions } from "../../kernel/ports/event-stream";
-import { pingRedis, throwFirstError } from "./redis-client";
+import { failFastAfterFirstReady, pingRedis, throwFirstError } from "./redis-client";
 
 /** The defaults of both adapters (MemoryEventStream repeats them). */
 const DEFAULTS = { maxDeliveries: 5, retryAfterMs: 30_000, batchSize: 100 };
@@ -116,7 +116,10 @@ export class RedisEventStream implements EventStream {
 
   /** One consumer: a blocking read loop plus a reclaimer, sharing a queue so handlers run one at a time. */
   private run(settings: Settings, handler: Handler): () => Promise<void> {
-    const blocking = this.redis.duplicate({ connectionName: "xcord:stream-consumer" });
+    // A BLOCK read legitimately waits blockMs for its reply, so its timeout is longer than the shared connection's.
+    const commandTimeout = this.blockMs + (this.redis.options.commandTimeout ?? 2_000);
+    const blocking = this.redis.duplicate({ connectionName: "xcord:stream-consumer", enableOfflineQueue: true, commandTimeout });
+    failFastAfterFirstReady(blocking);
     blocking.on("error", () => {}); // failures surface as rejected reads, which the loop retries
     let running = true;
     let signalStop = () => {};

@@ -37,6 +37,10 @@ export class RedisPubSub implements PubSub {
   private readonly onHandlerError: (error: unknown, topic: string) => void;
   private readonly onMessage = (channel: string, message: string) => this.dispatch(channel, message);
   private readonly onReady = () => this.resubscribe();
+  private readonly onClose = () => this.setConnected(false);
+  private readonly connectionListeners = new Set<(connected: boolean) => void>();
+  /** Whether the subscriber connection is up and subscribed to every topic (false before the first connect). */
+  private connected = false;
 
   constructor(options: RedisPubSubOptions) {
     this.redis = options.redis;
@@ -45,6 +49,8 @@ export class RedisPubSub implements PubSub {
     this.onHandlerError = options.onHandlerError ?? reportToConsole;
     this.subscriber.on("message", this.onMessage);
     this.subscriber.on("ready", this.onReady);
+    this.subscriber.on("close", this.onClose);
+    if (this.subscriber.status === "ready") this.connected = true;
   }
 
   /** PUBLISH on the command connection; reaches the subscribers of every node. */
@@ -90,12 +96,20 @@ export class RedisPubSub implements PubSub {
     return command && subscriber;
   }
 
+  /** Tells `listener` when the subscriber connection drops (messages are being missed) and when it is back and resubscribed. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => void this.connectionListeners.delete(listener);
+  }
+
   /** Unsubscribes every topic and detaches from the subscriber connection. */
   async close(): Promise<void> {
     const channels = [...this.topics.keys()].map((topic) => this.prefix + topic);
     this.topics.clear();
+    this.connectionListeners.clear();
     this.subscriber.off("message", this.onMessage);
     this.subscriber.off("ready", this.onReady);
+    this.subscriber.off("close", this.onClose);
     if (channels.length > 0 && this.subscriber.status === "ready") {
       await this.subscriber.unsubscribe(...channels).catch(() => undefined);
     }
@@ -116,10 +130,27 @@ export class RedisPubSub implements PubSub {
     }
   }
 
-  /** After a reconnect the new connection listens to nothing: subscribe it to today's topics. */
+  /** After a reconnect the new connection listens to nothing: subscribe it to today's topics, then say so. */
   private resubscribe(): void {
     const channels = [...this.topics.keys()].map((topic) => this.prefix + topic);
-    if (channels.length === 0) return;
-    this.subscriber.subscribe(...channels).catch(() => undefined); // a failure here means another reconnect follows
+    if (channels.length === 0) return this.setConnected(true);
+    this.subscriber.subscribe(...channels).then(
+      () => {
+        if (this.subscriber.status === "ready") this.setConnected(true);
+      },
+      () => undefined, // a failure here means another reconnect follows
+    );
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    for (const listener of [...this.connectionListeners]) {
+      try {
+        listener(connected);
+      } catch (error) {
+        this.onHandlerError(error, "connection");
+      }
+    }
   }
 }

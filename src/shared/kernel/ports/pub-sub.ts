@@ -9,5 +9,11 @@ export interface PubSub {
   subscribe(topic: string, handler: (message: string, topic: string) => void): Promise<() => Promise<void>>;
   /** True while the adapter can deliver (for /ready). */
   healthy(): Promise<boolean>;
+  /**
+   * Calls `listener(false)` when this node stops hearing its topics (the connection to the bus dropped: messages
+   * published meanwhile are lost to it) and `listener(true)` once it hears them again; returns a stopper.
+   * Absent on adapters that cannot lose messages (in process).
+   */
+  onConnectionChange?(listener: (connected: boolean) => void): () => void;
   close(): Promise<void>;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "channels" ADD COLUMN "user_limit" integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,66 @@
+import type { DispatchRule, DispatchRules, ReadyContributor, VoiceStateHandler } from "../../../shared/gateway/gateway-ports";
+import { isDomainError } from "../../../shared/kernel/domain-error";
+import { Permission, hasPermission } from "../../../shared/kernel/permissions";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { ERROR_TABLE } from "../../../shared/presentation/error-table";
+import type { VoiceStateRequest, VoiceServer } from "../application/voice-state-updates";
+import { VOICE_CALL_ENDED, VOICE_CALL_STARTED, VOICE_STATE_UPDATED, type VoiceState, voiceStatePayload } from "../domain/voice-state";
+
+/** A user's permissions in a channel (0 when they cannot see it); the gateway's node-wide cached answer. */
+export type ChannelPermissions = (userId: Snowflake, channelId: Snowflake) => Promise<bigint>;
+
+/**
+ * VOICE_STATE_UPDATE, VOICE_CALL_STARTED and VOICE_CALL_ENDED reach the guild's members who can see the channel
+ * (for a leave, the channel that was left).
+ */
+export const voiceDispatchRules = (channelPermissions: ChannelPermissions): DispatchRules => {
+  const rule =
+    (t: string): DispatchRule =>
+    async (event, viewer) => {
+      const data = event.data as { channel_id: Snowflake | null; previous_channel_id?: Snowflake; user_id?: Snowflake };
+      const channelId = data.channel_id ?? data.previous_channel_id;
+      if (data.user_id !== viewer.userId && (!channelId || !hasPermission(await channelPermissions(viewer.userId, channelId), Permission.VIEW_CHANNEL))) {
+        return null;
+      }
+      return { dispatches: [{ t, d: event.data }] };
+    };
+  return {
+    [VOICE_STATE_UPDATED]: rule("VOICE_STATE_UPDATE"),
+    [VOICE_CALL_STARTED]: rule(VOICE_CALL_STARTED),
+    [VOICE_CALL_ENDED]: rule(VOICE_CALL_ENDED),
+  };
+};
+
+/**
+ * Op 4: the use case's VOICE_SERVER_UPDATE goes to the session that asked. A refused request changes nothing and
+ * answers VOICE_STATE_REJECTED with the REST error it would be (docs/voice.md); unexpected errors propagate.
+ */
+export const voiceStateHandler =
+  (update: (userId: Snowflake, gatewaySessionId: string, request: VoiceStateRequest) => Promise<VoiceServer | null>): VoiceStateHandler =>
+  async (viewer, gatewaySessionId, payload) => {
+    const request = { guildId: payload.guild_id, channelId: payload.channel_id, selfMute: payload.self_mute, selfDeaf: payload.self_deaf };
+    try {
+      const server = await update(viewer.userId, gatewaySessionId, request);
+      return server ? [{ t: "VOICE_SERVER_UPDATE", d: server }] : [];
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      const { status, code } = ERROR_TABLE[error.code];
+      const d = { guild_id: payload.guild_id, channel_id: payload.channel_id, status, code, message: error.message };
+      return [{ t: "VOICE_STATE_REJECTED", d }];
+    }
+  };
+
+/** READY `voice_states`: who is in voice in the user's guilds, in channels the user can see. */
+export const voiceReady =
+  (deps: {
+    readonly guildIdsOf: (userId: Snowflake) => Promise<readonly Snowflake[]>;
+    readonly statesInGuilds: (guildIds: readonly Snowflake[]) => Promise<VoiceState[]>;
+    readonly channelPermissions: ChannelPermissions;
+  }): ReadyContributor =>
+  async (viewer) => {
+    const states = await deps.statesInGuilds(await deps.guildIdsOf(viewer.userId));
+    const visible = await Promise.all(
+      states.map(async (state) => hasPermission(await deps.channelPermissions(viewer.userId, state.channelId), Permission.VIEW_CHANNEL)),
+    );
+    return { voice_states: states.filter((_, index) => visible[index]).map((state) => voiceStatePayload(state)) };
+  };

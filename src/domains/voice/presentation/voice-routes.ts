@@ -1,0 +1,83 @@
+import { Elysia, t } from "elysia";
+import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
+import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { listVoiceStates, moderateVoice } from "../application/voice-moderation";
+import { voiceStatePayload } from "../domain/voice-state";
+
+const tags = ["Voice"];
+const security = [{ bearer: [] }];
+const Snowflake = t.String({ pattern: "^[0-9]{1,20}$", description: "snowflake id" });
+const voiceErrors = { 403: ErrorBody, 404: ErrorBody, ...authErrors } as const;
+
+export const VoiceStateBody = t.Object(
+  {
+    guild_id: Snowflake,
+    channel_id: t.Nullable(Snowflake),
+    user_id: Snowflake,
+    session_id: t.String({ description: "the gateway session that joined" }),
+    self_mute: t.Boolean(),
+    self_deaf: t.Boolean(),
+    mute: t.Boolean({ description: "server mute (MUTE_MEMBERS)" }),
+    deaf: t.Boolean({ description: "server deafen (DEAFEN_MEMBERS)" }),
+    suppress: t.Boolean({ description: "joined without SPEAK: may listen, not send" }),
+  },
+  { title: "VoiceState" },
+);
+
+const MemberVoiceBody = t.Object(
+  {
+    guild_id: Snowflake,
+    user_id: Snowflake,
+    channel_id: t.Nullable(Snowflake, { description: "the voice channel the member is in; null when none" }),
+    mute: t.Boolean(),
+    deaf: t.Boolean(),
+  },
+  { title: "MemberVoice" },
+);
+
+const ModerateBody = t.Object(
+  {
+    mute: t.Optional(t.Boolean({ description: "server mute; needs MUTE_MEMBERS; sticks until lifted" })),
+    deaf: t.Optional(t.Boolean({ description: "server deafen; needs DEAFEN_MEMBERS; sticks until lifted" })),
+    channel_id: t.Optional(t.Null({ description: "null disconnects the member from voice; needs MOVE_MEMBERS" })),
+  },
+  { additionalProperties: false },
+);
+
+/** Moderation writes: 10 per 10 s per moderator and guild. */
+const MODERATION_LIMIT: RateLimitRule = { bucket: "voice.moderate", limit: 10, periodMs: 10_000, by: "user-route" };
+
+/** GET /guilds/{id}/voice-states and PATCH /guilds/{id}/voice-states/{user_id}. */
+export const voiceRoutes = (deps: {
+  readonly list: ReturnType<typeof listVoiceStates>;
+  readonly moderate: ReturnType<typeof moderateVoice>;
+  readonly auth: AuthPlugin;
+  readonly rateLimits: ReturnType<typeof rateLimiting>;
+}) =>
+  new Elysia({ detail: { tags, security } })
+    .use(deps.auth)
+    .use(deps.rateLimits)
+    .get("/guilds/:id/voice-states", async ({ caller, params }) => (await deps.list(caller.userId, params.id)).map((state) => voiceStatePayload(state)), {
+      auth: true,
+      params: t.Object({ id: Snowflake }),
+      response: { 200: t.Array(VoiceStateBody), ...voiceErrors },
+      detail: { summary: "Who is in the guild's voice channels that the caller can see (members only)", tags, security },
+    })
+    .patch(
+      "/guilds/:id/voice-states/:user_id",
+      ({ caller, params, body }) =>
+        deps.moderate(caller.userId, params.id, params.user_id, { mute: body.mute, deaf: body.deaf, disconnect: body.channel_id === null }),
+      {
+        auth: true,
+        rateLimit: MODERATION_LIMIT,
+        params: t.Object({ id: Snowflake, user_id: Snowflake }),
+        body: ModerateBody,
+        response: { 200: MemberVoiceBody, ...voiceErrors },
+        detail: {
+          summary: "Server mute (MUTE_MEMBERS), deafen (DEAFEN_MEMBERS) or disconnect (channel_id null; MOVE_MEMBERS) a member",
+          tags,
+          security,
+        },
+      },
+    );

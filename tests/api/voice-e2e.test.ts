@@ -1,0 +1,192 @@
+/**
+ * Voice end to end, in real browsers: two headless Chromium pages with fake microphones join the guild's
+ * `General` voice channel through the gateway (op 4) and the /voice signaling socket, with mediasoup-client over
+ * the node's mediasoup SFU. Each must hear the other (inbound RTP), see speaking and stats notifications, stop
+ * hearing a server-muted member, and the room must close when the last one leaves.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { type GuildBody, apiClient, createGuild, expectStatus, joinAll, registerUsers } from "../support/guild";
+import { type TestUser, identityEnv } from "../support/identity";
+import { type TestServer, modeNamed, startServer, waitFor } from "../support/server";
+import { CHROMIUM, type VoiceBrowser, type VoicePage, type VoicePageEvent, launchVoiceBrowser } from "../support/voice-browser/voice-browser";
+
+const mode = modeNamed("postgres+redis");
+
+/** Media needs a few seconds on a loaded 2-core machine; every wait is still bounded. */
+const MEDIA_TIMEOUT_MS = 20_000;
+/** How long a muted stream must stay silent: the one observation window of this file, anchored on the mute event. */
+const SILENCE_WINDOW_MS = 1500;
+
+/** Voice rooms this node hosts, from /metrics (`xcord_voice_rooms`), else from /ready's sfu detail. */
+const hostedRooms = async (server: TestServer): Promise<number | undefined> => {
+  const metrics = await (await server.request("/metrics")).text();
+  const line = /^xcord_voice_rooms(?:\{[^}]*\})? (\d+)/m.exec(metrics);
+  if (line) return Number(line[1]);
+  const ready = (await (await server.request("/ready")).json()) as { checks: Record<string, { detail?: string }> };
+  const detail = /rooms?\D{0,3}(\d+)/i.exec(ready.checks.sfu?.detail ?? "");
+  return detail ? Number(detail[1]) : undefined;
+};
+
+describe("voice in two real browsers (postgres+redis)", () => {
+  let server: TestServer;
+  let voice: VoiceBrowser | undefined;
+  let owner: TestUser;
+  let member: TestUser;
+  let guild: GuildBody;
+  let channelId: string;
+  /** The owner's page and the member's page. */
+  let ownerPage: VoicePage;
+  let memberPage: VoicePage;
+  const api = () => apiClient(server);
+
+  /** The page's recorded events named `name` (from signaling or the gateway) that match. */
+  const eventsOf = async (page: VoicePage, name: string, match: (data: any) => boolean = () => true): Promise<VoicePageEvent[]> =>
+    (await page.events()).filter((event) => event.name === name && match(event.data));
+
+  const waitForEvent = (page: VoicePage, name: string, match: (data: any) => boolean, what: string) =>
+    waitFor(async () => (await eventsOf(page, name, match))[0], { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 100, what });
+
+  /** Inbound audio packets `page` received from `user` so far. */
+  const packetsFrom = (page: VoicePage, user: TestUser) => page.inboundAudioPackets(user.user.id);
+
+  /** Waits until `page` has received more than `above` packets from `user`. */
+  const waitForPacketsFrom = (page: VoicePage, user: TestUser, above: number, what: string) =>
+    waitFor(async () => ((await packetsFrom(page, user)) > above ? packetsFrom(page, user) : undefined), {
+      timeoutMs: MEDIA_TIMEOUT_MS,
+      intervalMs: 200,
+      what,
+    });
+
+  /** On failure, what each page saw: the assertion alone says too little about a media problem. */
+  const diagnose = async (error: unknown): Promise<never> => {
+    for (const [name, page] of [
+      ["owner", ownerPage],
+      ["member", memberPage],
+    ] as const) {
+      if (!page) continue;
+      const state = await page.state().catch((cause: unknown) => ({ unavailable: String(cause) }));
+      const events = await page.events().catch(() => []);
+      console.error(`${name} page state: ${JSON.stringify(state)}`);
+      console.error(`${name} page events: ${events.map((event) => `${event.source}:${event.name}`).join(", ")}`);
+      console.error(`${name} page console:\n${page.console.slice(-20).join("\n")}`);
+    }
+    console.error(`server log (last 30):\n${server.logs.slice(-30).join("\n")}`);
+    throw error;
+  };
+  const step = <T>(run: () => Promise<T>): Promise<T> => run().catch(diagnose);
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM)).toBe(true);
+    // Media workers bind loopback: the browsers run on this machine, and ICE needs an address they can reach.
+    server = await startServer(mode, identityEnv(mode, { MEDIASOUP_WORKERS: "1", MEDIASOUP_LISTEN_IP: "127.0.0.1", VOICE_STATS_INTERVAL_MS: "1000" }));
+    [owner, member] = await registerUsers(server, 2);
+    guild = await createGuild(api(), owner, "Voice E2E");
+    await joinAll(api(), owner, guild, [member]);
+    const general = guild.channels.find((channel) => channel.type === 2 && channel.name === "General");
+    if (!general) throw new Error(`the new guild has no General voice channel: ${JSON.stringify(guild.channels)}`);
+    channelId = general.id;
+    voice = await launchVoiceBrowser();
+    [ownerPage, memberPage] = [await voice.openPage(), await voice.openPage()];
+  }, 90_000);
+
+  afterAll(async () => {
+    await voice?.close();
+    await server?.stop();
+  }, 30_000);
+
+  const joinOptions = (user: TestUser) => ({
+    gatewayUrl: `${server.url.replace(/^http/, "ws")}/gateway`,
+    token: user.access_token,
+    guildId: guild.id,
+    channelId,
+  });
+
+  test("both join General through the gateway and the signaling socket, and each hears the other", () =>
+    step(async () => {
+      const joinedOwner = await ownerPage.join(joinOptions(owner));
+      const joinedMember = await memberPage.join(joinOptions(member));
+      expect(joinedOwner.userId).toBe(owner.user.id);
+      expect(joinedMember.userId).toBe(member.user.id);
+
+      // The gateway said who is where: the owner's page saw the member arrive in General.
+      await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", (d) => d.user_id === member.user.id && d.channel_id === channelId, "the member's VOICE_STATE_UPDATE");
+      await waitForEvent(ownerPage, "participant_joined", (d) => d.user_id === member.user.id, "participant_joined for the member");
+
+      expect(await waitForPacketsFrom(ownerPage, member, 0, "the member's audio on the owner's page")).toBeGreaterThan(0);
+      expect(await waitForPacketsFrom(memberPage, owner, 0, "the owner's audio on the member's page")).toBeGreaterThan(0);
+      expect(await hostedRooms(server)).toBe(1);
+    }), 60_000);
+
+  test("speaking notifications arrive for the other participant (the fake microphone beeps)", () =>
+    step(async () => {
+      await waitForEvent(ownerPage, "speaking", (d) => d.user_id === member.user.id && d.speaking === true, "the member speaking, seen by the owner");
+      await waitForEvent(memberPage, "speaking", (d) => d.user_id === owner.user.id && d.speaking === true, "the owner speaking, seen by the member");
+    }), 60_000);
+
+  test("stats notifications arrive with an entry per producing participant", () =>
+    step(async () => {
+      const hasEntryFor = (user: TestUser) => (d: any) =>
+        Array.isArray(d.participants) && d.participants.some((entry: any) => entry.user_id === user.user.id && entry.packets > 0);
+      const stats = await waitForEvent(ownerPage, "stats", hasEntryFor(member), "stats with the member's stream");
+      const entry = (stats.data.participants as any[]).find((candidate) => candidate.user_id === member.user.id);
+      expect(entry).toEqual({
+        user_id: member.user.id,
+        score: expect.any(Number),
+        packet_loss: expect.any(Number),
+        jitter_ms: expect.any(Number),
+        bitrate: expect.any(Number),
+        packets: expect.any(Number),
+      });
+      await waitForEvent(memberPage, "stats", hasEntryFor(owner), "stats with the owner's stream");
+    }), 60_000);
+
+  test("a server mute stops the member's audio reaching the owner; unmuting resumes it", () =>
+    step(async () => {
+      const moderate = (mute: boolean) => api().patch(`/guilds/${guild.id}/voice-states/${member.user.id}`, owner, { mute });
+      const before = await packetsFrom(ownerPage, member);
+      expectStatus(await moderate(true), 200);
+      const isMuted = (mute: boolean) => (d: any) => d.user_id === member.user.id && d.mute === mute;
+      await waitForEvent(ownerPage, "participant_updated", isMuted(true), "participant_updated mute: true");
+      await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", isMuted(true), "VOICE_STATE_UPDATE mute: true");
+
+      // Packets in flight when the producer paused may still land: wait until two samples agree (bounded), then
+      // require the count to stay flat for the window, while the owner's own audio keeps reaching the member.
+      let previous = -1;
+      const stoppedAt = await waitFor(
+        async () => {
+          const now = await packetsFrom(ownerPage, member);
+          const stopped = now === previous;
+          previous = now;
+          return stopped ? now : undefined;
+        },
+        { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 300, what: "the member's audio to stop after the mute" },
+      );
+      expect(stoppedAt).toBeGreaterThanOrEqual(before);
+      const ownerAudioAtMute = await packetsFrom(memberPage, owner);
+      const windowEnd = Date.now() + SILENCE_WINDOW_MS;
+      while (Date.now() < windowEnd) {
+        expect(await packetsFrom(ownerPage, member)).toBe(stoppedAt);
+        await Bun.sleep(250);
+      }
+      expect(await packetsFrom(ownerPage, member)).toBe(stoppedAt);
+      expect(await packetsFrom(memberPage, owner)).toBeGreaterThan(ownerAudioAtMute);
+
+      expectStatus(await moderate(false), 200);
+      await waitForEvent(ownerPage, "participant_updated", isMuted(false), "participant_updated mute: false");
+      expect(await waitForPacketsFrom(ownerPage, member, stoppedAt, "the member's audio after the unmute")).toBeGreaterThan(stoppedAt);
+    }), 60_000);
+
+  test("leaving closes the signaling socket, and the room closes when the last participant leaves", () =>
+    step(async () => {
+      expect(await memberPage.leave()).toEqual({ closeCode: 4006 });
+      await waitForEvent(ownerPage, "participant_left", (d) => d.user_id === member.user.id, "participant_left for the member");
+      await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", (d) => d.user_id === member.user.id && d.channel_id === null, "the member's leave on the gateway");
+      expect(await hostedRooms(server)).toBe(1);
+
+      expect(await ownerPage.leave()).toEqual({ closeCode: 4006 });
+      await waitFor(async () => (await hostedRooms(server)) === 0, { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 100, what: "the room to close" });
+      const states = expectStatus(await api().get<unknown[]>(`/guilds/${guild.id}/voice-states`, owner), 200);
+      expect(states).toEqual([]);
+    }), 60_000);
+});

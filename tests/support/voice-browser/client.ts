@@ -1,0 +1,321 @@
+/**
+ * A voice client that runs in a real browser page (bundled with `Bun.build({ target: "browser" })`): it joins a
+ * voice channel the way docs/voice.md describes, through the gateway (op 4) and the signaling socket, with
+ * mediasoup-client on top of Chromium's WebRTC. Tests drive it through `window.xcordVoice` (see `VoicePageApi`).
+ */
+import { Device } from "mediasoup-client";
+import type { Consumer, Producer, RtpCapabilities, Transport } from "mediasoup-client/types";
+
+/** What a test passes to `join`. */
+export interface JoinOptions {
+  readonly gatewayUrl: string;
+  readonly token: string;
+  readonly guildId: string;
+  readonly channelId: string;
+}
+
+/** One thing the page saw: a signaling notification, a gateway dispatch it cares about, or a socket closing. */
+export interface VoicePageEvent {
+  readonly at: number;
+  readonly source: "signaling" | "gateway" | "client";
+  readonly name: string;
+  readonly data: any;
+}
+
+/** The functions the page exposes on `window.xcordVoice`; every one is JSON in, JSON out for `page.evaluate`. */
+export interface VoicePageApi {
+  /** Joins through gateway and signaling, produces the microphone and asks to consume; resolves with ids. */
+  join(options: JoinOptions): Promise<{ userId: string; sessionId: string; producerId: string }>;
+  /** Sends op 4 with `channel_id: null`; resolves with the signaling socket's close code. */
+  leave(): Promise<{ closeCode: number | null }>;
+  /** Sum of `packetsReceived` of inbound audio RTP across this page's consumers (optionally of one user only). */
+  inboundAudioPackets(userId?: string): Promise<number>;
+  /** Everything recorded so far. */
+  events(): VoicePageEvent[];
+  /** A snapshot for failure messages: transport states, consumers, errors. */
+  state(): Record<string, unknown>;
+  /** Closes both sockets and the transports (afterAll). */
+  shutdown(): void;
+}
+
+/**
+ * The few browser globals this file uses. The repo's tsconfig has no DOM lib (adding it would retype Bun's globals
+ * for the server code), so they are declared here, as narrowly as they are used.
+ */
+interface MicrophoneTrack {
+  readonly kind: string;
+  stop(): void;
+}
+const browser = globalThis as unknown as {
+  navigator: { mediaDevices: { getUserMedia(constraints: { audio: boolean }): Promise<{ getAudioTracks(): MicrophoneTrack[] }> } };
+  xcordVoice: VoicePageApi;
+};
+
+interface SignalingError {
+  readonly status: number;
+  readonly code: number;
+  readonly message: string;
+}
+
+/** Requests to the signaling socket, answered in order of `id`; notifications go to `onNotification`. */
+class Signaling {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (data: any) => void; reject: (error: Error) => void; method: string }>();
+  closeCode: number | null = null;
+  readonly closed: Promise<number>;
+
+  private constructor(
+    private readonly socket: WebSocket,
+    onNotification: (event: string, data: any) => void,
+  ) {
+    socket.addEventListener("message", (message) => {
+      const frame = JSON.parse(String(message.data));
+      if (typeof frame.event === "string") return onNotification(frame.event, frame.data);
+      const waiter = this.pending.get(frame.id);
+      if (!waiter) return;
+      this.pending.delete(frame.id);
+      if (frame.ok) waiter.resolve(frame.data);
+      else waiter.reject(new Error(`${waiter.method} refused: ${JSON.stringify(frame.error as SignalingError)}`));
+    });
+    this.closed = new Promise((resolve) =>
+      socket.addEventListener("close", (event) => {
+        this.closeCode = event.code;
+        for (const [, waiter] of this.pending) waiter.reject(new Error(`${waiter.method}: socket closed ${event.code} ${event.reason}`));
+        this.pending.clear();
+        resolve(event.code);
+      }),
+    );
+  }
+
+  static open(url: string, onNotification: (event: string, data: any) => void): Promise<Signaling> {
+    const socket = new WebSocket(url);
+    return new Promise((resolve, reject) => {
+      socket.addEventListener("open", () => resolve(new Signaling(socket, onNotification)), { once: true });
+      socket.addEventListener("error", () => reject(new Error(`signaling socket ${url} failed to open`)), { once: true });
+    });
+  }
+
+  request<T = any>(method: string, data: unknown = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, method });
+      this.socket.send(JSON.stringify({ id, method, data }));
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** A gateway connection that identifies, heartbeats and records dispatches. */
+class Gateway {
+  private seq: number | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private readonly waiters = new Set<() => void>();
+  readonly dispatches: Array<{ t: string; d: any }> = [];
+
+  private constructor(
+    private readonly socket: WebSocket,
+    onDispatch: (t: string, d: any) => void,
+  ) {
+    socket.addEventListener("message", (message) => {
+      const frame = JSON.parse(String(message.data)) as { op: number; d: any; s: number | null; t: string | null };
+      if (frame.s !== null && frame.s !== undefined) this.seq = frame.s;
+      if (frame.op === 10) {
+        this.heartbeat = setInterval(() => this.send(1, this.seq), frame.d.heartbeat_interval);
+      }
+      if (frame.op === 0 && frame.t) {
+        this.dispatches.push({ t: frame.t, d: frame.d });
+        onDispatch(frame.t, frame.d);
+      }
+      for (const waiter of [...this.waiters]) waiter();
+    });
+    socket.addEventListener("close", () => clearInterval(this.heartbeat));
+  }
+
+  static async connect(url: string, token: string, onDispatch: (t: string, d: any) => void): Promise<{ gateway: Gateway; ready: any }> {
+    const socket = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      socket.addEventListener("open", () => resolve(), { once: true });
+      socket.addEventListener("error", () => reject(new Error(`gateway ${url} failed to open`)), { once: true });
+    });
+    const gateway = new Gateway(socket, onDispatch);
+    gateway.send(2, { token, properties: { os: "linux", browser: "chromium", device: "xcord-voice-e2e" } });
+    const ready = await gateway.dispatch("READY", () => true, 15_000);
+    return { gateway, ready };
+  }
+
+  send(op: number, d: unknown): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ op, d }));
+  }
+
+  /** The first dispatch `t` (received from `from` on) matching `match`. */
+  dispatch(t: string, match: (d: any) => boolean, timeoutMs: number, from = 0): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.dispatches.slice(from).find((dispatch) => dispatch.t === t && match(dispatch.d));
+        if (!found) return;
+        cleanup();
+        resolve(found.d);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${t}; got ${this.dispatches.map((d) => d.t).join(",")}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.socket.close();
+  }
+}
+
+const GATEWAY_EVENTS = new Set(["VOICE_STATE_UPDATE", "VOICE_SERVER_UPDATE", "VOICE_STATE_REJECTED", "VOICE_CALL_STARTED", "VOICE_CALL_ENDED"]);
+
+const createClient = (): VoicePageApi => {
+  const recorded: VoicePageEvent[] = [];
+  const record = (source: VoicePageEvent["source"], name: string, data: unknown) => recorded.push({ at: Date.now(), source, name, data });
+  const consumers = new Map<string, { consumer: Consumer; userId: string }>();
+  let gateway: Gateway | undefined;
+  let signaling: Signaling | undefined;
+  let device: Device | undefined;
+  let sendTransport: Transport | undefined;
+  let recvTransport: Transport | undefined;
+  let producer: Producer | undefined;
+  let joined: JoinOptions | undefined;
+  let microphone: MicrophoneTrack | undefined;
+
+  /** consumer_new: create the consumer on the receive transport, then ask the server to resume it. */
+  const onConsumerNew = async (data: { consumer_id: string; producer_id: string; user_id: string; kind: "audio"; rtp_parameters: any }) => {
+    if (!recvTransport || !signaling) throw new Error("consumer_new before the receive transport exists");
+    const consumer = await recvTransport.consume({ id: data.consumer_id, producerId: data.producer_id, kind: data.kind, rtpParameters: data.rtp_parameters });
+    consumers.set(consumer.id, { consumer, userId: data.user_id });
+    await signaling.request("resume_consumer", { consumer_id: consumer.id });
+    record("client", "consumer_resumed", { consumer_id: consumer.id, user_id: data.user_id });
+  };
+
+  const onNotification = (event: string, data: any) => {
+    record("signaling", event, data);
+    if (event === "consumer_new") {
+      onConsumerNew(data).catch((error: unknown) => record("client", "error", { during: "consumer_new", message: String(error) }));
+    } else if (event === "consumer_closed") {
+      consumers.get(data.consumer_id)?.consumer.close();
+      consumers.delete(data.consumer_id);
+    }
+  };
+
+  /** The transport's `connect` and (for sending) `produce` events become signaling requests. */
+  const wire = (transport: Transport, channel: Signaling) => {
+    transport.on("connect", ({ dtlsParameters }, callback, errback) => {
+      channel
+        .request("connect_transport", { transport_id: transport.id, dtls_parameters: dtlsParameters })
+        .then(() => callback(), errback);
+    });
+    transport.on("produce", ({ kind, rtpParameters }, callback, errback) => {
+      channel
+        .request<{ producer_id: string }>("produce", { transport_id: transport.id, kind, rtp_parameters: rtpParameters })
+        .then(({ producer_id }) => callback({ id: producer_id }), errback);
+    });
+    transport.on("connectionstatechange", (state) => record("client", "transport_state", { direction: transport.direction, state }));
+  };
+
+  const join: VoicePageApi["join"] = async (options) => {
+    joined = options;
+    const connected = await Gateway.connect(options.gatewayUrl, options.token, (t, d) => {
+      if (GATEWAY_EVENTS.has(t)) record("gateway", t, d);
+    });
+    gateway = connected.gateway;
+    const mark = gateway.dispatches.length;
+    gateway.send(4, { guild_id: options.guildId, channel_id: options.channelId, self_mute: false, self_deaf: false });
+    const server = await Promise.race([
+      gateway.dispatch("VOICE_SERVER_UPDATE", (d) => d.channel_id === options.channelId, 15_000, mark),
+      gateway.dispatch("VOICE_STATE_REJECTED", () => true, 15_000, mark).then((d) => {
+        throw new Error(`op 4 rejected: ${JSON.stringify(d)}`);
+      }),
+    ]);
+
+    signaling = await Signaling.open(server.endpoint, onNotification);
+    signaling.closed.then((code) => record("client", "signaling_closed", { code }));
+    const identified = await signaling.request<{ user_id: string; rtp_capabilities: RtpCapabilities; participants: unknown[] }>("identify", {
+      token: server.token,
+    });
+    record("client", "identified", { user_id: identified.user_id, participants: identified.participants });
+
+    device = new Device();
+    await device.load({ routerRtpCapabilities: identified.rtp_capabilities });
+    const sendOptions = await signaling.request("create_transport", { direction: "send" });
+    sendTransport = device.createSendTransport(sendOptions.transport);
+    wire(sendTransport, signaling);
+    const recvOptions = await signaling.request("create_transport", { direction: "recv" });
+    recvTransport = device.createRecvTransport(recvOptions.transport);
+    wire(recvTransport, signaling);
+
+    const stream = await browser.navigator.mediaDevices.getUserMedia({ audio: true });
+    microphone = stream.getAudioTracks()[0];
+    if (!microphone) throw new Error("getUserMedia gave no audio track");
+    producer = await sendTransport.produce({ track: microphone });
+    await signaling.request("consume", { rtp_capabilities: device.recvRtpCapabilities });
+    return { userId: identified.user_id, sessionId: connected.ready.session_id, producerId: producer.id };
+  };
+
+  const leave: VoicePageApi["leave"] = async () => {
+    if (!gateway || !joined) throw new Error("not joined");
+    gateway.send(4, { guild_id: joined.guildId, channel_id: null, self_mute: false, self_deaf: false });
+    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000));
+    const closeCode = signaling ? await Promise.race([signaling.closed, timeout]) : null;
+    closeMedia();
+    return { closeCode };
+  };
+
+  const closeMedia = () => {
+    for (const { consumer } of consumers.values()) consumer.close();
+    consumers.clear();
+    producer?.close();
+    sendTransport?.close();
+    recvTransport?.close();
+    microphone?.stop();
+  };
+
+  const inboundAudioPackets: VoicePageApi["inboundAudioPackets"] = async (userId) => {
+    let packets = 0;
+    for (const { consumer, userId: from } of consumers.values()) {
+      if (userId !== undefined && from !== userId) continue;
+      const report = await consumer.getStats();
+      report.forEach((stat: { type: string; kind?: string; packetsReceived?: number }) => {
+        if (stat.type === "inbound-rtp" && stat.kind === "audio") packets += stat.packetsReceived ?? 0;
+      });
+    }
+    return packets;
+  };
+
+  return {
+    join,
+    leave,
+    inboundAudioPackets,
+    events: () => recorded,
+    state: () => ({
+      device: device?.handlerName,
+      send: sendTransport?.connectionState,
+      recv: recvTransport?.connectionState,
+      producer: producer && { id: producer.id, paused: producer.paused, closed: producer.closed },
+      consumers: [...consumers.values()].map(({ consumer, userId }) => ({ id: consumer.id, userId, paused: consumer.paused, closed: consumer.closed })),
+      signalingClosed: signaling?.closeCode ?? null,
+      errors: recorded.filter((event) => event.name === "error"),
+    }),
+    shutdown: () => {
+      closeMedia();
+      signaling?.close();
+      gateway?.close();
+    },
+  };
+};
+
+browser.xcordVoice = createClient();

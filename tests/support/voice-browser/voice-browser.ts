@@ -1,0 +1,124 @@
+/**
+ * Headless Chromium pages running the browser voice client (client.ts): the client is bundled for the browser
+ * at test time and served with a tiny HTML page from `http://localhost` (a secure context, so getUserMedia works);
+ * Chromium's fake capture device gives every page a microphone that beeps.
+ */
+import type { Server } from "bun";
+import { join } from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import type { JoinOptions, VoicePageApi, VoicePageEvent } from "./client";
+
+export type { JoinOptions, VoicePageEvent };
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+const CHROMIUM_ARGS = [
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  // Pages start media without a user gesture.
+  "--autoplay-policy=no-user-gesture-required",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  // Two pages of one browser share a renderer budget; keep background pages' timers and media running.
+  "--disable-background-timer-throttling",
+  "--disable-renderer-backgrounding",
+  "--disable-backgrounding-occluded-windows",
+];
+
+/** Bundles client.ts (and mediasoup-client) for the browser, in memory. */
+export const bundleVoiceClient = async (): Promise<string> => {
+  const result = await Bun.build({ entrypoints: [join(import.meta.dir, "client.ts")], target: "browser", format: "esm" });
+  if (!result.success) throw new Error(`bundling the voice client failed:\n${result.logs.map(String).join("\n")}`);
+  const [bundle] = result.outputs;
+  if (!bundle) throw new Error("bundling the voice client produced no output");
+  return bundle.text();
+};
+
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>XCord voice e2e</title></head>
+<body><script type="module" src="/client.js"></script></body></html>`;
+
+/** One page: a voice client a test drives. Every call is bounded by the page's own timeouts. */
+export interface VoicePage {
+  readonly page: Page;
+  /** The page's console output and uncaught errors, for failure messages. */
+  readonly console: string[];
+  join(options: JoinOptions): Promise<{ userId: string; sessionId: string; producerId: string }>;
+  leave(): Promise<{ closeCode: number | null }>;
+  inboundAudioPackets(userId?: string): Promise<number>;
+  events(): Promise<VoicePageEvent[]>;
+  state(): Promise<Record<string, unknown>>;
+}
+
+export interface VoiceBrowser {
+  readonly browser: Browser;
+  /** `http://localhost:<port>/`: the page that loads the client. */
+  readonly pageUrl: string;
+  openPage(): Promise<VoicePage>;
+  close(): Promise<void>;
+}
+
+type Api = { xcordVoice: VoicePageApi };
+
+/** Bundles the client, serves it on localhost and launches Chromium with fake media devices. */
+export const launchVoiceBrowser = async (): Promise<VoiceBrowser> => {
+  const script = await bundleVoiceClient();
+  const server: Server<undefined> = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(request) {
+      const { pathname } = new URL(request.url);
+      if (pathname === "/client.js") return new Response(script, { headers: { "content-type": "text/javascript; charset=utf-8" } });
+      if (pathname === "/") return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
+      return new Response("not found", { status: 404 });
+    },
+  });
+  const pageUrl = `http://localhost:${server.port}/`;
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } catch (error) {
+    await server.stop(true);
+    throw error;
+  }
+  const pages: Page[] = [];
+
+  const openPage = async (): Promise<VoicePage> => {
+    const context = await browser.newContext({ permissions: ["microphone"] });
+    const page = await context.newPage();
+    pages.push(page);
+    const console: string[] = [];
+    page.on("console", (message) => console.push(`${message.type()}: ${message.text()}`));
+    page.on("pageerror", (error) => console.push(`pageerror: ${error.message}`));
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => "xcordVoice" in globalThis, undefined, { timeout: 10_000 });
+    return {
+      page,
+      console,
+      join: (options) => page.evaluate((o) => (globalThis as unknown as Api).xcordVoice.join(o), options),
+      leave: () => page.evaluate(() => (globalThis as unknown as Api).xcordVoice.leave()),
+      inboundAudioPackets: (userId) => page.evaluate((id) => (globalThis as unknown as Api).xcordVoice.inboundAudioPackets(id), userId),
+      events: () => page.evaluate(() => (globalThis as unknown as Api).xcordVoice.events()),
+      state: () => page.evaluate(() => (globalThis as unknown as Api).xcordVoice.state()),
+    };
+  };
+
+  return {
+    browser,
+    pageUrl,
+    openPage,
+    async close() {
+      for (const page of pages) {
+        await page
+          .evaluate(() => (globalThis as unknown as Partial<Api>).xcordVoice?.shutdown())
+          .catch(() => {});
+      }
+      await browser.close().catch(() => {});
+      await server.stop(true);
+    },
+  };
+};
