@@ -34,7 +34,7 @@ const server = Bun.serve({
   },
   websocket: {
     idleTimeout: 0,
-    open: (ws) => ws.subscribe(TOPIC),
+    open: (ws) => void ws.subscribe(TOPIC),
     message: () => {},
   },
 });

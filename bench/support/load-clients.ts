@@ -90,7 +90,7 @@ export const startLoad = (options: LoadOptions): Load => {
     if (line.samples) samples.push(...line.samples);
     if (line.connectMs) connect.push(...line.connectMs);
   };
-  const ramped = Promise.all(children.map((child, index) => readLines(child.stdout, (line) => take(index, line)))).then(() => {});
+  const ramped = Promise.all(children.map((child, index) => readLines(child.stdout as ReadableStream<Uint8Array>, (line) => take(index, line)))).then(() => {});
   const stop = async () => void (await Promise.all(children.map((child) => stopChild(child, 5000))));
   return {
     ramped,

@@ -18,14 +18,13 @@ const MEDIA_TIMEOUT_MS = 20_000;
 /** How long a muted stream must stay silent: the one observation window of this file, anchored on the mute event. */
 const SILENCE_WINDOW_MS = 1500;
 
-/** Voice rooms this node hosts, from /metrics (`xcord_voice_rooms`), else from /ready's sfu detail. */
-const hostedRooms = async (server: TestServer): Promise<number | undefined> => {
+/** Voice rooms (routers) open on this node, as /metrics (`xcord_voice_rooms`) and /ready (sfu detail) report them. */
+const openRooms = async (server: TestServer): Promise<{ metrics: number | undefined; ready: number | undefined }> => {
   const metrics = await (await server.request("/metrics")).text();
-  const line = /^xcord_voice_rooms(?:\{[^}]*\})? (\d+)/m.exec(metrics);
-  if (line) return Number(line[1]);
-  const ready = (await (await server.request("/ready")).json()) as { checks: Record<string, { detail?: string }> };
-  const detail = /rooms?\D{0,3}(\d+)/i.exec(ready.checks.sfu?.detail ?? "");
-  return detail ? Number(detail[1]) : undefined;
+  const gauge = /^xcord_voice_rooms (\d+)$/m.exec(metrics);
+  const ready = (await (await server.request("/ready")).json()) as { checks: Record<string, { status: string; detail?: string }> };
+  const detail = /(\d+) rooms/.exec(ready.checks.sfu?.detail ?? "");
+  return { metrics: gauge ? Number(gauge[1]) : undefined, ready: detail ? Number(detail[1]) : undefined };
 };
 
 describe("voice in two real browsers (postgres+redis)", () => {
@@ -68,9 +67,10 @@ describe("voice in two real browsers (postgres+redis)", () => {
       const state = await page.state().catch((cause: unknown) => ({ unavailable: String(cause) }));
       const events = await page.events().catch(() => []);
       console.error(`${name} page state: ${JSON.stringify(state)}`);
-      console.error(`${name} page events: ${events.map((event) => `${event.source}:${event.name}`).join(", ")}`);
+      console.error(`${name} page events:\n${events.map((event) => `${event.at} ${event.source}:${event.name} ${JSON.stringify(event.data).slice(0, 200)}`).join("\n")}`);
       console.error(`${name} page console:\n${page.console.slice(-20).join("\n")}`);
     }
+    console.error(`rooms: ${JSON.stringify(await openRooms(server).catch(String))}`);
     console.error(`server log (last 30):\n${server.logs.slice(-30).join("\n")}`);
     throw error;
   };
@@ -115,13 +115,21 @@ describe("voice in two real browsers (postgres+redis)", () => {
 
       expect(await waitForPacketsFrom(ownerPage, member, 0, "the member's audio on the owner's page")).toBeGreaterThan(0);
       expect(await waitForPacketsFrom(memberPage, owner, 0, "the owner's audio on the member's page")).toBeGreaterThan(0);
-      expect(await hostedRooms(server)).toBe(1);
+      expect(await openRooms(server)).toEqual({ metrics: 1, ready: 1 });
     }), 60_000);
 
-  test("speaking notifications arrive for the other participant (the fake microphone beeps)", () =>
+  test("speaking starts and stops arrive for the other participant (the fake microphone talks, then pauses)", () =>
     step(async () => {
-      await waitForEvent(ownerPage, "speaking", (d) => d.user_id === member.user.id && d.speaking === true, "the member speaking, seen by the owner");
-      await waitForEvent(memberPage, "speaking", (d) => d.user_id === owner.user.id && d.speaking === true, "the owner speaking, seen by the member");
+      for (const [page, speaker] of [
+        [ownerPage, member],
+        [memberPage, owner],
+      ] as const) {
+        await waitForEvent(page, "speaking", (d) => d.user_id === speaker.user.id && d.speaking === true, `${speaker.username} speaking`);
+        await waitForEvent(page, "speaking", (d) => d.user_id === speaker.user.id && d.speaking === false, `${speaker.username} stopping`);
+        // Edges, not levels: starts and stops alternate, beginning with a start.
+        const edges = (await eventsOf(page, "speaking", (d) => d.user_id === speaker.user.id)).map((event) => event.data.speaking);
+        expect(edges).toEqual(edges.map((_, i) => i % 2 === 0));
+      }
     }), 60_000);
 
   test("stats notifications arrive with an entry per producing participant", () =>
@@ -182,10 +190,17 @@ describe("voice in two real browsers (postgres+redis)", () => {
       expect(await memberPage.leave()).toEqual({ closeCode: 4006 });
       await waitForEvent(ownerPage, "participant_left", (d) => d.user_id === member.user.id, "participant_left for the member");
       await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", (d) => d.user_id === member.user.id && d.channel_id === null, "the member's leave on the gateway");
-      expect(await hostedRooms(server)).toBe(1);
+      expect(await openRooms(server)).toEqual({ metrics: 1, ready: 1 });
 
       expect(await ownerPage.leave()).toEqual({ closeCode: 4006 });
-      await waitFor(async () => (await hostedRooms(server)) === 0, { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 100, what: "the room to close" });
+      await waitForEvent(ownerPage, "VOICE_CALL_ENDED", (d) => d.channel_id === channelId, "VOICE_CALL_ENDED");
+      await waitFor(
+        async () => {
+          const rooms = await openRooms(server);
+          return rooms.metrics === 0 && rooms.ready === 0;
+        },
+        { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 100, what: "xcord_voice_rooms and /ready's sfu detail to say 0 rooms" },
+      );
       const states = expectStatus(await api().get<unknown[]>(`/guilds/${guild.id}/voice-states`, owner), 200);
       expect(states).toEqual([]);
     }), 60_000);

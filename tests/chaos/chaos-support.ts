@@ -101,10 +101,15 @@ export const readyStatus = async (node: ChaosNode): Promise<number> => {
 
 /** Polls /ready on every live node until each answers `status`. */
 export const waitReady = async (nodes: readonly ChaosNode[], status: 200 | 503, timeoutMs = 20_000): Promise<void> => {
-  await waitFor(async () => (await Promise.all(nodes.filter((n) => n.alive).map(readyStatus))).every((s) => s === status), {
-    timeoutMs,
-    intervalMs: 100,
-    what: `/ready to answer ${status} on every live node`,
+  let last: number[] = [];
+  await waitFor(
+    async () => {
+      last = await Promise.all(nodes.filter((n) => n.alive).map(readyStatus));
+      return last.every((s) => s === status);
+    },
+    { timeoutMs, intervalMs: 100, what: `/ready to answer ${status} on every live node` },
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)} (last answers: ${last.join(", ")})`);
   });
 };
 
@@ -142,6 +147,8 @@ export class ResilientClient {
   sessionId: string | undefined;
   seq = 0;
   readonly messages = new Map<string, number>();
+  /** MESSAGE_CREATE counts per gateway session (a re-IDENTIFY starts a new one). */
+  readonly perSession = new Map<string, Map<string, number>>();
   readonly sessions: string[] = [];
   readonly closeCodes: number[] = [];
   invalidSessions = 0;
@@ -234,7 +241,12 @@ export class ResilientClient {
           if (frame.t === "RESUMED") this.resumed++;
           for (const resolve of this.readyWaiters.splice(0)) resolve();
         }
-        if (frame.t === "MESSAGE_CREATE") this.messages.set(frame.d.id, (this.messages.get(frame.d.id) ?? 0) + 1);
+        if (frame.t === "MESSAGE_CREATE") {
+          this.messages.set(frame.d.id, (this.messages.get(frame.d.id) ?? 0) + 1);
+          let counts = this.perSession.get(this.sessionId ?? "");
+          if (!counts) this.perSession.set(this.sessionId ?? "", (counts = new Map()));
+          counts.set(frame.d.id, (counts.get(frame.d.id) ?? 0) + 1);
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { redisControlAvailable, startRedis, stopRedis } from "../support/redis-control";
-import { type ChaosNode, Load, checkOutcome, createWorld, startClients, startCluster, stopCluster, waitReady } from "./chaos-support";
+import { waitFor } from "../support/server";
+import { type ChaosNode, Load, checkOutcome, createWorld, historyIds, startClients, startCluster, stopCluster, waitReady } from "./chaos-support";
 
 describe("chaos: Redis stopped and restarted under load (two nodes)", () => {
   let nodes: ChaosNode[] = [];
@@ -38,6 +39,53 @@ describe("chaos: Redis stopped and restarted under load (two nodes)", () => {
       `[chaos] redis restart: ${outcome.messages} messages answered 2xx (${load.sentIn("outage")} while Redis was down), ` +
         `${outcome.deliveries} deliveries checked; failures ${JSON.stringify(Object.fromEntries(load.failures))}; ` +
         `resumes ${clients.map((c) => c.resumed).join(",")}`,
+    );
+    for (const client of [...clients, outsider]) client.stop();
+  }, 120_000);
+
+  test("a Redis that comes back empty: writes kept, resume state lost, so clients get INVALID_SESSION, re-IDENTIFY, and miss nothing live after that", async () => {
+    expect(redisControlAvailable()).toBe(true);
+    await stopCluster(nodes);
+    nodes = await startCluster([49, 50]);
+    const world = await createWorld(nodes[0]!, 6);
+    const { clients, outsider } = await startClients(nodes, world);
+    const load = new Load(nodes, world.members.slice(0, 3), world.channelId);
+    load.start();
+    try {
+      await load.waitForSends(30, "sends before the fault");
+      load.phase = "outage";
+      await stopRedis(); // no snapshot: it restarts empty
+      await waitReady(nodes, 503);
+      await load.waitForSends(30, "sends to succeed while Redis is down", 30_000);
+      load.phase = "recovering";
+      await startRedis();
+      await waitReady(nodes, 200);
+      await waitFor(() => [...clients, outsider].every((client) => client.sessions.length === 2 && client.open), {
+        timeoutMs: 30_000,
+        what: "every client to re-IDENTIFY after INVALID_SESSION",
+      });
+      load.phase = "after";
+      await load.waitForSends(60, "sends after every client re-identified");
+    } finally {
+      await load.stop();
+    }
+    const history = await historyIds(nodes[0]!, world.owner, world.channelId);
+    expect(load.sent.filter((message) => !history.has(message.id))).toEqual([]);
+    const after = load.sent.filter((message) => message.phase === "after").map((message) => message.id);
+    await waitFor(() => clients.every((client) => after.every((id) => client.messages.has(id))), {
+      timeoutMs: 30_000,
+      what: "every client to receive every message sent after it re-identified",
+    });
+    for (const client of clients) {
+      expect(client.invalidSessions).toBe(1);
+      for (const [session, counts] of client.perSession) {
+        expect({ session, duplicates: [...counts].filter(([, count]) => count > 1) }).toEqual({ session, duplicates: [] });
+      }
+    }
+    expect(outsider.messages.size).toBe(0);
+    console.log(
+      `[chaos] redis restart, data lost: ${load.sent.length} messages answered 2xx (${load.sentIn("outage")} while Redis was down, ` +
+        `all in history), ${after.length * clients.length} post-recovery deliveries checked`,
     );
     for (const client of [...clients, outsider]) client.stop();
   }, 120_000);

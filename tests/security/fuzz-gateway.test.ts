@@ -16,9 +16,9 @@ import { MODES, type TestServer, startServer } from "../support/server";
  * close code API.md gives (4001 unknown opcode, 4002 decode error, 4003 not authenticated, 4004 authentication
  * failed, 4005 already authenticated) or carry on, never crash, log no error, and leave other sessions alone.
  *
- * GATEWAY_FUZZ_RUNS (random cases per mode, default 150) and FUZZ_SEED make runs longer or reproducible.
+ * GATEWAY_FUZZ_RUNS (random cases per mode, default 300) and FUZZ_SEED make runs longer or reproducible.
  */
-const RANDOM_RUNS = Number(process.env.GATEWAY_FUZZ_RUNS ?? 150);
+const RANDOM_RUNS = Number(process.env.GATEWAY_FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const MAX_FRAME_BYTES = 4096;
 
@@ -118,7 +118,6 @@ const frameCases = (pool: ValuePool, validToken: string): fc.Arbitrary<FrameCase
       "null",
       "123",
       '"text"',
-      JSON.stringify(frameText(1, null)),
     ).map((text): Wire => ({ kind: "text", text })),
     fc.uint8Array({ maxLength: 200 }).map((bytes): Wire => ({ kind: "binary", bytes })),
     fc.constantFrom(0, MAX_FRAME_BYTES * 2).map((size): Wire => ({ kind: "binary", bytes: new Uint8Array(size) })),
@@ -139,7 +138,10 @@ const sweepCases = (pool: ValuePool, validToken: string): FrameCase[] => {
       const valid = fc.sample(validish(schema, { ...pool, strings: ["x"] }), { numRuns: 1, seed: op + 7 })[0];
       for (const d of [valid, { wrong: ["type"] }, undefined]) cases.push({ phase, wire: { kind: "text", text: frameText(op, d) } });
     }
-    cases.push({ phase, wire: { kind: "text", text: "{not json" } });
+    for (const text of ["{not json", "", "null", "123", '"text"', "[]", frameText(1, null, { extra: 1 })]) {
+      cases.push({ phase, wire: { kind: "text", text } });
+    }
+    cases.push({ phase, wire: { kind: "binary", bytes: new Uint8Array(MAX_FRAME_BYTES * 2) } });
     cases.push({ phase, wire: { kind: "binary", bytes: new TextEncoder().encode(frameText(1, null)) } });
     cases.push({ phase, wire: { kind: "text", text: frameText(1, "x".repeat(MAX_FRAME_BYTES)) } });
   }
@@ -174,8 +176,11 @@ for (const mode of MODES) {
     });
 
     /** Runs one case on a fresh connection; returns why it broke the contract, or undefined. */
+    const tally = new Map<string, number>();
     const run = async (frameCase: FrameCase): Promise<string | undefined> => {
       const outcome = expected(frameCase, owner.access_token);
+      const kind = "close" in outcome ? `close ${outcome.close.join("/")}` : outcome.ready ? "READY" : "carries on";
+      tally.set(kind, (tally.get(kind) ?? 0) + 1);
       const client = frameCase.phase === "after IDENTIFY" ? (await identify(server.url, owner.access_token)).client : await connectGateway(server.url);
       try {
         if (frameCase.phase === "before IDENTIFY") await client.next((frame) => frame.op === 10, "HELLO");
@@ -213,11 +218,21 @@ for (const mode of MODES) {
         }),
         { numRuns: RANDOM_RUNS, seed: SEED, endOnFailure: true },
       );
-      console.log(`fuzz-gateway (${mode.name}): ${sweep.length} sweep + ${randomCases} random frame cases (seed ${SEED})`);
+      console.log(
+        `fuzz-gateway (${mode.name}): ${sweep.length} sweep + ${randomCases} random frame cases (seed ${SEED}); expected outcomes ${JSON.stringify(Object.fromEntries(tally))}`,
+      );
       expect(failures.slice(0, 25)).toEqual([]);
       expect(errorLogs(server).slice(0, 5)).toEqual([]);
       expect(watch.faults).toEqual([]);
     }, 180_000);
+
+    // Known defect, reported in issue 9: Elysia JSON-parses text frames before the gateway sees them, and the
+    // gateway's decode() parses a string again, so a frame sent as a JSON string literal is taken as the frame.
+    // Fix in gateway-server.ts (owned elsewhere): decode() should accept only objects and refuse strings outright.
+    test.failing("a frame wrapped in a JSON string literal is a decode error (4002), not the frame it spells", async () => {
+      const problem = await run({ phase: "before IDENTIFY", wire: { kind: "text", text: JSON.stringify(frameText(1, null)) } });
+      expect(problem).toBeUndefined();
+    });
 
     test("other sessions are unaffected: the observer still gets heartbeats acknowledged and messages dispatched", async () => {
       expect(observer.socket.readyState).toBe(WebSocket.OPEN);

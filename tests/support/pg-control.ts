@@ -26,7 +26,7 @@ export function pgControlAvailable(): boolean {
  */
 export async function stopPostgres(mode: "fast" | "immediate" = "fast"): Promise<void> {
   const { dir, bin, port } = requireTarget();
-  if (!(await pgReady(port))) return;
+  if (!(await running(dir, bin))) return;
   await mustRun(asOwner(dir, [join(bin, "pg_ctl"), "stop", "-D", dir, "-m", mode, "-w", "-t", "20"]));
   await waitFor(async () => !(await pgReady(port)), `postgres on port ${port} to stop`);
 }
@@ -34,7 +34,7 @@ export async function stopPostgres(mode: "fast" | "immediate" = "fast"): Promise
 /** Starts the server again with its previous options and resolves once it accepts connections. */
 export async function startPostgres(): Promise<void> {
   const { dir, bin, port } = requireTarget();
-  if (await pgReady(port)) return;
+  if (await running(dir, bin)) return;
   // postmaster.opts: `/path/postgres "-D" "dir" "-p" "port" ...`, each argument double-quoted.
   const opts = readFileSync(join(dir, "postmaster.opts"), "utf8").trim();
   const args = opts.slice(opts.indexOf(" ") + 1);
@@ -52,6 +52,12 @@ export async function pgReady(port = requireTarget().port): Promise<boolean> {
     stderr: "ignore",
   });
   return (await probe.exited) === 0;
+}
+
+/** `pg_ctl status`: exit 0 while a server runs on the data directory, 3 when none does. */
+async function running(dir: string, bin: string): Promise<boolean> {
+  const proc = Bun.spawn(asOwner(dir, [join(bin, "pg_ctl"), "status", "-D", dir]), { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+  return (await proc.exited) === 0;
 }
 
 /** PostgreSQL refuses to run as root: run pg_ctl as the owner of the data directory. */

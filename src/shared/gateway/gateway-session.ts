@@ -1,5 +1,5 @@
 import type { DomainEvent, Topic } from "../kernel/domain-event";
-import { type Frame, Op } from "./gateway-protocol";
+import { CloseCode, type Frame, Op } from "./gateway-protocol";
 import type { Delivery, DispatchRules, Viewer } from "./gateway-ports";
 import type { ResumeStore, SessionRecord } from "./resume-store";
 import type { TopicListener, TopicRouter } from "./topic-router";
@@ -21,6 +21,37 @@ const serialize = (d: unknown): string => {
 
 /** A dispatch frame with its payload already serialized. */
 const dispatchFrame = (json: string, s: number, t: string) => `{"op":${Op.Dispatch},"d":${json},"s":${s},"t":${JSON.stringify(t)}}`;
+
+/**
+ * Bytes a client may leave unread before its session is closed as a slow consumer. A client that stops reading
+ * would otherwise make the node hold every dispatch for it (Bun buffers up to 16 MiB a socket, then drops frames
+ * silently). Closed, the client can RESUME and get what it missed from the buffer, in order.
+ */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** How a slow consumer is closed: 4008 (the client is being rate limited: by its own reading), reason "Slow consumer". */
+export const SLOW_CONSUMER = { code: CloseCode.RateLimited, reason: "Slow consumer" } as const;
+
+/** The WebSocket a session writes to (Bun's ServerWebSocket is one). */
+export interface SessionSocket {
+  /** Bun's send status: bytes sent, -1 when queued behind unread data (backpressure), 0 when dropped. */
+  sendText(text: string): number;
+  getBufferedAmount(): number;
+  close(code: number, reason: string): void;
+}
+
+/** Sends to `socket`, closing it as a slow consumer once a frame is dropped or the unread data passes the bound. */
+const boundedSender = (socket: SessionSocket) => {
+  let closing = false;
+  return (text: string) => {
+    if (closing) return;
+    const status = socket.sendText(text);
+    if (status === 0 || (status === -1 && socket.getBufferedAmount() > MAX_BUFFERED_BYTES)) {
+      closing = true;
+      socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
+    }
+  };
+};
 
 export interface SessionDeps {
   readonly rules: DispatchRules;
@@ -48,13 +79,16 @@ export class GatewaySession implements TopicListener {
   private readonly seen = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
   private frames = { windowStart: 0, count: 0 };
+  private readonly sendText: (text: string) => void;
 
+  /** `transport` is the socket itself (backpressure bounded by MAX_BUFFERED_BYTES) or a plain send function. */
   constructor(
     public id: string,
-    private readonly sendText: (text: string) => void,
+    transport: SessionSocket | ((text: string) => void),
     private readonly deps: SessionDeps,
     readonly openedAt: number,
   ) {
+    this.sendText = typeof transport === "function" ? transport : boundedSender(transport);
     this.lastHeartbeatAt = openedAt;
     this.lastEventAt = openedAt;
   }
@@ -103,7 +137,7 @@ export class GatewaySession implements TopicListener {
     const s = ++this.seq;
     const json = serialize(d);
     await this.deps.resume
-      .appendSerialized(this.id, s, t, json, eventId)
+      .append(this.id, s, t, d, json, eventId)
       .catch((error: unknown) => this.deps.onError(error, { gatewaySession: this.id, what: "resume buffer" }));
     if (!this.closed) this.sendText(dispatchFrame(json, s, t));
   }

@@ -20,39 +20,103 @@ export interface BufferedDispatch {
   readonly eventId?: string;
 }
 
+/** A buffered dispatch as stored: its payload by reference, since every session that got it shares it. */
+interface StoredDispatch {
+  readonly s: number;
+  readonly t: string;
+  /** Key of the payload's JSON. */
+  readonly p: string;
+  readonly eventId?: string;
+}
+
+/** Keys read per round when looking for a buffer's newest entries past the last saved sequence number. */
+const PROBE = 64;
+
 const metaKey = (id: string) => `gw:session:${id}`;
-const bufferKey = (id: string) => `gw:replay:${id}`;
+const dispatchKey = (id: string, s: number) => `gw:replay:${id}:${s}`;
+const payloadKey = (ref: string) => `gw:payload:${ref}`;
 
 /**
  * Gateway sessions' resume state in the shared key-value store (Redis in production), so a client that
  * dropped from one node resumes on any other within the resume window. Entries expire with the window.
+ *
+ * A dispatch to a thousand sessions costs one payload write and a thousand single-key writes of a few dozen bytes
+ * each: every write is one command, so the client pipelines a whole fan-out into a few socket writes (a capped
+ * list per session needed a MULTI of three commands per session, each its own write, and a copy of the payload).
+ * Each session's entries are keyed by sequence number, which is contiguous from the last saved one (only READY and
+ * RESUMED are unbuffered, and the record is saved right after each), so a resume finds them without an index.
  */
-export const createResumeStore = (kv: KeyValueStore, windowMs: number) => ({
-  /** Records (or refreshes) a live session; the window restarts from now. */
-  save: (id: string, record: SessionRecord) => kv.set(metaKey(id), JSON.stringify(record), windowMs),
+export const createResumeStore = (kv: KeyValueStore, windowMs: number) => {
+  const prefix = crypto.randomUUID();
+  let payloadCount = 0;
+  /** Payloads written by this node, by the object every session was handed for one event. */
+  const payloads = new WeakMap<object, { ref: string; written: Promise<void> }>();
 
-  /** The session, or null when unknown or expired. */
-  async load(id: string): Promise<SessionRecord | null> {
-    const raw = await kv.get(metaKey(id));
-    return raw ? (JSON.parse(raw) as SessionRecord) : null;
-  },
+  const writePayload = (json: string) => {
+    const ref = `${prefix}:${++payloadCount}`;
+    return { ref, written: kv.set(payloadKey(ref), json, windowMs) };
+  };
 
-  /** Appends a sent dispatch whose payload is already JSON; the buffer keeps the newest RESUME_BUFFER_LENGTH. */
-  appendSerialized: (id: string, s: number, t: string, json: string, eventId?: string) =>
-    kv.listPush(
-      bufferKey(id),
-      `{"s":${s},"t":${JSON.stringify(t)},"d":${json}${eventId === undefined ? "" : `,"eventId":${JSON.stringify(eventId)}`}}`,
-      RESUME_BUFFER_LENGTH,
-      windowMs,
-    ),
+  const payloadOf = (d: unknown, json: string) => {
+    if (d === null || typeof d !== "object") return writePayload(json);
+    let payload = payloads.get(d);
+    if (!payload) payloads.set(d, (payload = writePayload(json)));
+    return payload;
+  };
 
-  /** Every buffered dispatch, oldest first. */
-  async buffered(id: string): Promise<BufferedDispatch[]> {
-    return (await kv.listRange(bufferKey(id))).map((raw) => JSON.parse(raw) as BufferedDispatch);
-  },
+  /** The stored entries of `id` for sequence numbers `from..to`, in order, missing ones left out. */
+  const entries = async (id: string, from: number, to: number): Promise<StoredDispatch[]> => {
+    const seqs = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+    const raws = await Promise.all(seqs.map((s) => kv.get(dispatchKey(id, s))));
+    return raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as StoredDispatch);
+  };
 
-  /** Forgets a session: it can no longer be resumed. */
-  forget: (id: string) => kv.delete(metaKey(id), bufferKey(id)).then(() => undefined),
-});
+  /** Entries past the saved sequence number: dispatched since the last save, up to the first gap. */
+  const newer = async (id: string, after: number): Promise<StoredDispatch[]> => {
+    const found: StoredDispatch[] = [];
+    for (let from = after + 1; ; from += PROBE) {
+      const round = await entries(id, from, from + PROBE - 1);
+      const contiguous = round.filter((entry, i) => entry.s === from + i);
+      found.push(...contiguous);
+      if (contiguous.length < PROBE) return found;
+    }
+  };
+
+  return {
+    /** Records (or refreshes) a live session; the window restarts from now. */
+    save: (id: string, record: SessionRecord) => kv.set(metaKey(id), JSON.stringify(record), windowMs),
+
+    /** The session, or null when unknown or expired. */
+    async load(id: string): Promise<SessionRecord | null> {
+      const raw = await kv.get(metaKey(id));
+      return raw ? (JSON.parse(raw) as SessionRecord) : null;
+    },
+
+    /**
+     * Buffers dispatch `s` of session `id`, whose payload `d` is already serialized as `json`; resolves once both
+     * the entry and the payload are stored. The payload is written once per `d` object, however many sessions get it.
+     */
+    async append(id: string, s: number, t: string, d: unknown, json: string, eventId?: string): Promise<void> {
+      const payload = payloadOf(d, json);
+      await Promise.all([payload.written, kv.set(dispatchKey(id, s), JSON.stringify({ s, t, p: payload.ref, eventId } satisfies StoredDispatch), windowMs)]);
+    },
+
+    /** The newest RESUME_BUFFER_LENGTH buffered dispatches of a session, oldest first. */
+    async buffered(id: string): Promise<BufferedDispatch[]> {
+      const raw = await kv.get(metaKey(id));
+      const savedSeq = raw ? (JSON.parse(raw) as SessionRecord).seq : 0;
+      const recent = [...(await entries(id, Math.max(1, savedSeq - RESUME_BUFFER_LENGTH + 1), savedSeq)), ...(await newer(id, savedSeq))];
+      const kept = recent.slice(-RESUME_BUFFER_LENGTH);
+      const refs = [...new Set(kept.map((entry) => entry.p))];
+      const stored = new Map(await Promise.all(refs.map(async (ref) => [ref, await kv.get(payloadKey(ref))] as const)));
+      return kept
+        .filter((entry) => stored.get(entry.p) != null)
+        .map((entry) => ({ s: entry.s, t: entry.t, d: JSON.parse(stored.get(entry.p)!), ...(entry.eventId === undefined ? {} : { eventId: entry.eventId }) }));
+    },
+
+    /** Forgets a session: it can no longer be resumed (its entries expire with the window). */
+    forget: (id: string) => kv.delete(metaKey(id)).then(() => undefined),
+  };
+};
 
 export type ResumeStore = ReturnType<typeof createResumeStore>;

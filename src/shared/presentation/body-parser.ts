@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode } from "../kernel/domain-error";
 import { MalformedJsonError } from "./http-errors";
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan, tooDeep } from "./input-guards";
 
 export const DEFAULT_JSON_LIMIT = 1024 * 1024;
 
@@ -32,10 +33,11 @@ export const readLimitedText = async (request: Request, limit: number): Promise<
   return new TextDecoder().decode(Buffer.concat(chunks));
 };
 
-/** JSON bodies: size-limited, and malformed JSON becomes 400 50109 rather than a validation error. */
+/** JSON bodies: size-limited, depth-limited, and malformed JSON becomes 400 50109 rather than a validation error. */
 export const parseJsonBody = async (request: Request, limit: number): Promise<unknown> => {
   const text = await readLimitedText(request, limit);
   if (text.trim() === "") return undefined;
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) throw tooDeep();
   try {
     return JSON.parse(text);
   } catch {

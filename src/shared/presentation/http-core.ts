@@ -4,6 +4,7 @@ import type { Logger } from "../infrastructure/logger";
 import type { Metrics } from "../infrastructure/metrics";
 import { DEFAULT_JSON_LIMIT, checkDeclaredLength, parseJsonBody } from "./body-parser";
 import { type ErrorResponse, internalError, toErrorResponse, validationReasons } from "./http-errors";
+import { refuseNul } from "./input-guards";
 import { beginRequest, requestState } from "./request-context";
 
 export interface HttpCoreOptions {
@@ -28,7 +29,7 @@ const DOCS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
 
 /**
- * Everything every HTTP request goes through: request id, size-limited body parsing, security headers,
+ * Everything every HTTP request goes through: request id, size- and depth-limited body parsing, no NUL in any input, security headers,
  * the error mapping of API.md, a log line, metrics and error tracking. Mounted once, on the root app.
  */
 export const httpCore = (options: HttpCoreOptions) => {
@@ -58,6 +59,7 @@ export const httpCore = (options: HttpCoreOptions) => {
       checkDeclaredLength(request, DEFAULT_JSON_LIMIT);
       return undefined;
     })
+    .onTransform({ as: "global" }, ({ params, query, body }) => refuseNul({ params, query, body }))
     .onError({ as: "global" }, ({ code, error, request, set, route }) => {
       if (error instanceof ValidationError) {
         const issues = (error as unknown as { all: [] }).all ?? [];

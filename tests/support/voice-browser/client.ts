@@ -47,7 +47,7 @@ interface MicrophoneTrack {
   stop(): void;
 }
 const browser = globalThis as unknown as {
-  navigator: { mediaDevices: { getUserMedia(constraints: { audio: boolean }): Promise<{ getAudioTracks(): MicrophoneTrack[] }> } };
+  navigator: { mediaDevices: { getUserMedia(constraints: { audio: Record<string, boolean> }): Promise<{ getAudioTracks(): MicrophoneTrack[] }> } };
   xcordVoice: VoicePageApi;
 };
 
@@ -258,7 +258,11 @@ const createClient = (): VoicePageApi => {
     recvTransport = device.createRecvTransport(recvOptions.transport);
     wire(recvTransport, signaling);
 
-    const stream = await browser.navigator.mediaDevices.getUserMedia({ audio: true });
+    // Send the fake device's audio as captured: noise suppression and gain control would fade its steady tone
+    // within seconds, and speaking detection should see the same level all along.
+    const stream = await browser.navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+    });
     microphone = stream.getAudioTracks()[0];
     if (!microphone) throw new Error("getUserMedia gave no audio track");
     producer = await sendTransport.produce({ track: microphone });

@@ -1,9 +1,11 @@
 /**
  * Headless Chromium pages running the browser voice client (client.ts): the client is bundled for the browser
  * at test time and served with a tiny HTML page from `http://localhost` (a secure context, so getUserMedia works);
- * Chromium's fake capture device gives every page a microphone that beeps.
+ * Chromium's fake capture device gives every page a microphone that plays SPEECH below.
  */
 import type { Server } from "bun";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import type { JoinOptions, VoicePageApi, VoicePageEvent } from "./client";
@@ -11,6 +13,39 @@ import type { JoinOptions, VoicePageApi, VoicePageEvent } from "./client";
 export type { JoinOptions, VoicePageEvent };
 
 export const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * What the fake microphone says: a 440 Hz tone for 1.5 s, then 2.5 s of silence, looped. Chromium's default fake
+ * audio is a 10 ms beep twice a second, which averages far below any speaking threshold once audio processing
+ * stops amplifying it; a tone long enough to fill whole observer intervals gives speaking starts *and* stops.
+ */
+const SPEECH = { sampleRate: 48_000, toneMs: 1500, silenceMs: 2500, hz: 440, amplitude: 0.3 };
+
+/** A 16-bit mono PCM WAV of one SPEECH period. */
+export const speechWav = (): Uint8Array => {
+  const { sampleRate, toneMs, silenceMs, hz, amplitude } = SPEECH;
+  const samples = Math.round(((toneMs + silenceMs) / 1000) * sampleRate);
+  const toneSamples = Math.round((toneMs / 1000) * sampleRate);
+  const wav = new DataView(new ArrayBuffer(44 + samples * 2));
+  const ascii = (offset: number, text: string) => [...text].forEach((char, i) => wav.setUint8(offset + i, char.charCodeAt(0)));
+  ascii(0, "RIFF");
+  wav.setUint32(4, 36 + samples * 2, true);
+  ascii(8, "WAVE");
+  ascii(12, "fmt ");
+  wav.setUint32(16, 16, true); // fmt chunk size
+  wav.setUint16(20, 1, true); // PCM
+  wav.setUint16(22, 1, true); // mono
+  wav.setUint32(24, sampleRate, true);
+  wav.setUint32(28, sampleRate * 2, true); // byte rate
+  wav.setUint16(32, 2, true); // block align
+  wav.setUint16(34, 16, true); // bits per sample
+  ascii(36, "data");
+  wav.setUint32(40, samples * 2, true);
+  for (let i = 0; i < toneSamples; i++) {
+    wav.setInt16(44 + i * 2, Math.round(Math.sin((2 * Math.PI * hz * i) / sampleRate) * amplitude * 32767), true);
+  }
+  return new Uint8Array(wav.buffer);
+};
 
 const CHROMIUM_ARGS = [
   "--use-fake-device-for-media-stream",
@@ -78,11 +113,15 @@ export const launchVoiceBrowser = async (): Promise<VoiceBrowser> => {
     },
   });
   const pageUrl = `http://localhost:${server.port}/`;
+  const mediaDir = mkdtempSync(join(tmpdir(), "xcord-voice-e2e-"));
+  const speech = join(mediaDir, "speech.wav");
+  writeFileSync(speech, speechWav());
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${speech}`] });
   } catch (error) {
     await server.stop(true);
+    rmSync(mediaDir, { recursive: true, force: true });
     throw error;
   }
   const pages: Page[] = [];
@@ -119,6 +158,7 @@ export const launchVoiceBrowser = async (): Promise<VoiceBrowser> => {
       }
       await browser.close().catch(() => {});
       await server.stop(true);
+      rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 };

@@ -35,12 +35,18 @@ export type ResilientRevocations = SessionRevocations & {
  * - a stale store (a failed call, or the store reconnecting after an outage, possibly having lost its data) is
  *   reconciled: every session revoked within the access-token lifetime is announced again (key set, gateways
  *   told), retried every second until the store takes it. Every node does this, and once at start, so revocations
- *   made during an outage by a node that died meanwhile are not lost either.
+ *   made during an outage by a node that died meanwhile are not lost either. Until that reconcile succeeded,
+ *   checks are answered from the session rows, so a store that came back empty never un-revokes a session.
  */
 export const resilientRevocations = (options: ResilientRevocationsOptions): ResilientRevocations => {
   const { store, sessions, clock } = options;
   const onError = options.onError ?? (() => {});
   let retry: ReturnType<typeof setInterval> | undefined;
+  /**
+   * The store may lack revocations (it failed, came back from an outage, or this node just started after one)
+   * until a reconcile succeeds; meanwhile the session rows answer.
+   */
+  let stale = true;
   let reconciling: Promise<void> | undefined;
   let closed = false;
 
@@ -54,20 +60,32 @@ export const resilientRevocations = (options: ResilientRevocationsOptions): Resi
   const tryReconcile = (): Promise<void> =>
     (reconciling ??= reconcile()
       .then(() => {
+        stale = false;
         clearInterval(retry);
         retry = undefined;
       })
-      .catch(() => stale())
+      .catch(() => markStale())
       .finally(() => (reconciling = undefined)));
 
+  /** The session row's answer: revoked, or gone (purged a day after it died), means revoked. */
+  const revokedInRows = async (sessionId: string): Promise<boolean> => {
+    const session = await sessions.find(sessionId);
+    return session === null || !isLive(session);
+  };
+
   /** The store missed something or could not be asked: reconcile as soon as it answers again. */
-  const stale = (): void => {
+  const markStale = (): void => {
+    stale = true;
     if (retry || closed) return;
     retry = setInterval(() => void tryReconcile(), options.retryIntervalMs ?? 1_000);
     retry.unref?.();
   };
 
-  const stopRecovery = store.onStoreRecovered?.(() => void tryReconcile()) ?? (() => {});
+  const stopRecovery =
+    store.onStoreRecovered?.(() => {
+      markStale(); // it may have come back empty: ask the rows until it has been told again
+      void tryReconcile();
+    }) ?? (() => {});
   void tryReconcile();
 
   return {
@@ -76,10 +94,12 @@ export const resilientRevocations = (options: ResilientRevocationsOptions): Resi
         await store.revoke(callers);
       } catch (error) {
         onError(error);
-        stale();
+        markStale();
       }
     },
     async isRevoked(sessionId: string): Promise<boolean> {
+      if (!isSnowflake(sessionId)) return true;
+      if (stale) return revokedInRows(sessionId);
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
         const deadline = new Promise<never>((_, reject) => {
@@ -87,10 +107,8 @@ export const resilientRevocations = (options: ResilientRevocationsOptions): Resi
         });
         return await Promise.race([store.isRevoked(sessionId), deadline]);
       } catch {
-        stale();
-        if (!isSnowflake(sessionId)) return true;
-        const session = await sessions.find(sessionId);
-        return session === null || !isLive(session);
+        markStale();
+        return revokedInRows(sessionId);
       } finally {
         clearTimeout(timer);
       }
