@@ -23,7 +23,14 @@ export const apiDocs = (options: { version: string; publicUrl: string | undefine
           info: {
             title: "XCord API",
             version: options.version,
-            description: "Self-hostable chat backend of Discord's class. REST under /api/v1; gateway at /gateway.",
+            description: [
+              "Self-hostable chat backend of Discord's class. REST under /api/v1.",
+              "WebSockets (not listed as operations): the gateway at /gateway (API.md), and the voice signaling socket",
+              "at the `endpoint` of VOICE_SERVER_UPDATE (/voice): JSON requests `{id, method, data}` → `{id, ok, data|error}`",
+              "and notifications `{event, data}`; methods identify, create_transport, connect_transport, produce, consume,",
+              "resume_consumer, ping; events participant_joined/left/updated, consumer_new/closed, speaking, stats,",
+              "reconnect (docs/voice.md in the repository).",
+            ].join(" "),
           },
           // Without PUBLIC_URL, Swagger UI uses the origin it was loaded from.
           ...(options.publicUrl ? { servers: [{ url: options.publicUrl }] } : {}),
@@ -34,7 +41,7 @@ export const apiDocs = (options: { version: string; publicUrl: string | undefine
             { name: "Channels", description: "Channels and permission overwrites" },
             { name: "Messages", description: "Messages, reactions, pins, read states, search" },
             { name: "Gateway", description: "Real-time gateway" },
-            { name: "Voice", description: "Voice channels" },
+            { name: "Voice", description: "Voice states and moderation; joining is gateway op 4, media is the /voice socket" },
           ],
           components: {
             securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
