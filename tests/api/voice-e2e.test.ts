@@ -67,7 +67,8 @@ describe("voice in two real browsers (postgres+redis)", () => {
       const state = await page.state().catch((cause: unknown) => ({ unavailable: String(cause) }));
       const events = await page.events().catch(() => []);
       console.error(`${name} page state: ${JSON.stringify(state)}`);
-      console.error(`${name} page events:\n${events.map((event) => `${event.at} ${event.source}:${event.name} ${JSON.stringify(event.data).slice(0, 200)}`).join("\n")}`);
+      const lines = events.map((event) => `${event.at} ${event.source}:${event.name} ${JSON.stringify(event.data).slice(0, 200)}`);
+      console.error(`${name} page events:\n${lines.join("\n")}`);
       console.error(`${name} page console:\n${page.console.slice(-20).join("\n")}`);
     }
     console.error(`rooms: ${JSON.stringify(await openRooms(server).catch(String))}`);
@@ -79,7 +80,10 @@ describe("voice in two real browsers (postgres+redis)", () => {
   beforeAll(async () => {
     expect(existsSync(CHROMIUM)).toBe(true);
     // Media workers bind loopback: the browsers run on this machine, and ICE needs an address they can reach.
-    server = await startServer(mode, identityEnv(mode, { MEDIASOUP_WORKERS: "1", MEDIASOUP_LISTEN_IP: "127.0.0.1", VOICE_STATS_INTERVAL_MS: "1000" }));
+    server = await startServer(
+      mode,
+      identityEnv(mode, { MEDIASOUP_WORKERS: "1", MEDIASOUP_LISTEN_IP: "127.0.0.1", VOICE_STATS_INTERVAL_MS: "1000" }),
+    );
     [owner, member] = await registerUsers(server, 2);
     guild = await createGuild(api(), owner, "Voice E2E");
     await joinAll(api(), owner, guild, [member]);
@@ -110,7 +114,8 @@ describe("voice in two real browsers (postgres+redis)", () => {
       expect(joinedMember.userId).toBe(member.user.id);
 
       // The gateway said who is where: the owner's page saw the member arrive in General.
-      await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", (d) => d.user_id === member.user.id && d.channel_id === channelId, "the member's VOICE_STATE_UPDATE");
+      const inGeneral = (d: any) => d.user_id === member.user.id && d.channel_id === channelId;
+      await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", inGeneral, "the member's VOICE_STATE_UPDATE");
       await waitForEvent(ownerPage, "participant_joined", (d) => d.user_id === member.user.id, "participant_joined for the member");
 
       expect(await waitForPacketsFrom(ownerPage, member, 0, "the member's audio on the owner's page")).toBeGreaterThan(0);
@@ -126,9 +131,11 @@ describe("voice in two real browsers (postgres+redis)", () => {
       ] as const) {
         await waitForEvent(page, "speaking", (d) => d.user_id === speaker.user.id && d.speaking === true, `${speaker.username} speaking`);
         await waitForEvent(page, "speaking", (d) => d.user_id === speaker.user.id && d.speaking === false, `${speaker.username} stopping`);
-        // Edges, not levels: starts and stops alternate, beginning with a start.
+        // Edges, not levels: from the first start on, starts and stops alternate. (A page that joined while the
+        // other was already speaking may see a stop first: the start went out before it was there.)
         const edges = (await eventsOf(page, "speaking", (d) => d.user_id === speaker.user.id)).map((event) => event.data.speaking);
-        expect(edges).toEqual(edges.map((_, i) => i % 2 === 0));
+        const fromStart = edges.slice(edges.indexOf(true));
+        expect(fromStart).toEqual(fromStart.map((_, i) => i % 2 === 0));
       }
     }), 60_000);
 
@@ -189,7 +196,8 @@ describe("voice in two real browsers (postgres+redis)", () => {
     step(async () => {
       expect(await memberPage.leave()).toEqual({ closeCode: 4006 });
       await waitForEvent(ownerPage, "participant_left", (d) => d.user_id === member.user.id, "participant_left for the member");
-      await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", (d) => d.user_id === member.user.id && d.channel_id === null, "the member's leave on the gateway");
+      const left = (d: any) => d.user_id === member.user.id && d.channel_id === null;
+      await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", left, "the member's leave on the gateway");
       expect(await openRooms(server)).toEqual({ metrics: 1, ready: 1 });
 
       expect(await ownerPage.leave()).toEqual({ closeCode: 4006 });

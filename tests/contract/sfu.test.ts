@@ -217,6 +217,19 @@ describe("Sfu contract (mediasoup)", () => {
     expect(text).toContain("xcord_voice_rooms 2");
   });
 
+  test("closing rooms and the SFU itself reports no room lost", async () => {
+    const { sfu } = await startSfu({ workers: 2 });
+    const lost: string[] = [];
+    sfu.onRoomLost((roomId) => lost.push(roomId));
+    (await sfu.openRoom("a")).close();
+    const b = await sfu.openRoom("b");
+    await sfu.close();
+    expect(b.closed).toBe(true);
+    expect(lost).toEqual([]);
+    expect(sfu.status()).toEqual({ state: "unavailable", workers: 0, rooms: 0, detail: "closed" });
+    await expect(sfu.openRoom("c")).rejects.toBeInstanceOf(SfuUnavailableError);
+  });
+
   test("without a worker binary voice is unavailable with a clear reason, and start() does not throw", async () => {
     const { sfu } = await startSfu({ workerBin: "/nonexistent/mediasoup-worker" });
     expect(sfu.status()).toEqual({

@@ -21,6 +21,8 @@ import { MODES, type TestServer, startServer } from "../support/server";
 const RANDOM_RUNS = Number(process.env.GATEWAY_FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const MAX_FRAME_BYTES = 4096;
+/** What Bun enforces of maxPayloadLength in practice: frames up to 16 KiB get through to the app (see below). */
+const BUN_FRAME_CAP = 16 * 1024;
 
 /** The client opcodes with their payload schemas (the protocol's own, which are JSON Schema). */
 const PAYLOADS: Record<number, JsonSchema> = {
@@ -107,8 +109,8 @@ const frameCases = (pool: ValuePool, validToken: string): fc.Arbitrary<FrameCase
     fc.jsonValue({ maxDepth: 3 }).map((value): Wire => ({ kind: "text", text: JSON.stringify(value) })),
     fc.tuple(fc.constantFrom(...ALL_OPS), fc.nat(30)).map(([op, cut]): Wire => ({ kind: "text", text: frameText(op, { token: validToken }).slice(0, cut) })),
     fc.constantFrom(
-      frameText(1, null) + " ".repeat(MAX_FRAME_BYTES),
-      frameText(2, { token: "x".repeat(MAX_FRAME_BYTES * 4) }),
+      frameText(1, null) + " ".repeat(BUN_FRAME_CAP),
+      frameText(2, { token: "x".repeat(BUN_FRAME_CAP * 2) }),
       frameText(1, deeplyNested(1500)),
       "[".repeat(2000) + "]".repeat(2000),
       frameText("1", null),
@@ -231,6 +233,14 @@ for (const mode of MODES) {
     // Fix in gateway-server.ts (owned elsewhere): decode() should accept only objects and refuse strings outright.
     test.failing("a frame wrapped in a JSON string literal is a decode error (4002), not the frame it spells", async () => {
       const problem = await run({ phase: "before IDENTIFY", wire: { kind: "text", text: JSON.stringify(frameText(1, null)) } });
+      expect(problem).toBeUndefined();
+    });
+
+    // Known defect, reported in issue 9: Bun lets text frames up to 16 KiB through despite maxPayloadLength 4096,
+    // and Elysia has JSON-parsed them before decode() could apply its own 4096-byte check, so a well-formed frame
+    // of 4–16 KiB is served. Fix in gateway-server.ts (owned elsewhere): check the size where the raw text is known.
+    test.failing("a well-formed frame over 4096 bytes (but under Bun's 16 KiB) is refused", async () => {
+      const problem = await run({ phase: "after IDENTIFY", wire: { kind: "text", text: frameText(1, null) + " ".repeat(8000) } });
       expect(problem).toBeUndefined();
     });
 

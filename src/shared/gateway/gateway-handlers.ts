@@ -33,6 +33,7 @@ export interface HandlerDeps {
   /** A session with this id is live on this node (an old socket of a resumed session). */
   readonly takeOver: (session: GatewaySession) => void;
   readonly bindAuthSession: (session: GatewaySession) => void;
+  readonly onError: (error: unknown, context: Record<string, unknown>) => void;
 }
 
 export interface HandlerContext {
@@ -92,7 +93,10 @@ const heartbeat: OpHandler = {
     session.sendOp(Op.HeartbeatAck, null);
     const viewer = session.viewer;
     if (!viewer) return;
-    await Promise.all([deps.resume.save(session.id, session.record()), deps.presence.heartbeat(viewer, session.id)]);
+    // A heartbeat keeps the connection alive whatever the stores say: while Redis is away, the resume record and
+    // presence lapse, and the session stays connected.
+    const results = await Promise.allSettled([deps.resume.save(session.id, session.record()), deps.presence.heartbeat(viewer, session.id)]);
+    for (const result of results) if (result.status === "rejected") deps.onError(result.reason, { gatewaySession: session.id, what: "heartbeat" });
   },
 };
 

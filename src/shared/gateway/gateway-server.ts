@@ -94,8 +94,9 @@ export const createGateway = (options: GatewayOptions) => {
    */
   let busUp = true;
   const stopWatchingBus = options.pubSub.onConnectionChange?.((connected) => {
+    const wasUp = busUp;
     busUp = connected;
-    if (connected) return void logger.info("gateway: event bus back; accepting connections");
+    if (connected) return void (wasUp || logger.info("gateway: event bus back; accepting connections"));
     logger.warn({ sessions: sockets.size }, "gateway: event bus lost; asking every client to reconnect and resume");
     for (const [connectionId, { session }] of [...sockets]) {
       session.sendOp(Op.Reconnect, null);
@@ -157,6 +158,7 @@ export const createGateway = (options: GatewayOptions) => {
     stream: options.stream,
     resumeUrl: options.url,
     now,
+    onError,
     takeOver(session: GatewaySession) {
       for (const [connectionId, entry] of sockets) {
         if (entry.session !== session && entry.session.id === session.id) {

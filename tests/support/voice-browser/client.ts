@@ -5,6 +5,7 @@
  */
 import { Device } from "mediasoup-client";
 import type { Consumer, Producer, RtpCapabilities, Transport } from "mediasoup-client/types";
+import { Gateway, Signaling } from "./sockets";
 
 /** What a test passes to `join`. */
 export interface JoinOptions {
@@ -46,139 +47,19 @@ interface MicrophoneTrack {
   readonly kind: string;
   stop(): void;
 }
-const browser = globalThis as unknown as {
-  navigator: { mediaDevices: { getUserMedia(constraints: { audio: Record<string, boolean> }): Promise<{ getAudioTracks(): MicrophoneTrack[] }> } };
-  xcordVoice: VoicePageApi;
-};
-
-interface SignalingError {
-  readonly status: number;
-  readonly code: number;
-  readonly message: string;
+interface MediaDevices {
+  getUserMedia(constraints: { audio: Record<string, boolean> }): Promise<{ getAudioTracks(): MicrophoneTrack[] }>;
 }
+const browser = globalThis as unknown as { navigator: { mediaDevices: MediaDevices }; xcordVoice: VoicePageApi };
 
-/** Requests to the signaling socket, answered in order of `id`; notifications go to `onNotification`. */
-class Signaling {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (data: any) => void; reject: (error: Error) => void; method: string }>();
-  closeCode: number | null = null;
-  readonly closed: Promise<number>;
-
-  private constructor(
-    private readonly socket: WebSocket,
-    onNotification: (event: string, data: any) => void,
-  ) {
-    socket.addEventListener("message", (message) => {
-      const frame = JSON.parse(String(message.data));
-      if (typeof frame.event === "string") return onNotification(frame.event, frame.data);
-      const waiter = this.pending.get(frame.id);
-      if (!waiter) return;
-      this.pending.delete(frame.id);
-      if (frame.ok) waiter.resolve(frame.data);
-      else waiter.reject(new Error(`${waiter.method} refused: ${JSON.stringify(frame.error as SignalingError)}`));
-    });
-    this.closed = new Promise((resolve) =>
-      socket.addEventListener("close", (event) => {
-        this.closeCode = event.code;
-        for (const [, waiter] of this.pending) waiter.reject(new Error(`${waiter.method}: socket closed ${event.code} ${event.reason}`));
-        this.pending.clear();
-        resolve(event.code);
-      }),
-    );
-  }
-
-  static open(url: string, onNotification: (event: string, data: any) => void): Promise<Signaling> {
-    const socket = new WebSocket(url);
-    return new Promise((resolve, reject) => {
-      socket.addEventListener("open", () => resolve(new Signaling(socket, onNotification)), { once: true });
-      socket.addEventListener("error", () => reject(new Error(`signaling socket ${url} failed to open`)), { once: true });
-    });
-  }
-
-  request<T = any>(method: string, data: unknown = {}): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method });
-      this.socket.send(JSON.stringify({ id, method, data }));
-    });
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
-/** A gateway connection that identifies, heartbeats and records dispatches. */
-class Gateway {
-  private seq: number | null = null;
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
-  private readonly waiters = new Set<() => void>();
-  readonly dispatches: Array<{ t: string; d: any }> = [];
-
-  private constructor(
-    private readonly socket: WebSocket,
-    onDispatch: (t: string, d: any) => void,
-  ) {
-    socket.addEventListener("message", (message) => {
-      const frame = JSON.parse(String(message.data)) as { op: number; d: any; s: number | null; t: string | null };
-      if (frame.s !== null && frame.s !== undefined) this.seq = frame.s;
-      if (frame.op === 10) {
-        this.heartbeat = setInterval(() => this.send(1, this.seq), frame.d.heartbeat_interval);
-      }
-      if (frame.op === 0 && frame.t) {
-        this.dispatches.push({ t: frame.t, d: frame.d });
-        onDispatch(frame.t, frame.d);
-      }
-      for (const waiter of [...this.waiters]) waiter();
-    });
-    socket.addEventListener("close", () => clearInterval(this.heartbeat));
-  }
-
-  static async connect(url: string, token: string, onDispatch: (t: string, d: any) => void): Promise<{ gateway: Gateway; ready: any }> {
-    const socket = new WebSocket(url);
-    await new Promise<void>((resolve, reject) => {
-      socket.addEventListener("open", () => resolve(), { once: true });
-      socket.addEventListener("error", () => reject(new Error(`gateway ${url} failed to open`)), { once: true });
-    });
-    const gateway = new Gateway(socket, onDispatch);
-    gateway.send(2, { token, properties: { os: "linux", browser: "chromium", device: "xcord-voice-e2e" } });
-    const ready = await gateway.dispatch("READY", () => true, 15_000);
-    return { gateway, ready };
-  }
-
-  send(op: number, d: unknown): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ op, d }));
-  }
-
-  /** The first dispatch `t` (received from `from` on) matching `match`. */
-  dispatch(t: string, match: (d: any) => boolean, timeoutMs: number, from = 0): Promise<any> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.dispatches.slice(from).find((dispatch) => dispatch.t === t && match(dispatch.d));
-        if (!found) return;
-        cleanup();
-        resolve(found.d);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${t}; got ${this.dispatches.map((d) => d.t).join(",")}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  close(): void {
-    clearInterval(this.heartbeat);
-    this.socket.close();
-  }
-}
-
-const GATEWAY_EVENTS = new Set(["VOICE_STATE_UPDATE", "VOICE_SERVER_UPDATE", "VOICE_STATE_REJECTED", "VOICE_CALL_STARTED", "VOICE_CALL_ENDED"]);
+/** The gateway dispatches a page records (the voice ones). */
+const GATEWAY_EVENTS = new Set([
+  "VOICE_STATE_UPDATE",
+  "VOICE_SERVER_UPDATE",
+  "VOICE_STATE_REJECTED",
+  "VOICE_CALL_STARTED",
+  "VOICE_CALL_ENDED",
+]);
 
 const createClient = (): VoicePageApi => {
   const recorded: VoicePageEvent[] = [];
@@ -196,7 +77,12 @@ const createClient = (): VoicePageApi => {
   /** consumer_new: create the consumer on the receive transport, then ask the server to resume it. */
   const onConsumerNew = async (data: { consumer_id: string; producer_id: string; user_id: string; kind: "audio"; rtp_parameters: any }) => {
     if (!recvTransport || !signaling) throw new Error("consumer_new before the receive transport exists");
-    const consumer = await recvTransport.consume({ id: data.consumer_id, producerId: data.producer_id, kind: data.kind, rtpParameters: data.rtp_parameters });
+    const consumer = await recvTransport.consume({
+      id: data.consumer_id,
+      producerId: data.producer_id,
+      kind: data.kind,
+      rtpParameters: data.rtp_parameters,
+    });
     consumers.set(consumer.id, { consumer, userId: data.user_id });
     await signaling.request("resume_consumer", { consumer_id: consumer.id });
     record("client", "consumer_resumed", { consumer_id: consumer.id, user_id: data.user_id });
@@ -235,18 +121,19 @@ const createClient = (): VoicePageApi => {
     gateway = connected.gateway;
     const mark = gateway.dispatches.length;
     gateway.send(4, { guild_id: options.guildId, channel_id: options.channelId, self_mute: false, self_deaf: false });
-    const server = await Promise.race([
-      gateway.dispatch("VOICE_SERVER_UPDATE", (d) => d.channel_id === options.channelId, 15_000, mark),
-      gateway.dispatch("VOICE_STATE_REJECTED", () => true, 15_000, mark).then((d) => {
-        throw new Error(`op 4 rejected: ${JSON.stringify(d)}`);
-      }),
-    ]);
+    const answer = await gateway.next(
+      ({ t, d }) => (t === "VOICE_SERVER_UPDATE" && d.channel_id === options.channelId) || t === "VOICE_STATE_REJECTED",
+      "VOICE_SERVER_UPDATE",
+      15_000,
+      mark,
+    );
+    if (answer.t === "VOICE_STATE_REJECTED") throw new Error(`op 4 rejected: ${JSON.stringify(answer.d)}`);
+    const server = answer.d as { endpoint: string; token: string };
 
     signaling = await Signaling.open(server.endpoint, onNotification);
     signaling.closed.then((code) => record("client", "signaling_closed", { code }));
-    const identified = await signaling.request<{ user_id: string; rtp_capabilities: RtpCapabilities; participants: unknown[] }>("identify", {
-      token: server.token,
-    });
+    type Identified = { user_id: string; rtp_capabilities: RtpCapabilities; participants: unknown[] };
+    const identified = await signaling.request<Identified>("identify", { token: server.token });
     record("client", "identified", { user_id: identified.user_id, participants: identified.participants });
 
     device = new Device();
@@ -258,8 +145,8 @@ const createClient = (): VoicePageApi => {
     recvTransport = device.createRecvTransport(recvOptions.transport);
     wire(recvTransport, signaling);
 
-    // Send the fake device's audio as captured: noise suppression and gain control would fade its steady tone
-    // within seconds, and speaking detection should see the same level all along.
+    // Send the fake device's audio as captured: Chrome's noise suppression and gain control reshape it (they fade
+    // a steady tone within seconds), and speaking detection should see the level the test chose.
     const stream = await browser.navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
@@ -310,7 +197,12 @@ const createClient = (): VoicePageApi => {
       send: sendTransport?.connectionState,
       recv: recvTransport?.connectionState,
       producer: producer && { id: producer.id, paused: producer.paused, closed: producer.closed },
-      consumers: [...consumers.values()].map(({ consumer, userId }) => ({ id: consumer.id, userId, paused: consumer.paused, closed: consumer.closed })),
+      consumers: [...consumers.values()].map(({ consumer, userId }) => ({
+        id: consumer.id,
+        userId,
+        paused: consumer.paused,
+        closed: consumer.closed,
+      })),
       signalingClosed: signaling?.closeCode ?? null,
       errors: recorded.filter((event) => event.name === "error"),
     }),

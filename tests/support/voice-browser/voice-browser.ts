@@ -109,6 +109,7 @@ export const launchVoiceBrowser = async (): Promise<VoiceBrowser> => {
       const { pathname } = new URL(request.url);
       if (pathname === "/client.js") return new Response(script, { headers: { "content-type": "text/javascript; charset=utf-8" } });
       if (pathname === "/") return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
+      if (pathname === "/favicon.ico") return new Response(null, { status: 204 });
       return new Response("not found", { status: 404 });
     },
   });

@@ -14,10 +14,10 @@ import { createSpeakingDetector } from "./speaking-detector";
 import { streamQualityFromStats } from "./stream-quality";
 
 /** The one codec of a voice room: Opus, 48 kHz stereo, as every WebRTC browser sends it. */
-const OPUS: types.RouterRtpCodecCapability = { kind: "audio", mimeType: "audio/opus", clockRate: 48000, channels: 2 };
+export const OPUS: types.RouterRtpCodecCapability = { kind: "audio", mimeType: "audio/opus", clockRate: 48000, channels: 2 };
 
 /** Audio-level reports every 250 ms (snappy indicators), for every producer louder than -60 dBov (above room noise). */
-const AUDIO_LEVELS: types.AudioLevelObserverOptions = { interval: 250, threshold: -60, maxEntries: 64 };
+export const AUDIO_LEVELS: types.AudioLevelObserverOptions = { interval: 250, threshold: -60, maxEntries: 64 };
 
 /** A speaker stays "speaking" through pauses shorter than this. */
 const SPEAKING_HOLD_MS = 1000;
@@ -34,8 +34,8 @@ export interface RoomSettings {
   readonly logger: Logger;
   /** Called with each quality sample of a stream that carries media. */
   readonly observeQuality?: (quality: StreamQuality) => void;
-  /** Called once when the router closes, whether by `close()` or because its worker went away. */
-  readonly onClose: (room: MediasoupRoom) => void;
+  /** Called once when the router closes: by `close()`, with its worker, or because its worker died. */
+  readonly onClose: (room: MediasoupRoom, workerDied: boolean) => void;
 }
 
 type Direction = "send" | "recv";
@@ -50,7 +50,7 @@ export const openMediasoupRoom = async (id: string, worker: types.Worker, settin
   const router = await worker.createRouter({ mediaCodecs: [OPUS], appData: { roomId: id } });
   try {
     const audioLevels = await router.createAudioLevelObserver(AUDIO_LEVELS);
-    return createRoom(id, worker.pid, router, audioLevels, settings);
+    return createRoom(id, worker, router, audioLevels, settings);
   } catch (error) {
     router.close();
     throw error;
@@ -64,7 +64,7 @@ const requireObject = (value: OpaqueJson, what: string): void => {
 
 const createRoom = (
   id: string,
-  workerPid: number,
+  worker: types.Worker,
   router: types.Router,
   audioLevels: types.AudioLevelObserver,
   settings: RoomSettings,
@@ -115,14 +115,14 @@ const createRoom = (
     });
   };
 
-  /** Only closes the SFU caused itself are news to the lead; a room closing takes its consumers with it. */
+  /** Reports consumers whose producer or transport went away, but not those a closing room takes along (its closer knows). */
   const reportConsumerClosed = (consumerId: string) => {
     if (!router.closed) consumerClosedListeners.emit(consumerId);
   };
 
   const room: MediasoupRoom = {
     id,
-    workerPid,
+    workerPid: worker.pid,
     rtpCapabilities: router.rtpCapabilities as OpaqueJson,
     get load() {
       return 1 + producers.size + consumers.size;
@@ -222,7 +222,7 @@ const createRoom = (
 
   router.observer.once("close", () => {
     speaking.dispose();
-    settings.onClose(room);
+    settings.onClose(room, worker.died);
   });
   return room;
 };

@@ -56,7 +56,6 @@ export const createMediasoupSfu = (options: MediasoupSfuOptions): MediasoupSfu =
   const rooms = new Map<string, MediasoupRoom>();
   const opening = new Map<string, Promise<MediasoupRoom>>();
   const roomLost = createListenerSet<[string]>("roomLost", logger);
-  let closing = false;
   const settings = { listenInfos: listenInfos(options), logger, observeQuality: metrics?.observeVoiceQuality, onClose: forgetRoom };
   const pool = createWorkerPool({
     size: options.workers,
@@ -67,11 +66,10 @@ export const createMediasoupSfu = (options: MediasoupSfuOptions): MediasoupSfu =
   });
 
   /** A closed router leaves the registry; when its worker died, the room's clients must be told to come back. */
-  function forgetRoom(room: MediasoupRoom): void {
+  function forgetRoom(room: MediasoupRoom, workerDied: boolean): void {
     if (rooms.get(room.id) === room) rooms.delete(room.id);
     metrics?.voiceRooms.set(rooms.size);
-    const workerAlive = pool.live().some((worker) => worker.pid === room.workerPid);
-    if (!workerAlive && !closing) {
+    if (workerDied) {
       logger.warn({ roomId: room.id, pid: room.workerPid }, "voice room lost with its media worker");
       roomLost.emit(room.id);
     }
@@ -121,7 +119,6 @@ export const createMediasoupSfu = (options: MediasoupSfuOptions): MediasoupSfu =
     workerPids: () => pool.live().map((worker) => worker.pid),
 
     async close() {
-      closing = true;
       pool.close();
     },
   };

@@ -1,0 +1,258 @@
+import { randomBytes } from "node:crypto";
+import { Permission, type PermissionName } from "../../src/shared/kernel/permissions";
+import { type Actor, type World, freshSession } from "./authorization";
+import { expectStatus } from "./guild";
+import { type TestUser, registerUser, uniqueUsername } from "./identity";
+import { pngBytes, send } from "./message";
+
+/**
+ * THE table of who may call what (issue 9): one row per route (several where a route has several rules), keyed by
+ * the OpenAPI document's `METHOD /path`, so that a test can prove no documented route is missing.
+ */
+export type Access =
+  /** Anyone, with or without a token (operations, register, login, refresh, invite preview, signed attachment links). */
+  | { readonly kind: "public" }
+  /** Any signed-in user, about their own account. */
+  | { readonly kind: "self" }
+  /**
+   * A member of the guild holding `needs` ("membership": being a member that sees the channel is enough), and the
+   * permissions in `also` that the route requires as well (reacting to or pinning a message means reading it).
+   */
+  | { readonly kind: "guild"; readonly needs: PermissionName | "membership" | "owner"; readonly also?: readonly PermissionName[] }
+  /** The author of the message only; other members get 403 50005 whatever they hold. */
+  | { readonly kind: "author" }
+  /** Joining by invite: any signed-in user not banned from the guild. */
+  | { readonly kind: "join" };
+
+/** One HTTP call: a path from the root, a JSON body or a form, and who calls (default: the actor). */
+export interface Call {
+  readonly path: string;
+  readonly body?: unknown;
+  readonly form?: FormData;
+  /** Overrides the caller, e.g. a fresh session of the actor for routes that end the session they use. */
+  readonly as?: TestUser | null;
+}
+
+export interface Row {
+  readonly op: string;
+  readonly note?: string;
+  readonly access: Access;
+  /** The success status. */
+  readonly ok: number;
+  /** Builds the call for `actor`, creating fresh targets as the owner first where the call consumes them. */
+  call(world: World, actor: Actor, as: TestUser | null): Promise<Call> | Call;
+  /** Where the rule of `access` is not the whole story: [status, code?]. */
+  readonly expect?: Partial<Record<Actor, readonly [number, number?]>>;
+}
+
+/** What `actor` must get from `row`: [status, API code or undefined]. */
+export const expectedFor = (row: Row, actor: Actor): readonly [number, number?] => {
+  const override = row.expect?.[actor];
+  if (override) return override;
+  const { access } = row;
+  if (access.kind === "public") return [row.ok];
+  if (actor === "anonymous") return [401, 40001];
+  if (access.kind === "self") return [row.ok];
+  if (access.kind === "join") return actor === "banned" ? [403, 50013] : [row.ok];
+  if (actor === "nonMember" || actor === "banned") return [403, 50001];
+  if (actor === "owner") return [row.ok];
+  if (access.kind === "author") return [403, 50005];
+  if (access.needs === "membership") return [row.ok];
+  if (actor === "lacking" || access.needs === "owner") return [403, 50013];
+  return [row.ok];
+};
+
+/** The Granted role's permissions for `row`: exactly what it names; ADMINISTRATOR for owner-only routes. */
+export const grantFor = (row: Row): bigint => {
+  const { access } = row;
+  if (access.kind !== "guild") return 0n;
+  if (access.needs === "owner") return Permission.ADMINISTRATOR;
+  const also = (access.also ?? []).reduce((all, name) => all | Permission[name], 0n);
+  return (access.needs === "membership" ? 0n : Permission[access.needs]) | also;
+};
+
+const publicRow = (op: string, ok: number, call: Row["call"]): Row => ({ op, access: { kind: "public" }, ok, call });
+const self = (op: string, ok: number, call: Row["call"]): Row => ({ op, access: { kind: "self" }, ok, call });
+const guild = (op: string, needs: PermissionName | "membership" | "owner", ok: number, call: Row["call"], more: Partial<Row> & { also?: PermissionName[] } = {}): Row => ({
+  op,
+  access: { kind: "guild", needs, ...(more.also ? { also: more.also } : {}) },
+  ok,
+  call,
+  ...more,
+});
+
+const me = (as: TestUser | null, w: World) => as ?? w.users.owner;
+const fresh = async (w: World, body: string) => send(w.api, w.users.owner, w.channel.id, body);
+const freshRole = async (w: World) => expectStatus(await w.api.post<{ id: string }>(`/guilds/${w.guild.id}/roles`, w.users.owner, { name: "temp" }), 201);
+
+export const AUTHORIZATION_TABLE: readonly Row[] = [
+  publicRow("GET /health", 200, () => ({ path: "/health" })),
+  publicRow("GET /ready", 200, () => ({ path: "/ready" })),
+  publicRow("GET /metrics", 200, () => ({ path: "/metrics" })),
+  publicRow("GET /api/v1/gateway", 200, () => ({ path: "/api/v1/gateway" })),
+  publicRow("POST /api/v1/auth/register", 201, () => {
+    const username = uniqueUsername("reg");
+    return { path: "/api/v1/auth/register", body: { username, email: `${username}@example.test`, password: "correct horse battery" } };
+  }),
+  publicRow("POST /api/v1/auth/login", 200, (w) => ({ path: "/api/v1/auth/login", body: { login: w.users.victim.email, password: w.users.victim.password } })),
+  publicRow("POST /api/v1/auth/refresh", 200, async (w) => ({ path: "/api/v1/auth/refresh", body: { refresh_token: (await freshSession(w, w.users.victim)).refresh_token } })),
+  publicRow("GET /api/v1/invites/{code}", 200, (w) => ({ path: `/api/v1/invites/${w.invite.code}` })),
+  publicRow("GET /api/v1/attachments/{id}/{filename}", 200, async (w) => {
+    const form = new FormData();
+    form.append("file", new File([pngBytes()], "a.png", { type: "image/png" }));
+    const uploaded = await w.server.request(`/api/v1/channels/${w.channel.id}/attachments`, { method: "POST", body: form, token: w.users.owner.access_token });
+    const { id } = (await uploaded.json()) as { id: string };
+    const message = await send(w.api, w.users.owner, w.channel.id, { content: "file", attachments: [id] });
+    return { path: new URL(message.attachments[0]!.url).pathname + new URL(message.attachments[0]!.url).search };
+  }),
+
+  self("POST /api/v1/auth/logout", 204, async (w, _actor, as) => ({ path: "/api/v1/auth/logout", as: as && (await freshSession(w, as)) })),
+  self("GET /api/v1/users/@me", 200, () => ({ path: "/api/v1/users/@me" })),
+  self("PATCH /api/v1/users/@me", 200, () => ({ path: "/api/v1/users/@me", body: { display_name: "Matrix" } })),
+  self("DELETE /api/v1/users/@me", 204, async (w, _actor, as) => {
+    // Each actor deletes a throwaway account of its own: the actors themselves must survive the matrix.
+    const throwaway = as && (await registerUser(w.server));
+    return { path: "/api/v1/users/@me", body: { password: throwaway?.password ?? "whatever-password" }, as: throwaway };
+  }),
+  self("GET /api/v1/users/@me/sessions", 200, () => ({ path: "/api/v1/users/@me/sessions" })),
+  self("DELETE /api/v1/users/@me/sessions/{id}", 204, async (w, _actor, as) => {
+    const other = await freshSession(w, me(as, w));
+    const sid = JSON.parse(Buffer.from(other.access_token.split(".")[1]!, "base64url").toString()).sid as string;
+    return { path: `/api/v1/users/@me/sessions/${sid}` };
+  }),
+  self("GET /api/v1/users/{id}", 200, (w) => ({ path: `/api/v1/users/${w.users.victim.user.id}` })),
+  self("GET /api/v1/users/@me/guilds", 200, () => ({ path: "/api/v1/users/@me/guilds" })),
+  self("GET /api/v1/users/@me/channels", 200, () => ({ path: "/api/v1/users/@me/channels" })),
+  self("POST /api/v1/users/@me/channels", 200, (w) => ({ path: "/api/v1/users/@me/channels", body: { recipient_id: w.users.victim.user.id } })),
+  self("POST /api/v1/guilds", 201, () => ({ path: "/api/v1/guilds", body: { name: `g-${randomBytes(3).toString("hex")}` } })),
+  {
+    op: "POST /api/v1/invites/{code}",
+    access: { kind: "join" },
+    ok: 200,
+    call: (w) => ({ path: `/api/v1/invites/${w.invite.code}` }),
+  },
+  guild("DELETE /api/v1/users/@me/guilds/{id}", "membership", 204, (w) => ({ path: `/api/v1/users/@me/guilds/${w.guild.id}` }), {
+    note: "leave; the owner cannot",
+    expect: { owner: [400, 50035] },
+  }),
+
+  guild("GET /api/v1/guilds/{id}", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}` })),
+  guild("PATCH /api/v1/guilds/{id}", "MANAGE_GUILD", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}`, body: { name: "Matrix" } })),
+  guild("DELETE /api/v1/guilds/{id}", "owner", 204, async (w, actor) => {
+    // A guild of its own per actor where the actor stands as in the main one, so only it is deleted.
+    const scratch = expectStatus(await w.api.post<{ id: string }>("/guilds", w.users.owner, { name: "Scratch" }), 201);
+    const channel = expectStatus(await w.api.get<Array<{ id: string; type: number }>>(`/guilds/${scratch.id}/channels`, w.users.owner), 200).find((c) => c.type === 0)!;
+    const invite = expectStatus(await w.api.post<{ code: string }>(`/channels/${channel.id}/invites`, w.users.owner, {}), 201);
+    const user = actor === "anonymous" || actor === "owner" ? undefined : w.users[actor];
+    if (user && actor !== "nonMember") expectStatus(await w.api.post(`/invites/${invite.code}`, user), 200);
+    if (actor === "banned") expectStatus(await w.api.put(`/guilds/${scratch.id}/bans/${user!.user.id}`, w.users.owner, {}), 204);
+    if (actor === "lacking") await w.api.patch(`/guilds/${scratch.id}/roles/${scratch.id}`, w.users.owner, { permissions: "1024" });
+    if (actor === "granted") {
+      const admin = expectStatus(await w.api.post<{ id: string }>(`/guilds/${scratch.id}/roles`, w.users.owner, { name: "a", permissions: String(Permission.ADMINISTRATOR) }), 201);
+      expectStatus(await w.api.put(`/guilds/${scratch.id}/members/${user!.user.id}/roles/${admin.id}`, w.users.owner), 204);
+    }
+    return { path: `/api/v1/guilds/${scratch.id}` };
+  }),
+  guild("GET /api/v1/guilds/{id}/channels", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/channels` })),
+  guild("POST /api/v1/guilds/{id}/channels", "MANAGE_CHANNELS", 201, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/channels`, body: { name: "made" } })),
+  guild("PATCH /api/v1/guilds/{id}/channels", "MANAGE_CHANNELS", 204, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/channels`, body: [{ id: w.channel.id, position: 0 }] })),
+  guild("GET /api/v1/guilds/{id}/members", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/members?limit=10` })),
+  guild("GET /api/v1/guilds/{id}/members/{user_id}", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/members/${w.users.owner.user.id}` })),
+  guild("PATCH /api/v1/guilds/{id}/members/{user_id}", "CHANGE_NICKNAME", 200, (w, _a, as) => ({ path: `/api/v1/guilds/${w.guild.id}/members/${me(as, w).user.id}`, body: { nick: "me" } }), {
+    note: "own nick",
+  }),
+  guild("PATCH /api/v1/guilds/{id}/members/{user_id}", "MANAGE_NICKNAMES", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/members/${w.users.victim.user.id}`, body: { nick: "you" } }), {
+    note: "another's nick",
+  }),
+  guild("PATCH /api/v1/guilds/{id}/members/{user_id}", "MANAGE_ROLES", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/members/${w.users.victim.user.id}`, body: { roles: [w.lowRole.id] } }), {
+    note: "roles",
+  }),
+  guild("DELETE /api/v1/guilds/{id}/members/{user_id}", "KICK_MEMBERS", 204, async (w) => {
+    await w.heal();
+    return { path: `/api/v1/guilds/${w.guild.id}/members/${w.users.victim.user.id}` };
+  }),
+  guild("PUT /api/v1/guilds/{id}/members/{user_id}/roles/{role_id}", "MANAGE_ROLES", 204, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/members/${w.users.victim.user.id}/roles/${w.lowRole.id}` })),
+  guild("DELETE /api/v1/guilds/{id}/members/{user_id}/roles/{role_id}", "MANAGE_ROLES", 204, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/members/${w.users.victim.user.id}/roles/${w.lowRole.id}` })),
+  guild("GET /api/v1/guilds/{id}/roles", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/roles` })),
+  guild("POST /api/v1/guilds/{id}/roles", "MANAGE_ROLES", 201, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/roles`, body: { name: "made" } })),
+  guild("PATCH /api/v1/guilds/{id}/roles", "MANAGE_ROLES", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/roles`, body: [{ id: w.lowRole.id, position: 1 }] })),
+  guild("PATCH /api/v1/guilds/{id}/roles/{role_id}", "MANAGE_ROLES", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/roles/${w.lowRole.id}`, body: { name: "Low" } })),
+  guild("DELETE /api/v1/guilds/{id}/roles/{role_id}", "MANAGE_ROLES", 204, async (w) => ({ path: `/api/v1/guilds/${w.guild.id}/roles/${(await freshRole(w)).id}` })),
+  guild("GET /api/v1/guilds/{id}/bans", "BAN_MEMBERS", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/bans` })),
+  guild("PUT /api/v1/guilds/{id}/bans/{user_id}", "BAN_MEMBERS", 204, async (w) => {
+    await w.heal();
+    return { path: `/api/v1/guilds/${w.guild.id}/bans/${w.users.victim.user.id}`, body: {} };
+  }),
+  guild("DELETE /api/v1/guilds/{id}/bans/{user_id}", "BAN_MEMBERS", 204, async (w) => {
+    await w.heal();
+    return { path: `/api/v1/guilds/${w.guild.id}/bans/${w.users.prebanned.user.id}` };
+  }),
+  guild("GET /api/v1/guilds/{id}/invites", "MANAGE_GUILD", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/invites` })),
+  guild("POST /api/v1/channels/{id}/invites", "CREATE_INSTANT_INVITE", 201, (w) => ({ path: `/api/v1/channels/${w.channel.id}/invites`, body: {} })),
+  guild("DELETE /api/v1/invites/{code}", "MANAGE_GUILD", 204, async (w) => {
+    const invite = expectStatus(await w.api.post<{ code: string }>(`/channels/${w.channel.id}/invites`, w.users.owner, {}), 201);
+    return { path: `/api/v1/invites/${invite.code}` };
+  }),
+  guild("GET /api/v1/guilds/{id}/voice-states", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/voice-states` })),
+  guild("PATCH /api/v1/guilds/{id}/voice-states/{user_id}", "MUTE_MEMBERS", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/voice-states/${w.users.victim.user.id}`, body: { mute: true } })),
+
+  guild("GET /api/v1/channels/{id}", "membership", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}` })),
+  guild("PATCH /api/v1/channels/{id}", "MANAGE_CHANNELS", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}`, body: { topic: "matrix" } })),
+  guild("DELETE /api/v1/channels/{id}", "MANAGE_CHANNELS", 200, async (w) => {
+    const channel = expectStatus(await w.api.post<{ id: string }>(`/guilds/${w.guild.id}/channels`, w.users.owner, { name: "doomed" }), 201);
+    return { path: `/api/v1/channels/${channel.id}` };
+  }),
+  guild("PUT /api/v1/channels/{id}/permissions/{overwrite_id}", "MANAGE_ROLES", 204, (w) => ({
+    path: `/api/v1/channels/${w.channel.id}/permissions/${w.lowRole.id}`,
+    body: { type: 0, allow: "0", deny: "0" },
+  })),
+  guild("DELETE /api/v1/channels/{id}/permissions/{overwrite_id}", "MANAGE_ROLES", 204, async (w) => {
+    expectStatus(await w.api.put(`/channels/${w.channel.id}/permissions/${w.lowRole.id}`, w.users.owner, { type: 0, allow: "0", deny: "0" }), 204);
+    return { path: `/api/v1/channels/${w.channel.id}/permissions/${w.lowRole.id}` };
+  }),
+  guild("POST /api/v1/channels/{id}/messages", "SEND_MESSAGES", 201, (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages`, body: { content: "hi" } })),
+  guild("GET /api/v1/channels/{id}/messages", "READ_MESSAGE_HISTORY", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages` })),
+  guild("GET /api/v1/channels/{id}/messages/{message_id}", "READ_MESSAGE_HISTORY", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}` })),
+  {
+    op: "PATCH /api/v1/channels/{id}/messages/{message_id}",
+    access: { kind: "author" },
+    ok: 200,
+    call: (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}`, body: { content: "edited" } }),
+  },
+  guild("DELETE /api/v1/channels/{id}/messages/{message_id}", "MANAGE_MESSAGES", 204, async (w) => ({
+    path: `/api/v1/channels/${w.channel.id}/messages/${(await fresh(w, "doomed")).id}`,
+  }), { note: "another's message (the owner deletes as author)" }),
+  guild("POST /api/v1/channels/{id}/messages/bulk-delete", "MANAGE_MESSAGES", 204, async (w) => ({
+    path: `/api/v1/channels/${w.channel.id}/messages/bulk-delete`,
+    body: { messages: [(await fresh(w, "a")).id, (await fresh(w, "b")).id] },
+  })),
+  guild(
+    "PUT /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}/@me",
+    "ADD_REACTIONS",
+    204,
+    (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/reactions/${encodeURIComponent("👍")}/@me` }),
+    { also: ["READ_MESSAGE_HISTORY"] },
+  ),
+  guild("DELETE /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}/@me", "READ_MESSAGE_HISTORY", 204, (w) => ({
+    path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/reactions/${encodeURIComponent("👍")}/@me`,
+  })),
+  guild("GET /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}", "READ_MESSAGE_HISTORY", 200, (w) => ({
+    path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/reactions/${encodeURIComponent("👍")}`,
+  })),
+  guild("GET /api/v1/channels/{id}/pins", "READ_MESSAGE_HISTORY", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}/pins` })),
+  guild("PUT /api/v1/channels/{id}/pins/{message_id}", "MANAGE_MESSAGES", 204, (w) => ({ path: `/api/v1/channels/${w.channel.id}/pins/${w.message.id}` }), {
+    also: ["READ_MESSAGE_HISTORY"],
+  }),
+  guild("DELETE /api/v1/channels/{id}/pins/{message_id}", "MANAGE_MESSAGES", 204, async (w) => {
+    expectStatus(await w.api.put(`/channels/${w.channel.id}/pins/${w.message.id}`, w.users.owner), 204);
+    return { path: `/api/v1/channels/${w.channel.id}/pins/${w.message.id}` };
+  }, { also: ["READ_MESSAGE_HISTORY"] }),
+  guild("POST /api/v1/channels/{id}/typing", "SEND_MESSAGES", 204, (w) => ({ path: `/api/v1/channels/${w.channel.id}/typing` })),
+  guild("POST /api/v1/channels/{id}/messages/{message_id}/ack", "membership", 204, (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/ack` })),
+  guild("GET /api/v1/guilds/{id}/messages/search", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/messages/search?content=matrix` })),
+  guild("POST /api/v1/channels/{id}/attachments", "ATTACH_FILES", 201, (w) => {
+    const form = new FormData();
+    form.append("file", new File([pngBytes()], "a.png", { type: "image/png" }));
+    return { path: `/api/v1/channels/${w.channel.id}/attachments`, form };
+  }),
+];

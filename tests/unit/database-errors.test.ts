@@ -1,0 +1,17 @@
+import { describe, expect, test } from "bun:test";
+import { isDatabaseUnavailable } from "../../src/shared/infrastructure/postgres/database-errors";
+
+const withCode = (code: string, cause?: unknown) => Object.assign(new Error("boom", { cause }), { code });
+
+describe("isDatabaseUnavailable", () => {
+  test("connection failures, server shutdowns and SQLSTATE class 08, also wrapped (drizzle)", () => {
+    for (const code of ["CONNECTION_CLOSED", "CONNECT_TIMEOUT", "ECONNREFUSED", "57P01", "57P03", "08006"]) {
+      expect(isDatabaseUnavailable(withCode(code))).toBe(true);
+      expect(isDatabaseUnavailable(new Error("Failed query", { cause: withCode(code) }))).toBe(true);
+    }
+  });
+
+  test("query errors and everything else are not", () => {
+    for (const error of [withCode("23505"), withCode("42P01"), new Error("x"), "text", null]) expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
