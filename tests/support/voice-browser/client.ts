@@ -27,6 +27,10 @@ export interface VoicePageEvent {
 export interface VoicePageApi {
   /** Joins through gateway and signaling, produces the microphone and asks to consume; resolves with ids. */
   join(options: JoinOptions): Promise<{ userId: string; sessionId: string; producerId: string }>;
+  /** Sends op 4 again for the same channel: only `self_mute` / `self_deaf` change. */
+  updateSelf(state: { selfMute: boolean; selfDeaf: boolean }): void;
+  /** Sends a raw signaling request; resolves with its answer or its refusal, never rejects. */
+  request(method: string, data: unknown): Promise<{ ok: true; data: unknown } | { ok: false; error: string }>;
   /** Sends op 4 with `channel_id: null`; resolves with the signaling socket's close code. */
   leave(): Promise<{ closeCode: number | null }>;
   /** Sum of `packetsReceived` of inbound audio RTP across this page's consumers (optionally of one user only). */
@@ -157,6 +161,11 @@ const createClient = (): VoicePageApi => {
     return { userId: identified.user_id, sessionId: connected.ready.session_id, producerId: producer.id };
   };
 
+  const updateSelf: VoicePageApi["updateSelf"] = ({ selfMute, selfDeaf }) => {
+    if (!gateway || !joined) throw new Error("not joined");
+    gateway.send(4, { guild_id: joined.guildId, channel_id: joined.channelId, self_mute: selfMute, self_deaf: selfDeaf });
+  };
+
   const leave: VoicePageApi["leave"] = async () => {
     if (!gateway || !joined) throw new Error("not joined");
     gateway.send(4, { guild_id: joined.guildId, channel_id: null, self_mute: false, self_deaf: false });
@@ -189,6 +198,14 @@ const createClient = (): VoicePageApi => {
 
   return {
     join,
+    updateSelf,
+    request: async (method, data) => {
+      if (!signaling) throw new Error("not joined");
+      return signaling.request(method, data).then(
+        (answer) => ({ ok: true as const, data: answer }),
+        (error: unknown) => ({ ok: false as const, error: String(error) }),
+      );
+    },
     leave,
     inboundAudioPackets,
     events: () => recorded,

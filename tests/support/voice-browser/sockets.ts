@@ -47,10 +47,19 @@ export class Signaling {
     });
   }
 
-  request<T = any>(method: string, data: unknown = {}): Promise<T> {
+  /** Sends a request; rejects on a refusal, on the socket closing, or after `timeoutMs` without an answer. */
+  request<T = any>(method: string, data: unknown = {}, timeoutMs = 15_000): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const settle = <A>(done: (value: A) => void) => (value: A) => {
+        clearTimeout(timer);
+        done(value);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject), method });
       this.socket.send(JSON.stringify({ id, method, data }));
     });
   }

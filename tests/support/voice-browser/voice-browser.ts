@@ -50,8 +50,6 @@ export const speechWav = (): Uint8Array => {
 const CHROMIUM_ARGS = [
   "--use-fake-device-for-media-stream",
   "--use-fake-ui-for-media-stream",
-  // Pages start media without a user gesture.
-  "--autoplay-policy=no-user-gesture-required",
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
@@ -77,12 +75,14 @@ export const bundleVoiceClient = async (): Promise<string> => {
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>XCord voice e2e</title></head>
 <body><script type="module" src="/client.js"></script></body></html>`;
 
-/** One page: a voice client a test drives. Every call is bounded by the page's own timeouts. */
+/** One page: a voice client a test drives. Each step inside the page gives up after 15 s (client.ts, sockets.ts). */
 export interface VoicePage {
   readonly page: Page;
   /** The page's console output and uncaught errors, for failure messages. */
   readonly console: string[];
   join(options: JoinOptions): Promise<{ userId: string; sessionId: string; producerId: string }>;
+  updateSelf(state: { selfMute: boolean; selfDeaf: boolean }): Promise<void>;
+  request: VoicePageApi["request"];
   leave(): Promise<{ closeCode: number | null }>;
   inboundAudioPackets(userId?: string): Promise<number>;
   events(): Promise<VoicePageEvent[]>;
@@ -140,6 +140,8 @@ export const launchVoiceBrowser = async (): Promise<VoiceBrowser> => {
       page,
       console,
       join: (options) => page.evaluate((o) => (globalThis as unknown as Api).xcordVoice.join(o), options),
+      updateSelf: (state) => page.evaluate((s) => (globalThis as unknown as Api).xcordVoice.updateSelf(s), state),
+      request: (method, data) => page.evaluate(([m, d]) => (globalThis as unknown as Api).xcordVoice.request(m, d), [method, data] as const),
       leave: () => page.evaluate(() => (globalThis as unknown as Api).xcordVoice.leave()),
       inboundAudioPackets: (userId) => page.evaluate((id) => (globalThis as unknown as Api).xcordVoice.inboundAudioPackets(id), userId),
       events: () => page.evaluate(() => (globalThis as unknown as Api).xcordVoice.events()),

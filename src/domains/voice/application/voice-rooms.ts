@@ -52,6 +52,7 @@ const participantOf = (peer: Peer) => ({
   deaf: peer.state.deaf,
   suppress: peer.state.suppress,
   producing: peer.producerId !== undefined,
+  speaking: peer.speaking,
 });
 
 const forbidden = (message: string) => new DomainError(ErrorCode.MISSING_PERMISSIONS, message);
@@ -63,6 +64,8 @@ export class Peer {
   recvTransportId: string | undefined;
   producerId: string | undefined;
   rtpCapabilities: OpaqueJson | undefined;
+  /** Heard above the threshold lately (speaking indicators), so late joiners learn who is talking. */
+  speaking = false;
   readonly consumers = new Map<string, ConsumerEntry>();
   left = false;
 
@@ -166,7 +169,9 @@ export class Room {
   ) {
     sfu.onSpeaking((producerId, speaking) => {
       const peer = this.producers.get(producerId);
-      if (peer) this.broadcast("speaking", { user_id: peer.state.userId, speaking });
+      if (!peer) return;
+      peer.speaking = speaking;
+      this.broadcast("speaking", { user_id: peer.state.userId, speaking });
     });
     sfu.onConsumerClosed((consumerId) => {
       const peer = this.consumerOwners.get(consumerId);

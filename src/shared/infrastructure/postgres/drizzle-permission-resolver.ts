@@ -99,7 +99,8 @@ export class DrizzlePermissionResolver implements PermissionResolver {
 
   /** A user's facts in one guild (for guild-wide checks). */
   async guildFacts(userId: string, guildId: string): Promise<GuildFacts | null> {
-    if (!isSnowflake(guildId)) return null;
+    // The user id may come from a path (a moderation target): one past int64 would fail in the query as a 500.
+    if (!isSnowflake(guildId) || !isSnowflake(userId)) return null;
     const [facts] = await this.guildQuery.execute({ userId, guildId });
     return facts ?? null;
   }

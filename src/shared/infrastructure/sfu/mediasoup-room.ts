@@ -77,7 +77,6 @@ const createRoom = (
   const speaking = createSpeakingDetector({ holdMs: SPEAKING_HOLD_MS, emit: speakingListeners.emit });
 
   audioLevels.on("volumes", (volumes) => speaking.heard(volumes.map((volume) => volume.producer.id)));
-  audioLevels.on("silence", () => speaking.silence());
 
   const assertOpen = () => {
     if (router.closed) throw new SfuUnavailableError(`voice room ${id} is closed`);

@@ -1,13 +1,12 @@
 /**
  * Turns an audio-level observer's periodic "these producers were loud" reports into speaking start/stop edges:
  * a producer starts speaking when it first appears, and stops after `holdMs` without appearing (so the pauses
- * between words do not flicker), on a `silence` report, or when it is forgotten (closed or paused).
+ * between words do not flicker) or when it is forgotten (closed or paused). The observer's `silence` report is
+ * deliberately not a stop: it comes whenever nobody is loud, which is every pause of a lone speaker.
  */
 export interface SpeakingDetector {
   /** Producers heard above the threshold in the last observer interval. */
   heard(producerIds: readonly string[]): void;
-  /** The observer reported that nobody is above the threshold. */
-  silence(): void;
   /** The producer closed or paused: stop it now if it was speaking. */
   forget(producerId: string): void;
   /** Stops every timer without emitting anything (the room is gone). */
@@ -38,9 +37,6 @@ export const createSpeakingDetector = (options: {
         speaking.set(producerId, hold(producerId));
         if (timer === undefined) options.emit(producerId, true);
       }
-    },
-    silence() {
-      for (const producerId of [...speaking.keys()]) stop(producerId);
     },
     forget: stop,
     dispose() {
