@@ -21,6 +21,7 @@ CREATE TABLE "voice_states" (
 	"guild_id" bigint NOT NULL,
 	"channel_id" bigint NOT NULL,
 	"gateway_session_id" text NOT NULL,
+	"auth_session_id" text NOT NULL,
 	"self_mute" boolean NOT NULL,
 	"self_deaf" boolean NOT NULL,
 	"mute" boolean NOT NULL,
@@ -42,4 +43,5 @@ CREATE INDEX "voice_calls_channel_idx" ON "voice_calls" USING btree ("channel_id
 CREATE INDEX "voice_states_channel_idx" ON "voice_states" USING btree ("channel_id");--> statement-breakpoint
 CREATE INDEX "voice_states_guild_idx" ON "voice_states" USING btree ("guild_id");--> statement-breakpoint
 CREATE INDEX "voice_states_session_idx" ON "voice_states" USING btree ("gateway_session_id");--> statement-breakpoint
+CREATE INDEX "voice_states_auth_session_idx" ON "voice_states" USING btree ("auth_session_id");--> statement-breakpoint
 CREATE INDEX "voice_states_expires_idx" ON "voice_states" USING btree ("expires_at");

@@ -253,7 +253,10 @@ export const createApp = async (options: AppOptions) => {
     },
     now: () => clock.now(),
   });
-  const stopRevocations = await identity.onSessionRevoked(({ sessionId }) => gateway.revokeAuthSession(sessionId));
+  const stopRevocations = await identity.onSessionRevoked(async ({ sessionId }) => {
+    await gateway.revokeAuthSession(sessionId);
+    await voice.revokeAuthSession(sessionId);
+  });
 
   const http = new Elysia({
     normalize: false,

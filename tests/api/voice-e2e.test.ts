@@ -2,7 +2,8 @@
  * Voice end to end, in real browsers: two headless Chromium pages with fake microphones join the guild's
  * `General` voice channel through the gateway (op 4) and the /voice signaling socket, with mediasoup-client over
  * the node's mediasoup SFU. Each must hear the other (inbound RTP), see speaking and stats notifications, stop
- * hearing a server-muted member, and the room must close when the last one leaves.
+ * hearing a server-muted or self-muted member, hear nothing while server- or self-deafened (and be refused
+ * resume_consumer then), and the room must close when the last one leaves.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
@@ -39,15 +40,96 @@ describe("voice in two real browsers (postgres+redis)", () => {
   let memberPage: VoicePage;
   const api = () => apiClient(server);
 
-  /** The page's recorded events named `name` (from signaling or the gateway) that match. */
-  const eventsOf = async (page: VoicePage, name: string, match: (data: any) => boolean = () => true): Promise<VoicePageEvent[]> =>
-    (await page.events()).filter((event) => event.name === name && match(event.data));
+  /** The page's recorded events named `name` (from signaling or the gateway) that match, from the `from`-th on. */
+  const eventsOf = async (page: VoicePage, name: string, match: (data: any) => boolean = () => true, from = 0): Promise<VoicePageEvent[]> =>
+    (await page.events()).slice(from).filter((event) => event.name === name && match(event.data));
 
-  const waitForEvent = (page: VoicePage, name: string, match: (data: any) => boolean, what: string) =>
-    waitFor(async () => (await eventsOf(page, name, match))[0], { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 100, what });
+  const waitForEvent = (page: VoicePage, name: string, match: (data: any) => boolean, what: string, from = 0) =>
+    waitFor(async () => (await eventsOf(page, name, match, from))[0], { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 100, what });
 
   /** Inbound audio packets `page` received from `user` so far. */
   const packetsFrom = (page: VoicePage, user: TestUser) => page.inboundAudioPackets(user.user.id);
+
+  const pageOf = (user: TestUser) => (user === owner ? ownerPage : memberPage);
+  const nameOf = (user: TestUser) => (user === owner ? "the owner" : "the member");
+  /** Audio from one participant to the other: `from`'s microphone, counted on `to`'s page. */
+  type Flow = readonly [from: TestUser, to: TestUser];
+  const describeFlow = ([from, to]: Flow) => `${nameOf(from)}'s audio on ${nameOf(to)}'s page`;
+  const packetsOf = ([from, to]: Flow) => packetsFrom(pageOf(to), from);
+
+  type VoiceFlags = Partial<Record<"mute" | "deaf" | "self_mute" | "self_deaf", boolean>>;
+  /**
+   * Runs `change` (a moderation request or an op 4) and waits until both pages were told that `user` now has
+   * `flags`: participant_updated on the signaling socket (sent after the SFU applied it) and VOICE_STATE_UPDATE on
+   * the gateway. Only events recorded after the change count, so an earlier state with the same flags does not.
+   */
+  const changeVoiceState = async (user: TestUser, flags: VoiceFlags, change: () => Promise<unknown>) => {
+    const pages = [ownerPage, memberPage];
+    const marks = await Promise.all(pages.map(async (page) => (await page.events()).length));
+    await change();
+    const has = (d: any) => d.user_id === user.user.id && Object.entries(flags).every(([flag, value]) => d[flag] === value);
+    const what = `${nameOf(user)} with ${JSON.stringify(flags)}`;
+    for (const [i, page] of pages.entries()) {
+      await waitForEvent(page, "participant_updated", has, `participant_updated: ${what}`, marks[i]);
+      await waitForEvent(page, "VOICE_STATE_UPDATE", has, `VOICE_STATE_UPDATE: ${what}`, marks[i]);
+    }
+  };
+
+  /**
+   * After `flow` was paused: packets in flight when it paused may still land, so wait until two samples agree
+   * (bounded), then require the count to stay flat for the window, while `other` (the opposite direction) keeps
+   * flowing. Resolves with the count the flow stopped at.
+   */
+  const expectFlowStopped = async (flow: Flow, other: Flow): Promise<number> => {
+    let previous = -1;
+    const stoppedAt = await waitFor(
+      async () => {
+        const now = await packetsOf(flow);
+        const stopped = now === previous;
+        previous = now;
+        return stopped ? now : undefined;
+      },
+      { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 300, what: `${describeFlow(flow)} to stop` },
+    );
+    const otherAtStop = await packetsOf(other);
+    const windowEnd = Date.now() + SILENCE_WINDOW_MS;
+    while (Date.now() < windowEnd) {
+      expect(await packetsOf(flow)).toBe(stoppedAt);
+      await Bun.sleep(250);
+    }
+    expect(await packetsOf(flow)).toBe(stoppedAt);
+    expect(await packetsOf(other)).toBeGreaterThan(otherAtStop);
+    return stoppedAt;
+  };
+
+  /** Waits until `flow` carries packets again after stopping at `stoppedAt`. */
+  const expectFlowResumed = async (flow: Flow, stoppedAt: number) =>
+    expect(await waitForPacketsFrom(pageOf(flow[1]), flow[0], stoppedAt, `${describeFlow(flow)} to resume`)).toBeGreaterThan(stoppedAt);
+
+  /**
+   * `silence` (a state change with the flags it sets) stops `flow` while the opposite direction keeps flowing,
+   * `whileSilent` runs in that state, and `restore` makes `flow` carry packets again.
+   */
+  const expectSilencedThenRestored = async (
+    flow: Flow,
+    silence: { user: TestUser; flags: VoiceFlags; change: () => Promise<unknown> },
+    restore: { flags: VoiceFlags; change: () => Promise<unknown> },
+    whileSilent: () => Promise<void> = async () => {},
+  ) => {
+    const before = await packetsOf(flow);
+    await changeVoiceState(silence.user, silence.flags, silence.change);
+    const stoppedAt = await expectFlowStopped(flow, [flow[1], flow[0]]);
+    expect(stoppedAt).toBeGreaterThanOrEqual(before);
+    await whileSilent();
+    await changeVoiceState(silence.user, restore.flags, restore.change);
+    await expectFlowResumed(flow, stoppedAt);
+  };
+
+  /** The owner moderating the member (PATCH voice-states), expecting 200. */
+  const moderateMember = (change: { mute?: boolean; deaf?: boolean }) => async () =>
+    expectStatus(await api().patch(`/guilds/${guild.id}/voice-states/${member.user.id}`, owner, change), 200);
+  /** The member's op 4 for the channel they are in: only self mute / self deafen change. */
+  const memberSelf = (state: { selfMute: boolean; selfDeaf: boolean }) => () => memberPage.updateSelf(state);
 
   /** Waits until `page` has received more than `above` packets from `user`. */
   const waitForPacketsFrom = (page: VoicePage, user: TestUser, above: number, what: string) =>
@@ -157,40 +239,49 @@ describe("voice in two real browsers (postgres+redis)", () => {
     }), 60_000);
 
   test("a server mute stops the member's audio reaching the owner; unmuting resumes it", () =>
-    step(async () => {
-      const moderate = (mute: boolean) => api().patch(`/guilds/${guild.id}/voice-states/${member.user.id}`, owner, { mute });
-      const before = await packetsFrom(ownerPage, member);
-      expectStatus(await moderate(true), 200);
-      const isMuted = (mute: boolean) => (d: any) => d.user_id === member.user.id && d.mute === mute;
-      await waitForEvent(ownerPage, "participant_updated", isMuted(true), "participant_updated mute: true");
-      await waitForEvent(ownerPage, "VOICE_STATE_UPDATE", isMuted(true), "VOICE_STATE_UPDATE mute: true");
+    step(() =>
+      expectSilencedThenRestored(
+        [member, owner],
+        { user: member, flags: { mute: true }, change: moderateMember({ mute: true }) },
+        { flags: { mute: false }, change: moderateMember({ mute: false }) },
+      ),
+    ), 60_000);
 
-      // Packets in flight when the producer paused may still land: wait until two samples agree (bounded), then
-      // require the count to stay flat for the window, while the owner's own audio keeps reaching the member.
-      let previous = -1;
-      const stoppedAt = await waitFor(
+  test("a server deafen stops the owner's audio reaching the member, who may not resume it; undeafening resumes it", () =>
+    step(() =>
+      expectSilencedThenRestored(
+        [owner, member],
+        { user: member, flags: { deaf: true }, change: moderateMember({ deaf: true }) },
+        { flags: { deaf: false }, change: moderateMember({ deaf: false }) },
         async () => {
-          const now = await packetsFrom(ownerPage, member);
-          const stopped = now === previous;
-          previous = now;
-          return stopped ? now : undefined;
+          // The member's client resumed its consumer of the owner when it arrived; asking again is refused.
+          const [announced] = (await eventsOf(memberPage, "consumer_new", (d) => d.user_id === owner.user.id)).slice(-1);
+          if (!announced) throw new Error("the member's page never got a consumer_new for the owner");
+          expect(await memberPage.request("resume_consumer", { consumer_id: announced.data.consumer_id })).toEqual({
+            ok: false,
+            error: { status: 403, code: 50013, message: expect.any(String) },
+          });
         },
-        { timeoutMs: MEDIA_TIMEOUT_MS, intervalMs: 300, what: "the member's audio to stop after the mute" },
-      );
-      expect(stoppedAt).toBeGreaterThanOrEqual(before);
-      const ownerAudioAtMute = await packetsFrom(memberPage, owner);
-      const windowEnd = Date.now() + SILENCE_WINDOW_MS;
-      while (Date.now() < windowEnd) {
-        expect(await packetsFrom(ownerPage, member)).toBe(stoppedAt);
-        await Bun.sleep(250);
-      }
-      expect(await packetsFrom(ownerPage, member)).toBe(stoppedAt);
-      expect(await packetsFrom(memberPage, owner)).toBeGreaterThan(ownerAudioAtMute);
+      ),
+    ), 60_000);
 
-      expectStatus(await moderate(false), 200);
-      await waitForEvent(ownerPage, "participant_updated", isMuted(false), "participant_updated mute: false");
-      expect(await waitForPacketsFrom(ownerPage, member, stoppedAt, "the member's audio after the unmute")).toBeGreaterThan(stoppedAt);
-    }), 60_000);
+  test("a self mute (op 4) stops the member's audio reaching the owner; a self unmute resumes it", () =>
+    step(() =>
+      expectSilencedThenRestored(
+        [member, owner],
+        { user: member, flags: { self_mute: true, self_deaf: false }, change: memberSelf({ selfMute: true, selfDeaf: false }) },
+        { flags: { self_mute: false, self_deaf: false }, change: memberSelf({ selfMute: false, selfDeaf: false }) },
+      ),
+    ), 60_000);
+
+  test("a self deafen (op 4) stops the owner's audio reaching the member; a self undeafen resumes it", () =>
+    step(() =>
+      expectSilencedThenRestored(
+        [owner, member],
+        { user: member, flags: { self_mute: false, self_deaf: true }, change: memberSelf({ selfMute: false, selfDeaf: true }) },
+        { flags: { self_mute: false, self_deaf: false }, change: memberSelf({ selfMute: false, selfDeaf: false }) },
+      ),
+    ), 60_000);
 
   test("leaving closes the signaling socket, and the room closes when the last participant leaves", () =>
     step(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type GatewayClient, identify } from "../support/gateway";
 import { type ApiClient, type GuildBody, apiClient, createGuild, joinAll, registerUsers } from "../support/guild";
-import type { TestUser } from "../support/identity";
+import { type TestUser, identityEnv } from "../support/identity";
 import { MODES, type TestServer, startServer, waitFor } from "../support/server";
 import { type VoiceServerUpdate, connectSignaling, joinVoice, rejectedJoin, sendVoiceState, voiceStateOf } from "../support/voice";
 
@@ -22,7 +22,7 @@ for (const mode of MODES) {
     };
 
     beforeAll(async () => {
-      server = await startServer(mode, { MEDIASOUP_WORKERS: "1" });
+      server = await startServer(mode, identityEnv(mode, { MEDIASOUP_WORKERS: "1" }));
       api = apiClient(server);
       [owner, member] = await registerUsers(server, 2);
       guild = await createGuild(api, owner);
@@ -104,6 +104,22 @@ for (const mode of MODES) {
       const stale = await connectSignaling(update.endpoint);
       stale.sendRaw(JSON.stringify({ id: 1, method: "identify", data: { token: update.token } }));
       expect((await stale.closed()).code).toBe(4004);
+    });
+
+    test("logging out (revoking the session) ends the voice state and closes the voice socket", async () => {
+      const [leaver] = await registerUsers(server, 1);
+      await joinAll(api, owner, guild, [leaver]);
+      const { update } = await join(leaver);
+      const socket = await connectSignaling(update.endpoint);
+      expect((await socket.request("identify", { token: update.token })).ok).toBe(true);
+      const { client: watcher } = await identify(server.url, owner.access_token);
+      clients.push(watcher);
+      expect((await server.request("/api/v1/auth/logout", { method: "POST", token: leaver.access_token, json: { refresh_token: leaver.refresh_token } })).status).toBe(204);
+      expect((await socket.closed()).code).toBe(4006);
+      await voiceStateOf(watcher, leaver.user.id, (d) => d.channel_id === null);
+      const again = await connectSignaling(update.endpoint);
+      again.sendRaw(JSON.stringify({ id: 1, method: "identify", data: { token: update.token } }));
+      expect((await again.closed()).code).toBe(4004);
     });
 
     test("a media worker that dies is restarted, and its rooms' clients are told to reconnect", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type GatewayClient, identify } from "../support/gateway";
 import { type ApiClient, type GuildBody, apiClient, createGuild, expectError, expectStatus, joinAll, registerUsers } from "../support/guild";
-import type { TestUser } from "../support/identity";
+import { type TestUser, identityEnv } from "../support/identity";
 import { createTextChannel, overwriteMember } from "../support/message";
 import { MODES, type TestServer, startServer, waitFor } from "../support/server";
 import { type VoiceStateBody, createVoiceChannel, joinVoice, rejectedJoin, sendVoiceState, voiceStateOf } from "../support/voice";
@@ -25,7 +25,7 @@ for (const mode of MODES) {
     };
 
     beforeAll(async () => {
-      server = await startServer(mode, { VOICE_STATE_TTL_MS: "1500" });
+      server = await startServer(mode, identityEnv(mode, { VOICE_STATE_TTL_MS: "1500" }));
       api = apiClient(server);
       [owner, member, third, outsider] = await registerUsers(server, 4);
       guild = await createGuild(api, owner);

@@ -99,7 +99,11 @@ const frameCases = (pool: ValuePool, validToken: string): fc.Arbitrary<FrameCase
     return fc.oneof({ arbitrary: validish(schema, tokens), weight: 3 }, { arbitrary: hostile(schema, pool), weight: 2 }, { arbitrary: fc.constant(undefined), weight: 1 });
   };
   const envelope = fc
-    .oneof({ arbitrary: fc.constantFrom(...ALL_OPS), weight: 5 }, { arbitrary: fc.integer({ min: -10, max: 300 }), weight: 1 })
+    .oneof(
+      { arbitrary: fc.constantFrom(...Object.keys(PAYLOADS).map(Number)), weight: 5 },
+      { arbitrary: fc.constantFrom(...ALL_OPS), weight: 3 },
+      { arbitrary: fc.integer({ min: -10, max: 300 }), weight: 1 },
+    )
     .chain((op) =>
       fc.tuple(fc.constant(op), d(op), fc.option(fc.constantFrom<Record<string, unknown>>({ s: 1, t: "X" }, { s: "1" }, { t: 5 }, { extra: true }, { s: null, t: null }), { freq: 4 })),
     )

@@ -22,6 +22,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31)
 const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
 /** Growth allowed across the run, after a full GC: generous, because a leak per request would be far past it. */
 const HEAP_GROWTH_MIB = 48;
+/** RSS moves with the allocator's whims (it rarely returns pages), hence the looser bound. */
+const RSS_GROWTH_MIB = 192;
 
 /** The guild world the fuzzer's owner acts in; rebuilt when a fuzz case deletes or gives it away. */
 interface World {
@@ -131,6 +133,7 @@ for (const mode of MODES) {
       expect(watch.faults).toEqual([]);
       expect(await healthy(server)).toBe(true);
       expect(after.heapMiB - before.heapMiB).toBeLessThan(HEAP_GROWTH_MIB);
+      expect(after.rssMiB - before.rssMiB).toBeLessThan(RSS_GROWTH_MIB);
     }, 240_000);
 
     test("regressions: NUL in a param, query or body field, JSON nested 100,000 deep, a target id past int64: 4xx, not 500", async () => {

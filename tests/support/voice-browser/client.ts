@@ -5,7 +5,7 @@
  */
 import { Device } from "mediasoup-client";
 import type { Consumer, Producer, RtpCapabilities, Transport } from "mediasoup-client/types";
-import { Gateway, Signaling } from "./sockets";
+import { Gateway, Signaling, type SignalingError, SignalingRefusal } from "./sockets";
 
 /** What a test passes to `join`. */
 export interface JoinOptions {
@@ -29,8 +29,11 @@ export interface VoicePageApi {
   join(options: JoinOptions): Promise<{ userId: string; sessionId: string; producerId: string }>;
   /** Sends op 4 again for the same channel: only `self_mute` / `self_deaf` change. */
   updateSelf(state: { selfMute: boolean; selfDeaf: boolean }): void;
-  /** Sends a raw signaling request; resolves with its answer or its refusal, never rejects. */
-  request(method: string, data: unknown): Promise<{ ok: true; data: unknown } | { ok: false; error: string }>;
+  /**
+   * Sends a raw signaling request; resolves with its answer or its refusal (the server's error object, or just a
+   * message when there was no answer), never rejects.
+   */
+  request(method: string, data: unknown): Promise<{ ok: true; data: unknown } | { ok: false; error: SignalingError | { message: string } }>;
   /** Sends op 4 with `channel_id: null`; resolves with the signaling socket's close code. */
   leave(): Promise<{ closeCode: number | null }>;
   /** Sum of `packetsReceived` of inbound audio RTP across this page's consumers (optionally of one user only). */
@@ -203,7 +206,7 @@ const createClient = (): VoicePageApi => {
       if (!signaling) throw new Error("not joined");
       return signaling.request(method, data).then(
         (answer) => ({ ok: true as const, data: answer }),
-        (error: unknown) => ({ ok: false as const, error: String(error) }),
+        (error: unknown) => ({ ok: false as const, error: error instanceof SignalingRefusal ? error.error : { message: String(error) } }),
       );
     },
     leave,

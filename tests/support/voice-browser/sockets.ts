@@ -3,10 +3,20 @@
  * voice signaling socket of docs/voice.md (requests answered by id, notifications by event name).
  */
 
-interface SignalingError {
+export interface SignalingError {
   readonly status: number;
   readonly code: number;
   readonly message: string;
+}
+
+/** A request the server answered with `ok: false`: the error object as sent. */
+export class SignalingRefusal extends Error {
+  constructor(
+    method: string,
+    readonly error: SignalingError,
+  ) {
+    super(`${method} refused: ${JSON.stringify(error)}`);
+  }
 }
 
 /** Requests on the signaling socket, matched to answers by `id`; notifications go to `onNotification`. */
@@ -27,7 +37,7 @@ export class Signaling {
       if (!waiter) return;
       this.pending.delete(frame.id);
       if (frame.ok) waiter.resolve(frame.data);
-      else waiter.reject(new Error(`${waiter.method} refused: ${JSON.stringify(frame.error as SignalingError)}`));
+      else waiter.reject(new SignalingRefusal(waiter.method, frame.error as SignalingError));
     });
     this.closed = new Promise((resolve) =>
       socket.addEventListener("close", (event) => {

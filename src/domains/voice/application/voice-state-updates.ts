@@ -81,7 +81,8 @@ export const leaveVoice =
  */
 export const updateVoiceState =
   (deps: VoiceDeps) =>
-  async (userId: Snowflake, gatewaySessionId: string, request: VoiceStateRequest): Promise<VoiceServer | null> => {
+  async (caller: { userId: Snowflake; authSessionId: string }, gatewaySessionId: string, request: VoiceStateRequest): Promise<VoiceServer | null> => {
+    const { userId } = caller;
     if (request.channelId === null) {
       await leaveVoice(deps)(userId, { guildId: request.guildId });
       return null;
@@ -110,6 +111,7 @@ export const updateVoiceState =
         guildId: request.guildId,
         channelId,
         gatewaySessionId,
+        authSessionId: caller.authSessionId,
         selfMute: request.selfMute,
         selfDeaf: request.selfDeaf,
         mute: moderation.mute,

@@ -40,6 +40,8 @@ export interface VoiceQueries {
   /** Voice states of the users' guilds, for READY. */
   statesInGuilds(guildIds: readonly Snowflake[]): Promise<VoiceState[]>;
   openCall(channelId: Snowflake): Promise<VoiceCall | null>;
+  /** Voice states joined through this identity session (login). */
+  statesOfAuthSession(authSessionId: string): Promise<VoiceState[]>;
   /** Moves the expiry of these users' voice states (connected to a room) forward. */
   refresh(userIds: readonly Snowflake[], expiresAt: Date): Promise<void>;
   /** Voice states whose expiry passed, oldest first. */

@@ -10,6 +10,8 @@ export interface VoiceState {
   readonly channelId: Snowflake;
   /** The gateway session that joined; the voice state lives as long as it does. */
   readonly gatewaySessionId: string;
+  /** The identity session (login) that joined; revoking it ends the voice state. Never sent to clients. */
+  readonly authSessionId: string;
   readonly selfMute: boolean;
   readonly selfDeaf: boolean;
   /** Server mute and deafen, set by moderators (MUTE_MEMBERS / DEAFEN_MEMBERS). */

@@ -36,11 +36,13 @@ export const voiceDispatchRules = (channelPermissions: ChannelPermissions): Disp
  * answers VOICE_STATE_REJECTED with the REST error it would be (docs/voice.md); unexpected errors propagate.
  */
 export const voiceStateHandler =
-  (update: (userId: Snowflake, gatewaySessionId: string, request: VoiceStateRequest) => Promise<VoiceServer | null>): VoiceStateHandler =>
+  (
+    update: (caller: { userId: Snowflake; authSessionId: string }, gatewaySessionId: string, request: VoiceStateRequest) => Promise<VoiceServer | null>,
+  ): VoiceStateHandler =>
   async (viewer, gatewaySessionId, payload) => {
     const request = { guildId: payload.guild_id, channelId: payload.channel_id, selfMute: payload.self_mute, selfDeaf: payload.self_deaf };
     try {
-      const server = await update(viewer.userId, gatewaySessionId, request);
+      const server = await update({ userId: viewer.userId, authSessionId: viewer.sessionId }, gatewaySessionId, request);
       return server ? [{ t: "VOICE_SERVER_UPDATE", d: server }] : [];
     } catch (error) {
       if (!isDomainError(error)) throw error;

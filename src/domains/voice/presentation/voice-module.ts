@@ -124,6 +124,12 @@ export const createVoiceModule = (deps: VoiceModuleDeps) => {
     },
     /** Removes the user's voice state in a guild (they left or were removed from it). */
     leave,
+    /** A revoked login loses its voice states too (their signaling sockets close with 4006). */
+    async revokeAuthSession(authSessionId: string): Promise<void> {
+      for (const state of await deps.queries.statesOfAuthSession(authSessionId)) {
+        await leave(state.userId, { gatewaySessionId: state.gatewaySessionId });
+      }
+    },
     /** For /ready and /metrics. */
     status: () => (sfu ? { ...sfu.status(), hostedRooms: rooms?.count() ?? 0 } : null),
     /**

@@ -14,6 +14,7 @@ const toState = (row: StateRow): VoiceState => ({
   guildId: row.guildId,
   channelId: row.channelId,
   gatewaySessionId: row.gatewaySessionId,
+  authSessionId: row.authSessionId,
   selfMute: row.selfMute,
   selfDeaf: row.selfDeaf,
   mute: row.mute,
@@ -126,6 +127,9 @@ export const drizzleVoiceQueries = (db: DbExecutor): VoiceQueries => ({
       .from(voiceCalls)
       .where(and(eq(voiceCalls.channelId, channelId), isNull(voiceCalls.endedAt)));
     return row ? toCall(row) : null;
+  },
+  async statesOfAuthSession(authSessionId) {
+    return (await db.select().from(voiceStates).where(eq(voiceStates.authSessionId, authSessionId))).map(toState);
   },
   async refresh(userIds, expiresAt) {
     if (userIds.length === 0) return;

@@ -23,6 +23,8 @@ export const voiceStates = pgTable(
       .notNull()
       .references(() => channels.id, { onDelete: "cascade" }),
     gatewaySessionId: text("gateway_session_id").notNull(),
+    /** The identity session (login) behind it: revoking that session ends the voice state. */
+    authSessionId: text("auth_session_id").notNull(),
     selfMute: boolean("self_mute").notNull(),
     selfDeaf: boolean("self_deaf").notNull(),
     mute: boolean("mute").notNull(),
@@ -36,6 +38,7 @@ export const voiceStates = pgTable(
     index("voice_states_channel_idx").on(table.channelId),
     index("voice_states_guild_idx").on(table.guildId),
     index("voice_states_session_idx").on(table.gatewaySessionId),
+    index("voice_states_auth_session_idx").on(table.authSessionId),
     index("voice_states_expires_idx").on(table.expiresAt),
   ],
 );
