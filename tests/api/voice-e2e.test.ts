@@ -277,7 +277,7 @@ describe("voice in two real browsers (postgres+redis)", () => {
   test("a self deafen (op 4) stops the owner's audio reaching the member; a self undeafen resumes it", () =>
     step(() =>
       expectSilencedThenRestored(
-        [owner, member],
+        [member, owner],
         { user: member, flags: { self_mute: false, self_deaf: true }, change: memberSelf({ selfMute: false, selfDeaf: true }) },
         { flags: { self_mute: false, self_deaf: false }, change: memberSelf({ selfMute: false, selfDeaf: false }) },
       ),

@@ -165,7 +165,7 @@ export class Room {
     readonly guildId: Snowflake,
     readonly sfu: SfuRoom,
     private readonly deps: VoiceRoomsDeps,
-    private readonly onClosed: (room: Room) => void,
+    private readonly onClosed: () => void,
   ) {
     sfu.onSpeaking((producerId, speaking) => {
       const peer = this.producers.get(producerId);
@@ -309,7 +309,7 @@ export class Room {
     for (const timer of this.timers) clearInterval(timer);
     this.sfu.close();
     this.stopEvents?.().catch((error: unknown) => this.deps.onError(error, { room: this.channelId, what: "unsubscribe" }));
-    this.onClosed(this);
+    this.onClosed();
   }
 
   private every(ms: number, task: () => Promise<void>): void {
@@ -339,9 +339,8 @@ export const createVoiceRooms = (deps: VoiceRoomsDeps) => {
     if (!pending) {
       pending = (async () => {
         const sfuRoom = await deps.sfu.openRoom(channelId);
-        const room = new Room(channelId, guildId, sfuRoom, deps, (closed) => {
+        const room = new Room(channelId, guildId, sfuRoom, deps, () => {
           if (rooms.get(channelId) === pending) rooms.delete(channelId);
-          void closed;
         });
         await room.listen();
         return room;
