@@ -128,8 +128,19 @@ describe("voice in two real browsers (postgres+redis)", () => {
   /** The owner moderating the member (PATCH voice-states), expecting 200. */
   const moderateMember = (change: { mute?: boolean; deaf?: boolean }) => async () =>
     expectStatus(await api().patch(`/guilds/${guild.id}/voice-states/${member.user.id}`, owner, change), 200);
-  /** The member's op 4 for the channel they are in: only self mute / self deafen change. */
-  const memberSelf = (state: { selfMute: boolean; selfDeaf: boolean }) => () => memberPage.updateSelf(state);
+  /**
+   * The member sends op 4 with `flag` set (the other self flag off): `flow` stops; sending both off resumes it.
+   * (Only self mute / self deafen change: the member stays in the channel.)
+   */
+  const expectSelfSilenced = (flag: "self_mute" | "self_deaf", flow: Flow) => {
+    const op4 = (flags: { self_mute: boolean; self_deaf: boolean }) => ({
+      user: member,
+      flags,
+      change: () => memberPage.updateSelf({ selfMute: flags.self_mute, selfDeaf: flags.self_deaf }),
+    });
+    const silenced = { self_mute: false, self_deaf: false, [flag]: true };
+    return expectSilencedThenRestored(flow, op4(silenced), op4({ self_mute: false, self_deaf: false }));
+  };
 
   /** Waits until `page` has received more than `above` packets from `user`. */
   const waitForPacketsFrom = (page: VoicePage, user: TestUser, above: number, what: string) =>
@@ -266,22 +277,10 @@ describe("voice in two real browsers (postgres+redis)", () => {
     ), 60_000);
 
   test("a self mute (op 4) stops the member's audio reaching the owner; a self unmute resumes it", () =>
-    step(() =>
-      expectSilencedThenRestored(
-        [member, owner],
-        { user: member, flags: { self_mute: true, self_deaf: false }, change: memberSelf({ selfMute: true, selfDeaf: false }) },
-        { flags: { self_mute: false, self_deaf: false }, change: memberSelf({ selfMute: false, selfDeaf: false }) },
-      ),
-    ), 60_000);
+    step(() => expectSelfSilenced("self_mute", [member, owner])), 60_000);
 
   test("a self deafen (op 4) stops the owner's audio reaching the member; a self undeafen resumes it", () =>
-    step(() =>
-      expectSilencedThenRestored(
-        [member, owner],
-        { user: member, flags: { self_mute: false, self_deaf: true }, change: memberSelf({ selfMute: false, selfDeaf: true }) },
-        { flags: { self_mute: false, self_deaf: false }, change: memberSelf({ selfMute: false, selfDeaf: false }) },
-      ),
-    ), 60_000);
+    step(() => expectSelfSilenced("self_deaf", [owner, member])), 60_000);
 
   test("leaving closes the signaling socket, and the room closes when the last participant leaves", () =>
     step(async () => {

@@ -8,7 +8,7 @@ import type { Metrics } from "../infrastructure/metrics";
 import { ClientFrame, CloseCode, FRAME_LIMIT, HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES, Op } from "./gateway-protocol";
 import { type HandlerContext, OP_HANDLERS } from "./gateway-handlers";
 import type { DispatchRules, GatewayAuthenticator, PresenceTracker, ReadyContributor, VoiceStateHandler } from "./gateway-ports";
-import { GatewaySession } from "./gateway-session";
+import { GatewaySession, type SessionSocket } from "./gateway-session";
 import { createResumeStore } from "./resume-store";
 import { createTopicRouter } from "./topic-router";
 
@@ -245,7 +245,9 @@ export const createGateway = (options: GatewayOptions) => {
         reservations.delete(ws.data.request);
         ipOf.set(connectionId, reservation.ip);
       }
-      const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), (text) => void ws.raw.sendText(text), { rules: options.rules, router, resume, onError }, now());
+      // Bun's ServerWebSocket has getBufferedAmount(); Elysia's typing of `raw` leaves it out.
+      const socket = ws.raw as unknown as SessionSocket;
+      const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), socket, { rules: options.rules, router, resume, onError }, now());
       sockets.set(connectionId, { session, close: (code, reason) => ws.raw.close(code, reason) });
       metrics.gatewaySessions.inc();
       session.sendOp(Op.Hello, { heartbeat_interval: options.heartbeatIntervalMs });
