@@ -58,12 +58,18 @@ describe("voice in two real browsers (postgres+redis)", () => {
   const packetsOf = ([from, to]: Flow) => packetsFrom(pageOf(to), from);
 
   type VoiceFlags = Partial<Record<"mute" | "deaf" | "self_mute" | "self_deaf", boolean>>;
+  /** A voice state change: `change` (a moderation request or an op 4) gives `user` the voice state `flags`. */
+  interface VoiceChange {
+    readonly user: TestUser;
+    readonly flags: VoiceFlags;
+    readonly change: () => Promise<unknown>;
+  }
   /**
    * Runs `change` (a moderation request or an op 4) and waits until both pages were told that `user` now has
    * `flags`: participant_updated on the signaling socket (sent after the SFU applied it) and VOICE_STATE_UPDATE on
    * the gateway. Only events recorded after the change count, so an earlier state with the same flags does not.
    */
-  const changeVoiceState = async (user: TestUser, flags: VoiceFlags, change: () => Promise<unknown>) => {
+  const changeVoiceState = async ({ user, flags, change }: VoiceChange) => {
     const pages = [ownerPage, memberPage];
     const marks = await Promise.all(pages.map(async (page) => (await page.events()).length));
     await change();
@@ -107,33 +113,34 @@ describe("voice in two real browsers (postgres+redis)", () => {
     expect(await waitForPacketsFrom(pageOf(flow[1]), flow[0], stoppedAt, `${describeFlow(flow)} to resume`)).toBeGreaterThan(stoppedAt);
 
   /**
-   * `silence` (a state change with the flags it sets) stops `flow` while the opposite direction keeps flowing,
-   * `whileSilent` runs in that state, and `restore` makes `flow` carry packets again.
+   * `silence` stops `flow` while the opposite direction keeps flowing, `whileSilent` runs in that state, and
+   * `restore` makes `flow` carry packets again.
    */
-  const expectSilencedThenRestored = async (
-    flow: Flow,
-    silence: { user: TestUser; flags: VoiceFlags; change: () => Promise<unknown> },
-    restore: { flags: VoiceFlags; change: () => Promise<unknown> },
-    whileSilent: () => Promise<void> = async () => {},
-  ) => {
+  const expectSilencedThenRestored = async (flow: Flow, silence: VoiceChange, restore: VoiceChange, whileSilent = async () => {}) => {
     const before = await packetsOf(flow);
-    await changeVoiceState(silence.user, silence.flags, silence.change);
+    await changeVoiceState(silence);
     const stoppedAt = await expectFlowStopped(flow, [flow[1], flow[0]]);
     expect(stoppedAt).toBeGreaterThanOrEqual(before);
     await whileSilent();
-    await changeVoiceState(silence.user, restore.flags, restore.change);
+    await changeVoiceState(restore);
     await expectFlowResumed(flow, stoppedAt);
   };
 
-  /** The owner moderating the member (PATCH voice-states), expecting 200. */
-  const moderateMember = (change: { mute?: boolean; deaf?: boolean }) => async () =>
-    expectStatus(await api().patch(`/guilds/${guild.id}/voice-states/${member.user.id}`, owner, change), 200);
+  /** The owner server-mutes or -deafens the member (PATCH voice-states): `flow` stops; lifting it resumes it. */
+  const expectModerated = (flag: "mute" | "deaf", flow: Flow, whileSilent?: () => Promise<void>) => {
+    const patch = (value: boolean): VoiceChange => ({
+      user: member,
+      flags: { [flag]: value },
+      change: async () => expectStatus(await api().patch(`/guilds/${guild.id}/voice-states/${member.user.id}`, owner, { [flag]: value }), 200),
+    });
+    return expectSilencedThenRestored(flow, patch(true), patch(false), whileSilent);
+  };
   /**
    * The member sends op 4 with `flag` set (the other self flag off): `flow` stops; sending both off resumes it.
    * (Only self mute / self deafen change: the member stays in the channel.)
    */
   const expectSelfSilenced = (flag: "self_mute" | "self_deaf", flow: Flow) => {
-    const op4 = (flags: { self_mute: boolean; self_deaf: boolean }) => ({
+    const op4 = (flags: { self_mute: boolean; self_deaf: boolean }): VoiceChange => ({
       user: member,
       flags,
       change: () => memberPage.updateSelf({ selfMute: flags.self_mute, selfDeaf: flags.self_deaf }),
@@ -250,30 +257,19 @@ describe("voice in two real browsers (postgres+redis)", () => {
     }), 60_000);
 
   test("a server mute stops the member's audio reaching the owner; unmuting resumes it", () =>
-    step(() =>
-      expectSilencedThenRestored(
-        [member, owner],
-        { user: member, flags: { mute: true }, change: moderateMember({ mute: true }) },
-        { flags: { mute: false }, change: moderateMember({ mute: false }) },
-      ),
-    ), 60_000);
+    step(() => expectModerated("mute", [member, owner])), 60_000);
 
   test("a server deafen stops the owner's audio reaching the member, who may not resume it; undeafening resumes it", () =>
     step(() =>
-      expectSilencedThenRestored(
-        [owner, member],
-        { user: member, flags: { deaf: true }, change: moderateMember({ deaf: true }) },
-        { flags: { deaf: false }, change: moderateMember({ deaf: false }) },
-        async () => {
-          // The member's client resumed its consumer of the owner when it arrived; asking again is refused.
-          const [announced] = (await eventsOf(memberPage, "consumer_new", (d) => d.user_id === owner.user.id)).slice(-1);
-          if (!announced) throw new Error("the member's page never got a consumer_new for the owner");
-          expect(await memberPage.request("resume_consumer", { consumer_id: announced.data.consumer_id })).toEqual({
-            ok: false,
-            error: { status: 403, code: 50013, message: expect.any(String) },
-          });
-        },
-      ),
+      expectModerated("deaf", [owner, member], async () => {
+        // The member's client resumed its consumer of the owner when it arrived; asking again is refused.
+        const [announced] = (await eventsOf(memberPage, "consumer_new", (d) => d.user_id === owner.user.id)).slice(-1);
+        if (!announced) throw new Error("the member's page never got a consumer_new for the owner");
+        expect(await memberPage.request("resume_consumer", { consumer_id: announced.data.consumer_id })).toEqual({
+          ok: false,
+          error: { status: 403, code: 50013, message: expect.any(String) },
+        });
+      }),
     ), 60_000);
 
   test("a self mute (op 4) stops the member's audio reaching the owner; a self unmute resumes it", () =>
