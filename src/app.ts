@@ -203,10 +203,7 @@ export const createApp = async (options: AppOptions) => {
       const { channel } = resolved;
       return { id: channel.id, guildId: resolved.guildId, type: channel.type, userLimit: isGuildChannel(channel) ? channel.userLimit : 0, permissions: resolved.permissions };
     },
-    guildPermissions: async (userId, guildId) => {
-      const standing = await guildAccess.standing(guildId, userId);
-      return standing?.member ? standing.permissions : null;
-    },
+    guildStanding: (userId, guildId) => guildAccess.standing(guildId, userId),
     guildIdsOf: async (userId) => (await guild.useCases.listMyGuilds(userId)).map((entry) => entry.id),
     channelPermissions: visibility.permissions,
     clock,

@@ -58,6 +58,7 @@ for (const mode of MODES) {
       const listed = expectStatus(await api.get<VoiceStateBody[]>(`/guilds/${guild.id}/voice-states`, third), 200);
       expect(listed.map((entry) => entry.user_id).sort()).toEqual([owner.user.id, member.user.id].sort());
       expectError(await api.get(`/guilds/${guild.id}/voice-states`, outsider), 403, 50001);
+      expectError(await api.get("/guilds/123456789012345678/voice-states", owner), 404, 10004);
 
       const late = await connect(third);
       const ready = late.ready as unknown as { voice_states: VoiceStateBody[] };

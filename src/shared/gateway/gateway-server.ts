@@ -298,21 +298,14 @@ export const createGateway = (options: GatewayOptions) => {
 
 export type Gateway = ReturnType<typeof createGateway>;
 
-/** A frame as sent by a client: JSON text within the size limit, with an integer op. */
+/**
+ * A frame as sent by a client: a JSON object of at most MAX_FRAME_BYTES (re-serialized), with an integer op. Elysia
+ * parses JSON text frames before the gateway sees them, so a frame arrives as an object; anything else (text that is
+ * not a JSON object, a JSON string literal spelling a frame, binary) is a decode error. The raw frame, whitespace
+ * included, is capped by the server's WebSocket payload limit.
+ */
 const decode = (raw: unknown): { op: number; d?: unknown } | undefined => {
-  let value = raw;
-  if (typeof raw === "string") {
-    if (raw.length > MAX_FRAME_BYTES) return undefined;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  } else if (raw instanceof Uint8Array || raw instanceof ArrayBuffer) {
-    return undefined;
-  } else if (JSON.stringify(raw ?? null).length > MAX_FRAME_BYTES) {
-    // Elysia hands over JSON it parsed itself; the server's payload limit is the voice socket's larger one.
-    return undefined;
-  }
-  return checkFrame.Check(value) ? (value as { op: number; d?: unknown }) : undefined;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw) || raw instanceof Uint8Array || raw instanceof ArrayBuffer) return undefined;
+  if (JSON.stringify(raw).length > MAX_FRAME_BYTES) return undefined;
+  return checkFrame.Check(raw) ? (raw as { op: number; d?: unknown }) : undefined;
 };

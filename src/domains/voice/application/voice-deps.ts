@@ -21,8 +21,8 @@ export interface VoiceDeps {
   readonly queries: VoiceQueries;
   /** The channel and the user's permissions in it; null when the channel does not exist. */
   readonly resolveChannel: (userId: Snowflake, channelId: Snowflake) => Promise<ResolvedVoiceChannel | null>;
-  /** The user's guild-level permissions, or null when they are not a member. */
-  readonly guildPermissions: (userId: Snowflake, guildId: Snowflake) => Promise<bigint | null>;
+  /** The user's place in a guild (guild-level permissions; zero for non-members), or null when the guild does not exist. */
+  readonly guildStanding: (userId: Snowflake, guildId: Snowflake) => Promise<{ member: boolean; permissions: bigint } | null>;
   readonly nodes: VoiceNodes;
   readonly tokens: VoiceTokens;
   readonly clock: Clock;

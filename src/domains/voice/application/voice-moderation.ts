@@ -25,10 +25,17 @@ const requirePermission = (permissions: bigint, bit: bigint, name: string) => {
   if (!hasPermission(permissions, bit)) throw new DomainError(ErrorCode.MISSING_PERMISSIONS, `Missing Permissions: ${name}`);
 };
 
+/** The caller's guild-level permissions: 404 for an unknown guild, 403 50001 for a non-member (API.md). */
+const memberPermissions = async (deps: VoiceDeps, userId: Snowflake, guildId: Snowflake): Promise<bigint> => {
+  const standing = await deps.guildStanding(userId, guildId);
+  if (!standing) throw new DomainError(ErrorCode.UNKNOWN_GUILD, "Unknown Guild");
+  if (!standing.member) throw new DomainError(ErrorCode.MISSING_ACCESS, "Missing Access");
+  return standing.permissions;
+};
+
 /** The actor's permissions where the target is: in their voice channel when they are in one, else guild-wide. */
 const actorPermissions = async (deps: VoiceDeps, actorId: Snowflake, guildId: Snowflake, state: VoiceState | null): Promise<bigint> => {
-  const guildWide = await deps.guildPermissions(actorId, guildId);
-  if (guildWide === null) throw new DomainError(ErrorCode.MISSING_ACCESS, "Missing Access");
+  const guildWide = await memberPermissions(deps, actorId, guildId);
   if (!state) return guildWide;
   return (await deps.resolveChannel(actorId, state.channelId))?.permissions ?? 0n;
 };
@@ -41,10 +48,8 @@ const actorPermissions = async (deps: VoiceDeps, actorId: Snowflake, guildId: Sn
 export const moderateVoice =
   (deps: VoiceDeps) =>
   async (actorId: Snowflake, guildId: Snowflake, targetId: Snowflake, request: ModerationRequest): Promise<MemberVoice> => {
-    if ((await deps.guildPermissions(targetId, guildId)) === null) {
-      if ((await deps.guildPermissions(actorId, guildId)) === null) throw new DomainError(ErrorCode.MISSING_ACCESS, "Missing Access");
-      throw new DomainError(ErrorCode.UNKNOWN_MEMBER, "Unknown Member");
-    }
+    await memberPermissions(deps, actorId, guildId);
+    if (!(await deps.guildStanding(targetId, guildId))?.member) throw new DomainError(ErrorCode.UNKNOWN_MEMBER, "Unknown Member");
     const current = await deps.queries.stateOf(targetId);
     const inGuild = current?.guildId === guildId ? current : null;
     const permissions = await actorPermissions(deps, actorId, guildId, inGuild);
@@ -77,7 +82,7 @@ export const moderateVoice =
 export const listVoiceStates =
   (deps: VoiceDeps) =>
   async (viewerId: Snowflake, guildId: Snowflake): Promise<VoiceState[]> => {
-    if ((await deps.guildPermissions(viewerId, guildId)) === null) throw new DomainError(ErrorCode.MISSING_ACCESS, "Missing Access");
+    await memberPermissions(deps, viewerId, guildId);
     const states = await deps.queries.statesInGuild(guildId);
     const channelIds = [...new Set(states.map((state) => state.channelId))];
     const visible = new Set<Snowflake>();

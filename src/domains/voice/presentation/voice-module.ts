@@ -35,7 +35,7 @@ export interface VoiceModuleDeps {
   readonly consumerName: string;
   readonly subscribeGuild: (guildId: Snowflake, handler: (event: DomainEvent) => void) => Promise<() => Promise<void>>;
   readonly resolveChannel: (userId: Snowflake, channelId: Snowflake) => Promise<ResolvedVoiceChannel | null>;
-  readonly guildPermissions: (userId: Snowflake, guildId: Snowflake) => Promise<bigint | null>;
+  readonly guildStanding: VoiceDeps["guildStanding"];
   readonly guildIdsOf: (userId: Snowflake) => Promise<readonly Snowflake[]>;
   readonly channelPermissions: ChannelPermissions;
   readonly clock: Clock;
@@ -85,7 +85,7 @@ export const createVoiceModule = (deps: VoiceModuleDeps) => {
     unitOfWork: deps.unitOfWork,
     queries: deps.queries,
     resolveChannel: deps.resolveChannel,
-    guildPermissions: deps.guildPermissions,
+    guildStanding: deps.guildStanding,
     nodes,
     tokens,
     clock: deps.clock,

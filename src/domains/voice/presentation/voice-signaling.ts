@@ -163,20 +163,12 @@ export const voiceSignalingRoutes = (deps: {
 
 const socketKey = (socket: PeerConnection) => (socket as unknown as { id: string }).id;
 
-/** A request frame: JSON text within the size limit, shaped `{ id, method, data? }`. Elysia may hand over parsed JSON. */
+/**
+ * A request frame: a JSON object `{ id, method, data? }` within the size limit. Elysia parses JSON text frames
+ * itself, so anything that is not an object by now (invalid JSON, a string literal, binary) is a decode error.
+ */
 const decode = (raw: unknown): { id: number; method: string; data?: unknown } | undefined => {
-  let value = raw;
-  if (typeof raw === "string") {
-    if (raw.length > MAX_VOICE_FRAME_BYTES) return undefined;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  } else if (raw instanceof Uint8Array || raw instanceof ArrayBuffer || raw === null || typeof raw !== "object") {
-    return undefined;
-  } else if (JSON.stringify(raw).length > MAX_VOICE_FRAME_BYTES) {
-    return undefined;
-  }
-  return checkRequest.Check(value) ? (value as { id: number; method: string; data?: unknown }) : undefined;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw) || raw instanceof Uint8Array || raw instanceof ArrayBuffer) return undefined;
+  if (JSON.stringify(raw).length > MAX_VOICE_FRAME_BYTES) return undefined;
+  return checkRequest.Check(raw) ? (raw as { id: number; method: string; data?: unknown }) : undefined;
 };
