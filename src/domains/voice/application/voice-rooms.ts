@@ -115,8 +115,14 @@ export class Peer {
 
   async consume(rtpCapabilities: OpaqueJson) {
     if (!this.recvTransportId) throw invalid("Create a recv transport first");
+    const previous = this.rtpCapabilities;
     this.rtpCapabilities = rtpCapabilities;
-    await this.room.consumeAll(this);
+    try {
+      await this.room.consumeAll(this);
+    } catch (error) {
+      this.rtpCapabilities = previous; // capabilities the SFU refused are not kept for later producers
+      throw error;
+    }
     return {};
   }
 
@@ -216,10 +222,18 @@ export class Room {
     if (this.peers.size === 0) this.close();
   }
 
+  /**
+   * A new producer reaches everyone already consuming. One listener's failure (say, capabilities that no longer
+   * fit) is theirs alone: it is logged, and neither the producer nor the other listeners are refused.
+   */
   async producerAdded(producer: Peer): Promise<void> {
     this.producers.set(producer.producerId!, producer);
     this.broadcast("participant_updated", producer.participant, producer);
-    await Promise.all([...this.peers.values()].filter((peer) => peer !== producer).map((peer) => this.consumeFrom(peer, producer)));
+    const listeners = [...this.peers.values()].filter((peer) => peer !== producer);
+    const results = await Promise.allSettled(listeners.map((peer) => this.consumeFrom(peer, producer)));
+    results.forEach((result, index) => {
+      if (result.status === "rejected") this.deps.onError(result.reason, { room: this.channelId, consumer: listeners[index]!.state.userId, what: "consume" });
+    });
   }
 
   async consumeAll(consumer: Peer): Promise<void> {

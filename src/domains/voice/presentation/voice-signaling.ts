@@ -103,7 +103,8 @@ export const voiceSignalingRoutes = (deps: {
     }
     const peer = connection.peer;
     if (!peer) return socket.close(VoiceClose.NotAuthenticated, "Not identified");
-    const target = METHODS[request.method];
+    // Own keys only: "constructor" or "toString" must be unknown methods, not Object.prototype's.
+    const target = Object.hasOwn(METHODS, request.method) ? METHODS[request.method] : undefined;
     if (!target) return reply({ ok: false, error: { status: 400, code: 50035, message: `Unknown method ${request.method.slice(0, 32)}` } });
     if (!target.check.Check(data)) return reply({ ok: false, error: { status: 400, code: 50035, message: `Invalid data for ${request.method}` } });
     try {
