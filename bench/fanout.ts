@@ -35,6 +35,11 @@ const processes = Number(values.processes);
 const DELIVERY_TIMEOUT_MS = 10_000;
 /** Untimed messages first: the first dispatch to each member fills node caches (permissions), as in steady state. */
 const WARM_UP_MESSAGES = 5;
+/**
+ * How often load clients report deliveries. The next message is sent once the last member reported this one, so a
+ * one-second report would pace the run at a message a second; latencies are timed in the clients either way.
+ */
+const REPORT_MS = 20;
 const say = (message: string) => progress("fanout", message);
 
 interface Guild {
@@ -58,7 +63,7 @@ const createGuild = async (xcordUrl: string, seeder: ReturnType<typeof createSee
 /** Connects every member, then sends the messages one at a time, each once the previous reached every member. */
 const measure = async (system: RunningSystem, guild: Guild) => {
   const size = guild.members.length;
-  const load = startLoad({ protocol: system.protocol, url: system.wsUrl, tokens: guild.members.map((member) => member.token), count: size });
+  const load = startLoad({ protocol: system.protocol, url: system.wsUrl, tokens: guild.members.map((member) => member.token), count: size, reportMs: REPORT_MS });
   const ticker = setInterval(() => say(`${system.name} ${size}: ${load.total("ready")}/${size} online`), 500);
   await load.ramped;
   clearInterval(ticker);

@@ -3,12 +3,17 @@
  * separate processes, for XCord and the baselines (Socket.IO stack: JWT, then the same table; bare: a fixed page).
  *
  *   bun run bench history [--seconds 10] [--concurrency 64] [--seed 1000] [--processes 2] [--systems xcord,bare,socketio]
+ *                         [--profile]
  */
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { barChart } from "./support/chart";
 import { runHttpLoad } from "./support/http-loads";
 import { onCleanup, runBounded } from "./support/processes";
+import { summarizeProfile } from "./support/profile";
 import { printTable, progress, ratio, writeResult } from "./support/report";
 import { createSeeder, newJwtSecret } from "./support/seed";
 import { startServices } from "./support/services";
@@ -22,6 +27,8 @@ const { values } = parseArgs({
     processes: { type: "string", default: "2" },
     users: { type: "string", default: "100" },
     systems: { type: "string", default: "xcord,bare,socketio" },
+    /** Run XCord's nodes under Bun's CPU profiler and end with where their time went. */
+    profile: { type: "boolean", default: false },
     "limit-seconds": { type: "string", default: "600" },
   },
 });
@@ -49,10 +56,12 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
   onCleanup(() => services.stop());
   const jwtSecret = newJwtSecret();
   const processes = Number(values.processes);
+  const profileDir = values.profile ? mkdtempSync(join(tmpdir(), "xcord-bench-prof-")) : undefined;
   const running = new Map<SystemName, RunningSystem>();
   for (const name of ["xcord", ...systems.filter((s) => s !== "xcord")] as SystemName[]) {
     say(`starting ${SYSTEM_LABELS[name]}`);
-    running.set(name, await startSystem(name, { services, jwtSecret, processes }));
+    const bunArgs = name === "xcord" && profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+    running.set(name, await startSystem(name, { services, jwtSecret, processes, bunArgs }));
   }
   const seeder = createSeeder(services.databaseUrl, jwtSecret, say);
   onCleanup(() => seeder.close());
@@ -75,6 +84,12 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
     say(`${SYSTEM_LABELS[name]}: reading for ${values.seconds} s`);
     results[name] = await runHttpLoad({ ...load, seconds: Number(values.seconds) });
   }
+  let profile;
+  if (profileDir) {
+    say("stopping XCord to write its CPU profiles");
+    await running.get("xcord")!.stop();
+    profile = readdirSync(profileDir).map((file) => summarizeProfile(join(profileDir, file)));
+  }
   process.stderr.write("\n");
   const xcord = results.xcord;
   const rows = systems.map((name) => {
@@ -89,7 +104,12 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
     };
   });
   printTable(rows);
+  for (const [i, summary] of (profile ?? []).entries()) {
+    console.log(`\nXCord node ${i + 1}: where the time went (self time, share of busy samples)`);
+    printTable(summary.areas.slice(0, 10).map((area) => ({ area: area.name, "%": area.percent })));
+    printTable(summary.functions.slice(0, 15).map((fn) => ({ function: fn.name, "%": fn.percent })));
+  }
   const chart = barChart({ title: "History reads (limit=50), warm", xLabel: "system", yLabel: "requests/s" }, ["req/s"], systems.map((name) => ({ name: SYSTEM_LABELS[name], points: [[0, results[name]!.perSecond] as const] })));
   const parameters = { seconds: Number(values.seconds), concurrency: Number(values.concurrency), seed: Number(values.seed), serverProcesses: processes, systems };
-  console.log(`\nwritten ${writeResult("history", parameters, { results, table: rows }, { throughput: chart }).join(", ")}`);
+  console.log(`\nwritten ${writeResult("history", parameters, { results, profile, table: rows }, { throughput: chart }).join(", ")}`);
 });

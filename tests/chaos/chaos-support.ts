@@ -424,7 +424,7 @@ export const checkOutcome = async (options: {
             resolve(frame.d.presences);
           }
         });
-        socket.addEventListener("close", () => reject(new Error("observer socket closed")));
+        socket.addEventListener("close", (event) => reject(new Error(`observer socket closed: ${event.code} ${event.reason}`)));
       });
       const onlineIds = new Set(presences.filter((p) => p.status === "online").map((p) => p.user.id));
       return options.online.every((user) => onlineIds.has(user.user.id));

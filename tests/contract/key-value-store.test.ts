@@ -42,6 +42,17 @@ for (const { name, make } of cases) {
       expect(await store.ttl("key")).toBe(-1);
     });
 
+    test("setMany stores every entry with the expiry, replacing earlier values", async () => {
+      const store = await make();
+      await store.set("b", "old");
+      await store.setMany([["a", "1"], ["b", "2"], ["c", "3"]], 10_000);
+      expect(await Promise.all(["a", "b", "c"].map((key) => store.get(key)))).toEqual(["1", "2", "3"]);
+      expect(await store.ttl("b")).toBeGreaterThan(9_000);
+      await store.setMany([], 10_000);
+      await store.setMany([["brief", "x"]], 60);
+      await eventually(async () => expect(await store.get("brief")).toBeNull());
+    });
+
     test("setIfAbsent: exactly one of 50 parallel callers wins", async () => {
       const store = await make();
       const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.setIfAbsent("lock", `owner-${i}`, 5_000)));

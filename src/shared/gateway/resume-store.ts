@@ -41,8 +41,10 @@ const payloadKey = (ref: string) => `gw:payload:${ref}`;
  * dropped from one node resumes on any other within the resume window. Entries expire with the window.
  *
  * A dispatch to a thousand sessions costs one payload write and a thousand single-key writes of a few dozen bytes
- * each: every write is one command, so the client pipelines a whole fan-out into a few socket writes (a capped
- * list per session needed a MULTI of three commands per session, each its own write, and a copy of the payload).
+ * each (a capped list per session needed a MULTI of three commands per session and a copy of the payload). The
+ * writes of one turn of the event loop (every session's entry for an event, which the sessions decide on in the same
+ * turn, and the payload) are gathered into one `setMany`: one pipeline, one socket write, one reply to wait for,
+ * instead of a command and a promise per session.
  * Each session's entries are keyed by sequence number, which is contiguous from the last saved one (only READY and
  * RESUMED are unbuffered, and the record is saved right after each), so a resume finds them without an index.
  */
@@ -51,10 +53,26 @@ export const createResumeStore = (kv: KeyValueStore, windowMs: number) => {
   let payloadCount = 0;
   /** Payloads written by this node, by the object every session was handed for one event. */
   const payloads = new WeakMap<object, { ref: string; written: Promise<void> }>();
+  /** The writes gathered in this turn of the event loop, written together once it ends. */
+  let batch: { entries: Array<[string, string]>; written: Promise<void> } | undefined;
+
+  /** Queues a write into this turn's batch; resolves once the batch is stored. */
+  const write = (key: string, value: string): Promise<void> => {
+    if (!batch) {
+      const entries: Array<[string, string]> = [];
+      const written = new Promise((turnEnded) => setImmediate(turnEnded)).then(() => {
+        batch = undefined;
+        return kv.setMany(entries, windowMs);
+      });
+      batch = { entries, written };
+    }
+    batch.entries.push([key, value]);
+    return batch.written;
+  };
 
   const writePayload = (json: string) => {
     const ref = `${prefix}:${++payloadCount}`;
-    return { ref, written: kv.set(payloadKey(ref), json, windowMs) };
+    return { ref, written: write(payloadKey(ref), json) };
   };
 
   const payloadOf = (d: unknown, json: string) => {
@@ -98,7 +116,7 @@ export const createResumeStore = (kv: KeyValueStore, windowMs: number) => {
      */
     async append(id: string, s: number, t: string, d: unknown, json: string, eventId?: string): Promise<void> {
       const payload = payloadOf(d, json);
-      await Promise.all([payload.written, kv.set(dispatchKey(id, s), JSON.stringify({ s, t, p: payload.ref, eventId } satisfies StoredDispatch), windowMs)]);
+      await Promise.all([payload.written, write(dispatchKey(id, s), JSON.stringify({ s, t, p: payload.ref, eventId } satisfies StoredDispatch))]);
     },
 
     /** The newest RESUME_BUFFER_LENGTH buffered dispatches of a session, oldest first. */

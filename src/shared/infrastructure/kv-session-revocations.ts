@@ -34,9 +34,9 @@ export class KvSessionRevocations implements SessionRevocations {
     return (await this.kv.get(key(sessionId))) !== null;
   }
 
-  /** The bus's subscriber connection is back: the same Redis holds the revocation keys. */
-  onStoreRecovered(listener: () => void): () => void {
-    return this.pubSub.onConnectionChange?.((connected) => connected && listener()) ?? (() => {});
+  /** The bus's subscriber connection dropped, or is back and resubscribed: the same Redis holds the revocation keys. */
+  onConnectionChange(listener: (connected: boolean) => void): () => void {
+    return this.pubSub.onConnectionChange?.(listener) ?? (() => {});
   }
 
   onRevoked(listener: SessionRevocationListener): Promise<() => Promise<void>> {

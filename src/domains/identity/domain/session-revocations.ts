@@ -15,8 +15,9 @@ export interface SessionRevocations {
   /** Calls `listener` for each revocation made on any node; resolves to a function that stops it. */
   onRevoked(listener: SessionRevocationListener): Promise<() => Promise<void>>;
   /**
-   * Calls `listener` whenever the shared store is reachable again after an outage (it may have lost or missed
-   * revocations meanwhile); returns a stopper. Absent where the store cannot fail (in process).
+   * Calls `listener(false)` when announcements may be missed (the bus dropped) and `listener(true)` when the shared
+   * store is reachable and heard again after an outage (it may have lost or missed revocations meanwhile); returns a
+   * stopper. Absent where the store cannot fail (in process).
    */
-  onStoreRecovered?(listener: () => void): () => void;
+  onConnectionChange?(listener: (connected: boolean) => void): () => void;
 }

@@ -1,3 +1,4 @@
+import { Type } from "@sinclair/typebox";
 import { t } from "elysia";
 import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
 import { UserBody } from "../../identity/presentation/identity-schemas";
@@ -9,28 +10,35 @@ const strict = { additionalProperties: false } as const;
 export const tags = ["Messages"];
 export const messageErrors = { 403: ErrorBody, 404: ErrorBody, ...authErrors } as const;
 
+/**
+ * Integers in responses: TypeBox's own. Elysia's `t.Integer` is a transform (it coerces query strings), and a single
+ * transform in a response schema makes Elysia encode every response through TypeBox's transform walker, which cost
+ * a tenth of a history read's CPU; a plain schema is checked by compiled code instead.
+ */
+const ResponseInteger = Type.Integer;
+
 export const AttachmentBody = t.Object(
   {
     id: SnowflakeString,
     filename: t.String(),
     content_type: t.String({ description: "detected from the file's bytes, not from what the client said" }),
-    size: t.Integer({ description: "bytes" }),
+    size: ResponseInteger({ description: "bytes" }),
     url: t.String({ description: "signed, expires after about 24 hours; ask the API again for a fresh one" }),
-    width: t.Optional(t.Integer({ description: "images only" })),
-    height: t.Optional(t.Integer({ description: "images only" })),
+    width: t.Optional(ResponseInteger({ description: "images only" })),
+    height: t.Optional(ResponseInteger({ description: "images only" })),
   },
   { title: "Attachment" },
 );
 
 export const ReactionBody = t.Object(
-  { emoji: t.Object({ id: t.Null(), name: t.String() }), count: t.Integer(), me: t.Boolean({ description: "the caller reacted with it" }) },
+  { emoji: t.Object({ id: t.Null(), name: t.String() }), count: ResponseInteger(), me: t.Boolean({ description: "the caller reacted with it" }) },
   { title: "Reaction" },
 );
 
 export const MessageBody = t.Object(
   {
     id: SnowflakeString,
-    type: t.Integer({ description: "0: default" }),
+    type: ResponseInteger({ description: "0: default" }),
     channel_id: SnowflakeString,
     guild_id: t.Optional(SnowflakeString),
     author: UserBody,
@@ -42,7 +50,7 @@ export const MessageBody = t.Object(
     attachments: t.Array(AttachmentBody),
     reactions: t.Array(ReactionBody),
     pinned: t.Boolean(),
-    nonce: t.Optional(t.Union([t.String(), t.Integer()], { description: "only in the answer to the send" })),
+    nonce: t.Optional(t.Union([t.String(), ResponseInteger()], { description: "only in the answer to the send" })),
   },
   { title: "Message" },
 );

@@ -45,6 +45,11 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
   }
 
+  /** Sets each key as `set` would. */
+  async setMany(entries: ReadonlyArray<readonly [key: string, value: string]>, ttlMs: number): Promise<void> {
+    for (const [key, value] of entries) this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
+  }
+
   /** Sets `key` unless it holds a live value. */
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
     if (this.live(key)) return false;

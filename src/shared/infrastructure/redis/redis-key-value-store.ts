@@ -42,6 +42,14 @@ export class RedisKeyValueStore implements KeyValueStore {
     else await this.redis.set(key, value, "PX", ttlToMs(ttlMs));
   }
 
+  /** One pipeline of SET PX: a fan-out's thousand entries leave in one socket write instead of a thousand. */
+  async setMany(entries: ReadonlyArray<readonly [key: string, value: string]>, ttlMs: number): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [key, value] of entries) pipeline.set(key, value, "PX", ttlToMs(ttlMs));
+    throwFirstError(await pipeline.exec());
+  }
+
   /** SET NX: Redis decides, so exactly one of many racing nodes wins. */
   async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
     const reply =

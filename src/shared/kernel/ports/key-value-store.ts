@@ -4,6 +4,8 @@ export interface KeyValueStore {
   get(key: string): Promise<string | null>;
   /** Sets `key`; with `ttlMs` it expires after that many milliseconds. */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Sets every key, each expiring after `ttlMs`, in one round trip; not atomic (a failure may leave some set). */
+  setMany(entries: ReadonlyArray<readonly [key: string, value: string]>, ttlMs: number): Promise<void>;
   /** Sets `key` only when absent; true when it was set. */
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
   /** Removes the keys; returns how many existed. */
