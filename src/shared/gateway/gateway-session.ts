@@ -78,6 +78,11 @@ export class GatewaySession implements TopicListener {
   readonly topics = new Set<Topic>();
   private readonly seen = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
+  /**
+   * Frames leave in sequence order, each after its resume-buffer write: a chain of its own, so that deciding the
+   * next event does not wait for the store's round trip (a busy session would otherwise run at one event per RTT).
+   */
+  private outgoing: Promise<void> = Promise.resolve();
   private frames = { windowStart: 0, count: 0 };
   private readonly sendText: (text: string) => void;
 
@@ -122,30 +127,40 @@ export class GatewaySession implements TopicListener {
     return run;
   }
 
+  /** Sends `text` after every frame before it (and after `ready`, its buffer write); resolves once sent. */
+  private sendInOrder(text: string, ready?: Promise<unknown>): Promise<void> {
+    const previous = this.outgoing;
+    this.outgoing = (ready ? Promise.all([previous, ready]) : previous).then(() => {
+      if (!this.closed) this.sendText(text);
+    });
+    return this.outgoing;
+  }
+
   /** Sends a dispatch with the next sequence number; READY and RESUMED are not buffered. */
-  dispatchUnbuffered(t: string, d: unknown): void {
-    if (this.closed) return;
-    this.sendText(dispatchFrame(serialize(d), ++this.seq, t));
+  dispatchUnbuffered(t: string, d: unknown): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.sendInOrder(dispatchFrame(serialize(d), ++this.seq, t));
   }
 
   /**
    * Buffers a dispatch for a resume, then sends it. Write-ahead: a node killed between the two never leaves a
    * client holding a sequence number the buffer lacks. If the store is down the dispatch still goes out.
+   * Resolves once sent; the session's queue need not wait for that.
    */
-  async dispatch(t: string, d: unknown, eventId?: string): Promise<void> {
-    if (this.closed) return;
+  dispatch(t: string, d: unknown, eventId?: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
     const s = ++this.seq;
     const json = serialize(d);
-    await this.deps.resume
+    const written = this.deps.resume
       .append(this.id, s, t, d, json, eventId)
       .catch((error: unknown) => this.deps.onError(error, { gatewaySession: this.id, what: "resume buffer" }));
-    if (!this.closed) this.sendText(dispatchFrame(json, s, t));
+    return this.sendInOrder(dispatchFrame(json, s, t), written);
   }
 
   /** Re-sends a dispatch from the resume buffer with its original sequence number. */
   replay(frame: { s: number; t: string; d: unknown; eventId?: string }): void {
     if (frame.eventId) this.remember(frame.eventId);
-    this.sendText(dispatchFrame(serialize(frame.d), frame.s, frame.t));
+    void this.sendInOrder(dispatchFrame(serialize(frame.d), frame.s, frame.t));
   }
 
   /** Marks an event as delivered (or decided) so another copy of it is dropped. */
@@ -169,7 +184,7 @@ export class GatewaySession implements TopicListener {
     if (!delivery) return;
     const occurredAt = Date.parse(event.occurredAt);
     if (occurredAt > this.lastEventAt) this.lastEventAt = occurredAt;
-    for (const dispatch of delivery.dispatches) await this.dispatch(dispatch.t, dispatch.d, event.id);
+    for (const dispatch of delivery.dispatches) void this.dispatch(dispatch.t, dispatch.d, event.id);
     await this.applyTopicChanges(delivery);
   }
 

@@ -33,6 +33,9 @@ export interface OutboxRelayOptions {
  * in the same transaction that read them, after the bus took them, so a crash or a bus outage means a retry
  * (consumers de-duplicate on the event id), never a loss.
  */
+/** How soon a relay tries again when another node held the lock. */
+const LOCK_RETRY_MS = 10;
+
 export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const { db, stream, pubSub, clock, logger, metrics } = options;
   const batchSize = options.batchSize ?? 500;
@@ -44,11 +47,13 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   let again = false;
   let failures = 0;
   let lastPurge = 0;
+  /** Another node held the relay lock on the last try: its batch may not include our newest rows. */
+  let contended = false;
 
-  /** One transaction: lock, read a batch, publish, mark. Returns how many rows it published. */
-  const relayBatch = async (): Promise<number> =>
+  /** One transaction: lock, read a batch, publish, mark. Returns how many rows it published, or "busy". */
+  const relayBatch = async (): Promise<number | "busy"> =>
     db.transaction(async (tx) => {
-      if (!(await tryRelayLock(tx))) return 0;
+      if (!(await tryRelayLock(tx))) return "busy";
       const events = await claimOutboxBatch(tx, batchSize);
       if (events.length === 0) return 0;
       await publish(events);
@@ -68,9 +73,15 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   };
 
   const drain = async (): Promise<void> => {
+    contended = false;
     do {
       again = false;
-      while ((await relayBatch()) === batchSize) {}
+      let published: number | "busy";
+      while ((published = await relayBatch()) === batchSize) {}
+      if (published === "busy") {
+        contended = true;
+        break;
+      }
     } while (again);
     failures = 0;
     if (clock.now() - lastPurge > 60_000) {
@@ -100,7 +111,10 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const schedule = () => {
     if (!running) return;
     clearTimeout(timer);
-    const backoff = failures === 0 ? pollIntervalMs : Math.min(pollIntervalMs * 2 ** Math.min(failures, 5), 5_000);
+    // While another node relays, rows committed here after its batch was read would wait for the next poll:
+    // try again soon instead, so that the relay's hand-over costs milliseconds, not a poll interval.
+    const idle = contended ? LOCK_RETRY_MS : pollIntervalMs;
+    const backoff = failures === 0 ? idle : Math.min(pollIntervalMs * 2 ** Math.min(failures, 5), 5_000);
     timer = setTimeout(runPass, backoff);
   };
 

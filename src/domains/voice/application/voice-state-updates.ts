@@ -97,9 +97,10 @@ export const updateVoiceState =
     const now = new Date(deps.clock.now());
     const expiresAt = new Date(now.getTime() + deps.stateTtlMs);
 
+    // Channel locks first, then the user's row (as every voice transaction does), so no two of them deadlock.
+    const before = await deps.queries.stateOf(userId);
     const joined = await deps.unitOfWork(async (repositories) => {
       const { voice } = repositories;
-      const before = await voice.stateOf(userId);
       await voice.lockChannels(before && before.channelId !== channelId ? [before.channelId, channelId] : [channelId]);
       const current = await voice.stateOf(userId); // re-read under the locks
       const alreadyIn = current?.channelId === channelId;
