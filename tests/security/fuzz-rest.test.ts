@@ -14,10 +14,11 @@ import { MODES, type TestServer, startServer } from "../support/server";
  * requests get past auth into validation and domain code) and anonymously. Whatever arrives, the server answers
  * without a 5xx, with the contract's error shape, logs no error, leaks no rejection, and its memory stays flat.
  *
- * FUZZ_RUNS (per operation, default 60) and FUZZ_SEED make runs longer or reproducible.
+ * FUZZ_RUNS (per operation, default 60) and FUZZ_SEED (a number, or "random") make runs longer, reproducible or exploratory.
  */
 const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 60);
-const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// A fixed seed by default, so the suite is a deterministic gate; FUZZ_SEED=random explores (and prints its seed).
+const SEED = process.env.FUZZ_SEED === "random" ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 289821966);
 /** Above the 1 MiB JSON limit, as by default: Bun's own cap (uploads + 64 KiB) must not be what refuses a JSON body. */
 const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
 /** Growth allowed across the run, after a full GC: generous, because a leak per request would be far past it. */
@@ -155,6 +156,9 @@ for (const mode of MODES) {
       }
       const target = await server.request(`/api/v1/guilds/${world.guild.id}/voice-states/18446744073709551616`, { method: "PATCH", json: { mute: true }, token: owner.access_token });
       expect({ status: target.status, code: ((await target.json()) as { code: number }).code }).toEqual({ status: 404, code: 10007 });
+      // Found by the fuzzer (seed 289821966): an id of 20 digits past 2^63 reached PostgreSQL's bigint.
+      const pastInt64 = await server.request(`/api/v1/channels/${channel}/messages/99999999999999999999`, { method: "DELETE", token: owner.access_token });
+      expect({ status: pastInt64.status, code: ((await pastInt64.json()) as { code: number }).code }).toEqual({ status: 400, code: 50035 });
       const deep = await server.request("/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: "[".repeat(100_000) + "]".repeat(100_000) });
       expect({ status: deep.status, code: ((await deep.json()) as { code: number }).code }).toEqual({ status: 400, code: 50035 });
     });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isDatabaseUnavailable } from "../../src/shared/infrastructure/postgres/database-errors";
+import { isDatabaseUnavailable, isInvalidDatabaseInput } from "../../src/shared/infrastructure/postgres/database-errors";
 
 const withCode = (code: string, cause?: unknown) => Object.assign(new Error("boom", { cause }), { code });
 
@@ -13,5 +13,15 @@ describe("isDatabaseUnavailable", () => {
 
   test("query errors and everything else are not", () => {
     for (const error of [withCode("23505"), withCode("42P01"), new Error("x"), "text", null]) expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe("isInvalidDatabaseInput", () => {
+  test("numbers out of range and text that is not a number, also wrapped", () => {
+    for (const code of ["22003", "22P02"]) {
+      expect(isInvalidDatabaseInput(withCode(code))).toBe(true);
+      expect(isInvalidDatabaseInput(new Error("Failed query", { cause: withCode(code) }))).toBe(true);
+    }
+    for (const error of [withCode("23505"), withCode("57P01"), new Error("x")]) expect(isInvalidDatabaseInput(error)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import type { Logger } from "../infrastructure/logger";
 import type { Metrics } from "../infrastructure/metrics";
 import { DEFAULT_JSON_LIMIT, checkDeclaredLength, parseJsonBody } from "./body-parser";
 import { type ErrorResponse, internalError, toErrorResponse, validationReasons } from "./http-errors";
-import { isDatabaseUnavailable } from "../infrastructure/postgres/database-errors";
+import { isDatabaseUnavailable, isInvalidDatabaseInput } from "../infrastructure/postgres/database-errors";
 import { refuseNul } from "./input-guards";
 import { beginRequest, requestState } from "./request-context";
 
@@ -74,6 +74,9 @@ export const httpCore = (options: HttpCoreOptions) => {
       if (code === "NOT_FOUND") return respond(set, { status: 404, body: { code: 0, message: "404: Not Found" } });
       if (code === "PARSE") return respond(set, { status: 400, body: { code: 50109, message: "The request body could not be parsed." } });
       const state = requestState(request);
+      if (isInvalidDatabaseInput(error)) {
+        return respond(set, { status: 400, body: { code: 50035, message: "Invalid Form Body", errors: { _value: "A value is out of range." } } });
+      }
       if (isDatabaseUnavailable(error)) {
         logger.warn({ err: error, requestId: state.id, route }, "database unavailable");
         set.headers["retry-after"] = "1";

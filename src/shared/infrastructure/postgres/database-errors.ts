@@ -15,3 +15,18 @@ export const isDatabaseUnavailable = (error: unknown): boolean => {
   }
   return false;
 };
+
+/**
+ * A client's value PostgreSQL cannot take: a number out of range (an id past 2^63), or text that is not a number.
+ * Every query is parameterized, so these come from request values that passed the schemas (a 20-digit id can
+ * still exceed bigint): the request's fault, a 400, never a 500.
+ */
+const INPUT_CODES = new Set(["22003", "22P02"]);
+
+export const isInvalidDatabaseInput = (error: unknown): boolean => {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && INPUT_CODES.has(code)) return true;
+  }
+  return false;
+};
