@@ -1,3 +1,5 @@
+import { openRecordingSocket } from "./recording-socket";
+
 /** A gateway client for tests: records every frame and waits for the ones a test expects. */
 export interface GatewayFrame {
   readonly op: number;
@@ -24,48 +26,10 @@ export interface GatewayClient {
 const wsUrl = (httpUrl: string) => `${httpUrl.replace(/^http/, "ws")}/gateway`;
 
 export const connectGateway = async (httpUrl: string): Promise<GatewayClient> => {
-  const socket = new WebSocket(wsUrl(httpUrl));
-  const frames: GatewayFrame[] = [];
+  const { socket, messages: frames, closeInfo, waitUntil } = await openRecordingSocket<GatewayFrame>(wsUrl(httpUrl), (all) =>
+    JSON.stringify(all.map((f) => f.t ?? f.op)),
+  );
   const taken = new Set<GatewayFrame>();
-  const waiters = new Set<() => void>();
-  let closeInfo: { code: number; reason: string } | undefined;
-  const wake = () => {
-    for (const waiter of [...waiters]) waiter();
-  };
-  socket.addEventListener("message", (message) => {
-    frames.push(JSON.parse(String(message.data)) as GatewayFrame);
-    wake();
-  });
-  socket.addEventListener("close", (event) => {
-    closeInfo = { code: event.code, reason: event.reason };
-    wake();
-  });
-  await new Promise<void>((done, fail) => {
-    socket.addEventListener("open", () => done(), { once: true });
-    socket.addEventListener("error", () => fail(new Error("gateway connection failed")), { once: true });
-  });
-
-  const waitUntil = <T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> =>
-    new Promise((done, fail) => {
-      const check = () => {
-        const value = probe();
-        if (value === undefined) return false;
-        cleanup();
-        done(value);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        fail(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${JSON.stringify(frames.map((f) => f.t ?? f.op))}${closeInfo ? `, closed ${closeInfo.code}` : ""}`));
-      }, timeoutMs);
-      const waiter = () => void check();
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(waiter);
-      };
-      waiters.add(waiter);
-      check();
-    });
 
   const client: GatewayClient = {
     frames,
@@ -85,7 +49,7 @@ export const connectGateway = async (httpUrl: string): Promise<GatewayClient> =>
     },
     dispatch: (t, filter = () => true, timeoutMs = 5000) =>
       client.next((frame) => frame.op === 0 && frame.t === t && filter(frame.d), `dispatch ${t}`, timeoutMs),
-    closed: (timeoutMs = 5000) => waitUntil(() => closeInfo, "the socket to close", timeoutMs),
+    closed: (timeoutMs = 5000) => waitUntil(closeInfo, "the socket to close", timeoutMs),
     dispatches: (t) => frames.filter((frame) => frame.op === 0 && (t === undefined || frame.t === t)),
     close: () => socket.close(),
   };

@@ -2,6 +2,7 @@
 import type { GatewayClient, GatewayFrame } from "./gateway";
 import { type ApiClient, expectStatus } from "./guild";
 import type { TestUser } from "./identity";
+import { openRecordingSocket } from "./recording-socket";
 
 export interface VoiceServerUpdate {
   guild_id: string;
@@ -67,45 +68,8 @@ export interface SignalingMessage {
 
 /** A client of the voice signaling socket that records every message and waits for the ones a test expects. */
 export const connectSignaling = async (endpoint: string) => {
-  const socket = new WebSocket(endpoint);
-  const messages: SignalingMessage[] = [];
+  const { socket, messages, closeInfo, waitUntil } = await openRecordingSocket<SignalingMessage>(endpoint, (all) => JSON.stringify(all).slice(0, 500));
   const taken = new Set<SignalingMessage>();
-  let closeInfo: { code: number; reason: string } | undefined;
-  const waiters = new Set<() => void>();
-  const wake = () => {
-    for (const waiter of [...waiters]) waiter();
-  };
-  socket.addEventListener("message", (message) => {
-    messages.push(JSON.parse(String(message.data)) as SignalingMessage);
-    wake();
-  });
-  socket.addEventListener("close", (event) => {
-    closeInfo = { code: event.code, reason: event.reason };
-    wake();
-  });
-  await new Promise<void>((done, fail) => {
-    socket.addEventListener("open", () => done(), { once: true });
-    socket.addEventListener("error", () => fail(new Error("signaling connection failed")), { once: true });
-  });
-  const waitUntil = <T>(probe: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> =>
-    new Promise((done, fail) => {
-      const check = () => {
-        const value = probe();
-        if (value === undefined) return;
-        cleanup();
-        done(value);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        fail(new Error(`timed out waiting for ${what}; got ${JSON.stringify(messages).slice(0, 500)}${closeInfo ? `, closed ${closeInfo.code}` : ""}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
   let nextId = 1;
   const client = {
     socket,
@@ -129,7 +93,7 @@ export const connectSignaling = async (endpoint: string) => {
         timeoutMs,
       );
     },
-    closed: (timeoutMs = 5000) => waitUntil(() => closeInfo, "the signaling socket to close", timeoutMs),
+    closed: (timeoutMs = 5000) => waitUntil(closeInfo, "the signaling socket to close", timeoutMs),
     close: () => socket.close(),
   };
   return client;
