@@ -247,7 +247,7 @@ export const createGateway = (options: GatewayOptions) => {
       }
       // Bun's ServerWebSocket has getBufferedAmount(); Elysia's typing of `raw` leaves it out.
       const socket = ws.raw as unknown as SessionSocket;
-      const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), socket, { rules: options.rules, router, resume, onError }, now());
+      const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), socket, { rules: options.rules, router, resume, onError, onSlowConsumer: () => metrics.gatewaySlowConsumers.inc() }, now());
       sockets.set(connectionId, { session, close: (code, reason) => ws.raw.close(code, reason) });
       metrics.gatewaySessions.inc();
       session.sendOp(Op.Hello, { heartbeat_interval: options.heartbeatIntervalMs });

@@ -41,13 +41,14 @@ export interface SessionSocket {
 }
 
 /** Sends to `socket`, closing it as a slow consumer once a frame is dropped or the unread data passes the bound. */
-const boundedSender = (socket: SessionSocket) => {
+const boundedSender = (socket: SessionSocket, onSlowConsumer: () => void) => {
   let closing = false;
   return (text: string) => {
     if (closing) return;
     const status = socket.sendText(text);
     if (status === 0 || (status === -1 && socket.getBufferedAmount() > MAX_BUFFERED_BYTES)) {
       closing = true;
+      onSlowConsumer();
       socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
     }
   };
@@ -58,6 +59,8 @@ export interface SessionDeps {
   readonly router: TopicRouter;
   readonly resume: ResumeStore;
   readonly onError: (error: unknown, context: Record<string, unknown>) => void;
+  /** A session was closed as a slow consumer (for metrics). */
+  readonly onSlowConsumer?: () => void;
 }
 
 /**
@@ -93,7 +96,7 @@ export class GatewaySession implements TopicListener {
     private readonly deps: SessionDeps,
     readonly openedAt: number,
   ) {
-    this.sendText = typeof transport === "function" ? transport : boundedSender(transport);
+    this.sendText = typeof transport === "function" ? transport : boundedSender(transport, () => deps.onSlowConsumer?.());
     this.lastHeartbeatAt = openedAt;
     this.lastEventAt = openedAt;
   }

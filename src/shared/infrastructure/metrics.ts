@@ -51,6 +51,11 @@ export const createMetrics = () => {
     help: "Open gateway sessions on this node",
     registers: [registry],
   });
+  const gatewaySlowConsumers = new Counter({
+    name: "xcord_gateway_slow_consumers_total",
+    help: "Gateway sessions closed with 4008 for leaving more than MAX_BUFFERED_BYTES unread",
+    registers: [registry],
+  });
   const relayLag = new Histogram({
     name: "xcord_outbox_relay_lag_seconds",
     help: "Time from commit of an event to its publication by the outbox relay",
@@ -67,6 +72,7 @@ export const createMetrics = () => {
   return {
     registry,
     gatewaySessions,
+    gatewaySlowConsumers,
     ...voice,
     /** Records one finished HTTP request; `route` is the route pattern, never the raw path. */
     observeHttp(method: string, route: string, status: number, seconds: number) {
