@@ -5,19 +5,16 @@
  *   bun run bench history [--seconds 10] [--concurrency 64] [--seed 1000] [--processes 2] [--systems xcord,bare,socketio]
  *                         [--profile]
  */
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { barChart } from "./support/chart";
 import { runHttpLoad } from "./support/http-loads";
 import { onCleanup, runBounded } from "./support/processes";
-import { summarizeProfile } from "./support/profile";
+import { cpuProfiling, printProfiles } from "./support/profile";
 import { printTable, progress, ratio, writeResult } from "./support/report";
 import { createSeeder, newJwtSecret } from "./support/seed";
 import { startServices } from "./support/services";
-import { parseSystems, type RunningSystem, SYSTEM_LABELS, type SystemName, startSystem } from "./support/systems";
+import { parseSystems, SYSTEM_LABELS, type SystemName, startSystems } from "./support/systems";
 
 const { values } = parseArgs({
   options: {
@@ -56,13 +53,8 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
   onCleanup(() => services.stop());
   const jwtSecret = newJwtSecret();
   const processes = Number(values.processes);
-  const profileDir = values.profile ? mkdtempSync(join(tmpdir(), "xcord-bench-prof-")) : undefined;
-  const running = new Map<SystemName, RunningSystem>();
-  for (const name of ["xcord", ...systems.filter((s) => s !== "xcord")] as SystemName[]) {
-    say(`starting ${SYSTEM_LABELS[name]}`);
-    const bunArgs = name === "xcord" && profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-    running.set(name, await startSystem(name, { services, jwtSecret, processes, bunArgs }));
-  }
+  const profiling = cpuProfiling(values.profile);
+  const running = await startSystems(systems, { services, jwtSecret, processes, bunArgs: profiling.bunArgs, say });
   const seeder = createSeeder(services.databaseUrl, jwtSecret, say);
   onCleanup(() => seeder.close());
   const users = await seeder.users(Number(values.users));
@@ -84,12 +76,11 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
     say(`${SYSTEM_LABELS[name]}: reading for ${values.seconds} s`);
     results[name] = await runHttpLoad({ ...load, seconds: Number(values.seconds) });
   }
-  let profile;
-  if (profileDir) {
+  if (profiling.enabled) {
     say("stopping XCord to write its CPU profiles");
     await running.get("xcord")!.stop();
-    profile = readdirSync(profileDir).map((file) => summarizeProfile(join(profileDir, file)));
   }
+  const profile = profiling.summaries();
   process.stderr.write("\n");
   const xcord = results.xcord;
   const rows = systems.map((name) => {
@@ -104,11 +95,7 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
     };
   });
   printTable(rows);
-  for (const [i, summary] of (profile ?? []).entries()) {
-    console.log(`\nXCord node ${i + 1}: where the time went (self time, share of busy samples)`);
-    printTable(summary.areas.slice(0, 10).map((area) => ({ area: area.name, "%": area.percent })));
-    printTable(summary.functions.slice(0, 15).map((fn) => ({ function: fn.name, "%": fn.percent })));
-  }
+  printProfiles(profile, 15);
   const chart = barChart({ title: "History reads (limit=50), warm", xLabel: "system", yLabel: "requests/s" }, ["req/s"], systems.map((name) => ({ name: SYSTEM_LABELS[name], points: [[0, results[name]!.perSecond] as const] })));
   const parameters = { seconds: Number(values.seconds), concurrency: Number(values.concurrency), seed: Number(values.seed), serverProcesses: processes, systems };
   console.log(`\nwritten ${writeResult("history", parameters, { results, profile, table: rows }, { throughput: chart }).join(", ")}`);

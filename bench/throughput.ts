@@ -7,19 +7,16 @@
  *   bun run bench throughput [--steps 16,32,64,128,256] [--step-seconds 8] [--channels 20] [--senders 100]
  *                            [--receivers 8] [--processes 2] [--systems xcord,bare,socketio] [--profile]
  */
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { lineChart } from "./support/chart";
 import { runHttpLoad } from "./support/http-loads";
 import { startLoad } from "./support/load-clients";
 import { onCleanup, runBounded } from "./support/processes";
-import { summarizeProfile } from "./support/profile";
+import { cpuProfiling, printProfiles } from "./support/profile";
 import { latencySummary, printTable, progress, ratio, writeResult } from "./support/report";
 import { createSeeder, newJwtSecret, type SeededUser } from "./support/seed";
 import { startServices } from "./support/services";
-import { parseSystems, type RunningSystem, SYSTEM_LABELS, type SystemName, startSystem } from "./support/systems";
+import { parseSystems, type RunningSystem, SYSTEM_LABELS, type SystemName, startSystems } from "./support/systems";
 
 const { values } = parseArgs({
   options: {
@@ -81,13 +78,8 @@ await runBounded("throughput", Number(values["limit-seconds"]), async () => {
   onCleanup(() => services.stop());
   const jwtSecret = newJwtSecret();
   const processes = Number(values.processes);
-  const profileDir = values.profile ? mkdtempSync(join(tmpdir(), "xcord-bench-prof-")) : undefined;
-  const running = new Map<SystemName, RunningSystem>();
-  for (const name of ["xcord", ...systems.filter((s) => s !== "xcord")] as SystemName[]) {
-    say(`starting ${SYSTEM_LABELS[name]}`);
-    const bunArgs = name === "xcord" && profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-    running.set(name, await startSystem(name, { services, jwtSecret, processes, bunArgs }));
-  }
+  const profiling = cpuProfiling(values.profile);
+  const running = await startSystems(systems, { services, jwtSecret, processes, bunArgs: profiling.bunArgs, say });
   const seeder = createSeeder(services.databaseUrl, jwtSecret, say);
   onCleanup(() => seeder.close());
   const users = await seeder.users(Number(values.senders) + Number(values.receivers));
@@ -101,12 +93,11 @@ await runBounded("throughput", Number(values["limit-seconds"]), async () => {
   const fixture = { senders: users.slice(0, Number(values.senders)), receivers: users.slice(Number(values.senders)), channels };
   const results: Partial<Record<SystemName, Awaited<ReturnType<typeof measure>>>> = {};
   for (const name of systems) results[name] = await measure(running.get(name)!, fixture);
-  let profile;
-  if (profileDir) {
+  if (profiling.enabled) {
     say("stopping XCord to write its CPU profiles");
     await running.get("xcord")!.stop();
-    profile = readdirSync(profileDir).map((file) => summarizeProfile(join(profileDir, file)));
   }
+  const profile = profiling.summaries();
   process.stderr.write("\n");
   const xcord = results.xcord?.peak;
   const rows = systems.map((name) => {
@@ -123,11 +114,7 @@ await runBounded("throughput", Number(values["limit-seconds"]), async () => {
     };
   });
   printTable(rows);
-  for (const [i, summary] of (profile ?? []).entries()) {
-    console.log(`\nXCord node ${i + 1}: where the time went (self time, share of busy samples)`);
-    printTable(summary.areas.slice(0, 10).map((area) => ({ area: area.name, "%": area.percent })));
-    printTable(summary.functions.slice(0, 10).map((fn) => ({ function: fn.name, "%": fn.percent })));
-  }
+  printProfiles(profile, 10);
   const chart = lineChart(
     { title: "Throughput: persisted messages/s by requests in flight", xLabel: "requests in flight", yLabel: "messages/s" },
     systems.map((name) => ({ name: SYSTEM_LABELS[name], points: results[name]!.steps.map((step) => [step.concurrency, step.persistedPerSecond] as const) })),

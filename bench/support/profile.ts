@@ -4,7 +4,10 @@
  *
  *   bun bench/support/profile.ts FILE.cpuprofile
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { printTable } from "./report";
 
 interface ProfileNode {
   readonly id: number;
@@ -64,6 +67,28 @@ export const summarizeProfile = (path: string, limit = 15): ProfileSummary => {
     areas.set(area, (areas.get(area) ?? 0) + 1);
   }
   return { busySamples: busy, functions: top(functions, busy, limit), areas: top(areas, busy, limit) };
+};
+
+/**
+ * Bun's CPU profiler for XCord's nodes when `enabled`: the `bun` arguments each system starts with, and, once the
+ * profiled nodes have stopped (profiles are written on exit), a summary per node.
+ */
+export const cpuProfiling = (enabled: boolean) => {
+  const dir = enabled ? mkdtempSync(join(tmpdir(), "xcord-bench-prof-")) : undefined;
+  return {
+    enabled,
+    bunArgs: (system: string): string[] => (dir && system === "xcord" ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : []),
+    summaries: (): ProfileSummary[] | undefined => (dir ? readdirSync(dir).map((file) => summarizeProfile(join(dir, file))) : undefined),
+  };
+};
+
+/** Prints where each node's time went: the top areas and the top `functions` functions. */
+export const printProfiles = (summaries: readonly ProfileSummary[] | undefined, functions: number): void => {
+  for (const [i, summary] of (summaries ?? []).entries()) {
+    console.log(`\nXCord node ${i + 1}: where the time went (self time, share of busy samples)`);
+    printTable(summary.areas.slice(0, 10).map((area) => ({ area: area.name, "%": area.percent })));
+    printTable(summary.functions.slice(0, functions).map((fn) => ({ function: fn.name, "%": fn.percent })));
+  }
 };
 
 if (import.meta.main) {

@@ -150,6 +150,19 @@ const STARTERS = { xcord: startXcord, bare: startBare, socketio: startSocketIo }
 /** Starts `name` on a free loopback port. */
 export const startSystem = async (name: SystemName, options: SystemOptions): Promise<RunningSystem> => STARTERS[name](options, await freePort());
 
+/** Starts XCord and then each other system of `names`, one after another; `bunArgs` per system (profiling). */
+export const startSystems = async (
+  names: readonly SystemName[],
+  options: Omit<SystemOptions, "bunArgs"> & { readonly bunArgs?: (name: SystemName) => readonly string[]; readonly say: (message: string) => void },
+): Promise<Map<SystemName, RunningSystem>> => {
+  const running = new Map<SystemName, RunningSystem>();
+  for (const name of ["xcord", ...names.filter((other) => other !== "xcord")] as SystemName[]) {
+    options.say(`starting ${SYSTEM_LABELS[name]}`);
+    running.set(name, await startSystem(name, { ...options, bunArgs: options.bunArgs?.(name) }));
+  }
+  return running;
+};
+
 /** Parses `--systems xcord,bare,socketio`. */
 export const parseSystems = (value: string): SystemName[] => {
   const names = value.split(",").map((name) => name.trim()).filter(Boolean);
