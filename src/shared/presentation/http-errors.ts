@@ -9,12 +9,27 @@ export interface ErrorResponse {
 /** Thrown by the body parser; becomes 400 50109. */
 export class MalformedJsonError extends Error {}
 
-/** Elysia's validation error `all` entries, narrowed to what we read. */
+/** Elysia's validation error `all` entries (TypeBox value errors), narrowed to what we read. */
 interface ValidationIssue {
   readonly path?: string;
-  readonly message?: string;
-  readonly summary?: string;
-  readonly schema?: { error?: unknown };
+  readonly type?: number;
+  readonly value?: unknown;
+  readonly schema?: RuleSchema;
+}
+
+/** The JSON Schema keywords a rule is described from. */
+interface RuleSchema {
+  readonly error?: unknown;
+  readonly type?: string | readonly string[];
+  readonly format?: string;
+  readonly const?: unknown;
+  readonly anyOf?: readonly RuleSchema[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
 }
 
 /** `/nested/0/name` → `nested.0.name`; the root becomes `_body` like Discord's `_errors`. */
@@ -23,14 +38,102 @@ const fieldPath = (pointer: string | undefined, where: string): string => {
   return path === "" ? `_${where}` : path;
 };
 
-/** Field reasons from an Elysia ValidationError, one per field, the first reason wins. */
+/** The JSON type a schema stands for; Elysia's coercing integer (a string-or-integer union) counts as an integer. */
+const typeOf = (schema: RuleSchema): string | undefined => {
+  if (schema.const !== undefined) return schema.const === null ? "null" : typeof schema.const === "number" ? "number" : typeof schema.const;
+  if (typeof schema.type === "string") return schema.type;
+  const numeric = schema.anyOf?.find((branch) => branch.type === "integer" || branch.type === "number");
+  if (numeric && schema.anyOf?.some((branch) => branch.format === "integer" || branch.format === "numeric")) return numeric.type as string;
+  return undefined;
+};
+
+const jsonTypeOf = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "number" ? "number" : typeof value;
+
+/** True when `value` is of the kind of JSON value `type` names (any number for an integer, so its rule is told). */
+const sameKind = (type: string | undefined, value: unknown): boolean =>
+  type === jsonTypeOf(value) || (type === "integer" && typeof value === "number");
+
+const NOUNS: Record<string, string> = {
+  string: "a string",
+  integer: "an integer",
+  number: "a number",
+  boolean: "a boolean",
+  object: "an object",
+  array: "an array",
+  null: "null",
+};
+
+const noun = (schema: RuleSchema): string => {
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  const type = typeOf(schema);
+  if (type === "string" && schema.format === "date-time") return "an ISO 8601 timestamp";
+  return (type && NOUNS[type]) ?? "a valid value";
+};
+
+/** "between 2 and 32", "4000 or fewer", "1 or more" — Discord's phrasing of a length bound. */
+const lengthBound = (min: number | undefined, max: number | undefined): string | undefined => {
+  if (min !== undefined && min > 0 && max !== undefined) return `between ${min} and ${max}`;
+  if (max !== undefined) return `${max} or fewer`;
+  if (min !== undefined && min > 0) return `${min} or more`;
+  return undefined;
+};
+
+/** "an integer between 1 and 100", "an integer of at least 0", "an integer". */
+const numberRule = (schema: RuleSchema): string => {
+  const base = noun(schema);
+  const number = typeOf(schema) === "integer" ? schema : (schema.anyOf?.find((branch) => branch.type === "integer" || branch.type === "number") ?? schema);
+  const { minimum, maximum } = number;
+  if (minimum !== undefined && maximum !== undefined) return `${base} between ${minimum} and ${maximum}`;
+  if (minimum !== undefined) return `${base} of at least ${minimum}`;
+  if (maximum !== undefined) return `${base} of at most ${maximum}`;
+  return base;
+};
+
+/**
+ * The whole rule of `schema`, told for the `value` that broke it: its type when the value is of another kind,
+ * else the bound (length, range, items). Built from the schema's keywords, so every route's schema explains itself.
+ */
+const ruleMessage = (schema: RuleSchema, value: unknown): string => {
+  if (typeof schema.error === "string") return schema.error;
+  const type = typeOf(schema);
+  if (schema.anyOf && type === undefined) {
+    const matching = schema.anyOf.filter((branch) => sameKind(typeOf(branch), value) && branch.const === undefined);
+    if (matching.length === 1) return ruleMessage(matching[0]!, value);
+    const options = schema.anyOf.map(noun);
+    if (schema.anyOf.every((branch) => branch.const !== undefined)) return `Must be one of: ${options.join(", ")}.`;
+    return `Must be ${options.slice(0, -1).join(", ")}${options.length > 1 ? " or " : ""}${options.at(-1)}.`;
+  }
+  if (type === "integer" || type === "number") return `Must be ${numberRule(schema)}.`;
+  if (!sameKind(type, value) || schema.const !== undefined) return `Must be ${noun(schema)}.`;
+  if (type === "string") {
+    const bound = lengthBound(schema.minLength, schema.maxLength);
+    return bound ? `Must be ${bound} in length.` : `Must be ${noun(schema)}.`;
+  }
+  if (type === "array") {
+    const bound = lengthBound(schema.minItems, schema.maxItems);
+    return bound ? `Must be ${bound} in length.` : `Must be ${noun(schema)}.`;
+  }
+  return `Must be ${noun(schema)}.`;
+};
+
+/** TypeBox's ValueErrorType for the two failures that are about a property rather than its value. */
+const ADDITIONAL_PROPERTY = 42;
+const REQUIRED_PROPERTY = 45;
+
+const reasonOf = (issue: ValidationIssue): string => {
+  if (issue.type === REQUIRED_PROPERTY) return "This field is required";
+  if (issue.type === ADDITIONAL_PROPERTY) return "Unknown field.";
+  return issue.schema ? ruleMessage(issue.schema, issue.value) : "Invalid value.";
+};
+
+/**
+ * Field reasons from an Elysia ValidationError, one per field (the first reason wins), each naming the rule
+ * that failed in Discord's words: "Must be between 2 and 32 in length.", "This field is required".
+ */
 export const validationReasons = (issues: readonly ValidationIssue[], where: string): Record<string, string> => {
   const reasons: Record<string, string> = {};
-  for (const issue of issues) {
-    const key = fieldPath(issue.path, where);
-    const custom = typeof issue.schema?.error === "string" ? issue.schema.error : undefined;
-    reasons[key] ??= custom ?? issue.summary ?? issue.message ?? "Invalid value";
-  }
+  for (const issue of issues) reasons[fieldPath(issue.path, where)] ??= reasonOf(issue);
   return reasons;
 };
 

@@ -1,16 +1,31 @@
 import { t } from "elysia";
 import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
 import { UserBody } from "../../identity/presentation/identity-schemas";
+import { IntegerInput, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
+import { CHANNEL_NAME_MAX, TOPIC_MAX, USER_LIMIT_MAX } from "../domain/channel";
 import { channelPayload } from "../domain/channel-events";
+import { MAX_OVERWRITES } from "../domain/overwrite";
 import type { ChannelView } from "../application/get-channel";
 
-export const SnowflakeString = t.String({ pattern: "^[0-9]{1,20}$", description: "snowflake id", examples: ["1234567890123456789"] });
-export const Timestamp = t.String({ format: "date-time" });
+export { SnowflakeString, Timestamp };
 export const security = [{ bearer: [] }];
 export const channelErrors = { 403: ErrorBody, 404: ErrorBody, ...authErrors } as const;
 export const NoContent = t.Void({ description: "No Content" });
 const strict = { additionalProperties: false } as const;
-const Bitfield = t.String({ description: "permission bitfield as a decimal string", maxLength: 32 });
+const Bitfield = t.String({ description: "permission bitfield as a decimal string", maxLength: 32, examples: ["1024"] });
+
+const CHANNEL_EXAMPLE = {
+  id: "1234567890123456790",
+  type: 0,
+  guild_id: "1234567890123456789",
+  name: "general",
+  position: 0,
+  parent_id: null,
+  topic: null,
+  user_limit: 0,
+  permission_overwrites: [],
+  last_message_id: null,
+};
 
 export const OverwriteBody = t.Object(
   { id: SnowflakeString, type: t.Union([t.Literal(0), t.Literal(1)], { description: "0 role, 1 member" }), allow: t.String(), deny: t.String() },
@@ -20,43 +35,50 @@ export const OverwriteBody = t.Object(
 export const ChannelBody = t.Object(
   {
     id: SnowflakeString,
-    type: t.Integer({ description: "0 text, 1 DM, 2 voice, 4 category" }),
+    type: ResponseInteger({ description: "0 text, 1 DM, 2 voice, 4 category" }),
     guild_id: t.Optional(SnowflakeString),
     name: t.Optional(t.String()),
-    position: t.Optional(t.Integer()),
+    position: t.Optional(ResponseInteger()),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     topic: t.Optional(t.Nullable(t.String())),
-    user_limit: t.Optional(t.Integer({ description: "guild channels: users allowed in a voice channel at once, 0 unlimited (always 0 for text and category)" })),
+    user_limit: t.Optional(ResponseInteger({ description: "guild channels: users allowed in a voice channel at once, 0 unlimited (always 0 for text and category)" })),
     permission_overwrites: t.Array(OverwriteBody),
     last_message_id: t.Nullable(SnowflakeString),
     recipients: t.Optional(t.Array(UserBody, { description: "DMs: the other participant" })),
   },
-  { title: "Channel" },
+  { title: "Channel", examples: [CHANNEL_EXAMPLE] },
 );
 
 export const ChannelParams = t.Object({ id: SnowflakeString });
 export const OverwriteParams = t.Object({ id: SnowflakeString, overwrite_id: SnowflakeString });
 
-const OverwriteInputBody = t.Object(
-  { id: SnowflakeString, type: t.Integer({ description: "0 role, 1 member" }), allow: t.Optional(Bitfield), deny: t.Optional(Bitfield) },
-  strict,
-);
-const overwritesField = t.Array(OverwriteInputBody, { maxItems: 100, description: "at most 100, one per role or member" });
-const nameField = t.String({ description: "1–100 characters; text channels are lower-cased, spaces become dashes", maxLength: 1024 });
-const topicField = t.Nullable(t.String({ description: "text channels, at most 1024 characters; null clears it", maxLength: 4096 }));
-const userLimitField = t.Integer({ minimum: 0, maximum: 99, description: "voice channels: users allowed at once, 1–99, or 0 (default) for unlimited" });
+const overwriteType = IntegerInput({ minimum: 0, maximum: 1, description: "0 role, 1 member" });
+const OverwriteInputBody = t.Object({ id: SnowflakeString, type: overwriteType, allow: t.Optional(Bitfield), deny: t.Optional(Bitfield) }, strict);
+const overwritesField = t.Array(OverwriteInputBody, { maxItems: MAX_OVERWRITES, description: `at most ${MAX_OVERWRITES}, one per role or member` });
+const nameField = t.String({
+  description: `1–${CHANNEL_NAME_MAX} characters; text channels are lower-cased, spaces become dashes`,
+  minLength: 1,
+  maxLength: CHANNEL_NAME_MAX,
+});
+const topicField = t.Nullable(t.String({ description: `text channels, at most ${TOPIC_MAX} characters; null clears it`, maxLength: TOPIC_MAX }));
+const userLimitField = IntegerInput({
+  minimum: 0,
+  maximum: USER_LIMIT_MAX,
+  description: `voice channels: users allowed at once, 1–${USER_LIMIT_MAX}, or 0 (default) for unlimited`,
+});
+const position = IntegerInput({ minimum: 0 });
 
 export const CreateChannelBody = t.Object(
   {
     name: nameField,
-    type: t.Optional(t.Integer({ description: "0 text (default), 2 voice, 4 category" })),
+    type: t.Optional(IntegerInput({ description: "0 text (default), 2 voice, 4 category" })),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     topic: t.Optional(topicField),
     user_limit: t.Optional(userLimitField),
-    position: t.Optional(t.Integer({ minimum: 0 })),
+    position: t.Optional(position),
     permission_overwrites: t.Optional(overwritesField),
   },
-  strict,
+  { ...strict, examples: [{ name: "general-chat", topic: "Anything goes" }] },
 );
 
 export const UpdateChannelBody = t.Object(
@@ -64,23 +86,23 @@ export const UpdateChannelBody = t.Object(
     name: t.Optional(nameField),
     topic: t.Optional(topicField),
     user_limit: t.Optional(userLimitField),
-    position: t.Optional(t.Integer({ minimum: 0 })),
+    position: t.Optional(position),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     permission_overwrites: t.Optional(overwritesField),
   },
-  strict,
+  { ...strict, examples: [{ topic: "Release planning" }] },
 );
 
 export const ChannelPositionsBody = t.Array(
-  t.Object({ id: SnowflakeString, position: t.Integer({ minimum: 0 }), parent_id: t.Optional(t.Nullable(SnowflakeString)) }, strict),
-  { minItems: 1, maxItems: 500 },
+  t.Object({ id: SnowflakeString, position, parent_id: t.Optional(t.Nullable(SnowflakeString)) }, strict),
+  { minItems: 1, maxItems: 500, examples: [[{ id: "1234567890123456789", position: 1 }]] },
 );
 
 export const PutOverwriteBody = t.Object(
-  { type: t.Integer({ description: "0 role, 1 member" }), allow: t.Optional(Bitfield), deny: t.Optional(Bitfield) },
-  strict,
+  { type: overwriteType, allow: t.Optional(Bitfield), deny: t.Optional(Bitfield) },
+  { ...strict, examples: [{ type: 0, allow: "1024", deny: "2048" }] },
 );
 
-export const OpenDmBody = t.Object({ recipient_id: SnowflakeString }, strict);
+export const OpenDmBody = t.Object({ recipient_id: SnowflakeString }, { ...strict, examples: [{ recipient_id: "1234567890123456789" }] });
 
 export const toChannelBody = (view: ChannelView): typeof ChannelBody.static => channelPayload(view.channel, view.recipients);

@@ -1,15 +1,16 @@
 import { t } from "elysia";
 import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
+import { ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
 import { ChannelBody, SnowflakeString, Timestamp } from "../../channel/presentation/channel-schemas";
 import { UserBody } from "../../identity/presentation/identity-schemas";
-import type { Guild } from "../domain/guild";
+import { GUILD_NAME_MAX, GUILD_NAME_MIN, type Guild, ICON_MAX } from "../domain/guild";
 import { fullGuildPayload, memberPayload } from "../domain/guild-payloads";
 import type { GuildView } from "../application/guild-view";
 import type { MemberView } from "../application/list-members";
 
 export { SnowflakeString, Timestamp };
 
-/** Bodies: only generous size caps here; the domain checks the real rules so every transport gets them. */
+/** Bodies carry the documented bounds, so a client's first error names the real rule; the domain checks them again for every transport. */
 export const strict = { additionalProperties: false } as const;
 export const security = [{ bearer: [] }];
 /** The errors of a route on a guild or its parts: 403 50001/50013 and 404 besides the common ones. */
@@ -20,13 +21,16 @@ export const RoleBody = t.Object(
   {
     id: SnowflakeString,
     name: t.String(),
-    color: t.Integer({ description: "RGB as an integer; 0 means none" }),
-    position: t.Integer({ description: "higher ranks higher; @everyone is 0; ties rank the older role higher" }),
+    color: ResponseInteger({ description: "RGB as an integer; 0 means none" }),
+    position: ResponseInteger({ description: "higher ranks higher; @everyone is 0; ties rank the older role higher" }),
     permissions: t.String({ description: "permission bitfield as a decimal string" }),
     hoist: t.Boolean(),
     mentionable: t.Boolean(),
   },
-  { title: "Role" },
+  {
+    title: "Role",
+    examples: [{ id: "1234567890123456791", name: "Moderators", color: 3447003, position: 1, permissions: "8192", hoist: true, mentionable: false }],
+  },
 );
 
 const guildFields = {
@@ -37,18 +41,45 @@ const guildFields = {
   created_at: Timestamp,
 };
 
+const GUILD_EXAMPLE = {
+  id: "1234567890123456789",
+  name: "My Guild",
+  icon: null,
+  owner_id: "1234567890123456700",
+  created_at: "2025-01-01T12:00:00.000Z",
+};
+
 export const GuildBody = t.Object(
   {
     ...guildFields,
     roles: t.Array(RoleBody, { description: "lowest rank first; @everyone (id = guild id) leads" }),
     channels: t.Array(ChannelBody, { description: "the channels the caller can view" }),
   },
-  { title: "Guild" },
+  {
+    title: "Guild",
+    examples: [
+      {
+        ...GUILD_EXAMPLE,
+        roles: [
+          {
+            id: GUILD_EXAMPLE.id,
+            name: "@everyone",
+            color: 0,
+            position: 0,
+            permissions: "104324673",
+            hoist: false,
+            mentionable: false,
+          },
+        ],
+        channels: [exampleOf(ChannelBody)],
+      },
+    ],
+  },
 );
 
 export const PartialGuildBody = t.Object(
   { ...guildFields, owner: t.Boolean({ description: "true when the caller owns the guild" }) },
-  { title: "PartialGuild" },
+  { title: "PartialGuild", examples: [{ ...GUILD_EXAMPLE, owner: true }] },
 );
 
 export const MemberBody = t.Object(
@@ -58,21 +89,26 @@ export const MemberBody = t.Object(
     roles: t.Array(SnowflakeString, { description: "role ids; @everyone is implied" }),
     joined_at: Timestamp,
   },
-  { title: "Member" },
+  {
+    title: "Member",
+    examples: [{ user: exampleOf(UserBody), nick: "Ali", roles: ["1234567890123456791"], joined_at: "2025-01-01T12:00:00.000Z" }],
+  },
 );
 
 export const GuildParams = t.Object({ id: SnowflakeString });
 export const MemberParams = t.Object({ id: SnowflakeString, user_id: SnowflakeString });
 
-export const CreateGuildBody = t.Object({ name: t.String({ description: "2–100 characters", maxLength: 1024 }) }, strict);
+const guildName = t.String({ description: `${GUILD_NAME_MIN}–${GUILD_NAME_MAX} characters`, minLength: GUILD_NAME_MIN, maxLength: GUILD_NAME_MAX });
+
+export const CreateGuildBody = t.Object({ name: guildName }, { ...strict, examples: [{ name: "My Guild" }] });
 
 export const UpdateGuildBody = t.Object(
   {
-    name: t.Optional(t.String({ description: "2–100 characters", maxLength: 1024 })),
-    icon: t.Optional(t.Nullable(t.String({ description: "an http(s) URL of at most 512 characters; null clears it", maxLength: 2048 }))),
+    name: t.Optional(guildName),
+    icon: t.Optional(t.Nullable(t.String({ description: `an http(s) URL of at most ${ICON_MAX} characters; null clears it`, maxLength: ICON_MAX }))),
     owner_id: t.Optional(SnowflakeString),
   },
-  strict,
+  { ...strict, examples: [{ name: "My Renamed Guild", icon: "https://example.com/icon.png" }] },
 );
 
 export const toGuildBody = (view: GuildView): typeof GuildBody.static =>

@@ -1,31 +1,45 @@
 import { t } from "elysia";
+import { IntegerInput, ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity/presentation/identity-schemas";
+import { MAX_AGE_LIMIT, MAX_USES_LIMIT } from "../domain/invite";
 import { SnowflakeString, Timestamp, strict } from "./guild-schemas";
 
 const inviteFields = {
   code: t.String(),
   guild: t.Object({ id: SnowflakeString, name: t.String(), icon: t.Nullable(t.String()) }, { title: "InviteGuild" }),
-  channel: t.Object({ id: SnowflakeString, name: t.Nullable(t.String()), type: t.Integer() }, { title: "InviteChannel" }),
+  channel: t.Object({ id: SnowflakeString, name: t.Nullable(t.String()), type: ResponseInteger() }, { title: "InviteChannel" }),
   inviter: UserBody,
-  uses: t.Integer(),
-  max_uses: t.Integer({ description: "0 means unlimited" }),
-  max_age: t.Integer({ description: "seconds; 0 means never expires" }),
+  uses: ResponseInteger(),
+  max_uses: ResponseInteger({ description: "0 means unlimited" }),
+  max_age: ResponseInteger({ description: "seconds; 0 means never expires" }),
   created_at: Timestamp,
   expires_at: t.Nullable(Timestamp),
 };
 
-export const InviteBody = t.Object(inviteFields, { title: "Invite" });
+const INVITE_EXAMPLE = {
+  code: "aB3dE5gH",
+  guild: { id: "1234567890123456789", name: "My Guild", icon: null },
+  channel: { id: "1234567890123456790", name: "general", type: 0 },
+  inviter: exampleOf(UserBody),
+  uses: 0,
+  max_uses: 0,
+  max_age: 86400,
+  created_at: "2025-01-01T12:00:00.000Z",
+  expires_at: "2025-01-02T12:00:00.000Z",
+};
+
+export const InviteBody = t.Object(inviteFields, { title: "Invite", examples: [INVITE_EXAMPLE] });
 export const InvitePreviewBody = t.Object(
-  { ...inviteFields, approximate_member_count: t.Integer() },
-  { title: "InvitePreview" },
+  { ...inviteFields, approximate_member_count: ResponseInteger() },
+  { title: "InvitePreview", examples: [{ ...INVITE_EXAMPLE, approximate_member_count: 12 }] },
 );
 
 export const InviteParams = t.Object({ code: t.String({ minLength: 1, maxLength: 64 }) });
 
 export const CreateInviteBody = t.Object(
   {
-    max_age: t.Optional(t.Integer({ description: "seconds, 0–604800; 0 never expires; 86400 by default" })),
-    max_uses: t.Optional(t.Integer({ description: "0–100; 0 (the default) is unlimited" })),
+    max_age: t.Optional(IntegerInput({ minimum: 0, maximum: MAX_AGE_LIMIT, description: "seconds, 0–604800; 0 never expires; 86400 by default" })),
+    max_uses: t.Optional(IntegerInput({ minimum: 0, maximum: MAX_USES_LIMIT, description: "0–100; 0 (the default) is unlimited" })),
   },
-  strict,
+  { ...strict, examples: [{ max_age: 86400, max_uses: 10 }] },
 );

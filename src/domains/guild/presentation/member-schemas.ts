@@ -1,32 +1,40 @@
 import { t } from "elysia";
+import { IntegerInput, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity/presentation/identity-schemas";
+import { BAN_REASON_MAX, DELETE_MESSAGE_SECONDS_MAX } from "../domain/ban";
+import { NICK_MAX } from "../domain/member";
 import { banPayload } from "../domain/guild-payloads";
 import type { BanView } from "../application/bans";
 import { SnowflakeString, strict } from "./guild-schemas";
 
 export const MembersQuery = t.Object({
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, default: 1, description: "1–1000; 1 by default, as Discord" })),
+  limit: t.Optional(IntegerInput({ minimum: 1, maximum: 1000, default: 1, description: "1–1000; 1 by default, as Discord" })),
   after: t.Optional(SnowflakeString),
 });
 
 export const UpdateMemberBody = t.Object(
   {
-    nick: t.Optional(t.Nullable(t.String({ description: "1–32 characters; null or empty clears it", maxLength: 1024 }))),
+    nick: t.Optional(t.Nullable(t.String({ description: `1–${NICK_MAX} characters; null or empty clears it`, maxLength: NICK_MAX }))),
     roles: t.Optional(t.Array(SnowflakeString, { description: "the complete new role set (MANAGE_ROLES)", maxItems: 250 })),
   },
-  strict,
+  { ...strict, examples: [{ nick: "Ali" }] },
 );
 
 export const MemberRoleParams = t.Object({ id: SnowflakeString, user_id: SnowflakeString, role_id: SnowflakeString });
 
-export const BanBody = t.Object({ user: UserBody, reason: t.Nullable(t.String()) }, { title: "Ban" });
+export const BanBody = t.Object(
+  { user: UserBody, reason: t.Nullable(t.String()) },
+  { title: "Ban", examples: [{ user: exampleOf(UserBody), reason: "Spamming invites" }] },
+);
 
 export const CreateBanBody = t.Object(
   {
-    delete_message_seconds: t.Optional(t.Integer({ description: "0–604800: how much of the user's recent history to delete" })),
-    reason: t.Optional(t.Nullable(t.String({ description: "at most 512 characters", maxLength: 4096 }))),
+    delete_message_seconds: t.Optional(
+      IntegerInput({ minimum: 0, maximum: DELETE_MESSAGE_SECONDS_MAX, description: "0–604800: how much of the user's recent history to delete" }),
+    ),
+    reason: t.Optional(t.Nullable(t.String({ description: `at most ${BAN_REASON_MAX} characters`, maxLength: BAN_REASON_MAX }))),
   },
-  strict,
+  { ...strict, examples: [{ delete_message_seconds: 3600, reason: "Spamming invites" }] },
 );
 
 export const toBanBody = (view: BanView): typeof BanBody.static => banPayload(view.ban, view.user);

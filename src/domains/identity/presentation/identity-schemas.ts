@@ -1,40 +1,61 @@
 import { t } from "elysia";
+import { ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
 import type { Session } from "../domain/session";
-import type { User } from "../domain/user";
+import {
+  AVATAR_MAX,
+  DISPLAY_NAME_MAX,
+  EMAIL_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  USERNAME_MAX,
+  USERNAME_MIN,
+  type User,
+} from "../domain/user";
 import type { TokenGrant } from "../application/session-tokens";
 
-const SnowflakeString = t.String({ pattern: "^[0-9]{1,20}$", description: "snowflake id", examples: ["1234567890123456789"] });
-const Timestamp = t.String({ format: "date-time" });
-
-/** Bodies: only generous size caps here; the domain checks the real rules so every transport gets them. */
-const text = (description: string, maxLength: number) => t.String({ description, maxLength });
+/**
+ * Bodies carry the documented bounds, so a client's first error names the real rule; the domain checks them again
+ * (and the rest: the username's characters after lower-casing, the email's shape) so every transport gets them.
+ */
+const text = (description: string, bounds: { minLength?: number; maxLength: number }) => t.String({ description, ...bounds });
 const strict = { additionalProperties: false } as const;
+/** Fields that check a password someone already has, not a new one: any length up to a generous cap. */
+const existingPassword = (description: string) => text(description, { maxLength: 1024 });
+
+const username = (description: string) => text(description, { minLength: USERNAME_MIN, maxLength: USERNAME_MAX });
+const newPassword = (description: string) => text(description, { minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX });
 
 export const RegisterBody = t.Object(
   {
-    username: text("2–32 characters of a-z 0-9 _ . (case-insensitive; stored lower-case)", 256),
-    email: text("unique regardless of case", 320),
-    password: text("8–128 characters", 1024),
+    username: username(`${USERNAME_MIN}–${USERNAME_MAX} characters of a-z 0-9 _ . (case-insensitive; stored lower-case)`),
+    email: text("unique regardless of case", { maxLength: EMAIL_MAX }),
+    password: newPassword(`${PASSWORD_MIN}–${PASSWORD_MAX} characters`),
   },
-  strict,
+  { ...strict, examples: [{ username: "alice", email: "alice@example.com", password: "correct horse battery" }] },
 );
 
-export const LoginBody = t.Object({ login: text("email or username", 320), password: text("the account password", 1024) }, strict);
+export const LoginBody = t.Object(
+  { login: text("email or username", { maxLength: EMAIL_MAX }), password: existingPassword("the account password") },
+  { ...strict, examples: [{ login: "alice@example.com", password: "correct horse battery" }] },
+);
 
-export const RefreshBody = t.Object({ refresh_token: text("the latest refresh token of the session", 512) }, strict);
+export const RefreshBody = t.Object(
+  { refresh_token: text("the latest refresh token of the session", { maxLength: 512 }) },
+  { ...strict, examples: [{ refresh_token: "1234567890123456795.q8Jb2mXv0cR4tY6uW9zA1sD3fG5hK7lP" }] },
+);
 
 export const UpdateMeBody = t.Object(
   {
-    username: t.Optional(text("2–32 characters of a-z 0-9 _ .", 256)),
-    display_name: t.Optional(t.Nullable(text("1–32 characters; null clears it", 256))),
-    avatar: t.Optional(t.Nullable(text("an http(s) URL of at most 512 characters; null clears it", 1024))),
-    password: t.Optional(text("the new password, 8–128 characters; logs out every other session", 1024)),
-    current_password: t.Optional(text("required with password", 1024)),
+    username: t.Optional(username(`${USERNAME_MIN}–${USERNAME_MAX} characters of a-z 0-9 _ .`)),
+    display_name: t.Optional(t.Nullable(text(`1–${DISPLAY_NAME_MAX} characters; null clears it`, { minLength: 1, maxLength: DISPLAY_NAME_MAX }))),
+    avatar: t.Optional(t.Nullable(text(`an http(s) URL of at most ${AVATAR_MAX} characters; null clears it`, { maxLength: AVATAR_MAX }))),
+    password: t.Optional(newPassword(`the new password, ${PASSWORD_MIN}–${PASSWORD_MAX} characters; logs out every other session`)),
+    current_password: t.Optional(existingPassword("required with password")),
   },
-  strict,
+  { ...strict, examples: [{ display_name: "Alice", avatar: "https://example.com/alice.png" }] },
 );
 
-export const DeleteMeBody = t.Object({ password: text("the account password", 1024) }, strict);
+export const DeleteMeBody = t.Object({ password: existingPassword("the account password") }, { ...strict, examples: [{ password: "correct horse battery" }] });
 
 export const IdParams = t.Object({ id: SnowflakeString });
 
@@ -47,17 +68,38 @@ const userFields = {
   created_at: Timestamp,
 };
 
-export const UserBody = t.Object(userFields, { title: "User" });
-export const CurrentUserBody = t.Object({ ...userFields, email: t.Nullable(t.String()) }, { title: "CurrentUser" });
+const USER_EXAMPLE = {
+  id: "1234567890123456700",
+  username: "alice",
+  display_name: "Alice",
+  avatar: null,
+  bot: false,
+  created_at: "2025-01-01T12:00:00.000Z",
+};
+
+export const UserBody = t.Object(userFields, { title: "User", examples: [USER_EXAMPLE] });
+export const CurrentUserBody = t.Object(
+  { ...userFields, email: t.Nullable(t.String()) },
+  { title: "CurrentUser", examples: [{ ...USER_EXAMPLE, email: "alice@example.com" }] },
+);
 
 const tokenFields = {
   access_token: t.String({ description: "JWT; send as `Authorization: Bearer <token>`" }),
   refresh_token: t.String({ description: "single-use; trade it at /auth/refresh for a new pair" }),
-  expires_in: t.Integer({ description: "access token lifetime in seconds" }),
+  expires_in: ResponseInteger({ description: "access token lifetime in seconds" }),
 };
 
-export const TokensBody = t.Object(tokenFields, { title: "Tokens" });
-export const AuthBody = t.Object({ user: CurrentUserBody, ...tokenFields }, { title: "Auth" });
+const TOKENS_EXAMPLE = {
+  access_token: "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwMTIzNDU2NzAwIn0.c2lnbmF0dXJl",
+  refresh_token: "1234567890123456795.q8Jb2mXv0cR4tY6uW9zA1sD3fG5hK7lP",
+  expires_in: 900,
+};
+
+export const TokensBody = t.Object(tokenFields, { title: "Tokens", examples: [TOKENS_EXAMPLE] });
+export const AuthBody = t.Object(
+  { user: CurrentUserBody, ...tokenFields },
+  { title: "Auth", examples: [{ user: { ...USER_EXAMPLE, display_name: null, email: "alice@example.com" }, ...TOKENS_EXAMPLE }] },
+);
 
 export const SessionBody = t.Object(
   {
@@ -68,7 +110,19 @@ export const SessionBody = t.Object(
     ip: t.Nullable(t.String()),
     current: t.Boolean({ description: "true for the session of the calling token" }),
   },
-  { title: "Session" },
+  {
+    title: "Session",
+    examples: [
+      {
+        id: "1234567890123456795",
+        created_at: "2025-01-01T12:00:00.000Z",
+        last_used_at: "2025-01-01T12:15:00.000Z",
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64)",
+        ip: "203.0.113.7",
+        current: true,
+      },
+    ],
+  },
 );
 
 export const NoContent = t.Void({ description: "No Content" });

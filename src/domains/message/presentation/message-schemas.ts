@@ -1,7 +1,9 @@
-import { Type } from "@sinclair/typebox";
 import { t } from "elysia";
 import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
+import { CodePointString, IntegerInput, ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity/presentation/identity-schemas";
+import { SEARCH_LIMIT_MAX, SEARCH_OFFSET_MAX, SEARCH_QUERY_MAX } from "../application/search-messages";
+import { BULK_DELETE_MAX, BULK_DELETE_MIN, CONTENT_MAX, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, NONCE_MAX } from "../domain/message";
 import { NoContent, SnowflakeString, Timestamp, security } from "../../channel/presentation/channel-schemas";
 
 export { NoContent, SnowflakeString, security };
@@ -9,13 +11,6 @@ export { NoContent, SnowflakeString, security };
 const strict = { additionalProperties: false } as const;
 export const tags = ["Messages"];
 export const messageErrors = { 403: ErrorBody, 404: ErrorBody, ...authErrors } as const;
-
-/**
- * Integers in responses: TypeBox's own. Elysia's `t.Integer` is a transform (it coerces query strings), and a single
- * transform in a response schema makes Elysia encode every response through TypeBox's transform walker, which cost
- * a tenth of a history read's CPU; a plain schema is checked by compiled code instead.
- */
-const ResponseInteger = Type.Integer;
 
 export const AttachmentBody = t.Object(
   {
@@ -27,12 +22,25 @@ export const AttachmentBody = t.Object(
     width: t.Optional(ResponseInteger({ description: "images only" })),
     height: t.Optional(ResponseInteger({ description: "images only" })),
   },
-  { title: "Attachment" },
+  {
+    title: "Attachment",
+    examples: [
+      {
+        id: "1234567890123456794",
+        filename: "cat.png",
+        content_type: "image/png",
+        size: 48213,
+        url: "http://127.0.0.1:3000/api/v1/attachments/1234567890123456794/cat.png?ex=1735819200&sig=3f2a9c",
+        width: 640,
+        height: 480,
+      },
+    ],
+  },
 );
 
 export const ReactionBody = t.Object(
   { emoji: t.Object({ id: t.Null(), name: t.String() }), count: ResponseInteger(), me: t.Boolean({ description: "the caller reacted with it" }) },
-  { title: "Reaction" },
+  { title: "Reaction", examples: [{ emoji: { id: null, name: "👍" }, count: 2, me: true }] },
 );
 
 export const MessageBody = t.Object(
@@ -52,17 +60,42 @@ export const MessageBody = t.Object(
     pinned: t.Boolean(),
     nonce: t.Optional(t.Union([t.String(), ResponseInteger()], { description: "only in the answer to the send" })),
   },
-  { title: "Message" },
+  {
+    title: "Message",
+    examples: [
+      {
+        id: "1234567890123456793",
+        type: 0,
+        channel_id: "1234567890123456790",
+        guild_id: "1234567890123456789",
+        author: exampleOf(UserBody),
+        content: "Hello, world!",
+        created_at: "2025-01-01T12:00:00.000Z",
+        edited_at: null,
+        mentions: [],
+        mention_everyone: false,
+        attachments: [],
+        reactions: [],
+        pinned: false,
+      },
+    ],
+  },
 );
 
-const Nonce = t.Union([t.String({ maxLength: 100 }), t.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER })], {
-  description: "a string of at most 25 characters or an integer; echoed back, and with enforce_nonce de-duplicates sends for 5 minutes",
-});
+const Nonce = t.Union(
+  [
+    CodePointString({ minLength: 1, maxLength: NONCE_MAX }),
+    ResponseInteger({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
+  ],
+  { description: `a string of 1–${NONCE_MAX} characters or an integer; echoed back, and with enforce_nonce de-duplicates sends for 5 minutes` },
+);
+
+/** Message content counts code points, as the domain does: 4000 emojis are 4000 characters, not 8000. */
+const content = (description: string) => CodePointString({ maxLength: CONTENT_MAX, description });
 
 export const SendMessageBody = t.Object(
   {
-    // TypeBox counts UTF-16 units: twice the limit lets every 4000-code-point text through to the domain's exact check.
-    content: t.Optional(t.String({ maxLength: 8000, description: "at most 4000 characters (code points); may be empty with attachments" })),
+    content: t.Optional(content(`at most ${CONTENT_MAX} characters (code points); may be empty with attachments`)),
     nonce: t.Optional(Nonce),
     enforce_nonce: t.Optional(t.Boolean()),
     attachments: t.Optional(
@@ -72,14 +105,24 @@ export const SendMessageBody = t.Object(
       }),
     ),
   },
-  strict,
+  // Content only: the example must work when executed as is, and attachment ids would have to be uploaded first.
+  { ...strict, examples: [{ content: "Hello, world!" }] },
 );
 
-export const EditMessageBody = t.Object({ content: t.String({ maxLength: 8000, description: "at most 4000 characters" }) }, strict);
+export const EditMessageBody = t.Object(
+  { content: content(`at most ${CONTENT_MAX} characters (code points)`) },
+  { ...strict, examples: [{ content: "Hello, edited world!" }] },
+);
 
 export const BulkDeleteBody = t.Object(
-  { messages: t.Array(SnowflakeString, { minItems: 2, maxItems: 100, description: "2–100 distinct ids of this channel's last 14 days" }) },
-  strict,
+  {
+    messages: t.Array(SnowflakeString, {
+      minItems: BULK_DELETE_MIN,
+      maxItems: BULK_DELETE_MAX,
+      description: `${BULK_DELETE_MIN}–${BULK_DELETE_MAX} distinct ids of this channel's last 14 days`,
+    }),
+  },
+  { ...strict, examples: [{ messages: ["1234567890123456793", "1234567890123456796"] }] },
 );
 
 export const ChannelParams = t.Object({ id: SnowflakeString });
@@ -91,26 +134,38 @@ export const ReactionParams = t.Object({
 });
 
 export const HistoryQuery = t.Object({
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 50, description: "1–100, 50 by default" })),
+  limit: t.Optional(
+    IntegerInput({
+      minimum: 1,
+      maximum: HISTORY_LIMIT_MAX,
+      default: HISTORY_LIMIT_DEFAULT,
+      description: `1–${HISTORY_LIMIT_MAX}, ${HISTORY_LIMIT_DEFAULT} by default`,
+    }),
+  ),
   before: t.Optional(SnowflakeString),
   after: t.Optional(SnowflakeString),
   around: t.Optional(SnowflakeString),
 });
 
 export const ReactionUsersQuery = t.Object({
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 25 })),
+  limit: t.Optional(IntegerInput({ minimum: 1, maximum: 100, default: 25, description: "1–100, 25 by default" })),
   after: t.Optional(SnowflakeString),
 });
 
 export const SearchQuery = t.Object({
-  content: t.Optional(t.String({ maxLength: 1024, description: "words to find (all of them, any case), at most 200 characters" })),
+  content: t.Optional(
+    CodePointString({ maxLength: SEARCH_QUERY_MAX, description: `words to find (all of them, any case), at most ${SEARCH_QUERY_MAX} characters` }),
+  ),
   author_id: t.Optional(SnowflakeString),
   channel_id: t.Optional(SnowflakeString),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 25, default: 25 })),
-  offset: t.Optional(t.Integer({ minimum: 0, maximum: 5000, default: 0 })),
+  limit: t.Optional(IntegerInput({ minimum: 1, maximum: SEARCH_LIMIT_MAX, default: SEARCH_LIMIT_MAX, description: `1–${SEARCH_LIMIT_MAX}, ${SEARCH_LIMIT_MAX} by default` })),
+  offset: t.Optional(IntegerInput({ minimum: 0, maximum: SEARCH_OFFSET_MAX, default: 0, description: `0–${SEARCH_OFFSET_MAX}, 0 by default` })),
 });
 
-export const SearchResultBody = t.Object({ total_results: t.Integer(), messages: t.Array(MessageBody) }, { title: "MessageSearchResult" });
+export const SearchResultBody = t.Object(
+  { total_results: ResponseInteger(), messages: t.Array(MessageBody) },
+  { title: "MessageSearchResult", examples: [{ total_results: 1, messages: [exampleOf(MessageBody)] }] },
+);
 
 export const UploadBody = t.Object({ file: t.File({ description: "the file; at most MAX_UPLOAD_BYTES (25 MiB by default)" }) });
 
