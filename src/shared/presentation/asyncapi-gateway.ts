@@ -1,0 +1,214 @@
+import { Type as T, type TSchema } from "@sinclair/typebox";
+import { ChannelBody, SnowflakeString as Snowflake, Timestamp } from "../../domains/channel/presentation/channel-schemas";
+import { GuildBody, MemberBody, RoleBody } from "../../domains/guild/presentation/guild-schemas";
+import { InviteBody } from "../../domains/guild/presentation/invite-schemas";
+import { CurrentUserBody, UserBody } from "../../domains/identity/presentation/identity-schemas";
+import { MessageBody } from "../../domains/message/presentation/message-schemas";
+import { VoiceStateBody } from "../../domains/voice/presentation/voice-routes";
+import {
+  CloseCode,
+  FRAME_LIMIT,
+  GATEWAY_VERSION,
+  HeartbeatPayload,
+  IdentifyPayload,
+  MAX_FRAME_BYTES,
+  Op,
+  PresenceUpdatePayload,
+  ResumePayload,
+  VoiceStateUpdatePayload,
+} from "../gateway/gateway-protocol";
+
+/**
+ * The gateway's messages for the AsyncAPI document (asyncapi.ts). Payloads reuse the protocol's own schemas and the
+ * REST schemas of the objects events carry; the opcode and close-code tables are keyed by the protocol's constants,
+ * so a new opcode or close code is a type error here until it is documented. The prose is docs/gateway.md.
+ */
+
+/** One message of a socket: its key in the document, a title and what it means, and its payload schema. */
+export interface MessageDoc {
+  readonly name: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly payload: TSchema;
+}
+
+/** A frame the client sends: `s` and `t` may be left out (they are ignored), nothing else may be added. */
+const clientFrame = (op: number, d: TSchema) =>
+  T.Object(
+    { op: T.Literal(op), d, s: T.Optional(T.Union([T.Integer(), T.Null()])), t: T.Optional(T.Union([T.String(), T.Null()])) },
+    { additionalProperties: false },
+  );
+
+/** A frame the server sends other than a dispatch: `s` and `t` are null. */
+const serverFrame = (op: number, d: TSchema) => T.Object({ op: T.Literal(op), d, s: T.Null(), t: T.Null() });
+
+/** A dispatch: op 0, the session's next sequence number, the event name and its payload. */
+const dispatchFrame = (t: string, d: TSchema) =>
+  T.Object({ op: T.Literal(Op.Dispatch), d, s: T.Integer({ minimum: 1, description: "this session's sequence number, +1 per dispatch" }), t: T.Literal(t) });
+
+const withGuild = (properties: Record<string, TSchema>) => T.Object({ ...properties, guild_id: Snowflake });
+const inChannel = { channel_id: Snowflake, guild_id: T.Optional(Snowflake) };
+const { channels: _channels, ...guildFields } = GuildBody.properties;
+const Emoji = T.Object({ id: T.Null(), name: T.String({ description: "the unicode emoji" }) });
+const VisibleStatus = T.Union([T.Literal("online"), T.Literal("idle"), T.Literal("dnd"), T.Literal("offline")]);
+
+/** A guild as READY and GUILD_CREATE carry it: roles, the channels the receiver can view, and the member count. */
+const GatewayGuild = T.Object({ ...GuildBody.properties, member_count: T.Integer({ minimum: 1 }) }, { title: "GatewayGuild" });
+const ReadState = T.Object(
+  { channel_id: Snowflake, last_message_id: T.Union([Snowflake, T.Null()]), mention_count: T.Integer({ minimum: 0 }) },
+  { title: "ReadState" },
+);
+const Presence = T.Object({ user: T.Object({ id: Snowflake }), status: VisibleStatus }, { title: "Presence" });
+const VoiceCall = T.Object({ id: Snowflake, guild_id: Snowflake, channel_id: Snowflake, started_at: Timestamp }, { title: "VoiceCall" });
+
+const Ready = T.Object(
+  {
+    v: T.Literal(GATEWAY_VERSION),
+    session_id: T.String({ description: "the gateway session: keep it for RESUME" }),
+    resume_gateway_url: T.String({ description: "ws:// or wss:// URL to resume at (any node will do)" }),
+    user: CurrentUserBody,
+    guilds: T.Array(GatewayGuild),
+    private_channels: T.Array(ChannelBody, { description: "the user's DM channels" }),
+    read_state: T.Array(ReadState),
+    presences: T.Array(Presence, { description: "peers in guilds that are not large, except offline ones and the user" }),
+    voice_states: T.Array(VoiceStateBody, { description: "who is in the voice channels the user can see" }),
+  },
+  { title: "Ready" },
+);
+
+/** Every dispatch (`t`) the gateway sends: its payload and who receives it. */
+const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: string]> = [
+  ["READY", Ready, "The answer to IDENTIFY: the whole state a client starts from. Not kept for RESUME."],
+  ["RESUMED", T.Null(), "Sent after a RESUME once every missed dispatch was replayed. Not kept for RESUME."],
+  ["GUILD_CREATE", GatewayGuild, "To the user's own sessions when they create or join a guild; the session then hears that guild."],
+  ["GUILD_UPDATE", withGuild(guildFields), "To every member: the guild's name, icon, owner or roles changed."],
+  ["GUILD_DELETE", T.Object({ id: Snowflake }), "To every member when the guild is deleted; to a user's own sessions when they leave or are kicked or banned."],
+  ["GUILD_MEMBER_ADD", withGuild(MemberBody.properties), "To the other members when someone joins (the joiner gets GUILD_CREATE)."],
+  ["GUILD_MEMBER_UPDATE", withGuild(MemberBody.properties), "To every member: a member's nick or roles changed."],
+  ["GUILD_MEMBER_REMOVE", withGuild({ user: UserBody }), "To the remaining members when someone leaves or is kicked or banned."],
+  ["GUILD_BAN_ADD", withGuild({ user: UserBody, delete_message_seconds: T.Integer({ minimum: 0 }) }), "To members with BAN_MEMBERS."],
+  ["GUILD_BAN_REMOVE", withGuild({ user: UserBody }), "To members with BAN_MEMBERS."],
+  ["GUILD_ROLE_CREATE", withGuild({ role: RoleBody }), "To every member."],
+  ["GUILD_ROLE_UPDATE", withGuild({ role: RoleBody }), "To every member."],
+  ["GUILD_ROLE_DELETE", withGuild({ role_id: Snowflake }), "To every member."],
+  ["INVITE_CREATE", withGuild({ ...InviteBody.properties, channel_id: Snowflake }), "To members with MANAGE_GUILD, or MANAGE_CHANNELS on the invite's channel."],
+  ["INVITE_DELETE", withGuild({ code: T.String(), channel_id: Snowflake }), "To members with MANAGE_GUILD, or MANAGE_CHANNELS on the invite's channel."],
+  ["CHANNEL_CREATE", ChannelBody, "Guild channels: to members with VIEW_CHANNEL there. A new DM: to both participants, each seeing the other in `recipients`."],
+  ["CHANNEL_UPDATE", ChannelBody, "To members with VIEW_CHANNEL in the channel after the change."],
+  ["CHANNEL_DELETE", ChannelBody, "To members who could view the channel (judged by the overwrites it had)."],
+  ["MESSAGE_CREATE", MessageBody, "Guild channels: to members with VIEW_CHANNEL there; DMs: to both participants. Carries the sender's `nonce`."],
+  ["MESSAGE_UPDATE", MessageBody, "Like MESSAGE_CREATE: the whole edited message."],
+  ["MESSAGE_DELETE", T.Object({ id: Snowflake, ...inChannel }), "Like MESSAGE_CREATE."],
+  ["MESSAGE_DELETE_BULK", T.Object({ ids: T.Array(Snowflake), ...inChannel }), "Like MESSAGE_CREATE (bulk delete, and the history a ban deletes)."],
+  ["MESSAGE_REACTION_ADD", T.Object({ user_id: Snowflake, message_id: Snowflake, emoji: Emoji, ...inChannel }), "Like MESSAGE_CREATE."],
+  ["MESSAGE_REACTION_REMOVE", T.Object({ user_id: Snowflake, message_id: Snowflake, emoji: Emoji, ...inChannel }), "Like MESSAGE_CREATE."],
+  ["CHANNEL_PINS_UPDATE", T.Object({ last_pin_timestamp: T.Union([Timestamp, T.Null()]), ...inChannel }), "Like MESSAGE_CREATE: a message was pinned or unpinned."],
+  ["MESSAGE_ACK", T.Object({ channel_id: Snowflake, message_id: Snowflake, mention_count: T.Integer({ minimum: 0 }) }), "To the reader's own sessions: a read receipt was set."],
+  ["TYPING_START", T.Object({ ...inChannel, user_id: Snowflake, timestamp: T.Integer({ description: "Unix seconds" }) }), "To those who can view the channel, except the typist; show it for 10 s. Not kept for RESUME."],
+  ["PRESENCE_UPDATE", T.Object({ user: T.Object({ id: Snowflake }), guild_id: Snowflake, status: VisibleStatus }), "To the other members of each guild (not large) the user is in, once per guild. Not kept for RESUME."],
+  ["USER_UPDATE", CurrentUserBody, "To the user's own sessions: their username, display name or avatar changed."],
+  [
+    "VOICE_STATE_UPDATE",
+    T.Object({ ...VoiceStateBody.properties, previous_channel_id: T.Optional(Snowflake) }),
+    "To the user and to members who can view the channel (for a leave, the one left): joins, mute and deafen changes, leaves (`channel_id` null, `previous_channel_id` set).",
+  ],
+  [
+    "VOICE_SERVER_UPDATE",
+    T.Object({ guild_id: Snowflake, channel_id: Snowflake, endpoint: T.String({ description: "ws:// or wss:// URL of /voice" }), token: T.String({ description: "voice token, valid 10 minutes" }) }),
+    "To the session whose op 4 joined: where to open the voice signaling socket.",
+  ],
+  [
+    "VOICE_STATE_REJECTED",
+    T.Object({ guild_id: Snowflake, channel_id: T.Union([Snowflake, T.Null()]), status: T.Integer(), code: T.Integer(), message: T.String() }),
+    "To the session whose op 4 was refused (an XCord addition): the REST status and code the same request would get.",
+  ],
+  ["VOICE_CALL_STARTED", VoiceCall, "To members who can view the channel: the first participant joined."],
+  ["VOICE_CALL_ENDED", T.Object({ ...VoiceCall.properties, ended_at: Timestamp }), "To members who can view the channel: the last participant left."],
+];
+
+const dispatchMessages: MessageDoc[] = DISPATCHES.map(([t, d, receivers]) => ({
+  name: `gateway.dispatch.${t}`,
+  title: t,
+  summary: receivers,
+  payload: dispatchFrame(t, d),
+}));
+
+const single = (name: string, title: string, summary: string, payload: TSchema): readonly MessageDoc[] => [{ name: `gateway.${name}`, title, summary, payload }];
+
+/** Every opcode of the gateway, keyed by the protocol's table: who sends it and its frames. */
+export const gatewayOpcodes: { readonly [K in keyof typeof Op]: { readonly sender: "client" | "server"; readonly messages: readonly MessageDoc[] } } = {
+  Dispatch: { sender: "server", messages: dispatchMessages },
+  Heartbeat: {
+    sender: "client",
+    messages: single("Heartbeat", "HEARTBEAT", "Keeps the session alive; `d` is the last `s` received (or null). Answered with op 11.", clientFrame(Op.Heartbeat, HeartbeatPayload)),
+  },
+  Identify: {
+    sender: "client",
+    messages: single("Identify", "IDENTIFY", "Starts a session with an access token; answered with READY.", clientFrame(Op.Identify, IdentifyPayload)),
+  },
+  PresenceUpdate: {
+    sender: "client",
+    messages: single("PresenceUpdate", "PRESENCE_UPDATE", "Sets this session's status.", clientFrame(Op.PresenceUpdate, PresenceUpdatePayload)),
+  },
+  VoiceStateUpdate: {
+    sender: "client",
+    messages: single(
+      "VoiceStateUpdate",
+      "VOICE_STATE_UPDATE",
+      "Joins, switches or leaves (`channel_id` null) a voice channel, or changes self mute/deafen.",
+      clientFrame(Op.VoiceStateUpdate, VoiceStateUpdatePayload),
+    ),
+  },
+  Resume: {
+    sender: "client",
+    messages: single("Resume", "RESUME", "Continues a dropped session: replays the dispatches after `seq`, then RESUMED.", clientFrame(Op.Resume, ResumePayload)),
+  },
+  Reconnect: {
+    sender: "server",
+    messages: single("Reconnect", "RECONNECT", "Reconnect and RESUME (the node is stopping or lost its event bus); the socket closes with 4000 next.", serverFrame(Op.Reconnect, T.Null())),
+  },
+  InvalidSession: {
+    sender: "server",
+    messages: single(
+      "InvalidSession",
+      "INVALID_SESSION",
+      "The session cannot be resumed: IDENTIFY afresh (this socket stays open). `d` is always false.",
+      serverFrame(Op.InvalidSession, T.Literal(false)),
+    ),
+  },
+  Hello: {
+    sender: "server",
+    messages: single(
+      "Hello",
+      "HELLO",
+      "The first frame on every connection.",
+      serverFrame(Op.Hello, T.Object({ heartbeat_interval: T.Integer({ minimum: 1, description: "ms between heartbeats (GATEWAY_HEARTBEAT_INTERVAL_MS)" }) })),
+    ),
+  },
+  HeartbeatAck: {
+    sender: "server",
+    messages: single("HeartbeatAck", "HEARTBEAT_ACK", "The answer to every heartbeat.", serverFrame(Op.HeartbeatAck, T.Null())),
+  },
+};
+
+/** What each gateway close code means and what a client should do (docs/gateway.md). */
+export const gatewayCloseCodes: { readonly [K in keyof typeof CloseCode]: { readonly meaning: string; readonly action: string } } = {
+  UnknownError: {
+    meaning: "after op 7 RECONNECT, when the session resumed on another socket, when the resume state is unreachable, or on a server error",
+    action: "reconnect and RESUME, with backoff",
+  },
+  UnknownOpcode: { meaning: "an opcode the server does not take from clients", action: "fix the client; IDENTIFY afresh" },
+  DecodeError: {
+    meaning: `not a JSON object frame, over ${MAX_FRAME_BYTES} bytes, or a payload its opcode's schema refuses`,
+    action: "fix the client; IDENTIFY afresh",
+  },
+  NotAuthenticated: { meaning: "an opcode other than HEARTBEAT before IDENTIFY or RESUME, or no IDENTIFY in time", action: "reconnect and IDENTIFY" },
+  AuthenticationFailed: { meaning: "invalid, expired or revoked token, or the login session was revoked", action: "do not resume: refresh or log in, then IDENTIFY" },
+  AlreadyAuthenticated: { meaning: "a second IDENTIFY or RESUME on the socket", action: "fix the client; reconnect and RESUME" },
+  InvalidSeq: { meaning: "RESUME with a `seq` the session never reached", action: "IDENTIFY afresh" },
+  RateLimited: {
+    meaning: `more than ${FRAME_LIMIT.limit} frames in ${FRAME_LIMIT.periodMs / 1000} s, or a client not reading its socket (reason "Slow consumer")`,
+    action: "reconnect and RESUME; send less, read faster",
+  },
+  SessionTimedOut: { meaning: "no heartbeat for 1.5 × heartbeat_interval", action: "reconnect and RESUME" },
+};
