@@ -12,6 +12,7 @@ import { createOutboxRelay } from "./shared/infrastructure/outbox-relay";
 import { type Database, createPgliteDatabase, createPostgresDatabase } from "./shared/infrastructure/postgres/database";
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
+import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule } from "./domains/identity/presentation/identity-module";
 import { createChannelModule } from "./domains/channel/presentation/channel-module";
 import { createGuildModule } from "./domains/guild/presentation/guild-module";
@@ -47,7 +48,9 @@ import { gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-r
 import { HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES } from "./shared/gateway/gateway-protocol";
 import { createGateway } from "./shared/gateway/gateway-server";
 import { httpCore } from "./shared/presentation/http-core";
+import { type RouteInfo, createRouteTable } from "./shared/presentation/route-table";
 import { apiDocs } from "./shared/presentation/openapi";
+import { asyncApiDocs } from "./shared/presentation/asyncapi";
 import { completeRequestBodies } from "./shared/presentation/openapi-request-bodies";
 import { type ReadinessCheck, operationsRoutes } from "./shared/presentation/operations-routes";
 import { rateLimiting } from "./shared/presentation/rate-limit";
@@ -85,6 +88,8 @@ export const createApp = async (options: AppOptions) => {
     environment: config.sentryEnvironment,
     release: `xcord@${packageJson.version}`,
   });
+  // DATA_DIR holds generated keys and uploads in every mode, and the embedded database when there is no DATABASE_URL.
+  if (config.dataDir !== "memory://") prepareDataDir(config.dataDir);
   const database = await openDatabase(config, logger);
   const adapters = await createAdapters(config, logger).catch(async (error: unknown) => {
     await database.close();
@@ -95,8 +100,9 @@ export const createApp = async (options: AppOptions) => {
   const outboxWriter = createOutboxWriter({ ids, clock, wake: () => relay.wake() });
   const transact = createTransact(database.db, outboxWriter);
   const jwtKeys = await loadJwtKeys(config.jwt, config.dataDir);
+  if (jwtKeys.source === "data-dir" && jwtKeys.generated) logger.info({ file: join(config.dataDir, "jwt-keys.json") }, "JWT signing keys generated (kept for later starts)");
   if (jwtKeys.source === "data-dir" && config.redisUrl) {
-    logger.warn("JWT keys generated in DATA_DIR: every node must share them (set JWT_SECRET or JWT_*_KEY_FILE)");
+    logger.warn("JWT keys are read from DATA_DIR/jwt-keys.json: every node needs the same keys (set JWT_SECRET or JWT_*_KEY_FILE)");
   }
   const signer = new JoseTokenSigner(jwtKeys, clock);
   const identity = createIdentityModule({
@@ -260,7 +266,7 @@ export const createApp = async (options: AppOptions) => {
     // Slow readers are cut off rather than buffered without bound (backpressure).
     websocket: { maxPayloadLength: Math.max(MAX_FRAME_BYTES, MAX_VOICE_FRAME_BYTES), backpressureLimit: 4 * 1024 * 1024, closeOnBackpressureLimit: true, idleTimeout: 0 },
   })
-    .use(httpCore({ logger, metrics, errorTracker, maxUploadBytes: config.maxUploadBytes }))
+    .use(httpCore({ logger, metrics, errorTracker, maxUploadBytes: config.maxUploadBytes, routes: createRouteTable((): readonly RouteInfo[] => http.routes) }))
     .use(
       cors({
         origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
@@ -274,6 +280,7 @@ export const createApp = async (options: AppOptions) => {
       if (path === "/swagger/json") completeRequestBodies(response, http.routes);
     })
     .use(apiDocs({ version: packageJson.version, publicUrl: config.publicUrl }))
+    .use(asyncApiDocs({ version: packageJson.version, publicUrl: config.publicUrl }))
     .use(
       operationsRoutes({
         checks: readinessChecks(database, adapters, sfu),
@@ -320,8 +327,9 @@ export const createApp = async (options: AppOptions) => {
         port: overrides.port ?? config.port,
         hostname: config.host,
         reusePort: overrides.reusePort ?? false,
-        // Multipart uploads are the largest bodies; JSON routes refuse far earlier (http-core).
-        maxRequestBodySize: config.maxUploadBytes + 64 * 1024,
+        // Bun's own limit answers a bare 413 (no JSON body, no request id, no log line): http-core enforces every
+        // limit itself, refusing a declared length before reading and counting chunked bodies as they arrive.
+        maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       });
       relay.start();
       presence.start();
@@ -331,6 +339,7 @@ export const createApp = async (options: AppOptions) => {
       const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
       const url = `http://${host}:${server.port}`;
       baseUrl = config.publicUrl ?? url;
+      if (server.port !== undefined) database.dataDirLock?.recordPort(server.port);
       return url;
     },
     /** Graceful stop: refuse new work, finish in-flight requests, flush the relay and Sentry, close stores. */

@@ -78,8 +78,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-/** Reads and validates the configuration; throws ConfigError listing every bad variable. */
-export const loadConfig = (env: Env = process.env): Config => {
+/**
+ * Reads and validates the configuration; throws ConfigError listing every bad variable. `terminal`: whether stdout
+ * is a terminal, where logs are pretty-printed unless LOG_PRETTY=false.
+ */
+export const loadConfig = (env: Env = process.env, terminal = Boolean(process.stdout.isTTY)): Config => {
   const problems: string[] = [];
   const read = createReaders(env, problems);
 
@@ -109,7 +112,7 @@ export const loadConfig = (env: Env = process.env): Config => {
       previousPublicKeyFiles: read.list("JWT_PREVIOUS_PUBLIC_KEY_FILES"),
     },
     logLevel: read.oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
-    logPretty: read.bool("LOG_PRETTY", false),
+    logPretty: read.bool("LOG_PRETTY", terminal),
     sentryDsn: read.url("SENTRY_DSN", ["http:", "https:"]),
     sentryEnvironment: read.string("SENTRY_ENVIRONMENT", "production"),
     rateLimitScale: read.number("RATE_LIMIT_SCALE", 1, 0.001, 1_000_000),

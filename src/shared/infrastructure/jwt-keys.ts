@@ -15,6 +15,8 @@ export interface VerificationKey {
 export interface JwtKeys {
   /** Where the keys came from, for the start-up log. */
   readonly source: "secret" | "key-files" | "data-dir" | "memory";
+  /** True when this start created DATA_DIR's key pair (the first start); false when it read an existing one. */
+  readonly generated: boolean;
   readonly signing: VerificationKey & { readonly kid: string };
   /** Current and previous keys by kid. */
   readonly verification: ReadonlyMap<string, VerificationKey>;
@@ -42,7 +44,7 @@ const fromPems = async (source: JwtKeys["source"], privatePem: string, publicPem
     verification.set(kidOf(pem), { algorithm: previousAlgorithm, key: await importSPKI(pem, previousAlgorithm) });
   }
   verification.set(kid, { algorithm, key: await importSPKI(publicPem, algorithm) });
-  return { source, signing: { kid, algorithm, key: await importPKCS8(privatePem, algorithm) }, verification } satisfies JwtKeys;
+  return { source, generated: false, signing: { kid, algorithm, key: await importPKCS8(privatePem, algorithm) }, verification } satisfies JwtKeys;
 };
 
 const generatePems = () => {
@@ -54,21 +56,23 @@ const generatePems = () => {
 };
 
 /** Reads DATA_DIR/jwt-keys.json, or creates it (mode 0600) atomically: a racing process reads the winner's file. */
-const dataDirPems = (dataDir: string): { privateKey: string; publicKey: string } => {
+const dataDirPems = (dataDir: string): { privateKey: string; publicKey: string; created: boolean } => {
   const path = join(dataDir, "jwt-keys.json");
+  let created = false;
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true });
     const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(temporary, JSON.stringify(generatePems(), null, 2), { mode: 0o600 });
     try {
       linkSync(temporary, path);
+      created = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     } finally {
       unlinkSync(temporary);
     }
   }
-  return JSON.parse(readFileSync(path, "utf8")) as { privateKey: string; publicKey: string };
+  return { ...(JSON.parse(readFileSync(path, "utf8")) as { privateKey: string; publicKey: string }), created };
 };
 
 /**
@@ -79,12 +83,16 @@ export const loadJwtKeys = async (jwt: Config["jwt"], dataDir: string): Promise<
   if (jwt.secret !== undefined) {
     const key = new TextEncoder().encode(jwt.secret);
     const kid = shortHash(`xcord-hs256:${jwt.secret}`);
-    return { source: "secret", signing: { kid, algorithm: "HS256", key }, verification: new Map([[kid, { algorithm: "HS256", key }]]) };
+    return { source: "secret", generated: false, signing: { kid, algorithm: "HS256", key }, verification: new Map([[kid, { algorithm: "HS256", key }]]) };
   }
   if (jwt.privateKeyFile !== undefined && jwt.publicKeyFile !== undefined) {
     const read = (file: string) => readFileSync(file, "utf8");
     return fromPems("key-files", read(jwt.privateKeyFile), read(jwt.publicKeyFile), jwt.previousPublicKeyFiles.map(read));
   }
-  const pems = dataDir === "memory://" ? generatePems() : dataDirPems(dataDir);
-  return fromPems(dataDir === "memory://" ? "memory" : "data-dir", pems.privateKey, pems.publicKey);
+  if (dataDir === "memory://") {
+    const pems = generatePems();
+    return { ...(await fromPems("memory", pems.privateKey, pems.publicKey)), generated: true };
+  }
+  const pems = dataDirPems(dataDir);
+  return { ...(await fromPems("data-dir", pems.privateKey, pems.publicKey)), generated: pems.created };
 };

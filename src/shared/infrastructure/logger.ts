@@ -27,7 +27,16 @@ const REDACTED_PATHS = [
   "headers.cookie",
 ];
 
-/** pino JSON logs; pretty-printed only when asked (LOG_PRETTY=true). */
+/**
+ * Human-readable lines for a terminal. pino-pretty runs in this thread (not as a pino transport, which would start a
+ * worker thread at every start) and is loaded only when asked for.
+ */
+const prettyStream = (): pino.DestinationStream => {
+  const pretty = require("pino-pretty") as typeof import("pino-pretty");
+  return pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+};
+
+/** pino JSON logs; pretty-printed when `pretty` (LOG_PRETTY, by default when stdout is a terminal). */
 export const createLogger = (options: {
   level: LogLevel;
   pretty?: boolean;
@@ -40,7 +49,6 @@ export const createLogger = (options: {
       base: { node: options.nodeId },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
-      ...(options.pretty && !options.destination ? { transport: { target: "pino-pretty" } } : {}),
     },
-    options.destination,
+    options.destination ?? (options.pretty ? prettyStream() : undefined),
   );

@@ -13,10 +13,17 @@ export const checkDeclaredLength = (request: Request, limit: number): void => {
   if (declared > limit) throw tooLarge(limit);
 };
 
-/** Reads a body as text, stopping as soon as it passes `limit` bytes (chunked bodies have no length). */
-export const readLimitedText = async (request: Request, limit: number): Promise<string> => {
+/** True when the request carries a body (a positive Content-Length, or chunked with none declared). */
+export const hasBody = (request: Request): boolean => {
+  const declared = request.headers.get("content-length");
+  if (declared !== null) return Number(declared) > 0;
+  return request.headers.has("transfer-encoding");
+};
+
+/** Reads a body, stopping as soon as it passes `limit` bytes (chunked bodies have no length). */
+const readLimitedBytes = async (request: Request, limit: number): Promise<Uint8Array> => {
   checkDeclaredLength(request, limit);
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -30,8 +37,12 @@ export const readLimitedText = async (request: Request, limit: number): Promise<
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 };
+
+/** Reads a body as text, stopping as soon as it passes `limit` bytes. */
+export const readLimitedText = async (request: Request, limit: number): Promise<string> =>
+  new TextDecoder().decode(await readLimitedBytes(request, limit));
 
 /** JSON bodies: size-limited, depth-limited, and malformed JSON becomes 400 50109 rather than a validation error. */
 export const parseJsonBody = async (request: Request, limit: number): Promise<unknown> => {
@@ -41,6 +52,32 @@ export const parseJsonBody = async (request: Request, limit: number): Promise<un
   try {
     return JSON.parse(text);
   } catch {
-    throw new MalformedJsonError("malformed JSON");
+    throw new MalformedJsonError();
   }
 };
+
+/**
+ * multipart/form-data bodies, read within `limit` bytes (a chunked upload cannot grow past it), as an object of
+ * fields: a field sent once is its value (string or File), a repeated one an array.
+ */
+export const parseMultipartBody = async (request: Request, limit: number): Promise<Record<string, unknown>> => {
+  const bytes = await readLimitedBytes(request, limit);
+  let form: Awaited<ReturnType<Response["formData"]>>;
+  try {
+    form = await new Response(bytes, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+  } catch {
+    throw new MalformedJsonError("The multipart/form-data body could not be parsed.");
+  }
+  const fields: Record<string, unknown> = Object.create(null);
+  for (const key of new Set(form.keys())) {
+    const values = form.getAll(key);
+    fields[key] = values.length === 1 ? values[0] : values;
+  }
+  return { ...fields };
+};
+
+/** The 400 50109 for a body in a format the route does not read, naming the one it does. */
+export const wrongBodyType = (got: string, expected: "application/json" | "multipart/form-data") =>
+  new MalformedJsonError(
+    `The request body must be sent with Content-Type: ${expected}${got ? ` (got ${got.split(";")[0]!.trim()})` : " (none was sent)"}.`,
+  );

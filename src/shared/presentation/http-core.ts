@@ -2,11 +2,12 @@ import { Elysia, ValidationError } from "elysia";
 import type { ErrorTracker } from "../infrastructure/sentry";
 import type { Logger } from "../infrastructure/logger";
 import type { Metrics } from "../infrastructure/metrics";
-import { DEFAULT_JSON_LIMIT, checkDeclaredLength, parseJsonBody } from "./body-parser";
+import { DEFAULT_JSON_LIMIT, checkDeclaredLength, hasBody, parseJsonBody, parseMultipartBody, wrongBodyType } from "./body-parser";
 import { type ErrorResponse, internalError, toErrorResponse, validationReasons } from "./http-errors";
 import { isDatabaseUnavailable, isInvalidDatabaseInput } from "../infrastructure/postgres/database-errors";
 import { refuseNul } from "./input-guards";
 import { beginRequest, requestState } from "./request-context";
+import type { RouteTable } from "./route-table";
 
 export interface HttpCoreOptions {
   readonly logger: Logger;
@@ -14,7 +15,11 @@ export interface HttpCoreOptions {
   readonly errorTracker: ErrorTracker;
   /** The largest multipart body (uploads); JSON bodies are limited to 1 MiB. */
   readonly maxUploadBytes: number;
+  /** The app's routes: which methods a path has (405) and which routes read multipart bodies. */
+  readonly routes: RouteTable;
 }
+
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 const API_HEADERS = {
   "x-content-type-options": "nosniff",
@@ -35,6 +40,8 @@ const DOCS_CSP =
  */
 export const httpCore = (options: HttpCoreOptions) => {
   const { logger, metrics, errorTracker } = options;
+  // The largest file plus room for the multipart framing; the upload route checks the file's own size.
+  const multipartLimit = options.maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
 
   const respond = (set: { status?: number | string; headers: Record<string, unknown> }, response: ErrorResponse) => {
     set.status = response.status;
@@ -49,15 +56,16 @@ export const httpCore = (options: HttpCoreOptions) => {
       const path = new URL(request.url).pathname;
       Object.assign(set.headers, API_HEADERS);
       if (path === "/swagger" || path.startsWith("/swagger/")) set.headers["content-security-policy"] = DOCS_CSP;
+      // No route takes more than an upload: refuse a larger declared body here, before routing and unread.
+      checkDeclaredLength(request, multipartLimit);
     })
-    .onParse({ as: "global" }, async ({ request, contentType }) => {
+    .onParse({ as: "global" }, async ({ request, contentType, route }) => {
       const type = contentType?.toLowerCase() ?? "";
-      if (type.startsWith("multipart/form-data")) {
-        checkDeclaredLength(request, options.maxUploadBytes);
-        return undefined;
-      }
+      const multipartRoute = options.routes.takesMultipart(request.method, route);
+      if (multipartRoute && type.startsWith("multipart/form-data")) return parseMultipartBody(request, multipartLimit);
       if (type.startsWith("application/json") || type.endsWith("+json")) return parseJsonBody(request, DEFAULT_JSON_LIMIT);
-      checkDeclaredLength(request, DEFAULT_JSON_LIMIT);
+      // Anything else (forms, text, a multipart body on a JSON route) is refused unread: JSON routes read only JSON.
+      if (hasBody(request)) throw wrongBodyType(type, multipartRoute ? "multipart/form-data" : "application/json");
       return undefined;
     })
     .onTransform({ as: "global" }, ({ params, query, body }) => refuseNul({ params, query, body }))
@@ -71,7 +79,12 @@ export const httpCore = (options: HttpCoreOptions) => {
       }
       const mapped = toErrorResponse(error);
       if (mapped) return respond(set, mapped);
-      if (code === "NOT_FOUND") return respond(set, { status: 404, body: { code: 0, message: "404: Not Found" } });
+      if (code === "NOT_FOUND") {
+        const allowed = options.routes.allowedMethods(new URL(request.url).pathname);
+        if (allowed.length === 0) return respond(set, { status: 404, body: { code: 0, message: "404: Not Found" } });
+        set.headers.allow = allowed.join(", ");
+        return respond(set, { status: 405, body: { code: 0, message: `405: Method Not Allowed (this path takes ${allowed.join(", ")})` } });
+      }
       if (code === "PARSE") return respond(set, { status: 400, body: { code: 50109, message: "The request body could not be parsed." } });
       const state = requestState(request);
       if (isInvalidDatabaseInput(error)) {

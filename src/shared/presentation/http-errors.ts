@@ -6,8 +6,12 @@ export interface ErrorResponse {
   readonly body: { code: number; message: string; errors?: Record<string, string> };
 }
 
-/** Thrown by the body parser; becomes 400 50109. */
-export class MalformedJsonError extends Error {}
+/** Thrown by the body parser for a body it cannot read as the route's format; becomes 400 50109 with this message. */
+export class MalformedJsonError extends Error {
+  constructor(message: string = MALFORMED_JSON.message) {
+    super(message);
+  }
+}
 
 /** Elysia's validation error `all` entries (TypeBox value errors), narrowed to what we read. */
 interface ValidationIssue {
@@ -148,7 +152,7 @@ export const toErrorResponse = (error: unknown): ErrorResponse | undefined => {
   if (error instanceof Error && (error as { code?: unknown }).code === "PARSE" && error.cause) return toErrorResponse(error.cause);
   if (isDomainError(error)) return fromDomainError(error);
   if (error instanceof MalformedJsonError) {
-    return { status: MALFORMED_JSON.status, body: { code: MALFORMED_JSON.code, message: MALFORMED_JSON.message } };
+    return { status: MALFORMED_JSON.status, body: { code: MALFORMED_JSON.code, message: error.message } };
   }
   return undefined;
 };

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { type DataDirLock, lockDataDir } from "../data-dir";
 import * as schema from "./schema";
 
 /** The drizzle handle every repository takes; the same type for Postgres and PGlite. */
@@ -18,6 +19,8 @@ export type DbExecutor = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
 export interface Database {
   readonly db: Db;
   readonly kind: "postgres" | "pglite";
+  /** The embedded database's exclusive hold on DATA_DIR (released by `close`); absent for PostgreSQL and memory. */
+  readonly dataDirLock?: DataDirLock;
   /** Applies pending SQL migrations from `drizzle/`, under an advisory lock so nodes starting together take turns. */
   migrate(): Promise<void>;
   /** True when a trivial query answers within the timeout. */
@@ -57,25 +60,38 @@ export const createPostgresDatabase = (url: string, poolSize: number): Database 
   };
 };
 
-/** The embedded zero-setup database: PGlite in `dataDir/pglite`, or in memory for `memory://`. */
+/**
+ * The embedded zero-setup database: PGlite in `dataDir/pglite` (an existing, writable directory: see
+ * prepareDataDir), or in memory for `memory://`. On disk it first takes DATA_DIR's lock: one process per directory.
+ */
 export const createPgliteDatabase = async (dataDir: string | "memory://"): Promise<Database> => {
   let location: string | undefined;
+  let dataDirLock: DataDirLock | undefined;
   if (dataDir !== "memory://") {
+    dataDirLock = lockDataDir(dataDir);
     location = join(dataDir, "pglite");
     mkdirSync(location, { recursive: true });
   }
-  const client = await PGlite.create(location);
+  const client = await PGlite.create(location).catch((error: unknown) => {
+    dataDirLock?.release();
+    throw error;
+  });
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   let closed = false;
   return {
     db,
     kind: "pglite",
+    ...(dataDirLock ? { dataDirLock } : {}),
     migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
     healthy: (timeoutMs = 1000) => (closed ? Promise.resolve(false) : probe(db, timeoutMs)),
     async close() {
       if (closed) return;
       closed = true;
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        dataDirLock?.release();
+      }
     },
   };
 };
