@@ -39,28 +39,12 @@ const main = async () => {
   const startedAt = performance.now();
   const reusePort = process.env.XCORD_REUSE_PORT === "1";
   let app: App | undefined;
-  let url: string;
-  try {
-    // The port first: a start that cannot serve must not open DATA_DIR or migrate anything.
-    const reservation = reservePort(config.host, config.port, reusePort);
-    try {
-      app = await createApp({ config });
-    } finally {
-      reservation.release();
-    }
-    url = app.listen({ reusePort });
-  } catch (error) {
-    await app?.stop().catch(() => {});
-    exitOnStartFailure(listenProblem(error, config.host, config.port) ?? error, config);
-  }
-  const startupMs = Math.round(performance.now() - startedAt);
-  app.logger.info({ url, database: app.database.kind, redis: app.adapters.kind, startupMs }, "xcord listening");
-  if (config.logLevel !== "silent") console.error(readyLine(app, url, startupMs));
-
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping || !app) return;
+    if (stopping) return;
     stopping = true;
+    // A signal during start-up is honoured once the app exists (below), never by dying mid-migration.
+    if (!app) return;
     app.logger.info({ signal }, "shutting down");
     const force = setTimeout(() => {
       app?.logger.error("shutdown took longer than 25 s; exiting");
@@ -77,6 +61,28 @@ const main = async () => {
     app?.logger.error({ err: reason }, "unhandled rejection");
     app?.errorTracker.capture(reason);
   });
+
+  let url: string;
+  try {
+    // The port first: a start that cannot serve must not open DATA_DIR or migrate anything.
+    const reservation = reservePort(config.host, config.port, reusePort);
+    try {
+      app = await createApp({ config });
+    } finally {
+      reservation.release();
+    }
+    if (stopping) {
+      await app.stop();
+      process.exit(0);
+    }
+    url = app.listen({ reusePort });
+  } catch (error) {
+    await app?.stop().catch(() => {});
+    exitOnStartFailure(listenProblem(error, config.host, config.port) ?? error, config);
+  }
+  const startupMs = Math.round(performance.now() - startedAt);
+  app.logger.info({ url, database: app.database.kind, redis: app.adapters.kind, startupMs }, "xcord listening");
+  if (config.logLevel !== "silent") console.error(readyLine(app, url, startupMs));
 };
 
 await main();

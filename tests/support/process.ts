@@ -9,6 +9,8 @@ export interface NodeProcess {
   readonly process: Subprocess<"ignore", "pipe", "pipe">;
   /** Log lines printed so far, parsed. */
   readonly lines: Array<Record<string, unknown>>;
+  /** What the node printed on stderr so far (the human ready line, start errors). */
+  stderr(): string;
   /** Sends `signal` and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
@@ -23,7 +25,10 @@ export const spawnNode = async (env: Record<string, string>, timeoutMs = 20_000)
   });
   const lines: Array<Record<string, unknown>> = [];
   let stderr = "";
-  void new Response(child.stderr).text().then((text) => (stderr = text));
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) stderr += decoder.decode(chunk, { stream: true });
+  })();
   const url = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`node did not start within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
     void (async () => {
@@ -55,9 +60,29 @@ export const spawnNode = async (env: Record<string, string>, timeoutMs = 20_000)
     url,
     process: child,
     lines,
+    stderr: () => stderr,
     async stop(signal = "SIGTERM") {
       child.kill(signal);
       return child.exited;
     },
   };
+};
+
+/** What a node that failed to start left behind. */
+export interface FailedStart {
+  readonly code: number;
+  readonly stderr: string;
+  readonly stdout: string;
+}
+
+/** Starts a node expected to refuse to start, and resolves with its exit code and output once it exits. */
+export const runNodeToExit = async (env: Record<string, string>): Promise<FailedStart> => {
+  const child = Bun.spawn(["bun", "run", MAIN], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", MEDIASOUP_WORKERS: "0", ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { code, stdout, stderr };
 };

@@ -1,5 +1,5 @@
 import { dlopen, FFIType } from "bun:ffi";
-import { closeSync, constants, accessSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "./config";
 
@@ -53,8 +53,11 @@ export const prepareDataDir = (dir: string): void => {
       throw problem(`cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the permissions of ${parent}`);
     }
   }
+  // A real write, not access(2): that says yes to root on a read-only mount.
+  const probe = join(absolute, `.xcord-write-test-${process.pid}`);
   try {
-    accessSync(absolute, constants.R_OK | constants.W_OK | constants.X_OK);
+    writeFileSync(probe, "");
+    unlinkSync(probe);
   } catch {
     throw problem(`${dir} is not writable by this user (uid ${process.getuid?.() ?? "?"}); fix its permissions or set DATA_DIR elsewhere`);
   }
