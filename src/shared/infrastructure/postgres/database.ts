@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
@@ -8,7 +8,8 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { type DataDirLock, lockDataDir } from "../data-dir";
+import { type DataDirLock, lockDataDir, prepareDataDir } from "../data-dir";
+import { pgliteTemplate } from "./pglite-template";
 import * as schema from "./schema";
 
 /** The drizzle handle every repository takes; the same type for Postgres and PGlite. */
@@ -68,21 +69,31 @@ export const createPgliteDatabase = async (dataDir: string | "memory://"): Promi
   let location: string | undefined;
   let dataDirLock: DataDirLock | undefined;
   if (dataDir !== "memory://") {
+    prepareDataDir(dataDir);
     dataDirLock = lockDataDir(dataDir);
     location = join(dataDir, "pglite");
     mkdirSync(location, { recursive: true });
   }
-  const client = await PGlite.create(location).catch((error: unknown) => {
+  // A new database starts from the migrated template when there is one, skipping initdb (pglite-template.ts).
+  const fresh = location === undefined || !existsSync(join(location, "PG_VERSION"));
+  const templates = pgliteTemplate(MIGRATIONS_FOLDER);
+  const template = fresh ? templates.load() : undefined;
+  const client = await PGlite.create(location, template ? { loadDataDir: template } : {}).catch((error: unknown) => {
     dataDirLock?.release();
     throw error;
   });
+  const needsTemplate = fresh && template === undefined;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   let closed = false;
   return {
     db,
     kind: "pglite",
     ...(dataDirLock ? { dataDirLock } : {}),
-    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER }),
+    async migrate() {
+      await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      // Only a database that initdb just made and the migrations just filled is a template: nothing else is in it yet.
+      if (needsTemplate) await templates.save(client).catch(() => {});
+    },
     healthy: (timeoutMs = 1000) => (closed ? Promise.resolve(false) : probe(db, timeoutMs)),
     async close() {
       if (closed) return;

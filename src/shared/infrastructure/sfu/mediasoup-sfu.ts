@@ -32,6 +32,7 @@ export interface MediasoupSfu extends Sfu {
 }
 
 const WILDCARD_ADDRESSES = new Set(["0.0.0.0", "::"]);
+const loopbackFor = (listenIp: string) => (listenIp === "::" ? "::1" : "127.0.0.1");
 
 /**
  * Transports listen on UDP and TCP in the configured range. A wildcard listen IP cannot be announced, so without
@@ -39,13 +40,7 @@ const WILDCARD_ADDRESSES = new Set(["0.0.0.0", "::"]);
  */
 const listenInfos = (options: MediasoupSfuOptions): types.TransportListenInfo[] => {
   const wildcard = WILDCARD_ADDRESSES.has(options.listenIp);
-  const announcedAddress = options.announcedAddress ?? (wildcard ? (options.listenIp === "::" ? "::1" : "127.0.0.1") : undefined);
-  if (wildcard && options.announcedAddress === undefined && options.workers > 0) {
-    options.logger.warn(
-      { listenIp: options.listenIp, announcedAddress },
-      "MEDIASOUP_ANNOUNCED_ADDRESS is not set: voice announces loopback, so only clients on this machine can connect",
-    );
-  }
+  const announcedAddress = options.announcedAddress ?? (wildcard ? loopbackFor(options.listenIp) : undefined);
   const portRange = { min: options.rtcMinPort, max: options.rtcMaxPort };
   return (["udp", "tcp"] as const).map((protocol) => ({ protocol, ip: options.listenIp, announcedAddress, portRange }));
 };
@@ -97,7 +92,16 @@ export const createMediasoupSfu = (options: MediasoupSfuOptions): MediasoupSfu =
   };
 
   return {
-    start: () => pool.start(),
+    async start() {
+      await pool.start();
+      // Right for a laptop and for tests, so not a warning; whoever serves other machines reads how to change it.
+      if (pool.status().state === "ready" && options.announcedAddress === undefined && WILDCARD_ADDRESSES.has(options.listenIp)) {
+        logger.info(
+          { announcedAddress: loopbackFor(options.listenIp) },
+          "voice announces loopback: only clients on this machine can connect (set MEDIASOUP_ANNOUNCED_ADDRESS to serve others)",
+        );
+      }
+    },
 
     status(): SfuStatus {
       return { ...pool.status(), rooms: rooms.size };
