@@ -51,7 +51,7 @@ import { httpCore } from "./shared/presentation/http-core";
 import { type RouteInfo, createRouteTable } from "./shared/presentation/route-table";
 import { apiDocs } from "./shared/presentation/openapi";
 import { asyncApiDocs } from "./shared/presentation/asyncapi";
-import { completeRequestBodies } from "./shared/presentation/openapi-request-bodies";
+import { completeDocument } from "./shared/presentation/openapi-document";
 import { type ReadinessCheck, operationsRoutes } from "./shared/presentation/operations-routes";
 import { rateLimiting } from "./shared/presentation/rate-limit";
 import type { DestinationStream } from "pino";
@@ -277,7 +277,7 @@ export const createApp = async (options: AppOptions) => {
     )
     // Registered before the docs plugin, so that it applies to the plugin's /swagger/json route.
     .onAfterHandle({ as: "global" }, ({ path, response }) => {
-      if (path === "/swagger/json") completeRequestBodies(response, http.routes);
+      if (path === "/swagger/json") completeDocument(response, http.routes);
     })
     .use(apiDocs({ version: packageJson.version, publicUrl: config.publicUrl }))
     .use(asyncApiDocs({ version: packageJson.version, publicUrl: config.publicUrl }))

@@ -3,7 +3,12 @@ import { Elysia, t } from "elysia";
 /** `GET /api/v1/gateway` (no auth): where clients open the WebSocket. */
 export const gatewayInfoRoutes = (url: () => string) =>
   new Elysia({ name: "xcord.gateway-info", detail: { tags: ["Gateway"] } }).get("/gateway", () => ({ url: url() }), {
-    response: { 200: t.Object({ url: t.String({ description: "ws:// or wss:// URL ending in /gateway" }) }) },
+    response: {
+      200: t.Object(
+        { url: t.String({ description: "ws:// or wss:// URL ending in /gateway", examples: ["ws://127.0.0.1:3000/gateway"] }) },
+        { title: "GatewayUrl", description: "OK — where to open the gateway WebSocket" },
+      ),
+    },
     detail: { summary: "The gateway's WebSocket URL" },
   });
 

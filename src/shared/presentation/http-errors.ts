@@ -121,14 +121,18 @@ const ruleMessage = (schema: RuleSchema, value: unknown): string => {
   return `Must be ${noun(schema)}.`;
 };
 
-/** TypeBox's ValueErrorType for the two failures that are about a property rather than its value. */
+/** TypeBox's ValueErrorType: the failures about a property rather than its value, and the length bounds. */
 const ADDITIONAL_PROPERTY = 42;
 const REQUIRED_PROPERTY = 45;
+const STRING_LENGTH = new Set([51, 52]);
 
 const reasonOf = (issue: ValidationIssue): string => {
   if (issue.type === REQUIRED_PROPERTY) return "This field is required";
   if (issue.type === ADDITIONAL_PROPERTY) return "Unknown field.";
-  return issue.schema ? ruleMessage(issue.schema, issue.value) : "Invalid value.";
+  if (!issue.schema) return "Invalid value.";
+  // A schema's own message explains its pattern; a length bound is told the same way everywhere.
+  if (issue.type !== undefined && STRING_LENGTH.has(issue.type)) return ruleMessage({ ...issue.schema, error: undefined }, issue.value);
+  return ruleMessage(issue.schema, issue.value);
 };
 
 /**

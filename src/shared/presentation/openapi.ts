@@ -9,10 +9,35 @@ const ASSETS = {
   "swagger-ui.css": "text/css; charset=utf-8",
   "favicon-32x32.png": "image/png",
 } as const;
+/** The repository's docs/, served read-only beside Swagger UI so that its links work from a running node. */
+const DOCS_DIR = join(import.meta.dir, "../../../docs");
+const DOC_NAME = /^[a-z0-9-]{1,64}\.md$/;
+
+/** The document's introduction, rendered as Markdown by Swagger UI. */
+const DESCRIPTION = [
+  "Self-hostable chat backend of Discord's class. REST under `/api/v1`, with a bearer token from `POST /auth/register` or",
+  "`POST /auth/login` (the Authorize button). The examples run in order: register, create a guild, then send a message to",
+  "its first channel.",
+  "",
+  "Errors are `{code, message, errors?}`: each response below lists its API codes, and a 400 50035 maps every offending field",
+  "to the rule it breaks.",
+  "",
+  "The WebSockets are not operations here: the gateway at `/gateway` and the voice signaling socket at the `endpoint` of",
+  "VOICE_SERVER_UPDATE are described by the [AsyncAPI 3 document](/swagger/asyncapi.json).",
+  "",
+  "The repository's docs, also served here: [docs/rest.md](/swagger/docs/rest.md) (errors, rate limits, snowflakes,",
+  "pagination), [docs/gateway.md](/swagger/docs/gateway.md) (opcodes, close codes, READY, resuming) and",
+  "[docs/voice.md](/swagger/docs/voice.md).",
+].join("\n");
 
 /** The OpenAPI 3.1 document at /swagger/json and Swagger UI at /swagger, all assets local. */
 export const apiDocs = (options: { version: string; publicUrl: string | undefined }) =>
   new Elysia({ name: "xcord.api-docs" })
+    // Swagger UI loads the document relative to its page (`swagger/json`): from /swagger/ that would be
+    // /swagger/swagger/json. One canonical page instead.
+    .onRequest(({ request, redirect }) => {
+      if (request.url.includes("/swagger/") && new URL(request.url).pathname === "/swagger/") return redirect("/swagger", 308);
+    })
     .use(
       openapi({
         path: "/swagger",
@@ -23,14 +48,7 @@ export const apiDocs = (options: { version: string; publicUrl: string | undefine
           info: {
             title: "XCord API",
             version: options.version,
-            description: [
-              "Self-hostable chat backend of Discord's class. REST under /api/v1.",
-              "WebSockets (not listed as operations): the gateway at /gateway (API.md), and the voice signaling socket",
-              "at the `endpoint` of VOICE_SERVER_UPDATE (/voice): JSON requests `{id, method, data}` → `{id, ok, data|error}`",
-              "and notifications `{event, data}`; methods identify, create_transport, connect_transport, produce, consume,",
-              "resume_consumer, ping; events participant_joined/left/updated, consumer_new/closed, speaking, stats,",
-              "reconnect (docs/voice.md in the repository).",
-            ].join(" "),
+            description: DESCRIPTION,
           },
           // Without PUBLIC_URL, Swagger UI uses the origin it was loaded from.
           ...(options.publicUrl ? { servers: [{ url: options.publicUrl }] } : {}),
@@ -52,7 +70,7 @@ export const apiDocs = (options: { version: string; publicUrl: string | undefine
           theme: "/swagger/assets/swagger-ui.css",
           autoDarkMode: false,
         },
-        exclude: { paths: ["/swagger/assets/:file"] },
+        exclude: { paths: ["/swagger/assets/:file", "/swagger/docs/:file"] },
       }),
     )
     .get(
@@ -66,6 +84,19 @@ export const apiDocs = (options: { version: string; publicUrl: string | undefine
         set.headers["content-type"] = type;
         set.headers["cache-control"] = "public, max-age=86400";
         return Bun.file(join(SWAGGER_DIST, params.file));
+      },
+      { params: t.Object({ file: t.String({ maxLength: 64 }) }), detail: { hide: true } },
+    )
+    .get(
+      "/swagger/docs/:file",
+      async ({ params, set }) => {
+        const file = Bun.file(join(DOCS_DIR, params.file));
+        if (!DOC_NAME.test(params.file) || !(await file.exists())) {
+          set.status = 404;
+          return { code: 0, message: "404: Not Found" };
+        }
+        set.headers["content-type"] = "text/markdown; charset=utf-8";
+        return file;
       },
       { params: t.Object({ file: t.String({ maxLength: 64 }) }), detail: { hide: true } },
     );

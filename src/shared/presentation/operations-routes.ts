@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { annotated } from "./schema-types";
 
 const DEPENDENCY_STATUSES = ["up", "down", "memory", "embedded", "unavailable", "disabled"] as const;
 export type DependencyStatus = (typeof DEPENDENCY_STATUSES)[number];
@@ -14,10 +15,16 @@ const DependencySchema = t.Object({
   status: t.UnionEnum(DEPENDENCY_STATUSES),
   detail: t.Optional(t.String()),
 });
-const ReadyBody = t.Object({
-  status: t.Union([t.Literal("ready"), t.Literal("unready")]),
-  checks: t.Record(t.String(), DependencySchema),
-});
+const ReadyBody = t.Object(
+  {
+    status: t.Union([t.Literal("ready"), t.Literal("unready")]),
+    checks: t.Record(t.String(), DependencySchema, { description: "dependency name → its state" }),
+  },
+  {
+    title: "Readiness",
+    examples: [{ status: "ready", checks: { database: { status: "up" }, redis: { status: "up" }, voice: { status: "disabled" } } }],
+  },
+);
 
 /** /health (liveness), /ready (dependencies) and /metrics (Prometheus), at the root, without auth. */
 export const operationsRoutes = (deps: {
@@ -29,7 +36,7 @@ export const operationsRoutes = (deps: {
 }) =>
   new Elysia({ name: "xcord.operations", detail: { tags: ["Operations"] } })
     .get("/health", () => ({ status: "ok" as const }), {
-      response: { 200: t.Object({ status: t.Literal("ok") }) },
+      response: { 200: t.Object({ status: t.Literal("ok") }, { description: "OK — the process is alive" }) },
       detail: { summary: "Liveness: the process answers" },
     })
     .get(
@@ -52,7 +59,13 @@ export const operationsRoutes = (deps: {
         };
       },
       {
-        response: { 200: ReadyBody, 503: ReadyBody },
+        response: {
+          200: annotated(ReadyBody, { description: "OK — every required dependency is up and the node accepts traffic" }),
+          503: annotated(ReadyBody, {
+            description: "Service Unavailable — a required dependency is down, or the node is shutting down",
+            examples: [{ status: "unready", checks: { database: { status: "down" } } }],
+          }),
+        },
         detail: { summary: "Readiness: the state of each dependency; 503 when a configured one is down" },
       },
     )
@@ -62,5 +75,13 @@ export const operationsRoutes = (deps: {
         set.headers["content-type"] = deps.metricsContentType;
         return deps.renderMetrics();
       },
-      { response: { 200: t.String() }, detail: { summary: "Prometheus metrics of this node" } },
+      {
+        response: {
+          200: t.String({
+            description: "OK — the Prometheus text exposition format",
+            examples: ["# TYPE xcord_http_requests_total counter\nxcord_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 3\n"],
+          }),
+        },
+        detail: { summary: "Prometheus metrics of this node" },
+      },
     );

@@ -72,7 +72,29 @@ export const SnowflakeString = Type.String({
   error: "Must be a snowflake (a decimal string of up to 20 digits).",
 });
 
+/** A permission bitfield as the domain reads one: a decimal string of up to 20 digits (at most 2^64 - 1). */
+export const PermissionBitfield = Type.String({
+  pattern: "^[0-9]{1,20}$",
+  description: "permission bitfield as a decimal string",
+  examples: ["1024"],
+  error: "Must be a permission bitfield (a decimal string of up to 20 digits).",
+});
+
 export const Timestamp = Type.String({ format: "date-time", examples: ["2025-01-01T12:00:00.000Z"] });
+
+/**
+ * An http(s) URL of at most `maxLength` characters, as the domain checks icons and avatars: the pattern refuses only
+ * what `new URL` would not read as http(s) (it skips leading spaces and controls; the scheme is case-insensitive),
+ * and the domain checks the rest.
+ */
+export const HttpUrlString = (maxLength: number, description: string) =>
+  Type.String({
+    maxLength,
+    description,
+    pattern: "^[\\u0000-\\u0020]*[Hh][Tt][Tt][Pp][Ss]?:",
+    error: `Must be an http(s) URL of at most ${maxLength} characters.`,
+    examples: ["https://example.com/image.png"],
+  });
 
 /** The first of a schema's `examples`, to build a larger example from its parts. */
 export const exampleOf = (schema: TSchema): unknown => (schema.examples as readonly unknown[] | undefined)?.[0];

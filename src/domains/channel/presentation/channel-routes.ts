@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { ChannelUseCases } from "./channel-module";
 import {
@@ -8,7 +9,7 @@ import {
   OverwriteParams,
   PutOverwriteBody,
   UpdateChannelBody,
-  channelErrors,
+  channelFailures,
   security,
   toChannelBody,
 } from "./channel-schemas";
@@ -23,7 +24,7 @@ export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readon
     .get("/channels/:id", async ({ caller, params }) => toChannelBody(await useCases.getChannel(caller.userId, params.id)), {
       auth: true,
       params: ChannelParams,
-      response: { 200: ChannelBody, ...channelErrors },
+      response: { 200: ChannelBody, ...errorResponses({ auth: true }, ...channelFailures) },
       detail: { summary: "A channel the caller can view (a guild channel with VIEW_CHANNEL, or their DM)", tags, security },
     })
     .patch(
@@ -44,7 +45,7 @@ export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readon
         auth: true,
         params: ChannelParams,
         body: UpdateChannelBody,
-        response: { 200: ChannelBody, ...channelErrors },
+        response: { 200: ChannelBody, ...errorResponses({ auth: true }, lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites"), ...channelFailures, fails("VALIDATION", "a field does not apply to the channel (a DM, a topic on a voice channel, a parent that is not a category)")) },
         detail: { summary: "Edit a guild channel (MANAGE_CHANNELS; permission_overwrites also MANAGE_ROLES)", tags, security },
       },
     )
@@ -54,7 +55,7 @@ export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readon
       {
         auth: true,
         params: ChannelParams,
-        response: { 200: ChannelBody, ...channelErrors },
+        response: { 200: ChannelBody, ...errorResponses({ auth: true }, lacks("MANAGE_CHANNELS"), ...channelFailures) },
         detail: { summary: "Delete a guild channel and answer it (MANAGE_CHANNELS); a category's channels lose their parent", tags, security },
       },
     )
@@ -68,7 +69,7 @@ export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readon
         auth: true,
         params: OverwriteParams,
         body: PutOverwriteBody,
-        response: { 204: NoContent, ...channelErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_ROLES"), ...channelFailures, fails("VALIDATION", "the id is not a role (type 0) or member (type 1) of the guild")) },
         detail: { summary: "Set the channel's overwrite for a role (type 0) or member (type 1) of its guild (MANAGE_ROLES)", tags, security },
       },
     )
@@ -81,7 +82,7 @@ export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readon
       {
         auth: true,
         params: OverwriteParams,
-        response: { 204: NoContent, ...channelErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_ROLES"), ...channelFailures) },
         detail: { summary: "Remove the channel's overwrite for a role or member (MANAGE_ROLES)", tags, security },
       },
     );

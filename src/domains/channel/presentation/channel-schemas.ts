@@ -1,7 +1,7 @@
 import { t } from "elysia";
-import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
+import { fails } from "../../../shared/presentation/error-schemas";
 import { UserBody } from "../../identity/presentation/identity-schemas";
-import { IntegerInput, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
+import { IntegerInput, PermissionBitfield as Bitfield, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
 import { CHANNEL_NAME_MAX, TOPIC_MAX, USER_LIMIT_MAX } from "../domain/channel";
 import { channelPayload } from "../domain/channel-events";
 import { MAX_OVERWRITES } from "../domain/overwrite";
@@ -9,10 +9,13 @@ import type { ChannelView } from "../application/get-channel";
 
 export { SnowflakeString, Timestamp };
 export const security = [{ bearer: [] }];
-export const channelErrors = { 403: ErrorBody, 404: ErrorBody, ...authErrors } as const;
+/** The failures of every route on a channel: it does not exist, or the caller cannot see it. */
+export const channelFailures = [
+  fails("UNKNOWN_CHANNEL", "no such channel"),
+  fails("MISSING_ACCESS", "the caller cannot see the channel (not in its guild or DM, or no VIEW_CHANNEL)"),
+] as const;
 export const NoContent = t.Void({ description: "No Content" });
 const strict = { additionalProperties: false } as const;
-const Bitfield = t.String({ description: "permission bitfield as a decimal string", maxLength: 32, examples: ["1024"] });
 
 const CHANNEL_EXAMPLE = {
   id: "1234567890123456790",

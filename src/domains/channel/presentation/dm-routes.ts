@@ -1,7 +1,8 @@
 import { Elysia, t } from "elysia";
+import { errorResponses, fails } from "../../../shared/presentation/error-schemas";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { ChannelUseCases } from "./channel-module";
-import { ChannelBody, OpenDmBody, channelErrors, security, toChannelBody } from "./channel-schemas";
+import { ChannelBody, OpenDmBody, security, toChannelBody } from "./channel-schemas";
 
 const tags = ["Channels"];
 
@@ -12,13 +13,13 @@ export const dmRoutes = (deps: { readonly useCases: ChannelUseCases; readonly au
     .use(deps.auth)
     .get("/users/@me/channels", async ({ caller }) => (await useCases.listDms(caller.userId)).map(toChannelBody), {
       auth: true,
-      response: { 200: t.Array(ChannelBody), ...channelErrors },
+      response: { 200: t.Array(ChannelBody), ...errorResponses({ auth: true }) },
       detail: { summary: "The caller's DM channels, newest first", tags, security },
     })
     .post("/users/@me/channels", async ({ caller, body }) => toChannelBody(await useCases.openDm(caller.userId, body.recipient_id)), {
       auth: true,
       body: OpenDmBody,
-      response: { 200: ChannelBody, ...channelErrors },
+      response: { 200: ChannelBody, ...errorResponses({ auth: true }, fails("VALIDATION", "the recipient is the caller"), fails("UNKNOWN_USER", "no such recipient")) },
       detail: { summary: "Open (or get) the DM with a user: the same pair always gets the same channel", tags, security },
     });
 };

@@ -1,4 +1,6 @@
 import { Elysia, t } from "elysia";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
+import { guildFailures } from "../../guild/presentation/guild-schemas";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { ChannelUseCases } from "./channel-module";
 import {
@@ -7,7 +9,6 @@ import {
   ChannelPositionsBody,
   CreateChannelBody,
   NoContent,
-  channelErrors,
   security,
   toChannelBody,
 } from "./channel-schemas";
@@ -23,7 +24,7 @@ export const guildChannelRoutes = (deps: { readonly useCases: ChannelUseCases; r
     .get("/guilds/:id/channels", async ({ caller, params }) => (await useCases.listGuildChannels(caller.userId, params.id)).map(asBody), {
       auth: true,
       params: ChannelParams,
-      response: { 200: t.Array(ChannelBody), ...channelErrors },
+      response: { 200: t.Array(ChannelBody), ...errorResponses({ auth: true }, ...guildFailures) },
       detail: { summary: "The guild's channels the caller can view, in display order", tags, security },
     })
     .post(
@@ -47,7 +48,7 @@ export const guildChannelRoutes = (deps: { readonly useCases: ChannelUseCases; r
         auth: true,
         params: ChannelParams,
         body: CreateChannelBody,
-        response: { 201: ChannelBody, ...channelErrors },
+        response: { 201: ChannelBody, ...errorResponses({ auth: true }, lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites"), ...guildFailures, fails("VALIDATION", "type is not 0, 2 or 4, the parent is not a category of the guild, or a field does not apply to the type"), fails("LIMIT_REACHED", "the guild has 500 channels")) },
         detail: { summary: "Create a text, voice or category channel (MANAGE_CHANNELS; at most 500 per guild)", tags, security },
       },
     )
@@ -65,7 +66,7 @@ export const guildChannelRoutes = (deps: { readonly useCases: ChannelUseCases; r
         auth: true,
         params: ChannelParams,
         body: ChannelPositionsBody,
-        response: { 204: NoContent, ...channelErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_CHANNELS"), ...guildFailures, fails("UNKNOWN_CHANNEL", "an id is not a channel of the guild")) },
         detail: { summary: "Reorder channels and move them between categories ([{id, position, parent_id?}]; MANAGE_CHANNELS)", tags, security },
       },
     );

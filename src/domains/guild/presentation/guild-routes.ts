@@ -1,4 +1,5 @@
 import { Elysia, t } from "elysia";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { GuildUseCases } from "./guild-module";
 import {
@@ -8,7 +9,9 @@ import {
   NoContent,
   PartialGuildBody,
   UpdateGuildBody,
-  guildErrors,
+  guildFailures,
+  TOO_MANY_GUILDS,
+  UNKNOWN_MEMBER,
   security,
   toGuildBody,
   toPartialGuildBody,
@@ -24,13 +27,13 @@ export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly a
     .post("/guilds", async ({ caller, body, status }) => status(201, toGuildBody(await useCases.createGuild(caller.userId, body))), {
       auth: true,
       body: CreateGuildBody,
-      response: { 201: GuildBody, ...guildErrors },
+      response: { 201: GuildBody, ...errorResponses({ auth: true }, TOO_MANY_GUILDS) },
       detail: { summary: "Create a guild with @everyone, #general and a General voice channel; the caller owns it", tags, security },
     })
     .get("/guilds/:id", async ({ caller, params }) => toGuildBody(await useCases.getGuild(caller.userId, params.id)), {
       auth: true,
       params: GuildParams,
-      response: { 200: GuildBody, ...guildErrors },
+      response: { 200: GuildBody, ...errorResponses({ auth: true }, ...guildFailures) },
       detail: { summary: "A guild with its roles and the channels the caller can view (members only)", tags, security },
     })
     .patch(
@@ -41,7 +44,7 @@ export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly a
         auth: true,
         params: GuildParams,
         body: UpdateGuildBody,
-        response: { 200: GuildBody, ...guildErrors },
+        response: { 200: GuildBody, ...errorResponses({ auth: true }, lacks("MANAGE_GUILD", "owner_id: not the owner"), ...guildFailures, UNKNOWN_MEMBER) },
         detail: { summary: "Rename a guild, change its icon or transfer it (MANAGE_GUILD; owner_id by the owner only)", tags, security },
       },
     )
@@ -54,7 +57,7 @@ export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly a
       {
         auth: true,
         params: GuildParams,
-        response: { 204: NoContent, ...guildErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, fails("MISSING_PERMISSIONS", "the caller does not own the guild"), ...guildFailures) },
         detail: { summary: "Delete a guild and everything in it (owner only)", tags, security },
       },
     )
@@ -63,7 +66,7 @@ export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly a
       async ({ caller }) => (await useCases.listMyGuilds(caller.userId)).map((guild) => toPartialGuildBody(guild, caller.userId)),
       {
         auth: true,
-        response: { 200: t.Array(PartialGuildBody), ...guildErrors },
+        response: { 200: t.Array(PartialGuildBody), ...errorResponses({ auth: true }) },
         detail: { summary: "The guilds the caller is a member of, oldest first", tags, security },
       },
     )
@@ -76,7 +79,7 @@ export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly a
       {
         auth: true,
         params: GuildParams,
-        response: { 204: NoContent, ...guildErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, fails("VALIDATION", "the owner cannot leave: transfer ownership or delete the guild"), ...guildFailures) },
         detail: { summary: "Leave a guild (the owner cannot)", tags, security },
       },
     );

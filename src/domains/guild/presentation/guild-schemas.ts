@@ -1,6 +1,6 @@
 import { t } from "elysia";
-import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
-import { ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
+import { fails } from "../../../shared/presentation/error-schemas";
+import { HttpUrlString, ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
 import { ChannelBody, SnowflakeString, Timestamp } from "../../channel/presentation/channel-schemas";
 import { UserBody } from "../../identity/presentation/identity-schemas";
 import { GUILD_NAME_MAX, GUILD_NAME_MIN, type Guild, ICON_MAX } from "../domain/guild";
@@ -13,8 +13,12 @@ export { SnowflakeString, Timestamp };
 /** Bodies carry the documented bounds, so a client's first error names the real rule; the domain checks them again for every transport. */
 export const strict = { additionalProperties: false } as const;
 export const security = [{ bearer: [] }];
-/** The errors of a route on a guild or its parts: 403 50001/50013 and 404 besides the common ones. */
-export const guildErrors = { 403: ErrorBody, 404: ErrorBody, ...authErrors } as const;
+/** The failures of every route on a guild or its parts: it does not exist, or the caller is not a member. */
+export const guildFailures = [fails("UNKNOWN_GUILD", "no such guild"), fails("MISSING_ACCESS", "the caller is not a member of the guild")] as const;
+export const UNKNOWN_MEMBER = fails("UNKNOWN_MEMBER", "the user is not a member of the guild");
+export const UNKNOWN_ROLE = fails("UNKNOWN_ROLE", "no such role in the guild");
+/** Guild limits: 200 guilds per user. */
+export const TOO_MANY_GUILDS = fails("LIMIT_REACHED", "the caller is already in 200 guilds");
 export const NoContent = t.Void({ description: "No Content" });
 
 export const RoleBody = t.Object(
@@ -105,7 +109,7 @@ export const CreateGuildBody = t.Object({ name: guildName }, { ...strict, exampl
 export const UpdateGuildBody = t.Object(
   {
     name: t.Optional(guildName),
-    icon: t.Optional(t.Nullable(t.String({ description: `an http(s) URL of at most ${ICON_MAX} characters; null clears it`, maxLength: ICON_MAX }))),
+    icon: t.Optional(t.Nullable(HttpUrlString(ICON_MAX, `an http(s) URL of at most ${ICON_MAX} characters; null clears it`))),
     owner_id: t.Optional(SnowflakeString),
   },
   { ...strict, examples: [{ name: "My Renamed Guild", icon: "https://example.com/icon.png" }] },

@@ -1,11 +1,11 @@
 import { Elysia, t } from "elysia";
-import { ErrorBody, commonErrors } from "../../../shared/presentation/error-schemas";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { GuildUseCases } from "./guild-module";
-import { ChannelParams } from "../../channel/presentation/channel-schemas";
-import { GuildBody, GuildParams, NoContent, guildErrors, security, toGuildBody } from "./guild-schemas";
-import { CreateInviteBody, InviteBody, InviteParams, InvitePreviewBody } from "./invite-schemas";
+import { ChannelParams, channelFailures } from "../../channel/presentation/channel-schemas";
+import { GuildBody, GuildParams, NoContent, TOO_MANY_GUILDS, guildFailures, security, toGuildBody } from "./guild-schemas";
+import { CreateInviteBody, InviteBody, InviteParams, InvitePreviewBody, UNKNOWN_INVITE } from "./invite-schemas";
 
 /** Per user, before RATE_LIMIT_SCALE: enough to hand out invites by hand, too few to mint them in bulk. */
 export const INVITE_CREATE_LIMIT: RateLimitRule = { bucket: "invites.create", limit: 10, periodMs: 60_000, by: "user" };
@@ -31,19 +31,19 @@ export const inviteRoutes = (deps: {
         rateLimit: INVITE_CREATE_LIMIT,
         params: ChannelParams,
         body: t.Optional(CreateInviteBody),
-        response: { 201: InviteBody, ...guildErrors },
+        response: { 201: InviteBody, ...errorResponses({ auth: true, rateLimit: INVITE_CREATE_LIMIT }, lacks("CREATE_INSTANT_INVITE"), ...channelFailures, fails("CONFLICT", "no free invite code could be drawn; try again")) },
         detail: { summary: "Create an invite to the channel's guild (CREATE_INSTANT_INVITE; 10 per minute)", tags, security },
       },
     )
     .get("/invites/:code", async ({ params }) => useCases.previewInvite(params.code), {
       params: InviteParams,
-      response: { 200: InvitePreviewBody, 404: ErrorBody, ...commonErrors },
+      response: { 200: InvitePreviewBody, ...errorResponses({ auth: false }, UNKNOWN_INVITE) },
       detail: { summary: "Preview an invite: guild, channel, inviter, uses and member count (no login needed)", tags },
     })
     .post("/invites/:code", async ({ caller, params }) => toGuildBody(await useCases.joinGuild(caller.userId, params.code)), {
       auth: true,
       params: InviteParams,
-      response: { 200: GuildBody, ...guildErrors },
+      response: { 200: GuildBody, ...errorResponses({ auth: true }, fails("MISSING_PERMISSIONS", "the caller is banned from the guild"), UNKNOWN_INVITE, TOO_MANY_GUILDS) },
       detail: { summary: "Join the invite's guild (idempotent for members; banned users are refused)", tags, security },
     })
     .delete(
@@ -55,14 +55,14 @@ export const inviteRoutes = (deps: {
       {
         auth: true,
         params: InviteParams,
-        response: { 204: NoContent, ...guildErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_GUILD (unless the caller created the invite)"), fails("MISSING_ACCESS", "the caller is not a member of the guild"), UNKNOWN_INVITE) },
         detail: { summary: "Revoke an invite (its inviter, or MANAGE_GUILD)", tags, security },
       },
     )
     .get("/guilds/:id/invites", async ({ caller, params }) => useCases.listInvites(caller.userId, params.id), {
       auth: true,
       params: GuildParams,
-      response: { 200: t.Array(InviteBody), ...guildErrors },
+      response: { 200: t.Array(InviteBody), ...errorResponses({ auth: true }, lacks("MANAGE_GUILD"), ...guildFailures) },
       detail: { summary: "A guild's working invites (MANAGE_GUILD)", tags, security },
     });
 };

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { fails } from "../../../shared/presentation/error-schemas";
 import { IntegerInput, ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity/presentation/identity-schemas";
 import { MAX_AGE_LIMIT, MAX_USES_LIMIT } from "../domain/invite";
@@ -33,6 +34,8 @@ export const InvitePreviewBody = t.Object(
   { ...inviteFields, approximate_member_count: ResponseInteger() },
   { title: "InvitePreview", examples: [{ ...INVITE_EXAMPLE, approximate_member_count: 12 }] },
 );
+
+export const UNKNOWN_INVITE = fails("UNKNOWN_INVITE", "no such invite, or it expired or was used up");
 
 export const InviteParams = t.Object({ code: t.String({ minLength: 1, maxLength: 64 }) });
 

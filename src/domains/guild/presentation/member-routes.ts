@@ -1,7 +1,8 @@
 import { Elysia, t } from "elysia";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { GuildUseCases } from "./guild-module";
-import { GuildParams, MemberBody, MemberParams, NoContent, guildErrors, security, toMemberBody } from "./guild-schemas";
+import { errorResponses, lacks } from "../../../shared/presentation/error-schemas";
+import { GuildParams, MemberBody, MemberParams, NoContent, UNKNOWN_MEMBER, UNKNOWN_ROLE, guildFailures, security, toMemberBody } from "./guild-schemas";
 import { MemberRoleParams, MembersQuery, UpdateMemberBody } from "./member-schemas";
 
 const tags = ["Guilds"];
@@ -19,7 +20,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
         auth: true,
         params: GuildParams,
         query: MembersQuery,
-        response: { 200: t.Array(MemberBody), ...guildErrors },
+        response: { 200: t.Array(MemberBody), ...errorResponses({ auth: true }, ...guildFailures) },
         detail: { summary: "A page of members by ascending user id (limit 1–1000, default 1; after = a user id)", tags, security },
       },
     )
@@ -29,7 +30,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
       {
         auth: true,
         params: MemberParams,
-        response: { 200: MemberBody, ...guildErrors },
+        response: { 200: MemberBody, ...errorResponses({ auth: true }, ...guildFailures, UNKNOWN_MEMBER) },
         detail: { summary: "One member of a guild", tags, security },
       },
     )
@@ -41,7 +42,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
         auth: true,
         params: MemberParams,
         body: UpdateMemberBody,
-        response: { 200: MemberBody, ...guildErrors },
+        response: { 200: MemberBody, ...errorResponses({ auth: true }, lacks("CHANGE_NICKNAME (own nick)", "MANAGE_NICKNAMES (another's)", "MANAGE_ROLES (roles)", "the target or a role is not below the caller's highest role"), ...guildFailures, UNKNOWN_MEMBER, UNKNOWN_ROLE) },
         detail: {
           summary: "Change a member's nick (own: CHANGE_NICKNAME, others: MANAGE_NICKNAMES) or roles (MANAGE_ROLES), within the hierarchy",
           tags,
@@ -58,7 +59,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
       {
         auth: true,
         params: MemberParams,
-        response: { 204: NoContent, ...guildErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("KICK_MEMBERS", "the member is not below the caller's highest role"), ...guildFailures, UNKNOWN_MEMBER) },
         detail: { summary: "Kick a member ranked below the caller (KICK_MEMBERS)", tags, security },
       },
     )
@@ -71,7 +72,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
       {
         auth: true,
         params: MemberRoleParams,
-        response: { 204: NoContent, ...guildErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_ROLES", "the role is not below the caller's highest role"), ...guildFailures, UNKNOWN_MEMBER, UNKNOWN_ROLE) },
         detail: { summary: "Give a member a role below the caller's highest (MANAGE_ROLES)", tags, security },
       },
     )
@@ -84,7 +85,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
       {
         auth: true,
         params: MemberRoleParams,
-        response: { 204: NoContent, ...guildErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_ROLES", "the role is not below the caller's highest role"), ...guildFailures, UNKNOWN_MEMBER, UNKNOWN_ROLE) },
         detail: { summary: "Take a role below the caller's highest from a member (MANAGE_ROLES)", tags, security },
       },
     );

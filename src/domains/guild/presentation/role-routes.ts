@@ -2,7 +2,8 @@ import { Elysia, t } from "elysia";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import { rolePayload } from "../domain/guild-payloads";
 import type { GuildUseCases } from "./guild-module";
-import { GuildParams, NoContent, guildErrors, security } from "./guild-schemas";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
+import { GuildParams, NoContent, UNKNOWN_ROLE, guildFailures, security } from "./guild-schemas";
 import { RoleBody, RoleInputBody, RoleParams, RolePositionsBody, toRoleInput } from "./role-schemas";
 
 const tags = ["Guilds"];
@@ -15,7 +16,7 @@ export const roleRoutes = (deps: { readonly useCases: GuildUseCases; readonly au
     .get("/guilds/:id/roles", async ({ caller, params }) => (await useCases.listRoles(caller.userId, params.id)).map(rolePayload), {
       auth: true,
       params: GuildParams,
-      response: { 200: t.Array(RoleBody), ...guildErrors },
+      response: { 200: t.Array(RoleBody), ...errorResponses({ auth: true }, ...guildFailures) },
       detail: { summary: "A guild's roles, lowest rank first", tags, security },
     })
     .post(
@@ -25,7 +26,7 @@ export const roleRoutes = (deps: { readonly useCases: GuildUseCases; readonly au
         auth: true,
         params: GuildParams,
         body: RoleInputBody,
-        response: { 201: RoleBody, ...guildErrors },
+        response: { 201: RoleBody, ...errorResponses({ auth: true }, lacks("MANAGE_ROLES", "a permission the caller does not hold"), ...guildFailures, fails("LIMIT_REACHED", "the guild has 250 roles")) },
         detail: { summary: "Create a role just above @everyone (MANAGE_ROLES; at most 250 per guild)", tags, security },
       },
     )
@@ -36,7 +37,7 @@ export const roleRoutes = (deps: { readonly useCases: GuildUseCases; readonly au
         auth: true,
         params: GuildParams,
         body: RolePositionsBody,
-        response: { 200: t.Array(RoleBody), ...guildErrors },
+        response: { 200: t.Array(RoleBody), ...errorResponses({ auth: true }, lacks("MANAGE_ROLES", "a role or position not below the caller's highest role"), ...guildFailures, UNKNOWN_ROLE) },
         detail: { summary: "Move roles ([{id, position}]) below the caller's highest (MANAGE_ROLES)", tags, security },
       },
     )
@@ -47,7 +48,7 @@ export const roleRoutes = (deps: { readonly useCases: GuildUseCases; readonly au
         auth: true,
         params: RoleParams,
         body: RoleInputBody,
-        response: { 200: RoleBody, ...guildErrors },
+        response: { 200: RoleBody, ...errorResponses({ auth: true }, lacks("MANAGE_ROLES", "the role is not below the caller's highest role", "a permission the caller does not hold"), ...guildFailures, UNKNOWN_ROLE) },
         detail: { summary: "Edit a role below the caller's highest (MANAGE_ROLES; only permissions the caller has)", tags, security },
       },
     )
@@ -60,7 +61,7 @@ export const roleRoutes = (deps: { readonly useCases: GuildUseCases; readonly au
       {
         auth: true,
         params: RoleParams,
-        response: { 204: NoContent, ...guildErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_ROLES", "the role is not below the caller's highest role"), ...guildFailures, UNKNOWN_ROLE, fails("VALIDATION", "@everyone cannot be deleted")) },
         detail: { summary: "Delete a role below the caller's highest (MANAGE_ROLES; never @everyone)", tags, security },
       },
     );

@@ -1,5 +1,5 @@
 import { t } from "elysia";
-import { IntegerInput } from "../../../shared/presentation/schema-types";
+import { IntegerInput, PermissionBitfield, annotated } from "../../../shared/presentation/schema-types";
 import { LOWEST_POSITION, MAX_COLOR, ROLE_NAME_MAX } from "../domain/role";
 import { SnowflakeString, strict } from "./guild-schemas";
 
@@ -10,7 +10,7 @@ export const RoleParams = t.Object({ id: SnowflakeString, role_id: SnowflakeStri
 export const RoleInputBody = t.Object(
   {
     name: t.Optional(t.String({ description: `1–${ROLE_NAME_MAX} characters`, minLength: 1, maxLength: ROLE_NAME_MAX })),
-    permissions: t.Optional(t.String({ description: "decimal string bitfield; only bits the caller holds", maxLength: 32 })),
+    permissions: t.Optional(annotated(PermissionBitfield, { description: "decimal string bitfield; only bits the caller holds" })),
     color: t.Optional(IntegerInput({ minimum: 0, maximum: MAX_COLOR, description: "RGB integer, 0–16777215" })),
     hoist: t.Optional(t.Boolean()),
     mentionable: t.Optional(t.Boolean()),

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { ErrorBody, authErrors, commonErrors } from "../../../shared/presentation/error-schemas";
+import { errorResponses, fails } from "../../../shared/presentation/error-schemas";
 import { clientIp } from "../../../shared/presentation/client-ip";
 import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
 import type { AuthPlugin } from "./auth-plugin";
@@ -38,7 +38,7 @@ export const identityRoutes = (deps: {
         status(201, toAuthBody(await useCases.registerUser({ ...body, ...client(request, server) }))),
       {
         body: RegisterBody,
-        response: { 201: AuthBody, 409: ErrorBody, ...commonErrors },
+        response: { 201: AuthBody, ...errorResponses({ auth: false, rateLimit: REGISTER_LIMIT }, fails("VALIDATION", "the username has characters other than a-z 0-9 _ . (after lower-casing) or is reserved, or the email is not well formed"), fails("CONFLICT", "the username or email is taken, in any case; `errors` names the field")) },
         rateLimit: REGISTER_LIMIT,
         detail: { summary: "Create an account and log it in" },
       },
@@ -48,14 +48,14 @@ export const identityRoutes = (deps: {
       async ({ body, request, server }) => toAuthBody(await useCases.logIn({ ...body, ...client(request, server) })),
       {
         body: LoginBody,
-        response: { 200: AuthBody, ...authErrors },
+        response: { 200: AuthBody, ...errorResponses({ auth: false, rateLimit: LOGIN_LIMIT }, fails("UNAUTHORIZED", "wrong login or password (one answer for both)")) },
         rateLimit: LOGIN_LIMIT,
         detail: { summary: "Log in with email or username and password" },
       },
     )
     .post("/auth/refresh", async ({ body }) => toTokensBody(await useCases.refreshSession(body.refresh_token)), {
       body: RefreshBody,
-      response: { 200: TokensBody, ...authErrors },
+      response: { 200: TokensBody, ...errorResponses({ auth: false, rateLimit: REFRESH_LIMIT }, fails("UNAUTHORIZED", "the refresh token is unknown, expired or already used (a reused one ends its session)")) },
       rateLimit: REFRESH_LIMIT,
       detail: { summary: "Trade a refresh token for a new pair; reusing one ends its session" },
     })
@@ -67,7 +67,7 @@ export const identityRoutes = (deps: {
       },
       {
         auth: true,
-        response: { 204: NoContent, ...authErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }) },
         detail: { summary: "End this session; its tokens stop working at once on every node", security },
       },
     );

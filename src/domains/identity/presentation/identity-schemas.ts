@@ -1,5 +1,5 @@
 import { t } from "elysia";
-import { ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
+import { HttpUrlString, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
 import type { Session } from "../domain/session";
 import {
   AVATAR_MAX,
@@ -22,13 +22,31 @@ const strict = { additionalProperties: false } as const;
 /** Fields that check a password someone already has, not a new one: any length up to a generous cap. */
 const existingPassword = (description: string) => text(description, { maxLength: 1024 });
 
-const username = (description: string) => text(description, { minLength: USERNAME_MIN, maxLength: USERNAME_MAX });
+/**
+ * The characters the domain accepts once it lower-cases a username: a-z 0-9 _ . in either case, and the Kelvin sign,
+ * which lower-cases to k. Checked here too so that every bad field of a registration is reported at once.
+ */
+const username = (description: string) =>
+  t.String({
+    description,
+    minLength: USERNAME_MIN,
+    maxLength: USERNAME_MAX,
+    pattern: "^[A-Za-z0-9_.\\u212A]+$",
+    error: "Username can only use letters, numbers, underscores and periods.",
+  });
+/** The domain's loose email rule (one @, a dot in the domain, no spaces) on the untrimmed value. */
+const email = t.String({
+  description: "unique regardless of case",
+  maxLength: EMAIL_MAX,
+  pattern: "^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$",
+  error: "Not a well formed email address.",
+});
 const newPassword = (description: string) => text(description, { minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX });
 
 export const RegisterBody = t.Object(
   {
     username: username(`${USERNAME_MIN}–${USERNAME_MAX} characters of a-z 0-9 _ . (case-insensitive; stored lower-case)`),
-    email: text("unique regardless of case", { maxLength: EMAIL_MAX }),
+    email,
     password: newPassword(`${PASSWORD_MIN}–${PASSWORD_MAX} characters`),
   },
   { ...strict, examples: [{ username: "alice", email: "alice@example.com", password: "correct horse battery" }] },
@@ -48,7 +66,7 @@ export const UpdateMeBody = t.Object(
   {
     username: t.Optional(username(`${USERNAME_MIN}–${USERNAME_MAX} characters of a-z 0-9 _ .`)),
     display_name: t.Optional(t.Nullable(text(`1–${DISPLAY_NAME_MAX} characters; null clears it`, { minLength: 1, maxLength: DISPLAY_NAME_MAX }))),
-    avatar: t.Optional(t.Nullable(text(`an http(s) URL of at most ${AVATAR_MAX} characters; null clears it`, { maxLength: AVATAR_MAX }))),
+    avatar: t.Optional(t.Nullable(HttpUrlString(AVATAR_MAX, `an http(s) URL of at most ${AVATAR_MAX} characters; null clears it`))),
     password: t.Optional(newPassword(`the new password, ${PASSWORD_MIN}–${PASSWORD_MAX} characters; logs out every other session`)),
     current_password: t.Optional(existingPassword("required with password")),
   },

@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
+import { errorResponses, fails } from "../../../shared/presentation/error-schemas";
 import type { AuthPlugin } from "./auth-plugin";
 import type { IdentityUseCases } from "./identity-module";
 import {
@@ -24,7 +24,7 @@ export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly
     .use(deps.auth)
     .get("/users/@me", async ({ caller }) => toCurrentUserBody(await useCases.getCurrentUser(caller)), {
       auth: true,
-      response: { 200: CurrentUserBody, ...authErrors },
+      response: { 200: CurrentUserBody, ...errorResponses({ auth: true }) },
       detail: { summary: "The caller's account, with email", security },
     })
     .patch(
@@ -42,7 +42,7 @@ export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly
       {
         auth: true,
         body: UpdateMeBody,
-        response: { 200: CurrentUserBody, 409: ErrorBody, ...authErrors },
+        response: { 200: CurrentUserBody, ...errorResponses({ auth: true }, fails("VALIDATION", "a field breaks its rule, or current_password is missing or wrong for a new password"), fails("CONFLICT", "the username is taken, in any case")) },
         detail: { summary: "Change username, display name, avatar or password (needs current_password)", security },
       },
     )
@@ -55,7 +55,7 @@ export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly
       {
         auth: true,
         body: DeleteMeBody,
-        response: { 204: NoContent, ...authErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, fails("VALIDATION", "the password is missing or wrong")) },
         detail: { summary: "Delete the account: personal data erased, every session ended", security },
       },
     )
@@ -64,7 +64,7 @@ export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly
       async ({ caller }) => (await useCases.listSessions(caller)).map((session) => toSessionBody(session, caller.sessionId)),
       {
         auth: true,
-        response: { 200: t.Array(SessionBody), ...authErrors },
+        response: { 200: t.Array(SessionBody), ...errorResponses({ auth: true }) },
         detail: { summary: "The caller's logged-in sessions (devices), newest first", security },
       },
     )
@@ -77,14 +77,14 @@ export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly
       {
         auth: true,
         params: IdParams,
-        response: { 204: NoContent, 404: ErrorBody, ...authErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, fails("UNKNOWN_SESSION", "no session of the caller has this id")) },
         detail: { summary: "Log one session out; its tokens stop working at once", security },
       },
     )
     .get("/users/:id", async ({ params }) => toUserBody(await useCases.getUser(params.id)), {
       auth: true,
       params: IdParams,
-      response: { 200: UserBody, 404: ErrorBody, ...authErrors },
+      response: { 200: UserBody, ...errorResponses({ auth: true }, fails("UNKNOWN_USER", "no such user")) },
       detail: { summary: "A user's public profile", security },
     });
 };

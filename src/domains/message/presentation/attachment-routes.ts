@@ -1,9 +1,9 @@
 import { Elysia, t } from "elysia";
-import { ErrorBody, commonErrors } from "../../../shared/presentation/error-schemas";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { MessageUseCases } from "./message-module";
-import { AttachmentBody, AttachmentFileParams, ChannelParams, SignedQuery, UploadBody, messageErrors, security, tags } from "./message-schemas";
+import { AttachmentBody, AttachmentFileParams, ChannelParams, SignedQuery, UploadBody, channelFailures, security, tags } from "./message-schemas";
 
 export const UPLOAD_LIMIT: RateLimitRule = { bucket: "attachments.upload", limit: 10, periodMs: 10_000, by: "user" };
 
@@ -37,7 +37,7 @@ export const attachmentRoutes = (deps: {
         params: ChannelParams,
         body: UploadBody,
         type: "multipart/form-data",
-        response: { 201: AttachmentBody, ...messageErrors },
+        response: { 201: AttachmentBody, ...errorResponses({ auth: true, rateLimit: UPLOAD_LIMIT }, lacks("ATTACH_FILES"), ...channelFailures, fails("VALIDATION", "the multipart field `file` is missing or empty")) },
         detail: {
           summary: "Upload a file (multipart field `file`; ATTACH_FILES) to reference by id in a message within an hour",
           tags,
@@ -62,7 +62,7 @@ export const attachmentRoutes = (deps: {
       {
         params: AttachmentFileParams,
         query: SignedQuery,
-        response: { 200: t.Any({ description: "the file's bytes" }), 403: ErrorBody, 404: ErrorBody, ...commonErrors },
+        response: { 200: t.Any({ description: "OK — the file's bytes, with its detected Content-Type" }), ...errorResponses({ auth: false }, fails("MISSING_ACCESS", "the link is invalid or has expired"), fails("NOT_FOUND", "Unknown Attachment")) },
         detail: { summary: "Download an attachment through its signed, expiring URL (no auth: the URL is the capability)", tags },
       },
     );

@@ -1,8 +1,9 @@
 import { Elysia, t } from "elysia";
 import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { MessageUseCases } from "./message-module";
-import { ChannelParams, MessageBody, MessageParams, NoContent, messageErrors, security, tags } from "./message-schemas";
+import { ChannelParams, MessageBody, MessageParams, NoContent, UNKNOWN_MESSAGE, channelFailures, security, tags } from "./message-schemas";
 
 /** Clients send typing every few seconds while typing; more than 10 per 10 s per channel is a bug or abuse. */
 export const TYPING_LIMIT: RateLimitRule = { bucket: "channels.typing", limit: 10, periodMs: 10_000, by: "user-route" };
@@ -20,7 +21,7 @@ export const channelActivityRoutes = (deps: {
     .get("/channels/:id/pins", ({ caller, params }) => useCases.listPins(caller.userId, params.id), {
       auth: true,
       params: ChannelParams,
-      response: { 200: t.Array(MessageBody), ...messageErrors },
+      response: { 200: t.Array(MessageBody), ...errorResponses({ auth: true }, lacks("READ_MESSAGE_HISTORY"), ...channelFailures) },
       detail: { summary: "The channel's pinned messages, most recently pinned first (at most 50)", tags, security },
     })
     .put(
@@ -32,7 +33,7 @@ export const channelActivityRoutes = (deps: {
       {
         auth: true,
         params: MessageParams,
-        response: { 204: NoContent, ...messageErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_MESSAGES"), ...channelFailures, UNKNOWN_MESSAGE, fails("LIMIT_REACHED", "the channel has 50 pins")) },
         detail: { summary: "Pin a message (MANAGE_MESSAGES; anyone in a DM); at most 50 per channel", tags, security },
       },
     )
@@ -45,7 +46,7 @@ export const channelActivityRoutes = (deps: {
       {
         auth: true,
         params: MessageParams,
-        response: { 204: NoContent, ...messageErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_MESSAGES"), ...channelFailures, UNKNOWN_MESSAGE) },
         detail: { summary: "Unpin a message (MANAGE_MESSAGES; anyone in a DM)", tags, security },
       },
     )
@@ -59,7 +60,7 @@ export const channelActivityRoutes = (deps: {
         auth: true,
         rateLimit: TYPING_LIMIT,
         params: ChannelParams,
-        response: { 204: NoContent, ...messageErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true, rateLimit: TYPING_LIMIT }, lacks("SEND_MESSAGES"), ...channelFailures) },
         detail: { summary: "Show that the caller is typing (TYPING_START, expires after 10 s; SEND_MESSAGES)", tags, security },
       },
     )
@@ -72,7 +73,7 @@ export const channelActivityRoutes = (deps: {
       {
         auth: true,
         params: MessageParams,
-        response: { 204: NoContent, ...messageErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, ...channelFailures, UNKNOWN_MESSAGE) },
         detail: { summary: "Mark the channel read up to this message (read receipt); clears the mentions up to it", tags, security },
       },
     );

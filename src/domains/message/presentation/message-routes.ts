@@ -1,5 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
+import { annotated } from "../../../shared/presentation/schema-types";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { MessageUseCases } from "./message-module";
 import {
@@ -11,7 +13,8 @@ import {
   MessageParams,
   NoContent,
   SendMessageBody,
-  messageErrors,
+  UNKNOWN_MESSAGE,
+  channelFailures,
   security,
   tags,
 } from "./message-schemas";
@@ -45,7 +48,7 @@ export const messageRoutes = (deps: {
         rateLimit: SEND_LIMIT,
         params: ChannelParams,
         body: SendMessageBody,
-        response: { 201: MessageBody, 200: MessageBody, ...messageErrors },
+        response: { 201: annotated(MessageBody, { description: "Created — the new message" }), 200: annotated(MessageBody, { description: "OK — the first message sent with this enforced nonce in the last 5 minutes" }), ...errorResponses({ auth: true, rateLimit: SEND_LIMIT }, lacks("SEND_MESSAGES", "ATTACH_FILES with attachments"), ...channelFailures, fails("VALIDATION", "no content and no attachments, or an attachment is not the caller's unused upload to this channel")) },
         detail: {
           summary: "Send a message (SEND_MESSAGES; ATTACH_FILES with attachments); 200 with the first message for a repeated enforced nonce",
           tags,
@@ -61,7 +64,7 @@ export const messageRoutes = (deps: {
         auth: true,
         params: ChannelParams,
         query: HistoryQuery,
-        response: { 200: t.Array(MessageBody), ...messageErrors },
+        response: { 200: t.Array(MessageBody), ...errorResponses({ auth: true }, lacks("READ_MESSAGE_HISTORY"), ...channelFailures) },
         detail: { summary: "History, newest first: the latest, or before/after/around a message id (READ_MESSAGE_HISTORY)", tags, security },
       },
     )
@@ -75,14 +78,14 @@ export const messageRoutes = (deps: {
         auth: true,
         params: ChannelParams,
         body: BulkDeleteBody,
-        response: { 204: NoContent, ...messageErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_MESSAGES"), ...channelFailures, fails("VALIDATION", "an id repeats, is not a message of the channel, or is older than 14 days")) },
         detail: { summary: "Delete 2–100 messages of the last 14 days at once (MANAGE_MESSAGES)", tags, security },
       },
     )
     .get("/channels/:id/messages/:message_id", ({ caller, params }) => useCases.getMessage(caller.userId, params.id, params.message_id), {
       auth: true,
       params: MessageParams,
-      response: { 200: MessageBody, ...messageErrors },
+      response: { 200: MessageBody, ...errorResponses({ auth: true }, lacks("READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE) },
       detail: { summary: "One message (READ_MESSAGE_HISTORY)", tags, security },
     })
     .patch(
@@ -92,7 +95,7 @@ export const messageRoutes = (deps: {
         auth: true,
         params: MessageParams,
         body: EditMessageBody,
-        response: { 200: MessageBody, ...messageErrors },
+        response: { 200: MessageBody, ...errorResponses({ auth: true }, fails("NOT_AUTHOR", "the caller did not write the message"), ...channelFailures, UNKNOWN_MESSAGE) },
         detail: { summary: "Edit a message's content; its author only (else 403 50005)", tags, security },
       },
     )
@@ -105,7 +108,7 @@ export const messageRoutes = (deps: {
       {
         auth: true,
         params: MessageParams,
-        response: { 204: NoContent, ...messageErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_MESSAGES (someone else's message)"), ...channelFailures, UNKNOWN_MESSAGE) },
         detail: { summary: "Delete a message: its author, or anyone with MANAGE_MESSAGES", tags, security },
       },
     );

@@ -1,16 +1,16 @@
 import { t } from "elysia";
-import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
+import { fails } from "../../../shared/presentation/error-schemas";
 import { CodePointString, IntegerInput, ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity/presentation/identity-schemas";
 import { SEARCH_LIMIT_MAX, SEARCH_OFFSET_MAX, SEARCH_QUERY_MAX } from "../application/search-messages";
 import { BULK_DELETE_MAX, BULK_DELETE_MIN, CONTENT_MAX, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, NONCE_MAX } from "../domain/message";
-import { NoContent, SnowflakeString, Timestamp, security } from "../../channel/presentation/channel-schemas";
+import { NoContent, SnowflakeString, Timestamp, channelFailures, security } from "../../channel/presentation/channel-schemas";
 
-export { NoContent, SnowflakeString, security };
+export { NoContent, SnowflakeString, channelFailures, security };
 
 const strict = { additionalProperties: false } as const;
 export const tags = ["Messages"];
-export const messageErrors = { 403: ErrorBody, 404: ErrorBody, ...authErrors } as const;
+export const UNKNOWN_MESSAGE = fails("UNKNOWN_MESSAGE", "no such message in the channel");
 
 export const AttachmentBody = t.Object(
   {

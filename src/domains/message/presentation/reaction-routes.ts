@@ -1,9 +1,10 @@
 import { Elysia, t } from "elysia";
 import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
 import { UserBody } from "../../identity/presentation/identity-schemas";
+import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { MessageUseCases } from "./message-module";
-import { NoContent, ReactionParams, ReactionUsersQuery, messageErrors, security, tags } from "./message-schemas";
+import { NoContent, ReactionParams, ReactionUsersQuery, UNKNOWN_MESSAGE, channelFailures, security, tags } from "./message-schemas";
 
 /** Reacting is cheap to click and costly to fan out: 10 changes per 5 s per user. */
 export const REACTION_LIMIT: RateLimitRule = { bucket: "messages.reactions", limit: 10, periodMs: 5000, by: "user" };
@@ -38,7 +39,7 @@ export const reactionRoutes = (deps: {
         auth: true,
         rateLimit: REACTION_LIMIT,
         params: ReactionParams,
-        response: { 204: NoContent, ...messageErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true, rateLimit: REACTION_LIMIT }, lacks("ADD_REACTIONS", "READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji"), fails("LIMIT_REACHED", "the message has 20 distinct emojis")) },
         detail: { summary: "React with a unicode emoji (ADD_REACTIONS); reacting twice changes nothing", tags, security },
       },
     )
@@ -52,7 +53,7 @@ export const reactionRoutes = (deps: {
         auth: true,
         rateLimit: REACTION_LIMIT,
         params: ReactionParams,
-        response: { 204: NoContent, ...messageErrors },
+        response: { 204: NoContent, ...errorResponses({ auth: true, rateLimit: REACTION_LIMIT }, lacks("READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji")) },
         detail: { summary: "Remove the caller's reaction", tags, security },
       },
     )
@@ -64,7 +65,7 @@ export const reactionRoutes = (deps: {
         auth: true,
         params: ReactionParams,
         query: ReactionUsersQuery,
-        response: { 200: t.Array(UserBody), ...messageErrors },
+        response: { 200: t.Array(UserBody), ...errorResponses({ auth: true }, lacks("READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji")) },
         detail: { summary: "The users who reacted with an emoji, by ascending id (limit 1–100, after a user id)", tags, security },
       },
     );

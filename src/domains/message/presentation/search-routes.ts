@@ -1,8 +1,10 @@
 import { Elysia } from "elysia";
 import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import { errorResponses } from "../../../shared/presentation/error-schemas";
+import { guildFailures } from "../../guild/presentation/guild-schemas";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { MessageUseCases } from "./message-module";
-import { ChannelParams, SearchQuery, SearchResultBody, messageErrors, security, tags } from "./message-schemas";
+import { ChannelParams, SearchQuery, SearchResultBody, security, tags } from "./message-schemas";
 
 /** Search costs a full-text and a count query: 10 per 10 s per user. */
 export const SEARCH_LIMIT: RateLimitRule = { bucket: "messages.search", limit: 10, periodMs: 10_000, by: "user" };
@@ -33,7 +35,7 @@ export const searchRoutes = (deps: {
         rateLimit: SEARCH_LIMIT,
         params: ChannelParams,
         query: SearchQuery,
-        response: { 200: SearchResultBody, ...messageErrors },
+        response: { 200: SearchResultBody, ...errorResponses({ auth: true, rateLimit: SEARCH_LIMIT }, ...guildFailures) },
         detail: {
           summary: "Search a guild's messages by words, author or channel, newest first; only channels the caller can read (members only)",
           tags,

@@ -1,5 +1,7 @@
 import { Elysia, t } from "elysia";
-import { ErrorBody, authErrors } from "../../../shared/presentation/error-schemas";
+import { errorResponses, lacks } from "../../../shared/presentation/error-schemas";
+import { SnowflakeString as Snowflake } from "../../../shared/presentation/schema-types";
+import { UNKNOWN_MEMBER, guildFailures } from "../../guild/presentation/guild-schemas";
 import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import type { listVoiceStates, moderateVoice } from "../application/voice-moderation";
@@ -7,8 +9,6 @@ import { voiceStatePayload } from "../domain/voice-state";
 
 const tags = ["Voice"];
 const security = [{ bearer: [] }];
-const Snowflake = t.String({ pattern: "^[0-9]{1,20}$", description: "snowflake id" });
-const voiceErrors = { 403: ErrorBody, 404: ErrorBody, ...authErrors } as const;
 
 export const VoiceStateBody = t.Object(
   {
@@ -22,7 +22,22 @@ export const VoiceStateBody = t.Object(
     deaf: t.Boolean({ description: "server deafen (DEAFEN_MEMBERS)" }),
     suppress: t.Boolean({ description: "joined without SPEAK: may listen, not send" }),
   },
-  { title: "VoiceState" },
+  {
+    title: "VoiceState",
+    examples: [
+      {
+        guild_id: "1234567890123456789",
+        channel_id: "1234567890123456792",
+        user_id: "1234567890123456700",
+        session_id: "9f1c2b7e4d5a6c3b8e0f1a2d3c4b5a69",
+        self_mute: false,
+        self_deaf: false,
+        mute: false,
+        deaf: false,
+        suppress: false,
+      },
+    ],
+  },
 );
 
 const MemberVoiceBody = t.Object(
@@ -33,7 +48,10 @@ const MemberVoiceBody = t.Object(
     mute: t.Boolean(),
     deaf: t.Boolean(),
   },
-  { title: "MemberVoice" },
+  {
+    title: "MemberVoice",
+    examples: [{ guild_id: "1234567890123456789", user_id: "1234567890123456700", channel_id: "1234567890123456792", mute: true, deaf: false }],
+  },
 );
 
 const ModerateBody = t.Object(
@@ -42,7 +60,7 @@ const ModerateBody = t.Object(
     deaf: t.Optional(t.Boolean({ description: "server deafen; needs DEAFEN_MEMBERS; sticks until lifted" })),
     channel_id: t.Optional(t.Null({ description: "null disconnects the member from voice; needs MOVE_MEMBERS" })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ mute: true }] },
 );
 
 /** Moderation writes: 10 per 10 s per moderator and guild. */
@@ -61,7 +79,7 @@ export const voiceRoutes = (deps: {
     .get("/guilds/:id/voice-states", async ({ caller, params }) => (await deps.list(caller.userId, params.id)).map((state) => voiceStatePayload(state)), {
       auth: true,
       params: t.Object({ id: Snowflake }),
-      response: { 200: t.Array(VoiceStateBody), ...voiceErrors },
+      response: { 200: t.Array(VoiceStateBody), ...errorResponses({ auth: true }, ...guildFailures) },
       detail: { summary: "Who is in the guild's voice channels that the caller can see (members only)", tags, security },
     })
     .patch(
@@ -73,7 +91,7 @@ export const voiceRoutes = (deps: {
         rateLimit: MODERATION_LIMIT,
         params: t.Object({ id: Snowflake, user_id: Snowflake }),
         body: ModerateBody,
-        response: { 200: MemberVoiceBody, ...voiceErrors },
+        response: { 200: MemberVoiceBody, ...errorResponses({ auth: true, rateLimit: MODERATION_LIMIT }, lacks("MUTE_MEMBERS (mute)", "DEAFEN_MEMBERS (deaf)", "MOVE_MEMBERS (channel_id null)"), ...guildFailures, UNKNOWN_MEMBER) },
         detail: {
           summary: "Server mute (MUTE_MEMBERS), deafen (DEAFEN_MEMBERS) or disconnect (channel_id null; MOVE_MEMBERS) a member",
           tags,
