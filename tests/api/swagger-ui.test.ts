@@ -44,4 +44,22 @@ describe("Swagger UI in a real browser", () => {
     expect(await page.locator(".info .title").innerText()).toContain("XCord API");
     expect(external).toEqual([]);
   }, 60_000);
+
+  test("/swagger/ (trailing slash) loads the same document and shows the examples", async () => {
+    const page = await browser.newPage();
+    const specs: string[] = [];
+    page.on("response", (response) => {
+      if (response.url().endsWith("/json")) specs.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    await page.goto(`${server.url}/swagger/`);
+    const register = page.locator(".opblock-summary-path", { hasText: "/api/v1/auth/register" }).first();
+    await register.waitFor({ state: "visible", timeout: 20_000 });
+    expect(specs).toEqual(["200 /swagger/json"]);
+    await register.click();
+    const example = page.locator(".opblock-body .body-param__example, .opblock-body .microlight").first();
+    await example.waitFor({ state: "visible", timeout: 20_000 });
+    expect(await example.innerText()).toContain("alice@example.com");
+    const links = await page.locator(".info a").evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute("href")));
+    expect(links).toEqual(expect.arrayContaining(["/swagger/asyncapi.json", "/swagger/docs/rest.md", "/swagger/docs/gateway.md", "/swagger/docs/voice.md"]));
+  }, 60_000);
 });
