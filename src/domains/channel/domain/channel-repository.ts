@@ -26,6 +26,4 @@ export interface ChannelRepository {
   insertDm(channel: DmChannel): Promise<boolean>;
   /** The user's DMs, newest first. */
   listDms(userId: Snowflake): Promise<DmChannel[]>;
-  /** Records the channel's newest message (the message domain calls it in its send transaction); never moves it backwards. */
-  touchLastMessage(channelId: Snowflake, messageId: Snowflake): Promise<void>;
 }

@@ -86,7 +86,6 @@ export const sendMessage =
           throw invalidField("attachments", "Unknown, expired or already used attachment, or one uploaded by someone else or for another channel.");
         }
         await repositories.readStates.addMentions(channelId, draft.id, mentions.userIds.filter((id) => id !== userId));
-        await repositories.channels.touchLastMessage(channelId, draft.id);
         const sent: Message = { ...draft, editedAt: null, pinned: false, attachments, reactions: [] };
         const body = messagePayload(sent, users, (attachment) => attachmentUrl(deps, attachment), input.nonce);
         await repositories.record([messageSent(channel, body)]);

@@ -5,19 +5,12 @@ import type { MessageRepository } from "./message-repository";
 import type { ReactionRepository } from "./reaction-repository";
 import type { ReadStateRepository } from "./read-state-repository";
 
-/** What the message domain changes on channels, which the channel domain owns. */
-export interface ChannelActivity {
-  /** Records the channel's newest message; never moves it backwards. */
-  touchLastMessage(channelId: Snowflake, messageId: Snowflake): Promise<void>;
-}
-
 /** The message repositories, bound to one database transaction or to the database itself. */
 export interface MessageRepositories {
   readonly messages: MessageRepository;
   readonly reactions: ReactionRepository;
   readonly attachments: AttachmentRepository;
   readonly readStates: ReadStateRepository;
-  readonly channels: ChannelActivity;
 }
 
 /** Runs `work` in one transaction: every write, events included (`record`), commits or none. */

@@ -1,7 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
 import type { Database } from "./database";
-import type { ChannelRow } from "./drizzle-channel-repository";
+import { type ChannelRow, lastMessageIdOf } from "./drizzle-channel-repository";
 import type { GuildFacts } from "./drizzle-permission-resolver";
 
 /** A channel with its overwrites and one user's facts in its guild: everything `forChannel` computes from. */
@@ -16,7 +16,7 @@ export type ChannelFactsQuery = (channelId: string, userId: string) => Promise<C
  * driver rounds). Aliases match the drizzle row shape so the same mapping reads both.
  */
 const CHANNEL_FACTS = `SELECT c.id::text AS "id", c.type AS "type", c.guild_id::text AS "guildId", c.name AS "name",
-  c.position AS "position", c.parent_id::text AS "parentId", c.topic AS "topic", c.user_limit AS "userLimit", c.last_message_id::text AS "lastMessageId",
+  c.position AS "position", c.parent_id::text AS "parentId", c.topic AS "topic", c.user_limit AS "userLimit", ${lastMessageIdOf("c")} AS "lastMessageId",
   c.dm_low_user_id::text AS "dmLowUserId", c.dm_high_user_id::text AS "dmHighUserId",
   coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type, 'allow', o.allow::text, 'deny', o.deny::text)
     ORDER BY o.target_id) FROM permission_overwrites o WHERE o.channel_id = c.id), '[]'::json) AS "overwrites",

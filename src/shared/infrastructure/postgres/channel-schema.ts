@@ -21,6 +21,11 @@ export const channels = pgTable(
     topic: text("topic"),
     /** Voice channels only; 0 means unlimited. */
     userLimit: integer("user_limit").notNull().default(0),
+    /**
+     * No longer read or written: a channel's newest message is derived from the messages primary key (see
+     * lastMessageIdOf). Kept while nodes of the previous release, which still update it on every send, may run
+     * beside this one in a rolling deploy; a later release drops it.
+     */
     lastMessageId: snowflake("last_message_id"),
     dmLowUserId: snowflake("dm_low_user_id").references(() => users.id),
     dmHighUserId: snowflake("dm_high_user_id").references(() => users.id),

@@ -14,14 +14,21 @@ interface OverwriteJson {
   readonly deny: string;
 }
 
+/**
+ * The newest message id of the channel named by the outer query's `alias`, read from the end of the messages primary
+ * key (channel_id, id). Derived, never stored: a stored copy was one row every send to a channel queued on.
+ */
+export const lastMessageIdOf = (alias: string) => `(SELECT max(m.id)::text FROM messages m WHERE m.channel_id = ${alias}.id)`;
+
 /** A channel row with its overwrites gathered in the same query (the outer table named in full: drizzle leaves it unqualified). */
 export const channelColumns = {
   ...getTableColumns(channels),
+  lastMessageId: sql<string | null>`${sql.raw(lastMessageIdOf('"channels"'))}`,
   overwrites: sql<OverwriteJson[]>`coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type,
     'allow', o.allow::text, 'deny', o.deny::text) ORDER BY o.target_id) FROM ${permissionOverwrites} o WHERE o.channel_id = "channels"."id"), '[]'::json)`,
 };
 
-export type ChannelRow = typeof channels.$inferSelect & { overwrites: OverwriteJson[] };
+export type ChannelRow = typeof channels.$inferSelect & { lastMessageId: string | null; overwrites: OverwriteJson[] };
 
 export const toOverwrite = (json: OverwriteJson): Overwrite => ({
   id: json.id,
@@ -126,7 +133,7 @@ export class DrizzleChannelRepository implements ChannelRepository {
     const [low, high] = channel.recipientIds;
     const rows = await this.db
       .insert(channels)
-      .values({ id: channel.id, type: ChannelType.DM, dmLowUserId: low, dmHighUserId: high, lastMessageId: channel.lastMessageId })
+      .values({ id: channel.id, type: ChannelType.DM, dmLowUserId: low, dmHighUserId: high })
       .onConflictDoNothing()
       .returning({ id: channels.id });
     return rows.length > 0;
@@ -139,12 +146,5 @@ export class DrizzleChannelRepository implements ChannelRepository {
       .where(or(eq(channels.dmLowUserId, userId), eq(channels.dmHighUserId, userId)))
       .orderBy(desc(channels.id));
     return rows.map(toChannel) as DmChannel[];
-  }
-
-  async touchLastMessage(channelId: string, messageId: string): Promise<void> {
-    await this.db
-      .update(channels)
-      .set({ lastMessageId: messageId })
-      .where(and(eq(channels.id, channelId), sql`(${channels.lastMessageId} IS NULL OR ${channels.lastMessageId} < ${messageId})`));
   }
 }

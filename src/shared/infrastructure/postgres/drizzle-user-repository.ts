@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { User, UserCredentials } from "../../../domains/identity/domain/user";
 import { alreadyTaken } from "../../../domains/identity/domain/user";
 import type { UserEvent } from "../../../domains/identity/domain/user-events";
@@ -9,7 +9,19 @@ import type { Transact } from "./outbox";
 
 type UserRow = typeof users.$inferSelect;
 
-const toUser = (row: UserRow): User => ({
+/** Every column but the password hash: only the login reads that (a history page must not carry hashes around). */
+const userColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  avatar: users.avatar,
+  bot: users.bot,
+  email: users.email,
+  createdAt: users.createdAt,
+  deleted: users.deleted,
+};
+
+const toUser = (row: Omit<UserRow, "passwordHash" | "updatedAt">): User => ({
   id: row.id,
   username: row.username,
   displayName: row.displayName,
@@ -62,13 +74,17 @@ export class DrizzleUserRepository implements UserRepository {
   }
 
   async find(id: string): Promise<User | null> {
-    const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
+    const [row] = await this.db.select(userColumns).from(users).where(eq(users.id, id)).limit(1);
     return row ? toUser(row) : null;
   }
 
   async findMany(ids: readonly string[]): Promise<User[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.select().from(users).where(inArray(users.id, [...new Set(ids)]));
+    // One array parameter, not one per id: a single statement text, which the driver prepares once per connection.
+    const rows = await this.db
+      .select(userColumns)
+      .from(users)
+      .where(sql`${users.id} = ANY(${sql.param([...new Set(ids)])}::bigint[])`);
     return rows.map(toUser);
   }
 
