@@ -90,9 +90,15 @@ export const createApp = async (options: AppOptions) => {
   });
   // DATA_DIR holds generated keys and uploads in every mode, and the embedded database when there is no DATABASE_URL.
   if (config.dataDir !== "memory://") prepareDataDir(config.dataDir);
-  const database = await openDatabase(config, logger);
+  // Media workers are child processes: they boot while the database opens instead of after it.
+  const sfuStarting = startSfu(config, logger, metrics);
+  const closeSfu = async () => void (await (await sfuStarting)?.close());
+  const database = await openDatabase(config, logger).catch(async (error: unknown) => {
+    await closeSfu();
+    throw error;
+  });
   const adapters = await createAdapters(config, logger).catch(async (error: unknown) => {
-    await database.close();
+    await Promise.all([database.close(), closeSfu()]);
     throw error;
   });
   const ids = createSnowflakeGenerator(config.nodeId, clock);
@@ -193,7 +199,7 @@ export const createApp = async (options: AppOptions) => {
     offlineGraceMs: config.gateway.offlineGraceMs,
     onError: (error) => logger.error({ err: error }, "presence sweep failed"),
   });
-  const sfu = await startSfu(config, logger, metrics);
+  const sfu = await sfuStarting;
   const voice = createVoiceModule({
     unitOfWork: drizzleVoiceUnitOfWork(transact),
     queries: drizzleVoiceQueries(database.db),
