@@ -122,6 +122,18 @@ for (const mode of MODES) {
       expect((await again.closed()).code).toBe(4004);
     });
 
+    test("deleting the guild ends its voice rooms: the voice socket closes (4006)", async () => {
+      const [host] = await registerUsers(server, 1);
+      const doomed = await createGuild(api, host);
+      const { client } = await identify(server.url, host.access_token);
+      clients.push(client);
+      const update = await joinVoice(client, doomed.id, doomed.channels.find((channel) => channel.type === 2)!.id);
+      const socket = await connectSignaling(update.endpoint);
+      expect((await socket.request("identify", { token: update.token })).ok).toBe(true);
+      expect((await api.delete(`/guilds/${doomed.id}`, host)).status).toBe(204);
+      expect(await socket.closed()).toMatchObject({ code: 4006, reason: "Guild deleted" });
+    });
+
     test("a media worker that dies is restarted, and its rooms' clients are told to reconnect", async () => {
       const { update, client } = await join(owner);
       const socket = await connectSignaling(update.endpoint);

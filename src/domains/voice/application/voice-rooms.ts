@@ -261,7 +261,7 @@ export class Room {
 
   private async onGuildEvent(event: DomainEvent): Promise<void> {
     if (event.type === "CHANNEL_DELETE" && (event.data as { id?: string }).id === this.channelId) return this.closeAll(VoiceClose.SessionEnded, "Channel deleted");
-    if (event.type === "GUILD_DELETE") return this.closeAll(VoiceClose.SessionEnded, "Guild deleted");
+    if (event.type === "SERVER_DELETED") return this.closeAll(VoiceClose.SessionEnded, "Guild deleted");
     if (event.type !== VOICE_STATE_UPDATED) return;
     const data = event.data as VoiceStatePayload;
     const peer = this.peers.get(data.user_id);
