@@ -263,8 +263,13 @@ export const createApp = async (options: AppOptions) => {
     now: () => clock.now(),
   });
   const stopRevocations = await identity.onSessionRevoked(async ({ sessionId }) => {
-    await gateway.revokeAuthSession(sessionId);
-    await voice.revokeAuthSession(sessionId);
+    // Called from a pub/sub message, where nobody awaits it: a failure (the database down, say) is logged here.
+    try {
+      await gateway.revokeAuthSession(sessionId);
+      await voice.revokeAuthSession(sessionId);
+    } catch (error) {
+      logger.error({ err: error, sessionId }, "closing a revoked session's connections failed");
+    }
   });
 
   const http = new Elysia({
