@@ -2,6 +2,7 @@ import { type App, createApp } from "./app";
 import { runCluster } from "./cluster";
 import { type Config, ConfigError, loadConfig } from "./shared/infrastructure/config";
 import { listenProblem, reservePort } from "./shared/infrastructure/port-reservation";
+import { isDriverWriteAfterClose } from "./shared/infrastructure/postgres/database-errors";
 import { gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
 
 /** Everything that stops a start is one line on stderr and exit code 1; a stack trace only at LOG_LEVEL debug/trace. */
@@ -60,6 +61,16 @@ const main = async () => {
   process.on("unhandledRejection", (reason) => {
     app?.logger.error({ err: reason }, "unhandled rejection");
     app?.errorTracker.capture(reason);
+  });
+  process.on("uncaughtException", (error) => {
+    if (isDriverWriteAfterClose(error)) {
+      app?.logger.warn({ err: error }, "postgres-js wrote to a connection it had closed (known driver bug); the pool replaces it");
+      return;
+    }
+    // What Bun would do (print and exit 1), but as a log line and an error report first.
+    app?.logger.fatal({ err: error }, "uncaught exception; exiting");
+    app?.errorTracker.capture(error);
+    void (app?.errorTracker.flush() ?? Promise.resolve()).finally(() => process.exit(1));
   });
 
   let url: string;

@@ -30,3 +30,15 @@ export const isInvalidDatabaseInput = (error: unknown): boolean => {
   }
   return false;
 };
+
+/**
+ * postgres-js (3.4.9, the latest) may run a buffered write from a setImmediate after its connection closed, and throws
+ * a TypeError on the null socket outside any query (porsager/postgres#1066, #1154, #1208: open upstream). It happens
+ * when PostgreSQL restarts under load, and would take the node down. By then `closed()` has already rejected that
+ * connection's queries with CONNECTION_CLOSED and the pool replaces it, so the stray write is moot: recognised here,
+ * by its stack, so that the process-level handler can log it and carry on. Anything else uncaught still ends the node.
+ */
+export const isDriverWriteAfterClose = (error: unknown): boolean =>
+  error instanceof TypeError &&
+  /socket\.write|reading 'write'/.test(error.message) &&
+  /\bnextWrite\b[^\n]*postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? "");
