@@ -117,6 +117,7 @@ export const createApp = async (options: AppOptions) => {
     signer,
     hasher: new BunPasswordHasher(),
     revocations: new KvSessionRevocations(adapters.kv, adapters.pubSub, signer.lifetimeMs),
+    pubSub: adapters.pubSub,
     clock,
     ids,
     rateLimiter: adapters.rateLimiter,
@@ -124,6 +125,7 @@ export const createApp = async (options: AppOptions) => {
     trustProxy: config.trustProxy,
     onError: (error, what) => logger.warn({ err: error }, `${what} failed; PostgreSQL stays the source of truth`),
   });
+  await identity.watchProfileChanges();
   const users = { findUsers: identity.findUsers };
   const permissions = new DrizzlePermissionResolver(database.db, channelFactsQuery(database));
   const guildAccess = new DrizzleGuildAccess(database.db, permissions);

@@ -119,6 +119,9 @@ describe("user events", () => {
     });
     expect(JSON.stringify(created)).not.toContain("@");
     expect(userUpdated(user).data.user.email).toBe(user.email);
+    // Changes also reach every node's profile cache, a topic no gateway session subscribes to.
+    expect(userUpdated(user).topics).toEqual([`user:${user.id}`, "system:profiles"]);
+    expect(userDeleted(anonymized(user)).topics).toEqual([`user:${user.id}`, "system:profiles"]);
     expect(JSON.stringify(userDeleted(anonymized(user)))).not.toContain("Alice@");
   });
 });

@@ -10,6 +10,8 @@ export const topics = {
   guild: (id: Snowflake): Topic => `guild:${id}`,
   channel: (id: Snowflake): Topic => `channel:${id}`,
   user: (id: Snowflake): Topic => `user:${id}`,
+  /** Every profile change (name, avatar, deletion), for the profile cache of every node. */
+  profiles: (): Topic => "system:profiles",
 };
 
 /** A fact that happened, recorded in the same transaction as the change and relayed at least once. */

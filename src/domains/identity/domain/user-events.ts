@@ -3,7 +3,8 @@ import type { User } from "./user";
 
 /**
  * Event data is the wire shape of API.md (snake_case, ISO dates) because the gateway dispatches it as is.
- * The email appears only in USER_UPDATED, whose one topic `user:<id>` reaches only the user's own sessions.
+ * The email appears only in USER_UPDATED, whose topics are `user:<id>`, which reaches only the user's own sessions,
+ * and `system:profiles`, which only the nodes' profile caches hear (no session subscribes to it).
  */
 export interface UserEventData {
   readonly id: string;
@@ -36,13 +37,13 @@ export const userCreated = (user: User): UserCreated => ({
 
 export const userUpdated = (user: User): UserUpdated => ({
   type: "USER_UPDATED",
-  topics: [topics.user(user.id)],
+  topics: [topics.user(user.id), topics.profiles()],
   data: { user: { ...publicData(user), email: user.email } },
 });
 
 /** Carries the anonymized placeholder, so listeners can redraw history without the old name. */
 export const userDeleted = (user: User): UserDeleted => ({
   type: "USER_DELETED",
-  topics: [topics.user(user.id)],
+  topics: [topics.user(user.id), topics.profiles()],
   data: { user: publicData(user) },
 });

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { Clock } from "../../../shared/kernel/clock";
-import type { RateLimiter } from "../../../shared/kernel/ports";
+import { type DomainEvent, topics } from "../../../shared/kernel/domain-event";
+import type { PubSub, RateLimiter } from "../../../shared/kernel/ports";
 import { type Snowflake, type SnowflakeGenerator, isSnowflake } from "../../../shared/kernel/snowflake";
 import { rateLimiting } from "../../../shared/presentation/rate-limit";
 import { authenticate } from "../application/authenticate";
@@ -12,6 +13,7 @@ import { listSessions } from "../application/list-sessions";
 import { logIn } from "../application/log-in";
 import { logOut } from "../application/log-out";
 import { refreshSession } from "../application/refresh-session";
+import { createProfileCache } from "../application/profile-cache";
 import { purgeSessions } from "../application/purge-sessions";
 import { registerUser } from "../application/register-user";
 import { resilientRevocations } from "../application/resilient-revocations";
@@ -35,6 +37,8 @@ export interface IdentityModuleDeps {
   readonly signer: TokenSigner;
   readonly hasher: PasswordHasher;
   readonly revocations: SessionRevocations;
+  /** Where every node hears of changed profiles (its profile cache drops them). */
+  readonly pubSub: PubSub;
   readonly clock: Clock;
   readonly ids: SnowflakeGenerator;
   readonly rateLimiter: RateLimiter;
@@ -78,7 +82,23 @@ export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
     onError: (error) => moduleDeps.onError?.(error, "announcing a session revocation"),
   });
   const deps = { ...moduleDeps, revocations };
-  const useCases = useCasesOf(deps);
+  const profiles = createProfileCache({ load: (ids) => deps.repositories.users.findMany(ids), clock: deps.clock });
+  // A profile changed on this node is dropped here at once; other nodes drop it when the event reaches them.
+  const forgetting =
+    <A extends unknown[], R>(useCase: (caller: Caller, ...rest: A) => Promise<R>) =>
+    async (caller: Caller, ...rest: A): Promise<R> => {
+      try {
+        return await useCase(caller, ...rest);
+      } finally {
+        profiles.forget(caller.userId);
+      }
+    };
+  const baseUseCases = useCasesOf(deps);
+  const useCases = {
+    ...baseUseCases,
+    updateCurrentUser: forgetting(baseUseCases.updateCurrentUser),
+    deleteCurrentUser: forgetting(baseUseCases.deleteCurrentUser),
+  };
   const auth = authPlugin({ authenticate: useCases.authenticate, limiter: deps.rateLimiter, scale: deps.rateLimitScale });
   const rateLimits = rateLimiting({ limiter: deps.rateLimiter, scale: deps.rateLimitScale, trustProxy: deps.trustProxy });
   const unsubscribers = new Set<() => Promise<void>>();
@@ -93,7 +113,20 @@ export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
     /** The caller of a raw access token (gateway IDENTIFY); rejects with DomainError UNAUTHORIZED. */
     authenticateToken: (token: string): Promise<Caller> => useCases.authenticate(token),
     /** Accounts by id for other domains (members, DM recipients): deleted ones as their placeholder, unknown ids left out. */
-    findUsers: (ids: readonly Snowflake[]): Promise<User[]> => deps.repositories.users.findMany(ids.filter(isSnowflake)),
+    findUsers: (ids: readonly Snowflake[]): Promise<User[]> => profiles.findUsers(ids.filter(isSnowflake)),
+    /** Keeps the profile cache current: every profile change on any node drops that profile here. */
+    async watchProfileChanges(): Promise<void> {
+      const stop = await deps.pubSub.subscribe(topics.profiles(), (message) => {
+        const event = JSON.parse(message) as DomainEvent<string, { user?: { id?: string } }>;
+        const id = event.data.user?.id;
+        if (typeof id === "string") profiles.forget(id);
+      });
+      const unsubscribe = async () => {
+        unsubscribers.delete(unsubscribe);
+        await stop();
+      };
+      unsubscribers.add(unsubscribe);
+    },
     /** The identity part of the gateway: READY's user, and USER_UPDATE. */
     gateway: { ready: identityReady(useCases), rules: identityDispatchRules },
     /** Calls `listener` for every session revoked on any node (close its sockets with 4004); returns a stopper. */
