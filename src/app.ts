@@ -88,8 +88,8 @@ export const createApp = async (options: AppOptions) => {
     environment: config.sentryEnvironment,
     release: `xcord@${packageJson.version}`,
   });
-  // DATA_DIR holds generated keys and uploads in every mode, and the embedded database when there is no DATABASE_URL.
-  if (config.dataDir !== "memory://") prepareDataDir(config.dataDir);
+  // DATA_DIR holds generated keys and uploads in every mode; the embedded database checks it itself as it opens.
+  if (config.databaseUrl && config.dataDir !== "memory://") prepareDataDir(config.dataDir);
   // Media workers are child processes: they boot while the database opens instead of after it.
   const sfuStarting = startSfu(config, logger, metrics);
   const closeSfu = async () => void (await (await sfuStarting)?.close());

@@ -62,8 +62,8 @@ export const createPostgresDatabase = (url: string, poolSize: number): Database 
 };
 
 /**
- * The embedded zero-setup database: PGlite in `dataDir/pglite` (an existing, writable directory: see
- * prepareDataDir), or in memory for `memory://`. On disk it first takes DATA_DIR's lock: one process per directory.
+ * The embedded zero-setup database: PGlite in `dataDir/pglite`, or in memory for `memory://`. On disk it first checks
+ * DATA_DIR (prepareDataDir) and takes its lock: one process per directory.
  */
 export const createPgliteDatabase = async (dataDir: string | "memory://"): Promise<Database> => {
   let location: string | undefined;
