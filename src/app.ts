@@ -11,6 +11,8 @@ import { createMetrics } from "./shared/infrastructure/metrics";
 import { createOutboxRelay } from "./shared/infrastructure/outbox-relay";
 import { type Database, createPgliteDatabase, createPostgresDatabase } from "./shared/infrastructure/postgres/database";
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
+import { createCommitNotices } from "./shared/infrastructure/commit-notices";
+import { createPermissionCache } from "./domains/channel/application/permission-cache";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule } from "./domains/identity/presentation/identity-module";
@@ -104,7 +106,9 @@ export const createApp = async (options: AppOptions) => {
   const ids = createSnowflakeGenerator(config.nodeId, clock);
   const relay = createOutboxRelay({ db: database.db, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics });
   const outboxWriter = createOutboxWriter({ ids, clock, wake: () => relay.wake() });
-  const transact = createTransact(database.db, outboxWriter);
+  const notices = createCommitNotices({ pubSub: adapters.pubSub, logger });
+  await notices.start();
+  const transact = createTransact(database.db, outboxWriter, notices.announce);
   const jwtKeys = await loadJwtKeys(config.jwt, config.dataDir);
   if (jwtKeys.source === "data-dir" && jwtKeys.generated) logger.info({ file: join(config.dataDir, "jwt-keys.json") }, "JWT signing keys generated (kept for later starts)");
   if (jwtKeys.source === "data-dir" && config.redisUrl) {
@@ -127,8 +131,10 @@ export const createApp = async (options: AppOptions) => {
   });
   await identity.watchProfileChanges();
   const users = { findUsers: identity.findUsers };
-  const permissions = new DrizzlePermissionResolver(database.db, channelFactsQuery(database));
-  const guildAccess = new DrizzleGuildAccess(database.db, permissions);
+  const resolver = new DrizzlePermissionResolver(database.db, channelFactsQuery(database));
+  const guildAccess = new DrizzleGuildAccess(database.db, resolver);
+  // forChannel from the node's memory, kept current by the commit notices (permission-cache.ts).
+  const permissions = createPermissionCache({ inner: resolver, notices, clock });
   const channel = createChannelModule({
     unitOfWork: drizzleChannelUnitOfWork(transact),
     channels: new DrizzleChannelRepository(database.db),
@@ -166,6 +172,8 @@ export const createApp = async (options: AppOptions) => {
     ids,
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: () => baseUrl,
+    notices,
+    historyCacheBytes: config.historyCacheBytes,
     auth: identity.authPlugin,
     rateLimiter: adapters.rateLimiter,
     rateLimitScale: config.rateLimitScale,
@@ -366,6 +374,8 @@ export const createApp = async (options: AppOptions) => {
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
       await identity.close();
       await message.close();
+      permissions.close();
+      await notices.close();
       await relay.stop();
       await relay.flush().catch(() => {});
       await errorTracker.flush();

@@ -38,6 +38,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly databasePoolSize: number;
   readonly maxUploadBytes: number;
+  /** Memory for the node's newest history pages (bytes, estimated); 0 turns the cache off. */
+  readonly historyCacheBytes: number;
   readonly gateway: {
     readonly heartbeatIntervalMs: number;
     readonly identifyTimeoutMs: number;
@@ -121,6 +123,7 @@ export const loadConfig = (env: Env = process.env, terminal = Boolean(process.st
     corsOrigins: read.list("CORS_ORIGINS", ["*"]),
     databasePoolSize: read.int("DATABASE_POOL_SIZE", 20, 1, 1000),
     maxUploadBytes: read.int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    historyCacheBytes: read.int("HISTORY_CACHE_MB", 64, 0, 64 * 1024) * 1024 * 1024,
     gateway: {
       heartbeatIntervalMs: read.int("GATEWAY_HEARTBEAT_INTERVAL_MS", 41_250, 100, 600_000),
       identifyTimeoutMs: read.int("GATEWAY_IDENTIFY_TIMEOUT_MS", 10_000, 100, 600_000),

@@ -10,6 +10,8 @@ import type { JwtKeys, VerificationKey } from "./jwt-keys";
 const MAX_TOKEN_LENGTH = 2048;
 /** Tolerated clock skew between nodes when checking `exp`, in seconds. */
 const CLOCK_TOLERANCE_S = 5;
+/** Tokens whose signature this node has checked, kept until they expire; the least recently verified go first. */
+const VERIFIED_TOKENS_MAX = 20_000;
 
 /**
  * Access tokens as JWTs signed with jose: claims `sub` (user), `sid` (session), `jti`, `iat`, `exp`, header `kid`.
@@ -18,6 +20,12 @@ const CLOCK_TOLERANCE_S = 5;
  */
 export class JoseTokenSigner implements TokenSigner {
   private readonly algorithms: string[];
+  /**
+   * Every authenticated request presents its token again, and checking a signature was a fifth of a cached history
+   * read. A token's signature and claims never change, and the keys are fixed for the process, so the verdict on a
+   * token string is kept until the token expires. Revocation is not decided here: the caller checks it each time.
+   */
+  private readonly verified = new Map<string, VerifiedAccessToken>();
 
   constructor(
     private readonly keys: JwtKeys,
@@ -41,6 +49,21 @@ export class JoseTokenSigner implements TokenSigner {
 
   async verify(token: string): Promise<VerifiedAccessToken | null> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt + CLOCK_TOLERANCE_S * 1000 > this.clock.now()) return known;
+      this.verified.delete(token);
+      return null;
+    }
+    const claims = await this.check(token);
+    if (claims) {
+      if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, claims);
+    }
+    return claims;
+  }
+
+  private async check(token: string): Promise<VerifiedAccessToken | null> {
     try {
       const { payload } = await jwtVerify(token, (header) => this.keyFor(header).key, {
         algorithms: this.algorithms,

@@ -7,6 +7,7 @@ import type { BlobStore } from "../domain/blob-store";
 import type { ContentTypeDetector } from "../domain/content-type-detector";
 import type { MessageRepositories, MessageUnitOfWork } from "../domain/message-unit-of-work";
 import type { UrlSigner } from "../domain/url-signer";
+import type { HistoryCache } from "./history-cache";
 import type { UserDirectory } from "../../../shared/kernel/users";
 
 /** Every port the message use cases take; each use case picks the ones it needs. */
@@ -30,4 +31,6 @@ export interface MessageDeps {
   readonly maxUploadBytes: number;
   /** The base URL attachment links start with (the node's public URL). */
   readonly publicUrl: () => string;
+  /** The node's newest pages (see history-cache.ts); without it every page is read from the repository. */
+  readonly historyCache?: HistoryCache;
 }

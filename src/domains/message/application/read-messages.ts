@@ -15,7 +15,7 @@ export interface HistoryInput {
   readonly around?: Snowflake;
 }
 
-type ReadDeps = Pick<MessageDeps, "permissions" | "repositories" | "users" | "signer" | "clock" | "publicUrl">;
+type ReadDeps = Pick<MessageDeps, "permissions" | "repositories" | "users" | "signer" | "clock" | "publicUrl" | "historyCache">;
 
 /** Checks a history request: limit 1–100 (50 by default), at most one of before, after and around. */
 export const historyPage = (input: HistoryInput): HistoryPage => {
@@ -35,7 +35,12 @@ export const listMessages =
   async (userId: Snowflake, channelId: Snowflake, input: HistoryInput): Promise<MessagePayload[]> => {
     const page = historyPage(input);
     await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
-    return renderMessages(deps, await deps.repositories.messages.history(channelId, page, userId));
+    const newest = page.before === undefined && page.after === undefined && page.around === undefined;
+    const messages =
+      newest && deps.historyCache
+        ? await deps.historyCache.newest(channelId, page.limit, userId)
+        : await deps.repositories.messages.history(channelId, page, userId);
+    return renderMessages(deps, messages);
   };
 
 /** One message of a channel (VIEW_CHANNEL, READ_MESSAGE_HISTORY); 404 10008 when it is not there. */

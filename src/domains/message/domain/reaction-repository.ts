@@ -10,4 +10,6 @@ export interface ReactionRepository {
   emojis(messageId: Snowflake): Promise<string[]>;
   /** Ids of the users who reacted with the emoji, ascending, after `after`, at most `limit`. */
   users(messageId: Snowflake, emoji: string, page: { limit: number; after?: Snowflake }): Promise<Snowflake[]>;
+  /** Which of these messages the user reacted to, and with what. */
+  mine(userId: Snowflake, messageIds: readonly Snowflake[]): Promise<{ messageId: Snowflake; emoji: string }[]>;
 }

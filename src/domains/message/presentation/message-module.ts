@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { EventStream, KeyValueStore, RateLimiter } from "../../../shared/kernel/ports";
+import type { CommitNotices, EventStream, KeyValueStore, RateLimiter } from "../../../shared/kernel/ports";
 import { idempotentHandler } from "../../../shared/infrastructure/idempotent-consumer";
 import { rateLimiting } from "../../../shared/presentation/rate-limit";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
@@ -7,6 +7,7 @@ import { openAttachment, purgeUnused, uploadAttachment } from "../application/at
 import { deleteBannedUserMessages } from "../application/ban-cleanup";
 import { bulkDeleteMessages, deleteMessage } from "../application/delete-messages";
 import { editMessage } from "../application/edit-message";
+import { createHistoryCache } from "../application/history-cache";
 import type { MessageDeps } from "../application/message-deps";
 import { pinMessage, unpinMessage } from "../application/pins";
 import { addReaction, listReactionUsers, removeReaction } from "../application/reactions";
@@ -36,7 +37,13 @@ export interface MessageModuleDeps extends MessageDeps {
   readonly onError: (error: unknown, what: string) => void;
   /** How often unused uploads and expired nonces are purged. */
   readonly purgeIntervalMs?: number;
+  /** What keeps the newest-page cache current; with `historyCacheBytes` > 0 the cache is on. */
+  readonly notices: CommitNotices;
+  readonly historyCacheBytes: number;
 }
+
+/** Loads the cache with nobody's reactions marked `me` (no user has id 0); the cache adds the viewer's own. */
+const NO_VIEWER = "0";
 
 const useCasesOf = (deps: MessageDeps) => ({
   sendMessage: sendMessage(deps),
@@ -71,7 +78,17 @@ const BAN_CLEANUP_GROUP = "message.ban-cleanup";
  * purging unused uploads and expired nonces.
  */
 export const createMessageModule = (deps: MessageModuleDeps) => {
-  const useCases = useCasesOf(deps);
+  const historyCache =
+    deps.historyCacheBytes > 0
+      ? createHistoryCache({
+          load: (channelId, limit) => deps.repositories.messages.history(channelId, { limit }, NO_VIEWER),
+          mine: (viewerId, messageIds) => deps.repositories.reactions.mine(viewerId, messageIds),
+          notices: deps.notices,
+          clock: deps.clock,
+          maxBytes: deps.historyCacheBytes,
+        })
+      : undefined;
+  const useCases = useCasesOf({ ...deps, historyCache });
   const rateLimits = rateLimiting({ limiter: deps.rateLimiter, scale: deps.rateLimitScale, trustProxy: deps.trustProxy });
   const routeDeps = { useCases, auth: deps.auth, rateLimits };
   const stoppers: Array<() => Promise<void>> = [];
@@ -84,6 +101,7 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
       .use(searchRoutes(routeDeps))
       .use(attachmentRoutes(routeDeps)),
     useCases,
+    historyCache,
     /** `rules` takes the gateway's cached channel permissions, which decide who hears guild channel events. */
     gateway: { rules: (channelPermissions: ChannelPermissions) => messageDispatchRules(channelPermissions), ready: messageReady(useCases) },
     /** Starts the ban-cleanup consumer and the periodic purge (on nodes with the worker role). */
@@ -99,6 +117,7 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
     },
     /** Stops the background work. */
     async close(): Promise<void> {
+      historyCache?.close();
       await Promise.all(stoppers.splice(0).map((stop) => stop()));
     },
   };

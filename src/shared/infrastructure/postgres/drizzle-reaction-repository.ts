@@ -57,4 +57,12 @@ export class DrizzleReactionRepository implements ReactionRepository {
       .limit(page.limit);
     return rows.map((row) => row.userId);
   }
+
+  async mine(userId: string, messageIds: readonly string[]): Promise<{ messageId: string; emoji: string }[]> {
+    if (messageIds.length === 0) return [];
+    return this.db
+      .select({ messageId: messageReactions.messageId, emoji: messageReactions.emoji })
+      .from(messageReactions)
+      .where(and(eq(messageReactions.userId, userId), sql`${messageReactions.messageId} = ANY(${sql.param([...messageIds])}::bigint[])`));
+  }
 }

@@ -35,11 +35,27 @@ export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock
   committed: deps.wake,
 });
 
-export const createTransact = (db: Db, writer: OutboxWriter): Transact => async (work) => {
-  const result = await db.transaction((tx) => work(tx, writer));
-  writer.committed();
-  return result;
-};
+/**
+ * `afterCommit` hears the events of each committed transaction before `transact` returns, and so before the use
+ * case answers (the commit notices that keep the nodes' caches current).
+ */
+export const createTransact =
+  (db: Db, writer: OutboxWriter, afterCommit?: (events: readonly DomainEvent[]) => Promise<void>): Transact =>
+  async (work) => {
+    const written: DomainEvent[] = [];
+    const recording: OutboxWriter = {
+      async write(tx, events) {
+        const stamped = await writer.write(tx, events);
+        written.push(...stamped);
+        return stamped;
+      },
+      committed: writer.committed,
+    };
+    const result = await db.transaction((tx) => work(tx, afterCommit ? recording : writer));
+    writer.committed();
+    if (afterCommit && written.length > 0) await afterCommit(written);
+    return result;
+  };
 
 /** An unpublished outbox batch, oldest first, read under the relay lock. */
 export const claimOutboxBatch = async (tx: DbExecutor, limit: number): Promise<DomainEvent[]> => {
