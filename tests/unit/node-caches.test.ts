@@ -1,0 +1,211 @@
+import { describe, expect, test } from "bun:test";
+import { createHistoryCache } from "../../src/domains/message/application/history-cache";
+import { createPermissionCache } from "../../src/domains/channel/application/permission-cache";
+import type { ResolvedChannel } from "../../src/domains/channel/domain/permission-resolver";
+import type { Message } from "../../src/domains/message/domain/message";
+import type { CommitNotice, CommitNotices } from "../../src/shared/kernel/ports";
+
+/** Notices delivered by hand, and a switch for whether the node hears them. */
+const fakeNotices = () => {
+  const watchers: Array<{ types: ReadonlySet<string>; handle: (notices: readonly CommitNotice[]) => void; onLost: () => void }> = [];
+  let hearing = true;
+  const notices: CommitNotices = {
+    watch(types, handle, onLost) {
+      const watcher = { types, handle, onLost };
+      watchers.push(watcher);
+      return () => void watchers.splice(watchers.indexOf(watcher), 1);
+    },
+    hearing: () => hearing,
+    announce: async () => {},
+  };
+  return {
+    notices,
+    notify: (notice: Partial<CommitNotice> & { type: string }) => {
+      const full = { channelId: null, guildId: null, userId: null, ...notice };
+      for (const watcher of watchers) if (watcher.types.has(full.type)) watcher.handle([full]);
+    },
+    lose: () => {
+      hearing = false;
+      for (const watcher of watchers) watcher.onLost();
+    },
+    regain: () => void (hearing = true),
+  };
+};
+
+const clockAt = (start = 1_000_000) => {
+  const clock = { time: start, now: () => clock.time };
+  return clock;
+};
+
+const message = (id: string, fields: Partial<Message> = {}): Message => ({
+  id, channelId: "10", guildId: "1", authorId: "5", content: `message ${id}`, editedAt: null, mentionIds: [], mentionEveryone: false,
+  pinned: false, attachments: [], reactions: [], ...fields,
+});
+
+/** A pending promise and its resolver, to hold a load in flight. */
+const deferred = <T>() => {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+};
+
+describe("newest-page cache", () => {
+  const setup = (options: { ttlMs?: number; maxBytes?: number } = {}) => {
+    const bus = fakeNotices();
+    const clock = clockAt();
+    const loads: string[] = [];
+    let pages = new Map<string, Message[]>([["10", [message("3"), message("2"), message("1")]]]);
+    const cache = createHistoryCache({
+      load: async (channelId) => (loads.push(channelId), pages.get(channelId) ?? []),
+      mine: async (viewerId, ids) => (viewerId === "7" ? ids.map((messageId) => ({ messageId, emoji: "👍" })) : []),
+      notices: bus.notices,
+      clock,
+      ...options,
+    });
+    return { bus, clock, loads, cache, setPages: (next: Map<string, Message[]>) => void (pages = next) };
+  };
+
+  test("reads the channel once, then answers any limit from memory", async () => {
+    const { cache, loads } = setup();
+    expect((await cache.newest("10", 2, "5")).map((m) => m.id)).toEqual(["3", "2"]);
+    expect((await cache.newest("10", 50, "5")).map((m) => m.id)).toEqual(["3", "2", "1"]);
+    expect(loads).toEqual(["10"]);
+  });
+
+  test("a notice for the channel drops it; one for another channel does not", async () => {
+    const { cache, loads, bus } = setup();
+    await cache.newest("10", 50, "5");
+    bus.notify({ type: "MESSAGE_SENT", channelId: "11" });
+    await cache.newest("10", 50, "5");
+    bus.notify({ type: "MESSAGE_UPDATED", channelId: "10" });
+    await cache.newest("10", 50, "5");
+    expect(loads).toEqual(["10", "10"]);
+  });
+
+  test("a load that a notice overtook answers its callers but is not kept", async () => {
+    const bus = fakeNotices();
+    const pending = deferred<Message[]>();
+    let calls = 0;
+    const cache = createHistoryCache({ load: () => (calls++ === 0 ? pending.promise : Promise.resolve([message("9")])), mine: async () => [], notices: bus.notices, clock: clockAt() });
+    const first = cache.newest("10", 50, "5");
+    bus.notify({ type: "MESSAGE_SENT", channelId: "10" });
+    pending.resolve([message("8")]);
+    expect((await first).map((m) => m.id)).toEqual(["8"]);
+    expect((await cache.newest("10", 50, "5")).map((m) => m.id)).toEqual(["9"]);
+    expect(calls).toBe(2);
+  });
+
+  test("a dropped subscription empties the cache, and nothing is kept until notices are heard again", async () => {
+    const { cache, loads, bus } = setup();
+    await cache.newest("10", 50, "5");
+    bus.lose();
+    expect(cache.stats().channels).toBe(0);
+    await cache.newest("10", 50, "5");
+    await cache.newest("10", 50, "5");
+    expect(loads).toEqual(["10", "10", "10"]);
+    bus.regain();
+    await cache.newest("10", 50, "5");
+    await cache.newest("10", 50, "5");
+    expect(loads.length).toBe(4);
+  });
+
+  test("entries expire after the TTL", async () => {
+    const { cache, loads, clock } = setup({ ttlMs: 1000 });
+    await cache.newest("10", 50, "5");
+    clock.time += 999;
+    await cache.newest("10", 50, "5");
+    clock.time += 1;
+    await cache.newest("10", 50, "5");
+    expect(loads).toEqual(["10", "10"]);
+  });
+
+  test("memory is bounded: the least recently read channel goes first", async () => {
+    const { cache, loads, setPages } = setup({ maxBytes: 2 * (256 + 2 * "message 1".length) + 10 });
+    setPages(new Map([["10", [message("1")]], ["11", [message("1")]], ["12", [message("1")]]]));
+    await cache.newest("10", 50, "5");
+    await cache.newest("11", 50, "5");
+    await cache.newest("10", 50, "5");
+    await cache.newest("12", 50, "5");
+    expect(cache.stats().channels).toBe(2);
+    await cache.newest("10", 50, "5");
+    await cache.newest("11", 50, "5");
+    expect(loads).toEqual(["10", "11", "12", "11"]);
+  });
+
+  test("`me` is the viewer's own: read per request, only for messages with reactions", async () => {
+    const { cache, setPages } = setup();
+    setPages(new Map([["10", [message("2", { reactions: [{ emoji: "👍", count: 2, me: false }] }), message("1")]]]));
+    const forViewer = await cache.newest("10", 50, "7");
+    const forOther = await cache.newest("10", 50, "5");
+    expect(forViewer[0]!.reactions).toEqual([{ emoji: "👍", count: 2, me: true }]);
+    expect(forOther[0]!.reactions).toEqual([{ emoji: "👍", count: 2, me: false }]);
+    expect(forViewer[1]).toBe(forOther[1]!);
+  });
+});
+
+describe("channel permission cache", () => {
+  const resolved = (channelId: string, guildId: string | null, permissions: bigint): ResolvedChannel => ({
+    channel: { id: channelId, type: 0, guildId: guildId ?? "0", name: "c", position: 0, parentId: null, topic: null, nsfw: false, userLimit: 0, overwrites: [], lastMessageId: null } as never,
+    guildId,
+    permissions,
+  });
+  const setup = () => {
+    const bus = fakeNotices();
+    const asked: string[] = [];
+    let permissions = 1n;
+    const cache = createPermissionCache({
+      inner: {
+        forChannel: async (userId, channelId) => (asked.push(`${channelId}/${userId}`), channelId === "404" ? null : resolved(channelId, "1", permissions)),
+        inGuild: async () => 0n,
+        channelsOf: async () => [],
+      },
+      notices: bus.notices,
+      clock: clockAt(),
+    });
+    return { bus, asked, cache, set: (value: bigint) => void (permissions = value) };
+  };
+
+  test("asks once per (channel, user)", async () => {
+    const { cache, asked } = setup();
+    await cache.forChannel("5", "10");
+    await cache.forChannel("5", "10");
+    await cache.forChannel("6", "10");
+    expect(asked).toEqual(["10/5", "10/6"]);
+  });
+
+  test("a role change drops the whole guild; a member change only that member; a channel change only that channel", async () => {
+    const { cache, asked, bus, set } = setup();
+    for (const [user, channel] of [["5", "10"], ["6", "10"], ["5", "11"]] as const) await cache.forChannel(user, channel);
+    set(2n);
+    bus.notify({ type: "GUILD_MEMBER_UPDATE", guildId: "1", userId: "5" });
+    expect((await cache.forChannel("5", "10"))!.permissions).toBe(2n);
+    expect((await cache.forChannel("6", "10"))!.permissions).toBe(1n);
+    bus.notify({ type: "CHANNEL_UPDATE", channelId: "11", guildId: "1" });
+    expect((await cache.forChannel("5", "11"))!.permissions).toBe(2n);
+    bus.notify({ type: "GUILD_ROLE_UPDATE", guildId: "1" });
+    expect((await cache.forChannel("6", "10"))!.permissions).toBe(2n);
+    expect(asked).toEqual(["10/5", "10/6", "11/5", "10/5", "11/5", "10/6"]);
+  });
+
+  test("a send to the channel drops it (its newest message id changed)", async () => {
+    const { cache, asked, bus } = setup();
+    await cache.forChannel("5", "10");
+    bus.notify({ type: "MESSAGE_SENT", channelId: "10", guildId: "1" });
+    await cache.forChannel("5", "10");
+    expect(asked).toEqual(["10/5", "10/5"]);
+  });
+
+  test("an answer read across a notice, an unknown channel and anything read while notices may be missed are not kept", async () => {
+    const { cache, asked, bus } = setup();
+    const reading = cache.forChannel("5", "10");
+    bus.notify({ type: "GUILD_ROLE_DELETE", guildId: "9" });
+    await reading;
+    await cache.forChannel("5", "10");
+    expect(await cache.forChannel("5", "404")).toBeNull();
+    await cache.forChannel("5", "404");
+    bus.lose();
+    await cache.forChannel("5", "10");
+    await cache.forChannel("5", "10");
+    expect(asked).toEqual(["10/5", "10/5", "404/5", "404/5", "10/5", "10/5"]);
+  });
+});
