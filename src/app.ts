@@ -10,7 +10,7 @@ import { type Logger, createLogger } from "./shared/infrastructure/logger";
 import { createMetrics } from "./shared/infrastructure/metrics";
 import { createOutboxRelay } from "./shared/infrastructure/outbox-relay";
 import { type Database, createPgliteDatabase, createPostgresDatabase } from "./shared/infrastructure/postgres/database";
-import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
+import { createOutboxWriter, createTransact, createWriteTogether } from "./shared/infrastructure/postgres/outbox";
 import { createCommitNotices } from "./shared/infrastructure/commit-notices";
 import { createPermissionCache } from "./domains/channel/application/permission-cache";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
@@ -26,7 +26,7 @@ import { FileTypeDetector } from "./shared/infrastructure/file-type-detector";
 import { FilesystemBlobStore } from "./shared/infrastructure/filesystem-blob-store";
 import { HmacUrlSigner, loadUrlSigningKey } from "./shared/infrastructure/hmac-url-signer";
 import { MemoryBlobStore } from "./shared/infrastructure/memory/memory-blob-store";
-import { drizzleMessageRepositories, drizzleMessageUnitOfWork } from "./shared/infrastructure/postgres/drizzle-message-unit-of-work";
+import { drizzleMessageRepositories, drizzleMessageUnitOfWork, drizzleMessageWriteTogether } from "./shared/infrastructure/postgres/drizzle-message-unit-of-work";
 import { channelFactsQuery } from "./shared/infrastructure/postgres/channel-facts-query";
 import { DrizzleChannelRepository } from "./shared/infrastructure/postgres/drizzle-channel-repository";
 import { drizzleChannelUnitOfWork } from "./shared/infrastructure/postgres/drizzle-channel-unit-of-work";
@@ -160,6 +160,7 @@ export const createApp = async (options: AppOptions) => {
   });
   const message = createMessageModule({
     unitOfWork: drizzleMessageUnitOfWork(transact),
+    writeTogether: drizzleMessageWriteTogether(database.db, createWriteTogether(database.db, outboxWriter, notices.announce)),
     repositories: drizzleMessageRepositories(database.db),
     permissions,
     guilds: guildAccess,

@@ -15,6 +15,7 @@ describe("commit notices", () => {
       channelId: "10",
       guildId: "1",
       userId: null,
+      messageId: "9",
     });
     expect(noticeOf(event("CHANNEL_UPDATE", { id: "10", guild_id: "1" })).channelId).toBe("10");
     expect(noticeOf(event("GUILD_MEMBER_UPDATE", { user: { id: "5" }, guild_id: "1" })).userId).toBe("5");

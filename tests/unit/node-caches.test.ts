@@ -21,7 +21,7 @@ const fakeNotices = () => {
   return {
     notices,
     notify: (notice: Partial<CommitNotice> & { type: string }) => {
-      const full = { channelId: null, guildId: null, userId: null, ...notice };
+      const full = { channelId: null, guildId: null, userId: null, messageId: null, ...notice };
       for (const watcher of watchers) if (watcher.types.has(full.type)) watcher.handle([full]);
     },
     lose: () => {
@@ -187,10 +187,30 @@ describe("channel permission cache", () => {
     expect(asked).toEqual(["10/5", "10/6", "11/5", "10/5", "11/5", "10/6"]);
   });
 
-  test("a send to the channel drops it (its newest message id changed)", async () => {
+  test("a send moves the cached channel's newest message forward, for every user, without asking again", async () => {
     const { cache, asked, bus } = setup();
     await cache.forChannel("5", "10");
-    bus.notify({ type: "MESSAGE_SENT", channelId: "10", guildId: "1" });
+    await cache.forChannel("6", "10");
+    bus.notify({ type: "MESSAGE_SENT", channelId: "10", guildId: "1", messageId: "70" });
+    bus.notify({ type: "MESSAGE_SENT", channelId: "10", guildId: "1", messageId: "69" }); // an older one arriving late
+    expect((await cache.forChannel("5", "10"))!.channel.lastMessageId).toBe("70");
+    expect((await cache.forChannel("6", "10"))!.channel.lastMessageId).toBe("70");
+    expect(asked).toEqual(["10/5", "10/6"]);
+  });
+
+  test("an answer read while a message was sent to its channel is kept with that message as the newest", async () => {
+    const { cache, asked, bus } = setup();
+    const reading = cache.forChannel("5", "10");
+    bus.notify({ type: "MESSAGE_SENT", channelId: "10", guildId: "1", messageId: "80" });
+    expect((await reading)!.channel.lastMessageId).toBe("80");
+    expect((await cache.forChannel("5", "10"))!.channel.lastMessageId).toBe("80");
+    expect(asked).toEqual(["10/5"]);
+  });
+
+  test("deleting a message drops the channel (its newest message may be gone)", async () => {
+    const { cache, asked, bus } = setup();
+    await cache.forChannel("5", "10");
+    bus.notify({ type: "MESSAGE_DELETED", channelId: "10", guildId: "1", messageId: "80" });
     await cache.forChannel("5", "10");
     expect(asked).toEqual(["10/5", "10/5"]);
   });

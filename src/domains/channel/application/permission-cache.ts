@@ -7,10 +7,21 @@ import type { PermissionResolver, ResolvedChannel } from "../domain/permission-r
 export const GUILD_WIDE_PERMISSION_EVENTS: ReadonlySet<string> = new Set(["GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE", "GUILD_ROLE_DELETE", "SERVER_UPDATED", "SERVER_DELETED"]);
 /** Commits after which what one member (the event's user) may do in a guild may have changed. */
 export const MEMBER_PERMISSION_EVENTS: ReadonlySet<string> = new Set(["GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE", "GUILD_BAN_ADD"]);
-/** Commits that change a channel as `forChannel` reads it: its settings and overwrites, or its newest message. */
-export const CHANNEL_CHANGING_EVENTS: ReadonlySet<string> = new Set(["CHANNEL_UPDATE", "CHANNEL_DELETE", "MESSAGE_SENT", "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]);
+/** Commits that change a channel as `forChannel` reads it: its settings and overwrites, or its newest message gone. */
+export const CHANNEL_CHANGING_EVENTS: ReadonlySet<string> = new Set(["CHANNEL_UPDATE", "CHANNEL_DELETE", "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]);
+/** A new message changes only the channel's `lastMessageId`, which the cache moves forward in place. */
+const MESSAGE_SENT = "MESSAGE_SENT";
 
-const WATCHED: ReadonlySet<string> = new Set([...GUILD_WIDE_PERMISSION_EVENTS, ...MEMBER_PERMISSION_EVENTS, ...CHANNEL_CHANGING_EVENTS]);
+const WATCHED: ReadonlySet<string> = new Set([...GUILD_WIDE_PERMISSION_EVENTS, ...MEMBER_PERMISSION_EVENTS, ...CHANNEL_CHANGING_EVENTS, MESSAGE_SENT]);
+
+/** The later of two message ids (null: none yet). */
+const later = (current: Snowflake | null, candidate: Snowflake): Snowflake => (current === null || BigInt(candidate) > BigInt(current) ? candidate : current);
+
+/** `resolved` with the channel's newest message at least `messageId`. */
+const withNewest = (resolved: ResolvedChannel, messageId: Snowflake): ResolvedChannel => {
+  const lastMessageId = later(resolved.channel.lastMessageId, messageId);
+  return lastMessageId === resolved.channel.lastMessageId ? resolved : { ...resolved, channel: { ...resolved.channel, lastMessageId } };
+};
 
 interface ChannelEntry {
   guildId: Snowflake | null;
@@ -26,7 +37,9 @@ interface ChannelEntry {
  * overwrites and settings, its newest message), and each is announced to every node before its writer answers
  * (commit notices): the answers it may have changed are dropped then. An answer read while a notice came in is not
  * kept, nothing is kept while the node may be missing notices, and a dropped subscription empties the cache; an
- * answer also lives at most `ttlMs`, which bounds what a lost notice could cost.
+ * answer also lives at most `ttlMs`, which bounds what a lost notice could cost. A sent message is the exception,
+ * since sends are the hot path: it moves the cached channel's `lastMessageId` forward instead of dropping the
+ * channel, and an answer read while messages were sent to its channel is kept with the newest of them.
  */
 export const createPermissionCache = (options: {
   readonly inner: PermissionResolver;
@@ -40,8 +53,10 @@ export const createPermissionCache = (options: {
   const maxChannels = options.maxChannels ?? 50_000;
   const byChannel = new Map<Snowflake, ChannelEntry>();
   const channelsOfGuild = new Map<Snowflake, Set<Snowflake>>();
-  /** Bumped by every notice the cache acts on: an answer read across one is not kept. */
+  /** Bumped by every notice the cache acts on but sends: an answer read across one is not kept. */
   let generation = 0;
+  /** Channels being read, with how many reads and the newest message sent to each meanwhile. */
+  const loading = new Map<Snowflake, { reads: number; newest: Snowflake | null }>();
 
   const forgetChannel = (channelId: Snowflake) => {
     const entry = byChannel.get(channelId);
@@ -58,6 +73,13 @@ export const createPermissionCache = (options: {
     byChannel.clear();
     channelsOfGuild.clear();
   };
+  const messageSent = (channelId: Snowflake, messageId: Snowflake) => {
+    const read = loading.get(channelId);
+    if (read) read.newest = later(read.newest, messageId);
+    const users = byChannel.get(channelId)?.users;
+    if (!users) return;
+    for (const [userId, cached] of users) users.set(userId, { ...cached, resolved: withNewest(cached.resolved, messageId) });
+  };
   const apply = (notice: CommitNotice) => {
     if (CHANNEL_CHANGING_EVENTS.has(notice.type) && notice.channelId) forgetChannel(notice.channelId);
     if (!notice.guildId) return;
@@ -70,8 +92,12 @@ export const createPermissionCache = (options: {
   const stopWatching = notices.watch(
     WATCHED,
     (batch) => {
-      generation++;
-      for (const notice of batch) apply(notice);
+      for (const notice of batch) {
+        if (notice.type !== MESSAGE_SENT) {
+          generation++;
+          apply(notice);
+        } else if (notice.channelId && notice.messageId) messageSent(notice.channelId, notice.messageId);
+      }
     },
     clear,
   );
@@ -97,7 +123,16 @@ export const createPermissionCache = (options: {
       if (cached && cached.expiresAt > clock.now()) return cached.resolved;
       const started = generation;
       const trusted = notices.hearing();
-      const resolved = await inner.forChannel(userId, channelId);
+      let read = loading.get(channelId);
+      if (!read) loading.set(channelId, (read = { reads: 0, newest: null }));
+      read.reads++;
+      let resolved: ResolvedChannel | null;
+      try {
+        resolved = await inner.forChannel(userId, channelId);
+      } finally {
+        if (--read.reads === 0) loading.delete(channelId);
+      }
+      if (resolved && read.newest !== null) resolved = withNewest(resolved, read.newest);
       // A channel that does not exist is not remembered: it is never asked for again but by a guess.
       if (resolved && trusted && started === generation && notices.hearing()) store(userId, resolved);
       return resolved;

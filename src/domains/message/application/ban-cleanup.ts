@@ -10,6 +10,9 @@ interface BanAddedData {
   readonly delete_message_seconds?: number;
 }
 
+/** The events `deleteBannedUserMessages` acts on: its stream consumer reads no other. */
+export const BAN_CLEANUP_EVENTS: ReadonlySet<string> = new Set(["GUILD_BAN_ADD"]);
+
 // Deletes go in chunks so that one transaction and one MESSAGE_DELETED_BULK stay small, as Discord's (100 ids).
 const CHUNK = 100;
 
@@ -21,7 +24,7 @@ const CHUNK = 100;
 export const deleteBannedUserMessages =
   (deps: Pick<MessageDeps, "repositories" | "unitOfWork">) =>
   async (event: DomainEvent): Promise<number> => {
-    if (event.type !== "GUILD_BAN_ADD") return 0;
+    if (!BAN_CLEANUP_EVENTS.has(event.type)) return 0;
     const data = event.data as BanAddedData;
     const seconds = data.delete_message_seconds ?? 0;
     if (seconds <= 0) return 0;

@@ -5,7 +5,7 @@ import type { GuildAccess } from "../../channel/domain/guild-access";
 import type { PermissionResolver } from "../../channel/domain/permission-resolver";
 import type { BlobStore } from "../domain/blob-store";
 import type { ContentTypeDetector } from "../domain/content-type-detector";
-import type { MessageRepositories, MessageUnitOfWork } from "../domain/message-unit-of-work";
+import type { MessageRepositories, MessageUnitOfWork, MessageWriteTogether } from "../domain/message-unit-of-work";
 import type { UrlSigner } from "../domain/url-signer";
 import type { HistoryCache } from "./history-cache";
 import type { UserDirectory } from "../../../shared/kernel/users";
@@ -14,6 +14,8 @@ import type { UserDirectory } from "../../../shared/kernel/users";
 export interface MessageDeps {
   /** Writes that must commit together, events included. */
   readonly unitOfWork: MessageUnitOfWork;
+  /** The one-round-trip commit of a new message that needs no reads in its transaction. */
+  readonly writeTogether: MessageWriteTogether;
   /** Reads outside any transaction. */
   readonly repositories: MessageRepositories;
   /** The channel domain's permission hot path: channel and the user's permissions in one round trip. */

@@ -5,7 +5,8 @@ import { UPLOAD_CLAIM_WINDOW_MS } from "../domain/attachment";
 import { type Message, NONCE_WINDOW_MS, type Nonce, checkAttachmentIds, checkContent, nonceKey } from "../domain/message";
 import { messageSent } from "../domain/message-events";
 import { type MessagePayload, messagePayload } from "../domain/message-payloads";
-import type { NonceKey } from "../domain/message-repository";
+import type { NewMessage, NonceKey } from "../domain/message-repository";
+import type { NewMessageWrites } from "../domain/message-unit-of-work";
 import { attachmentUrl } from "./attachment-links";
 import { channelWith } from "./message-access";
 import type { MessageDeps } from "./message-deps";
@@ -28,7 +29,7 @@ export interface SentMessage {
 /** Thrown inside the transaction to roll the whole send back when the nonce is taken. */
 class NonceTaken extends Error {}
 
-type SendDeps = Pick<MessageDeps, "permissions" | "unitOfWork" | "repositories" | "users" | "signer" | "clock" | "ids" | "publicUrl">;
+type SendDeps = Pick<MessageDeps, "permissions" | "unitOfWork" | "writeTogether" | "repositories" | "users" | "signer" | "clock" | "ids" | "publicUrl">;
 
 /** The message a live nonce already stands for, or null (it expired, or its message was deleted meanwhile). */
 const earlierMessage = async (deps: SendDeps, key: NonceKey, nonce: Nonce, since: Date): Promise<MessagePayload | null> => {
@@ -36,6 +37,10 @@ const earlierMessage = async (deps: SendDeps, key: NonceKey, nonce: Nonce, since
   const message = id ? await deps.repositories.messages.find(key.channelId, id, key.authorId) : null;
   return message ? renderMessage(deps, message, nonce) : null;
 };
+
+/** What follows a new message's row: its mentions' inbox rows and MESSAGE_SENT. */
+const recordSent = (writes: NewMessageWrites, message: NewMessage, mentionedOthers: readonly Snowflake[], sent: ReturnType<typeof messageSent>) =>
+  Promise.all([writes.readStates.addMentions(message.channelId, message.id, mentionedOthers), writes.record([sent])]);
 
 /**
  * Sends a message to a text channel or DM (MESSAGE_SENT); VIEW_CHANNEL and SEND_MESSAGES, ATTACH_FILES with files.
@@ -68,9 +73,22 @@ export const sendMessage =
     const users = await profilesOf(deps, [...new Set([userId, ...mentions.userIds])]);
     const now = new Date(deps.clock.now());
     const staleBefore = new Date(now.getTime() - NONCE_WINDOW_MS);
+    const message: NewMessage = { ...draft, hasAttachments: fields.attachments.length > 0 };
+    const mentionedOthers = mentions.userIds.filter((id) => id !== userId);
+    const bodyOf = (attachments: Message["attachments"]) =>
+      messagePayload({ ...draft, editedAt: null, pinned: false, attachments, reactions: [] }, users, (attachment) => attachmentUrl(deps, attachment), input.nonce);
+    if (!key && fields.attachments.length === 0) {
+      // Nothing to read back inside the transaction: the whole send is one statement.
+      const body = bodyOf([]);
+      await deps.writeTogether((writes) => {
+        writes.messages.insert(message);
+        void recordSent(writes, message, mentionedOthers, messageSent(channel, body));
+      });
+      return { message: body, created: true };
+    }
     try {
       const payload = await deps.unitOfWork(async (repositories) => {
-        await repositories.messages.insert({ ...draft, hasAttachments: fields.attachments.length > 0 });
+        await repositories.messages.insert(message);
         if (key && !(await repositories.messages.claimNonce(key, draft.id, now, staleBefore))) throw new NonceTaken();
         const attachments =
           fields.attachments.length === 0
@@ -85,10 +103,8 @@ export const sendMessage =
         if (attachments.length !== fields.attachments.length) {
           throw invalidField("attachments", "Unknown, expired or already used attachment, or one uploaded by someone else or for another channel.");
         }
-        await repositories.readStates.addMentions(channelId, draft.id, mentions.userIds.filter((id) => id !== userId));
-        const sent: Message = { ...draft, editedAt: null, pinned: false, attachments, reactions: [] };
-        const body = messagePayload(sent, users, (attachment) => attachmentUrl(deps, attachment), input.nonce);
-        await repositories.record([messageSent(channel, body)]);
+        const body = bodyOf(attachments);
+        await recordSent(repositories, message, mentionedOthers, messageSent(channel, body));
         return body;
       });
       return { message: payload, created: true };

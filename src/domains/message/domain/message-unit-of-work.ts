@@ -1,7 +1,7 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { AttachmentRepository } from "./attachment-repository";
 import type { MessageEvent } from "./message-events";
-import type { MessageRepository } from "./message-repository";
+import type { MessageRepository, NewMessage } from "./message-repository";
 import type { ReactionRepository } from "./reaction-repository";
 import type { ReadStateRepository } from "./read-state-repository";
 
@@ -17,3 +17,20 @@ export interface MessageRepositories {
 export type MessageUnitOfWork = <T>(
   work: (repositories: MessageRepositories & { record(events: readonly MessageEvent[]): Promise<void> }) => Promise<T>,
 ) => Promise<T>;
+
+/**
+ * Writes that read nothing back: a new message, its mention inbox rows and its events. The transactional
+ * repositories above satisfy it, and so does the collector of `MessageWriteTogether`.
+ */
+export interface NewMessageWrites {
+  readonly messages: { insert(message: NewMessage): void | Promise<void> };
+  readonly readStates: { addMentions(channelId: Snowflake, messageId: Snowflake, userIds: readonly Snowflake[]): void | Promise<void> };
+  record(events: readonly MessageEvent[]): void | Promise<void>;
+}
+
+/**
+ * Commits what `collect` writes, all or nothing, in one round trip to the database where the store allows: for the
+ * sends that need no answer from the database in between (no nonce to claim, no attachments to take), which are
+ * most of them.
+ */
+export type MessageWriteTogether = (collect: (writes: NewMessageWrites) => void) => Promise<void>;

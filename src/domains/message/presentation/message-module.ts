@@ -4,7 +4,7 @@ import { idempotentHandler } from "../../../shared/infrastructure/idempotent-con
 import { rateLimiting } from "../../../shared/presentation/rate-limit";
 import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
 import { openAttachment, purgeUnused, uploadAttachment } from "../application/attachments";
-import { deleteBannedUserMessages } from "../application/ban-cleanup";
+import { BAN_CLEANUP_EVENTS, deleteBannedUserMessages } from "../application/ban-cleanup";
 import { bulkDeleteMessages, deleteMessage } from "../application/delete-messages";
 import { editMessage } from "../application/edit-message";
 import { createHistoryCache } from "../application/history-cache";
@@ -107,7 +107,7 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
     /** Starts the ban-cleanup consumer and the periodic purge (on nodes with the worker role). */
     async start(): Promise<void> {
       const handle = idempotentHandler(deps.kv, BAN_CLEANUP_GROUP, async (event) => void (await useCases.deleteBannedUserMessages(event)));
-      stoppers.push(await deps.stream.consume({ group: BAN_CLEANUP_GROUP, consumer: deps.consumerName }, handle));
+      stoppers.push(await deps.stream.consume({ group: BAN_CLEANUP_GROUP, consumer: deps.consumerName, types: BAN_CLEANUP_EVENTS }, handle));
       const timer = setInterval(
         () => void useCases.purgeUnused().catch((error: unknown) => deps.onError(error, "attachment purge")),
         deps.purgeIntervalMs ?? 10 * 60_000,

@@ -22,6 +22,8 @@ const TOKEN_TTL_MS = 10 * 60_000;
 /** A voice node drops out of the registry this long after its last refresh. */
 const NODE_TTL_MS = 15_000;
 const MEMBERSHIP_GROUP = "voice-membership";
+/** A removed member leaves voice; the membership consumer reads no other event. */
+const MEMBERSHIP_EVENTS: ReadonlySet<string> = new Set(["GUILD_MEMBER_REMOVE"]);
 
 export interface VoiceModuleDeps {
   readonly unitOfWork: VoiceUnitOfWork;
@@ -99,7 +101,7 @@ export const createVoiceModule = (deps: VoiceModuleDeps) => {
   const leave = leaveVoice(voiceDeps);
   /** A member kicked, banned or gone from a guild is out of its voice channels too. */
   const onMembership = async (event: DomainEvent) => {
-    if (event.type !== "GUILD_MEMBER_REMOVE") return;
+    if (!MEMBERSHIP_EVENTS.has(event.type)) return;
     const data = event.data as { guild_id: Snowflake; user: { id: Snowflake } };
     await leave(data.user.id, { guildId: data.guild_id });
   };
@@ -139,7 +141,7 @@ export const createVoiceModule = (deps: VoiceModuleDeps) => {
     async start(options: { sweep: boolean; sweepEveryMs?: number }) {
       nodes.start();
       if (options.sweep) {
-        stoppers.push(await deps.stream.consume({ group: MEMBERSHIP_GROUP, consumer: deps.consumerName }, onMembership));
+        stoppers.push(await deps.stream.consume({ group: MEMBERSHIP_GROUP, consumer: deps.consumerName, types: MEMBERSHIP_EVENTS }, onMembership));
         const timer = setInterval(() => void expire().catch((error: unknown) => deps.onError(error, { what: "voice expiry" })), options.sweepEveryMs ?? 5000);
         timer.unref?.();
         timers.push(timer);

@@ -5,12 +5,13 @@ import type { DeadLetter, EventStream, EventStreamConsumerOptions } from "../../
 /** The defaults of both adapters (RedisEventStream repeats them). */
 const DEFAULTS = { maxDeliveries: 5, retryAfterMs: 30_000, batchSize: 100 };
 
-type Settings = Required<EventStreamConsumerOptions>;
+type Settings = Required<Omit<EventStreamConsumerOptions, "types">> & { readonly types: ReadonlySet<string> | null };
 type Handler = (event: DomainEvent) => Promise<void>;
 
 /** An entry of the log; events are kept as JSON, as in Redis, so handlers never share objects. */
 interface Entry {
   readonly seq: number;
+  readonly type: string;
   readonly json: string;
   /** When the log took it, like the time part of a Redis stream id. */
   readonly at: number;
@@ -57,7 +58,7 @@ export class MemoryEventStream implements EventStream {
   /** Appends in order and wakes every waiting consumer. */
   async append(events: readonly DomainEvent[]): Promise<void> {
     const at = this.clock.now();
-    for (const event of events) this.log.push({ seq: this.nextSeq++, json: JSON.stringify(event), at });
+    for (const event of events) this.log.push({ seq: this.nextSeq++, type: event.type, json: JSON.stringify(event), at });
     // Trim in slices, like MAXLEN ~, so a full log does not shift the array on every append.
     if (this.log.length > this.maxLength * 1.1 + 100) this.log = this.log.slice(-this.maxLength);
     for (const group of this.groups.values()) for (const wake of [...group.waiters]) wake();
@@ -78,6 +79,7 @@ export class MemoryEventStream implements EventStream {
       maxDeliveries: options.maxDeliveries ?? DEFAULTS.maxDeliveries,
       retryAfterMs: options.retryAfterMs ?? DEFAULTS.retryAfterMs,
       batchSize: options.batchSize ?? DEFAULTS.batchSize,
+      types: options.types ?? null,
     };
     let group = this.groups.get(settings.group);
     if (!group) {
@@ -115,10 +117,12 @@ export class MemoryEventStream implements EventStream {
     let wakeUp = () => {};
     const loop = (async () => {
       while (running) {
+        const before = group.lastSeq;
         const batch = this.claimDue(group, settings);
         if (batch.length === 0) batch.push(...this.readNew(group, settings));
+        const read = group.lastSeq;
         for (const entry of batch) await this.deliver(group, settings, handler, entry);
-        if (batch.length > 0 || !running) continue;
+        if (batch.length > 0 || read !== before || !running) continue;
         await new Promise<void>((resolve) => {
           const due = this.nextDueInMs(group, settings);
           const timer = due === null ? undefined : setTimeout(() => wakeUp(), due);
@@ -142,9 +146,12 @@ export class MemoryEventStream implements EventStream {
     const first = this.log[0]?.seq ?? this.nextSeq;
     const start = Math.max(group.lastSeq + 1 - first, 0);
     const now = this.clock.now();
-    const batch = this.log.slice(start, start + settings.batchSize).map((entry) => ({ ...entry, deliveries: 1, deliveredAt: now }));
+    const read = this.log.slice(start, start + settings.batchSize);
+    group.lastSeq = read.at(-1)?.seq ?? group.lastSeq;
+    // Entries of types the group does not handle are acknowledged as read: never pending, never delivered.
+    const wanted = settings.types ? read.filter((entry) => settings.types!.has(entry.type)) : read;
+    const batch = wanted.map((entry) => ({ ...entry, deliveries: 1, deliveredAt: now }));
     for (const pending of batch) group.pending.set(pending.seq, pending);
-    group.lastSeq = batch.at(-1)?.seq ?? group.lastSeq;
     return batch;
   }
 

@@ -32,16 +32,54 @@ export interface Database {
 export const MIGRATIONS_FOLDER = resolve(import.meta.dir, "../../../../drizzle");
 const MIGRATION_LOCK_KEY = 0x5c0d_0001;
 
-/** Postgres through a postgres-js pool (PgBouncer transaction mode: prepared statements off). */
+/**
+ * Statements with more parameters than this are sent unnamed: their shapes vary with a list's length (IN lists,
+ * multi-row inserts), and each named shape is kept by the connection and the server for the connection's life.
+ */
+const MAX_PREPARED_PARAMETERS = 32;
+
+type Sql = ReturnType<typeof postgres>;
+
+/**
+ * drizzle sends every query unnamed (`prepare: false`) unless it is built with `.prepare(name)`, and postgres-js
+ * answers an unnamed query that has parameters with two round trips: Parse/Describe first to learn the parameter
+ * types, then Bind/Execute. Named, a statement is described once per connection and every later run is one round
+ * trip. This view of the client names drizzle's statements (those with at most MAX_PREPARED_PARAMETERS parameters),
+ * in transactions and savepoints too. postgres-js forgets its statements when a connection is replaced (a PostgreSQL
+ * restart) and prepares them again.
+ */
+const preparingStatements = (client: Sql): Sql =>
+  new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, parameters?: unknown[], options?: { prepare?: boolean }) =>
+          target.unsafe(query, parameters as never, (parameters?.length ?? 0) <= MAX_PREPARED_PARAMETERS ? { ...options, prepare: true } : options);
+      }
+      if (property === "begin" || property === "savepoint") {
+        return (...args: unknown[]) => {
+          const work = args.pop() as (scoped: Sql) => unknown;
+          return (Reflect.get(target, property) as (...all: unknown[]) => unknown).call(target, ...args, (scoped: Sql) => work(preparingStatements(scoped)));
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+
+/**
+ * Postgres through a postgres-js pool. Statements are prepared (named) per connection; with `?pgbouncer=true`
+ * (PgBouncer in transaction mode, where a statement prepared on one server connection is unknown on the next) none are.
+ */
 export const createPostgresDatabase = (url: string, poolSize: number): Database => {
+  const behindPgBouncer = /[?&]pgbouncer=true\b/.test(url);
   const client = postgres(url, {
     max: poolSize,
     idle_timeout: 30,
     connect_timeout: 10,
-    prepare: !/[?&]pgbouncer=true\b/.test(url),
+    prepare: !behindPgBouncer,
     onnotice: () => {},
   });
-  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const db = drizzlePostgres({ client: behindPgBouncer ? client : preparingStatements(client), schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",

@@ -11,6 +11,18 @@ interface StateRow {
 }
 
 /**
+ * The INSERT of `addMentions` (null when nobody is mentioned), to run now or as part of one statement. Users who
+ * already read past the message (an edit adding a mention to old history) are not notified.
+ */
+export const addMentionsQuery = (channelId: string, messageId: string, userIds: readonly string[]): SQL | null =>
+  userIds.length === 0
+    ? null
+    : sql`INSERT INTO ${messageMentions} (user_id, channel_id, message_id)
+      SELECT u, ${channelId}::bigint, ${messageId}::bigint FROM unnest(${bigintArray(userIds)}) AS u
+      WHERE NOT EXISTS (SELECT 1 FROM ${readStates} rs WHERE rs.user_id = u AND rs.channel_id = ${channelId}::bigint AND rs.last_message_id >= ${messageId}::bigint)
+      ON CONFLICT DO NOTHING`;
+
+/**
  * Read states in Postgres. A channel's mention count is computed when read: the user's unread-mention inbox rows
  * after their last read message, plus the @everyone messages after it (found through the partial index
  * `messages_everyone_idx`, so only such messages are visited) that are not theirs and not already in the inbox.
@@ -29,12 +41,8 @@ export class DrizzleReadStateRepository implements ReadStateRepository {
   }
 
   async addMentions(channelId: string, messageId: string, userIds: readonly string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    // Users who already read past the message (an edit adding a mention to old history) are not notified.
-    await this.db.execute(sql`INSERT INTO ${messageMentions} (user_id, channel_id, message_id)
-      SELECT u, ${channelId}::bigint, ${messageId}::bigint FROM unnest(${bigintArray(userIds)}) AS u
-      WHERE NOT EXISTS (SELECT 1 FROM ${readStates} rs WHERE rs.user_id = u AND rs.channel_id = ${channelId}::bigint AND rs.last_message_id >= ${messageId}::bigint)
-      ON CONFLICT DO NOTHING`);
+    const query = addMentionsQuery(channelId, messageId, userIds);
+    if (query) await this.db.execute(query);
   }
 
   async removeMentions(messageId: string): Promise<void> {

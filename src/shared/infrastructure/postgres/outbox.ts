@@ -1,4 +1,4 @@
-import { asc, inArray, isNull, lt, sql } from "drizzle-orm";
+import { type SQLWrapper, asc, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Clock } from "../../kernel/clock";
 import type { DomainEvent, NewDomainEvent } from "../../kernel/domain-event";
 import type { SnowflakeGenerator } from "../../kernel/snowflake";
@@ -9,6 +9,8 @@ import { outbox } from "./outbox-schema";
 export interface OutboxWriter {
   /** Gives each event its id and time, inserts them with `tx`, and returns them. */
   write(tx: DbExecutor, events: readonly NewDomainEvent[]): Promise<DomainEvent[]>;
+  /** The events stamped as `write` does, and their INSERT to run as part of another statement (null for none). */
+  stage(db: DbExecutor, events: readonly NewDomainEvent[]): { readonly events: DomainEvent[]; readonly insert: SQLWrapper | null };
   /** Tells the relay that a transaction holding events has committed, so it need not wait for its next poll. */
   committed(): void;
 }
@@ -16,24 +18,24 @@ export interface OutboxWriter {
 /** Runs `work` in one transaction and wakes the relay after it commits. */
 export type Transact = <T>(work: (tx: DbExecutor, outbox: OutboxWriter) => Promise<T>) => Promise<T>;
 
-export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock; wake: () => void }): OutboxWriter => ({
-  async write(tx, events) {
-    if (events.length === 0) return [];
+export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock; wake: () => void }): OutboxWriter => {
+  const stage: OutboxWriter["stage"] = (db, events) => {
+    if (events.length === 0) return { events: [], insert: null };
     const occurredAt = new Date(deps.clock.now());
     const stamped = events.map((event) => ({ ...event, id: deps.ids.next(), occurredAt: occurredAt.toISOString() }));
-    await tx.insert(outbox).values(
-      stamped.map((event) => ({
-        id: event.id,
-        type: event.type,
-        topics: [...event.topics],
-        data: event.data,
-        occurredAt,
-      })),
-    );
-    return stamped;
-  },
-  committed: deps.wake,
-});
+    const rows = stamped.map((event) => ({ id: event.id, type: event.type, topics: [...event.topics], data: event.data, occurredAt }));
+    return { events: stamped, insert: db.insert(outbox).values(rows) };
+  };
+  return {
+    stage,
+    async write(tx, events) {
+      const staged = stage(tx, events);
+      if (staged.insert) await tx.execute(staged.insert.getSQL());
+      return staged.events;
+    },
+    committed: deps.wake,
+  };
+};
 
 /**
  * `afterCommit` hears the events of each committed transaction before `transact` returns, and so before the use
@@ -44,17 +46,39 @@ export const createTransact =
   async (work) => {
     const written: DomainEvent[] = [];
     const recording: OutboxWriter = {
+      ...writer,
       async write(tx, events) {
         const stamped = await writer.write(tx, events);
         written.push(...stamped);
         return stamped;
       },
-      committed: writer.committed,
     };
     const result = await db.transaction((tx) => work(tx, afterCommit ? recording : writer));
     writer.committed();
     if (afterCommit && written.length > 0) await afterCommit(written);
     return result;
+  };
+
+/**
+ * Commits statements that read nothing back, and the outbox rows of `events`, as ONE statement (data-modifying
+ * WITH clauses): atomic without BEGIN and COMMIT, so one round trip instead of three more. Statements run in order
+ * of the list as far as anything can tell: each is an INSERT of new rows, and constraints are checked at the end
+ * of the statement. Then, as `createTransact`, it wakes the relay and announces the events before returning.
+ */
+export type WriteTogether = (statements: readonly SQLWrapper[], events: readonly NewDomainEvent[]) => Promise<void>;
+
+export const createWriteTogether =
+  (db: Db, writer: OutboxWriter, afterCommit?: (events: readonly DomainEvent[]) => Promise<void>): WriteTogether =>
+  async (statements, events) => {
+    const staged = writer.stage(db, events);
+    const all = staged.insert ? [...statements, staged.insert] : [...statements];
+    if (all.length === 0) return;
+    const last = all.pop()!;
+    // getSQL(): a query builder put straight into `sql` would be wrapped in parentheses, as a subquery.
+    const withs = all.map((statement, index) => sql`${sql.raw(`w${index}`)} AS (${statement.getSQL()})`);
+    await db.execute(withs.length === 0 ? last.getSQL() : sql`WITH ${sql.join(withs, sql`, `)} ${last.getSQL()}`);
+    writer.committed();
+    if (afterCommit && staged.events.length > 0) await afterCommit(staged.events);
   };
 
 /** An unpublished outbox batch, oldest first, read under the relay lock. */

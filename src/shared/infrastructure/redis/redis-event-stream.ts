@@ -7,7 +7,7 @@ import { failFastAfterFirstReady, pingRedis, throwFirstError } from "./redis-cli
 const DEFAULTS = { maxDeliveries: 5, retryAfterMs: 30_000, batchSize: 100 };
 const READ_RETRY_MS = 500;
 
-type Settings = Required<EventStreamConsumerOptions>;
+type Settings = Required<Omit<EventStreamConsumerOptions, "types">> & { readonly types: ReadonlySet<string> | null };
 type Handler = (event: DomainEvent) => Promise<void>;
 /** An entry as XREADGROUP, XAUTOCLAIM and XRANGE return it; fields are null once the entry was trimmed. */
 type StreamEntry = [id: string, fields: string[] | null];
@@ -44,11 +44,11 @@ export class RedisEventStream implements EventStream {
     this.blockMs = options.blockMs ?? 1_000;
   }
 
-  /** XADD each event as JSON in the field `event`, in one pipeline. */
+  /** XADD each event as JSON in the field `event`, with its `type` beside it for consumers that filter, in one pipeline. */
   async append(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const event of events) pipeline.xadd(this.stream, "MAXLEN", "~", this.maxLength, "*", "event", JSON.stringify(event));
+    for (const event of events) pipeline.xadd(this.stream, "MAXLEN", "~", this.maxLength, "*", "type", event.type, "event", JSON.stringify(event));
     throwFirstError(await pipeline.exec());
   }
 
@@ -60,6 +60,7 @@ export class RedisEventStream implements EventStream {
       maxDeliveries: options.maxDeliveries ?? DEFAULTS.maxDeliveries,
       retryAfterMs: options.retryAfterMs ?? DEFAULTS.retryAfterMs,
       batchSize: options.batchSize ?? DEFAULTS.batchSize,
+      types: options.types ?? null,
     };
     await this.createGroup(settings.group);
     const stop = this.run(settings, handler);
@@ -188,6 +189,15 @@ export class RedisEventStream implements EventStream {
   }
 
   private async deliverAll(settings: Settings, handler: Handler, entries: [StreamEntry, number][]): Promise<void> {
+    const { types } = settings;
+    if (types) {
+      // Entries of other types (and trimmed ones) are acknowledged unread, with one XACK.
+      const skipped = entries.filter(([[, fields]]) => fields === null || !types.has(typeOf(fields)));
+      if (skipped.length > 0) {
+        await this.redis.xack(this.stream, settings.group, ...skipped.map(([[id]]) => id)).catch(() => {}); // Redis down: stays pending
+        entries = entries.filter((entry) => !skipped.includes(entry));
+      }
+    }
     for (const [entry, deliveries] of entries) {
       await this.deliver(settings, handler, entry, deliveries).catch(() => {}); // Redis down: stays pending
     }
@@ -220,6 +230,17 @@ const toRecord = (fields: string[]): Record<string, string | undefined> => {
   const record: Record<string, string | undefined> = {};
   for (let index = 0; index + 1 < fields.length; index += 2) record[fields[index]!] = fields[index + 1];
   return record;
+};
+
+/** An entry's event type: its `type` field, or inside the event for entries appended before that field existed. */
+const typeOf = (fields: string[]): string => {
+  const record = toRecord(fields);
+  if (record.type !== undefined) return record.type;
+  try {
+    return String((JSON.parse(record.event ?? "") as { type?: unknown }).type);
+  } catch {
+    return "";
+  }
 };
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -7,6 +7,8 @@ export interface CommitNotice {
   readonly channelId: Snowflake | null;
   readonly guildId: Snowflake | null;
   readonly userId: Snowflake | null;
+  /** The message of a MESSAGE_* event. */
+  readonly messageId: Snowflake | null;
 }
 
 /**

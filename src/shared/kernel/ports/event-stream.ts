@@ -14,6 +14,11 @@ export interface EventStreamConsumerOptions {
   readonly retryAfterMs?: number;
   /** Events read per batch. */
   readonly batchSize?: number;
+  /**
+   * Only events of these types reach the handler; the group acknowledges the others unread, in bulk. A consumer
+   * that handles a few types (bans, member removals) then costs nothing per message sent. Default: every type.
+   */
+  readonly types?: ReadonlySet<string>;
 }
 
 export interface DeadLetter {
