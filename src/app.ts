@@ -105,10 +105,12 @@ export const createApp = async (options: AppOptions) => {
   });
   const ids = createSnowflakeGenerator(config.nodeId, clock);
   const relay = createOutboxRelay({ db: database.db, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics });
-  const outboxWriter = createOutboxWriter({ ids, clock, wake: () => relay.wake() });
+  const outboxWriter = createOutboxWriter({ ids, clock });
   const notices = createCommitNotices({ pubSub: adapters.pubSub, logger });
   await notices.start();
-  const transact = createTransact(database.db, outboxWriter, notices.announce);
+  // Before a write answers, its events are on the bus and every node's caches heard of it.
+  const afterCommit = async (events: readonly DomainEvent[]) => void (await Promise.all([relay.publishCommitted(events), notices.announce(events)]));
+  const transact = createTransact(database.db, outboxWriter, afterCommit);
   const jwtKeys = await loadJwtKeys(config.jwt, config.dataDir);
   if (jwtKeys.source === "data-dir" && jwtKeys.generated) logger.info({ file: join(config.dataDir, "jwt-keys.json") }, "JWT signing keys generated (kept for later starts)");
   if (jwtKeys.source === "data-dir" && config.redisUrl) {
@@ -160,7 +162,7 @@ export const createApp = async (options: AppOptions) => {
   });
   const message = createMessageModule({
     unitOfWork: drizzleMessageUnitOfWork(transact),
-    writeTogether: drizzleMessageWriteTogether(database.db, createWriteTogether(database.db, outboxWriter, notices.announce)),
+    writeTogether: drizzleMessageWriteTogether(database.db, createWriteTogether(database.db, outboxWriter, afterCommit)),
     repositories: drizzleMessageRepositories(database.db),
     permissions,
     guilds: guildAccess,

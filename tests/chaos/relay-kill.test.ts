@@ -73,7 +73,7 @@ describe("chaos: the outbox relay killed mid-batch (two nodes)", () => {
     const redis = new Redis(process.env.REDIS_URL ?? "", { lazyConnect: true });
     const entries = (await redis.xrange("xcord:events", `${frozenAt}-0`, "+")) as Array<[string, string[]]>;
     redis.disconnect();
-    const ids = entries.map(([, fields]) => (JSON.parse(fields[1]!) as { id: string }).id);
+    const ids = entries.map(([, fields]) => (JSON.parse(fields[fields.indexOf("event") + 1]!) as { id: string }).id);
     const republished = ids.length - new Set(ids).size;
     // ... and still every session saw each message exactly once.
     const outcome = await checkOutcome({ nodes, world, load, clients, outsider, online: world.members });

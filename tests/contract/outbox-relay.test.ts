@@ -41,9 +41,13 @@ for (const mode of MODES) {
         return [...first, ...second];
       });
 
+      // Published before the write answered: the stream already holds both.
+      const inStream = await server.app.adapters.stream.readSince(Date.parse(written[0]!.occurredAt) - 1000, 10_000);
+      expect(inStream.filter((event) => event.topics.includes(topic)).map((event) => event.id)).toEqual(written.map((event) => event.id));
       await waitFor(() => heard.length === 2 && stream.received.length === 2, { what: "both events" });
       expect(heard.map((message) => (JSON.parse(message) as DomainEvent).type)).toEqual(["TEST_ONE", "TEST_TWO"]);
       expect(stream.received.map((event) => event.id)).toEqual(written.map((event) => event.id));
+      await server.app.relay.flush(); // writes the pending marks
       const rows = await server.app.database.db.select().from(outbox).where(eq(outbox.id, written[0]!.id));
       expect(rows[0]?.publishedAt).toBeInstanceOf(Date);
       await unsubscribe();
@@ -65,6 +69,24 @@ for (const mode of MODES) {
       await waitFor(() => heard.length > 0, { what: "the later event" });
       await server.app.relay.flush();
       expect(heard.map((message) => (JSON.parse(message) as DomainEvent).type)).toEqual(["TEST_AFTER"]);
+      await unsubscribe();
+    });
+
+    test("the safety net publishes a committed row nobody published (its node died) once it is overdue, and only then", async () => {
+      const topic = uniqueTopic();
+      const heard: string[] = [];
+      const unsubscribe = await server.app.adapters.pubSub.subscribe(topic, (message) => heard.push(message));
+      // Rows as a node leaves them when it dies between its commit and its publish: one just now, one 10 s ago.
+      const row = (type: string, occurredAt: Date) => ({ id: String(BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000))), type, topics: [topic], data: {}, occurredAt });
+      const fresh = row("TEST_FRESH", new Date());
+      const overdue = row("TEST_OVERDUE", new Date(Date.now() - 10_000));
+      await server.app.database.db.insert(outbox).values([fresh, overdue]);
+      await server.app.relay.flush();
+      await waitFor(() => heard.length > 0, { what: "the overdue row" });
+      expect(heard.map((message) => (JSON.parse(message) as DomainEvent).type)).toEqual(["TEST_OVERDUE"]);
+      const [freshRow] = await server.app.database.db.select().from(outbox).where(eq(outbox.id, fresh.id));
+      expect(freshRow?.publishedAt).toBeNull(); // still within the grace its own node had to publish it
+      await server.app.database.db.delete(outbox).where(eq(outbox.id, fresh.id));
       await unsubscribe();
     });
   });

@@ -8,9 +8,13 @@ import { claimOutboxBatch, markOutboxPublished, purgeOutbox, tryRelayLock } from
 
 export interface OutboxRelay {
   start(): void;
-  /** Asks for a pass now (after a commit) instead of at the next poll. */
-  wake(): void;
-  /** Relays until the outbox is empty or the bus refuses; for shutdown and tests. */
+  /**
+   * Publishes the events of a transaction that just committed (the path every event takes), then records them as
+   * published in the next batch of marks. Never throws: an event it could not publish stays unpublished in the
+   * outbox, and the safety net publishes it.
+   */
+  publishCommitted(events: readonly DomainEvent[]): Promise<void>;
+  /** Records what was published and relays what is left until the outbox is empty or the bus refuses; for shutdown and tests. */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -26,43 +30,47 @@ export interface OutboxRelayOptions {
   readonly pollIntervalMs?: number;
   /** Published rows older than this are deleted. */
   readonly retentionMs?: number;
+  /**
+   * The safety net publishes only rows that occurred this long ago and are still unpublished: the direct path had
+   * its chance (a node that crashed after its commit, a bus that refused), so the two seldom publish the same row.
+   */
+  readonly graceMs?: number;
+  /** How often the marks of directly published rows are written, as one UPDATE. */
+  readonly markIntervalMs?: number;
 }
 
-/**
- * Publishes committed outbox rows to the event stream and pub/sub, at least once: rows are marked published
- * in the same transaction that read them, after the bus took them, so a crash or a bus outage means a retry
- * (consumers de-duplicate on the event id), never a loss.
- */
-/** How soon a relay tries again when another node held the lock. */
-const LOCK_RETRY_MS = 10;
+/** Rows marked per UPDATE at most; more wait for the next one. */
+const MARK_BATCH = 5_000;
 
+/**
+ * Delivers committed outbox rows to the event stream and pub/sub, at least once, in two ways:
+ * - directly: the node that committed publishes its transaction's events before it answers (so a client's next
+ *   request, on any node, comes after its events are on the bus), then marks the rows published in batches;
+ * - the safety net: one relay on the whole cluster (an advisory lock) polls for rows still unpublished after
+ *   `graceMs` (their node died after the commit, or the bus refused) and publishes them, marking them in the same
+ *   transaction that read them, after the bus took them.
+ * An event published twice (a mark lost with its node) carries the same id both times: consumers and gateway
+ * sessions de-duplicate on it.
+ */
 export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const { db, stream, pubSub, clock, logger, metrics } = options;
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const retentionMs = options.retentionMs ?? 10 * 60_000;
+  const graceMs = options.graceMs ?? 3_000;
+  const markIntervalMs = options.markIntervalMs ?? 50;
   let running = false;
   let timer: Timer | undefined;
   let pass: Promise<void> | undefined;
-  let again = false;
   let failures = 0;
+  let directFailures = 0;
   let lastPurge = 0;
-  /** Another node held the relay lock on the last try: its batch may not include our newest rows. */
-  let contended = false;
+  /** Ids published directly and not yet marked. */
+  let unmarked: string[] = [];
+  let markTimer: Timer | undefined;
+  let marking: Promise<void> | undefined;
 
-  /** One transaction: lock, read a batch, publish, mark. Returns how many rows it published, or "busy". */
-  const relayBatch = async (): Promise<number | "busy"> =>
-    db.transaction(async (tx) => {
-      if (!(await tryRelayLock(tx))) return "busy";
-      const events = await claimOutboxBatch(tx, batchSize);
-      if (events.length === 0) return 0;
-      await publish(events);
-      await markOutboxPublished(tx, events.map((event) => event.id), new Date(clock.now()));
-      metrics?.observeRelay(events, clock.now());
-      return events.length;
-    });
-
-  const publish = async (events: DomainEvent[]) => {
+  const publish = async (events: readonly DomainEvent[]) => {
     await stream.append(events);
     await Promise.all(
       events.flatMap((event) => {
@@ -72,17 +80,41 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     );
   };
 
+  /** Writes the pending marks, one UPDATE per MARK_BATCH; a failed one leaves its rows to the safety net. */
+  const markPublished = (): Promise<void> => {
+    clearTimeout(markTimer);
+    markTimer = undefined;
+    if (marking) return marking.then(() => (unmarked.length > 0 ? markPublished() : undefined));
+    if (unmarked.length === 0) return Promise.resolve();
+    const ids = unmarked.slice(0, MARK_BATCH);
+    unmarked = unmarked.slice(ids.length);
+    marking = markOutboxPublished(db, ids, new Date(clock.now()))
+      .then(() => undefined)
+      .catch((error: unknown) => logger.warn({ err: error, rows: ids.length }, "marking published outbox rows failed; the relay will publish them again"))
+      .finally(() => {
+        marking = undefined;
+        if (unmarked.length > 0) scheduleMarks();
+      });
+    return marking;
+  };
+  const scheduleMarks = () => {
+    markTimer ??= setTimeout(() => void markPublished(), markIntervalMs);
+  };
+
+  /** One transaction: lock, read a batch of overdue rows, publish, mark. Returns how many rows it published, or "busy". */
+  const relayBatch = async (): Promise<number | "busy"> =>
+    db.transaction(async (tx) => {
+      if (!(await tryRelayLock(tx))) return "busy";
+      const events = await claimOutboxBatch(tx, batchSize, new Date(clock.now() - graceMs));
+      if (events.length === 0) return 0;
+      await publish(events);
+      await markOutboxPublished(tx, events.map((event) => event.id), new Date(clock.now()));
+      metrics?.observeRelay(events, clock.now());
+      return events.length;
+    });
+
   const drain = async (): Promise<void> => {
-    contended = false;
-    do {
-      again = false;
-      let published: number | "busy";
-      while ((published = await relayBatch()) === batchSize) {}
-      if (published === "busy") {
-        contended = true;
-        break;
-      }
-    } while (again);
+    while ((await relayBatch()) === batchSize) {}
     failures = 0;
     if (clock.now() - lastPurge > 60_000) {
       lastPurge = clock.now();
@@ -91,10 +123,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   };
 
   const runPass = (): Promise<void> => {
-    if (pass) {
-      again = true;
-      return pass;
-    }
+    if (pass) return pass;
     pass = drain()
       .catch((error: unknown) => {
         failures++;
@@ -111,10 +140,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const schedule = () => {
     if (!running) return;
     clearTimeout(timer);
-    // While another node relays, rows committed here after its batch was read would wait for the next poll:
-    // try again soon instead, so that the relay's hand-over costs milliseconds, not a poll interval.
-    const idle = contended ? LOCK_RETRY_MS : pollIntervalMs;
-    const backoff = failures === 0 ? idle : Math.min(pollIntervalMs * 2 ** Math.min(failures, 5), 5_000);
+    const backoff = failures === 0 ? pollIntervalMs : Math.min(pollIntervalMs * 2 ** Math.min(failures, 5), 5_000);
     timer = setTimeout(runPass, backoff);
   };
 
@@ -124,14 +150,31 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       running = true;
       void runPass();
     },
-    wake() {
-      if (running) void runPass();
+    async publishCommitted(events) {
+      if (events.length === 0) return;
+      try {
+        await publish(events);
+      } catch (error) {
+        directFailures++;
+        if (directFailures === 1 || directFailures % 100 === 0) {
+          logger.warn({ err: error, failures: directFailures }, "publishing committed events failed; the outbox relay will publish them");
+        }
+        return;
+      }
+      directFailures = 0;
+      metrics?.observeRelay(events, clock.now());
+      for (const event of events) unmarked.push(event.id);
+      scheduleMarks();
     },
-    flush: runPass,
+    async flush() {
+      await markPublished();
+      await runPass();
+    },
     async stop() {
       running = false;
       clearTimeout(timer);
       await pass;
+      await markPublished();
     },
   };
 };

@@ -1,4 +1,4 @@
-import { type SQLWrapper, asc, inArray, isNull, lt, sql } from "drizzle-orm";
+import { type SQLWrapper, and, asc, isNull, lt, sql } from "drizzle-orm";
 import type { Clock } from "../../kernel/clock";
 import type { DomainEvent, NewDomainEvent } from "../../kernel/domain-event";
 import type { SnowflakeGenerator } from "../../kernel/snowflake";
@@ -11,14 +11,12 @@ export interface OutboxWriter {
   write(tx: DbExecutor, events: readonly NewDomainEvent[]): Promise<DomainEvent[]>;
   /** The events stamped as `write` does, and their INSERT to run as part of another statement (null for none). */
   stage(db: DbExecutor, events: readonly NewDomainEvent[]): { readonly events: DomainEvent[]; readonly insert: SQLWrapper | null };
-  /** Tells the relay that a transaction holding events has committed, so it need not wait for its next poll. */
-  committed(): void;
 }
 
-/** Runs `work` in one transaction and wakes the relay after it commits. */
+/** Runs `work` in one transaction; after it commits, the events it wrote go to `afterCommit` (createTransact). */
 export type Transact = <T>(work: (tx: DbExecutor, outbox: OutboxWriter) => Promise<T>) => Promise<T>;
 
-export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock; wake: () => void }): OutboxWriter => {
+export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock }): OutboxWriter => {
   const stage: OutboxWriter["stage"] = (db, events) => {
     if (events.length === 0) return { events: [], insert: null };
     const occurredAt = new Date(deps.clock.now());
@@ -33,13 +31,12 @@ export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock
       if (staged.insert) await tx.execute(staged.insert.getSQL());
       return staged.events;
     },
-    committed: deps.wake,
   };
 };
 
 /**
  * `afterCommit` hears the events of each committed transaction before `transact` returns, and so before the use
- * case answers (the commit notices that keep the nodes' caches current).
+ * case answers: the relay publishes them, and the commit notices keep the nodes' caches current.
  */
 export const createTransact =
   (db: Db, writer: OutboxWriter, afterCommit?: (events: readonly DomainEvent[]) => Promise<void>): Transact =>
@@ -54,7 +51,6 @@ export const createTransact =
       },
     };
     const result = await db.transaction((tx) => work(tx, afterCommit ? recording : writer));
-    writer.committed();
     if (afterCommit && written.length > 0) await afterCommit(written);
     return result;
   };
@@ -63,7 +59,7 @@ export const createTransact =
  * Commits statements that read nothing back, and the outbox rows of `events`, as ONE statement (data-modifying
  * WITH clauses): atomic without BEGIN and COMMIT, so one round trip instead of three more. Statements run in order
  * of the list as far as anything can tell: each is an INSERT of new rows, and constraints are checked at the end
- * of the statement. Then, as `createTransact`, it wakes the relay and announces the events before returning.
+ * of the statement. Then, as `createTransact`, it hands the events to `afterCommit` before returning.
  */
 export type WriteTogether = (statements: readonly SQLWrapper[], events: readonly NewDomainEvent[]) => Promise<void>;
 
@@ -77,16 +73,15 @@ export const createWriteTogether =
     // getSQL(): a query builder put straight into `sql` would be wrapped in parentheses, as a subquery.
     const withs = all.map((statement, index) => sql`${sql.raw(`w${index}`)} AS (${statement.getSQL()})`);
     await db.execute(withs.length === 0 ? last.getSQL() : sql`WITH ${sql.join(withs, sql`, `)} ${last.getSQL()}`);
-    writer.committed();
     if (afterCommit && staged.events.length > 0) await afterCommit(staged.events);
   };
 
-/** An unpublished outbox batch, oldest first, read under the relay lock. */
-export const claimOutboxBatch = async (tx: DbExecutor, limit: number): Promise<DomainEvent[]> => {
+/** An unpublished outbox batch of rows that occurred before `before`, oldest first, read under the relay lock. */
+export const claimOutboxBatch = async (tx: DbExecutor, limit: number, before: Date): Promise<DomainEvent[]> => {
   const rows = await tx
     .select()
     .from(outbox)
-    .where(isNull(outbox.publishedAt))
+    .where(and(isNull(outbox.publishedAt), lt(outbox.occurredAt, before)))
     .orderBy(asc(outbox.id))
     .limit(limit)
     .for("update", { skipLocked: true });
@@ -99,8 +94,9 @@ export const claimOutboxBatch = async (tx: DbExecutor, limit: number): Promise<D
   }));
 };
 
-export const markOutboxPublished = (tx: DbExecutor, ids: readonly string[], at: Date) =>
-  tx.update(outbox).set({ publishedAt: at }).where(inArray(outbox.id, [...ids]));
+/** One statement with one parameter for any number of ids, so it is prepared once. */
+export const markOutboxPublished = (db: DbExecutor, ids: readonly string[], at: Date) =>
+  db.update(outbox).set({ publishedAt: at }).where(sql`${outbox.id} = ANY(string_to_array(${ids.join(",")}, ',')::bigint[])`);
 
 /** Deletes published rows older than `before`; the outbox is a queue, not an archive. */
 export const purgeOutbox = (db: Db, before: Date) =>
