@@ -7,20 +7,32 @@ import type { TopicListener, TopicRouter } from "./topic-router";
 /** Event ids remembered per session to drop the second copy of an event heard on two topics. */
 const SEEN_EVENTS = 2048;
 
+/** A dispatch frame around a serialized payload: all of it but the sequence number, which goes between. */
+interface FrameParts {
+  readonly json: string;
+  readonly head: string;
+  readonly tail: string;
+}
+
+const framePartsOf = (json: string, t: string): FrameParts => ({ json, head: `{"op":${Op.Dispatch},"d":${json},"s":`, tail: `,"t":${JSON.stringify(t)}}` });
+
 /**
  * Payloads serialized once per node, not once per session: rules hand every session the same `d` object for one
  * event, and a thousand sessions would otherwise stringify it a thousand times (twice: frame and resume buffer).
+ * The frame around it is built once too; a session adds its sequence number.
  */
-const serialized = new WeakMap<object, string>();
-const serialize = (d: unknown): string => {
-  if (d === null || typeof d !== "object") return JSON.stringify(d) ?? "null";
-  let json = serialized.get(d);
-  if (json === undefined) serialized.set(d, (json = JSON.stringify(d)));
-  return json;
+const serialized = new WeakMap<object, Map<string, FrameParts>>();
+const frameParts = (d: unknown, t: string): FrameParts => {
+  if (d === null || typeof d !== "object") return framePartsOf(JSON.stringify(d) ?? "null", t);
+  let byType = serialized.get(d);
+  if (byType === undefined) serialized.set(d, (byType = new Map()));
+  let parts = byType.get(t);
+  if (parts === undefined) byType.set(t, (parts = framePartsOf(byType.values().next().value?.json ?? JSON.stringify(d), t)));
+  return parts;
 };
 
-/** A dispatch frame with its payload already serialized. */
-const dispatchFrame = (json: string, s: number, t: string) => `{"op":${Op.Dispatch},"d":${json},"s":${s},"t":${JSON.stringify(t)}}`;
+/** A dispatch frame: its payload already serialized, its sequence number `s`. */
+const dispatchFrame = (parts: FrameParts, s: number) => parts.head + s + parts.tail;
 
 /**
  * Bytes a client may leave unread before its session is closed as a slow consumer. A client that stops reading
@@ -80,12 +92,17 @@ export class GatewaySession implements TopicListener {
   superseded = false;
   readonly topics = new Set<Topic>();
   private readonly seen = new Set<string>();
+  /** The ids in `seen`, oldest first from `seenNext` on (a ring): the oldest is forgotten in O(1). */
+  private readonly seenOrder: Array<string | undefined> = new Array(SEEN_EVENTS);
+  private seenNext = 0;
   private queue: Promise<void> = Promise.resolve();
   /**
    * Frames leave in sequence order, each after its resume-buffer write: a chain of its own, so that deciding the
    * next event does not wait for the store's round trip (a busy session would otherwise run at one event per RTT).
    */
   private outgoing: Promise<void> = Promise.resolve();
+  /** Frames on the `outgoing` chain not sent yet: with none, a frame need not wait for the chain. */
+  private framesInFlight = 0;
   private frames = { windowStart: 0, count: 0 };
   private readonly sendText: (text: string) => void;
 
@@ -132,8 +149,14 @@ export class GatewaySession implements TopicListener {
 
   /** Sends `text` after every frame before it (and after `ready`, its buffer write); resolves once sent. */
   private sendInOrder(text: string, ready?: Promise<unknown>): Promise<void> {
-    const previous = this.outgoing;
-    this.outgoing = (ready ? Promise.all([previous, ready]) : previous).then(() => {
+    if (this.framesInFlight === 0 && !ready) {
+      if (!this.closed) this.sendText(text);
+      return this.outgoing;
+    }
+    const after = this.framesInFlight === 0 ? ready! : ready ? Promise.all([this.outgoing, ready]) : this.outgoing;
+    this.framesInFlight++;
+    this.outgoing = after.then(() => {
+      this.framesInFlight--;
       if (!this.closed) this.sendText(text);
     });
     return this.outgoing;
@@ -142,7 +165,7 @@ export class GatewaySession implements TopicListener {
   /** Sends a dispatch with the next sequence number; READY and RESUMED are not buffered. */
   dispatchUnbuffered(t: string, d: unknown): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.sendInOrder(dispatchFrame(serialize(d), ++this.seq, t));
+    return this.sendInOrder(dispatchFrame(frameParts(d, t), ++this.seq));
   }
 
   /**
@@ -153,24 +176,27 @@ export class GatewaySession implements TopicListener {
   dispatch(t: string, d: unknown, eventId?: string): Promise<void> {
     if (this.closed) return Promise.resolve();
     const s = ++this.seq;
-    const json = serialize(d);
+    const parts = frameParts(d, t);
     const written = this.deps.resume
-      .append(this.id, s, t, d, json, eventId)
+      .append(this.id, s, t, d, parts.json, eventId)
       .catch((error: unknown) => this.deps.onError(error, { gatewaySession: this.id, what: "resume buffer" }));
-    return this.sendInOrder(dispatchFrame(json, s, t), written);
+    return this.sendInOrder(dispatchFrame(parts, s), written);
   }
 
   /** Re-sends a dispatch from the resume buffer with its original sequence number. */
   replay(frame: { s: number; t: string; d: unknown; eventId?: string }): void {
     if (frame.eventId) this.remember(frame.eventId);
-    void this.sendInOrder(dispatchFrame(serialize(frame.d), frame.s, frame.t));
+    void this.sendInOrder(dispatchFrame(frameParts(frame.d, frame.t), frame.s));
   }
 
   /** Marks an event as delivered (or decided) so another copy of it is dropped. */
   remember(eventId: string): boolean {
     if (this.seen.has(eventId)) return false;
+    const oldest = this.seenOrder[this.seenNext];
+    if (oldest !== undefined) this.seen.delete(oldest);
     this.seen.add(eventId);
-    if (this.seen.size > SEEN_EVENTS) this.seen.delete(this.seen.values().next().value as string);
+    this.seenOrder[this.seenNext] = eventId;
+    this.seenNext = (this.seenNext + 1) % SEEN_EVENTS;
     return true;
   }
 
@@ -183,12 +209,13 @@ export class GatewaySession implements TopicListener {
     const rule = this.deps.rules[event.type];
     if (!viewer || this.closed || !rule || !event.topics.some((topic) => this.topics.has(topic))) return;
     if (!this.remember(event.id)) return;
-    const delivery = await rule(event, viewer);
+    const decided = rule(event, viewer);
+    const delivery = decided instanceof Promise ? await decided : decided;
     if (!delivery) return;
     const occurredAt = Date.parse(event.occurredAt);
     if (occurredAt > this.lastEventAt) this.lastEventAt = occurredAt;
     for (const dispatch of delivery.dispatches) void this.dispatch(dispatch.t, dispatch.d, event.id);
-    await this.applyTopicChanges(delivery);
+    if (delivery.subscribe?.length || delivery.unsubscribe?.length) await this.applyTopicChanges(delivery);
   }
 
   /** Joins and leaves topics as an event asks (joining a guild, being removed from one). */

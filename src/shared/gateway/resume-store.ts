@@ -29,6 +29,13 @@ interface StoredDispatch {
   readonly eventId?: string;
 }
 
+/** A payload this node stored, and the stored entries' JSON after their sequence number, by type and event. */
+interface StoredPayload {
+  readonly ref: string;
+  readonly written: Promise<void>;
+  readonly tails: Map<string, string>;
+}
+
 /** Keys read per round when looking for a buffer's newest entries past the last saved sequence number. */
 const PROBE = 64;
 
@@ -52,7 +59,7 @@ export const createResumeStore = (kv: KeyValueStore, windowMs: number) => {
   const prefix = crypto.randomUUID();
   let payloadCount = 0;
   /** Payloads written by this node, by the object every session was handed for one event. */
-  const payloads = new WeakMap<object, { ref: string; written: Promise<void> }>();
+  const payloads = new WeakMap<object, StoredPayload>();
   /** The writes gathered in this turn of the event loop, written together once it ends. */
   let batch: { entries: Array<[string, string]>; written: Promise<void> } | undefined;
 
@@ -70,9 +77,20 @@ export const createResumeStore = (kv: KeyValueStore, windowMs: number) => {
     return batch.written;
   };
 
-  const writePayload = (json: string) => {
+  const writePayload = (json: string): StoredPayload => {
     const ref = `${prefix}:${++payloadCount}`;
-    return { ref, written: write(payloadKey(ref), json) };
+    return { ref, written: write(payloadKey(ref), json), tails: new Map() };
+  };
+
+  /**
+   * A stored entry as JSON (a StoredDispatch): everything after the sequence number is the same for every session
+   * handed this payload for one event, so it is built once.
+   */
+  const entryJson = (payload: StoredPayload, s: number, t: string, eventId: string | undefined) => {
+    const key = eventId === undefined ? t : `${t}\u0000${eventId}`;
+    let tail = payload.tails.get(key);
+    if (tail === undefined) payload.tails.set(key, (tail = JSON.stringify({ t, p: payload.ref, eventId } satisfies Omit<StoredDispatch, "s">).slice(1)));
+    return `{"s":${s},${tail}`;
   };
 
   const payloadOf = (d: unknown, json: string) => {
@@ -116,7 +134,9 @@ export const createResumeStore = (kv: KeyValueStore, windowMs: number) => {
      */
     async append(id: string, s: number, t: string, d: unknown, json: string, eventId?: string): Promise<void> {
       const payload = payloadOf(d, json);
-      await Promise.all([payload.written, write(dispatchKey(id, s), JSON.stringify({ s, t, p: payload.ref, eventId } satisfies StoredDispatch))]);
+      const entry = write(dispatchKey(id, s), entryJson(payload, s, t, eventId));
+      // Written in the same turn, the payload and the entry share one batch: one promise to wait for.
+      await (payload.written === entry ? entry : Promise.all([payload.written, entry]));
     },
 
     /** The newest RESUME_BUFFER_LENGTH buffered dispatches of a session, oldest first. */

@@ -25,7 +25,9 @@ const withNewest = (resolved: ResolvedChannel, messageId: Snowflake): ResolvedCh
 
 interface ChannelEntry {
   guildId: Snowflake | null;
-  readonly users: Map<Snowflake, { readonly resolved: ResolvedChannel; readonly expiresAt: number }>;
+  /** The newest message sent to the channel since its answers were read; applied to an answer when it is read. */
+  newest: Snowflake | null;
+  readonly users: Map<Snowflake, { resolved: ResolvedChannel; readonly expiresAt: number }>;
 }
 
 /**
@@ -76,9 +78,8 @@ export const createPermissionCache = (options: {
   const messageSent = (channelId: Snowflake, messageId: Snowflake) => {
     const read = loading.get(channelId);
     if (read) read.newest = later(read.newest, messageId);
-    const users = byChannel.get(channelId)?.users;
-    if (!users) return;
-    for (const [userId, cached] of users) users.set(userId, { ...cached, resolved: withNewest(cached.resolved, messageId) });
+    const entry = byChannel.get(channelId);
+    if (entry) entry.newest = later(entry.newest, messageId);
   };
   const apply = (notice: CommitNotice) => {
     if (CHANNEL_CHANGING_EVENTS.has(notice.type) && notice.channelId) forgetChannel(notice.channelId);
@@ -107,7 +108,7 @@ export const createPermissionCache = (options: {
     let entry = byChannel.get(channelId);
     if (!entry) {
       if (byChannel.size >= maxChannels) forgetChannel(byChannel.keys().next().value as Snowflake);
-      byChannel.set(channelId, (entry = { guildId: resolved.guildId, users: new Map() }));
+      byChannel.set(channelId, (entry = { guildId: resolved.guildId, newest: null, users: new Map() }));
       if (resolved.guildId) {
         let channels = channelsOfGuild.get(resolved.guildId);
         if (!channels) channelsOfGuild.set(resolved.guildId, (channels = new Set()));
@@ -119,8 +120,12 @@ export const createPermissionCache = (options: {
 
   return {
     async forChannel(userId, channelId) {
-      const cached = byChannel.get(channelId)?.users.get(userId);
-      if (cached && cached.expiresAt > clock.now()) return cached.resolved;
+      const entry = byChannel.get(channelId);
+      const cached = entry?.users.get(userId);
+      if (cached && cached.expiresAt > clock.now()) {
+        if (entry!.newest !== null) cached.resolved = withNewest(cached.resolved, entry!.newest);
+        return cached.resolved;
+      }
       const started = generation;
       const trusted = notices.hearing();
       let read = loading.get(channelId);

@@ -23,7 +23,8 @@ interface EventShape {
  * on the next event.
  */
 export const createChannelVisibility = (resolver: PermissionResolver) => {
-  const byChannel = new Map<Snowflake, { guildId: Snowflake | null; users: Map<Snowflake, Promise<bigint>> }>();
+  /** Answers being read are promises; once read, the value itself, so a dispatch decides without waiting. */
+  const byChannel = new Map<Snowflake, { guildId: Snowflake | null; users: Map<Snowflake, Promise<bigint> | bigint> }>();
   const channelsOfGuild = new Map<Snowflake, Set<Snowflake>>();
 
   const forgetChannel = (channelId: Snowflake) => {
@@ -41,27 +42,32 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
     entry.users.set(userId, answer);
     void answer.then(
       () => undefined,
-      () => entry.users.delete(userId),
+      () => entry.users.get(userId) === answer && entry.users.delete(userId),
     );
     return entry;
   };
 
   return {
-    /** The user's permissions in the channel; 0 when they cannot see it or it does not exist. */
-    permissions(userId: Snowflake, channelId: Snowflake): Promise<bigint> {
+    /**
+     * The user's permissions in the channel; 0 when they cannot see it or it does not exist. A known answer comes
+     * back as a value, not a promise.
+     */
+    permissions(userId: Snowflake, channelId: Snowflake): Promise<bigint> | bigint {
       const cached = byChannel.get(channelId)?.users.get(userId);
-      if (cached) return cached;
-      const answer = resolver.forChannel(userId, channelId).then((resolved) => {
-        if (resolved?.guildId) {
-          const entry = byChannel.get(channelId);
-          if (entry && entry.users.get(userId) === answer) {
+      if (cached !== undefined) return cached;
+      const answer: Promise<bigint> = resolver.forChannel(userId, channelId).then((resolved) => {
+        const permissions = resolved?.permissions ?? 0n;
+        const entry = byChannel.get(channelId);
+        if (entry && entry.users.get(userId) === answer) {
+          entry.users.set(userId, permissions);
+          if (resolved?.guildId) {
             entry.guildId = resolved.guildId;
             let set = channelsOfGuild.get(resolved.guildId);
             if (!set) channelsOfGuild.set(resolved.guildId, (set = new Set()));
             set.add(channelId);
           }
         }
-        return resolved?.permissions ?? 0n;
+        return permissions;
       });
       remember(channelId, userId, answer);
       return answer;

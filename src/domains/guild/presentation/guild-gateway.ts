@@ -11,7 +11,7 @@ export interface GuildGatewayDeps {
   /** Guild-wide permissions of a user (0 for non-members). */
   readonly guildPermissions: (userId: Snowflake, guildId: Snowflake) => Promise<bigint>;
   /** The user's permissions in a channel (0 when they cannot see it). */
-  readonly channelPermissions: (userId: Snowflake, channelId: Snowflake) => Promise<bigint>;
+  readonly channelPermissions: (userId: Snowflake, channelId: Snowflake) => Promise<bigint> | bigint;
 }
 
 interface GuildEventData {

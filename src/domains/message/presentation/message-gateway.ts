@@ -1,5 +1,4 @@
-import type { DispatchRule, DispatchRules, ReadyContributor, Viewer } from "../../../shared/gateway/gateway-ports";
-import type { DomainEvent } from "../../../shared/kernel/domain-event";
+import type { DispatchRule, DispatchRules, ReadyContributor } from "../../../shared/gateway/gateway-ports";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import { TYPING_STARTED, type TypingStartedData } from "../application/typing";
 import type { MessageUseCases } from "./message-module";
@@ -22,8 +21,8 @@ interface ChannelEventData {
   readonly guild_id?: string;
 }
 
-/** A user's permissions in a channel (0 when they cannot see it); the gateway's node-wide cached answer. */
-export type ChannelPermissions = (userId: string, channelId: string) => Promise<bigint>;
+/** A user's permissions in a channel (0 when they cannot see it); the gateway's node-wide cached answer, a value once known. */
+export type ChannelPermissions = (userId: string, channelId: string) => Promise<bigint> | bigint;
 
 /**
  * MESSAGE_CREATE and the rest, TYPING_START (not to the typist) and MESSAGE_ACK. Guild channel events reach only
@@ -31,14 +30,17 @@ export type ChannelPermissions = (userId: string, channelId: string) => Promise<
  * allowed, so they need no check.
  */
 export const messageDispatchRules = (channelPermissions: ChannelPermissions): DispatchRules => {
-  const visible = async (event: DomainEvent, viewer: Viewer) => {
-    const data = event.data as ChannelEventData;
-    return !data.guild_id || hasPermission(await channelPermissions(viewer.userId, data.channel_id), Permission.VIEW_CHANNEL);
-  };
   const rule =
     (t: string): DispatchRule =>
-    async (event, viewer) =>
-      (await visible(event, viewer)) ? { dispatches: [{ t, d: event.data }] } : null;
+    (event, viewer) => {
+      const data = event.data as ChannelEventData;
+      const delivery = { dispatches: [{ t, d: event.data }] };
+      if (!data.guild_id) return delivery;
+      const decide = (permissions: bigint) => (hasPermission(permissions, Permission.VIEW_CHANNEL) ? delivery : null);
+      // Decided in the same turn when the answer is known: a fan-out to thousands of sessions waits on no promise.
+      const permissions = channelPermissions(viewer.userId, data.channel_id);
+      return typeof permissions === "bigint" ? decide(permissions) : permissions.then(decide);
+    };
   const rules: Record<string, DispatchRule> = Object.fromEntries(Object.entries(DISPATCH_NAMES).map(([type, t]) => [type, rule(t)]));
   const typing = rules[TYPING_STARTED] as DispatchRule;
   rules[TYPING_STARTED] = (event, viewer) => ((event.data as TypingStartedData).user_id === viewer.userId ? null : typing(event, viewer));

@@ -7,7 +7,7 @@ import type { VoiceStateRequest, VoiceServer } from "../application/voice-state-
 import { VOICE_CALL_ENDED, VOICE_CALL_STARTED, VOICE_STATE_UPDATED, type VoiceState, voiceStatePayload } from "../domain/voice-state";
 
 /** A user's permissions in a channel (0 when they cannot see it); the gateway's node-wide cached answer. */
-export type ChannelPermissions = (userId: Snowflake, channelId: Snowflake) => Promise<bigint>;
+export type ChannelPermissions = (userId: Snowflake, channelId: Snowflake) => Promise<bigint> | bigint;
 
 /**
  * VOICE_STATE_UPDATE, VOICE_CALL_STARTED and VOICE_CALL_ENDED reach the guild's members who can see the channel
