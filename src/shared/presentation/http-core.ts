@@ -30,6 +30,17 @@ const API_HEADERS = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 };
 
+/**
+ * JSON bodies at least this large are sent gzip-compressed to clients that accept it. Besides the bandwidth (a
+ * history page of 50 messages: 26 KB → 1.3 KB), it keeps responses under Bun's 16 KiB cork buffer: a larger body
+ * answered after an `await` leaves as one send() per header fragment, ten times the CPU of the whole request.
+ */
+export const COMPRESS_MIN_BYTES = 4 * 1024;
+/** zlib's fastest level: about 20 µs for a history page; higher levels cost 3× for 30% less. */
+const GZIP_LEVEL = 1;
+
+const acceptsGzip = (request: Request): boolean => /\bgzip\b/i.test(request.headers.get("accept-encoding") ?? "");
+
 /** Swagger UI runs an inline bootstrap script and styles, served from this origin only. */
 const DOCS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
@@ -98,6 +109,18 @@ export const httpCore = (options: HttpCoreOptions) => {
       logger.error({ err: error, requestId: state.id, route }, "unexpected error");
       errorTracker.capture(error, { requestId: state.id, userId: state.userId, route });
       return respond(set, internalError());
+    })
+    .mapResponse({ as: "global" }, ({ request, responseValue }) => {
+      // Plain JSON values only; files, streams, documents and Responses go out as they are. A JSON value is always
+      // answered here, compressed or not: Elysia (1.4) loses the body of an early error when a mapResponse hook
+      // declines it.
+      const kind = (responseValue as object | null | undefined)?.constructor?.name;
+      if (kind !== "Object" && kind !== "Array") return undefined;
+      const json = JSON.stringify(responseValue);
+      const headers: Record<string, string> = { "content-type": "application/json;charset=utf-8" };
+      if (json.length < COMPRESS_MIN_BYTES || !acceptsGzip(request)) return new Response(json, { headers });
+      headers["content-encoding"] = "gzip";
+      return new Response(Bun.gzipSync(json, { level: GZIP_LEVEL }), { headers });
     })
     .onAfterResponse({ as: "global" }, ({ request, set, route }) => {
       const state = requestState(request);
