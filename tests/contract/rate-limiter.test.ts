@@ -94,6 +94,33 @@ for (const { name, make } of cases) {
       expect((await b.consume("user:42", TEN_PER_MINUTE)).allowed).toBe(false);
     });
 
+    test("a limit of 50 (Discord's global one): a burst of 50 at once is allowed, the next refused until a token is back", async () => {
+      const limiter = await make();
+      const limit = { limit: 50, periodMs: 1_000 };
+      const decisions = await Promise.all(Array.from({ length: 60 }, () => limiter.consume("user:9", limit)));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
+      const refused = decisions.find((d) => !d.allowed)!;
+      expect(refused.retryAfterMs).toBeGreaterThan(0);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(20); // one token is 20 ms
+      await Bun.sleep(refused.retryAfterMs + 25);
+      expect((await limiter.consume("user:9", limit)).allowed).toBe(true);
+    });
+
+    test("a limit of 50 on two nodes sharing the backend: never more than 50 through, and all 50 used", async () => {
+      const namespace = uniqueNamespace();
+      const [a, b] = [await make(namespace), await make(namespace)];
+      const limit = { limit: 50, periodMs: 60_000 };
+      const decisions = await Promise.all(Array.from({ length: 120 }, (_, i) => (i % 2 === 0 ? a : b).consume("user:7", limit)));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
+      expect((await a.consume("user:7", limit)).allowed).toBe(false);
+      expect((await b.consume("user:7", limit)).allowed).toBe(false);
+      // Remaining counts down with no repeat on each node.
+      for (const node of [0, 1]) {
+        const remaining = decisions.filter((d, i) => d.allowed && i % 2 === node).map((d) => d.remaining);
+        expect(new Set(remaining).size).toBe(remaining.length);
+      }
+    });
+
     test("reset forgets the key's history", async () => {
       const limiter = await make();
       for (let i = 0; i < 10; i++) await limiter.consume("user:1", TEN_PER_MINUTE);

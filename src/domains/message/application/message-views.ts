@@ -11,10 +11,29 @@ export type ViewDeps = Pick<MessageDeps, "users" | "signer" | "clock" | "publicU
 export const profilesOf = async (deps: Pick<MessageDeps, "users">, ids: readonly Snowflake[]): Promise<Map<Snowflake, UserProfile>> =>
   new Map((ids.length === 0 ? [] : await deps.users.findUsers(ids)).map((user) => [user.id, user]));
 
+/**
+ * Payloads already rendered, by message object, with the profiles they were rendered with. The history cache hands
+ * out the same message objects until a message changes, and the profile cache the same profile objects until a
+ * profile changes, so a payload rendered from the same objects is the same payload: a newest page is rendered once,
+ * not once per read. Messages with attachments are rendered each time (their URLs are signed at reading time).
+ */
+const rendered = new WeakMap<Message, { readonly users: readonly (UserProfile | undefined)[]; readonly payload: MessagePayload }>();
+
+const sameProfiles = (a: readonly (UserProfile | undefined)[], b: readonly (UserProfile | undefined)[]) =>
+  a.length === b.length && a.every((user, index) => user === b[index]);
+
 /** Messages as API.md shows them: authors and mentions resolved in one directory call, attachment URLs signed now. */
 export const renderMessages = async (deps: ViewDeps, messages: readonly Message[]): Promise<MessagePayload[]> => {
   const users = await profilesOf(deps, userIdsOf(messages));
-  return messages.map((message) => messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment)));
+  return messages.map((message) => {
+    if (message.attachments.length > 0) return messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment));
+    const named = [users.get(message.authorId), ...message.mentionIds.map((id) => users.get(id))];
+    const known = rendered.get(message);
+    if (known && sameProfiles(known.users, named)) return known.payload;
+    const payload = messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment));
+    rendered.set(message, { users: named, payload });
+    return payload;
+  });
 };
 
 /** One message as API.md shows it, with the nonce it was sent with when known. */
