@@ -104,7 +104,7 @@ export const createApp = async (options: AppOptions) => {
     throw error;
   });
   const ids = createSnowflakeGenerator(config.nodeId, clock);
-  const relay = createOutboxRelay({ db: database.db, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics });
+  const relay = createOutboxRelay({ db: database.db, statements: database.statements, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics });
   const outboxWriter = createOutboxWriter({ ids, clock });
   const notices = createCommitNotices({ pubSub: adapters.pubSub, logger });
   await notices.start();
@@ -133,7 +133,7 @@ export const createApp = async (options: AppOptions) => {
   });
   await identity.watchProfileChanges();
   const users = { findUsers: identity.findUsers };
-  const resolver = new DrizzlePermissionResolver(database.db, channelFactsQuery(database));
+  const resolver = new DrizzlePermissionResolver(database.db, channelFactsQuery({ db: database.statements, kind: database.kind }));
   const guildAccess = new DrizzleGuildAccess(database.db, resolver);
   // forChannel from the node's memory, kept current by the commit notices (permission-cache.ts).
   const permissions = createPermissionCache({ inner: resolver, notices, clock });
@@ -162,8 +162,8 @@ export const createApp = async (options: AppOptions) => {
   });
   const message = createMessageModule({
     unitOfWork: drizzleMessageUnitOfWork(transact),
-    writeTogether: drizzleMessageWriteTogether(database.db, createWriteTogether(database.db, outboxWriter, afterCommit)),
-    repositories: drizzleMessageRepositories(database.db),
+    writeTogether: drizzleMessageWriteTogether(database.statements, createWriteTogether(database.statements, outboxWriter, afterCommit)),
+    repositories: drizzleMessageRepositories(database.statements),
     permissions,
     guilds: guildAccess,
     users,

@@ -21,6 +21,8 @@ export interface OutboxRelay {
 
 export interface OutboxRelayOptions {
   readonly db: Db;
+  /** Where the marks of directly published rows are written (single statements); default `db`. */
+  readonly statements?: Db;
   readonly stream: EventStream;
   readonly pubSub: PubSub;
   readonly clock: Clock;
@@ -88,7 +90,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     if (unmarked.length === 0) return Promise.resolve();
     const ids = unmarked.slice(0, MARK_BATCH);
     unmarked = unmarked.slice(ids.length);
-    marking = markOutboxPublished(db, ids, new Date(clock.now()))
+    marking = markOutboxPublished(options.statements ?? db, ids, new Date(clock.now()))
       .then(() => undefined)
       .catch((error: unknown) => logger.warn({ err: error, rows: ids.length }, "marking published outbox rows failed; the relay will publish them again"))
       .finally(() => {

@@ -19,6 +19,12 @@ export type DbExecutor = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
 
 export interface Database {
   readonly db: Db;
+  /**
+   * For single statements outside any transaction on the hot paths (a send, a history page, permission facts):
+   * a pool of STATEMENT_POOL_SIZE connections, so that concurrent statements share connections and leave
+   * pipelined, several to a socket write and a server wake-up. The same handle as `db` on PGlite.
+   */
+  readonly statements: Db;
   readonly kind: "postgres" | "pglite";
   /** The embedded database's exclusive hold on DATA_DIR (released by `close`); absent for PostgreSQL and memory. */
   readonly dataDirLock?: DataDirLock;
@@ -39,6 +45,13 @@ const MIGRATION_LOCK_KEY = 0x5c0d_0001;
 const MAX_PREPARED_PARAMETERS = 32;
 
 type Sql = ReturnType<typeof postgres>;
+
+/**
+ * Connections of `Database.statements`. Two keep a slow statement from holding up the rest while concurrent ones
+ * still share connections: at 16 sends in flight, PostgreSQL's CPU per send fell from 0.52 to 0.21 ms against
+ * statements spread over the main pool (one connection, one wake-up of its server process each).
+ */
+export const STATEMENT_POOL_SIZE = 2;
 
 /**
  * drizzle sends every query unnamed (`prepare: false`) unless it is built with `.prepare(name)`, and postgres-js
@@ -72,16 +85,14 @@ const preparingStatements = (client: Sql): Sql =>
  */
 export const createPostgresDatabase = (url: string, poolSize: number): Database => {
   const behindPgBouncer = /[?&]pgbouncer=true\b/.test(url);
-  const client = postgres(url, {
-    max: poolSize,
-    idle_timeout: 30,
-    connect_timeout: 10,
-    prepare: !behindPgBouncer,
-    onnotice: () => {},
-  });
-  const db = drizzlePostgres({ client: behindPgBouncer ? client : preparingStatements(client), schema }) as unknown as Db;
+  const pool = (max: number) => postgres(url, { max, idle_timeout: 30, connect_timeout: 10, prepare: !behindPgBouncer, onnotice: () => {} });
+  const drizzleOver = (client: Sql) => drizzlePostgres({ client: behindPgBouncer ? client : preparingStatements(client), schema }) as unknown as Db;
+  const client = pool(poolSize);
+  const statementClient = pool(STATEMENT_POOL_SIZE);
+  const db = drizzleOver(client);
   return {
     db,
+    statements: drizzleOver(statementClient),
     kind: "postgres",
     async migrate() {
       // A pool of one connection: the session-level lock and the migration run on the same session.
@@ -95,7 +106,7 @@ export const createPostgresDatabase = (url: string, poolSize: number): Database 
       }
     },
     healthy: (timeoutMs = 1000) => probe(db, timeoutMs),
-    close: () => client.end({ timeout: 5 }),
+    close: async () => void (await Promise.all([client.end({ timeout: 5 }), statementClient.end({ timeout: 5 })])),
   };
 };
 
@@ -125,6 +136,7 @@ export const createPgliteDatabase = async (dataDir: string | "memory://"): Promi
   let closed = false;
   return {
     db,
+    statements: db,
     kind: "pglite",
     ...(dataDirLock ? { dataDirLock } : {}),
     async migrate() {
