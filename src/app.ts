@@ -10,7 +10,7 @@ import { type Logger, createLogger } from "./shared/infrastructure/logger";
 import { createMetrics } from "./shared/infrastructure/metrics";
 import { createOutboxRelay } from "./shared/infrastructure/outbox-relay";
 import { type Database, createPgliteDatabase, createPostgresDatabase } from "./shared/infrastructure/postgres/database";
-import { createOutboxWriter, createTransact, createWriteTogether } from "./shared/infrastructure/postgres/outbox";
+import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createCommitNotices } from "./shared/infrastructure/commit-notices";
 import { createPermissionCache } from "./domains/channel/application/permission-cache";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
@@ -162,7 +162,7 @@ export const createApp = async (options: AppOptions) => {
   });
   const message = createMessageModule({
     unitOfWork: drizzleMessageUnitOfWork(transact),
-    writeTogether: drizzleMessageWriteTogether(database.statements, createWriteTogether(database.statements, outboxWriter, afterCommit)),
+    writeTogether: drizzleMessageWriteTogether(database.statements, outboxWriter, afterCommit),
     repositories: drizzleMessageRepositories(database.statements),
     permissions,
     guilds: guildAccess,

@@ -95,12 +95,7 @@ export class DrizzleMessageRepository implements MessageRepository {
   }
 
   async insert(message: NewMessage): Promise<void> {
-    await this.insertQuery(message);
-  }
-
-  /** The INSERT of `insert`, to run now or as part of one statement (drizzleMessageWriteTogether). */
-  insertQuery(message: NewMessage) {
-    return this.db.insert(messages).values({ ...message, mentionIds: [...message.mentionIds] });
+    await this.db.insert(messages).values({ ...message, mentionIds: [...message.mentionIds] });
   }
 
   async claimNonce(key: NonceKey, messageId: string, now: Date, staleBefore: Date): Promise<boolean> {

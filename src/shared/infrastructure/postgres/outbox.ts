@@ -1,4 +1,4 @@
-import { type SQLWrapper, and, asc, isNull, lt, sql } from "drizzle-orm";
+import { type SQL, and, asc, isNull, lt, sql } from "drizzle-orm";
 import type { Clock } from "../../kernel/clock";
 import type { DomainEvent, NewDomainEvent } from "../../kernel/domain-event";
 import type { SnowflakeGenerator } from "../../kernel/snowflake";
@@ -7,29 +7,28 @@ import { outbox } from "./outbox-schema";
 
 /** Writes events into the outbox inside the caller's transaction. */
 export interface OutboxWriter {
+  /** Gives each event its id and time (what `write` and `stage` insert). */
+  stamp(events: readonly NewDomainEvent[]): DomainEvent[];
   /** Gives each event its id and time, inserts them with `tx`, and returns them. */
   write(tx: DbExecutor, events: readonly NewDomainEvent[]): Promise<DomainEvent[]>;
-  /** The events stamped as `write` does, and their INSERT to run as part of another statement (null for none). */
-  stage(db: DbExecutor, events: readonly NewDomainEvent[]): { readonly events: DomainEvent[]; readonly insert: SQLWrapper | null };
 }
 
 /** Runs `work` in one transaction; after it commits, the events it wrote go to `afterCommit` (createTransact). */
 export type Transact = <T>(work: (tx: DbExecutor, outbox: OutboxWriter) => Promise<T>) => Promise<T>;
 
 export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock }): OutboxWriter => {
-  const stage: OutboxWriter["stage"] = (db, events) => {
-    if (events.length === 0) return { events: [], insert: null };
-    const occurredAt = new Date(deps.clock.now());
-    const stamped = events.map((event) => ({ ...event, id: deps.ids.next(), occurredAt: occurredAt.toISOString() }));
-    const rows = stamped.map((event) => ({ id: event.id, type: event.type, topics: [...event.topics], data: event.data, occurredAt }));
-    return { events: stamped, insert: db.insert(outbox).values(rows) };
+  const stamp: OutboxWriter["stamp"] = (events) => {
+    const occurredAt = new Date(deps.clock.now()).toISOString();
+    return events.map((event) => ({ ...event, id: deps.ids.next(), occurredAt }));
   };
   return {
-    stage,
+    stamp,
     async write(tx, events) {
-      const staged = stage(tx, events);
-      if (staged.insert) await tx.execute(staged.insert.getSQL());
-      return staged.events;
+      if (events.length === 0) return [];
+      const stamped = stamp(events);
+      const rows = stamped.map((event) => ({ id: event.id, type: event.type, topics: [...event.topics], data: event.data, occurredAt: new Date(event.occurredAt) }));
+      await tx.insert(outbox).values(rows);
+      return stamped;
     },
   };
 };
@@ -56,25 +55,19 @@ export const createTransact =
   };
 
 /**
- * Commits statements that read nothing back, and the outbox rows of `events`, as ONE statement (data-modifying
- * WITH clauses): atomic without BEGIN and COMMIT, so one round trip instead of three more. Statements run in order
- * of the list as far as anything can tell: each is an INSERT of new rows, and constraints are checked at the end
- * of the statement. Then, as `createTransact`, it hands the events to `afterCommit` before returning.
+ * The INSERT of any number of stamped events as one statement of five array parameters (unnest), so a batch of
+ * any size is one prepared statement. Times travel as text: postgres-js has no serializer for timestamptz[].
  */
-export type WriteTogether = (statements: readonly SQLWrapper[], events: readonly NewDomainEvent[]) => Promise<void>;
+export const outboxInsertOf = (events: readonly DomainEvent[]): SQL =>
+  sql`INSERT INTO ${outbox} (id, type, topics, data, occurred_at)
+    SELECT id, type, topics::text[], data::jsonb, occurred_at::timestamptz
+    FROM unnest(${sql.param(events.map((event) => event.id))}::bigint[], ${sql.param(events.map((event) => event.type))}::text[],
+      ${sql.param(events.map((event) => textArrayLiteral(event.topics)))}::text[], ${sql.param(events.map((event) => JSON.stringify(event.data)))}::text[],
+      ${sql.param(events.map((event) => event.occurredAt))}::text[]) AS o(id, type, topics, data, occurred_at)`;
 
-export const createWriteTogether =
-  (db: Db, writer: OutboxWriter, afterCommit?: (events: readonly DomainEvent[]) => Promise<void>): WriteTogether =>
-  async (statements, events) => {
-    const staged = writer.stage(db, events);
-    const all = staged.insert ? [...statements, staged.insert] : [...statements];
-    if (all.length === 0) return;
-    const last = all.pop()!;
-    // getSQL(): a query builder put straight into `sql` would be wrapped in parentheses, as a subquery.
-    const withs = all.map((statement, index) => sql`${sql.raw(`w${index}`)} AS (${statement.getSQL()})`);
-    await db.execute(withs.length === 0 ? last.getSQL() : sql`WITH ${sql.join(withs, sql`, `)} ${last.getSQL()}`);
-    if (afterCommit && staged.events.length > 0) await afterCommit(staged.events);
-  };
+/** A text[] literal of strings, each quoted and escaped, for a column of arrays filled from an unnest of text. */
+export const textArrayLiteral = (values: readonly string[]): string =>
+  `{${values.map((value) => `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
 
 /** An unpublished outbox batch of rows that occurred before `before`, oldest first, read under the relay lock. */
 export const claimOutboxBatch = async (tx: DbExecutor, limit: number, before: Date): Promise<DomainEvent[]> => {
