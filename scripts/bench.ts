@@ -14,6 +14,7 @@ const DESCRIPTIONS: Record<string, string> = {
   connections: "ramp authenticated sessions to N across processes sharing the port; hold them with heartbeats",
   fanout: "send → last member latency in guilds of 100, 1,000 and 10,000 online members",
   throughput: "messages/s persisted and dispatched until saturation, with a CPU profile",
+  sustained: "open-loop sends at a fixed rate into a guild of N online members: send → last member latency, backlog",
   history: "warm history reads (limit=50) per second",
   voice: "consumers per mediasoup worker with packet loss under 1% (bench/voice.ts, not built yet)",
   messages: "history reads and sends from one in-process load generator (embedded or Postgres)",

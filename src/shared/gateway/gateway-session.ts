@@ -5,7 +5,7 @@ import type { ResumeStore, SessionRecord } from "./resume-store";
 import type { TopicListener, TopicRouter } from "./topic-router";
 
 /** Event ids remembered per session to drop the second copy of an event heard on two topics. */
-const SEEN_EVENTS = 2048;
+export const SEEN_EVENTS = 2048;
 
 /** A dispatch frame around a serialized payload: all of it but the sequence number, which goes between. */
 interface FrameParts {
@@ -92,8 +92,8 @@ export class GatewaySession implements TopicListener {
   superseded = false;
   readonly topics = new Set<Topic>();
   private readonly seen = new Set<string>();
-  /** The ids in `seen`, oldest first from `seenNext` on (a ring): the oldest is forgotten in O(1). */
-  private readonly seenOrder: Array<string | undefined> = new Array(SEEN_EVENTS);
+  /** The ids in `seen` in the order seen; once full, a ring whose oldest entry is at `seenNext`, forgotten in O(1). */
+  private readonly seenOrder: string[] = [];
   private seenNext = 0;
   private queue: Promise<void> = Promise.resolve();
   /**
@@ -192,9 +192,12 @@ export class GatewaySession implements TopicListener {
   /** Marks an event as delivered (or decided) so another copy of it is dropped. */
   remember(eventId: string): boolean {
     if (this.seen.has(eventId)) return false;
-    const oldest = this.seenOrder[this.seenNext];
-    if (oldest !== undefined) this.seen.delete(oldest);
     this.seen.add(eventId);
+    if (this.seenOrder.length < SEEN_EVENTS) {
+      this.seenOrder.push(eventId);
+      return true;
+    }
+    this.seen.delete(this.seenOrder[this.seenNext]!);
     this.seenOrder[this.seenNext] = eventId;
     this.seenNext = (this.seenNext + 1) % SEEN_EVENTS;
     return true;
