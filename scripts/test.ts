@@ -1,13 +1,14 @@
 /**
- * `bun run test [bun test args...]`: starts a throwaway PostgreSQL 15 and Redis on free loopback
- * ports, runs `bun test` against them, always tears both down, and prints `N passed, N failed`
- * as the very last line. Exit code 0 only when bun test succeeded with at least one pass and no failure.
+ * `bun run test [bun test args...]`: starts a throwaway PostgreSQL 15, Redis and (when installed) a PgBouncer in
+ * front of that PostgreSQL on free loopback ports, runs `bun test` against them, always tears them down, and prints
+ * `N passed, N failed` as the very last line. Exit code 0 only when bun test succeeded with at least one pass and no failure.
  */
 import type { Subprocess } from "bun";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureDependencies, MissingDependency, PG_BIN } from "./support/deps";
+import { ensureDependencies, MissingDependency, PG_BIN, PGBOUNCER_BIN } from "./support/deps";
 import { ensureMediasoupWorker } from "./support/mediasoup";
+import { startPgBouncer } from "./support/pgbouncer";
 import { startPostgres } from "./support/postgres";
 import { type Defer, freePort, log, terminate } from "./support/proc";
 import { startRedis } from "./support/redis";
@@ -93,12 +94,21 @@ function checkpoint(): void {
   if (state.interrupted) throw new Error("interrupted");
 }
 
-/** Two distinct free loopback ports. */
-async function twoPorts(): Promise<[number, number]> {
-  const first = await freePort();
-  let second = await freePort();
-  while (second === first) second = await freePort();
-  return [first, second];
+/** Three distinct free loopback ports. */
+async function threePorts(): Promise<[number, number, number]> {
+  const ports: number[] = [];
+  while (ports.length < 3) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports as [number, number, number];
+}
+
+/** PgBouncer in front of `pgPort`, or null (logged) when it is not installed: only its own tests need it. */
+async function maybeStartPgBouncer(tmp: string, port: number, pgPort: number): Promise<{ url: string } | null> {
+  if (existsSync(PGBOUNCER_BIN)) return startPgBouncer(tmp, port, pgPort, defer);
+  log(`${PGBOUNCER_BIN} not found: PGBOUNCER_URL is not exported and the PgBouncer tests skip`);
+  return null;
 }
 
 /** Start the servers, run the suite, count results (before the run dir, holding junit.xml, is removed). */
@@ -106,12 +116,15 @@ async function runSuite(args: string[]): Promise<{ exit: number; counts: Counts 
   const tmp = makeRunDir();
   defer(async () => removeRunDir(tmp));
   const started = Date.now();
-  const [pgPort, redisPort] = await twoPorts();
+  const [pgPort, redisPort, pgBouncerPort] = await threePorts();
   const pg = await startPostgres(tmp, pgPort, defer);
+  checkpoint();
+  const pgBouncer = await maybeStartPgBouncer(tmp, pgBouncerPort, pgPort);
   checkpoint();
   const redis = await startRedis(tmp, redisPort, defer);
   checkpoint();
-  log(`postgres :${pgPort} and redis :${redisPort} ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${tmp})`);
+  const bouncer = pgBouncer ? `, pgbouncer :${pgBouncerPort}` : "";
+  log(`postgres :${pgPort}${bouncer} and redis :${redisPort} ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${tmp})`);
   const junit = join(tmp, "junit.xml");
   const env = {
     ...process.env,
@@ -123,6 +136,8 @@ async function runSuite(args: string[]): Promise<{ exit: number; counts: Counts 
     XCORD_TEST_REDIS_PORT: String(redisPort),
     XCORD_TEST_REDIS_DIR: tmp,
     XCORD_TEST_REDIS_PIDFILE: redis.pidfile,
+    // Set only when this run started PgBouncer, never inherited: the tests it gates must talk to this run's servers.
+    PGBOUNCER_URL: pgBouncer?.url,
     ...(process.stderr.isTTY ? { FORCE_COLOR: "1" } : {}),
   };
   // bunfig's [test] timeout does not reach beforeAll/afterAll hooks; the CLI flag does, and servers start in hooks.

@@ -43,8 +43,8 @@ export async function startPostgres(tmp: string, port: number, defer: Defer): Pr
   return { port, url: `postgres://xcord@127.0.0.1:${port}/xcord`, stop };
 }
 
-/** PostgreSQL refuses root: reuse the `postgres` system user, else create `xcordtest`. */
-async function ensureServiceUser(): Promise<string> {
+/** PostgreSQL (and PgBouncer) refuse root: reuse the `postgres` system user, else create `xcordtest`. */
+export async function ensureServiceUser(): Promise<string> {
   if ((await run(["id", "-u", "postgres"])).code === 0) return "postgres";
   if ((await run(["id", "-u", "xcordtest"])).code !== 0) {
     const added = await run(["useradd", "--system", "--no-create-home", "xcordtest"]);
@@ -55,7 +55,7 @@ async function ensureServiceUser(): Promise<string> {
 }
 
 /** Returns a function that prefixes a command so it runs as `user` (identity when null). */
-async function userWrapper(user: string | null): Promise<(cmd: string[]) => string[]> {
+export async function userWrapper(user: string | null): Promise<(cmd: string[]) => string[]> {
   if (!user) return (cmd) => cmd;
   if (Bun.which("runuser")) return (cmd) => ["runuser", "-u", user, "--", ...cmd];
   return (cmd) => ["su", "-s", "/bin/sh", user, "-c", cmd.map(shellQuote).join(" ")];

@@ -1,5 +1,5 @@
 /** Per-run temp directory, and reaping of directories (and servers) left by harness runs that were SIGKILLed. */
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAlive, log, processName, readPidFile, terminate } from "./proc";
@@ -36,8 +36,24 @@ export async function reapStaleRuns(): Promise<void> {
     await killIfNamed(readPidFile(join(dir, "bun-test.pid")), "bun", "SIGTERM");
     await killIfNamed(readPidFile(join(dir, "pg", "postmaster.pid")), "postgres", "SIGINT");
     await killIfNamed(readPidFile(join(dir, "redis.pid")), "redis", "SIGTERM");
+    // PgBouncer runs as the service user, which cannot write a pid file here: find it by its config file.
+    for (const pid of pidsRunning(join(dir, "pgbouncer.ini"))) await killIfNamed(pid, "pgbouncer", "SIGTERM");
     removeRunDir(dir);
   }
+}
+
+/** Processes whose command line names `argument`. */
+function pidsRunning(argument: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(join("/proc", entry, "cmdline"), "utf8").split("\0").includes(argument)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
 }
 
 /** Terminate `pid` only if it still runs an executable whose name starts with `name` (guards against pid reuse). */

@@ -79,12 +79,19 @@ const preparingStatements = (client: Sql): Sql =>
     },
   });
 
+/** `pgbouncer=<value>` in a URL's query string, with the separators either side of it. */
+const PGBOUNCER_PARAMETER = /([?&])pgbouncer=([^&]*)(&|$)/;
+
 /**
  * Postgres through a postgres-js pool. Statements are prepared (named) per connection; with `?pgbouncer=true`
  * (PgBouncer in transaction mode, where a statement prepared on one server connection is unknown on the next) none are.
  */
-export const createPostgresDatabase = (url: string, poolSize: number): Database => {
-  const behindPgBouncer = /[?&]pgbouncer=true\b/.test(url);
+export const createPostgresDatabase = (configuredUrl: string, poolSize: number): Database => {
+  const flag = PGBOUNCER_PARAMETER.exec(configuredUrl);
+  const behindPgBouncer = flag?.[2] === "true";
+  // postgres-js sends URL parameters it does not know to the server as startup parameters: PgBouncer refuses
+  // `pgbouncer` ("unsupported startup parameter"), and so does PostgreSQL. It is XCord's switch, not the server's.
+  const url = flag ? configuredUrl.replace(PGBOUNCER_PARAMETER, (_all, before: string, _value, after: string) => (after ? before : "")) : configuredUrl;
   const pool = (max: number) => postgres(url, { max, idle_timeout: 30, connect_timeout: 10, prepare: !behindPgBouncer, onnotice: () => {} });
   const drizzleOver = (client: Sql) => drizzlePostgres({ client: behindPgBouncer ? client : preparingStatements(client), schema }) as unknown as Db;
   const client = pool(poolSize);
@@ -95,14 +102,18 @@ export const createPostgresDatabase = (url: string, poolSize: number): Database 
     statements: drizzleOver(statementClient),
     kind: "postgres",
     async migrate() {
-      // A pool of one connection: the session-level lock and the migration run on the same session.
-      const single = postgres(url, { max: 1, connect_timeout: 10, prepare: false, onnotice: () => {} });
+      // The lock is held by an open transaction on a connection of its own while another connection migrates: a
+      // transaction keeps its server connection behind PgBouncer in transaction mode, where a session-level lock
+      // would be taken and released on whichever server connection each statement got (excluding nobody).
+      const single = () => postgres(url, { max: 1, connect_timeout: 10, prepare: false, onnotice: () => {} });
+      const [holder, migrator] = [single(), single()];
       try {
-        await single`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        await migratePostgres(drizzlePostgres({ client: single, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await holder.begin(async (tx) => {
+          await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+          await migratePostgres(drizzlePostgres({ client: migrator, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        });
       } finally {
-        await single`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
-        await single.end({ timeout: 5 });
+        await Promise.all([holder.end({ timeout: 5 }), migrator.end({ timeout: 5 })]);
       }
     },
     healthy: (timeoutMs = 1000) => probe(db, timeoutMs),
