@@ -2,7 +2,7 @@
  * History: warm `GET /channels/{id}/messages?limit=50` per second and its latency on real PostgreSQL, load from
  * separate processes, for XCord and the baselines (Socket.IO stack: JWT, then the same table; bare: a fixed page).
  *
- *   bun run bench history [--seconds 10] [--concurrency 64] [--seed 1000] [--processes 2] [--systems xcord,bare,socketio]
+ *   bun run bench history [--seconds 10] [--concurrency 64] [--seed 1000] [--processes 2] [--systems xcord,bare,socketio] [--pgbouncer]
  *                         [--profile]
  */
 import { parseArgs } from "node:util";
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     systems: { type: "string", default: "xcord,bare,socketio" },
     /** Run XCord's nodes under Bun's CPU profiler and end with where their time went. */
     profile: { type: "boolean", default: false },
+    /** XCord reaches PostgreSQL through PgBouncer in transaction mode (`?pgbouncer=true`); the baselines directly. */
+    pgbouncer: { type: "boolean", default: false },
     "limit-seconds": { type: "string", default: "600" },
   },
 });
@@ -49,12 +51,13 @@ const seedMessages = async (databaseUrl: string, guildId: string, channelId: str
 
 await runBounded("history", Number(values["limit-seconds"]), async () => {
   say("starting PostgreSQL and Redis");
-  const services = await startServices();
+  const services = await startServices({ pgbouncer: values.pgbouncer });
   onCleanup(() => services.stop());
   const jwtSecret = newJwtSecret();
   const processes = Number(values.processes);
   const profiling = cpuProfiling(values.profile);
-  const running = await startSystems(systems, { services, jwtSecret, processes, bunArgs: profiling.bunArgs, say });
+  const env = services.pgbouncerUrl ? { DATABASE_URL: services.pgbouncerUrl } : undefined;
+  const running = await startSystems(systems, { services, jwtSecret, processes, bunArgs: profiling.bunArgs, say, ...(env ? { env } : {}) });
   const seeder = createSeeder(services.databaseUrl, jwtSecret, say);
   onCleanup(() => seeder.close());
   const users = await seeder.users(Number(values.users));
@@ -97,6 +100,6 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
   printTable(rows);
   printProfiles(profile, 15);
   const chart = barChart({ title: "History reads (limit=50), warm", xLabel: "system", yLabel: "requests/s" }, ["req/s"], systems.map((name) => ({ name: SYSTEM_LABELS[name], points: [[0, results[name]!.perSecond] as const] })));
-  const parameters = { seconds: Number(values.seconds), concurrency: Number(values.concurrency), seed: Number(values.seed), serverProcesses: processes, systems };
+  const parameters = { seconds: Number(values.seconds), concurrency: Number(values.concurrency), seed: Number(values.seed), serverProcesses: processes, systems, xcordThroughPgBouncer: values.pgbouncer };
   console.log(`\nwritten ${writeResult("history", parameters, { results, profile, table: rows }, { throughput: chart }).join(", ")}`);
 });

@@ -28,6 +28,8 @@ const { values } = parseArgs({
     processes: { type: "string", default: "2" },
     systems: { type: "string", default: "xcord,bare,socketio" },
     profile: { type: "boolean", default: false },
+    /** XCord reaches PostgreSQL through PgBouncer in transaction mode (`?pgbouncer=true`); the baselines directly. */
+    pgbouncer: { type: "boolean", default: false },
     "limit-seconds": { type: "string", default: "900" },
   },
 });
@@ -74,12 +76,13 @@ const measure = async (system: RunningSystem, fixture: Fixture) => {
 
 await runBounded("throughput", Number(values["limit-seconds"]), async () => {
   say("starting PostgreSQL and Redis");
-  const services = await startServices();
+  const services = await startServices({ pgbouncer: values.pgbouncer });
   onCleanup(() => services.stop());
   const jwtSecret = newJwtSecret();
   const processes = Number(values.processes);
   const profiling = cpuProfiling(values.profile);
-  const running = await startSystems(systems, { services, jwtSecret, processes, bunArgs: profiling.bunArgs, say });
+  const env = services.pgbouncerUrl ? { DATABASE_URL: services.pgbouncerUrl } : undefined;
+  const running = await startSystems(systems, { services, jwtSecret, processes, bunArgs: profiling.bunArgs, say, ...(env ? { env } : {}) });
   const seeder = createSeeder(services.databaseUrl, jwtSecret, say);
   onCleanup(() => seeder.close());
   const users = await seeder.users(Number(values.senders) + Number(values.receivers));
@@ -119,6 +122,6 @@ await runBounded("throughput", Number(values["limit-seconds"]), async () => {
     { title: "Throughput: persisted messages/s by requests in flight", xLabel: "requests in flight", yLabel: "messages/s" },
     systems.map((name) => ({ name: SYSTEM_LABELS[name], points: results[name]!.steps.map((step) => [step.concurrency, step.persistedPerSecond] as const) })),
   );
-  const parameters = { steps, stepSeconds, channels: channels.length, senders: fixture.senders.length, receivers: fixture.receivers.length, serverProcesses: processes, systems };
+  const parameters = { steps, stepSeconds, channels: channels.length, senders: fixture.senders.length, receivers: fixture.receivers.length, serverProcesses: processes, systems, xcordThroughPgBouncer: values.pgbouncer };
   console.log(`\nwritten ${writeResult("throughput", parameters, { results, profile, table: rows }, { throughput: chart }).join(", ")}`);
 });
