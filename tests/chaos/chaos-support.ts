@@ -415,16 +415,25 @@ export const checkOutcome = async (options: {
       const presences = await new Promise<Array<{ user: { id: string }; status: string }>>((resolve, reject) => {
         const socket = new WebSocket(`${live[0]!.url.replace(/^http/, "ws")}/gateway`);
         const timer = setTimeout(() => reject(new Error("no READY for the observer")), 10_000);
+        let heartbeats: ReturnType<typeof setInterval> | undefined;
         socket.addEventListener("message", (message) => {
           const frame = JSON.parse(String(message.data));
-          if (frame.op === 10) socket.send(JSON.stringify({ op: 2, d: { token: observer.user.access_token, properties: {} } }));
+          if (frame.op === 10) {
+            // Heartbeats from HELLO on, as a client must: a READY that takes a while is no reason to be dropped.
+            heartbeats = setInterval(() => socket.send(JSON.stringify({ op: 1, d: null })), frame.d.heartbeat_interval / 2);
+            socket.send(JSON.stringify({ op: 2, d: { token: observer.user.access_token, properties: {} } }));
+          }
           if (frame.op === 0 && frame.t === "READY") {
             clearTimeout(timer);
+            clearInterval(heartbeats);
             socket.close();
             resolve(frame.d.presences);
           }
         });
-        socket.addEventListener("close", (event) => reject(new Error(`observer socket closed: ${event.code} ${event.reason}`)));
+        socket.addEventListener("close", (event) => {
+          clearInterval(heartbeats);
+          reject(new Error(`observer socket closed: ${event.code} ${event.reason}`));
+        });
       });
       const onlineIds = new Set(presences.filter((p) => p.status === "online").map((p) => p.user.id));
       return options.online.every((user) => onlineIds.has(user.user.id));
