@@ -122,7 +122,7 @@ for (const mode of MODES) {
       expect(bobs.dispatches("TYPING_START").filter((frame) => frame.d.channel_id === secret)).toEqual([]);
     });
 
-    test("guild events go to the channel's and the guild's topics through the outbox; typing straight to the guild topic", async () => {
+    test("guild events go to the guild's topic through the outbox; typing straight to the guild topic", async () => {
       const heard: Array<{ type: string; topics: string[]; data: { channel_id: string; user_id: string; guild_id: string } }> = [];
       const stop = await server.app.adapters.pubSub.subscribe(`guild:${guild.id}`, (message) => void heard.push(JSON.parse(message)));
       try {
@@ -130,7 +130,7 @@ for (const mode of MODES) {
         const [row] = rowsOf<{ topics: string[]; data: { id: string; guild_id: string } }>(
           await server.app.database.db.execute(sql`SELECT topics, data FROM outbox WHERE type = 'MESSAGE_SENT' AND data->>'id' = ${message.id}`),
         );
-        expect(row?.topics).toEqual([`channel:${general}`, `guild:${guild.id}`]);
+        expect(row?.topics).toEqual([`guild:${guild.id}`]);
         expect(row?.data).toMatchObject({ id: message.id, guild_id: guild.id });
         expectStatus(await api.post(`/channels/${general}/typing`, bob), 204);
         const typing = await waitFor(() => heard.find((event) => event.type === "TYPING_STARTED"), { what: "TYPING_STARTED on the guild topic" });

@@ -235,6 +235,9 @@ export const createGateway = (options: GatewayOptions) => {
     await handler.handle(context, (frame.d ?? null) as never);
   };
 
+  /** What every session is given: one object for the node, not one per connection. */
+  const sessionDeps = { rules: options.rules, router, resume, onError, onSlowConsumer: () => metrics.gatewaySlowConsumers.inc() };
+
   const routes = new Elysia({ name: "xcord.gateway" }).ws("/gateway", {
     detail: { hide: true },
     beforeHandle: admit,
@@ -245,10 +248,11 @@ export const createGateway = (options: GatewayOptions) => {
         reservations.delete(ws.data.request);
         ipOf.set(connectionId, reservation.ip);
       }
-      // Bun's ServerWebSocket has getBufferedAmount(); Elysia's typing of `raw` leaves it out.
+      // Bun's ServerWebSocket has getBufferedAmount(); Elysia's typing of `raw` leaves it out. Only the raw socket is
+      // kept: Elysia's wrapper holds a dozen bound functions per connection.
       const socket = ws.raw as unknown as SessionSocket;
-      const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), socket, { rules: options.rules, router, resume, onError, onSlowConsumer: () => metrics.gatewaySlowConsumers.inc() }, now());
-      sockets.set(connectionId, { session, close: (code, reason) => ws.raw.close(code, reason) });
+      const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), socket, sessionDeps, now());
+      sockets.set(connectionId, { session, close: (code, reason) => socket.close(code, reason) });
       metrics.gatewaySessions.inc();
       session.sendOp(Op.Hello, { heartbeat_interval: options.heartbeatIntervalMs });
     },

@@ -31,6 +31,14 @@ const frameParts = (d: unknown, t: string): FrameParts => {
   return parts;
 };
 
+/** An event's time in ms, parsed once per node however many sessions hear it. */
+const occurredAts = new WeakMap<DomainEvent, number>();
+const occurredAtOf = (event: DomainEvent): number => {
+  let at = occurredAts.get(event);
+  if (at === undefined) occurredAts.set(event, (at = Date.parse(event.occurredAt)));
+  return at;
+};
+
 /** A dispatch frame: its payload already serialized, its sequence number `s`. */
 const dispatchFrame = (parts: FrameParts, s: number) => parts.head + s + parts.tail;
 
@@ -96,6 +104,8 @@ export class GatewaySession implements TopicListener {
   private readonly seenOrder: string[] = [];
   private seenNext = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** Tasks on `queue` not settled yet: with none, an event can be decided without queueing. */
+  private queued = 0;
   /**
    * Frames leave in sequence order, each after its resume-buffer write: a chain of its own, so that deciding the
    * next event does not wait for the store's round trip (a busy session would otherwise run at one event per RTT).
@@ -135,14 +145,36 @@ export class GatewaySession implements TopicListener {
     return ++this.frames.count <= limit;
   }
 
-  /** Topic router callback: queue the event behind the ones heard before it. */
+  /**
+   * Topic router callback. With nothing queued the event is decided at once, in the router's loop over the
+   * node's sessions, and only what must wait (a permission not yet known) is queued; otherwise it is queued behind
+   * the tasks before it. Either way events are decided one at a time, in the order heard.
+   */
   receive(event: DomainEvent): void {
-    this.enqueue(() => this.handle(event));
+    if (this.queued > 0) return void this.enqueue(() => this.handle(event));
+    try {
+      const waiting = this.decide(event);
+      if (waiting) this.track(waiting);
+    } catch (error) {
+      this.deps.onError(error, { gatewaySession: this.id });
+    }
   }
 
   /** Runs `task` after everything queued so far; the queue survives a failing task. */
   enqueue(task: () => Promise<void> | void): Promise<void> {
-    const run = this.queue.then(task).catch((error: unknown) => this.deps.onError(error, { gatewaySession: this.id }));
+    return this.track(this.queue.then(task));
+  }
+
+  /** Makes `work` the tail of the queue, counted until it settles; a failure is reported, not passed on. */
+  private track(work: Promise<void>): Promise<void> {
+    this.queued++;
+    const run = work.then(
+      () => void this.queued--,
+      (error: unknown) => {
+        this.queued--;
+        this.deps.onError(error, { gatewaySession: this.id });
+      },
+    );
     this.queue = run;
     return run;
   }
@@ -208,17 +240,25 @@ export class GatewaySession implements TopicListener {
    * live events always are, but a resume's catch-up reads the whole stream and relies on this filter.
    */
   async handle(event: DomainEvent): Promise<void> {
+    await this.decide(event);
+  }
+
+  /** `handle`, done in this turn when it can be: returns a promise only for what has to wait. */
+  private decide(event: DomainEvent): Promise<void> | undefined {
     const viewer = this.viewer;
     const rule = this.deps.rules[event.type];
-    if (!viewer || this.closed || !rule || !event.topics.some((topic) => this.topics.has(topic))) return;
-    if (!this.remember(event.id)) return;
+    if (!viewer || this.closed || !rule || !event.topics.some((topic) => this.topics.has(topic))) return undefined;
+    if (!this.remember(event.id)) return undefined;
     const decided = rule(event, viewer);
-    const delivery = decided instanceof Promise ? await decided : decided;
-    if (!delivery) return;
-    const occurredAt = Date.parse(event.occurredAt);
+    return decided instanceof Promise ? decided.then((delivery) => this.deliver(event, delivery)) : this.deliver(event, decided);
+  }
+
+  private deliver(event: DomainEvent, delivery: Delivery | null): Promise<void> | undefined {
+    if (!delivery || this.closed) return undefined;
+    const occurredAt = occurredAtOf(event);
     if (occurredAt > this.lastEventAt) this.lastEventAt = occurredAt;
     for (const dispatch of delivery.dispatches) void this.dispatch(dispatch.t, dispatch.d, event.id);
-    if (delivery.subscribe?.length || delivery.unsubscribe?.length) await this.applyTopicChanges(delivery);
+    return delivery.subscribe?.length || delivery.unsubscribe?.length ? this.applyTopicChanges(delivery) : undefined;
   }
 
   /** Joins and leaves topics as an event asks (joining a guild, being removed from one). */

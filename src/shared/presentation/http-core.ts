@@ -39,6 +39,13 @@ export const COMPRESS_MIN_BYTES = 4 * 1024;
 /** zlib's fastest level: about 20 µs for a history page; higher levels cost 3× for 30% less. */
 const GZIP_LEVEL = 1;
 
+/**
+ * Bodies already serialized (and compressed), by the array a handler returned. Handlers that hand out the same
+ * array again for the same content (a cached history page) get its JSON and gzip made once; any other array is a
+ * new key, so a change always means a new body.
+ */
+const bodies = new WeakMap<object, { readonly json: string; gzip?: Uint8Array }>();
+
 const acceptsGzip = (request: Request): boolean => /\bgzip\b/i.test(request.headers.get("accept-encoding") ?? "");
 
 /** Swagger UI runs an inline bootstrap script and styles, served from this origin only. */
@@ -116,11 +123,17 @@ export const httpCore = (options: HttpCoreOptions) => {
       // declines it.
       const kind = (responseValue as object | null | undefined)?.constructor?.name;
       if (kind !== "Object" && kind !== "Array") return undefined;
-      const json = JSON.stringify(responseValue);
+      const value = responseValue as object;
+      let body = kind === "Array" ? bodies.get(value) : undefined;
+      if (!body) {
+        body = { json: JSON.stringify(value) };
+        if (kind === "Array") bodies.set(value, body);
+      }
       const headers: Record<string, string> = { "content-type": "application/json;charset=utf-8" };
-      if (json.length < COMPRESS_MIN_BYTES || !acceptsGzip(request)) return new Response(json, { headers });
+      if (body.json.length < COMPRESS_MIN_BYTES || !acceptsGzip(request)) return new Response(body.json, { headers });
       headers["content-encoding"] = "gzip";
-      return new Response(Bun.gzipSync(json, { level: GZIP_LEVEL }), { headers });
+      body.gzip ??= Bun.gzipSync(body.json, { level: GZIP_LEVEL });
+      return new Response(body.gzip, { headers });
     })
     .onAfterResponse({ as: "global" }, ({ request, set, route }) => {
       const state = requestState(request);

@@ -34,6 +34,11 @@ interface Entry {
   readonly messages: readonly Message[];
   readonly expiresAt: number;
   readonly bytes: number;
+  /**
+   * Pages already handed out, by limit, when none of their messages has reactions (nothing in them depends on the
+   * viewer): the same array each time, so what is built from a page (payloads, the response body) is built once.
+   */
+  readonly pages: Map<number, readonly Message[]>;
 }
 
 /** A load in flight; a notice for its channel while it runs means what it read may be old. */
@@ -105,8 +110,9 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
     const current = { valid: true } as Load;
     current.result = options.load(channelId, HISTORY_LIMIT_MAX).then(
       (messages): Entry => {
-        const entry = {
+        const entry: Entry = {
           messages,
+          pages: new Map(),
           expiresAt: options.clock.now() + ttlMs,
           bytes: messages.reduce((sum, message) => sum + bytesOf(message), 0),
         };
@@ -124,10 +130,16 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
     return current.result;
   };
 
-  /** `messages` with `me` set for the viewer's own reactions (one read, only when some message has reactions). */
-  const asSeenBy = async (viewerId: Snowflake, messages: readonly Message[]): Promise<Message[]> => {
+  /** The entry's newest `limit` messages with `me` set for the viewer's own reactions (read only when some have any). */
+  const asSeenBy = async (viewerId: Snowflake, entry: Entry, limit: number): Promise<readonly Message[]> => {
+    const known = entry.pages.get(limit);
+    if (known) return known;
+    const messages = entry.messages.slice(0, limit);
     const reacted = messages.filter((message) => message.reactions.length > 0).map((message) => message.id);
-    if (reacted.length === 0) return [...messages];
+    if (reacted.length === 0) {
+      entry.pages.set(limit, messages);
+      return messages;
+    }
     const own = new Set((await options.mine(viewerId, reacted)).map((row) => `${row.messageId}:${row.emoji}`));
     return messages.map((message) =>
       message.reactions.length === 0
@@ -138,7 +150,7 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
 
   return {
     /** The channel's newest `limit` messages (at most HISTORY_LIMIT_MAX), newest first, as the viewer sees them. */
-    async newest(channelId: Snowflake, limit: number, viewerId: Snowflake): Promise<Message[]> {
+    async newest(channelId: Snowflake, limit: number, viewerId: Snowflake): Promise<readonly Message[]> {
       let entry = entries.get(channelId);
       if (entry && entry.expiresAt <= options.clock.now()) {
         drop(channelId);
@@ -150,7 +162,7 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
         entries.set(channelId, entry);
       }
       entry ??= await load(channelId);
-      return asSeenBy(viewerId, entry.messages.slice(0, limit));
+      return asSeenBy(viewerId, entry, limit);
     },
     /** Drops what is kept of a channel. */
     forget: drop,

@@ -22,10 +22,25 @@ const rendered = new WeakMap<Message, { readonly users: readonly (UserProfile | 
 const sameProfiles = (a: readonly (UserProfile | undefined)[], b: readonly (UserProfile | undefined)[]) =>
   a.length === b.length && a.every((user, index) => user === b[index]);
 
-/** Messages as API.md shows them: authors and mentions resolved in one directory call, attachment URLs signed now. */
+/** Whole pages rendered, by page array (the history cache hands out the same array until the page changes). */
+const renderedPages = new WeakMap<readonly Message[], { readonly users: readonly (UserProfile | undefined)[]; readonly payloads: MessagePayload[] }>();
+
+/** The profiles a page's payloads show, in a fixed order: author then mentions, message by message. */
+const profilesShown = (messages: readonly Message[], users: ReadonlyMap<Snowflake, UserProfile>) =>
+  messages.flatMap((message) => [users.get(message.authorId), ...message.mentionIds.map((id) => users.get(id))]);
+
+/**
+ * Messages as API.md shows them: authors and mentions resolved in one directory call, attachment URLs signed now.
+ * A page rendered before from the same array and the same profile objects is the same array of payloads, which
+ * callers (and the response) share: it must not be changed.
+ */
 export const renderMessages = async (deps: ViewDeps, messages: readonly Message[]): Promise<MessagePayload[]> => {
   const users = await profilesOf(deps, userIdsOf(messages));
-  return messages.map((message) => {
+  const signsUrls = messages.some((message) => message.attachments.length > 0);
+  const shown = signsUrls ? [] : profilesShown(messages, users);
+  const known = signsUrls ? undefined : renderedPages.get(messages);
+  if (known && sameProfiles(known.users, shown)) return known.payloads;
+  const payloads = messages.map((message) => {
     if (message.attachments.length > 0) return messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment));
     const named = [users.get(message.authorId), ...message.mentionIds.map((id) => users.get(id))];
     const known = rendered.get(message);
@@ -34,6 +49,8 @@ export const renderMessages = async (deps: ViewDeps, messages: readonly Message[
     rendered.set(message, { users: named, payload });
     return payload;
   });
+  if (!signsUrls) renderedPages.set(messages, { users: shown, payloads });
+  return payloads;
 };
 
 /** One message as API.md shows it, with the nonce it was sent with when known. */

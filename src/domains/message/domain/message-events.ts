@@ -5,8 +5,9 @@ import type { MessagePayload } from "./message-payloads";
 
 /*
  * Event data is the API object (with `guild_id` in guilds), dispatched by the gateway as MESSAGE_CREATE etc.
- * Guild channel events go to `channel:<id>` and `guild:<id>` (the gateway filters by VIEW_CHANNEL); DM events go to
- * each participant's `user:<id>`; a read receipt only to its reader's `user:<id>`.
+ * Guild channel events go to `guild:<id>`, which the gateway hears for every member (and filters by VIEW_CHANNEL);
+ * DM events go to each participant's `user:<id>`; a read receipt only to its reader's `user:<id>`. No node listens
+ * to `channel:<id>`: publishing there too cost a second copy of every message on the bus.
  */
 type Where = { readonly channel_id: Snowflake; readonly guild_id?: Snowflake };
 
@@ -32,7 +33,7 @@ export type MessageEvent =
 
 /** Who hears of what happens in a channel. */
 export const channelTopics = (channel: Pick<MessageChannel, "id" | "guildId" | "recipientIds">): Topic[] =>
-  channel.guildId ? [topics.channel(channel.id), topics.guild(channel.guildId)] : channel.recipientIds.map((id) => topics.user(id));
+  channel.guildId ? [topics.guild(channel.guildId)] : channel.recipientIds.map((id) => topics.user(id));
 
 const where = (channel: Pick<MessageChannel, "id" | "guildId">): Where => ({
   channel_id: channel.id,

@@ -17,8 +17,9 @@ for i = 1, #KEYS do
 end
 return #KEYS`;
 
-/** Keys per SET_MANY_SCRIPT call: bounds how long one call holds Redis (about a millisecond). */
+/** Keys and bytes per SET_MANY_SCRIPT call at most: a call holds Redis while it runs, so each stays short. */
 const SET_MANY_CHUNK = 1_000;
+const SET_MANY_CHUNK_BYTES = 256 * 1024;
 
 interface WithIncrement {
   xcordIncrement(key: string, by: number, ttlMs: number): Promise<number>;
@@ -56,15 +57,25 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
 
   /**
-   * SET PX of every entry by a script, a thousand keys per call: a fan-out's thousand entries are one command for
-   * the client to build and for Redis to parse, not a thousand.
+   * SET PX of every entry by a script, up to a thousand keys or 256 KiB per call: a fan-out's thousand entries are
+   * one command for the client to build and for Redis to parse, not a thousand, and no call holds Redis for long.
    */
   async setMany(entries: ReadonlyArray<readonly [key: string, value: string]>, ttlMs: number): Promise<void> {
     const calls: Array<Promise<number>> = [];
-    for (let start = 0; start < entries.length; start += SET_MANY_CHUNK) {
-      const chunk = entries.slice(start, start + SET_MANY_CHUNK);
+    const send = (chunk: ReadonlyArray<readonly [string, string]>) =>
       calls.push(this.redis.xcordSetMany(chunk.length, ...chunk.map(([key]) => key), ttlToMs(ttlMs), ...chunk.map(([, value]) => value)));
+    let chunk: Array<readonly [string, string]> = [];
+    let bytes = 0;
+    for (const entry of entries) {
+      chunk.push(entry);
+      bytes += entry[0].length + entry[1].length;
+      if (chunk.length >= SET_MANY_CHUNK || bytes >= SET_MANY_CHUNK_BYTES) {
+        send(chunk);
+        chunk = [];
+        bytes = 0;
+      }
     }
+    if (chunk.length > 0) send(chunk);
     await Promise.all(calls);
   }
 
