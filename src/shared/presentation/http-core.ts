@@ -40,9 +40,9 @@ export const COMPRESS_MIN_BYTES = 4 * 1024;
 const GZIP_LEVEL = 1;
 
 /**
- * Bodies already serialized (and compressed), by the array a handler returned. Handlers that hand out the same
- * array again for the same content (a cached history page) get its JSON and gzip made once; any other array is a
- * new key, so a change always means a new body.
+ * Bodies already serialized (and compressed), by the frozen array a handler returned. A handler that hands out the
+ * same frozen array again (a cached history page) gets its JSON and gzip made once; only frozen arrays are kept,
+ * since an array that can still change could be answered with an old body.
  */
 const bodies = new WeakMap<object, { readonly json: string; gzip?: Uint8Array }>();
 
@@ -124,10 +124,11 @@ export const httpCore = (options: HttpCoreOptions) => {
       const kind = (responseValue as object | null | undefined)?.constructor?.name;
       if (kind !== "Object" && kind !== "Array") return undefined;
       const value = responseValue as object;
-      let body = kind === "Array" ? bodies.get(value) : undefined;
+      const reusable = kind === "Array" && Object.isFrozen(value);
+      let body = reusable ? bodies.get(value) : undefined;
       if (!body) {
         body = { json: JSON.stringify(value) };
-        if (kind === "Array") bodies.set(value, body);
+        if (reusable) bodies.set(value, body);
       }
       const headers: Record<string, string> = { "content-type": "application/json;charset=utf-8" };
       if (body.json.length < COMPRESS_MIN_BYTES || !acceptsGzip(request)) return new Response(body.json, { headers });

@@ -49,7 +49,11 @@ export const renderMessages = async (deps: ViewDeps, messages: readonly Message[
     rendered.set(message, { users: named, payload });
     return payload;
   });
-  if (!signsUrls) renderedPages.set(messages, { users: shown, payloads });
+  if (!signsUrls) {
+    // Frozen: shared by every read of the page, and so safe to serialize once (http-core keeps frozen bodies).
+    Object.freeze(payloads);
+    renderedPages.set(messages, { users: shown, payloads });
+  }
   return payloads;
 };
 
