@@ -83,7 +83,8 @@ const preparingStatements = (client: Sql): Sql =>
 const PGBOUNCER_PARAMETER = /([?&])pgbouncer=([^&]*)(&|$)/;
 
 /**
- * Postgres through a postgres-js pool. Statements are prepared (named) per connection; with `?pgbouncer=true`
+ * Postgres through two postgres-js pools: `statements` (hot single statements, named per connection) and `db`
+ * (transactions and everything else, unnamed); with `?pgbouncer=true`
  * (PgBouncer in transaction mode, where a statement prepared on one server connection is unknown on the next) none are.
  */
 export const createPostgresDatabase = (configuredUrl: string, poolSize: number): Database => {
@@ -93,13 +94,16 @@ export const createPostgresDatabase = (configuredUrl: string, poolSize: number):
   // `pgbouncer` ("unsupported startup parameter"), and so does PostgreSQL. It is XCord's switch, not the server's.
   const url = flag ? configuredUrl.replace(PGBOUNCER_PARAMETER, (_all, before: string, _value, after: string) => (after ? before : "")) : configuredUrl;
   const pool = (max: number) => postgres(url, { max, idle_timeout: 30, connect_timeout: 10, prepare: !behindPgBouncer, onnotice: () => {} });
-  const drizzleOver = (client: Sql) => drizzlePostgres({ client: behindPgBouncer ? client : preparingStatements(client), schema }) as unknown as Db;
+  const drizzleOver = (client: Sql, named: boolean) =>
+    drizzlePostgres({ client: named && !behindPgBouncer ? preparingStatements(client) : client, schema }) as unknown as Db;
   const client = pool(poolSize);
   const statementClient = pool(STATEMENT_POOL_SIZE);
-  const db = drizzleOver(client);
+  // Only the hot single statements are named. With the main pool's statements named too, a node whose PostgreSQL
+  // restarted answered some READYs only after more than 10 s (the chaos suite caught it, twice, as an earlier try).
+  const db = drizzleOver(client, false);
   return {
     db,
-    statements: drizzleOver(statementClient),
+    statements: drizzleOver(statementClient, true),
     kind: "postgres",
     async migrate() {
       // The lock is held by an open transaction on a connection of its own while another connection migrates: a
