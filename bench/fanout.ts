@@ -9,10 +9,10 @@
  */
 import { parseArgs } from "node:util";
 import { lineChart } from "./support/chart";
-import { startLoad } from "./support/load-clients";
+import { startLoad, waitOnline } from "./support/load-clients";
 import { onCleanup, runBounded } from "./support/processes";
 import { latencySummary, printTable, progress, ratio, writeResult } from "./support/report";
-import { createSeeder, newJwtSecret, type SeededUser } from "./support/seed";
+import { type BenchGuild as Guild, createBenchGuild, createSeeder, newJwtSecret, postJson } from "./support/seed";
 import { startServices } from "./support/services";
 import { parseSystems, type RunningSystem, SYSTEM_LABELS, type SystemName, startSystem } from "./support/systems";
 
@@ -42,38 +42,18 @@ const WARM_UP_MESSAGES = 5;
 const REPORT_MS = 20;
 const say = (message: string) => progress("fanout", message);
 
-interface Guild {
-  readonly members: readonly SeededUser[];
-  readonly channelId: string;
-}
-
-const post = async (url: string, token: string, body: unknown) => {
-  const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, any>;
-};
-
-/** A guild whose members are `members`, created through XCord's API by the first, the rest seeded. */
-const createGuild = async (xcordUrl: string, seeder: ReturnType<typeof createSeeder>, members: readonly SeededUser[]): Promise<Guild> => {
-  const guild = await post(`${xcordUrl}/api/v1/guilds`, members[0]!.token, { name: `Fanout ${members.length}` });
-  await seeder.join(guild.id, members.slice(1).map((member) => member.id));
-  return { members, channelId: (guild.channels as Array<{ id: string; name: string }>).find((channel) => channel.name === "general")!.id };
-};
 
 /** Connects every member, then sends the messages one at a time, each once the previous reached every member. */
 const measure = async (system: RunningSystem, guild: Guild) => {
   const size = guild.members.length;
   const load = startLoad({ protocol: system.protocol, url: system.wsUrl, tokens: guild.members.map((member) => member.token), count: size, reportMs: REPORT_MS });
-  const ticker = setInterval(() => say(`${system.name} ${size}: ${load.total("ready")}/${size} online`), 500);
-  await load.ramped;
-  clearInterval(ticker);
-  const online = load.total("ready");
+  const online = await waitOnline(load, size, say, system.name);
   // Members coming online cause presence updates; let them drain before timing anything.
   await Bun.sleep(2000);
   const lastMember: number[] = [];
   for (let i = -WARM_UP_MESSAGES; i < messageCount; i++) {
     const tag = `${system.name}-${size}-${i}`;
-    await post(`${system.httpUrl}/api/v1/channels/${guild.channelId}/messages`, guild.members[0]!.token, {
+    await postJson(`${system.httpUrl}/api/v1/channels/${guild.channelId}/messages`, guild.members[0]!.token, {
       content: `#${tag} sent_at=${performance.timeOrigin + performance.now()}`,
     });
     const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
@@ -103,7 +83,7 @@ await runBounded("fanout", Number(values["limit-seconds"]), async () => {
   const guilds: Guild[] = [];
   for (const size of sizes) {
     say(`seeding a guild of ${size}`);
-    guilds.push(await createGuild(running.get("xcord")!.httpUrl, seeder, await seeder.users(size)));
+    guilds.push(await createBenchGuild(running.get("xcord")!.httpUrl, seeder, await seeder.users(size), `Fanout ${size}`));
   }
   const results: Record<string, Record<number, Awaited<ReturnType<typeof measure>>>> = {};
   for (const guild of guilds) {

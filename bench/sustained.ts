@@ -23,10 +23,10 @@
  */
 import { parseArgs } from "node:util";
 import { barChart, lineChart, type Series } from "./support/chart";
-import { type Load, startLoad } from "./support/load-clients";
+import { type Load, startLoad, waitOnline } from "./support/load-clients";
 import { onCleanup, runBounded } from "./support/processes";
 import { latencySummary, printTable, progress, ratio, writeResult } from "./support/report";
-import { createSeeder, newJwtSecret, type SeededUser } from "./support/seed";
+import { type BenchGuild as Guild, createBenchGuild, createSeeder, newJwtSecret, postJson } from "./support/seed";
 import { startServices } from "./support/services";
 import { parseSystems, type RunningSystem, SYSTEM_LABELS, startSystems } from "./support/systems";
 
@@ -79,23 +79,6 @@ const say = (message: string) => progress("sustained", message);
 const now = () => performance.timeOrigin + performance.now();
 const round = (value: number) => Math.round(value * 100) / 100;
 
-interface Guild {
-  readonly members: readonly SeededUser[];
-  readonly channelId: string;
-}
-
-const post = async (url: string, token: string, body: unknown) => {
-  const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, any>;
-};
-
-/** A guild whose members are `members`, created through XCord's API by the first, the rest seeded. */
-const createGuild = async (xcordUrl: string, seeder: ReturnType<typeof createSeeder>, members: readonly SeededUser[]): Promise<Guild> => {
-  const guild = await post(`${xcordUrl}/api/v1/guilds`, members[0]!.token, { name: `Sustained ${members.length}` });
-  await seeder.join(guild.id, members.slice(1).map((member) => member.id));
-  return { members, channelId: (guild.channels as Array<{ id: string; name: string }>).find((channel) => channel.name === "general")!.id };
-};
 
 /** One message of an open-loop run. */
 interface Sent {
@@ -168,7 +151,7 @@ const warmUp = async (system: RunningSystem, guild: Guild, load: Load, online: n
   for (let i = 0; i < WARM_UP_MESSAGES; i++) {
     const tag = `${prefix}-warm${i}`;
     try {
-      await post(`${system.httpUrl}/api/v1/channels/${guild.channelId}/messages`, guild.members[0]!.token, { content: `#${tag} sent_at=${now()}` });
+      await postJson(`${system.httpUrl}/api/v1/channels/${guild.channelId}/messages`, guild.members[0]!.token, { content: `#${tag} sent_at=${now()}` });
     } catch {
       failed++;
       continue;
@@ -276,10 +259,7 @@ const measure = async (system: RunningSystem, guild: Guild): Promise<RunResult[]
   const label = SYSTEM_LABELS[system.name];
   const load = startLoad({ protocol: system.protocol, url: system.wsUrl, tokens: guild.members.map((member) => member.token), count: size, reportMs: REPORT_MS });
   try {
-    const ticker = setInterval(() => say(`${label} ${size}: ${load.total("ready")}/${size} online`), 500);
-    await load.ramped;
-    clearInterval(ticker);
-    const online = load.total("ready");
+    const online = await waitOnline(load, size, say, label);
     if (online === 0) throw new Error(`${label}: no member came online`);
     // Members coming online cause presence updates; let them drain before timing anything.
     await Bun.sleep(2000);
@@ -308,7 +288,7 @@ await runBounded("sustained", positive("limit-seconds", values["limit-seconds"])
   const guilds: Guild[] = [];
   for (const size of sizes) {
     say(`seeding a guild of ${size}`);
-    guilds.push(await createGuild(running.get("xcord")!.httpUrl, seeder, await seeder.users(size)));
+    guilds.push(await createBenchGuild(running.get("xcord")!.httpUrl, seeder, await seeder.users(size), `Sustained ${size}`));
   }
   const results: Record<string, RunResult[]> = {};
   for (const guild of guilds) for (const name of systems) (results[name] ??= []).push(...(await measure(running.get(name)!, guild)));

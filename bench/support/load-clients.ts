@@ -135,3 +135,14 @@ const readLines = (stream: ReadableStream<Uint8Array>, onLine: (line: StatusLine
       ramped();
     })();
   });
+
+/** Waits for `load` to finish its ramp, saying how many of `size` sessions are online every half second; returns them. */
+export const waitOnline = async (load: Load, size: number, say: (message: string) => void, label: string): Promise<number> => {
+  const ticker = setInterval(() => say(`${label} ${size}: ${load.total("ready")}/${size} online`), 500);
+  try {
+    await load.ramped;
+  } finally {
+    clearInterval(ticker);
+  }
+  return load.total("ready");
+};

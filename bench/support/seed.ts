@@ -91,3 +91,23 @@ export const createSeeder = (databaseUrl: string, secret: string, onProgress: (m
     close: () => sql.end({ timeout: 5 }),
   };
 };
+
+/** A guild of a bench run: its members (the first created it) and its general channel. */
+export interface BenchGuild {
+  readonly members: readonly SeededUser[];
+  readonly channelId: string;
+}
+
+/** POSTs `body` as JSON with the bearer `token`; the parsed answer, or throws unless 2xx. */
+export const postJson = async (url: string, token: string, body: unknown): Promise<Record<string, any>> => {
+  const response = await fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, any>;
+};
+
+/** A guild named `name` whose members are `members`: created through XCord's API by the first, the rest seeded. */
+export const createBenchGuild = async (xcordUrl: string, seeder: Seeder, members: readonly SeededUser[], name: string): Promise<BenchGuild> => {
+  const guild = (await postJson(`${xcordUrl}/api/v1/guilds`, members[0]!.token, { name })) as { id: string; channels: Array<{ id: string; name: string }> };
+  await seeder.join(guild.id, members.slice(1).map((member) => member.id));
+  return { members, channelId: guild.channels.find((channel) => channel.name === "general")!.id };
+};

@@ -25,9 +25,8 @@ const sameProfiles = (a: readonly (UserProfile | undefined)[], b: readonly (User
 /** Whole pages rendered, by page array (the history cache hands out the same array until the page changes). */
 const renderedPages = new WeakMap<readonly Message[], { readonly users: readonly (UserProfile | undefined)[]; readonly payloads: MessagePayload[] }>();
 
-/** The profiles a page's payloads show, in a fixed order: author then mentions, message by message. */
-const profilesShown = (messages: readonly Message[], users: ReadonlyMap<Snowflake, UserProfile>) =>
-  messages.flatMap((message) => [users.get(message.authorId), ...message.mentionIds.map((id) => users.get(id))]);
+/** The profiles a message's payload shows, in a fixed order: its author, then its mentions. */
+const profilesNamedBy = (message: Message, users: ReadonlyMap<Snowflake, UserProfile>) => [users.get(message.authorId), ...message.mentionIds.map((id) => users.get(id))];
 
 /**
  * Messages as API.md shows them: authors and mentions resolved in one directory call, attachment URLs signed now.
@@ -37,12 +36,12 @@ const profilesShown = (messages: readonly Message[], users: ReadonlyMap<Snowflak
 export const renderMessages = async (deps: ViewDeps, messages: readonly Message[]): Promise<MessagePayload[]> => {
   const users = await profilesOf(deps, userIdsOf(messages));
   const signsUrls = messages.some((message) => message.attachments.length > 0);
-  const shown = signsUrls ? [] : profilesShown(messages, users);
+  const shown = signsUrls ? [] : messages.flatMap((message) => profilesNamedBy(message, users));
   const known = signsUrls ? undefined : renderedPages.get(messages);
   if (known && sameProfiles(known.users, shown)) return known.payloads;
   const payloads = messages.map((message) => {
     if (message.attachments.length > 0) return messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment));
-    const named = [users.get(message.authorId), ...message.mentionIds.map((id) => users.get(id))];
+    const named = profilesNamedBy(message, users);
     const known = rendered.get(message);
     if (known && sameProfiles(known.users, named)) return known.payload;
     const payload = messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment));

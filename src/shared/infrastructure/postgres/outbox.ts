@@ -7,7 +7,7 @@ import { outbox } from "./outbox-schema";
 
 /** Writes events into the outbox inside the caller's transaction. */
 export interface OutboxWriter {
-  /** Gives each event its id and time (what `write` and `stage` insert). */
+  /** Gives each event its id and time, as `write` does (for writers that insert them themselves: outboxInsertOf). */
   stamp(events: readonly NewDomainEvent[]): DomainEvent[];
   /** Gives each event its id and time, inserts them with `tx`, and returns them. */
   write(tx: DbExecutor, events: readonly NewDomainEvent[]): Promise<DomainEvent[]>;

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { RateLimit, RateLimitDecision, RateLimiter } from "../../kernel/ports/rate-limiter";
-import { MemoryRateLimiter } from "../memory/memory-rate-limiter";
+import { MemoryRateLimiter, emissionIntervalUs } from "../memory/memory-rate-limiter";
 import { isRedisReady } from "./redis-client";
 
 /**
@@ -134,7 +134,7 @@ export class RedisRateLimiter implements RateLimiter {
   private async step(key: string, limit: RateLimit, want: number): Promise<RateLimitDecision> {
     // A connection that never became ready yet (lazy connect at start) is worth the wait; a lost one is not.
     if (!isRedisReady(this.redis) && this.redis.status !== "wait") return this.fallback.consume(key, limit);
-    const interval = Math.max(1, Math.round((limit.periodMs * 1000) / limit.limit));
+    const interval = emissionIntervalUs(limit);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const deadline = new Promise<null>((resolve) => (timer = setTimeout(resolve, this.deadlineMs, null)));
