@@ -21,6 +21,13 @@ for (const mode of MODES) {
       expect(body.url).toBe(`${server.url.replace("http", "ws")}/gateway`);
     });
 
+    test("GET /gateway without a WebSocket upgrade is refused with 400 and a JSON message", async () => {
+      const response = await server.request("/gateway");
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { code: number; message: string };
+      expect(body.message).toContain("WebSocket upgrade");
+    });
+
     test("HELLO comes first; IDENTIFY gets READY with the user, a session id and the resume URL", async () => {
       const client = await connectGateway(server.url);
       const hello = await client.next((frame) => frame.op === 10, "HELLO");
@@ -81,6 +88,10 @@ for (const mode of MODES) {
         [JSON.stringify({ op: 2 }), 4002],
         [JSON.stringify({ op: 3, d: { status: "online" } }), 4003],
         [JSON.stringify({ op: "2", d: {} }), 4002],
+        [JSON.stringify(JSON.stringify({ op: 1, d: null })), 4002],
+        ["[1]", 4002],
+        ["42", 4002],
+        [` ${JSON.stringify({ op: 1, d: null })}`, 4002],
       ];
       for (const [frame, code] of cases) {
         const client = await connectGateway(server.url);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { GatewaySession, SEEN_EVENTS } from "../../src/shared/gateway/gateway-session";
 
 const session = () =>
-  new GatewaySession("s1", () => {}, { rules: {}, router: {} as never, resume: {} as never, onError: (error) => { throw error; } }, 0);
+  new GatewaySession("s1", { sendText: () => 1, getBufferedAmount: () => 0, close: () => {} }, { rules: {}, router: {} as never, resume: {} as never, onError: (error) => { throw error; } }, 0);
 
 describe("gateway session: the ids it remembers to drop second copies", () => {
   test("an id is delivered once; the newest SEEN_EVENTS ids are remembered, the oldest forgotten first", () => {

@@ -68,22 +68,24 @@ export const createGateway = (options: GatewayOptions) => {
     },
   );
   const resume = createResumeStore(options.kv, options.resumeWindowMs);
-  /** Live sessions by connection id, and by identity session for revocation. */
-  const sockets = new Map<string, { session: GatewaySession; close: (code: number, reason: string) => void }>();
+  /** Live connections (each with its session), and sessions by identity session for revocation. */
+  const connections = new Set<GatewayConnection>();
   const byAuthSession = new Map<string, Set<GatewaySession>>();
-
-  const closeSocket = (connectionId: string, code: number, reason: string) => sockets.get(connectionId)?.close(code, reason);
   const instance = crypto.randomUUID();
+
+  /** Closes every local socket of session `id` but `keep`: the session resumed, and only its newest socket stays. */
+  const supersede = (id: string, keep?: GatewaySession) => {
+    for (const { session } of connections) {
+      if (session === keep || session!.id !== id) continue;
+      session!.superseded = true;
+      session!.close(CloseCode.UnknownError, "Session resumed elsewhere");
+    }
+  };
 
   /** Closes the local socket of a session that resumed on another node, leaving its state to the new owner. */
   const releaseResumed = (message: string) => {
     const { id, instance: from } = JSON.parse(message) as { id: string; instance: string };
-    if (from === instance) return;
-    for (const [connectionId, entry] of sockets) {
-      if (entry.session.id !== id) continue;
-      entry.session.superseded = true;
-      closeSocket(connectionId, CloseCode.UnknownError, "Session resumed elsewhere");
-    }
+    if (from !== instance) supersede(id);
   };
   const takeovers = options.pubSub.subscribe(RESUMED_TOPIC, releaseResumed);
 
@@ -97,44 +99,44 @@ export const createGateway = (options: GatewayOptions) => {
     const wasUp = busUp;
     busUp = connected;
     if (connected) return void (wasUp || logger.info("gateway: event bus back; accepting connections"));
-    logger.warn({ sessions: sockets.size }, "gateway: event bus lost; asking every client to reconnect and resume");
-    for (const [connectionId, { session }] of [...sockets]) {
-      session.sendOp(Op.Reconnect, null);
-      closeSocket(connectionId, CloseCode.UnknownError, "Reconnect");
+    logger.warn({ sessions: connections.size }, "gateway: event bus lost; asking every client to reconnect and resume");
+    for (const { session } of [...connections]) {
+      session!.sendOp(Op.Reconnect, null);
+      session!.close(CloseCode.UnknownError, "Reconnect");
     }
   });
 
   /** Sockets per client IP (open, plus upgrades on their way), for the per-IP cap. */
   const perIp = new Map<string, number>();
-  const ipOf = new Map<string, string>();
-  const reservations = new Map<Request, { ip: string; at: number }>();
-  const checked = new WeakSet<Request>();
+  /** Admitted upgrades whose socket has not opened yet; each counts against its IP for RESERVATION_MS at most. */
+  const reserved = new Set<GatewayConnection>();
   const countIp = (ip: string, delta: number) => {
     const next = (perIp.get(ip) ?? 0) + delta;
     if (next > 0) perIp.set(ip, next);
     else perIp.delete(ip);
   };
+  /** Stops counting `connection` against its IP (once). */
+  const uncount = (connection: GatewayConnection) => {
+    if (connection.ip === undefined) return;
+    countIp(connection.ip, -1);
+    connection.ip = undefined;
+  };
   const refuse = (set: { status?: number | string; headers: Record<string, unknown> }, status: number, retryAfterS: number, message: string) => {
     set.status = status;
     set.headers["retry-after"] = String(retryAfterS);
-    set.headers["content-type"] = "application/json; charset=utf-8";
     return { code: 0, message, retry_after: retryAfterS, global: false };
   };
 
-  /** Runs before the upgrade: refuses (429, 503) without ever opening a socket. */
-  const admit = async (context: {
-    request: Request;
-    server: Parameters<typeof clientIp>[1];
-    set: { status?: number | string; headers: Record<string, unknown> };
-  }) => {
-    const { request, set } = context;
-    // Elysia runs a ws route's beforeHandle twice for an accepted upgrade; decide once.
-    if (checked.has(request)) return;
-    checked.add(request);
+  /** Runs before the upgrade: refuses (429, 503) without ever opening a socket, or admits a connection. */
+  const admit = async (
+    request: Request,
+    server: Parameters<typeof clientIp>[1],
+    set: { status?: number | string; headers: Record<string, unknown> },
+  ): Promise<GatewayConnection | ReturnType<typeof refuse>> => {
     if (!busUp) return refuse(set, 503, 1, "The gateway is reconnecting to its event bus; retry shortly.");
     const limits = options.connectionLimits;
-    if (!limits) return;
-    const ip = clientIp(request, context.server, limits.trustProxy);
+    if (!limits) return new GatewayConnection(connectionEvents, undefined, now());
+    const ip = clientIp(request, server, limits.trustProxy);
     if (limits.maxPerIp > 0 && (perIp.get(ip) ?? 0) >= limits.maxPerIp) {
       return refuse(set, 429, 5, "Too many gateway connections from this address.");
     }
@@ -145,8 +147,10 @@ export const createGateway = (options: GatewayOptions) => {
       }
     }
     // Counted from now, so that a burst of simultaneous upgrades cannot slip past the cap before any opens.
-    reservations.set(request, { ip, at: now() });
+    const connection = new GatewayConnection(connectionEvents, ip, now());
+    reserved.add(connection);
     countIp(ip, 1);
+    return connection;
   };
 
   const handlerDeps = {
@@ -160,12 +164,7 @@ export const createGateway = (options: GatewayOptions) => {
     now,
     onError,
     takeOver(session: GatewaySession) {
-      for (const [connectionId, entry] of sockets) {
-        if (entry.session !== session && entry.session.id === session.id) {
-          entry.session.superseded = true;
-          closeSocket(connectionId, CloseCode.UnknownError, "Session resumed elsewhere");
-        }
-      }
+      supersede(session.id, session);
       // Another node may still hold the old socket (a half-open connection): tell it to let go.
       options.pubSub
         .publish(RESUMED_TOPIC, JSON.stringify({ id: session.id, instance }))
@@ -179,12 +178,9 @@ export const createGateway = (options: GatewayOptions) => {
     },
   };
 
-  const ended = async (session: GatewaySession, connectionId: string) => {
-    const ip = ipOf.get(connectionId);
-    if (ip !== undefined) {
-      ipOf.delete(connectionId);
-      countIp(ip, -1);
-    }
+  const ended = async (connection: GatewayConnection) => {
+    uncount(connection);
+    const session = connection.session!;
     session.closed = true;
     metrics.gatewaySessions.dec();
     const viewer = session.viewer;
@@ -201,26 +197,24 @@ export const createGateway = (options: GatewayOptions) => {
   /** Closes sessions that missed heartbeats or never identified; one sweep for the whole node. */
   const sweep = setInterval(() => {
     const t = now();
-    for (const [request, { ip, at }] of reservations) {
-      if (t - at <= RESERVATION_MS) continue;
-      reservations.delete(request); // an upgrade that never opened
-      countIp(ip, -1);
+    for (const connection of reserved) {
+      if (t - connection.admittedAt <= RESERVATION_MS) continue;
+      reserved.delete(connection); // an upgrade that never opened
+      uncount(connection);
     }
     const heartbeatDeadline = options.heartbeatIntervalMs * HEARTBEAT_GRACE_FACTOR;
-    for (const [connectionId, { session }] of sockets) {
-      if (!session.viewer && !session.authenticating && t - session.openedAt > options.identifyTimeoutMs) {
-        closeSocket(connectionId, CloseCode.NotAuthenticated, "Not authenticated");
-      } else if (t - session.lastHeartbeatAt > heartbeatDeadline) {
-        closeSocket(connectionId, CloseCode.SessionTimedOut, "Session timed out");
+    for (const { session } of connections) {
+      if (!session!.viewer && !session!.authenticating && t - session!.openedAt > options.identifyTimeoutMs) {
+        session!.close(CloseCode.NotAuthenticated, "Not authenticated");
+      } else if (t - session!.lastHeartbeatAt > heartbeatDeadline) {
+        session!.close(CloseCode.SessionTimedOut, "Session timed out");
       }
     }
   }, Math.max(100, Math.min(options.heartbeatIntervalMs, options.identifyTimeoutMs) / 4));
   sweep.unref?.();
 
-  const handleFrame = async (connectionId: string, raw: unknown) => {
-    const entry = sockets.get(connectionId);
-    if (!entry) return;
-    const { session, close } = entry;
+  const handleFrame = async (session: GatewaySession, raw: string | Buffer) => {
+    const close = (code: number, reason: string) => session.close(code, reason);
     if (!session.countFrame(now(), FRAME_LIMIT.limit, FRAME_LIMIT.periodMs)) return close(CloseCode.RateLimited, "Rate limited");
     const frame = decode(raw);
     if (!frame) return close(CloseCode.DecodeError, "Decode error");
@@ -238,37 +232,51 @@ export const createGateway = (options: GatewayOptions) => {
   /** What every session is given: one object for the node, not one per connection. */
   const sessionDeps = { rules: options.rules, router, resume, onError, onSlowConsumer: () => metrics.gatewaySlowConsumers.inc() };
 
-  const routes = new Elysia({ name: "xcord.gateway" }).ws("/gateway", {
-    detail: { hide: true },
-    beforeHandle: admit,
-    open(ws) {
-      const connectionId = ws.id;
-      const reservation = reservations.get(ws.data.request);
-      if (reservation) {
-        reservations.delete(ws.data.request);
-        ipOf.set(connectionId, reservation.ip);
-      }
-      // Bun's ServerWebSocket has getBufferedAmount(); Elysia's typing of `raw` leaves it out. Only the raw socket is
-      // kept: Elysia's wrapper holds a dozen bound functions per connection.
-      const socket = ws.raw as unknown as SessionSocket;
+  const connectionEvents: ConnectionEvents = {
+    open(connection, socket) {
+      if (reserved.delete(connection) === false) connection.ip = undefined; // its reservation lapsed: not counted
       const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), socket, sessionDeps, now());
-      sockets.set(connectionId, { session, close: (code, reason) => socket.close(code, reason) });
+      connection.session = session;
+      connections.add(connection);
       metrics.gatewaySessions.inc();
       session.sendOp(Op.Hello, { heartbeat_interval: options.heartbeatIntervalMs });
     },
-    message(ws, message) {
-      handleFrame(ws.id, message).catch((error: unknown) => {
-        onError(error, { connectionId: ws.id });
-        closeSocket(ws.id, CloseCode.UnknownError, "Unknown error");
+    message(connection, message) {
+      const session = connection.session;
+      if (!session || !connections.has(connection)) return;
+      handleFrame(session, message).catch((error: unknown) => {
+        onError(error, { gatewaySession: session.id });
+        session.close(CloseCode.UnknownError, "Unknown error");
       });
     },
-    close(ws) {
-      const entry = sockets.get(ws.id);
-      if (!entry) return;
-      sockets.delete(ws.id);
-      ended(entry.session, ws.id).catch((error: unknown) => onError(error, { connectionId: ws.id, what: "close" }));
+    close(connection) {
+      if (!connections.delete(connection)) return;
+      ended(connection).catch((error: unknown) => onError(error, { gatewaySession: connection.session!.id, what: "close" }));
     },
-  });
+  };
+
+  /**
+   * The upgrade: admission, then Bun's own WebSocket upgrade with the connection as the socket's data. Elysia's
+   * server-wide WebSocket handler hands open, message and close to `data`, so a gateway socket carries no Elysia
+   * context, wrapper or closures: one small object and the session (docs/gateway.md "Connection limits").
+   */
+  const routes = new Elysia({ name: "xcord.gateway" }).get(
+    "/gateway",
+    async ({ request, server, set }) => {
+      if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+        set.status = 400;
+        return { code: 0, message: "Expected a WebSocket upgrade request (GET /gateway with Upgrade: websocket)." };
+      }
+      const admitted = await admit(request, server, set);
+      if (!(admitted instanceof GatewayConnection)) return admitted;
+      if (server?.upgrade(request, { data: admitted })) return undefined;
+      reserved.delete(admitted);
+      uncount(admitted);
+      set.status = 400;
+      return { code: 0, message: "The WebSocket upgrade failed: check the Sec-WebSocket-Key and Sec-WebSocket-Version headers." };
+    },
+    { detail: { hide: true } },
+  );
 
   return {
     routes,
@@ -278,7 +286,7 @@ export const createGateway = (options: GatewayOptions) => {
       for (const session of sessions) {
         session.superseded = true; // nothing to keep: the session is gone for good
         await resume.forget(session.id);
-        for (const [connectionId, entry] of sockets) if (entry.session === session) closeSocket(connectionId, CloseCode.AuthenticationFailed, "Session revoked");
+        if (!session.closed) session.close(CloseCode.AuthenticationFailed, "Session revoked");
       }
     },
     /** Graceful shutdown: op 7 RECONNECT to every client, then close; their sessions stay resumable elsewhere. */
@@ -287,29 +295,67 @@ export const createGateway = (options: GatewayOptions) => {
       stopWatchingBus?.();
       await (await takeovers)();
       // Taken out of the table first, so that the close handlers do not end the sessions a second time.
-      const all = [...sockets.entries()];
-      sockets.clear();
-      for (const [, { session, close }] of all) {
-        session.sendOp(Op.Reconnect, null);
-        close(CloseCode.UnknownError, "Reconnect");
+      const all = [...connections];
+      connections.clear();
+      for (const { session } of all) {
+        session!.sendOp(Op.Reconnect, null);
+        session!.close(CloseCode.UnknownError, "Reconnect");
       }
-      await Promise.all(all.map(([connectionId, { session }]) => ended(session, connectionId)));
+      await Promise.all(all.map(ended));
     },
-    sessionCount: () => sockets.size,
+    sessionCount: () => connections.size,
     topicCount: () => router.topicCount(),
   };
 };
 
 export type Gateway = ReturnType<typeof createGateway>;
 
+/** What the gateway does when a connection opens, sends a frame, or closes. */
+interface ConnectionEvents {
+  open(connection: GatewayConnection, socket: SessionSocket): void;
+  message(connection: GatewayConnection, message: string | Buffer): void;
+  close(connection: GatewayConnection): void;
+}
+
 /**
- * A frame as sent by a client: a JSON object of at most MAX_FRAME_BYTES (re-serialized), with an integer op. Elysia
- * parses JSON text frames before the gateway sees them, so a frame arrives as an object; anything else (text that is
- * not a JSON object, a JSON string literal spelling a frame, binary) is a decode error. The raw frame, whitespace
- * included, is capped by the server's WebSocket payload limit.
+ * One upgraded socket, kept by Bun as the ServerWebSocket's `data`; Elysia's server-wide handler calls these three
+ * methods. `ip` is the address the connection counts against (undefined once released, or with no per-IP limits).
  */
-const decode = (raw: unknown): { op: number; d?: unknown } | undefined => {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw) || raw instanceof Uint8Array || raw instanceof ArrayBuffer) return undefined;
-  if (JSON.stringify(raw).length > MAX_FRAME_BYTES) return undefined;
-  return checkFrame.Check(raw) ? (raw as { op: number; d?: unknown }) : undefined;
+class GatewayConnection {
+  session: GatewaySession | undefined;
+  constructor(
+    private readonly events: ConnectionEvents,
+    public ip: string | undefined,
+    readonly admittedAt: number,
+  ) {}
+
+  open(socket: SessionSocket): void {
+    this.events.open(this, socket);
+  }
+
+  message(_socket: SessionSocket, message: string | Buffer): void {
+    this.events.message(this, message);
+  }
+
+  close(): void {
+    this.events.close(this);
+  }
+}
+
+/**
+ * A frame as sent by a client: a text frame holding a JSON object of at most MAX_FRAME_BYTES (re-serialized), with
+ * an integer op. Anything else (text that is not a JSON object, a JSON string literal spelling a frame, binary) is a
+ * decode error. The raw frame, whitespace included, is capped by the server's WebSocket payload limit.
+ */
+const decode = (raw: string | Buffer): { op: number; d?: unknown } | undefined => {
+  if (typeof raw !== "string" || raw.charCodeAt(0) !== 0x7b /* { */) return undefined;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (frame === null || typeof frame !== "object" || Array.isArray(frame)) return undefined;
+  if (JSON.stringify(frame).length > MAX_FRAME_BYTES) return undefined;
+  return checkFrame.Check(frame) ? (frame as { op: number; d?: unknown }) : undefined;
 };

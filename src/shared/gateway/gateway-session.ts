@@ -39,6 +39,9 @@ const occurredAtOf = (event: DomainEvent): number => {
   return at;
 };
 
+/** The start of every session's chains: one settled promise for the node, not two per connection. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** A dispatch frame: its payload already serialized, its sequence number `s`. */
 const dispatchFrame = (parts: FrameParts, s: number) => parts.head + s + parts.tail;
 
@@ -59,20 +62,6 @@ export interface SessionSocket {
   getBufferedAmount(): number;
   close(code: number, reason: string): void;
 }
-
-/** Sends to `socket`, closing it as a slow consumer once a frame is dropped or the unread data passes the bound. */
-const boundedSender = (socket: SessionSocket, onSlowConsumer: () => void) => {
-  let closing = false;
-  return (text: string) => {
-    if (closing) return;
-    const status = socket.sendText(text);
-    if (status === 0 || (status === -1 && socket.getBufferedAmount() > MAX_BUFFERED_BYTES)) {
-      closing = true;
-      onSlowConsumer();
-      socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
-    }
-  };
-};
 
 export interface SessionDeps {
   readonly rules: DispatchRules;
@@ -99,33 +88,51 @@ export class GatewaySession implements TopicListener {
   /** Closed because the same session resumed elsewhere: leave its resume state alone. */
   superseded = false;
   readonly topics = new Set<Topic>();
-  private readonly seen = new Set<string>();
+  /** Made at the first event: an idle session holds none of it. */
+  private seen: Set<string> | undefined;
   /** The ids in `seen` in the order seen; once full, a ring whose oldest entry is at `seenNext`, forgotten in O(1). */
-  private readonly seenOrder: string[] = [];
+  private seenOrder: string[] | undefined;
   private seenNext = 0;
-  private queue: Promise<void> = Promise.resolve();
+  private queue: Promise<void> = SETTLED;
   /** Tasks on `queue` not settled yet: with none, an event can be decided without queueing. */
   private queued = 0;
   /**
    * Frames leave in sequence order, each after its resume-buffer write: a chain of its own, so that deciding the
    * next event does not wait for the store's round trip (a busy session would otherwise run at one event per RTT).
    */
-  private outgoing: Promise<void> = Promise.resolve();
+  private outgoing: Promise<void> = SETTLED;
   /** Frames on the `outgoing` chain not sent yet: with none, a frame need not wait for the chain. */
   private framesInFlight = 0;
-  private frames = { windowStart: 0, count: 0 };
-  private readonly sendText: (text: string) => void;
+  private frameWindowStart = 0;
+  private frameCount = 0;
+  /** Closed as a slow consumer: nothing more is written. */
+  private cutOff = false;
 
-  /** `transport` is the socket itself (backpressure bounded by MAX_BUFFERED_BYTES) or a plain send function. */
+  /** Frames go straight to `socket`; what the client leaves unread is bounded by MAX_BUFFERED_BYTES. */
   constructor(
     public id: string,
-    transport: SessionSocket | ((text: string) => void),
+    private readonly socket: SessionSocket,
     private readonly deps: SessionDeps,
     readonly openedAt: number,
   ) {
-    this.sendText = typeof transport === "function" ? transport : boundedSender(transport, () => deps.onSlowConsumer?.());
     this.lastHeartbeatAt = openedAt;
     this.lastEventAt = openedAt;
+  }
+
+  /** Closes the connection (the close handler then ends the session). */
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  /** Sends `text`, closing the socket as a slow consumer once a frame is dropped or the unread data passes the bound. */
+  private sendText(text: string): void {
+    if (this.cutOff) return;
+    const status = this.socket.sendText(text);
+    if (status === 0 || (status === -1 && this.socket.getBufferedAmount() > MAX_BUFFERED_BYTES)) {
+      this.cutOff = true;
+      this.deps.onSlowConsumer?.();
+      this.socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
+    }
   }
 
   /** What a resume on any node needs to know of this session. */
@@ -141,8 +148,11 @@ export class GatewaySession implements TopicListener {
 
   /** Counts a client frame; false once the connection sent more than `limit` in the current window. */
   countFrame(now: number, limit: number, periodMs: number): boolean {
-    if (now - this.frames.windowStart >= periodMs) this.frames = { windowStart: now, count: 0 };
-    return ++this.frames.count <= limit;
+    if (now - this.frameWindowStart >= periodMs) {
+      this.frameWindowStart = now;
+      this.frameCount = 0;
+    }
+    return ++this.frameCount <= limit;
   }
 
   /**
@@ -223,14 +233,16 @@ export class GatewaySession implements TopicListener {
 
   /** Marks an event as delivered (or decided) so another copy of it is dropped. */
   remember(eventId: string): boolean {
-    if (this.seen.has(eventId)) return false;
-    this.seen.add(eventId);
-    if (this.seenOrder.length < SEEN_EVENTS) {
-      this.seenOrder.push(eventId);
+    const seen = (this.seen ??= new Set());
+    const order = (this.seenOrder ??= []);
+    if (seen.has(eventId)) return false;
+    seen.add(eventId);
+    if (order.length < SEEN_EVENTS) {
+      order.push(eventId);
       return true;
     }
-    this.seen.delete(this.seenOrder[this.seenNext]!);
-    this.seenOrder[this.seenNext] = eventId;
+    seen.delete(order[this.seenNext]!);
+    order[this.seenNext] = eventId;
     this.seenNext = (this.seenNext + 1) % SEEN_EVENTS;
     return true;
   }
