@@ -5,11 +5,13 @@
  * session, and whether every session was still open at the end of the hold; the baselines do the same.
  *
  *   bun run bench connections [--sessions 10000] [--hold 120] [--baseline-hold 30] [--systems xcord,bare,socketio]
+ *                             [--profile]
  */
 import { parseArgs } from "node:util";
 import { lineChart, type Series } from "./support/chart";
 import { startLoad } from "./support/load-clients";
 import { onCleanup, runBounded } from "./support/processes";
+import { cpuProfiling, printProfiles } from "./support/profile";
 import { latencySummary, printTable, progress, ratio, writeResult } from "./support/report";
 import { createSeeder, newJwtSecret } from "./support/seed";
 import { startServices } from "./support/services";
@@ -23,6 +25,8 @@ const { values } = parseArgs({
     systems: { type: "string", default: "xcord,bare,socketio" },
     "per-process": { type: "string", default: "15000" },
     "limit-seconds": { type: "string", default: "900" },
+    /** Run XCord's nodes under Bun's CPU profiler and end with where their time went (ramp and hold). */
+    profile: { type: "boolean", default: false },
   },
 });
 const sessions = Number(values.sessions);
@@ -32,11 +36,12 @@ const processes = Math.max(1, Math.ceil(sessions / Number(values["per-process"])
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const say = (message: string) => progress("connections", message);
 const sum = (numbers: readonly number[]) => numbers.reduce((total, n) => total + n, 0);
+const profiling = cpuProfiling(values.profile);
 
 /** Ramps `sessions` sessions on `name`, holds them `holdSeconds`, and measures. */
 const run = async (name: SystemName, context: { services: Awaited<ReturnType<typeof startServices>>; jwtSecret: string; tokens: string[] }, holdSeconds: number) => {
   say(`starting ${SYSTEM_LABELS[name]} (${processes} processes)`);
-  const system = await startSystem(name, { services: context.services, jwtSecret: context.jwtSecret, processes });
+  const system = await startSystem(name, { services: context.services, jwtSecret: context.jwtSecret, processes, bunArgs: profiling.bunArgs(name) });
   await Bun.sleep(1000);
   const rssIdle = await system.rss();
   const load = startLoad({ protocol: system.protocol, url: system.wsUrl, tokens: context.tokens, count: sessions });
@@ -116,6 +121,7 @@ await runBounded("connections", Number(values["limit-seconds"]), async () => {
     };
   });
   printTable(rows);
+  printProfiles(profiling.summaries(), 20);
   const series: Series[] = systems.map((name) => ({ name: SYSTEM_LABELS[name], points: results[name]!.curve }));
   const chart = lineChart({ title: `Ramp to ${sessions.toLocaleString("en")} sessions`, xLabel: "seconds", yLabel: "sessions ready" }, series);
   const files = writeResult("connections", { sessions, processes, systems, hold: Number(values.hold), baselineHold: Number(values["baseline-hold"]) }, { results, table: rows }, { ramp: chart });

@@ -49,6 +49,7 @@ import { presenceDispatchRules, presenceReady, presenceTracker } from "./domains
 import { gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
 import { HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES } from "./shared/gateway/gateway-protocol";
 import { createGateway } from "./shared/gateway/gateway-server";
+import { sharedWithinReady } from "./shared/gateway/gateway-ports";
 import { httpCore } from "./shared/presentation/http-core";
 import { type RouteInfo, createRouteTable } from "./shared/presentation/route-table";
 import { apiDocs } from "./shared/presentation/openapi";
@@ -195,8 +196,11 @@ export const createApp = async (options: AppOptions) => {
 
   // The gateway's node-wide permission cache; events that change permissions drop what they touch.
   const visibility = createChannelVisibility(permissions);
+  // READY's guild, presence and voice parts each need the user's guilds: one read serves the three.
+  const readyGuilds = sharedWithinReady((userId) => guild.useCases.listMyGuilds(userId));
   const guildDispatch = guildGateway({
     useCases: guild.useCases,
+    guildsOf: readyGuilds,
     memberCount: guild.memberCount,
     guildPermissions: async (userId, guildId) => (await guildAccess.standing(guildId, userId))?.permissions ?? 0n,
     channelPermissions: visibility.permissions,
@@ -229,7 +233,7 @@ export const createApp = async (options: AppOptions) => {
       return { id: channel.id, guildId: resolved.guildId, type: channel.type, userLimit: isGuildChannel(channel) ? channel.userLimit : 0, permissions: resolved.permissions };
     },
     guildStanding: (userId, guildId) => guildAccess.standing(guildId, userId),
-    guildIdsOf: async (userId) => (await guild.useCases.listMyGuilds(userId)).map((entry) => entry.id),
+    guildIdsOf: async (viewer) => (await readyGuilds(viewer)).map((entry) => entry.id),
     channelPermissions: visibility.permissions,
     clock,
     ids,
@@ -251,7 +255,7 @@ export const createApp = async (options: AppOptions) => {
     logger,
     metrics,
     authenticate: identity.authenticateToken,
-    contributors: [identity.gateway.ready, guildDispatch.ready, channelReady(channel.useCases.listDms), presenceReady(presence, (userId) => guild.peersOf(userId)), message.gateway.ready, voice.gateway.ready],
+    contributors: [identity.gateway.ready, guildDispatch.ready, channelReady(channel.useCases.listDms), presenceReady(presence, async (viewer) => guild.peersOf(viewer.userId, await readyGuilds(viewer))), message.gateway.ready, voice.gateway.ready],
     rules: {
       ...identity.gateway.rules,
       ...presenceDispatchRules,

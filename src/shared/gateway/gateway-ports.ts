@@ -42,6 +42,25 @@ export interface ReadyContribution {
 /** A domain's part of READY for a user. */
 export type ReadyContributor = (viewer: Viewer) => Promise<ReadyContribution>;
 
+/**
+ * `load` shared by the contributors of one READY: they are called together with the same viewer object (one per
+ * IDENTIFY or RESUME), and those asking for the same thing (the user's guilds, say) share one load rather than each
+ * running its own. Nothing is kept once the load settles, so a later READY reads afresh.
+ */
+export const sharedWithinReady = <T>(load: (userId: string) => Promise<T>): ((viewer: Viewer) => Promise<T>) => {
+  const loading = new WeakMap<Viewer, Promise<T>>();
+  return (viewer) => {
+    let pending = loading.get(viewer);
+    if (pending === undefined) {
+      pending = load(viewer.userId);
+      loading.set(viewer, pending);
+      const settled = () => void loading.delete(viewer);
+      pending.then(settled, settled);
+    }
+    return pending;
+  };
+};
+
 /** Authenticates a gateway token; throws when it is invalid, expired or revoked. */
 export type GatewayAuthenticator = (token: string) => Promise<{ userId: string; sessionId: string }>;
 

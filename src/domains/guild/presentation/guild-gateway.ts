@@ -1,4 +1,4 @@
-import type { Delivery, DispatchRule, DispatchRules, ReadyContributor } from "../../../shared/gateway/gateway-ports";
+import type { Delivery, DispatchRule, DispatchRules, ReadyContributor, Viewer } from "../../../shared/gateway/gateway-ports";
 import { type Topic, topics } from "../../../shared/kernel/domain-event";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
@@ -6,7 +6,9 @@ import { fullGuildPayload } from "../domain/guild-payloads";
 import type { GuildUseCases } from "./guild-module";
 
 export interface GuildGatewayDeps {
-  readonly useCases: Pick<GuildUseCases, "getGuild" | "listMyGuilds">;
+  readonly useCases: Pick<GuildUseCases, "getGuild">;
+  /** The viewer's guilds, as READY's contributors share them. */
+  readonly guildsOf: (viewer: Viewer) => Promise<readonly { readonly id: Snowflake }[]>;
   readonly memberCount: (guildId: Snowflake) => Promise<number>;
   /** Guild-wide permissions of a user (0 for non-members). */
   readonly guildPermissions: (userId: Snowflake, guildId: Snowflake) => Promise<bigint>;
@@ -34,7 +36,7 @@ const guildCreate = async (deps: GuildGatewayDeps, userId: Snowflake, guildId: S
  */
 export const guildGateway = (deps: GuildGatewayDeps) => {
   const ready: ReadyContributor = async (viewer) => {
-    const guilds = await deps.useCases.listMyGuilds(viewer.userId);
+    const guilds = await deps.guildsOf(viewer);
     return {
       guilds: await Promise.all(guilds.map((guild) => guildCreate(deps, viewer.userId, guild.id))),
       topics: guilds.map((guild) => topics.guild(guild.id)),

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { LARGE_GUILD_THRESHOLD } from "../domain/guild";
+import { type Guild, LARGE_GUILD_THRESHOLD } from "../domain/guild";
 import type { Clock } from "../../../shared/kernel/clock";
 import type { RateLimiter } from "../../../shared/kernel/ports";
 import type { Snowflake, SnowflakeGenerator } from "../../../shared/kernel/snowflake";
@@ -93,8 +93,8 @@ export const createGuildModule = (deps: GuildModuleDeps) => {
   const rateLimits = rateLimiting({ limiter: deps.rateLimiter, scale: deps.rateLimitScale, trustProxy: deps.trustProxy });
   const { auth } = deps;
   const largeGuild = deps.largeGuildThreshold ?? LARGE_GUILD_THRESHOLD;
-  const smallGuildsOf = async (userId: Snowflake) => {
-    const guilds = await useCases.listMyGuilds(userId);
+  const smallGuildsOf = async (userId: Snowflake, guilds?: readonly Guild[]) => {
+    guilds ??= await useCases.listMyGuilds(userId);
     const counts = await Promise.all(guilds.map((guild) => deps.repositories.members.count(guild.id)));
     return guilds.filter((_, index) => counts[index]! <= largeGuild);
   };
@@ -110,10 +110,13 @@ export const createGuildModule = (deps: GuildModuleDeps) => {
     memberCount: (guildId: Snowflake): Promise<number> => deps.repositories.members.count(guildId),
     /** The guilds of `userId` that are not large: where their presence is announced. */
     presenceGuildsOf: async (userId: Snowflake): Promise<Snowflake[]> => (await smallGuildsOf(userId)).map((guild) => guild.id),
-    /** The users who share a guild that is not large with `userId`: whose presences READY carries. */
-    async peersOf(userId: Snowflake): Promise<Snowflake[]> {
+    /**
+     * The users who share a guild that is not large with `userId`: whose presences READY carries. `guilds`, when
+     * given, are the user's guilds as already read (READY reads them once for all its parts).
+     */
+    async peersOf(userId: Snowflake, guilds?: readonly Guild[]): Promise<Snowflake[]> {
       const peers = new Set<Snowflake>();
-      for (const guild of await smallGuildsOf(userId)) {
+      for (const guild of await smallGuildsOf(userId, guilds)) {
         for (const member of await useCases.listMembers(userId, guild.id, { limit: largeGuild })) peers.add(member.user.id);
       }
       return [...peers];

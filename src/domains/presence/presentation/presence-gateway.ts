@@ -1,4 +1,4 @@
-import type { DispatchRules, PresenceTracker, ReadyContributor } from "../../../shared/gateway/gateway-ports";
+import type { DispatchRules, PresenceTracker, ReadyContributor, Viewer } from "../../../shared/gateway/gateway-ports";
 import { PRESENCE_UPDATED, type PresenceService, type PresenceUpdatedData } from "../application/presence-service";
 
 /** PRESENCE_UPDATE `{user: {id}, guild_id, status}` to the other members of the guild. */
@@ -23,9 +23,9 @@ export const presenceTracker = (presence: PresenceService): PresenceTracker => (
  * `peersOf` bounds the list (members of small guilds), so READY stays small in large guilds.
  */
 export const presenceReady =
-  (presence: PresenceService, peersOf: (userId: string) => Promise<readonly string[]>): ReadyContributor =>
+  (presence: PresenceService, peersOf: (viewer: Viewer) => Promise<readonly string[]>): ReadyContributor =>
   async (viewer) => {
-    const peers = (await peersOf(viewer.userId)).filter((id) => id !== viewer.userId);
+    const peers = (await peersOf(viewer)).filter((id) => id !== viewer.userId);
     const statuses = await presence.statuses(peers);
     return {
       presences: [...statuses].filter(([, status]) => status !== "offline").map(([id, status]) => ({ user: { id }, status })),

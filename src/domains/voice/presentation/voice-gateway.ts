@@ -1,4 +1,4 @@
-import type { DispatchRule, DispatchRules, ReadyContributor, VoiceStateHandler } from "../../../shared/gateway/gateway-ports";
+import type { DispatchRule, DispatchRules, ReadyContributor, Viewer, VoiceStateHandler } from "../../../shared/gateway/gateway-ports";
 import { isDomainError } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
@@ -55,12 +55,12 @@ export const voiceStateHandler =
 /** READY `voice_states`: who is in voice in the user's guilds, in channels the user can see. */
 export const voiceReady =
   (deps: {
-    readonly guildIdsOf: (userId: Snowflake) => Promise<readonly Snowflake[]>;
+    readonly guildIdsOf: (viewer: Viewer) => Promise<readonly Snowflake[]>;
     readonly statesInGuilds: (guildIds: readonly Snowflake[]) => Promise<VoiceState[]>;
     readonly channelPermissions: ChannelPermissions;
   }): ReadyContributor =>
   async (viewer) => {
-    const states = await deps.statesInGuilds(await deps.guildIdsOf(viewer.userId));
+    const states = await deps.statesInGuilds(await deps.guildIdsOf(viewer));
     const visible = await Promise.all(
       states.map(async (state) => hasPermission(await deps.channelPermissions(viewer.userId, state.channelId), Permission.VIEW_CHANNEL)),
     );

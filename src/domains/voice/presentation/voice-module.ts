@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import type { Viewer } from "../../../shared/gateway/gateway-ports";
 import type { Clock } from "../../../shared/kernel/clock";
 import type { DomainEvent } from "../../../shared/kernel/domain-event";
 import type { EventStream, KeyValueStore, RateLimiter } from "../../../shared/kernel/ports";
@@ -38,7 +39,8 @@ export interface VoiceModuleDeps {
   readonly subscribeGuild: (guildId: Snowflake, handler: (event: DomainEvent) => void) => Promise<() => Promise<void>>;
   readonly resolveChannel: (userId: Snowflake, channelId: Snowflake) => Promise<ResolvedVoiceChannel | null>;
   readonly guildStanding: VoiceDeps["guildStanding"];
-  readonly guildIdsOf: (userId: Snowflake) => Promise<readonly Snowflake[]>;
+  /** The viewer's guilds for READY, as its contributors share them. */
+  readonly guildIdsOf: (viewer: Viewer) => Promise<readonly Snowflake[]>;
   readonly channelPermissions: ChannelPermissions;
   readonly clock: Clock;
   readonly ids: SnowflakeGenerator;
