@@ -120,7 +120,7 @@ export const createApp = async (options: AppOptions) => {
   const signer = new JoseTokenSigner(jwtKeys, clock);
   const identity = createIdentityModule({
     unitOfWork: drizzleIdentityUnitOfWork(transact),
-    repositories: drizzleIdentityRepositories(database.db, transact),
+    repositories: drizzleIdentityRepositories(database.statements, transact),
     signer,
     hasher: new BunPasswordHasher(),
     revocations: new KvSessionRevocations(adapters.kv, adapters.pubSub, signer.lifetimeMs),
@@ -134,13 +134,13 @@ export const createApp = async (options: AppOptions) => {
   });
   await identity.watchProfileChanges();
   const users = { findUsers: identity.findUsers };
-  const resolver = new DrizzlePermissionResolver(database.db, channelFactsQuery({ db: database.statements, kind: database.kind }));
-  const guildAccess = new DrizzleGuildAccess(database.db, resolver);
+  const resolver = new DrizzlePermissionResolver(database.statements, channelFactsQuery({ db: database.statements, kind: database.kind }));
+  const guildAccess = new DrizzleGuildAccess(database.statements, resolver);
   // forChannel from the node's memory, kept current by the commit notices (permission-cache.ts).
   const permissions = createPermissionCache({ inner: resolver, notices, clock });
   const channel = createChannelModule({
     unitOfWork: drizzleChannelUnitOfWork(transact),
-    channels: new DrizzleChannelRepository(database.db),
+    channels: new DrizzleChannelRepository(database.statements),
     permissions,
     guilds: guildAccess,
     users,
@@ -150,7 +150,7 @@ export const createApp = async (options: AppOptions) => {
   });
   const guild = createGuildModule({
     unitOfWork: drizzleGuildUnitOfWork(transact, ids),
-    repositories: drizzleGuildRepositories(database.db),
+    repositories: drizzleGuildRepositories(database.statements),
     users,
     channels: channel.forGuilds,
     clock,
