@@ -16,7 +16,7 @@ const DESCRIPTIONS: Record<string, string> = {
   throughput: "messages/s persisted and dispatched until saturation, with a CPU profile",
   sustained: "open-loop sends at a fixed rate into a guild of N online members: send → last member latency, backlog",
   history: "warm history reads (limit=50) per second",
-  voice: "consumers per mediasoup worker with packet loss under 1% (bench/voice.ts, not built yet)",
+  voice: "audio consumers one mediasoup worker forwards with packet loss under 1%",
   messages: "history reads and sends from one in-process load generator (embedded or Postgres)",
   permissions: "cost of the permission check on the message hot path",
   auth: "login latency and authenticated requests per second",
