@@ -479,7 +479,17 @@ describe("voice signaling fuzzing (postgres+redis)", () => {
         await checkInvariants("the flood").catch((error: Error) => (stopped = error.message));
       }
       main?.close();
-      const after = memoryAfterGc();
+      let after = memoryAfterGc();
+      // RSS also moves with the allocator (pages freed but kept), most in a full suite's long-lived process. A leak
+      // grows it again over a second identical run; allocator noise does not, so past the bound the second run decides.
+      let rssGrowth = after.rssMiB - before.rssMiB;
+      if (!stopped && rssGrowth >= RSS_GROWTH_MIB) {
+        const first = after;
+        await fuzz(RUNS, SEED);
+        after = memoryAfterGc();
+        rssGrowth = after.rssMiB - first.rssMiB;
+        console.log(`[fuzz-voice] rss grew ${(first.rssMiB - before.rssMiB).toFixed(0)} MiB over the run; over a second identical run ${rssGrowth.toFixed(0)} MiB`);
+      }
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(
         `[fuzz-voice] ${cases} cases, ${frames} frames in ${seconds} s (seed ${SEED}, ${RUNS} random runs + ${WARMUP_RUNS} warm-up + sweep); ` +
@@ -491,7 +501,7 @@ describe("voice signaling fuzzing (postgres+redis)", () => {
       expect(stopped).toBeUndefined();
       expect(report).toEqual([]);
       expect(watch.faults).toEqual([]);
-      expect(after.rssMiB - before.rssMiB).toBeLessThan(RSS_GROWTH_MIB);
+      expect(rssGrowth).toBeLessThan(RSS_GROWTH_MIB);
       expect(after.heapMiB - before.heapMiB).toBeLessThan(HEAP_GROWTH_MIB);
     },
     150_000,
