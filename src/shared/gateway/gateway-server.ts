@@ -68,17 +68,17 @@ export const createGateway = (options: GatewayOptions) => {
     },
   );
   const resume = createResumeStore(options.kv, options.resumeWindowMs);
-  /** Live connections (each with its session), and sessions by identity session for revocation. */
-  const connections = new Set<GatewayConnection>();
+  /** Live sessions with their connections, and sessions by identity session for revocation. */
+  const live = new Map<GatewaySession, GatewayConnection>();
   const byAuthSession = new Map<string, Set<GatewaySession>>();
   const instance = crypto.randomUUID();
 
   /** Closes every local socket of session `id` but `keep`: the session resumed, and only its newest socket stays. */
   const supersede = (id: string, keep?: GatewaySession) => {
-    for (const { session } of connections) {
-      if (session === keep || session!.id !== id) continue;
-      session!.superseded = true;
-      session!.close(CloseCode.UnknownError, "Session resumed elsewhere");
+    for (const session of live.keys()) {
+      if (session === keep || session.id !== id) continue;
+      session.superseded = true;
+      session.close(CloseCode.UnknownError, "Session resumed elsewhere");
     }
   };
 
@@ -99,10 +99,10 @@ export const createGateway = (options: GatewayOptions) => {
     const wasUp = busUp;
     busUp = connected;
     if (connected) return void (wasUp || logger.info("gateway: event bus back; accepting connections"));
-    logger.warn({ sessions: connections.size }, "gateway: event bus lost; asking every client to reconnect and resume");
-    for (const { session } of [...connections]) {
-      session!.sendOp(Op.Reconnect, null);
-      session!.close(CloseCode.UnknownError, "Reconnect");
+    logger.warn({ sessions: live.size }, "gateway: event bus lost; asking every client to reconnect and resume");
+    for (const session of [...live.keys()]) {
+      session.sendOp(Op.Reconnect, null);
+      session.close(CloseCode.UnknownError, "Reconnect");
     }
   });
 
@@ -125,32 +125,6 @@ export const createGateway = (options: GatewayOptions) => {
     set.status = status;
     set.headers["retry-after"] = String(retryAfterS);
     return { code: 0, message, retry_after: retryAfterS, global: false };
-  };
-
-  /** Runs before the upgrade: refuses (429, 503) without ever opening a socket, or admits a connection. */
-  const admit = async (
-    request: Request,
-    server: Parameters<typeof clientIp>[1],
-    set: { status?: number | string; headers: Record<string, unknown> },
-  ): Promise<GatewayConnection | ReturnType<typeof refuse>> => {
-    if (!busUp) return refuse(set, 503, 1, "The gateway is reconnecting to its event bus; retry shortly.");
-    const limits = options.connectionLimits;
-    if (!limits) return new GatewayConnection(connectionEvents, undefined, now());
-    const ip = clientIp(request, server, limits.trustProxy);
-    if (limits.maxPerIp > 0 && (perIp.get(ip) ?? 0) >= limits.maxPerIp) {
-      return refuse(set, 429, 5, "Too many gateway connections from this address.");
-    }
-    if (limits.connectsPerMinute > 0) {
-      const decision = await limits.rateLimiter.consume(`rl:gateway-connect:ip:${ip}`, { limit: limits.connectsPerMinute, periodMs: CONNECT_PERIOD_MS });
-      if (!decision.allowed) {
-        return refuse(set, 429, Math.max(1, Math.ceil(decision.retryAfterMs / 1000)), "You are connecting too fast.");
-      }
-    }
-    // Counted from now, so that a burst of simultaneous upgrades cannot slip past the cap before any opens.
-    const connection = new GatewayConnection(connectionEvents, ip, now());
-    reserved.add(connection);
-    countIp(ip, 1);
-    return connection;
   };
 
   const handlerDeps = {
@@ -178,9 +152,8 @@ export const createGateway = (options: GatewayOptions) => {
     },
   };
 
-  const ended = async (connection: GatewayConnection) => {
+  const ended = async (session: GatewaySession, connection: GatewayConnection) => {
     uncount(connection);
-    const session = connection.session!;
     session.closed = true;
     metrics.gatewaySessions.dec();
     const viewer = session.viewer;
@@ -203,11 +176,11 @@ export const createGateway = (options: GatewayOptions) => {
       uncount(connection);
     }
     const heartbeatDeadline = options.heartbeatIntervalMs * HEARTBEAT_GRACE_FACTOR;
-    for (const { session } of connections) {
-      if (!session!.viewer && !session!.authenticating && t - session!.openedAt > options.identifyTimeoutMs) {
-        session!.close(CloseCode.NotAuthenticated, "Not authenticated");
-      } else if (t - session!.lastHeartbeatAt > heartbeatDeadline) {
-        session!.close(CloseCode.SessionTimedOut, "Session timed out");
+    for (const session of live.keys()) {
+      if (!session.viewer && !session.authenticating && t - session.openedAt > options.identifyTimeoutMs) {
+        session.close(CloseCode.NotAuthenticated, "Not authenticated");
+      } else if (t - session.lastHeartbeatAt > heartbeatDeadline) {
+        session.close(CloseCode.SessionTimedOut, "Session timed out");
       }
     }
   }, Math.max(100, Math.min(options.heartbeatIntervalMs, options.identifyTimeoutMs) / 4));
@@ -237,28 +210,55 @@ export const createGateway = (options: GatewayOptions) => {
       if (reserved.delete(connection) === false) connection.ip = undefined; // its reservation lapsed: not counted
       const session = new GatewaySession(crypto.randomUUID().replaceAll("-", ""), socket, sessionDeps, now());
       connection.session = session;
-      connections.add(connection);
+      live.set(session, connection);
       metrics.gatewaySessions.inc();
       session.sendOp(Op.Hello, { heartbeat_interval: options.heartbeatIntervalMs });
     },
     message(connection, message) {
       const session = connection.session;
-      if (!session || !connections.has(connection)) return;
+      if (!session || !live.has(session)) return;
       handleFrame(session, message).catch((error: unknown) => {
         onError(error, { gatewaySession: session.id });
         session.close(CloseCode.UnknownError, "Unknown error");
       });
     },
     close(connection) {
-      if (!connections.delete(connection)) return;
-      ended(connection).catch((error: unknown) => onError(error, { gatewaySession: connection.session!.id, what: "close" }));
+      const session = connection.session;
+      if (!session || !live.delete(session)) return;
+      ended(session, connection).catch((error: unknown) => onError(error, { gatewaySession: session.id, what: "close" }));
     },
+  };
+
+  /** Runs before the upgrade: refuses (429, 503) without ever opening a socket, or admits a connection. */
+  const admit = async (
+    request: Request,
+    server: Parameters<typeof clientIp>[1],
+    set: { status?: number | string; headers: Record<string, unknown> },
+  ): Promise<GatewayConnection | ReturnType<typeof refuse>> => {
+    if (!busUp) return refuse(set, 503, 1, "The gateway is reconnecting to its event bus; retry shortly.");
+    const limits = options.connectionLimits;
+    if (!limits) return new GatewayConnection(connectionEvents, undefined, now());
+    const ip = clientIp(request, server, limits.trustProxy);
+    if (limits.maxPerIp > 0 && (perIp.get(ip) ?? 0) >= limits.maxPerIp) {
+      return refuse(set, 429, 5, "Too many gateway connections from this address.");
+    }
+    if (limits.connectsPerMinute > 0) {
+      const decision = await limits.rateLimiter.consume(`rl:gateway-connect:ip:${ip}`, { limit: limits.connectsPerMinute, periodMs: CONNECT_PERIOD_MS });
+      if (!decision.allowed) {
+        return refuse(set, 429, Math.max(1, Math.ceil(decision.retryAfterMs / 1000)), "You are connecting too fast.");
+      }
+    }
+    // Counted from now, so that a burst of simultaneous upgrades cannot slip past the cap before any opens.
+    const connection = new GatewayConnection(connectionEvents, ip, now());
+    reserved.add(connection);
+    countIp(ip, 1);
+    return connection;
   };
 
   /**
    * The upgrade: admission, then Bun's own WebSocket upgrade with the connection as the socket's data. Elysia's
    * server-wide WebSocket handler hands open, message and close to `data`, so a gateway socket carries no Elysia
-   * context, wrapper or closures: one small object and the session (docs/gateway.md "Connection limits").
+   * context, wrapper or closures: one small object and the session.
    */
   const routes = new Elysia({ name: "xcord.gateway" }).get(
     "/gateway",
@@ -295,15 +295,15 @@ export const createGateway = (options: GatewayOptions) => {
       stopWatchingBus?.();
       await (await takeovers)();
       // Taken out of the table first, so that the close handlers do not end the sessions a second time.
-      const all = [...connections];
-      connections.clear();
-      for (const { session } of all) {
-        session!.sendOp(Op.Reconnect, null);
-        session!.close(CloseCode.UnknownError, "Reconnect");
+      const all = [...live];
+      live.clear();
+      for (const [session] of all) {
+        session.sendOp(Op.Reconnect, null);
+        session.close(CloseCode.UnknownError, "Reconnect");
       }
-      await Promise.all(all.map(ended));
+      await Promise.all(all.map(([session, connection]) => ended(session, connection)));
     },
-    sessionCount: () => connections.size,
+    sessionCount: () => live.size,
     topicCount: () => router.topicCount(),
   };
 };
