@@ -39,6 +39,27 @@ const occurredAtOf = (event: DomainEvent): number => {
   return at;
 };
 
+/** Frames waiting on the `outgoing` chain for one buffer write. */
+interface FrameGroup {
+  readonly texts: string[];
+  readonly ready: Promise<unknown> | undefined;
+}
+
+/**
+ * A buffer write as a session waits for it: settled either way (a dispatch still goes out when the store is down),
+ * its failure reported once. Every session handed the same write (a turn's batch) gets the same promise, so their
+ * frames of that turn can leave together.
+ */
+const quietWrites = new WeakMap<Promise<void>, Promise<void>>();
+const settledQuietly = (written: Promise<void>, onError: SessionDeps["onError"]): Promise<void> => {
+  let quiet = quietWrites.get(written);
+  if (quiet === undefined) {
+    quiet = written.catch((error: unknown) => onError(error, { what: "resume buffer" }));
+    quietWrites.set(written, quiet);
+  }
+  return quiet;
+};
+
 /** The start of every session's chains: one settled promise for the node, not two per connection. */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -59,6 +80,8 @@ export const SLOW_CONSUMER = { code: CloseCode.RateLimited, reason: "Slow consum
 export interface SessionSocket {
   /** Bun's send status: bytes sent, -1 when queued behind unread data (backpressure), 0 when dropped. */
   sendText(text: string): number;
+  /** Runs `callback` with the socket's writes gathered into one (Bun's ServerWebSocket.cork). */
+  cork?(callback: () => void): unknown;
   getBufferedAmount(): number;
   close(code: number, reason: string): void;
 }
@@ -103,6 +126,8 @@ export class GatewaySession implements TopicListener {
   private outgoing: Promise<void> = SETTLED;
   /** Frames on the `outgoing` chain not sent yet: with none, a frame need not wait for the chain. */
   private framesInFlight = 0;
+  /** The newest frames on the `outgoing` chain, not sent yet: a frame waiting for the same buffer write joins them. */
+  private waiting: FrameGroup | undefined;
   private frameWindowStart = 0;
   private frameCount = 0;
   /** Closed as a slow consumer: nothing more is written. */
@@ -189,19 +214,42 @@ export class GatewaySession implements TopicListener {
     return run;
   }
 
-  /** Sends `text` after every frame before it (and after `ready`, its buffer write); resolves once sent. */
+  /**
+   * Sends `text` after every frame before it (and after `ready`, its buffer write); resolves once sent. Frames
+   * waiting for the same buffer write (the events one turn of the loop brought this session) leave together, in
+   * one corked write: one syscall, not one per frame.
+   */
   private sendInOrder(text: string, ready?: Promise<unknown>): Promise<void> {
     if (this.framesInFlight === 0 && !ready) {
       if (!this.closed) this.sendText(text);
       return this.outgoing;
     }
-    const after = this.framesInFlight === 0 ? ready! : ready ? Promise.all([this.outgoing, ready]) : this.outgoing;
     this.framesInFlight++;
+    const open = this.waiting;
+    if (open !== undefined && ready !== undefined && open.ready === ready) {
+      open.texts.push(text);
+      return this.outgoing;
+    }
+    const group: FrameGroup = { texts: [text], ready };
+    this.waiting = group;
+    const after = this.framesInFlight === 1 ? ready! : ready ? Promise.all([this.outgoing, ready]) : this.outgoing;
     this.outgoing = after.then(() => {
-      this.framesInFlight--;
-      if (!this.closed) this.sendText(text);
+      if (this.waiting === group) this.waiting = undefined;
+      this.framesInFlight -= group.texts.length;
+      if (!this.closed) this.sendAll(group.texts);
     });
     return this.outgoing;
+  }
+
+  /** Sends `texts` in order, corked into one write when there are several. */
+  private sendAll(texts: readonly string[]): void {
+    if (texts.length === 1 || !this.socket.cork) {
+      for (const text of texts) this.sendText(text);
+      return;
+    }
+    this.socket.cork(() => {
+      for (const text of texts) this.sendText(text);
+    });
   }
 
   /** Sends a dispatch with the next sequence number; READY and RESUMED are not buffered. */
@@ -219,9 +267,7 @@ export class GatewaySession implements TopicListener {
     if (this.closed) return Promise.resolve();
     const s = ++this.seq;
     const parts = frameParts(d, t);
-    const written = this.deps.resume
-      .append(this.id, s, t, d, parts.json, eventId)
-      .catch((error: unknown) => this.deps.onError(error, { gatewaySession: this.id, what: "resume buffer" }));
+    const written = settledQuietly(this.deps.resume.append(this.id, s, t, d, parts.json, eventId), this.deps.onError);
     return this.sendInOrder(dispatchFrame(parts, s), written);
   }
 

@@ -131,12 +131,12 @@ export const createResumeStore = (kv: KeyValueStore, windowMs: number) => {
     /**
      * Buffers dispatch `s` of session `id`, whose payload `d` is already serialized as `json`; resolves once both
      * the entry and the payload are stored. The payload is written once per `d` object, however many sessions get it.
+     * Appends of one turn whose payloads are written in that turn too get the same promise: the turn's batch.
      */
-    async append(id: string, s: number, t: string, d: unknown, json: string, eventId?: string): Promise<void> {
+    append(id: string, s: number, t: string, d: unknown, json: string, eventId?: string): Promise<void> {
       const payload = payloadOf(d, json);
       const entry = write(dispatchKey(id, s), entryJson(payload, s, t, eventId));
-      // Written in the same turn, the payload and the entry share one batch: one promise to wait for.
-      await (payload.written === entry ? entry : Promise.all([payload.written, entry]));
+      return payload.written === entry ? entry : Promise.all([payload.written, entry]).then(() => undefined);
     },
 
     /** The newest RESUME_BUFFER_LENGTH buffered dispatches of a session, oldest first. */
