@@ -83,6 +83,30 @@ const scenario = (nodes: () => { writer: TestServer; reader: TestServer }) => {
     expect((await page(member)).length).toBeGreaterThan(0);
   });
 
+  test("a page read again is answered whole each time: status, headers, and one gzip body for clients that ask", async () => {
+    const { reader } = nodes();
+    // Long enough together (over 4 KiB of JSON) to be compressed for a client that accepts gzip.
+    for (const [i, author] of [owner, member].entries()) expectStatus(await write.post(`/channels/${channelId}/messages`, author, { content: `long ${i} ${"x".repeat(1900)}` }), 201);
+    const path = `/api/v1/channels/${channelId}/messages?limit=50`;
+    const reads: Response[] = [];
+    for (let i = 0; i < 3; i++) reads.push(await reader.request(path, { token: owner.access_token }));
+    const bodies = await Promise.all(reads.map((response) => response.text()));
+    expect(reads.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(new Set(bodies).size).toBe(1);
+    expect((JSON.parse(bodies[0]!) as Page[])[0]!.content).toStartWith("long 1 ");
+    for (const response of reads) {
+      expect(response.headers.get("content-type")).toStartWith("application/json");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+    expect(new Set(reads.map((response) => response.headers.get("x-request-id"))).size).toBe(3);
+    for (let i = 0; i < 2; i++) {
+      const zipped = await reader.request(path, { token: owner.access_token, headers: { "accept-encoding": "gzip" }, decompress: false } as RequestInit);
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers.get("content-encoding")).toBe("gzip");
+      expect(Bun.gunzipSync(new Uint8Array(await zipped.arrayBuffer()))).toEqual(new TextEncoder().encode(bodies[0]!));
+    }
+  });
+
   test("a kicked member is refused on the next read", async () => {
     await page(member);
     expectStatus(await write.delete(`/guilds/${guild.id}/members/${member.user.id}`, owner), 204);
