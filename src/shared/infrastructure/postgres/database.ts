@@ -20,8 +20,8 @@ export type DbExecutor = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
 export interface Database {
   readonly db: Db;
   /**
-   * For single statements outside any transaction on the hot paths (a send, a history page, permission facts):
-   * a pool of STATEMENT_POOL_SIZE connections, so that concurrent statements share connections and leave
+   * For single statements outside any transaction (a send, a history page, permission facts, READY's reads, the
+   * repositories' lookups): named, on a pool of STATEMENT_POOL_SIZE connections, so that concurrent statements share connections and leave
    * pipelined, several to a socket write and a server wake-up. The same handle as `db` on PGlite.
    */
   readonly statements: Db;
@@ -83,8 +83,8 @@ const preparingStatements = (client: Sql): Sql =>
 const PGBOUNCER_PARAMETER = /([?&])pgbouncer=([^&]*)(&|$)/;
 
 /**
- * Postgres through two postgres-js pools: `statements` (hot single statements, named per connection) and `db`
- * (transactions and everything else, unnamed); with `?pgbouncer=true`
+ * Postgres through two postgres-js pools: `statements` (single statements outside transactions, named per
+ * connection) and `db` (transactions, the relay's batches and voice's queries, unnamed); with `?pgbouncer=true`
  * (PgBouncer in transaction mode, where a statement prepared on one server connection is unknown on the next) none are.
  */
 export const createPostgresDatabase = (configuredUrl: string, poolSize: number): Database => {
@@ -98,8 +98,8 @@ export const createPostgresDatabase = (configuredUrl: string, poolSize: number):
     drizzlePostgres({ client: named && !behindPgBouncer ? preparingStatements(client) : client, schema }) as unknown as Db;
   const client = pool(poolSize);
   const statementClient = pool(STATEMENT_POOL_SIZE);
-  // Only the hot single statements are named. With the main pool's statements named too, a node whose PostgreSQL
-  // restarted answered some READYs only after more than 10 s (the chaos suite caught it, twice, as an earlier try).
+  // Transactions stay unnamed: with the main pool's statements named too, transactions included, a node whose
+  // PostgreSQL restarted answered some READYs only after more than 10 s (the chaos suite caught it, twice).
   const db = drizzleOver(client, false);
   return {
     db,
