@@ -30,9 +30,10 @@ import { drizzleMessageRepositories, drizzleMessageUnitOfWork, drizzleMessageWri
 import { channelFactsQuery } from "./shared/infrastructure/postgres/channel-facts-query";
 import { DrizzleChannelRepository } from "./shared/infrastructure/postgres/drizzle-channel-repository";
 import { drizzleChannelUnitOfWork } from "./shared/infrastructure/postgres/drizzle-channel-unit-of-work";
-import { DrizzleGuildAccess } from "./shared/infrastructure/postgres/drizzle-guild-access";
+import { FactsGuildAccess } from "./domains/channel/application/facts-guild-access";
+import { FactsPermissionResolver } from "./domains/channel/application/facts-permission-resolver";
 import { drizzleGuildRepositories, drizzleGuildUnitOfWork } from "./shared/infrastructure/postgres/drizzle-guild-unit-of-work";
-import { DrizzlePermissionResolver } from "./shared/infrastructure/postgres/drizzle-permission-resolver";
+import { DrizzlePermissionFacts } from "./shared/infrastructure/postgres/drizzle-permission-facts";
 import { BunPasswordHasher } from "./shared/infrastructure/bun-password-hasher";
 import { JoseTokenSigner } from "./shared/infrastructure/jose-token-signer";
 import { loadJwtKeys } from "./shared/infrastructure/jwt-keys";
@@ -134,8 +135,9 @@ export const createApp = async (options: AppOptions) => {
   });
   await identity.watchProfileChanges();
   const users = { findUsers: identity.findUsers };
-  const resolver = new DrizzlePermissionResolver(database.statements, channelFactsQuery({ db: database.statements, kind: database.kind }));
-  const guildAccess = new DrizzleGuildAccess(database.statements, resolver);
+  const permissionFacts = new DrizzlePermissionFacts(database.statements, channelFactsQuery({ db: database.statements, kind: database.kind }));
+  const resolver = new FactsPermissionResolver(permissionFacts);
+  const guildAccess = new FactsGuildAccess(permissionFacts);
   // forChannel from the node's memory, kept current by the commit notices (permission-cache.ts).
   const permissions = createPermissionCache({ inner: resolver, notices, clock });
   const channel = createChannelModule({

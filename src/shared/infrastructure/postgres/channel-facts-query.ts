@@ -1,8 +1,8 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
+import type { GuildFacts } from "../../../domains/channel/domain/permission-facts";
 import type { Database } from "./database";
 import { type ChannelRow, lastMessageIdOf } from "./drizzle-channel-repository";
-import type { GuildFacts } from "./drizzle-permission-resolver";
 
 /** A channel with its overwrites and one user's facts in its guild: everything `forChannel` computes from. */
 export type ChannelFactsRow = ChannelRow & GuildFacts;

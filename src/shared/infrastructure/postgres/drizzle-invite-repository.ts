@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Invite } from "../../../domains/guild/domain/invite";
 import type { InviteRepository } from "../../../domains/guild/domain/invite-repository";
 import type { DbExecutor } from "./database";
-import { invites } from "./guild-schema";
+import { invites } from "./invite-schema";
 
 const usableAt = (now: Date) =>
   and(or(isNull(invites.expiresAt), gt(invites.expiresAt, now)), or(eq(invites.maxUses, 0), lt(invites.uses, invites.maxUses)));

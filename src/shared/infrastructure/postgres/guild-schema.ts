@@ -1,11 +1,10 @@
 import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { channels } from "./channel-schema";
 import { snowflake, timestamptz } from "./columns";
 import { users } from "./identity-schema";
 
 /*
  * Deleting a guild cascades to everything below it through ON DELETE CASCADE: roles, members (and their roles),
- * bans, invites, and through channel-schema.ts its channels and their overwrites.
+ * bans, and through channel-schema.ts and invite-schema.ts its channels, their overwrites and its invites.
  */
 
 export const guilds = pgTable(
@@ -88,27 +87,4 @@ export const bans = pgTable(
     createdAt: timestamptz("created_at").notNull(),
   },
   (table) => [primaryKey({ name: "bans_pkey", columns: [table.guildId, table.userId] })],
-);
-
-/** Invites die with their guild or their channel. */
-export const invites = pgTable(
-  "invites",
-  {
-    code: text("code").primaryKey(),
-    guildId: snowflake("guild_id")
-      .notNull()
-      .references(() => guilds.id, { onDelete: "cascade" }),
-    channelId: snowflake("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
-    inviterId: snowflake("inviter_id")
-      .notNull()
-      .references(() => users.id),
-    uses: integer("uses").notNull().default(0),
-    maxUses: integer("max_uses").notNull(),
-    maxAge: integer("max_age").notNull(),
-    createdAt: timestamptz("created_at").notNull(),
-    expiresAt: timestamptz("expires_at"),
-  },
-  (table) => [index("invites_guild_idx").on(table.guildId), index("invites_channel_idx").on(table.channelId)],
 );

@@ -3,5 +3,6 @@ export * from "./outbox-schema";
 export * from "./identity-schema";
 export * from "./guild-schema";
 export * from "./channel-schema";
+export * from "./invite-schema";
 export * from "./message-schema";
 export * from "./voice-schema";

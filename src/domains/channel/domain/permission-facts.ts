@@ -1,0 +1,36 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { Channel } from "./channel";
+
+/**
+ * One user's stored facts in one guild: what their permissions there are computed from (permission-rules.ts).
+ * Bitfields stay decimal text, exact on every driver.
+ */
+export interface GuildFacts {
+  /** Null when the guild does not exist. */
+  readonly ownerId: string | null;
+  /** @everyone's permissions; null when the guild does not exist. */
+  readonly everyone: string | null;
+  readonly member: boolean;
+  /** The member's roles other than @everyone. */
+  readonly roles: readonly { id: string; permissions: string }[];
+}
+
+/** A channel with one user's facts in its guild (all null or empty for a DM). */
+export interface ChannelFacts {
+  readonly channel: Channel;
+  readonly guild: GuildFacts;
+}
+
+/** Reads the facts permissions are computed from; computes nothing. Callers pass checked snowflakes. */
+export interface PermissionFacts {
+  /** A channel and the user's facts in its guild, in one round trip; null when the channel does not exist. */
+  channel(channelId: Snowflake, userId: Snowflake): Promise<ChannelFacts | null>;
+  /** The user's facts in a guild; null when the guild does not exist. */
+  guild(guildId: Snowflake, userId: Snowflake): Promise<GuildFacts | null>;
+  /** Every channel of a guild. */
+  channelsOf(guildId: Snowflake): Promise<Channel[]>;
+  /** True when the role belongs to the guild. */
+  hasRole(guildId: Snowflake, roleId: Snowflake): Promise<boolean>;
+  /** True when the user is a member of the guild. */
+  hasMember(guildId: Snowflake, userId: Snowflake): Promise<boolean>;
+}
