@@ -10,6 +10,7 @@ import { type Logger, createLogger } from "./shared/infrastructure/logger";
 import { createMetrics } from "./shared/infrastructure/metrics";
 import { createOutboxRelay } from "./shared/infrastructure/outbox-relay";
 import { type Database, createPgliteDatabase, createPostgresDatabase } from "./shared/infrastructure/postgres/database";
+import { classifyDatabaseFault } from "./shared/infrastructure/postgres/database-errors";
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createCommitNotices } from "./shared/infrastructure/commit-notices";
 import { createPermissionCache } from "./domains/channel/application/permission-cache";
@@ -296,7 +297,7 @@ export const createApp = async (options: AppOptions) => {
     // Slow readers are cut off rather than buffered without bound (backpressure).
     websocket: { maxPayloadLength: Math.max(MAX_FRAME_BYTES, MAX_VOICE_FRAME_BYTES), backpressureLimit: 4 * 1024 * 1024, closeOnBackpressureLimit: true, idleTimeout: 0 },
   })
-    .use(httpCore({ logger, metrics, errorTracker, maxUploadBytes: config.maxUploadBytes, routes: createRouteTable((): readonly RouteInfo[] => http.routes) }))
+    .use(httpCore({ logger, metrics, errorTracker, classifyFault: classifyDatabaseFault, maxUploadBytes: config.maxUploadBytes, routes: createRouteTable((): readonly RouteInfo[] => http.routes) }))
     .use(
       cors({
         origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],

@@ -1,4 +1,5 @@
 import type { ErrorCode } from "../kernel/domain-error";
+import type { InfrastructureFault } from "../kernel/ports/fault-classifier";
 
 /** HTTP status and API.md code for each domain error code. Exhaustive: a new code must be mapped here. */
 export const ERROR_TABLE: { readonly [C in ErrorCode]: { readonly status: number; readonly code: number } } = {
@@ -25,4 +26,19 @@ export const ERROR_TABLE: { readonly [C in ErrorCode]: { readonly status: number
 
 /** Codes the HTTP layer itself produces, outside any domain. */
 export const MALFORMED_JSON = { status: 400, code: 50109, message: "The request body contains invalid JSON." } as const;
+/** A body Elysia could not parse for a reason of its own (the body parser reports MALFORMED_JSON). */
+export const UNPARSABLE_BODY = { status: 400, code: MALFORMED_JSON.code, message: "The request body could not be parsed." } as const;
+/** A request that fails a route's schema; `errors` names each field. */
+export const INVALID_FORM_BODY = { status: 400, code: ERROR_TABLE.VALIDATION.code, message: "Invalid Form Body" } as const;
+export const ROUTE_NOT_FOUND = { status: 404, code: 0, message: "404: Not Found" } as const;
+/** A path that exists without the request's method; the message names the methods it takes. */
+export const METHOD_NOT_ALLOWED = { status: 405, code: 0, message: (allowed: readonly string[]) => `405: Method Not Allowed (this path takes ${allowed.join(", ")})` } as const;
 export const INTERNAL_ERROR = { status: 500, code: 0, message: "Internal Server Error" } as const;
+
+/** What the API answers for each infrastructure fault (see FaultClassifier). */
+export const FAULT_TABLE: {
+  readonly [F in InfrastructureFault]: { readonly status: number; readonly code: number; readonly message: string; readonly errors?: Readonly<Record<string, string>> };
+} = {
+  INVALID_INPUT: { status: 400, code: INVALID_FORM_BODY.code, message: INVALID_FORM_BODY.message, errors: { _value: "A value is out of range." } },
+  UNAVAILABLE: { status: 503, code: 0, message: "The database is unavailable; try again shortly." },
+};

@@ -2,9 +2,18 @@ import { Elysia, ValidationError } from "elysia";
 import type { ErrorTracker } from "../infrastructure/sentry";
 import type { Logger } from "../infrastructure/logger";
 import type { Metrics } from "../infrastructure/metrics";
+import type { FaultClassifier } from "../kernel/ports/fault-classifier";
 import { DEFAULT_JSON_LIMIT, checkDeclaredLength, hasBody, parseJsonBody, parseMultipartBody, wrongBodyType } from "./body-parser";
-import { type ErrorResponse, internalError, toErrorResponse, validationReasons } from "./http-errors";
-import { isDatabaseUnavailable, isInvalidDatabaseInput } from "../infrastructure/postgres/database-errors";
+import {
+  type ErrorResponse,
+  faultResponse,
+  internalError,
+  invalidFormBody,
+  methodNotAllowed,
+  routeNotFound,
+  toErrorResponse,
+  unparsableBody,
+} from "./http-errors";
 import { refuseNul } from "./input-guards";
 import { beginRequest, requestState } from "./request-context";
 import type { RouteTable } from "./route-table";
@@ -13,6 +22,8 @@ export interface HttpCoreOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly errorTracker: ErrorTracker;
+  /** Which errors are the database's faults (a 400 for a value it cannot take, a 503 when unreachable), not bugs. */
+  readonly classifyFault: FaultClassifier;
   /** The largest multipart body (uploads); JSON bodies are limited to 1 MiB. */
   readonly maxUploadBytes: number;
   /** The app's routes: which methods a path has (405) and which routes read multipart bodies. */
@@ -105,29 +116,24 @@ export const httpCore = (options: HttpCoreOptions) => {
     .onError({ as: "global" }, ({ code, error, request, set, route }) => {
       if (error instanceof ValidationError) {
         const issues = (error as unknown as { all: [] }).all ?? [];
-        return respond(set, {
-          status: 400,
-          body: { code: 50035, message: "Invalid Form Body", errors: validationReasons(issues, error.type) },
-        });
+        return respond(set, invalidFormBody(issues, error.type));
       }
       const mapped = toErrorResponse(error);
       if (mapped) return respond(set, mapped);
       if (code === "NOT_FOUND") {
         const allowed = options.routes.allowedMethods(new URL(request.url).pathname);
-        if (allowed.length === 0) return respond(set, { status: 404, body: { code: 0, message: "404: Not Found" } });
+        if (allowed.length === 0) return respond(set, routeNotFound());
         set.headers.allow = allowed.join(", ");
-        return respond(set, { status: 405, body: { code: 0, message: `405: Method Not Allowed (this path takes ${allowed.join(", ")})` } });
+        return respond(set, methodNotAllowed(allowed));
       }
-      if (code === "PARSE") return respond(set, { status: 400, body: { code: 50109, message: "The request body could not be parsed." } });
+      if (code === "PARSE") return respond(set, unparsableBody());
       const state = requestState(request);
-      if (isInvalidDatabaseInput(error)) {
-        return respond(set, { status: 400, body: { code: 50035, message: "Invalid Form Body", errors: { _value: "A value is out of range." } } });
-      }
-      if (isDatabaseUnavailable(error)) {
+      const fault = options.classifyFault(error);
+      if (fault === "UNAVAILABLE") {
         logger.warn({ err: error, requestId: state.id, route }, "database unavailable");
         set.headers["retry-after"] = "1";
-        return respond(set, { status: 503, body: { code: 0, message: "The database is unavailable; try again shortly." } });
       }
+      if (fault) return respond(set, faultResponse(fault));
       logger.error({ err: error, requestId: state.id, route }, "unexpected error");
       errorTracker.capture(error, { requestId: state.id, userId: state.userId, route });
       return respond(set, internalError());

@@ -1,5 +1,15 @@
 import { DomainError, isDomainError } from "../kernel/domain-error";
-import { ERROR_TABLE, INTERNAL_ERROR, MALFORMED_JSON } from "./error-table";
+import type { InfrastructureFault } from "../kernel/ports/fault-classifier";
+import {
+  ERROR_TABLE,
+  FAULT_TABLE,
+  INTERNAL_ERROR,
+  INVALID_FORM_BODY,
+  MALFORMED_JSON,
+  METHOD_NOT_ALLOWED,
+  ROUTE_NOT_FOUND,
+  UNPARSABLE_BODY,
+} from "./error-table";
 
 export interface ErrorResponse {
   readonly status: number;
@@ -161,9 +171,30 @@ export const toErrorResponse = (error: unknown): ErrorResponse | undefined => {
   return undefined;
 };
 
-export const internalError = (): ErrorResponse => ({
-  status: INTERNAL_ERROR.status,
-  body: { code: INTERNAL_ERROR.code, message: INTERNAL_ERROR.message },
+/** A fixed error of the error table as a response. */
+const answer = (entry: { readonly status: number; readonly code: number; readonly message: string }): ErrorResponse => ({
+  status: entry.status,
+  body: { code: entry.code, message: entry.message },
 });
+
+export const internalError = (): ErrorResponse => answer(INTERNAL_ERROR);
+export const unparsableBody = (): ErrorResponse => answer(UNPARSABLE_BODY);
+export const routeNotFound = (): ErrorResponse => answer(ROUTE_NOT_FOUND);
+
+export const methodNotAllowed = (allowed: readonly string[]): ErrorResponse => ({
+  status: METHOD_NOT_ALLOWED.status,
+  body: { code: METHOD_NOT_ALLOWED.code, message: METHOD_NOT_ALLOWED.message(allowed) },
+});
+
+/** 400 50035 with a reason for each field of the request that broke its route's schema. */
+export const invalidFormBody = (issues: readonly ValidationIssue[], where: string): ErrorResponse => ({
+  status: INVALID_FORM_BODY.status,
+  body: { code: INVALID_FORM_BODY.code, message: INVALID_FORM_BODY.message, errors: validationReasons(issues, where) },
+});
+
+export const faultResponse = (fault: InfrastructureFault): ErrorResponse => {
+  const { status, code, message, errors } = FAULT_TABLE[fault];
+  return { status, body: { code, message, ...(errors ? { errors: { ...errors } } : {}) } };
+};
 
 export { DomainError };

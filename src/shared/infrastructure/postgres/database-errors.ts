@@ -1,3 +1,5 @@
+import type { FaultClassifier } from "../../kernel/ports/fault-classifier";
+
 /**
  * Connection-level database failures (server down, restarting, connection lost): not the request's fault and not a
  * bug, so the API answers 503 with Retry-After rather than 500. postgres-js reports them with its own codes, and the
@@ -30,6 +32,10 @@ export const isInvalidDatabaseInput = (error: unknown): boolean => {
   }
   return false;
 };
+
+/** The database's faults for the HTTP layer: a value it cannot take first, then an outage. */
+export const classifyDatabaseFault: FaultClassifier = (error) =>
+  isInvalidDatabaseInput(error) ? "INVALID_INPUT" : isDatabaseUnavailable(error) ? "UNAVAILABLE" : undefined;
 
 /**
  * postgres-js (3.4.9, the latest) may run a buffered write from a setImmediate after its connection closed, and throws

@@ -1,0 +1,28 @@
+import { describe, expect, test } from "bun:test";
+import { classifyDatabaseFault } from "../../src/shared/infrastructure/postgres/database-errors";
+import { faultResponse, methodNotAllowed, routeNotFound, unparsableBody } from "../../src/shared/presentation/http-errors";
+
+const withCode = (code: string, cause?: unknown) => Object.assign(new Error("boom", { cause }), { code });
+
+describe("the database's faults", () => {
+  test("a value PostgreSQL cannot take is the request's fault, also wrapped; an outage is unavailability", () => {
+    expect(classifyDatabaseFault(new Error("Failed query", { cause: withCode("22003") }))).toBe("INVALID_INPUT");
+    expect(classifyDatabaseFault(withCode("ECONNREFUSED"))).toBe("UNAVAILABLE");
+  });
+
+  test("anything else is no fault (a bug)", () => {
+    for (const error of [withCode("23505"), new Error("x"), "text", null]) expect(classifyDatabaseFault(error)).toBeUndefined();
+  });
+});
+
+describe("the HTTP layer's own answers", () => {
+  test("serialize as the contract spells them", () => {
+    expect(JSON.stringify(faultResponse("INVALID_INPUT"))).toBe(
+      '{"status":400,"body":{"code":50035,"message":"Invalid Form Body","errors":{"_value":"A value is out of range."}}}',
+    );
+    expect(JSON.stringify(faultResponse("UNAVAILABLE"))).toBe('{"status":503,"body":{"code":0,"message":"The database is unavailable; try again shortly."}}');
+    expect(routeNotFound()).toEqual({ status: 404, body: { code: 0, message: "404: Not Found" } });
+    expect(methodNotAllowed(["GET", "PATCH"])).toEqual({ status: 405, body: { code: 0, message: "405: Method Not Allowed (this path takes GET, PATCH)" } });
+    expect(unparsableBody()).toEqual({ status: 400, body: { code: 50109, message: "The request body could not be parsed." } });
+  });
+});
