@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createManualClock } from "../../src/shared/kernel/clock";
 import { type TestUser, identityEnv, logIn } from "../support/identity";
-import { type ApiClient, type GuildBody, apiClient, createGuild, expectError, expectStatus, generalOf, joinAll, registerUsers } from "../support/guild";
+import {
+  type ApiClient,
+  type GuildBody,
+  apiClient,
+  createGuild,
+  expectError,
+  expectStatus,
+  generalOf,
+  guildWith,
+  registerUsers,
+  startGuildServer,
+} from "../support/guild";
 import { type AttachmentBody, type MessageBody, createTextChannel, overwriteMember, pngBytes, send, upload } from "../support/message";
 import { MODES, type TestServer, startServer } from "../support/server";
 
@@ -18,12 +29,9 @@ for (const mode of MODES) {
     let general: string;
 
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode, { MAX_UPLOAD_BYTES: String(LIMIT) }));
-      api = apiClient(server);
-      [owner, alice, outsider] = (await registerUsers(server, 3)) as [TestUser, TestUser, TestUser];
-      guild = await createGuild(api, owner, "Files");
+      ({ server, api, users: [owner, alice, outsider] } = await startGuildServer(mode, 3, { MAX_UPLOAD_BYTES: String(LIMIT) }));
+      ({ guild } = await guildWith(api, owner, { name: "Files", members: [alice] }));
       general = generalOf(guild).id;
-      await joinAll(api, owner, guild, [alice]);
     });
     afterAll(() => server.stop());
 

@@ -2,46 +2,39 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
   type ApiClient,
   type ChannelBody,
-  type GuildBody,
   type RoleBody,
-  apiClient,
   bits,
   createGuild,
   createRole,
   expectError,
   expectStatus,
-  generalOf,
   grantRole,
-  joinAll,
-  registerUsers,
+  guildWith,
+  startGuildServer,
 } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer } from "../support/server";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer } from "../support/server";
 
 for (const mode of MODES) {
   describe(`channel permission overwrites (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    let owner: TestUser;
-    let warden: TestUser;
-    let member: TestUser;
-    let outsider: TestUser;
+    let owner: TestUser, warden: TestUser, member: TestUser, outsider: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, warden, member, outsider] = await registerUsers(server, 4);
+      ({ server, api, users: [owner, warden, member, outsider] } = await startGuildServer(mode, 4));
     });
     afterAll(() => server.stop());
 
     /** A guild where `warden` holds Wardens (MANAGE_ROLES, MANAGE_CHANNELS, KICK_MEMBERS); `member` holds Crew (nothing). */
     const guardedGuild = async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [warden, member]);
-      const wardens = await createRole(api, owner, guild.id, { name: "Wardens", permissions: bits("MANAGE_ROLES", "MANAGE_CHANNELS", "KICK_MEMBERS") });
-      const crew = await createRole(api, owner, guild.id, { name: "Crew" });
-      await grantRole(api, owner, guild.id, warden.user.id, wardens.id);
-      await grantRole(api, owner, guild.id, member.user.id, crew.id);
-      return { guild, wardens, crew, general: generalOf(guild) };
+      const { guild, general, roles } = await guildWith(api, owner, {
+        members: [warden, member],
+        roles: {
+          wardens: { name: "Wardens", permissions: ["MANAGE_ROLES", "MANAGE_CHANNELS", "KICK_MEMBERS"], holders: [warden] },
+          crew: { name: "Crew", holders: [member] },
+        },
+      });
+      return { guild, general, ...roles };
     };
     const overwrite = (channel: ChannelBody, targetId: string, as: TestUser, body: object) =>
       api.put(`/channels/${channel.id}/permissions/${targetId}`, as, body);
@@ -164,8 +157,7 @@ for (const mode of MODES) {
     });
 
     test("a guild's channel list shows each member only what they may view", async () => {
-      const guild: GuildBody = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
+      const { guild } = await guildWith(api, owner, { members: [member] });
       const names = ["a", "b", "c"];
       for (const name of names) {
         const hide = name === "b" ? [{ id: member.user.id, type: 1, deny: bits("VIEW_CHANNEL") }] : [];

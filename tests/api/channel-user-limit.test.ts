@@ -5,15 +5,14 @@ import {
   type ChannelBody,
   type GuildBody,
   type Reply,
-  apiClient,
   createGuild,
   expectError,
   expectStatus,
   generalOf,
-  registerUsers,
+  startGuildServer,
 } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer, waitFor } from "../support/server";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer, waitFor } from "../support/server";
 
 type Channel = ChannelBody & { user_limit?: number };
 
@@ -30,9 +29,7 @@ for (const mode of MODES) {
     let owner: TestUser;
     let guild: GuildBody;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner] = await registerUsers(server, 1);
+      ({ server, api, users: [owner] } = await startGuildServer(mode, 1));
       guild = await createGuild(api, owner);
     });
     afterAll(() => server.stop());

@@ -4,41 +4,33 @@ import {
   type ApiClient,
   type ChannelBody,
   type GuildBody,
-  apiClient,
   bits,
   createGuild,
-  createRole,
   expectError,
   expectStatus,
   generalOf,
-  grantRole,
-  joinAll,
-  registerUsers,
+  guildWith,
+  startGuildServer,
 } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer, waitFor } from "../support/server";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer, waitFor } from "../support/server";
 
 for (const mode of MODES) {
   describe(`guild channels (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    let owner: TestUser;
-    let manager: TestUser;
-    let member: TestUser;
-    let outsider: TestUser;
+    let owner: TestUser, manager: TestUser, member: TestUser, outsider: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, manager, member, outsider] = await registerUsers(server, 4);
+      ({ server, api, users: [owner, manager, member, outsider] } = await startGuildServer(mode, 4));
     });
     afterAll(() => server.stop());
 
     /** A guild where `manager` holds MANAGE_CHANNELS and `member` nothing special. */
     const channelGuild = async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [manager, member]);
-      const managers = await createRole(api, owner, guild.id, { name: "Channel managers", permissions: bits("MANAGE_CHANNELS") });
-      await grantRole(api, owner, guild.id, manager.user.id, managers.id);
+      const { guild } = await guildWith(api, owner, {
+        members: [manager, member],
+        roles: { managers: { name: "Channel managers", permissions: ["MANAGE_CHANNELS"], holders: [manager] } },
+      });
       return guild;
     };
     // user_limit is not in the shared support type (tests/support is outside this change).

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DomainEvent } from "../../src/shared/kernel/domain-event";
-import { type ApiClient, type ChannelBody, apiClient, expectError, expectStatus, registerUsers } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer, waitFor } from "../support/server";
+import { type ApiClient, type ChannelBody, expectError, expectStatus, registerUsers, startGuildServer } from "../support/guild";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer, waitFor } from "../support/server";
 
 for (const mode of MODES) {
   describe(`direct messages (${mode.name})`, () => {
@@ -14,9 +14,7 @@ for (const mode of MODES) {
     let dave: TestUser;
     let erin: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [alice, bob, carol, dave, erin] = await registerUsers(server, 5);
+      ({ server, api, users: [alice, bob, carol, dave, erin] } = await startGuildServer(mode, 5));
     });
     afterAll(() => server.stop());
 

@@ -4,19 +4,19 @@ import {
   type ApiClient,
   type GuildBody,
   Permission,
-  apiClient,
   bits,
   createGuild,
   createRole,
   expectStatus,
   generalOf,
+  guildWith,
   joinAll,
   registerUsers,
+  startGuildServer,
 } from "../support/guild";
 import type { TestUser } from "../support/identity";
-import { identityEnv } from "../support/identity";
 import { createTextChannel, overwriteMember, send } from "../support/message";
-import { MODES, type TestServer, startServer } from "../support/server";
+import { MODES, type TestServer } from "../support/server";
 
 for (const mode of MODES) {
   describe(`gateway dispatch of guild, channel and message events (${mode.name})`, () => {
@@ -32,11 +32,8 @@ for (const mode of MODES) {
     };
 
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, member, outsider, newcomer, target] = await registerUsers(server, 5);
-      guild = await createGuild(api, owner, "Gateway Guild");
-      await joinAll(api, owner, guild, [member, target]);
+      ({ server, api, users: [owner, member, outsider, newcomer, target] } = await startGuildServer(mode, 5));
+      ({ guild } = await guildWith(api, owner, { name: "Gateway Guild", members: [member, target] }));
     });
     afterAll(async () => {
       for (const client of clients) client.close();

@@ -5,18 +5,16 @@ import {
   type GuildBody,
   type InviteBody,
   type RoleBody,
-  apiClient,
-  createGuild,
   createRole,
   expectError,
   expectStatus,
   generalOf,
-  joinAll,
-  registerUsers,
+  guildWith,
   setEveryone,
+  startGuildServer,
 } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer } from "../support/server";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer } from "../support/server";
 
 /** One route: how to call it, and what a plain member lacks for it (null: membership is enough). */
 interface RouteCase {
@@ -42,11 +40,8 @@ for (const mode of MODES) {
     let routes: RouteCase[];
 
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, member, victim, outsider, banned, prebanned] = await registerUsers(server, 6);
-      guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member, victim, banned]);
+      ({ server, api, users: [owner, member, victim, outsider, banned, prebanned] } = await startGuildServer(mode, 6));
+      ({ guild } = await guildWith(api, owner, { members: [member, victim, banned] }));
       role = await createRole(api, owner, guild.id, { name: "Low" });
       invite = expectStatus(await api.post<InviteBody>(`/channels/${generalOf(guild).id}/invites`, owner, {}), 201);
       expectStatus(await api.put(`/guilds/${guild.id}/bans/${banned.user.id}`, owner, {}), 204);

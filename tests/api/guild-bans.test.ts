@@ -1,46 +1,26 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DomainEvent } from "../../src/shared/kernel/domain-event";
-import {
-  type ApiClient,
-  type InviteBody,
-  apiClient,
-  bits,
-  createGuild,
-  createRole,
-  expectError,
-  expectStatus,
-  generalOf,
-  grantRole,
-  joinAll,
-  moveRoles,
-  registerUsers,
-} from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer, waitFor } from "../support/server";
+import { type ApiClient, type InviteBody, expectError, expectStatus, generalOf, grantRole, guildWith, startGuildServer } from "../support/guild";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer, waitFor } from "../support/server";
 
 for (const mode of MODES) {
   describe(`guild bans (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    let owner: TestUser;
-    let mod: TestUser;
-    let target: TestUser;
-    let stranger: TestUser;
+    let owner: TestUser, mod: TestUser, target: TestUser, stranger: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, mod, target, stranger] = await registerUsers(server, 4);
+      ({ server, api, users: [owner, mod, target, stranger] } = await startGuildServer(mode, 4));
     });
     afterAll(() => server.stop());
 
     /** A guild where `mod` holds Mods (BAN_MEMBERS) at position 2 and `target` has joined. */
     const moderatedGuild = async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [mod, target]);
-      const mods = await createRole(api, owner, guild.id, { name: "Mods", permissions: bits("BAN_MEMBERS") });
-      await moveRoles(api, owner, guild.id, [{ id: mods.id, position: 2 }]);
-      await grantRole(api, owner, guild.id, mod.user.id, mods.id);
-      return { guild, mods };
+      const { guild, roles } = await guildWith(api, owner, {
+        members: [mod, target],
+        roles: { mods: { name: "Mods", permissions: ["BAN_MEMBERS"], position: 2, holders: [mod] } },
+      });
+      return { guild, ...roles };
     };
 
     test("PUT bans a member: 204, membership gone, listed with the reason; the banned user loses all access", async () => {

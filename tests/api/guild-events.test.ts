@@ -2,19 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createGuild as createGuildUseCase } from "../../src/domains/guild/application/create-guild";
 import { drizzleGuildRepositories, drizzleGuildUnitOfWork } from "../../src/shared/infrastructure/postgres/drizzle-guild-unit-of-work";
 import type { DomainEvent } from "../../src/shared/kernel/domain-event";
-import {
-  type ApiClient,
-  type GuildBody,
-  type InviteBody,
-  type RoleBody,
-  apiClient,
-  createGuild,
-  expectStatus,
-  generalOf,
-  registerUsers,
-} from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer, waitFor } from "../support/server";
+import { type ApiClient, type GuildBody, type InviteBody, type RoleBody, createGuild, expectStatus, generalOf, startGuildServer } from "../support/guild";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer, waitFor } from "../support/server";
 
 for (const mode of MODES) {
   describe(`guild events (${mode.name})`, () => {
@@ -23,9 +13,7 @@ for (const mode of MODES) {
     let owner: TestUser;
     let joiner: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, joiner] = await registerUsers(server, 2);
+      ({ server, api, users: [owner, joiner] } = await startGuildServer(mode, 2));
     });
     afterAll(() => server.stop());
 

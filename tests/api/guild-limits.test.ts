@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type ApiClient, type InviteBody, apiClient, createGuild, expectError, expectStatus, generalOf, registerUsers } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer } from "../support/server";
+import { type ApiClient, type InviteBody, createGuild, expectError, expectStatus, generalOf, startGuildServer } from "../support/guild";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer } from "../support/server";
 
 for (const mode of MODES) {
   describe(`guild limits (${mode.name})`, () => {
@@ -10,9 +10,7 @@ for (const mode of MODES) {
     let busy: TestUser;
     let host: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [busy, host] = await registerUsers(server, 2);
+      ({ server, api, users: [busy, host] } = await startGuildServer(mode, 2));
     });
     afterAll(() => server.stop());
 

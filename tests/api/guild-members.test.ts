@@ -4,58 +4,48 @@ import {
   type GuildBody,
   type MemberBody,
   type RoleBody,
-  apiClient,
   bits,
-  createGuild,
   createRole,
   expectError,
   expectStatus,
   grantRole,
+  guildWith,
   joinAll,
   moveRoles,
   registerUsers,
   setEveryone,
+  startGuildServer,
 } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer } from "../support/server";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer } from "../support/server";
 import { DEFAULT_EVERYONE_PERMISSIONS, Permission } from "../../src/shared/kernel/permissions";
 
 for (const mode of MODES) {
   describe(`guild members (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    let owner: TestUser;
-    let mod: TestUser;
-    let helper: TestUser;
-    let plain: TestUser;
-    let outsider: TestUser;
+    let owner: TestUser, mod: TestUser, helper: TestUser, plain: TestUser, outsider: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, mod, helper, plain, outsider] = await registerUsers(server, 5);
+      ({ server, api, users: [owner, mod, helper, plain, outsider] } = await startGuildServer(mode, 5));
     });
     afterAll(() => server.stop());
 
     /** A guild where `mod` holds Mods (kick, roles, nicknames) above Helpers, held by `helper`; `plain` holds nothing. */
     const staffedGuild = async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [mod, helper, plain]);
-      const mods = await createRole(api, owner, guild.id, { name: "Mods", permissions: bits("KICK_MEMBERS", "MANAGE_ROLES", "MANAGE_NICKNAMES") });
-      const helpers = await createRole(api, owner, guild.id, { name: "Helpers" });
-      await moveRoles(api, owner, guild.id, [
-        { id: mods.id, position: 2 },
-        { id: helpers.id, position: 1 },
-      ]);
-      await grantRole(api, owner, guild.id, mod.user.id, mods.id);
-      await grantRole(api, owner, guild.id, helper.user.id, helpers.id);
-      return { guild, mods, helpers };
+      const { guild, roles } = await guildWith(api, owner, {
+        members: [mod, helper, plain],
+        roles: {
+          mods: { name: "Mods", permissions: ["KICK_MEMBERS", "MANAGE_ROLES", "MANAGE_NICKNAMES"], position: 2, holders: [mod] },
+          helpers: { name: "Helpers", position: 1, holders: [helper] },
+        },
+      });
+      return { guild, ...roles };
     };
 
     describe("listing", () => {
       let guild: GuildBody;
       beforeAll(async () => {
-        guild = await createGuild(api, owner);
-        await joinAll(api, owner, guild, [mod, helper, plain]);
+        ({ guild } = await guildWith(api, owner, { members: [mod, helper, plain] }));
       });
       const everyoneSorted = () => [owner, mod, helper, plain].map((u) => u.user.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
 

@@ -2,49 +2,39 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DEFAULT_EVERYONE_PERMISSIONS } from "../../src/shared/kernel/permissions";
 import {
   type ApiClient,
-  type GuildBody,
   type RoleBody,
-  apiClient,
   bits,
   createGuild,
   createRole,
   expectError,
   expectStatus,
-  grantRole,
-  joinAll,
+  guildWith,
   moveRoles,
-  registerUsers,
+  startGuildServer,
 } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer } from "../support/server";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer } from "../support/server";
 
 for (const mode of MODES) {
   describe(`guild roles (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    let owner: TestUser;
-    let manager: TestUser;
-    let plain: TestUser;
-    let outsider: TestUser;
+    let owner: TestUser, manager: TestUser, plain: TestUser, outsider: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, manager, plain, outsider] = await registerUsers(server, 4);
+      ({ server, api, users: [owner, manager, plain, outsider] } = await startGuildServer(mode, 4));
     });
     afterAll(() => server.stop());
 
     /** A guild where `manager` holds Managers (MANAGE_ROLES, KICK_MEMBERS) at position 5, above Low at 2. */
     const managedGuild = async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [manager, plain]);
-      const managers = await createRole(api, owner, guild.id, { name: "Managers", permissions: bits("MANAGE_ROLES", "KICK_MEMBERS") });
-      const low = await createRole(api, owner, guild.id, { name: "Low" });
-      await moveRoles(api, owner, guild.id, [
-        { id: managers.id, position: 5 },
-        { id: low.id, position: 2 },
-      ]);
-      await grantRole(api, owner, guild.id, manager.user.id, managers.id);
-      return { guild, managers, low };
+      const { guild, roles } = await guildWith(api, owner, {
+        members: [manager, plain],
+        roles: {
+          managers: { name: "Managers", permissions: ["MANAGE_ROLES", "KICK_MEMBERS"], position: 5, holders: [manager] },
+          low: { name: "Low", position: 2 },
+        },
+      });
+      return { guild, ...roles };
     };
 
     test("POST creates a role at position 1 with @everyone's permissions by default (201); GET lists lowest first", async () => {
@@ -156,8 +146,7 @@ for (const mode of MODES) {
     });
 
     test("a member without roles cannot manage even @everyone, though MANAGE_ROLES comes from it", async () => {
-      const guild: GuildBody = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [plain]);
+      const { guild } = await guildWith(api, owner, { members: [plain] });
       expectStatus(await api.patch(`/guilds/${guild.id}/roles/${guild.id}`, owner, { permissions: bits("VIEW_CHANNEL", "MANAGE_ROLES") }), 200);
       const created = expectStatus(await api.post<RoleBody>(`/guilds/${guild.id}/roles`, plain, { name: "made" }), 201);
       expectError(await api.patch(`/guilds/${guild.id}/roles/${created.id}`, plain, { name: "mine" }), 403, 50013);

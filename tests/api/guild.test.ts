@@ -3,10 +3,10 @@ import { DEFAULT_EVERYONE_PERMISSIONS } from "../../src/shared/kernel/permission
 import {
   type ApiClient,
   type ChannelBody,
+  type FixtureRole,
   type GuildBody,
   type InviteBody,
   type RoleBody,
-  apiClient,
   bits,
   createGuild,
   createRole,
@@ -14,11 +14,13 @@ import {
   expectStatus,
   generalOf,
   grantRole,
+  guildWith,
   joinAll,
   registerUsers,
+  startGuildServer,
 } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer } from "../support/server";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer } from "../support/server";
 
 /** Rows matching `from` (a table and WHERE clause), read straight from the database to prove a cascade. */
 const countRows = async (server: TestServer, from: string): Promise<number> => {
@@ -32,13 +34,9 @@ for (const mode of MODES) {
   describe(`guild lifecycle (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    let owner: TestUser;
-    let member: TestUser;
-    let outsider: TestUser;
+    let owner: TestUser, member: TestUser, outsider: TestUser;
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, member, outsider] = await registerUsers(server, 3);
+      ({ server, api, users: [owner, member, outsider] } = await startGuildServer(mode, 3));
     });
     afterAll(() => server.stop());
 
@@ -85,8 +83,7 @@ for (const mode of MODES) {
     });
 
     test("GET /guilds/{id}: members see it, others get 403 50001, unknown ids 404 10004, bad ids 400", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
+      const { guild } = await guildWith(api, owner, { members: [member] });
       expect(expectStatus(await api.get<GuildBody>(`/guilds/${guild.id}`, member), 200).id).toBe(guild.id);
       expectError(await api.get(`/guilds/${guild.id}`, outsider), 403, 50001);
       expectError(await api.get("/guilds/1", owner), 404, 10004);
@@ -95,8 +92,7 @@ for (const mode of MODES) {
     });
 
     test("GET /guilds/{id} lists only the channels the caller can view", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
+      const { guild } = await guildWith(api, owner, { members: [member] });
       const secret = expectStatus(
         await api.post<ChannelBody>(`/guilds/${guild.id}/channels`, owner, {
           name: "secret",
@@ -111,8 +107,7 @@ for (const mode of MODES) {
     });
 
     test("PATCH /guilds/{id} renames and sets the icon with MANAGE_GUILD; others get 403 50013", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
+      const { guild } = await guildWith(api, owner, { members: [member] });
       expectError(await api.patch(`/guilds/${guild.id}`, member, { name: "Mine now" }), 403, 50013);
       expectError(await api.patch(`/guilds/${guild.id}`, outsider, { name: "Mine now" }), 403, 50001);
       const managers = await createRole(api, owner, guild.id, { permissions: bits("MANAGE_GUILD") });
@@ -130,10 +125,8 @@ for (const mode of MODES) {
     });
 
     test("ownership moves only by the owner, and only to a member", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
-      const admins = await createRole(api, owner, guild.id, { permissions: bits("ADMINISTRATOR") });
-      await grantRole(api, owner, guild.id, member.user.id, admins.id);
+      const admin = { permissions: ["ADMINISTRATOR"], holders: [member] } satisfies FixtureRole;
+      const { guild } = await guildWith(api, owner, { members: [member], roles: { admins: admin } });
       expectError(await api.patch(`/guilds/${guild.id}`, member, { owner_id: member.user.id }), 403, 50013);
       const notMember = await api.patch(`/guilds/${guild.id}`, owner, { owner_id: outsider.user.id });
       expectError(notMember, 400, 50035);
@@ -146,10 +139,8 @@ for (const mode of MODES) {
     });
 
     test("DELETE /guilds/{id}: owner only; members, roles, channels, overwrites, invites and bans go with it", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
-      const role = await createRole(api, owner, guild.id, { permissions: bits("ADMINISTRATOR") });
-      await grantRole(api, owner, guild.id, member.user.id, role.id);
+      const admin = { permissions: ["ADMINISTRATOR"], holders: [member] } satisfies FixtureRole;
+      const { guild, roles: { role } } = await guildWith(api, owner, { members: [member], roles: { role: admin } });
       const channel = expectStatus(
         await api.post<ChannelBody>(`/guilds/${guild.id}/channels`, owner, {
           name: "doomed",
@@ -193,8 +184,7 @@ for (const mode of MODES) {
     });
 
     test("DELETE /users/@me/guilds/{id}: members leave (204); the owner cannot (400); others 403/404", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
+      const { guild } = await guildWith(api, owner, { members: [member] });
       const reply = await api.delete(`/users/@me/guilds/${guild.id}`, owner);
       expectError(reply, 400, 50035);
       expect((reply.body as { message: string }).message).toContain("owner");
@@ -205,10 +195,7 @@ for (const mode of MODES) {
     });
 
     test("deleting a role takes it from its holders and removes its overwrites", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
-      const role = await createRole(api, owner, guild.id, { permissions: "0" });
-      await grantRole(api, owner, guild.id, member.user.id, role.id);
+      const { guild, roles: { role } } = await guildWith(api, owner, { members: [member], roles: { role: { holders: [member] } } });
       expectStatus(await api.put(`/channels/${generalOf(guild).id}/permissions/${role.id}`, owner, { type: 0, deny: bits("SEND_MESSAGES") }), 204);
       expectStatus(await api.delete(`/guilds/${guild.id}/roles/${role.id}`, owner), 204);
       expect(expectStatus(await api.get<{ roles: string[] }>(`/guilds/${guild.id}/members/${member.user.id}`, owner), 200).roles).toEqual([]);

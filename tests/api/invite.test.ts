@@ -4,7 +4,6 @@ import {
   type ChannelBody,
   type GuildBody,
   type InviteBody,
-  apiClient,
   bits,
   createGuild,
   createRole,
@@ -12,25 +11,21 @@ import {
   expectStatus,
   generalOf,
   grantRole,
-  joinAll,
-  registerUsers,
+  guildWith,
   setEveryone,
+  startGuildServer,
 } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
-import { MODES, type TestServer, startServer, waitFor } from "../support/server";
+import type { TestUser } from "../support/identity";
+import { MODES, type TestServer, waitFor } from "../support/server";
 import { DEFAULT_EVERYONE_PERMISSIONS, Permission } from "../../src/shared/kernel/permissions";
 
 for (const mode of MODES) {
   describe(`invites (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    let owner: TestUser;
-    let member: TestUser;
-    let joiners: TestUser[];
+    let owner: TestUser, member: TestUser, joiners: TestUser[];
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, member, ...joiners] = await registerUsers(server, 8);
+      ({ server, api, users: [owner, member, ...joiners] } = await startGuildServer(mode, 8));
     });
     afterAll(() => server.stop());
 
@@ -68,8 +63,7 @@ for (const mode of MODES) {
     });
 
     test("GET /invites/{code} previews without login; unknown codes are 404 10006", async () => {
-      const guild = await createGuild(api, owner, "Previewed");
-      await joinAll(api, owner, guild, [member]);
+      const { guild } = await guildWith(api, owner, { name: "Previewed", members: [member] });
       const created = expectStatus(await invite(guild, owner, { max_uses: 10 }), 201);
       const preview = expectStatus(await api.get<InviteBody>(`/invites/${created.code}`), 200);
       expect(preview).toEqual({ ...created, approximate_member_count: 2 });
@@ -128,8 +122,7 @@ for (const mode of MODES) {
     });
 
     test("creating needs VIEW_CHANNEL (else 403 50001) and CREATE_INSTANT_INVITE (else 403 50013)", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
+      const { guild } = await guildWith(api, owner, { members: [member] });
       const [outsider] = joiners;
       expectError(await invite(guild, outsider!), 403, 50001);
       await setEveryone(api, owner, guild.id, DEFAULT_EVERYONE_PERMISSIONS & ~Permission.CREATE_INSTANT_INVITE);
@@ -152,8 +145,7 @@ for (const mode of MODES) {
     });
 
     test("DELETE /invites/{code}: the inviter or MANAGE_GUILD (204); other members 403 50013, outsiders 403 50001", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member, joiners[0]!]);
+      const { guild } = await guildWith(api, owner, { members: [member, joiners[0]!] });
       const mine = expectStatus(await invite(guild, member), 201);
       const theirs = expectStatus(await invite(guild, owner), 201);
       expectError(await api.delete(`/invites/${theirs.code}`, member), 403, 50013);
@@ -167,8 +159,7 @@ for (const mode of MODES) {
     });
 
     test("GET /guilds/{id}/invites lists working invites with MANAGE_GUILD", async () => {
-      const guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member]);
+      const { guild } = await guildWith(api, owner, { members: [member] });
       const before = expectStatus(await api.get<InviteBody[]>(`/guilds/${guild.id}/invites`, owner), 200);
       const created = expectStatus(await invite(guild, member, { max_uses: 7 }), 201);
       const used = expectStatus(await invite(guild, owner, { max_uses: 1 }), 201);

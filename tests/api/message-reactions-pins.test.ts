@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestUser, identityEnv } from "../support/identity";
-import { type ApiClient, type GuildBody, apiClient, createGuild, expectError, expectStatus, generalOf, joinAll, registerUsers } from "../support/guild";
+import type { TestUser } from "../support/identity";
+import { type ApiClient, type GuildBody, expectError, expectStatus, generalOf, guildWith, startGuildServer } from "../support/guild";
 import { type MessageBody, type UserBody, createTextChannel, history, openDm, overwriteMember, send, sendMany } from "../support/message";
-import { MODES, type TestServer, startServer } from "../support/server";
+import { MODES, type TestServer } from "../support/server";
 
 const THUMBS = encodeURIComponent("👍");
 const HEART = encodeURIComponent("❤️");
@@ -19,12 +19,9 @@ for (const mode of MODES) {
     let general: string;
 
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, alice, bob, outsider] = (await registerUsers(server, 4)) as [TestUser, TestUser, TestUser, TestUser];
-      guild = await createGuild(api, owner, "Reactions");
+      ({ server, api, users: [owner, alice, bob, outsider] } = await startGuildServer(mode, 4));
+      ({ guild } = await guildWith(api, owner, { name: "Reactions", members: [alice, bob] }));
       general = generalOf(guild).id;
-      await joinAll(api, owner, guild, [alice, bob]);
     });
     afterAll(() => server.stop());
 

@@ -3,10 +3,10 @@ import { sql } from "drizzle-orm";
 import { snowflakeFromTimestamp } from "../../src/shared/kernel/snowflake";
 import { rowsOf } from "../../src/shared/infrastructure/postgres/drizzle-message-rows";
 import { type GatewayClient, identify } from "../support/gateway";
-import { type TestUser, identityEnv } from "../support/identity";
-import { type ApiClient, type GuildBody, apiClient, createGuild, expectError, expectStatus, generalOf, joinAll, registerUsers } from "../support/guild";
+import type { TestUser } from "../support/identity";
+import { type ApiClient, type GuildBody, expectError, expectStatus, generalOf, guildWith, joinAll, registerUsers, startGuildServer } from "../support/guild";
 import { type ReadStateBody, createTextChannel, history, openDm, overwriteMember, send } from "../support/message";
-import { MODES, type TestServer, startServer, waitFor } from "../support/server";
+import { MODES, type TestServer, waitFor } from "../support/server";
 
 for (const mode of MODES) {
   describe(`read states, typing, events and ban cleanup (${mode.name})`, () => {
@@ -21,12 +21,9 @@ for (const mode of MODES) {
     const clients: GatewayClient[] = [];
 
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, alice, bob, outsider] = (await registerUsers(server, 4)) as [TestUser, TestUser, TestUser, TestUser];
-      guild = await createGuild(api, owner, "Read states");
+      ({ server, api, users: [owner, alice, bob, outsider] } = await startGuildServer(mode, 4));
+      ({ guild } = await guildWith(api, owner, { name: "Read states", members: [alice, bob] }));
       general = generalOf(guild).id;
-      await joinAll(api, owner, guild, [alice, bob]);
     });
     afterAll(async () => {
       for (const client of clients) client.close();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestUser, identityEnv, registerUser } from "../support/identity";
-import { type ApiClient, type GuildBody, apiClient, createGuild, expectError, expectStatus, generalOf, joinAll, registerUsers } from "../support/guild";
+import { type TestUser, registerUser } from "../support/identity";
+import { type ApiClient, type GuildBody, expectError, expectStatus, generalOf, guildWith, joinAll, startGuildServer } from "../support/guild";
 import { type MessageBody, createTextChannel, history, openDm, overwriteMember, send } from "../support/message";
-import { MODES, type TestServer, startServer } from "../support/server";
+import { MODES, type TestServer } from "../support/server";
 
 for (const mode of MODES) {
   describe(`messages: send, read, edit, delete (${mode.name})`, () => {
@@ -15,12 +15,9 @@ for (const mode of MODES) {
     let general: string;
 
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, member, outsider] = (await registerUsers(server, 3)) as [TestUser, TestUser, TestUser];
-      guild = await createGuild(api, owner, "Messages");
+      ({ server, api, users: [owner, member, outsider] } = await startGuildServer(mode, 3));
+      ({ guild } = await guildWith(api, owner, { name: "Messages", members: [member] }));
       general = generalOf(guild).id;
-      await joinAll(api, owner, guild, [member]);
     });
     afterAll(() => server.stop());
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type TestUser, identityEnv } from "../support/identity";
-import { type ApiClient, type GuildBody, apiClient, createGuild, expectError, expectStatus, generalOf, joinAll, registerUsers } from "../support/guild";
+import type { TestUser } from "../support/identity";
+import { type ApiClient, type GuildBody, expectError, expectStatus, generalOf, guildWith, startGuildServer } from "../support/guild";
 import { type MessageBody, createTextChannel, openDm, overwriteMember, send, sendMany } from "../support/message";
-import { MODES, type TestServer, startServer } from "../support/server";
+import { MODES, type TestServer } from "../support/server";
 
 interface SearchBody {
   total_results: number;
@@ -22,12 +22,9 @@ for (const mode of MODES) {
     let noHistory: string;
 
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode));
-      api = apiClient(server);
-      [owner, member, outsider] = (await registerUsers(server, 3)) as [TestUser, TestUser, TestUser];
-      guild = await createGuild(api, owner, "Search");
+      ({ server, api, users: [owner, member, outsider] } = await startGuildServer(mode, 3));
+      ({ guild } = await guildWith(api, owner, { name: "Search", members: [member] }));
       general = generalOf(guild).id;
-      await joinAll(api, owner, guild, [member]);
       hidden = (await createTextChannel(api, owner, guild.id, "staff-only")).id;
       await overwriteMember(api, owner, hidden, member.user.id, { deny: ["VIEW_CHANNEL"] });
       noHistory = (await createTextChannel(api, owner, guild.id, "no-history")).id;

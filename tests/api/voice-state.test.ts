@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type GatewayClient, identify } from "../support/gateway";
-import { type ApiClient, type GuildBody, apiClient, createGuild, expectError, expectStatus, joinAll, registerUsers } from "../support/guild";
-import { type TestUser, identityEnv } from "../support/identity";
+import { type ApiClient, type GuildBody, createGuild, expectError, expectStatus, guildWith, joinAll, registerUsers, startGuildServer } from "../support/guild";
+import type { TestUser } from "../support/identity";
 import { createTextChannel, overwriteMember } from "../support/message";
-import { MODES, type TestServer, startServer, waitFor } from "../support/server";
+import { MODES, type TestServer, waitFor } from "../support/server";
 import { type VoiceStateBody, createVoiceChannel, joinVoice, rejectedJoin, sendVoiceState, voiceStateOf } from "../support/voice";
 
 /** Waits until `count` dispatches of `t` matching `filter` arrived. */
@@ -25,11 +25,8 @@ for (const mode of MODES) {
     };
 
     beforeAll(async () => {
-      server = await startServer(mode, identityEnv(mode, { VOICE_STATE_TTL_MS: "1500" }));
-      api = apiClient(server);
-      [owner, member, third, outsider] = await registerUsers(server, 4);
-      guild = await createGuild(api, owner);
-      await joinAll(api, owner, guild, [member, third]);
+      ({ server, api, users: [owner, member, third, outsider] } = await startGuildServer(mode, 4, { VOICE_STATE_TTL_MS: "1500" }));
+      ({ guild } = await guildWith(api, owner, { members: [member, third] }));
       general = guild.channels.find((channel) => channel.type === 2)!;
     });
 

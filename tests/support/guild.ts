@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import { Permission, type PermissionName, permissionsOf } from "../../src/shared/kernel/permissions";
-import { type TestUser, registerUser } from "./identity";
-import type { TestServer } from "./server";
+import { type TestUser, identityEnv, registerUser } from "./identity";
+import { type Mode, type TestServer, startServer } from "./server";
 
 /** Wire shapes of API.md, as far as the tests read them. */
 export interface RoleBody {
@@ -105,6 +105,12 @@ type Tuple<T, N extends number, R extends T[] = []> = R["length"] extends N ? R 
 export const registerUsers = <N extends number>(server: TestServer, count: N): Promise<Tuple<TestUser, N>> =>
   Promise.all(Array.from({ length: count }, () => registerUser(server))) as Promise<Tuple<TestUser, N>>;
 
+/** A node for `mode` (identity env plus `env`), its API client and `count` fresh users: the start of a guild suite's beforeAll. */
+export const startGuildServer = async <N extends number>(mode: Mode, count: N, env: Record<string, string> = {}) => {
+  const server = await startServer(mode, identityEnv(mode, env));
+  return { server, api: apiClient(server), users: await registerUsers(server, count) };
+};
+
 /** POST /guilds as `owner`; throws unless 201. */
 export const createGuild = async (api: ApiClient, owner: TestUser, name = "Test Guild"): Promise<GuildBody> =>
   expectStatus(await api.post<GuildBody>("/guilds", owner, { name }), 201);
@@ -141,6 +147,34 @@ export const moveRoles = async (api: ApiClient, as: TestUser, guildId: string, m
 /** Sets @everyone's permissions (as the owner, say). */
 export const setEveryone = async (api: ApiClient, as: TestUser, guildId: string, permissions: bigint): Promise<void> => {
   expectStatus(await api.patch(`/guilds/${guildId}/roles/${guildId}`, as, { permissions: permissions.toString() }), 200);
+};
+
+/** A role of a `guildWith` guild: `permissions` by name (none by default), an optional position, who holds it. */
+export interface FixtureRole {
+  name?: string;
+  permissions?: readonly PermissionName[];
+  position?: number;
+  holders?: readonly TestUser[];
+}
+
+/**
+ * A fresh guild of `owner` that `members` joined by invite, then with `roles` created in the order given, those with
+ * a position moved there in one PATCH, and each granted to its holders; every call throws unless it succeeds.
+ */
+export const guildWith = async <R extends string = never>(
+  api: ApiClient,
+  owner: TestUser,
+  setup: { name?: string; members?: readonly TestUser[]; roles?: Record<R, FixtureRole> },
+): Promise<{ guild: GuildBody; general: ChannelBody; roles: Record<R, RoleBody> }> => {
+  const guild = await createGuild(api, owner, setup.name);
+  if (setup.members?.length) await joinAll(api, owner, guild, setup.members);
+  const specs = Object.entries(setup.roles ?? {}) as Array<[R, FixtureRole]>;
+  const roles = {} as Record<R, RoleBody>;
+  for (const [key, spec] of specs) roles[key] = await createRole(api, owner, guild.id, { ...(spec.name ? { name: spec.name } : {}), permissions: bits(...(spec.permissions ?? [])) });
+  const moves = specs.filter(([, spec]) => spec.position !== undefined).map(([key, spec]) => ({ id: roles[key].id, position: spec.position! }));
+  if (moves.length > 0) await moveRoles(api, owner, guild.id, moves);
+  for (const [key, spec] of specs) for (const holder of spec.holders ?? []) await grantRole(api, owner, guild.id, holder.user.id, roles[key].id);
+  return { guild, general: generalOf(guild), roles };
 };
 
 export { Permission };
