@@ -362,10 +362,10 @@ export const checkOutcome = async (options: {
   readonly load: Load;
   readonly clients: readonly ResilientClient[];
   readonly outsider: ResilientClient;
-  /** The members whose clients are running (their users must show online). */
-  readonly online: readonly TestUser[];
+  /** The members whose clients are running (their users must show online); every member by default. */
+  readonly online?: readonly TestUser[];
 }): Promise<{ messages: number; deliveries: number }> => {
-  const { nodes, world, load, clients, outsider } = options;
+  const { nodes, world, load, clients, outsider, online = world.members } = options;
   const live = nodes.filter((node) => node.alive);
   const sent = load.sent.map((message) => message.id);
   expect(new Set(sent).size).toBe(sent.length);
@@ -436,7 +436,7 @@ export const checkOutcome = async (options: {
         });
       });
       const onlineIds = new Set(presences.filter((p) => p.status === "online").map((p) => p.user.id));
-      return options.online.every((user) => onlineIds.has(user.user.id));
+      return online.every((user) => onlineIds.has(user.user.id));
     },
     { timeoutMs: 20_000, intervalMs: 250, what: "presence to show every running member online" },
   );
@@ -449,6 +449,43 @@ export const startClients = async (nodes: readonly ChaosNode[], world: World) =>
   const outsider = new ResilientClient("outsider", world.outsider, nodes, 1);
   await Promise.all([...clients, outsider].map((client) => client.start()));
   return { clients, outsider };
+};
+
+/** What a fault test runs against: the world, a READY client per member and the outsider's, and the load. */
+export interface LoadedWorld {
+  readonly world: World;
+  readonly clients: ResilientClient[];
+  readonly outsider: ResilientClient;
+  readonly load: Load;
+}
+
+/** On started nodes: a guild of six members and an outsider (made through the first node), their clients, and three members sending. */
+export const startLoad = async (nodes: readonly ChaosNode[]): Promise<LoadedWorld> => {
+  const world = await createWorld(nodes[0]!, 6);
+  const { clients, outsider } = await startClients(nodes, world);
+  const load = new Load(nodes, world.members.slice(0, 3), world.channelId);
+  load.start();
+  return { world, clients, outsider, load };
+};
+
+/**
+ * Takes the load through a fault: each step runs, in order, with `load.phase` set to its key (so sends are tallied by
+ * the phase they started in); the load is stopped afterwards, also when a step fails.
+ */
+export const runPhases = async (load: Load, steps: Record<string, () => Promise<void>>): Promise<void> => {
+  try {
+    for (const [phase, step] of Object.entries(steps)) {
+      load.phase = phase;
+      await step();
+    }
+  } finally {
+    await load.stop();
+  }
+};
+
+/** Closes every client of the run, the outsider's too. */
+export const stopClients = (run: LoadedWorld): void => {
+  for (const client of [...run.clients, run.outsider]) client.stop();
 };
 
 /** Rows of the outbox not yet published (the relay's backlog). */

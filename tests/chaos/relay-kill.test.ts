@@ -5,13 +5,13 @@ import { pauseRedis, redisControlAvailable, resumeRedis } from "../support/redis
 import { waitFor } from "../support/server";
 import {
   type ChaosNode,
-  Load,
   checkOutcome,
-  createWorld,
   killNode,
   outboxBacklog,
-  startClients,
+  runPhases,
   startCluster,
+  startLoad,
+  stopClients,
   stopCluster,
   waitReady,
 } from "./chaos-support";
@@ -41,34 +41,32 @@ describe("chaos: the outbox relay killed mid-batch (two nodes)", () => {
     expect(redisControlAvailable()).toBe(true);
     // A long command timeout keeps the relay stuck in its publish (holding the lock) while Redis is frozen.
     nodes = await startCluster([47, 48], { REDIS_COMMAND_TIMEOUT_MS: "15000" });
-    const world = await createWorld(nodes[0]!, 6);
-    const { clients, outsider } = await startClients(nodes, world);
-    const load = new Load(nodes, world.members.slice(0, 3), world.channelId);
-    load.start();
+    const run = await startLoad(nodes);
+    const { load } = run;
     let killed: ChaosNode | undefined;
     let backlog = 0;
     const frozenAt = Date.now();
-    try {
-      await load.waitForSends(30, "sends before the fault");
-
+    await runPhases(load, {
+      before: () => load.waitForSends(30, "sends before the fault"),
       // Freeze Redis: the next relay pass claims a batch, writes it to Redis and waits, holding the lock.
-      load.phase = "frozen";
-      pauseRedis();
-      const holder = await waitFor(() => relayLockHolder(sql, 300), { timeoutMs: 20_000, intervalMs: 50, what: "a relay to hold the lock mid-publish" });
-      backlog = await outboxBacklog();
-      expect(backlog).toBeGreaterThan(0);
-      killed = nodes.find((node) => node.applicationName === holder)!;
-      expect(killed).toBeDefined();
-      await killNode(killed);
-      resumeRedis();
-
-      load.phase = "after";
-      await waitReady(nodes, 200);
-      await load.waitForSends(60, "sends after the relay was killed");
-    } finally {
-      resumeRedis();
-      await load.stop();
-    }
+      frozen: async () => {
+        pauseRedis();
+        try {
+          const holder = await waitFor(() => relayLockHolder(sql, 300), { timeoutMs: 20_000, intervalMs: 50, what: "a relay to hold the lock mid-publish" });
+          backlog = await outboxBacklog();
+          expect(backlog).toBeGreaterThan(0);
+          killed = nodes.find((node) => node.applicationName === holder)!;
+          expect(killed).toBeDefined();
+          await killNode(killed);
+        } finally {
+          resumeRedis();
+        }
+      },
+      after: async () => {
+        await waitReady(nodes, 200);
+        await load.waitForSends(60, "sends after the relay was killed");
+      },
+    });
     // The batch went out twice (the dead node's writes reached Redis, the survivor published it again) ...
     const redis = new Redis(process.env.REDIS_URL ?? "", { lazyConnect: true });
     const entries = (await redis.xrange("xcord:events", `${frozenAt}-0`, "+")) as Array<[string, string[]]>;
@@ -76,7 +74,7 @@ describe("chaos: the outbox relay killed mid-batch (two nodes)", () => {
     const ids = entries.map(([, fields]) => (JSON.parse(fields[fields.indexOf("event") + 1]!) as { id: string }).id);
     const republished = ids.length - new Set(ids).size;
     // ... and still every session saw each message exactly once.
-    const outcome = await checkOutcome({ nodes, world, load, clients, outsider, online: world.members });
+    const outcome = await checkOutcome({ nodes, ...run });
     console.log(
       `[chaos] relay SIGKILL mid-batch: killed ${killed?.applicationName} holding the lock with ${backlog} unpublished rows; ` +
         `${republished} events appended to the stream twice; ${outcome.messages} messages answered 2xx, ` +
@@ -84,6 +82,6 @@ describe("chaos: the outbox relay killed mid-batch (two nodes)", () => {
     );
     expect(republished).toBeGreaterThan(0);
     expect(await outboxBacklog()).toBe(0);
-    for (const client of [...clients, outsider]) client.stop();
+    stopClients(run);
   }, 120_000);
 });
