@@ -1,12 +1,7 @@
 import { type Clock, systemClock } from "../../kernel/clock";
 import type { DomainEvent } from "../../kernel/domain-event";
 import type { DeadLetter, EventStream, EventStreamConsumerOptions } from "../../kernel/ports/event-stream";
-
-/** The defaults of both adapters (RedisEventStream repeats them). */
-const DEFAULTS = { maxDeliveries: 5, retryAfterMs: 30_000, batchSize: 100 };
-
-type Settings = Required<Omit<EventStreamConsumerOptions, "types">> & { readonly types: ReadonlySet<string> | null };
-type Handler = (event: DomainEvent) => Promise<void>;
+import { type ConsumerSettings as Settings, type EventHandler as Handler, RunningConsumers, consumerSettings, messageOf } from "../event-stream-consumers";
 
 /** An entry of the log; events are kept as JSON, as in Redis, so handlers never share objects. */
 interface Entry {
@@ -46,7 +41,7 @@ export class MemoryEventStream implements EventStream {
   private nextSeq = 1;
   private readonly groups = new Map<string, Group>();
   private readonly dead: DeadLetter[] = [];
-  private readonly stops = new Set<() => Promise<void>>();
+  private readonly consumers = new RunningConsumers();
   private readonly maxLength: number;
   private readonly clock: Clock;
 
@@ -73,25 +68,13 @@ export class MemoryEventStream implements EventStream {
 
   /** Starts a consumer; a group seen for the first time reads from the beginning of the log. */
   async consume(options: EventStreamConsumerOptions, handler: Handler): Promise<() => Promise<void>> {
-    const settings: Settings = {
-      group: options.group,
-      consumer: options.consumer,
-      maxDeliveries: options.maxDeliveries ?? DEFAULTS.maxDeliveries,
-      retryAfterMs: options.retryAfterMs ?? DEFAULTS.retryAfterMs,
-      batchSize: options.batchSize ?? DEFAULTS.batchSize,
-      types: options.types ?? null,
-    };
+    const settings = consumerSettings(options);
     let group = this.groups.get(settings.group);
     if (!group) {
       group = { lastSeq: 0, pending: new Map(), waiters: new Set() };
       this.groups.set(settings.group, group);
     }
-    const stop = this.run(group, settings, handler);
-    this.stops.add(stop);
-    return async () => {
-      this.stops.delete(stop);
-      await stop();
-    };
+    return this.consumers.add(this.run(group, settings, handler));
   }
 
   /** The oldest `limit` dead letters. */
@@ -106,9 +89,7 @@ export class MemoryEventStream implements EventStream {
 
   /** Stops every consumer, letting the events in hand finish. */
   async close(): Promise<void> {
-    const stops = [...this.stops];
-    this.stops.clear();
-    await Promise.all(stops.map((stop) => stop()));
+    await this.consumers.stopAll();
   }
 
   /** The consumer loop: redeliver what is due, else read new entries, else sleep until there is work. */
@@ -192,5 +173,3 @@ export class MemoryEventStream implements EventStream {
     return oldest === Infinity ? null : Math.max(0, oldest + settings.retryAfterMs - this.clock.now());
   }
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

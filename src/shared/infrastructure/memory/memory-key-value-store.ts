@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from "../../kernel/clock";
 import type { KeyValueStore } from "../../kernel/ports/key-value-store";
+import { sweepExpired } from "./expiring-entries";
 
 interface Entry {
   value: string | string[];
@@ -25,12 +26,11 @@ const wrongType = () => new Error("WRONGTYPE Operation against a key holding the
 export class MemoryKeyValueStore implements KeyValueStore {
   private readonly entries = new Map<string, Entry>();
   private readonly clock: Clock;
-  private readonly sweeper: ReturnType<typeof setInterval>;
+  private readonly stopSweep: () => void;
 
   constructor(options: MemoryKeyValueStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 10_000);
-    this.sweeper.unref();
+    this.stopSweep = sweepExpired(this.entries, (entry, now) => entry.expiresAt <= now, () => this.clock.now(), options.sweepIntervalMs);
   }
 
   /** The string at `key`, or null. */
@@ -108,7 +108,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   /** Stops the sweep; the data stays readable. */
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.stopSweep();
   }
 
   private expiry(ttlMs: number | undefined): number {
@@ -122,10 +122,5 @@ export class MemoryKeyValueStore implements KeyValueStore {
     if (entry.expiresAt > this.clock.now()) return entry;
     this.entries.delete(key);
     return undefined;
-  }
-
-  private sweep(): void {
-    const now = this.clock.now();
-    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
   }
 }

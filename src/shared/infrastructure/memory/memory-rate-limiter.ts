@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from "../../kernel/clock";
 import type { RateLimit, RateLimitDecision, RateLimiter } from "../../kernel/ports/rate-limiter";
+import { sweepExpired } from "./expiring-entries";
 
 /**
  * GCRA in integer microseconds (integers keep the float math exact): each request moves the
@@ -41,12 +42,11 @@ export interface MemoryRateLimiterOptions {
 export class MemoryRateLimiter implements RateLimiter {
   private readonly tats = new Map<string, number>();
   private readonly clock: Clock;
-  private readonly sweeper: ReturnType<typeof setInterval>;
+  private readonly stopSweep: () => void;
 
   constructor(options: MemoryRateLimiterOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 10_000);
-    this.sweeper.unref();
+    this.stopSweep = sweepExpired(this.tats, (tat, now) => tat <= now, () => this.nowUs(), options.sweepIntervalMs);
   }
 
   /** Takes a token from `key`'s bucket when one is left. */
@@ -63,15 +63,10 @@ export class MemoryRateLimiter implements RateLimiter {
 
   /** Stops the sweep. */
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.stopSweep();
   }
 
   private nowUs(): number {
     return Math.round(this.clock.now() * 1000);
-  }
-
-  private sweep(): void {
-    const now = this.nowUs();
-    for (const [key, tat] of this.tats) if (tat <= now) this.tats.delete(key);
   }
 }

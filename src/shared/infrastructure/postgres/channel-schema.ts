@@ -1,5 +1,5 @@
 import { type AnyPgColumn, bigint, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { snowflake } from "./columns";
+import { reference, snowflake } from "./columns";
 import { guilds } from "./guild-schema";
 import { users } from "./identity-schema";
 
@@ -42,9 +42,7 @@ export const channels = pgTable(
 export const permissionOverwrites = pgTable(
   "permission_overwrites",
   {
-    channelId: snowflake("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
+    channelId: reference("channel_id", () => channels.id, { onDelete: "cascade" }),
     targetId: snowflake("target_id").notNull(),
     /** 0 role, 1 member. */
     type: smallint("type").notNull(),

@@ -1,4 +1,4 @@
-import { customType, timestamp } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, customType, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * A snowflake stored as `bigint` and read back as the decimal string the domain uses.
@@ -12,3 +12,10 @@ export const snowflake = customType<{ data: string; driverData: string | number 
 
 /** A UTC timestamp with time zone, read as a Date. */
 export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/**
+ * A required snowflake naming a row of another table: drizzle's `.notNull().references(target, actions)`, the
+ * foreign key of most tables (pass `{ onDelete: "cascade" }` for rows that die with their target).
+ */
+export const reference = (name: string, target: () => AnyPgColumn, actions: { readonly onDelete?: "cascade" } = {}) =>
+  snowflake(name).notNull().references(target, actions);

@@ -9,6 +9,9 @@ import { guilds, memberRoles, members, roles } from "./guild-schema";
 
 const USER = sql.placeholder("userId");
 
+/** True when the query finds a row. */
+const found = async (query: PromiseLike<readonly unknown[]>): Promise<boolean> => (await query).length > 0;
+
 /**
  * A user's guild facts for the guild of the outer query's row. Written as SQL with explicit aliases: drizzle leaves
  * the columns of a single-table select unqualified, which would make these correlated subqueries ambiguous.
@@ -63,20 +66,10 @@ export class DrizzlePermissionFacts implements PermissionFacts {
   }
 
   async hasRole(guildId: string, roleId: string): Promise<boolean> {
-    const rows = await this.db
-      .select({ id: roles.id })
-      .from(roles)
-      .where(and(eq(roles.id, roleId), eq(roles.guildId, guildId)))
-      .limit(1);
-    return rows.length > 0;
+    return found(this.db.select({ id: roles.id }).from(roles).where(and(eq(roles.id, roleId), eq(roles.guildId, guildId))).limit(1));
   }
 
   async hasMember(guildId: string, userId: string): Promise<boolean> {
-    const rows = await this.db
-      .select({ userId: members.userId })
-      .from(members)
-      .where(and(eq(members.guildId, guildId), eq(members.userId, userId)))
-      .limit(1);
-    return rows.length > 0;
+    return found(this.db.select({ userId: members.userId }).from(members).where(and(eq(members.guildId, guildId), eq(members.userId, userId))).limit(1));
   }
 }

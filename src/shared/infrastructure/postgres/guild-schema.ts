@@ -1,5 +1,5 @@
 import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { snowflake, timestamptz } from "./columns";
+import { reference, snowflake, timestamptz } from "./columns";
 import { users } from "./identity-schema";
 
 /*
@@ -13,9 +13,7 @@ export const guilds = pgTable(
     id: snowflake("id").primaryKey(),
     name: text("name").notNull(),
     icon: text("icon"),
-    ownerId: snowflake("owner_id")
-      .notNull()
-      .references(() => users.id),
+    ownerId: reference("owner_id", () => users.id),
     createdAt: timestamptz("created_at").notNull(),
   },
   (table) => [index("guilds_owner_idx").on(table.ownerId)],
@@ -26,9 +24,7 @@ export const roles = pgTable(
   "roles",
   {
     id: snowflake("id").primaryKey(),
-    guildId: snowflake("guild_id")
-      .notNull()
-      .references(() => guilds.id, { onDelete: "cascade" }),
+    guildId: reference("guild_id", () => guilds.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     color: integer("color").notNull().default(0),
     position: integer("position").notNull().default(0),
@@ -42,12 +38,8 @@ export const roles = pgTable(
 export const members = pgTable(
   "members",
   {
-    guildId: snowflake("guild_id")
-      .notNull()
-      .references(() => guilds.id, { onDelete: "cascade" }),
-    userId: snowflake("user_id")
-      .notNull()
-      .references(() => users.id),
+    guildId: reference("guild_id", () => guilds.id, { onDelete: "cascade" }),
+    userId: reference("user_id", () => users.id),
     nick: text("nick"),
     joinedAt: timestamptz("joined_at").notNull(),
   },
@@ -61,9 +53,7 @@ export const memberRoles = pgTable(
   {
     guildId: snowflake("guild_id").notNull(),
     userId: snowflake("user_id").notNull(),
-    roleId: snowflake("role_id")
-      .notNull()
-      .references(() => roles.id, { onDelete: "cascade" }),
+    roleId: reference("role_id", () => roles.id, { onDelete: "cascade" }),
   },
   (table) => [
     primaryKey({ name: "member_roles_pkey", columns: [table.guildId, table.userId, table.roleId] }),
@@ -77,12 +67,8 @@ export const memberRoles = pgTable(
 export const bans = pgTable(
   "bans",
   {
-    guildId: snowflake("guild_id")
-      .notNull()
-      .references(() => guilds.id, { onDelete: "cascade" }),
-    userId: snowflake("user_id")
-      .notNull()
-      .references(() => users.id),
+    guildId: reference("guild_id", () => guilds.id, { onDelete: "cascade" }),
+    userId: reference("user_id", () => users.id),
     reason: text("reason"),
     createdAt: timestamptz("created_at").notNull(),
   },

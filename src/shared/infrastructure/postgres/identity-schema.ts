@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { snowflake, timestamptz } from "./columns";
+import { reference, snowflake, timestamptz } from "./columns";
 
 /** Accounts. Deleted accounts keep their row with personal fields erased, so history stays readable. */
 export const users = pgTable(
@@ -31,9 +31,7 @@ export const sessions = pgTable(
   "sessions",
   {
     id: snowflake("id").primaryKey(),
-    userId: snowflake("user_id")
-      .notNull()
-      .references(() => users.id),
+    userId: reference("user_id", () => users.id),
     createdAt: timestamptz("created_at").notNull(),
     lastUsedAt: timestamptz("last_used_at").notNull(),
     userAgent: text("user_agent"),
@@ -48,9 +46,7 @@ export const refreshTokens = pgTable(
   "refresh_tokens",
   {
     tokenHash: text("token_hash").primaryKey(),
-    sessionId: snowflake("session_id")
-      .notNull()
-      .references(() => sessions.id, { onDelete: "cascade" }),
+    sessionId: reference("session_id", () => sessions.id, { onDelete: "cascade" }),
     expiresAt: timestamptz("expires_at").notNull(),
     usedAt: timestamptz("used_at"),
     /** The hash of the token that replaced this one. */

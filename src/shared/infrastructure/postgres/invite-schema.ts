@@ -1,6 +1,6 @@
 import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { channels } from "./channel-schema";
-import { snowflake, timestamptz } from "./columns";
+import { reference, snowflake, timestamptz } from "./columns";
 import { guilds } from "./guild-schema";
 import { users } from "./identity-schema";
 
@@ -12,15 +12,9 @@ export const invites = pgTable(
   "invites",
   {
     code: text("code").primaryKey(),
-    guildId: snowflake("guild_id")
-      .notNull()
-      .references(() => guilds.id, { onDelete: "cascade" }),
-    channelId: snowflake("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
-    inviterId: snowflake("inviter_id")
-      .notNull()
-      .references(() => users.id),
+    guildId: reference("guild_id", () => guilds.id, { onDelete: "cascade" }),
+    channelId: reference("channel_id", () => channels.id, { onDelete: "cascade" }),
+    inviterId: reference("inviter_id", () => users.id),
     uses: integer("uses").notNull().default(0),
     maxUses: integer("max_uses").notNull(),
     maxAge: integer("max_age").notNull(),

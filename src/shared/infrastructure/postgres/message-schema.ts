@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { boolean, customType, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { channels } from "./channel-schema";
-import { snowflake, timestamptz } from "./columns";
+import { reference, snowflake, timestamptz } from "./columns";
 import { users } from "./identity-schema";
 
 /** Postgres full-text vectors; written only by the database (a generated column), read only in `@@` conditions. */
@@ -21,14 +21,10 @@ export const messages = pgTable(
   "messages",
   {
     id: snowflake("id").notNull(),
-    channelId: snowflake("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
+    channelId: reference("channel_id", () => channels.id, { onDelete: "cascade" }),
     /** Null in DMs; a channel never changes guild, so this copy never goes stale. */
     guildId: snowflake("guild_id"),
-    authorId: snowflake("author_id")
-      .notNull()
-      .references(() => users.id),
+    authorId: reference("author_id", () => users.id),
     content: text("content").notNull(),
     editedAt: timestamptz("edited_at"),
     /** Decimal user ids in order of first mention. */
@@ -103,9 +99,7 @@ export const readStates = pgTable(
   "read_states",
   {
     userId: snowflake("user_id").notNull(),
-    channelId: snowflake("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
+    channelId: reference("channel_id", () => channels.id, { onDelete: "cascade" }),
     lastMessageId: snowflake("last_message_id"),
     updatedAt: timestamptz("updated_at").notNull(),
   },

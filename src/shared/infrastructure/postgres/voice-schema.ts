@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { channels } from "./channel-schema";
-import { snowflake, timestamptz } from "./columns";
+import { reference, snowflake, timestamptz } from "./columns";
 import { guilds } from "./guild-schema";
 import { users } from "./identity-schema";
 
@@ -16,12 +16,8 @@ export const voiceStates = pgTable(
     userId: snowflake("user_id")
       .primaryKey()
       .references(() => users.id, { onDelete: "cascade" }),
-    guildId: snowflake("guild_id")
-      .notNull()
-      .references(() => guilds.id, { onDelete: "cascade" }),
-    channelId: snowflake("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
+    guildId: reference("guild_id", () => guilds.id, { onDelete: "cascade" }),
+    channelId: reference("channel_id", () => channels.id, { onDelete: "cascade" }),
     gatewaySessionId: text("gateway_session_id").notNull(),
     /** The identity session (login) behind it: revoking that session ends the voice state. */
     authSessionId: text("auth_session_id").notNull(),
@@ -48,12 +44,8 @@ export const voiceCalls = pgTable(
   "voice_calls",
   {
     id: snowflake("id").primaryKey(),
-    guildId: snowflake("guild_id")
-      .notNull()
-      .references(() => guilds.id, { onDelete: "cascade" }),
-    channelId: snowflake("channel_id")
-      .notNull()
-      .references(() => channels.id, { onDelete: "cascade" }),
+    guildId: reference("guild_id", () => guilds.id, { onDelete: "cascade" }),
+    channelId: reference("channel_id", () => channels.id, { onDelete: "cascade" }),
     /** The node whose SFU hosts the call's room, and the signaling URL clients connect to. */
     nodeId: integer("node_id").notNull(),
     endpoint: text("endpoint").notNull(),
@@ -70,12 +62,8 @@ export const voiceCalls = pgTable(
 export const voiceModeration = pgTable(
   "voice_moderation",
   {
-    guildId: snowflake("guild_id")
-      .notNull()
-      .references(() => guilds.id, { onDelete: "cascade" }),
-    userId: snowflake("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    guildId: reference("guild_id", () => guilds.id, { onDelete: "cascade" }),
+    userId: reference("user_id", () => users.id, { onDelete: "cascade" }),
     mute: boolean("mute").notNull(),
     deaf: boolean("deaf").notNull(),
   },

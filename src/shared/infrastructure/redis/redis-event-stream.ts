@@ -1,14 +1,10 @@
 import type { Redis } from "ioredis";
 import type { DomainEvent } from "../../kernel/domain-event";
 import type { DeadLetter, EventStream, EventStreamConsumerOptions } from "../../kernel/ports/event-stream";
+import { type ConsumerSettings as Settings, type EventHandler as Handler, RunningConsumers, consumerSettings, messageOf } from "../event-stream-consumers";
 import { failFastAfterFirstReady, pingRedis, throwFirstError } from "./redis-client";
 
-/** The defaults of both adapters (MemoryEventStream repeats them). */
-const DEFAULTS = { maxDeliveries: 5, retryAfterMs: 30_000, batchSize: 100 };
 const READ_RETRY_MS = 500;
-
-type Settings = Required<Omit<EventStreamConsumerOptions, "types">> & { readonly types: ReadonlySet<string> | null };
-type Handler = (event: DomainEvent) => Promise<void>;
 /** An entry as XREADGROUP, XAUTOCLAIM and XRANGE return it; fields are null once the entry was trimmed. */
 type StreamEntry = [id: string, fields: string[] | null];
 
@@ -34,7 +30,7 @@ export class RedisEventStream implements EventStream {
   private readonly deadStream: string;
   private readonly maxLength: number;
   private readonly blockMs: number;
-  private readonly stops = new Set<() => Promise<void>>();
+  private readonly consumers = new RunningConsumers();
 
   constructor(options: RedisEventStreamOptions) {
     this.redis = options.redis;
@@ -54,21 +50,9 @@ export class RedisEventStream implements EventStream {
 
   /** Creates the group at the stream's start ("0") when new, then starts the consumer loop. */
   async consume(options: EventStreamConsumerOptions, handler: Handler): Promise<() => Promise<void>> {
-    const settings: Settings = {
-      group: options.group,
-      consumer: options.consumer,
-      maxDeliveries: options.maxDeliveries ?? DEFAULTS.maxDeliveries,
-      retryAfterMs: options.retryAfterMs ?? DEFAULTS.retryAfterMs,
-      batchSize: options.batchSize ?? DEFAULTS.batchSize,
-      types: options.types ?? null,
-    };
+    const settings = consumerSettings(options);
     await this.createGroup(settings.group);
-    const stop = this.run(settings, handler);
-    this.stops.add(stop);
-    return async () => {
-      this.stops.delete(stop);
-      await stop();
-    };
+    return this.consumers.add(this.run(settings, handler));
   }
 
   /** XRANGE from the stream id of `sinceMs`: ids start with the time Redis took the entry. */
@@ -102,9 +86,7 @@ export class RedisEventStream implements EventStream {
 
   /** Stops every consumer (closing their blocking connections) after the events in hand; the shared connection stays. */
   async close(): Promise<void> {
-    const stops = [...this.stops];
-    this.stops.clear();
-    await Promise.all(stops.map((stop) => stop()));
+    await this.consumers.stopAll();
   }
 
   private async createGroup(group: string): Promise<void> {
@@ -242,5 +224,3 @@ const typeOf = (fields: string[]): string => {
     return "";
   }
 };
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
