@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { VoiceClose } from "../../src/domains/voice/application/voice-rooms";
-import { VOICE_CALL_ENDED, VOICE_CALL_STARTED } from "../../src/domains/voice/domain/voice-state";
+import { DISPATCH_NAMES } from "../../src/app-events";
 import { CloseCode, Op } from "../../src/shared/gateway/gateway-protocol";
 import { type TestServer, modeNamed, startServer } from "../support/server";
 
@@ -26,11 +26,12 @@ const fromSource = {
     const text = source("domains/voice/application/voice-rooms.ts") + source("domains/voice/presentation/voice-signaling.ts");
     return [...new Set([...text.matchAll(/(?:notify|broadcast)\(\s*"([a-z_]+)"/g)].map((match) => match[1]!))];
   },
-  /** Dispatch names written in the gateway's handlers and each domain's dispatch rules, and the voice call events. */
+  /** The dispatch name of every domain event, and those written in the gateway's handlers and each domain's dispatch rules. */
   dispatchNames: () => {
     const files = ["shared/gateway/gateway-handlers.ts", ...new Bun.Glob("domains/*/presentation/*-gateway.ts").scanSync(SRC)];
     const quoted = files.flatMap((file) => [...source(file).matchAll(/"([A-Z]+(?:_[A-Z]+)*)"/g)].map((match) => match[1]!));
-    return [...new Set([...quoted, VOICE_CALL_STARTED, VOICE_CALL_ENDED])].sort();
+    const ofEvents = Object.values(DISPATCH_NAMES).filter((name): name is NonNullable<typeof name> => name !== null);
+    return [...new Set([...quoted, ...ofEvents])].sort();
   },
 };
 

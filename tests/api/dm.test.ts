@@ -87,7 +87,7 @@ for (const mode of MODES) {
       expectError(await open(alice, leaving!), 404, 10013);
     });
 
-    test("CHANNEL_CREATE reaches each participant on their own topic, showing the other one", async () => {
+    test("CHANNEL_CREATED reaches each participant on their own topic, showing the other one", async () => {
       const [x, y] = await registerUsers(server, 2);
       const seen: DomainEvent[] = [];
       const stops = await Promise.all(
@@ -96,16 +96,16 @@ for (const mode of MODES) {
       try {
         const dm = expectStatus(await open(x!, y!), 200);
         const events = await waitFor(() => {
-          const found = seen.filter((event) => event.type === "CHANNEL_CREATE");
+          const found = seen.filter((event) => event.type === "CHANNEL_CREATED");
           return found.length === 2 && found;
-        }, { what: "two CHANNEL_CREATE" });
+        }, { what: "two CHANNEL_CREATED" });
         const byTopic: Record<string, ChannelBody> = Object.fromEntries(events.map((event) => [event.topics[0], event.data as ChannelBody]));
         expect(byTopic[`user:${x!.user.id}`]).toEqual(dm);
         expect(byTopic[`user:${y!.user.id}`]?.recipients?.map((u) => u.id)).toEqual([x!.user.id]);
         // Reopening creates nothing: a later event (a new DM of x's) arrives, with no second event for this one before it.
         expectStatus(await open(y!, x!), 200);
         const later = expectStatus(await open(x!, erin), 200);
-        await waitFor(() => seen.some((event) => (event.data as ChannelBody).id === later.id), { what: "the later CHANNEL_CREATE" });
+        await waitFor(() => seen.some((event) => (event.data as ChannelBody).id === later.id), { what: "the later CHANNEL_CREATED" });
         expect(seen.filter((event) => (event.data as ChannelBody).id === dm.id)).toHaveLength(2);
       } finally {
         await Promise.all(stops.map((stop) => stop()));

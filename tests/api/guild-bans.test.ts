@@ -85,20 +85,20 @@ for (const mode of MODES) {
       expect(absent.status).toBe(404);
     });
 
-    test("GUILD_BAN_ADD carries delete_message_seconds for the message domain, after GUILD_MEMBER_REMOVE", async () => {
+    test("BAN_ADDED carries delete_message_seconds for the message domain, after MEMBER_REMOVED", async () => {
       const { guild } = await moderatedGuild();
       const seen: DomainEvent[] = [];
       const stop = await server.app.adapters.pubSub.subscribe(`guild:${guild.id}`, (message) => void seen.push(JSON.parse(message)));
       try {
         expectStatus(await api.put(`/guilds/${guild.id}/bans/${target.user.id}`, mod, { delete_message_seconds: 86400 }), 204);
-        const ban = await waitFor(() => seen.find((event) => event.type === "GUILD_BAN_ADD"), { what: "GUILD_BAN_ADD" });
+        const ban = await waitFor(() => seen.find((event) => event.type === "BAN_ADDED"), { what: "BAN_ADDED" });
         expect(ban.data).toEqual({ guild_id: guild.id, user: expect.objectContaining({ id: target.user.id }), delete_message_seconds: 86400 });
         expect(ban.topics).toEqual([`guild:${guild.id}`]);
-        const removal = seen.find((event) => event.type === "GUILD_MEMBER_REMOVE");
+        const removal = seen.find((event) => event.type === "MEMBER_REMOVED");
         expect(removal?.topics).toEqual([`guild:${guild.id}`, `user:${target.user.id}`]);
         expect(BigInt(removal!.id) < BigInt(ban.id)).toBe(true);
         expectStatus(await api.delete(`/guilds/${guild.id}/bans/${target.user.id}`, mod), 204);
-        const lifted = await waitFor(() => seen.find((event) => event.type === "GUILD_BAN_REMOVE"), { what: "GUILD_BAN_REMOVE" });
+        const lifted = await waitFor(() => seen.find((event) => event.type === "BAN_REMOVED"), { what: "BAN_REMOVED" });
         expect(lifted.data).toEqual({ guild_id: guild.id, user: expect.objectContaining({ id: target.user.id }) });
       } finally {
         await stop();

@@ -66,29 +66,29 @@ for (const mode of MODES) {
       const events = heard.filter((e) => e.type !== "SERVER_CREATED");
       expect(events.map((e) => e.type)).toEqual([
         "SERVER_UPDATED",
-        "GUILD_ROLE_CREATE",
-        "GUILD_ROLE_UPDATE",
-        "INVITE_CREATE",
-        "GUILD_MEMBER_ADD",
-        "GUILD_MEMBER_UPDATE",
-        "INVITE_DELETE",
-        "GUILD_ROLE_DELETE",
-        "GUILD_MEMBER_REMOVE",
+        "ROLE_CREATED",
+        "ROLE_UPDATED",
+        "INVITE_CREATED",
+        "MEMBER_ADDED",
+        "MEMBER_UPDATED",
+        "INVITE_DELETED",
+        "ROLE_DELETED",
+        "MEMBER_REMOVED",
         "SERVER_DELETED",
       ]);
       const data = Object.fromEntries(events.map((e) => [e.type, e.data as Record<string, unknown>]));
       for (const event of events) expect((event.data as { guild_id: string }).guild_id).toBe(guild.id);
       expect(data.SERVER_UPDATED).toMatchObject({ id: guild.id, name: "Busier", roles: [expect.objectContaining({ id: guild.id })] });
-      expect(data.GUILD_ROLE_CREATE).toEqual({ guild_id: guild.id, role });
-      expect(data.GUILD_ROLE_UPDATE).toEqual({ guild_id: guild.id, role: { ...role, color: 7 } });
-      expect(data.INVITE_CREATE).toEqual({ ...invite, guild_id: guild.id, channel_id: generalOf(guild).id });
-      expect(data.GUILD_MEMBER_ADD).toMatchObject({ user: expect.objectContaining({ id: joiner.user.id }), nick: null, roles: [] });
-      expect(data.GUILD_MEMBER_UPDATE).toMatchObject({ user: expect.objectContaining({ id: joiner.user.id }), roles: [role!.id] });
-      expect(data.INVITE_DELETE).toEqual({ guild_id: guild.id, code: invite!.code, channel_id: generalOf(guild).id });
-      expect(data.GUILD_ROLE_DELETE).toEqual({ guild_id: guild.id, role_id: role!.id });
-      expect(data.GUILD_MEMBER_REMOVE).toEqual({ guild_id: guild.id, user: expect.objectContaining({ id: joiner.user.id }) });
+      expect(data.ROLE_CREATED).toEqual({ guild_id: guild.id, role });
+      expect(data.ROLE_UPDATED).toEqual({ guild_id: guild.id, role: { ...role, color: 7 } });
+      expect(data.INVITE_CREATED).toEqual({ ...invite, guild_id: guild.id, channel_id: generalOf(guild).id });
+      expect(data.MEMBER_ADDED).toMatchObject({ user: expect.objectContaining({ id: joiner.user.id }), nick: null, roles: [] });
+      expect(data.MEMBER_UPDATED).toMatchObject({ user: expect.objectContaining({ id: joiner.user.id }), roles: [role!.id] });
+      expect(data.INVITE_DELETED).toEqual({ guild_id: guild.id, code: invite!.code, channel_id: generalOf(guild).id });
+      expect(data.ROLE_DELETED).toEqual({ guild_id: guild.id, role_id: role!.id });
+      expect(data.MEMBER_REMOVED).toEqual({ guild_id: guild.id, user: expect.objectContaining({ id: joiner.user.id }) });
       expect(data.SERVER_DELETED).toEqual({ id: guild.id, guild_id: guild.id });
-      const joins = events.filter((e) => e.type === "GUILD_MEMBER_ADD" || e.type === "GUILD_MEMBER_REMOVE");
+      const joins = events.filter((e) => e.type === "MEMBER_ADDED" || e.type === "MEMBER_REMOVED");
       for (const event of joins) expect(event.topics).toEqual([`guild:${guild.id}`, `user:${joiner.user.id}`]);
     });
 

@@ -17,8 +17,8 @@ describe("commit notices", () => {
       userId: null,
       messageId: "9",
     });
-    expect(noticeOf(event("CHANNEL_UPDATE", { id: "10", guild_id: "1" })).channelId).toBe("10");
-    expect(noticeOf(event("GUILD_MEMBER_UPDATE", { user: { id: "5" }, guild_id: "1" })).userId).toBe("5");
+    expect(noticeOf(event("CHANNEL_UPDATED", { id: "10", guild_id: "1" })).channelId).toBe("10");
+    expect(noticeOf(event("MEMBER_UPDATED", { user: { id: "5" }, guild_id: "1" })).userId).toBe("5");
     expect(noticeOf(event("MESSAGE_REACTION_ADDED", { user_id: "5", channel_id: "10", message_id: "9" })).userId).toBe("5");
   });
 

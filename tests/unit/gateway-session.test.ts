@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { GatewaySession, SEEN_EVENTS } from "../../src/shared/gateway/gateway-session";
 
 const session = () =>
-  new GatewaySession("s1", { sendText: () => 1, getBufferedAmount: () => 0, close: () => {} }, { rules: {}, router: {} as never, resume: {} as never, onError: (error) => { throw error; } }, 0);
+  new GatewaySession("s1", { sendText: () => 1, getBufferedAmount: () => 0, close: () => {} }, { rules: new Map(), router: {} as never, resume: {} as never, onError: (error) => { throw error; } }, 0);
 
 describe("gateway session: the ids it remembers to drop second copies", () => {
   test("an id is delivered once; the newest SEEN_EVENTS ids are remembered, the oldest forgotten first", () => {
@@ -61,7 +61,7 @@ describe("gateway session: frames wait for their buffer write and leave in order
     const { writes, socket } = recordingSocket();
     const store = controlledStore();
     const errors: unknown[] = [];
-    const s = new GatewaySession("s1", socket, { rules: {}, router: {} as never, resume: store.resume, onError: (error) => errors.push(error) }, 0);
+    const s = new GatewaySession("s1", socket, { rules: new Map(), router: {} as never, resume: store.resume, onError: (error) => errors.push(error) }, 0);
     const sent = [s.dispatch("A", { n: 1 }), s.dispatch("A", { n: 2 }), s.dispatch("A", { n: 3 })];
     await Promise.resolve();
     expect(writes).toEqual([]); // write-ahead: nothing before the buffer holds it
@@ -81,7 +81,7 @@ describe("gateway session: frames wait for their buffer write and leave in order
   test("a frame behind a later buffer write waits for the frames before it", async () => {
     const { writes, socket } = recordingSocket();
     const store = controlledStore();
-    const s = new GatewaySession("s1", socket, { rules: {}, router: {} as never, resume: store.resume, onError: () => {} }, 0);
+    const s = new GatewaySession("s1", socket, { rules: new Map(), router: {} as never, resume: store.resume, onError: () => {} }, 0);
     const settleFirst = store.settler();
     const first = s.dispatch("A", { n: 1 });
     store.nextTurn();

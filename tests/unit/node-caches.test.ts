@@ -177,12 +177,12 @@ describe("channel permission cache", () => {
     const { cache, asked, bus, set } = setup();
     for (const [user, channel] of [["5", "10"], ["6", "10"], ["5", "11"]] as const) await cache.forChannel(user, channel);
     set(2n);
-    bus.notify({ type: "GUILD_MEMBER_UPDATE", guildId: "1", userId: "5" });
+    bus.notify({ type: "MEMBER_UPDATED", guildId: "1", userId: "5" });
     expect((await cache.forChannel("5", "10"))!.permissions).toBe(2n);
     expect((await cache.forChannel("6", "10"))!.permissions).toBe(1n);
-    bus.notify({ type: "CHANNEL_UPDATE", channelId: "11", guildId: "1" });
+    bus.notify({ type: "CHANNEL_UPDATED", channelId: "11", guildId: "1" });
     expect((await cache.forChannel("5", "11"))!.permissions).toBe(2n);
-    bus.notify({ type: "GUILD_ROLE_UPDATE", guildId: "1" });
+    bus.notify({ type: "ROLE_UPDATED", guildId: "1" });
     expect((await cache.forChannel("6", "10"))!.permissions).toBe(2n);
     expect(asked).toEqual(["10/5", "10/6", "11/5", "10/5", "11/5", "10/6"]);
   });
@@ -218,7 +218,7 @@ describe("channel permission cache", () => {
   test("an answer read across a notice, an unknown channel and anything read while notices may be missed are not kept", async () => {
     const { cache, asked, bus } = setup();
     const reading = cache.forChannel("5", "10");
-    bus.notify({ type: "GUILD_ROLE_DELETE", guildId: "9" });
+    bus.notify({ type: "ROLE_DELETED", guildId: "9" });
     await reading;
     await cache.forChannel("5", "10");
     expect(await cache.forChannel("5", "404")).toBeNull();

@@ -1,4 +1,4 @@
-import type { DomainEvent, Topic } from "../kernel/domain-event";
+import type { DomainEvent, EventOfType, Topic } from "../kernel/domain-event";
 
 /** The user a gateway session belongs to. */
 export interface Viewer {
@@ -12,19 +12,65 @@ export interface Dispatch {
   readonly d: unknown;
 }
 
-/** What one event means for one session: what to send and which topics to start or stop hearing. */
+/**
+ * What one event means for one session: what to send and which topics to start or stop hearing. A dispatch without
+ * `t` goes under the event's own dispatch name.
+ */
 export interface Delivery {
-  readonly dispatches: readonly Dispatch[];
+  readonly dispatches: readonly (Dispatch | { readonly t?: undefined; readonly d: unknown })[];
   readonly subscribe?: readonly Topic[];
   readonly unsubscribe?: readonly Topic[];
 }
 
 /**
- * How a domain event becomes dispatches for one viewer. Returning null means the viewer may not see it.
- * Rules are looked up by event type; each domain's presentation layer contributes its own.
+ * A rule's answer for one viewer: FORWARD sends the event's data under the event's own dispatch name (the one table
+ * of names, DispatchNames); a Delivery says what to send instead and which topics to join or leave (a user joining
+ * a guild gets GUILD_CREATE); null means the viewer may not see it. FORWARD is a constant, so the common answer
+ * allocates nothing per session.
  */
-export type DispatchRule = (event: DomainEvent, viewer: Viewer) => Promise<Delivery | null> | Delivery | null;
-export type DispatchRules = Readonly<Record<string, DispatchRule>>;
+export const FORWARD: unique symbol = Symbol("forward");
+export type Decision = Delivery | typeof FORWARD | null;
+
+/** The rule of events that every session hearing their topic may see as they are. */
+export const forwardToAll = (): typeof FORWARD => FORWARD;
+
+/** How one domain event becomes dispatches for one viewer. */
+export type DispatchRule<E extends DomainEvent = DomainEvent> = (event: E, viewer: Viewer) => Promise<Decision> | Decision;
+
+/**
+ * A rule for every event of the union `E`, typed by the event it receives; null for an event no session is sent
+ * (it exists for the nodes' caches and consumers). Each domain's presentation layer writes the rules of its own
+ * events; the composition root joins them into one object for the whole union, so an event left without a rule, or
+ * a rule for an event that does not exist, does not compile.
+ */
+export type DispatchRules<E extends DomainEvent = DomainEvent> = { readonly [K in E["type"]]: DispatchRule<EventOfType<E, K>> | null };
+
+/** The gateway dispatch name (API.md) of each event of the union `E`; null for events no session is sent. */
+export type DispatchNames<E extends DomainEvent = DomainEvent> = { readonly [K in E["type"]]: string | null };
+
+/** What the gateway looks up per event: the rule and the dispatch name it forwards under. */
+export interface EventRoute {
+  readonly name: string;
+  readonly rule: DispatchRule;
+}
+
+/** Every dispatched event type's route; an event type absent here is not sent to sessions. */
+export type EventRoutes = ReadonlyMap<string, EventRoute>;
+
+/**
+ * Joins the rules and the names into the gateway's table. A rule is typed by its own event; the gateway calls it
+ * with any event of that type, which is what `rules` being keyed by type guarantees.
+ */
+export const eventRoutes = <E extends DomainEvent>(rules: DispatchRules<E>, names: DispatchNames<E>): EventRoutes => {
+  const routes = new Map<string, EventRoute>();
+  for (const type of Object.keys(rules) as E["type"][]) {
+    const rule = rules[type] as DispatchRule | null;
+    const name = names[type];
+    if ((rule === null) !== (name === null)) throw new Error(`${type}: an event is dispatched with both a rule and a name, or with neither`);
+    if (rule !== null && name !== null) routes.set(type, { name, rule });
+  }
+  return routes;
+};
 
 /** The parts of READY each domain contributes, merged by the gateway. */
 export interface ReadyContribution {

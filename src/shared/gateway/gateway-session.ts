@@ -1,6 +1,6 @@
 import type { DomainEvent, Topic } from "../kernel/domain-event";
 import { CloseCode, type Frame, Op } from "./gateway-protocol";
-import type { Delivery, DispatchRules, Viewer } from "./gateway-ports";
+import { type Decision, type Delivery, type EventRoutes, FORWARD, type Viewer } from "./gateway-ports";
 import type { ResumeStore, SessionRecord } from "./resume-store";
 import type { TopicListener, TopicRouter } from "./topic-router";
 
@@ -87,7 +87,8 @@ export interface SessionSocket {
 }
 
 export interface SessionDeps {
-  readonly rules: DispatchRules;
+  /** Each dispatched event type's rule and dispatch name. */
+  readonly rules: EventRoutes;
   readonly router: TopicRouter;
   readonly resume: ResumeStore;
   readonly onError: (error: unknown, context: Record<string, unknown>) => void;
@@ -304,19 +305,20 @@ export class GatewaySession implements TopicListener {
   /** `handle`, done in this turn when it can be: returns a promise only for what has to wait. */
   private decide(event: DomainEvent): Promise<void> | undefined {
     const viewer = this.viewer;
-    const rule = this.deps.rules[event.type];
-    if (!viewer || this.closed || !rule || !event.topics.some((topic) => this.topics.has(topic))) return undefined;
+    const route = this.deps.rules.get(event.type);
+    if (!viewer || this.closed || !route || !event.topics.some((topic) => this.topics.has(topic))) return undefined;
     if (!this.remember(event.id)) return undefined;
-    const decided = rule(event, viewer);
-    return decided instanceof Promise ? decided.then((delivery) => this.deliver(event, delivery)) : this.deliver(event, decided);
+    const decided = route.rule(event, viewer);
+    return decided instanceof Promise ? decided.then((decision) => this.deliver(event, route.name, decision)) : this.deliver(event, route.name, decided);
   }
 
-  private deliver(event: DomainEvent, delivery: Delivery | null): Promise<void> | undefined {
-    if (!delivery || this.closed) return undefined;
+  private deliver(event: DomainEvent, name: string, decision: Decision): Promise<void> | undefined {
+    if (decision === null || this.closed) return undefined;
     const occurredAt = occurredAtOf(event);
     if (occurredAt > this.lastEventAt) this.lastEventAt = occurredAt;
-    for (const dispatch of delivery.dispatches) void this.dispatch(dispatch.t, dispatch.d, event.id);
-    return delivery.subscribe?.length || delivery.unsubscribe?.length ? this.applyTopicChanges(delivery) : undefined;
+    if (decision === FORWARD) return void this.dispatch(name, event.data, event.id);
+    for (const dispatch of decision.dispatches) void this.dispatch(dispatch.t ?? name, dispatch.d, event.id);
+    return decision.subscribe?.length || decision.unsubscribe?.length ? this.applyTopicChanges(decision) : undefined;
   }
 
   /** Joins and leaves topics as an event asks (joining a guild, being removed from one). */

@@ -1,4 +1,4 @@
-import type { DomainEvent, Topic } from "../kernel/domain-event";
+import { type DomainEvent, type Topic, parseEvent } from "../kernel/domain-event";
 import type { PubSub } from "../kernel/ports";
 
 /** A receiver of the events of the topics it joined. */
@@ -25,7 +25,7 @@ export const createTopicRouter = (
     if (!listeners || listeners.size === 0) return;
     let event: DomainEvent;
     try {
-      event = JSON.parse(message) as DomainEvent;
+      event = parseEvent(message);
     } catch (error) {
       onError(error, topic);
       return;

@@ -27,3 +27,39 @@ export interface DomainEvent<T extends string = string, D = unknown> {
 
 /** What a use case records before the repository gives it an id and time. */
 export type NewDomainEvent<T extends string = string, D = unknown> = Omit<DomainEvent<T, D>, "id" | "occurredAt">;
+
+/** `event` before the outbox gives it an id and time; over a union, each member's own (a factory's return type). */
+export type Unrecorded<E extends DomainEvent> = E extends DomainEvent ? Omit<E, "id" | "occurredAt"> : never;
+
+/** The member of the event union `E` whose type is `K`. */
+export type EventOfType<E extends DomainEvent, K extends E["type"]> = Extract<E, { readonly type: K }>;
+
+/** Handlers for some of the events of the union `E`, each typed by the event it takes. */
+export type EventHandlers<E extends DomainEvent, R = void> = { readonly [K in E["type"]]?: (event: EventOfType<E, K>) => R };
+
+/**
+ * One function for any event: calls the handler of the event's type, if there is one. The table is keyed by type, so
+ * a handler only ever gets the event it is typed for, and a handler for an event that does not exist does not compile.
+ */
+export const handleEvents =
+  <E extends DomainEvent, R = void>(handlers: EventHandlers<E, R>) =>
+  (event: DomainEvent): R | undefined =>
+    (handlers[event.type as E["type"]] as ((event: DomainEvent) => R) | undefined)?.(event);
+
+/**
+ * A stream consumer of some events of the union `E`: the types it names (the stream skips the others) and one
+ * handler for any event.
+ */
+export const eventConsumer = <E extends DomainEvent>(handlers: EventHandlers<E, Promise<void>>) => {
+  const handle = handleEvents(handlers);
+  return {
+    types: new Set<string>(Object.keys(handlers)) as ReadonlySet<string>,
+    handle: async (event: DomainEvent): Promise<void> => void (await handle(event)),
+  };
+};
+
+/**
+ * Events arrive as JSON (the bus, the stream, the outbox) and are trusted to have the shape their type names: they
+ * were all made by the typed factories of the domain that owns the type. The one place that says so.
+ */
+export const parseEvent = <E extends DomainEvent = DomainEvent>(json: string): E => JSON.parse(json) as E;

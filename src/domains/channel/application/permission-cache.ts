@@ -1,16 +1,28 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import type { CommitNotice, CommitNotices } from "../../../shared/kernel/ports";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { GuildEvent } from "../../guild/domain/guild-events";
+import type { ChannelEvent } from "../domain/channel-events";
 import type { PermissionResolver, ResolvedChannel } from "../domain/permission-resolver";
 
 /** Commits after which what anyone may do in a guild may have changed. */
-export const GUILD_WIDE_PERMISSION_EVENTS: ReadonlySet<string> = new Set(["GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE", "GUILD_ROLE_DELETE", "SERVER_UPDATED", "SERVER_DELETED"]);
+export const GUILD_WIDE_PERMISSION_EVENTS: ReadonlySet<string> = new Set<GuildEvent["type"]>(["ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED", "SERVER_UPDATED", "SERVER_DELETED"]);
 /** Commits after which what one member (the event's user) may do in a guild may have changed. */
-export const MEMBER_PERMISSION_EVENTS: ReadonlySet<string> = new Set(["GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE", "GUILD_BAN_ADD"]);
+export const MEMBER_PERMISSION_EVENTS: ReadonlySet<string> = new Set<GuildEvent["type"]>(["MEMBER_ADDED", "MEMBER_UPDATED", "MEMBER_REMOVED", "BAN_ADDED"]);
+/**
+ * The message domain's events that change a channel as `forChannel` reads it (its newest message sent or gone). The
+ * message domain depends on this one, so these are named here and checked against its events in src/app-events.ts.
+ */
+export const CHANNEL_MESSAGE_EVENTS = ["MESSAGE_SENT", "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"] as const;
 /** Commits that change a channel as `forChannel` reads it: its settings and overwrites, or its newest message gone. */
-export const CHANNEL_CHANGING_EVENTS: ReadonlySet<string> = new Set(["CHANNEL_UPDATE", "CHANNEL_DELETE", "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]);
+export const CHANNEL_CHANGING_EVENTS: ReadonlySet<string> = new Set<ChannelEvent["type"] | (typeof CHANNEL_MESSAGE_EVENTS)[number]>([
+  "CHANNEL_UPDATED",
+  "CHANNEL_DELETED",
+  "MESSAGE_DELETED",
+  "MESSAGE_DELETED_BULK",
+]);
 /** A new message changes only the channel's `lastMessageId`, which the cache moves forward in place. */
-const MESSAGE_SENT = "MESSAGE_SENT";
+const MESSAGE_SENT: (typeof CHANNEL_MESSAGE_EVENTS)[number] = "MESSAGE_SENT";
 
 const WATCHED: ReadonlySet<string> = new Set([...GUILD_WIDE_PERMISSION_EVENTS, ...MEMBER_PERMISSION_EVENTS, ...CHANNEL_CHANGING_EVENTS, MESSAGE_SENT]);
 

@@ -1,4 +1,4 @@
-import { type NewDomainEvent, type Topic, topics } from "../../../shared/kernel/domain-event";
+import { type DomainEvent, type NewDomainEvent, type Topic, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Channel, type DmChannel, isGuildChannel } from "./channel";
 import type { Overwrite } from "./overwrite";
@@ -58,32 +58,31 @@ export const channelPayload = (channel: Channel, recipients: readonly UserProfil
         recipients: recipients.map(userPayload),
       };
 
-type ChannelEventType = "CHANNEL_CREATE" | "CHANNEL_UPDATE" | "CHANNEL_DELETE";
-export type ChannelCreate = NewDomainEvent<"CHANNEL_CREATE", ChannelPayload>;
-export type ChannelUpdate = NewDomainEvent<"CHANNEL_UPDATE", ChannelPayload>;
-export type ChannelDelete = NewDomainEvent<"CHANNEL_DELETE", ChannelPayload>;
-export type ChannelEvent = ChannelCreate | ChannelUpdate | ChannelDelete;
+export type ChannelCreated = DomainEvent<"CHANNEL_CREATED", ChannelPayload>;
+export type ChannelUpdated = DomainEvent<"CHANNEL_UPDATED", ChannelPayload>;
+export type ChannelDeleted = DomainEvent<"CHANNEL_DELETED", ChannelPayload>;
+export type ChannelEvent = ChannelCreated | ChannelUpdated | ChannelDeleted;
 
 /** Guild channel events go to the guild (the gateway filters by VIEW_CHANNEL); the payload already has guild_id. */
 const guildChannelEvent =
-  <T extends ChannelEventType>(type: T) =>
+  <T extends ChannelEvent["type"]>(type: T) =>
   (channel: Channel): NewDomainEvent<T, ChannelPayload> => ({
     type,
     topics: [isGuildChannel(channel) ? topics.guild(channel.guildId) : topics.channel(channel.id)],
     data: channelPayload(channel),
   });
 
-export const channelCreated = guildChannelEvent("CHANNEL_CREATE");
-export const channelUpdated = guildChannelEvent("CHANNEL_UPDATE");
-export const channelDeleted = guildChannelEvent("CHANNEL_DELETE");
+export const channelCreated = guildChannelEvent("CHANNEL_CREATED");
+export const channelUpdated = guildChannelEvent("CHANNEL_UPDATED");
+export const channelDeleted = guildChannelEvent("CHANNEL_DELETED");
 
 /**
- * A new DM: one CHANNEL_CREATE per participant, on their own `user:` topic, each listing the other one as
+ * A new DM: one CHANNEL_CREATED per participant, on their own `user:` topic, each listing the other one as
  * recipient, so every session receives the object exactly as GET /channels/{id} would show it to that user.
  */
-export const dmCreated = (channel: DmChannel, users: readonly [UserProfile, UserProfile]): ChannelCreate[] =>
-  users.map((viewer, index): ChannelCreate => {
+export const dmCreated = (channel: DmChannel, users: readonly [UserProfile, UserProfile]): Unrecorded<ChannelCreated>[] =>
+  users.map((viewer, index): Unrecorded<ChannelCreated> => {
     const other = users[1 - index] as UserProfile;
     const topic: Topic = topics.user(viewer.id);
-    return { type: "CHANNEL_CREATE", topics: [topic], data: channelPayload(channel, [other]) };
+    return { type: "CHANNEL_CREATED", topics: [topic], data: channelPayload(channel, [other]) };
   });

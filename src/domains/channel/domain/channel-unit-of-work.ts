@@ -1,3 +1,4 @@
+import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import type { ChannelEvent } from "./channel-events";
 import type { ChannelRepository } from "./channel-repository";
 
@@ -5,7 +6,7 @@ import type { ChannelRepository } from "./channel-repository";
 export interface ChannelRepositories {
   readonly channels: ChannelRepository;
   /** Records events; they are written to the outbox and commit, or not, with everything else. */
-  record(events: readonly ChannelEvent[]): Promise<void>;
+  record(events: readonly Unrecorded<ChannelEvent>[]): Promise<void>;
 }
 
 /** Runs `work` in one transaction: every write, events included, commits or none. */

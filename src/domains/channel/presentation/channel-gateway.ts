@@ -1,6 +1,6 @@
-import type { DispatchRule, DispatchRules, ReadyContributor } from "../../../shared/gateway/gateway-ports";
+import { type DispatchRule, type DispatchRules, FORWARD, type ReadyContributor } from "../../../shared/gateway/gateway-ports";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
-import type { ChannelPayload } from "../domain/channel-events";
+import type { ChannelCreated, ChannelEvent, ChannelPayload, ChannelUpdated } from "../domain/channel-events";
 import type { Overwrite } from "../domain/overwrite";
 import type { PermissionResolver } from "../domain/permission-resolver";
 import type { ChannelView } from "../application/get-channel";
@@ -16,22 +16,17 @@ const overwritesOf = (channel: ChannelPayload): Overwrite[] =>
  * CHANNEL_CREATE/UPDATE/DELETE: guild channels only to members who can view them (a deleted channel is judged
  * by the overwrites it had); DM channels travel on their recipients' own topics and go as they are.
  */
-export const channelDispatchRules = (visibility: ChannelVisibility, resolver: PermissionResolver): DispatchRules => {
-  const visibleNow =
-    (t: string): DispatchRule =>
-    async (event, viewer) => {
-      const channel = event.data as ChannelPayload;
-      if (!channel.guild_id) return { dispatches: [{ t, d: channel }] };
-      return canView(await visibility.permissions(viewer.userId, channel.id)) ? { dispatches: [{ t, d: channel }] } : null;
-    };
+export const channelDispatchRules = (visibility: ChannelVisibility, resolver: PermissionResolver): DispatchRules<ChannelEvent> => {
+  const visibleNow: DispatchRule<ChannelCreated | ChannelUpdated> = async ({ data: channel }, viewer) => {
+    if (!channel.guild_id) return FORWARD;
+    return canView(await visibility.permissions(viewer.userId, channel.id)) ? FORWARD : null;
+  };
   return {
-    CHANNEL_CREATE: visibleNow("CHANNEL_CREATE"),
-    CHANNEL_UPDATE: visibleNow("CHANNEL_UPDATE"),
-    async CHANNEL_DELETE(event, viewer) {
-      const channel = event.data as ChannelPayload;
-      if (!channel.guild_id) return { dispatches: [{ t: "CHANNEL_DELETE", d: channel }] };
-      const permissions = await resolver.inGuild(viewer.userId, channel.guild_id, overwritesOf(channel));
-      return canView(permissions) ? { dispatches: [{ t: "CHANNEL_DELETE", d: channel }] } : null;
+    CHANNEL_CREATED: visibleNow,
+    CHANNEL_UPDATED: visibleNow,
+    async CHANNEL_DELETED({ data: channel }, viewer) {
+      if (!channel.guild_id) return FORWARD;
+      return canView(await resolver.inGuild(viewer.userId, channel.guild_id, overwritesOf(channel))) ? FORWARD : null;
     },
   };
 };

@@ -1,20 +1,11 @@
-import type { DomainEvent } from "../../../shared/kernel/domain-event";
+import { handleEvents } from "../../../shared/kernel/domain-event";
+import type { GuildEvent } from "../../guild/domain/guild-events";
+import type { ChannelEvent } from "../domain/channel-events";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { PermissionResolver } from "../domain/permission-resolver";
 
 /** Cached (channel, user) answers kept per node; the oldest channels go first past this. */
 const MAX_CHANNELS = 50_000;
-
-/** Events after which a guild's cached permissions may be wrong, for everyone or for one member. */
-const GUILD_WIDE = new Set(["GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE", "GUILD_ROLE_DELETE", "SERVER_UPDATED", "SERVER_DELETED"]);
-const ONE_MEMBER = new Set(["GUILD_MEMBER_ADD", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_REMOVE", "GUILD_BAN_ADD"]);
-const ONE_CHANNEL = new Set(["CHANNEL_UPDATE", "CHANNEL_DELETE"]);
-
-interface EventShape {
-  readonly guild_id?: Snowflake;
-  readonly id?: Snowflake;
-  readonly user?: { readonly id: Snowflake };
-}
 
 /**
  * The gateway's node-wide answer to "what may this user do in this channel", asked for every dispatch of a channel
@@ -47,6 +38,16 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
     return entry;
   };
 
+  /** Everyone's answers in the guild's channels: its roles or @everyone changed. */
+  const forgetGuild = ({ data }: { readonly data: { readonly guild_id: Snowflake } }) => {
+    for (const channelId of [...(channelsOfGuild.get(data.guild_id) ?? [])]) forgetChannel(channelId);
+  };
+
+  /** One member's answers in the guild's channels: their roles or membership changed. */
+  const forgetMember = ({ data }: { readonly data: { readonly guild_id: Snowflake; readonly user: { readonly id: Snowflake } } }) => {
+    for (const channelId of channelsOfGuild.get(data.guild_id) ?? []) byChannel.get(channelId)?.users.delete(data.user.id);
+  };
+
   return {
     /**
      * The user's permissions in the channel; 0 when they cannot see it or it does not exist. A known answer comes
@@ -73,15 +74,20 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
       return answer;
     },
 
-    /** Drops what an event may have changed. */
-    observe(event: DomainEvent): void {
-      const data = event.data as EventShape;
-      if (ONE_CHANNEL.has(event.type) && data.id) forgetChannel(data.id);
-      if (!data.guild_id) return;
-      const channels = [...(channelsOfGuild.get(data.guild_id) ?? [])];
-      if (GUILD_WIDE.has(event.type)) for (const channelId of channels) forgetChannel(channelId);
-      else if (ONE_MEMBER.has(event.type) && data.user) for (const channelId of channels) byChannel.get(channelId)?.users.delete(data.user.id);
-    },
+    /** Drops what an event may have changed: `observe` must see every event when it reaches the node. */
+    observe: handleEvents<GuildEvent | ChannelEvent>({
+      SERVER_UPDATED: forgetGuild,
+      SERVER_DELETED: forgetGuild,
+      ROLE_CREATED: forgetGuild,
+      ROLE_UPDATED: forgetGuild,
+      ROLE_DELETED: forgetGuild,
+      MEMBER_ADDED: forgetMember,
+      MEMBER_UPDATED: forgetMember,
+      MEMBER_REMOVED: forgetMember,
+      BAN_ADDED: forgetMember,
+      CHANNEL_UPDATED: ({ data }) => forgetChannel(data.id),
+      CHANNEL_DELETED: ({ data }) => forgetChannel(data.id),
+    }),
 
     /** Cached channels, for tests and metrics. */
     size: () => byChannel.size,

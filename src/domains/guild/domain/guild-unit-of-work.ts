@@ -1,3 +1,4 @@
+import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import type { BanRepository, MemberRepository } from "./member-repository";
 import type { DefaultChannels } from "./guild-channels";
 import type { GuildEvent } from "./guild-events";
@@ -17,7 +18,7 @@ export interface GuildReadRepositories {
 export interface GuildRepositories extends GuildReadRepositories {
   readonly channels: DefaultChannels;
   /** Records events; they are written to the outbox and commit, or not, with everything else. */
-  record(events: readonly GuildEvent[]): Promise<void>;
+  record(events: readonly Unrecorded<GuildEvent>[]): Promise<void>;
 }
 
 /** Runs `work` in one transaction: every write made through the given repositories, events included, commits or none. */

@@ -1,7 +1,8 @@
-import type { Delivery, DispatchRule, DispatchRules, ReadyContributor, Viewer } from "../../../shared/gateway/gateway-ports";
+import { type Delivery, type DispatchRule, type DispatchRules, FORWARD, type ReadyContributor, forwardToAll, type Viewer } from "../../../shared/gateway/gateway-ports";
 import { type Topic, topics } from "../../../shared/kernel/domain-event";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { BanAdded, BanRemoved, GuildEvent, InviteCreated, InviteDeleted } from "../domain/guild-events";
 import { fullGuildPayload } from "../domain/guild-payloads";
 import type { GuildUseCases } from "./guild-module";
 
@@ -14,13 +15,6 @@ export interface GuildGatewayDeps {
   readonly guildPermissions: (userId: Snowflake, guildId: Snowflake) => Promise<bigint>;
   /** The user's permissions in a channel (0 when they cannot see it). */
   readonly channelPermissions: (userId: Snowflake, channelId: Snowflake) => Promise<bigint> | bigint;
-}
-
-interface GuildEventData {
-  readonly guild_id: Snowflake;
-  readonly user?: { readonly id: Snowflake };
-  readonly owner_id?: Snowflake;
-  readonly channel_id?: Snowflake;
 }
 
 /** GUILD_CREATE as the viewer sees it: roles, the channels they can view, and the member count. */
@@ -43,10 +37,6 @@ export const guildGateway = (deps: GuildGatewayDeps) => {
     };
   };
 
-  const forward =
-    (t: string): DispatchRule =>
-    (event) => ({ dispatches: [{ t, d: event.data }] });
-
   const joined = async (userId: Snowflake, guildId: Snowflake): Promise<Delivery> => ({
     dispatches: [{ t: "GUILD_CREATE", d: await guildCreate(deps, userId, guildId) }],
     subscribe: [topics.guild(guildId)],
@@ -58,46 +48,33 @@ export const guildGateway = (deps: GuildGatewayDeps) => {
 
   /** Only to members holding `permission` guild-wide. */
   const withGuildPermission =
-    (t: string, permission: bigint): DispatchRule =>
-    async (event, viewer) => {
-      const data = event.data as GuildEventData;
-      return hasPermission(await deps.guildPermissions(viewer.userId, data.guild_id), permission) ? { dispatches: [{ t, d: data }] } : null;
-    };
+    (permission: bigint): DispatchRule<BanAdded | BanRemoved> =>
+    async ({ data }, viewer) =>
+      hasPermission(await deps.guildPermissions(viewer.userId, data.guild_id), permission) ? FORWARD : null;
 
-  const rules: DispatchRules = {
+  // Invites are for those who manage them: MANAGE_GUILD, or MANAGE_CHANNELS on the invite's channel.
+  const managesInvites: DispatchRule<InviteCreated | InviteDeleted> = async ({ data }, viewer) =>
+    hasPermission(await deps.guildPermissions(viewer.userId, data.guild_id), Permission.MANAGE_GUILD) ||
+    hasPermission(await deps.channelPermissions(viewer.userId, data.channel_id), Permission.MANAGE_CHANNELS)
+      ? FORWARD
+      : null;
+
+  const rules: DispatchRules<GuildEvent> = {
     // Also on the owner's topic: their sessions are not listening to the new guild yet.
-    SERVER_CREATED: (event, viewer) => {
-      const data = event.data as GuildEventData;
-      return data.owner_id === viewer.userId ? joined(viewer.userId, data.guild_id) : null;
-    },
-    SERVER_UPDATED: forward("GUILD_UPDATE"),
-    SERVER_DELETED: (event) => left((event.data as GuildEventData).guild_id),
-    GUILD_MEMBER_ADD: (event, viewer) => {
-      const data = event.data as GuildEventData;
-      return data.user?.id === viewer.userId ? joined(viewer.userId, data.guild_id) : { dispatches: [{ t: "GUILD_MEMBER_ADD", d: data }] };
-    },
-    GUILD_MEMBER_UPDATE: forward("GUILD_MEMBER_UPDATE"),
-    GUILD_MEMBER_REMOVE: (event, viewer) => {
-      const data = event.data as GuildEventData;
-      return data.user?.id === viewer.userId ? left(data.guild_id) : { dispatches: [{ t: "GUILD_MEMBER_REMOVE", d: data }] };
-    },
-    GUILD_BAN_ADD: withGuildPermission("GUILD_BAN_ADD", Permission.BAN_MEMBERS),
-    GUILD_BAN_REMOVE: withGuildPermission("GUILD_BAN_REMOVE", Permission.BAN_MEMBERS),
-    GUILD_ROLE_CREATE: forward("GUILD_ROLE_CREATE"),
-    GUILD_ROLE_UPDATE: forward("GUILD_ROLE_UPDATE"),
-    GUILD_ROLE_DELETE: forward("GUILD_ROLE_DELETE"),
-    // Invites are for those who manage them: MANAGE_GUILD, or MANAGE_CHANNELS on the invite's channel.
-    async INVITE_CREATE(event, viewer) {
-      return (await managesInvites(event.data as GuildEventData, viewer.userId)) ? { dispatches: [{ t: "INVITE_CREATE", d: event.data }] } : null;
-    },
-    async INVITE_DELETE(event, viewer) {
-      return (await managesInvites(event.data as GuildEventData, viewer.userId)) ? { dispatches: [{ t: "INVITE_DELETE", d: event.data }] } : null;
-    },
+    SERVER_CREATED: ({ data }, viewer) => (data.owner_id === viewer.userId ? joined(viewer.userId, data.guild_id) : null),
+    SERVER_UPDATED: forwardToAll,
+    SERVER_DELETED: ({ data }) => left(data.guild_id),
+    MEMBER_ADDED: ({ data }, viewer) => (data.user.id === viewer.userId ? joined(viewer.userId, data.guild_id) : FORWARD),
+    MEMBER_UPDATED: forwardToAll,
+    MEMBER_REMOVED: ({ data }, viewer) => (data.user.id === viewer.userId ? left(data.guild_id) : FORWARD),
+    BAN_ADDED: withGuildPermission(Permission.BAN_MEMBERS),
+    BAN_REMOVED: withGuildPermission(Permission.BAN_MEMBERS),
+    ROLE_CREATED: forwardToAll,
+    ROLE_UPDATED: forwardToAll,
+    ROLE_DELETED: forwardToAll,
+    INVITE_CREATED: managesInvites,
+    INVITE_DELETED: managesInvites,
   };
-
-  const managesInvites = async (data: GuildEventData, userId: Snowflake) =>
-    hasPermission(await deps.guildPermissions(userId, data.guild_id), Permission.MANAGE_GUILD) ||
-    (data.channel_id !== undefined && hasPermission(await deps.channelPermissions(userId, data.channel_id), Permission.MANAGE_CHANNELS));
 
   return { ready, rules };
 };

@@ -1,4 +1,4 @@
-import { type NewDomainEvent, topics } from "../../../shared/kernel/domain-event";
+import { type DomainEvent, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { User } from "./user";
 
 /**
@@ -15,9 +15,9 @@ export interface UserEventData {
   readonly created_at: string;
 }
 
-export type UserCreated = NewDomainEvent<"USER_CREATED", { user: UserEventData }>;
-export type UserUpdated = NewDomainEvent<"USER_UPDATED", { user: UserEventData & { email: string | null } }>;
-export type UserDeleted = NewDomainEvent<"USER_DELETED", { user: UserEventData }>;
+export type UserCreated = DomainEvent<"USER_CREATED", { user: UserEventData }>;
+export type UserUpdated = DomainEvent<"USER_UPDATED", { user: UserEventData & { email: string | null } }>;
+export type UserDeleted = DomainEvent<"USER_DELETED", { user: UserEventData }>;
 export type UserEvent = UserCreated | UserUpdated | UserDeleted;
 
 const publicData = (user: User): UserEventData => ({
@@ -29,20 +29,20 @@ const publicData = (user: User): UserEventData => ({
   created_at: user.createdAt.toISOString(),
 });
 
-export const userCreated = (user: User): UserCreated => ({
+export const userCreated = (user: User): Unrecorded<UserCreated> => ({
   type: "USER_CREATED",
   topics: [topics.user(user.id)],
   data: { user: publicData(user) },
 });
 
-export const userUpdated = (user: User): UserUpdated => ({
+export const userUpdated = (user: User): Unrecorded<UserUpdated> => ({
   type: "USER_UPDATED",
   topics: [topics.user(user.id), topics.profiles()],
   data: { user: { ...publicData(user), email: user.email } },
 });
 
 /** Carries the anonymized placeholder, so listeners can redraw history without the old name. */
-export const userDeleted = (user: User): UserDeleted => ({
+export const userDeleted = (user: User): Unrecorded<UserDeleted> => ({
   type: "USER_DELETED",
   topics: [topics.user(user.id), topics.profiles()],
   data: { user: publicData(user) },

@@ -1,3 +1,4 @@
+import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { User, UserCredentials } from "./user";
 import type { UserEvent } from "./user-events";
@@ -5,7 +6,7 @@ import type { UserEvent } from "./user-events";
 /** Accounts. Writes take the events of the change and store them in the same transaction. */
 export interface UserRepository {
   /** Inserts a new account; throws CONFLICT (with the field) when its username or email is taken. */
-  insert(user: User, passwordHash: string, events: readonly UserEvent[]): Promise<void>;
+  insert(user: User, passwordHash: string, events: readonly Unrecorded<UserEvent>[]): Promise<void>;
   /** The account with this id, deleted or not, or null. */
   find(id: Snowflake): Promise<User | null>;
   /** The accounts with these ids, deleted or not, in one query; unknown ids are left out. */
@@ -15,5 +16,5 @@ export interface UserRepository {
   /** The account with this id and its password hash, or null. */
   findCredentialsById(id: Snowflake): Promise<UserCredentials | null>;
   /** Saves a changed account; `passwordHash` undefined keeps the hash, null erases it; CONFLICT on a taken username. */
-  update(user: User, events: readonly UserEvent[], passwordHash?: string | null): Promise<void>;
+  update(user: User, events: readonly Unrecorded<UserEvent>[], passwordHash?: string | null): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { DispatchRules, ReadyContributor } from "../../../shared/gateway/gateway-ports";
-import type { UserUpdated } from "../domain/user-events";
+import type { UserEvent } from "../domain/user-events";
 import type { IdentityUseCases } from "./identity-module";
 import { toCurrentUserBody } from "./identity-schemas";
 
@@ -8,7 +8,12 @@ export const identityReady =
   (useCases: Pick<IdentityUseCases, "getCurrentUser">): ReadyContributor =>
   async (viewer) => ({ user: toCurrentUserBody(await useCases.getCurrentUser(viewer)) });
 
-/** USER_UPDATE to the user's own sessions: the event's only topic is `user:<id>`. */
-export const identityDispatchRules: DispatchRules = {
-  USER_UPDATED: (event) => ({ dispatches: [{ t: "USER_UPDATE", d: (event.data as UserUpdated["data"]).user }] }),
+/**
+ * USER_UPDATE to the user's own sessions: the event's only session topic is `user:<id>`. Creation and deletion are
+ * for the nodes' profile caches only.
+ */
+export const identityDispatchRules: DispatchRules<UserEvent> = {
+  USER_CREATED: null,
+  USER_UPDATED: (event) => ({ dispatches: [{ d: event.data.user }] }),
+  USER_DELETED: null,
 };

@@ -1,10 +1,12 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import type { CommitNotices } from "../../../shared/kernel/ports";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { ChannelEvent } from "../../channel/domain/channel-events";
 import { HISTORY_LIMIT_MAX, type Message } from "../domain/message";
+import type { MessageEvent } from "../domain/message-events";
 
 /** Commits after which a channel's newest messages may read differently: the cache drops the channel. */
-export const HISTORY_CHANGING_EVENTS: ReadonlySet<string> = new Set([
+export const HISTORY_CHANGING_EVENTS: ReadonlySet<string> = new Set<MessageEvent["type"] | ChannelEvent["type"]>([
   "MESSAGE_SENT",
   "MESSAGE_UPDATED",
   "MESSAGE_DELETED",
@@ -12,8 +14,8 @@ export const HISTORY_CHANGING_EVENTS: ReadonlySet<string> = new Set([
   "MESSAGE_REACTION_ADDED",
   "MESSAGE_REACTION_REMOVED",
   "CHANNEL_PINS_UPDATED",
-  "CHANNEL_UPDATE",
-  "CHANNEL_DELETE",
+  "CHANNEL_UPDATED",
+  "CHANNEL_DELETED",
 ]);
 
 export interface HistoryCacheOptions {

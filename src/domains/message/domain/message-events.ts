@@ -1,4 +1,4 @@
-import { type NewDomainEvent, type Topic, topics } from "../../../shared/kernel/domain-event";
+import { type DomainEvent, type NewDomainEvent, type Topic, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { MessageChannel } from "./message-channel";
 import type { MessagePayload } from "./message-payloads";
@@ -11,15 +11,17 @@ import type { MessagePayload } from "./message-payloads";
  */
 type Where = { readonly channel_id: Snowflake; readonly guild_id?: Snowflake };
 
-export type MessageSent = NewDomainEvent<"MESSAGE_SENT", MessagePayload>;
-export type MessageUpdated = NewDomainEvent<"MESSAGE_UPDATED", MessagePayload>;
-export type MessageDeleted = NewDomainEvent<"MESSAGE_DELETED", Where & { id: Snowflake }>;
-export type MessageDeletedBulk = NewDomainEvent<"MESSAGE_DELETED_BULK", Where & { ids: Snowflake[] }>;
+export type MessageSent = DomainEvent<"MESSAGE_SENT", MessagePayload>;
+export type MessageUpdated = DomainEvent<"MESSAGE_UPDATED", MessagePayload>;
+export type MessageDeleted = DomainEvent<"MESSAGE_DELETED", Where & { id: Snowflake }>;
+export type MessageDeletedBulk = DomainEvent<"MESSAGE_DELETED_BULK", Where & { ids: Snowflake[] }>;
 export type ReactionData = Where & { user_id: Snowflake; message_id: Snowflake; emoji: { id: null; name: string } };
-export type MessageReactionAdded = NewDomainEvent<"MESSAGE_REACTION_ADDED", ReactionData>;
-export type MessageReactionRemoved = NewDomainEvent<"MESSAGE_REACTION_REMOVED", ReactionData>;
-export type ChannelPinsUpdated = NewDomainEvent<"CHANNEL_PINS_UPDATED", Where & { last_pin_timestamp: string | null }>;
-export type MessageRead = NewDomainEvent<"MESSAGE_READ", { channel_id: Snowflake; message_id: Snowflake; mention_count: number }>;
+export type MessageReactionAdded = DomainEvent<"MESSAGE_REACTION_ADDED", ReactionData>;
+export type MessageReactionRemoved = DomainEvent<"MESSAGE_REACTION_REMOVED", ReactionData>;
+export type ChannelPinsUpdated = DomainEvent<"CHANNEL_PINS_UPDATED", Where & { last_pin_timestamp: string | null }>;
+export type MessageRead = DomainEvent<"MESSAGE_READ", { channel_id: Snowflake; message_id: Snowflake; mention_count: number }>;
+/** Ephemeral: published straight to pub/sub by `startTyping`, never through the outbox. `timestamp` in Unix seconds, as Discord. */
+export type TypingStarted = DomainEvent<"TYPING_STARTED", Where & { user_id: Snowflake; timestamp: number }>;
 
 export type MessageEvent =
   | MessageSent
@@ -29,7 +31,8 @@ export type MessageEvent =
   | MessageReactionAdded
   | MessageReactionRemoved
   | ChannelPinsUpdated
-  | MessageRead;
+  | MessageRead
+  | TypingStarted;
 
 /** Who hears of what happens in a channel. */
 export const channelTopics = (channel: Pick<MessageChannel, "id" | "guildId" | "recipientIds">): Topic[] =>
@@ -40,25 +43,25 @@ const where = (channel: Pick<MessageChannel, "id" | "guildId">): Where => ({
   ...(channel.guildId ? { guild_id: channel.guildId } : {}),
 });
 
-export const messageSent = (channel: MessageChannel, message: MessagePayload): MessageSent => ({
+export const messageSent = (channel: MessageChannel, message: MessagePayload): Unrecorded<MessageSent> => ({
   type: "MESSAGE_SENT",
   topics: channelTopics(channel),
   data: message,
 });
 
-export const messageUpdated = (channel: MessageChannel, message: MessagePayload): MessageUpdated => ({
+export const messageUpdated = (channel: MessageChannel, message: MessagePayload): Unrecorded<MessageUpdated> => ({
   type: "MESSAGE_UPDATED",
   topics: channelTopics(channel),
   data: message,
 });
 
-export const messageDeleted = (channel: MessageChannel, id: Snowflake): MessageDeleted => ({
+export const messageDeleted = (channel: MessageChannel, id: Snowflake): Unrecorded<MessageDeleted> => ({
   type: "MESSAGE_DELETED",
   topics: channelTopics(channel),
   data: { id, ...where(channel) },
 });
 
-export const messagesDeleted = (channel: Pick<MessageChannel, "id" | "guildId" | "recipientIds">, ids: Snowflake[]): MessageDeletedBulk => ({
+export const messagesDeleted = (channel: Pick<MessageChannel, "id" | "guildId" | "recipientIds">, ids: Snowflake[]): Unrecorded<MessageDeletedBulk> => ({
   type: "MESSAGE_DELETED_BULK",
   topics: channelTopics(channel),
   data: { ids, ...where(channel) },
@@ -76,14 +79,20 @@ export const reactionChanged = <T extends "MESSAGE_REACTION_ADDED" | "MESSAGE_RE
   data: { user_id: userId, message_id: messageId, emoji: { id: null, name: emoji }, ...where(channel) },
 });
 
-export const pinsUpdated = (channel: MessageChannel, lastPinAt: Date | null): ChannelPinsUpdated => ({
+export const pinsUpdated = (channel: MessageChannel, lastPinAt: Date | null): Unrecorded<ChannelPinsUpdated> => ({
   type: "CHANNEL_PINS_UPDATED",
   topics: channelTopics(channel),
   data: { last_pin_timestamp: lastPinAt?.toISOString() ?? null, ...where(channel) },
 });
 
-export const messageRead = (userId: Snowflake, channelId: Snowflake, messageId: Snowflake, mentionCount: number): MessageRead => ({
+export const messageRead = (userId: Snowflake, channelId: Snowflake, messageId: Snowflake, mentionCount: number): Unrecorded<MessageRead> => ({
   type: "MESSAGE_READ",
   topics: [topics.user(userId)],
   data: { channel_id: channelId, message_id: messageId, mention_count: mentionCount },
+});
+
+export const typingStarted = (channel: Pick<MessageChannel, "id" | "guildId" | "recipientIds">, userId: Snowflake, nowMs: number): Unrecorded<TypingStarted> => ({
+  type: "TYPING_STARTED",
+  topics: channelTopics(channel),
+  data: { ...where(channel), user_id: userId, timestamp: Math.floor(nowMs / 1000) },
 });

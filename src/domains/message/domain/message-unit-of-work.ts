@@ -1,3 +1,4 @@
+import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { AttachmentRepository } from "./attachment-repository";
 import type { MessageEvent } from "./message-events";
@@ -15,7 +16,7 @@ export interface MessageRepositories {
 
 /** Runs `work` in one transaction: every write, events included (`record`), commits or none. */
 export type MessageUnitOfWork = <T>(
-  work: (repositories: MessageRepositories & { record(events: readonly MessageEvent[]): Promise<void> }) => Promise<T>,
+  work: (repositories: MessageRepositories & { record(events: readonly Unrecorded<MessageEvent>[]): Promise<void> }) => Promise<T>,
 ) => Promise<T>;
 
 /**
@@ -25,7 +26,7 @@ export type MessageUnitOfWork = <T>(
 export interface NewMessageWrites {
   readonly messages: { insert(message: NewMessage): void | Promise<void> };
   readonly readStates: { addMentions(channelId: Snowflake, messageId: Snowflake, userIds: readonly Snowflake[]): void | Promise<void> };
-  record(events: readonly MessageEvent[]): void | Promise<void>;
+  record(events: readonly Unrecorded<MessageEvent>[]): void | Promise<void>;
 }
 
 /**

@@ -1,16 +1,11 @@
 import type { Clock } from "../../../shared/kernel/clock";
-import { type DomainEvent, type Topic, topics } from "../../../shared/kernel/domain-event";
+import { topics } from "../../../shared/kernel/domain-event";
+import { type PresenceUpdated, presenceUpdated } from "../domain/presence-events";
 import type { PubSub } from "../../../shared/kernel/ports";
 import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import { type SessionStatus, type VisibleStatus, aggregateStatus, isSessionStatus } from "../domain/presence";
 import type { PresenceStore } from "../domain/presence-store";
 
-export const PRESENCE_UPDATED = "PRESENCE_UPDATED";
-export interface PresenceUpdatedData {
-  readonly user_id: string;
-  readonly guild_id: string;
-  readonly status: VisibleStatus;
-}
 
 export interface PresenceDeps {
   readonly store: PresenceStore;
@@ -41,15 +36,8 @@ export const createPresenceService = (deps: PresenceDeps) => {
     const occurredAt = new Date(clock.now()).toISOString();
     await Promise.all(
       guildIds.map((guildId) => {
-        const topic: Topic = topics.guild(guildId);
-        const event: DomainEvent<typeof PRESENCE_UPDATED, PresenceUpdatedData> = {
-          id: deps.ids.next(),
-          type: PRESENCE_UPDATED,
-          occurredAt,
-          topics: [topic],
-          data: { user_id: userId, guild_id: guildId, status },
-        };
-        return deps.pubSub.publish(topic, JSON.stringify(event));
+        const event: PresenceUpdated = { id: deps.ids.next(), occurredAt, ...presenceUpdated(userId, guildId, status) };
+        return deps.pubSub.publish(topics.guild(guildId), JSON.stringify(event));
       }),
     );
   };

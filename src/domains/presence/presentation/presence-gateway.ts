@@ -1,13 +1,11 @@
 import type { DispatchRules, PresenceTracker, ReadyContributor, Viewer } from "../../../shared/gateway/gateway-ports";
-import { PRESENCE_UPDATED, type PresenceService, type PresenceUpdatedData } from "../application/presence-service";
+import type { PresenceService } from "../application/presence-service";
+import type { PresenceEvent } from "../domain/presence-events";
 
 /** PRESENCE_UPDATE `{user: {id}, guild_id, status}` to the other members of the guild. */
-export const presenceDispatchRules: DispatchRules = {
-  [PRESENCE_UPDATED]: (event, viewer) => {
-    const data = event.data as PresenceUpdatedData;
-    if (data.user_id === viewer.userId) return null;
-    return { dispatches: [{ t: "PRESENCE_UPDATE", d: { user: { id: data.user_id }, guild_id: data.guild_id, status: data.status } }] };
-  },
+export const presenceDispatchRules: DispatchRules<PresenceEvent> = {
+  PRESENCE_UPDATED: ({ data }, viewer) =>
+    data.user_id === viewer.userId ? null : { dispatches: [{ d: { user: { id: data.user_id }, guild_id: data.guild_id, status: data.status } }] },
 };
 
 /** The gateway's view of the presence service. */

@@ -1,9 +1,10 @@
 import { DomainError, ErrorCode } from "../../../shared/kernel/domain-error";
-import type { NewDomainEvent } from "../../../shared/kernel/domain-event";
+import type { NewDomainEvent, Unrecorded } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { VoiceRepositories } from "../domain/voice-repository";
 import {
   type VoiceCall,
+  type VoiceEvent,
   type VoiceState,
   admitToChannel,
   callEndedEvent,
@@ -39,7 +40,7 @@ export interface VoiceServer {
 const leaveLocked = async (repositories: VoiceRepositories, state: VoiceState, now: Date): Promise<NewDomainEvent[]> => {
   const { voice } = repositories;
   await voice.remove(state.userId);
-  const events = [voiceStateEvent(state, null)];
+  const events: Unrecorded<VoiceEvent>[] = [voiceStateEvent(state, null)];
   if ((await voice.participantCount(state.channelId)) === 0) {
     const call = await voice.openCall(state.channelId);
     if (call) events.push(callEndedEvent(await voice.endCall(call, now)));

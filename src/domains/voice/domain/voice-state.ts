@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
-import { type NewDomainEvent, topics } from "../../../shared/kernel/domain-event";
+import { type DomainEvent, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 
@@ -69,25 +69,27 @@ export const callPayload = (call: VoiceCall) => ({
   ...(call.endedAt ? { ended_at: call.endedAt.toISOString() } : {}),
 });
 
-export const VOICE_STATE_UPDATED = "VOICE_STATE_UPDATED";
-export const VOICE_CALL_STARTED = "VOICE_CALL_STARTED";
-export const VOICE_CALL_ENDED = "VOICE_CALL_ENDED";
+/** `previous_channel_id` only when the user left (`channel_id` null): the channel whose viewers hear of it. */
+export type VoiceStateUpdated = DomainEvent<"VOICE_STATE_UPDATED", VoiceStatePayload & { previous_channel_id?: Snowflake }>;
+export type VoiceCallStarted = DomainEvent<"VOICE_CALL_STARTED", ReturnType<typeof callPayload>>;
+export type VoiceCallEnded = DomainEvent<"VOICE_CALL_ENDED", ReturnType<typeof callPayload>>;
+export type VoiceEvent = VoiceStateUpdated | VoiceCallStarted | VoiceCallEnded;
 
 /** Every voice event goes to the guild's topic; the gateway filters by who can see the channel. */
-export const voiceStateEvent = (state: VoiceState, channelId: Snowflake | null = state.channelId): NewDomainEvent => ({
-  type: VOICE_STATE_UPDATED,
+export const voiceStateEvent = (state: VoiceState, channelId: Snowflake | null = state.channelId): Unrecorded<VoiceStateUpdated> => ({
+  type: "VOICE_STATE_UPDATED",
   topics: [topics.guild(state.guildId)],
   data: { ...voiceStatePayload(state, channelId), ...(channelId === null ? { previous_channel_id: state.channelId } : {}) },
 });
 
-export const callStartedEvent = (call: VoiceCall): NewDomainEvent => ({
-  type: VOICE_CALL_STARTED,
+export const callStartedEvent = (call: VoiceCall): Unrecorded<VoiceCallStarted> => ({
+  type: "VOICE_CALL_STARTED",
   topics: [topics.guild(call.guildId)],
   data: callPayload(call),
 });
 
-export const callEndedEvent = (call: VoiceCall): NewDomainEvent => ({
-  type: VOICE_CALL_ENDED,
+export const callEndedEvent = (call: VoiceCall): Unrecorded<VoiceCallEnded> => ({
+  type: "VOICE_CALL_ENDED",
   topics: [topics.guild(call.guildId)],
   data: callPayload(call),
 });

@@ -1,33 +1,27 @@
-import type { DispatchRule, DispatchRules, ReadyContributor, Viewer, VoiceStateHandler } from "../../../shared/gateway/gateway-ports";
+import { type DispatchRule, type DispatchRules, FORWARD, type ReadyContributor, type Viewer, type VoiceStateHandler } from "../../../shared/gateway/gateway-ports";
 import { isDomainError } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { ERROR_TABLE } from "../../../shared/presentation/error-table";
 import type { VoiceStateRequest, VoiceServer } from "../application/voice-state-updates";
-import { VOICE_CALL_ENDED, VOICE_CALL_STARTED, VOICE_STATE_UPDATED, type VoiceState, voiceStatePayload } from "../domain/voice-state";
+import { type VoiceCallEnded, type VoiceCallStarted, type VoiceEvent, type VoiceState, voiceStatePayload } from "../domain/voice-state";
 
 /** A user's permissions in a channel (0 when they cannot see it); the gateway's node-wide cached answer. */
 export type ChannelPermissions = (userId: Snowflake, channelId: Snowflake) => Promise<bigint> | bigint;
 
 /**
  * VOICE_STATE_UPDATE, VOICE_CALL_STARTED and VOICE_CALL_ENDED reach the guild's members who can see the channel
- * (for a leave, the channel that was left).
+ * (for a leave, the channel that was left); a user always hears of their own voice state.
  */
-export const voiceDispatchRules = (channelPermissions: ChannelPermissions): DispatchRules => {
-  const rule =
-    (t: string): DispatchRule =>
-    async (event, viewer) => {
-      const data = event.data as { channel_id: Snowflake | null; previous_channel_id?: Snowflake; user_id?: Snowflake };
-      const channelId = data.channel_id ?? data.previous_channel_id;
-      if (data.user_id !== viewer.userId && (!channelId || !hasPermission(await channelPermissions(viewer.userId, channelId), Permission.VIEW_CHANNEL))) {
-        return null;
-      }
-      return { dispatches: [{ t, d: event.data }] };
-    };
+export const voiceDispatchRules = (channelPermissions: ChannelPermissions): DispatchRules<VoiceEvent> => {
+  const canSee = async (viewer: Viewer, channelId: Snowflake | null | undefined) =>
+    channelId ? hasPermission(await channelPermissions(viewer.userId, channelId), Permission.VIEW_CHANNEL) : false;
+  const call: DispatchRule<VoiceCallStarted | VoiceCallEnded> = async ({ data }, viewer) => ((await canSee(viewer, data.channel_id)) ? FORWARD : null);
   return {
-    [VOICE_STATE_UPDATED]: rule("VOICE_STATE_UPDATE"),
-    [VOICE_CALL_STARTED]: rule(VOICE_CALL_STARTED),
-    [VOICE_CALL_ENDED]: rule(VOICE_CALL_ENDED),
+    VOICE_STATE_UPDATED: async ({ data }, viewer) =>
+      data.user_id === viewer.userId || (await canSee(viewer, data.channel_id ?? data.previous_channel_id)) ? FORWARD : null,
+    VOICE_CALL_STARTED: call,
+    VOICE_CALL_ENDED: call,
   };
 };
 

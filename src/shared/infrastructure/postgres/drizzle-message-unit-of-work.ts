@@ -1,3 +1,4 @@
+import type { Unrecorded } from "../../kernel/domain-event";
 import { type SQL, sql } from "drizzle-orm";
 import type { MessageEvent } from "../../../domains/message/domain/message-events";
 import type { NewMessage } from "../../../domains/message/domain/message-repository";
@@ -31,7 +32,7 @@ export const drizzleMessageUnitOfWork =
 interface CollectedSend {
   readonly messages: NewMessage[];
   readonly mentions: SQL[];
-  readonly events: MessageEvent[];
+  readonly events: Unrecorded<MessageEvent>[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Unrecorded } from "../../kernel/domain-event";
 import { eq, sql } from "drizzle-orm";
 import type { User, UserCredentials } from "../../../domains/identity/domain/user";
 import { alreadyTaken } from "../../../domains/identity/domain/user";
@@ -63,7 +64,7 @@ export class DrizzleUserRepository implements UserRepository {
     private readonly write: Transact,
   ) {}
 
-  async insert(user: User, passwordHash: string, events: readonly UserEvent[]): Promise<void> {
+  async insert(user: User, passwordHash: string, events: readonly Unrecorded<UserEvent>[]): Promise<void> {
     await this.write(async (tx, outbox) => {
       await tx
         .insert(users)
@@ -101,7 +102,7 @@ export class DrizzleUserRepository implements UserRepository {
     return toCredentials(row);
   }
 
-  async update(user: User, events: readonly UserEvent[], passwordHash?: string | null): Promise<void> {
+  async update(user: User, events: readonly Unrecorded<UserEvent>[], passwordHash?: string | null): Promise<void> {
     await this.write(async (tx, outbox) => {
       await tx
         .update(users)
