@@ -23,6 +23,10 @@ import { guildGateway } from "./domains/guild/presentation/guild-gateway";
 import { channelDispatchRules, channelReady } from "./domains/channel/presentation/channel-gateway";
 import { createChannelVisibility } from "./domains/channel/presentation/channel-visibility";
 import { createMessageModule } from "./domains/message/presentation/message-module";
+import { startMessageJobs } from "./domains/message/application/message-jobs";
+import { startSessionPurge } from "./domains/identity/application/identity-jobs";
+import { startVoiceSweep } from "./domains/voice/application/voice-jobs";
+import { idempotentHandler } from "./shared/infrastructure/idempotent-consumer";
 import { FileTypeDetector } from "./shared/infrastructure/file-type-detector";
 import { FilesystemBlobStore } from "./shared/infrastructure/filesystem-blob-store";
 import { HmacUrlSigner, loadUrlSigningKey } from "./shared/infrastructure/hmac-url-signer";
@@ -150,6 +154,9 @@ export const createApp = async (options: AppOptions) => {
     clock,
     ids,
     auth: identity.authPlugin,
+    rateLimiter: adapters.rateLimiter,
+    rateLimitScale: config.rateLimitScale,
+    trustProxy: config.trustProxy,
   });
   const guild = createGuildModule({
     unitOfWork: drizzleGuildUnitOfWork(transact, ids),
@@ -185,15 +192,23 @@ export const createApp = async (options: AppOptions) => {
     rateLimiter: adapters.rateLimiter,
     rateLimitScale: config.rateLimitScale,
     trustProxy: config.trustProxy,
-    stream: adapters.stream,
-    kv: adapters.kv,
-    consumerName: `node-${config.nodeId}`,
-    onError: (error, what) => logger.error({ err: error }, `${what} failed`),
   });
-  if (config.roles.has("worker")) {
-    await message.start();
-    identity.startMaintenance(60 * 60_000, (error) => logger.error({ err: error }, "session purge failed"));
-  }
+  // Background jobs run on worker nodes: these from here, the voice sweep once the node listens.
+  const worker = config.roles.has("worker");
+  const consumerName = `node-${config.nodeId}`;
+  const stopMessageJobs = worker
+    ? await startMessageJobs({
+        useCases: message.useCases,
+        stream: adapters.stream,
+        once: (group, handler) => idempotentHandler(adapters.kv, group, handler),
+        consumerName,
+        onError: (error, what) => logger.error({ err: error }, `${what} failed`),
+      })
+    : async () => {};
+  const stopSessionPurge = worker
+    ? startSessionPurge({ purgeSessions: identity.purgeSessions, intervalMs: 60 * 60_000, onError: (error) => logger.error({ err: error }, "session purge failed") })
+    : () => {};
+  let stopVoiceSweep = async () => {};
   let accepting = true;
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 
@@ -225,8 +240,6 @@ export const createApp = async (options: AppOptions) => {
     queries: drizzleVoiceQueries(database.db),
     sfu,
     kv: adapters.kv,
-    stream: adapters.stream,
-    consumerName: `node-${config.nodeId}`,
     subscribeGuild: (guildId, handler) =>
       adapters.pubSub.subscribe(`guild:${guildId}`, (message) => handler(JSON.parse(message) as DomainEvent)),
     resolveChannel: async (userId, channelId) => {
@@ -364,7 +377,18 @@ export const createApp = async (options: AppOptions) => {
       });
       relay.start();
       presence.start();
-      void voice.start({ sweep: config.roles.has("worker"), sweepEveryMs: Math.min(5000, config.voice.stateTtlMs / 4) }).catch((error: unknown) => logger.error({ err: error }, "voice start failed"));
+      voice.nodes.start();
+      if (worker) {
+        void startVoiceSweep({
+          useCases: voice.useCases,
+          stream: adapters.stream,
+          consumerName,
+          everyMs: Math.min(5000, config.voice.stateTtlMs / 4),
+          onError: (error, context) => logger.error({ err: error, ...context }, "voice error"),
+        })
+          .then((stop) => void (stopVoiceSweep = stop))
+          .catch((error: unknown) => logger.error({ err: error }, "voice start failed"));
+      }
       const server = http.server;
       if (!server) throw new Error("server did not start");
       const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
@@ -378,12 +402,16 @@ export const createApp = async (options: AppOptions) => {
       accepting = false;
       // Clients get op 7 RECONNECT and resume on another node; their sessions stay resumable.
       await gateway.shutdown();
+      voice.closeSignaling();
+      await stopVoiceSweep();
       await voice.stop();
       await stopRevocations();
       presence.stop();
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
+      stopSessionPurge();
       await identity.close();
-      await message.close();
+      message.close();
+      await stopMessageJobs();
       permissions.close();
       await notices.close();
       await relay.stop();

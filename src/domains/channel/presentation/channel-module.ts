@@ -1,55 +1,18 @@
 import { Elysia } from "elysia";
-import type { Clock } from "../../../shared/kernel/clock";
-import type { Snowflake, SnowflakeGenerator } from "../../../shared/kernel/snowflake";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { type RouteSettings, routeDeps } from "../../../shared/presentation/route-kit";
 import type { ChannelDeps } from "../application/channel-deps";
-import { createChannel } from "../application/create-channel";
-import { deleteChannel } from "../application/delete-channel";
-import { listDms, openDm } from "../application/direct-messages";
-import { getChannel } from "../application/get-channel";
-import { listGuildChannels, visibleChannels } from "../application/list-guild-channels";
-import { deleteOverwrite, putOverwrite } from "../application/overwrites";
-import { reorderChannels } from "../application/reorder-channels";
-import { updateChannel } from "../application/update-channel";
+import { channelUseCases } from "../application/channel-use-cases";
 import { type Channel, isGuildChannel } from "../domain/channel";
 import { channelPayload } from "../domain/channel-events";
-import type { ChannelRepository } from "../domain/channel-repository";
-import type { ChannelUnitOfWork } from "../domain/channel-unit-of-work";
-import type { GuildAccess } from "../domain/guild-access";
-import type { PermissionResolver } from "../domain/permission-resolver";
-import type { UserDirectory } from "../../../shared/kernel/users";
 import { channelRoutes } from "./channel-routes";
 import { dmRoutes } from "./dm-routes";
 import { guildChannelRoutes } from "./guild-channel-routes";
 
-/** The adapters app.ts builds for the channel domain, plus the shared clock, ids and auth plugin. */
-export interface ChannelModuleDeps {
-  readonly unitOfWork: ChannelUnitOfWork;
-  readonly channels: ChannelRepository;
-  readonly permissions: PermissionResolver;
-  readonly guilds: GuildAccess;
-  /** Accounts, from the identity module. */
-  readonly users: UserDirectory;
-  readonly clock: Clock;
-  readonly ids: SnowflakeGenerator;
-  readonly auth: AuthPlugin;
-}
+export type { ChannelUseCases } from "../application/channel-use-cases";
 
-const useCasesOf = (deps: ChannelDeps) => ({
-  listGuildChannels: listGuildChannels(deps),
-  visibleChannels: visibleChannels(deps),
-  createChannel: createChannel(deps),
-  reorderChannels: reorderChannels(deps),
-  getChannel: getChannel(deps),
-  updateChannel: updateChannel(deps),
-  deleteChannel: deleteChannel(deps),
-  putOverwrite: putOverwrite(deps),
-  deleteOverwrite: deleteOverwrite(deps),
-  openDm: openDm(deps),
-  listDms: listDms(deps),
-});
-
-export type ChannelUseCases = ReturnType<typeof useCasesOf>;
+/** The adapters app.ts builds for the channel domain, plus the auth plugin and rate-limit settings. */
+export interface ChannelModuleDeps extends ChannelDeps, RouteSettings {}
 
 /** What an invite shows of a channel. */
 const inviteChannel = (channel: Channel) => ({
@@ -64,13 +27,10 @@ const inviteChannel = (channel: Channel) => ({
  * domains ask before every message operation), and the channel reads the guild module takes as its GuildChannels.
  */
 export const createChannelModule = (deps: ChannelModuleDeps) => {
-  const useCases = useCasesOf(deps);
-  const { auth } = deps;
+  const useCases = channelUseCases(deps);
+  const routes = routeDeps(useCases, deps);
   return {
-    routes: new Elysia()
-      .use(guildChannelRoutes({ useCases, auth }))
-      .use(channelRoutes({ useCases, auth }))
-      .use(dmRoutes({ useCases, auth })),
+    routes: new Elysia().use(guildChannelRoutes(routes)).use(channelRoutes(routes)).use(dmRoutes(routes)),
     useCases,
     /** `forChannel(userId, channelId)` → `{ channel, guildId, permissions }` in one database round trip. */
     permissions: deps.permissions,

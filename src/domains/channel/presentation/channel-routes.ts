@@ -1,26 +1,22 @@
-import { Elysia } from "elysia";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { ChannelUseCases } from "./channel-module";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { ChannelUseCases } from "../application/channel-use-cases";
 import {
   ChannelBody,
   ChannelParams,
-  NoContent,
   OverwriteParams,
   PutOverwriteBody,
   UpdateChannelBody,
   channelFailures,
-  security,
   toChannelBody,
 } from "./channel-schemas";
 
 const tags = ["Channels"];
 
 /** GET|PATCH|DELETE /channels/{id} and PUT|DELETE /channels/{id}/permissions/{overwrite_id}. */
-export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readonly auth: AuthPlugin }) => {
+export const channelRoutes = (deps: RouteDeps<ChannelUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
+  return routeGroup(deps, { tags, security })
     .get("/channels/:id", async ({ caller, params }) => toChannelBody(await useCases.getChannel(caller.userId, params.id)), {
       auth: true,
       params: ChannelParams,
@@ -61,10 +57,7 @@ export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readon
     )
     .put(
       "/channels/:id/permissions/:overwrite_id",
-      async ({ caller, params, body, status }) => {
-        await useCases.putOverwrite(caller.userId, params.id, params.overwrite_id, body);
-        return status(204, undefined);
-      },
+      async ({ caller, params, body }) => useCases.putOverwrite(caller.userId, params.id, params.overwrite_id, body).then(noContent),
       {
         auth: true,
         params: OverwriteParams,
@@ -75,10 +68,7 @@ export const channelRoutes = (deps: { readonly useCases: ChannelUseCases; readon
     )
     .delete(
       "/channels/:id/permissions/:overwrite_id",
-      async ({ caller, params, status }) => {
-        await useCases.deleteOverwrite(caller.userId, params.id, params.overwrite_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.deleteOverwrite(caller.userId, params.id, params.overwrite_id).then(noContent),
       {
         auth: true,
         params: OverwriteParams,

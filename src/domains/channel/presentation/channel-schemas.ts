@@ -8,13 +8,11 @@ import { MAX_OVERWRITES } from "../domain/overwrite";
 import type { ChannelView } from "../application/get-channel";
 
 export { SnowflakeString, Timestamp };
-export const security = [{ bearer: [] }];
 /** The failures of every route on a channel: it does not exist, or the caller cannot see it. */
 export const channelFailures = [
   fails("UNKNOWN_CHANNEL", "no such channel"),
   fails("MISSING_ACCESS", "the caller cannot see the channel (not in its guild or DM, or no VIEW_CHANNEL)"),
 ] as const;
-export const NoContent = t.Void({ description: "No Content" });
 const strict = { additionalProperties: false } as const;
 
 const CHANNEL_EXAMPLE = {

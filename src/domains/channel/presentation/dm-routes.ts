@@ -1,16 +1,15 @@
-import { Elysia, t } from "elysia";
+import { t } from "elysia";
 import { errorResponses, fails } from "../../../shared/presentation/error-schemas";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { ChannelUseCases } from "./channel-module";
-import { ChannelBody, OpenDmBody, security, toChannelBody } from "./channel-schemas";
+import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { ChannelUseCases } from "../application/channel-use-cases";
+import { ChannelBody, OpenDmBody, toChannelBody } from "./channel-schemas";
 
 const tags = ["Channels"];
 
 /** GET|POST /users/@me/channels: the caller's direct messages. */
-export const dmRoutes = (deps: { readonly useCases: ChannelUseCases; readonly auth: AuthPlugin }) => {
+export const dmRoutes = (deps: RouteDeps<ChannelUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
+  return routeGroup(deps, { tags, security })
     .get("/users/@me/channels", async ({ caller }) => (await useCases.listDms(caller.userId)).map(toChannelBody), {
       auth: true,
       response: { 200: t.Array(ChannelBody), ...errorResponses({ auth: true }) },

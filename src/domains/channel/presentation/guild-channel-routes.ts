@@ -1,26 +1,17 @@
-import { Elysia, t } from "elysia";
+import { t } from "elysia";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import { guildFailures } from "../../guild/presentation/guild-schemas";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { ChannelUseCases } from "./channel-module";
-import {
-  ChannelBody,
-  ChannelParams,
-  ChannelPositionsBody,
-  CreateChannelBody,
-  NoContent,
-  security,
-  toChannelBody,
-} from "./channel-schemas";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { ChannelUseCases } from "../application/channel-use-cases";
+import { ChannelBody, ChannelParams, ChannelPositionsBody, CreateChannelBody, toChannelBody } from "./channel-schemas";
 
 const tags = ["Channels"];
 
 /** GET|POST|PATCH /guilds/{id}/channels. */
-export const guildChannelRoutes = (deps: { readonly useCases: ChannelUseCases; readonly auth: AuthPlugin }) => {
+export const guildChannelRoutes = (deps: RouteDeps<ChannelUseCases>) => {
   const { useCases } = deps;
   const asBody = (channel: Parameters<typeof toChannelBody>[0]["channel"]) => toChannelBody({ channel, recipients: [] });
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
+  return routeGroup(deps, { tags, security })
     .get("/guilds/:id/channels", async ({ caller, params }) => (await useCases.listGuildChannels(caller.userId, params.id)).map(asBody), {
       auth: true,
       params: ChannelParams,
@@ -54,14 +45,10 @@ export const guildChannelRoutes = (deps: { readonly useCases: ChannelUseCases; r
     )
     .patch(
       "/guilds/:id/channels",
-      async ({ caller, params, body, status }) => {
-        await useCases.reorderChannels(
-          caller.userId,
-          params.id,
-          body.map((move) => ({ id: move.id, position: move.position, parentId: move.parent_id })),
-        );
-        return status(204, undefined);
-      },
+      async ({ caller, params, body }) =>
+        useCases
+          .reorderChannels(caller.userId, params.id, body.map((move) => ({ id: move.id, position: move.position, parentId: move.parent_id })))
+          .then(noContent),
       {
         auth: true,
         params: ChannelParams,

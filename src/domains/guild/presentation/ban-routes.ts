@@ -1,17 +1,16 @@
-import { Elysia, t } from "elysia";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { GuildUseCases } from "./guild-module";
+import { t } from "elysia";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { GuildUseCases } from "../application/guild-use-cases";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import { MemberParams, GuildParams, NoContent, guildFailures, security } from "./guild-schemas";
+import { MemberParams, GuildParams, guildFailures } from "./guild-schemas";
 import { BanBody, CreateBanBody, toBanBody } from "./member-schemas";
 
 const tags = ["Guilds"];
 
 /** /guilds/{id}/bans[/{user_id}]. */
-export const banRoutes = (deps: { readonly useCases: GuildUseCases; readonly auth: AuthPlugin }) => {
+export const banRoutes = (deps: RouteDeps<GuildUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
+  return routeGroup(deps, { tags, security })
     .get("/guilds/:id/bans", async ({ caller, params }) => (await useCases.listBans(caller.userId, params.id)).map(toBanBody), {
       auth: true,
       params: GuildParams,
@@ -20,13 +19,10 @@ export const banRoutes = (deps: { readonly useCases: GuildUseCases; readonly aut
     })
     .put(
       "/guilds/:id/bans/:user_id",
-      async ({ caller, params, body, status }) => {
-        await useCases.banUser(caller.userId, params.id, params.user_id, {
-          deleteMessageSeconds: body?.delete_message_seconds,
-          reason: body?.reason,
-        });
-        return status(204, undefined);
-      },
+      async ({ caller, params, body }) =>
+        useCases
+          .banUser(caller.userId, params.id, params.user_id, { deleteMessageSeconds: body?.delete_message_seconds, reason: body?.reason })
+          .then(noContent),
       {
         auth: true,
         params: MemberParams,
@@ -37,10 +33,7 @@ export const banRoutes = (deps: { readonly useCases: GuildUseCases; readonly aut
     )
     .delete(
       "/guilds/:id/bans/:user_id",
-      async ({ caller, params, status }) => {
-        await useCases.unbanUser(caller.userId, params.id, params.user_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.unbanUser(caller.userId, params.id, params.user_id).then(noContent),
       {
         auth: true,
         params: MemberParams,

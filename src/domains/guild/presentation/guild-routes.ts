@@ -1,18 +1,16 @@
-import { Elysia, t } from "elysia";
+import { t } from "elysia";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { GuildUseCases } from "./guild-module";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { GuildUseCases } from "../application/guild-use-cases";
 import {
   CreateGuildBody,
   GuildBody,
   GuildParams,
-  NoContent,
   PartialGuildBody,
   UpdateGuildBody,
   guildFailures,
   TOO_MANY_GUILDS,
   UNKNOWN_MEMBER,
-  security,
   toGuildBody,
   toPartialGuildBody,
 } from "./guild-schemas";
@@ -20,10 +18,9 @@ import {
 const tags = ["Guilds"];
 
 /** POST /guilds, GET|PATCH|DELETE /guilds/{id}, GET /users/@me/guilds and DELETE /users/@me/guilds/{id}. */
-export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly auth: AuthPlugin }) => {
+export const guildRoutes = (deps: RouteDeps<GuildUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
+  return routeGroup(deps, { tags, security })
     .post("/guilds", async ({ caller, body, status }) => status(201, toGuildBody(await useCases.createGuild(caller.userId, body))), {
       auth: true,
       body: CreateGuildBody,
@@ -50,10 +47,7 @@ export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly a
     )
     .delete(
       "/guilds/:id",
-      async ({ caller, params, status }) => {
-        await useCases.deleteGuild(caller.userId, params.id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.deleteGuild(caller.userId, params.id).then(noContent),
       {
         auth: true,
         params: GuildParams,
@@ -72,10 +66,7 @@ export const guildRoutes = (deps: { readonly useCases: GuildUseCases; readonly a
     )
     .delete(
       "/users/@me/guilds/:id",
-      async ({ caller, params, status }) => {
-        await useCases.leaveGuild(caller.userId, params.id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.leaveGuild(caller.userId, params.id).then(noContent),
       {
         auth: true,
         params: GuildParams,

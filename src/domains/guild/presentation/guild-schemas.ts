@@ -12,14 +12,12 @@ export { SnowflakeString, Timestamp };
 
 /** Bodies carry the documented bounds, so a client's first error names the real rule; the domain checks them again for every transport. */
 export const strict = { additionalProperties: false } as const;
-export const security = [{ bearer: [] }];
 /** The failures of every route on a guild or its parts: it does not exist, or the caller is not a member. */
 export const guildFailures = [fails("UNKNOWN_GUILD", "no such guild"), fails("MISSING_ACCESS", "the caller is not a member of the guild")] as const;
 export const UNKNOWN_MEMBER = fails("UNKNOWN_MEMBER", "the user is not a member of the guild");
 export const UNKNOWN_ROLE = fails("UNKNOWN_ROLE", "no such role in the guild");
 /** Guild limits: 200 guilds per user. */
 export const TOO_MANY_GUILDS = fails("LIMIT_REACHED", "the caller is already in 200 guilds");
-export const NoContent = t.Void({ description: "No Content" });
 
 export const RoleBody = t.Object(
   {

@@ -1,10 +1,10 @@
 import { Elysia, t } from "elysia";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { GuildUseCases } from "./guild-module";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
+import { NoContent, type RouteDeps, noContent, security } from "../../../shared/presentation/route-kit";
+import type { GuildUseCases } from "../application/guild-use-cases";
 import { ChannelParams, channelFailures } from "../../channel/presentation/channel-schemas";
-import { GuildBody, GuildParams, NoContent, TOO_MANY_GUILDS, guildFailures, security, toGuildBody } from "./guild-schemas";
+import { GuildBody, GuildParams, TOO_MANY_GUILDS, guildFailures, toGuildBody } from "./guild-schemas";
 import { CreateInviteBody, InviteBody, InviteParams, InvitePreviewBody, UNKNOWN_INVITE } from "./invite-schemas";
 
 /** Per user, before RATE_LIMIT_SCALE: enough to hand out invites by hand, too few to mint them in bulk. */
@@ -13,11 +13,7 @@ export const INVITE_CREATE_LIMIT: RateLimitRule = { bucket: "invites.create", li
 const tags = ["Guilds"];
 
 /** POST /channels/{id}/invites, /invites/{code} (preview without login, join, revoke) and GET /guilds/{id}/invites. */
-export const inviteRoutes = (deps: {
-  readonly useCases: GuildUseCases;
-  readonly auth: AuthPlugin;
-  readonly rateLimits: ReturnType<typeof rateLimiting>;
-}) => {
+export const inviteRoutes = (deps: RouteDeps<GuildUseCases>) => {
   const { useCases } = deps;
   return new Elysia({ detail: { tags } })
     .use(deps.rateLimits)
@@ -48,10 +44,7 @@ export const inviteRoutes = (deps: {
     })
     .delete(
       "/invites/:code",
-      async ({ caller, params, status }) => {
-        await useCases.deleteInvite(caller.userId, params.code);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.deleteInvite(caller.userId, params.code).then(noContent),
       {
         auth: true,
         params: InviteParams,

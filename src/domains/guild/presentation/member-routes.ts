@@ -1,17 +1,16 @@
-import { Elysia, t } from "elysia";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { GuildUseCases } from "./guild-module";
+import { t } from "elysia";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { GuildUseCases } from "../application/guild-use-cases";
 import { errorResponses, lacks } from "../../../shared/presentation/error-schemas";
-import { GuildParams, MemberBody, MemberParams, NoContent, UNKNOWN_MEMBER, UNKNOWN_ROLE, guildFailures, security, toMemberBody } from "./guild-schemas";
+import { GuildParams, MemberBody, MemberParams, UNKNOWN_MEMBER, UNKNOWN_ROLE, guildFailures, toMemberBody } from "./guild-schemas";
 import { MemberRoleParams, MembersQuery, UpdateMemberBody } from "./member-schemas";
 
 const tags = ["Guilds"];
 
 /** /guilds/{id}/members[/{user_id}[/roles/{role_id}]]: listing, nicknames, roles and kicks. */
-export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly auth: AuthPlugin }) => {
+export const memberRoutes = (deps: RouteDeps<GuildUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
+  return routeGroup(deps, { tags, security })
     .get(
       "/guilds/:id/members",
       async ({ caller, params, query }) =>
@@ -52,10 +51,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
     )
     .delete(
       "/guilds/:id/members/:user_id",
-      async ({ caller, params, status }) => {
-        await useCases.kickMember(caller.userId, params.id, params.user_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.kickMember(caller.userId, params.id, params.user_id).then(noContent),
       {
         auth: true,
         params: MemberParams,
@@ -65,10 +61,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
     )
     .put(
       "/guilds/:id/members/:user_id/roles/:role_id",
-      async ({ caller, params, status }) => {
-        await useCases.addMemberRole(caller.userId, params.id, params.user_id, params.role_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.addMemberRole(caller.userId, params.id, params.user_id, params.role_id).then(noContent),
       {
         auth: true,
         params: MemberRoleParams,
@@ -78,10 +71,7 @@ export const memberRoutes = (deps: { readonly useCases: GuildUseCases; readonly 
     )
     .delete(
       "/guilds/:id/members/:user_id/roles/:role_id",
-      async ({ caller, params, status }) => {
-        await useCases.removeMemberRole(caller.userId, params.id, params.user_id, params.role_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.removeMemberRole(caller.userId, params.id, params.user_id, params.role_id).then(noContent),
       {
         auth: true,
         params: MemberRoleParams,

@@ -1,18 +1,17 @@
-import { Elysia, t } from "elysia";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
+import { t } from "elysia";
 import { rolePayload } from "../domain/guild-payloads";
-import type { GuildUseCases } from "./guild-module";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { GuildUseCases } from "../application/guild-use-cases";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import { GuildParams, NoContent, UNKNOWN_ROLE, guildFailures, security } from "./guild-schemas";
+import { GuildParams, UNKNOWN_ROLE, guildFailures } from "./guild-schemas";
 import { RoleBody, RoleInputBody, RoleParams, RolePositionsBody, toRoleInput } from "./role-schemas";
 
 const tags = ["Guilds"];
 
 /** /guilds/{id}/roles: list, create, reorder, edit and delete roles. */
-export const roleRoutes = (deps: { readonly useCases: GuildUseCases; readonly auth: AuthPlugin }) => {
+export const roleRoutes = (deps: RouteDeps<GuildUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
+  return routeGroup(deps, { tags, security })
     .get("/guilds/:id/roles", async ({ caller, params }) => (await useCases.listRoles(caller.userId, params.id)).map(rolePayload), {
       auth: true,
       params: GuildParams,
@@ -54,10 +53,7 @@ export const roleRoutes = (deps: { readonly useCases: GuildUseCases; readonly au
     )
     .delete(
       "/guilds/:id/roles/:role_id",
-      async ({ caller, params, status }) => {
-        await useCases.deleteRole(caller.userId, params.id, params.role_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.deleteRole(caller.userId, params.id, params.role_id).then(noContent),
       {
         auth: true,
         params: RoleParams,

@@ -1,10 +1,10 @@
 import { Elysia } from "elysia";
 import { errorResponses, fails } from "../../../shared/presentation/error-schemas";
 import { clientIp } from "../../../shared/presentation/client-ip";
-import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
-import type { AuthPlugin } from "./auth-plugin";
-import type { IdentityUseCases } from "./identity-module";
-import { AuthBody, LoginBody, NoContent, RefreshBody, RegisterBody, TokensBody, toAuthBody, toTokensBody } from "./identity-schemas";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
+import { NoContent, type RouteDeps, noContent, security } from "../../../shared/presentation/route-kit";
+import type { IdentityUseCases } from "../application/identity-use-cases";
+import { AuthBody, LoginBody, RefreshBody, RegisterBody, TokensBody, toAuthBody, toTokensBody } from "./identity-schemas";
 
 /**
  * Per-IP limits before RATE_LIMIT_SCALE. Discord does not publish its numbers; these stop guessing and sign-up
@@ -15,15 +15,8 @@ export const REGISTER_LIMIT: RateLimitRule = { bucket: "auth.register", limit: 5
 export const LOGIN_LIMIT: RateLimitRule = { bucket: "auth.login", limit: 10, periodMs: 60_000, by: "ip" };
 export const REFRESH_LIMIT: RateLimitRule = { bucket: "auth.refresh", limit: 30, periodMs: 60_000, by: "ip" };
 
-const security = [{ bearer: [] }];
-
 /** POST /auth/register, /auth/login, /auth/refresh and /auth/logout. */
-export const identityRoutes = (deps: {
-  readonly useCases: IdentityUseCases;
-  readonly auth: AuthPlugin;
-  readonly rateLimits: ReturnType<typeof rateLimiting>;
-  readonly trustProxy: boolean;
-}) => {
+export const identityRoutes = (deps: RouteDeps<IdentityUseCases> & { readonly trustProxy: boolean }) => {
   const { useCases } = deps;
   const client = (request: Request, server: Parameters<typeof clientIp>[1]) => ({
     userAgent: request.headers.get("user-agent"),
@@ -61,10 +54,7 @@ export const identityRoutes = (deps: {
     })
     .post(
       "/auth/logout",
-      async ({ caller, status }) => {
-        await useCases.logOut(caller);
-        return status(204, undefined);
-      },
+      async ({ caller }) => useCases.logOut(caller).then(noContent),
       {
         auth: true,
         response: { 204: NoContent, ...errorResponses({ auth: true }) },

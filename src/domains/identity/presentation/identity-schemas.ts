@@ -143,7 +143,6 @@ export const SessionBody = t.Object(
   },
 );
 
-export const NoContent = t.Void({ description: "No Content" });
 
 /** The public User object of API.md: never an email. */
 export const toUserBody = (user: User): typeof UserBody.static => ({

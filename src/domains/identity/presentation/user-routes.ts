@@ -1,12 +1,11 @@
-import { Elysia, t } from "elysia";
+import { t } from "elysia";
 import { errorResponses, fails } from "../../../shared/presentation/error-schemas";
-import type { AuthPlugin } from "./auth-plugin";
-import type { IdentityUseCases } from "./identity-module";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { IdentityUseCases } from "../application/identity-use-cases";
 import {
   CurrentUserBody,
   DeleteMeBody,
   IdParams,
-  NoContent,
   SessionBody,
   UpdateMeBody,
   UserBody,
@@ -15,13 +14,10 @@ import {
   toUserBody,
 } from "./identity-schemas";
 
-const security = [{ bearer: [] }];
-
 /** /users/@me (profile, password, deletion), /users/@me/sessions and /users/{id}; all need a caller. */
-export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly auth: AuthPlugin }) => {
+export const userRoutes = (deps: RouteDeps<IdentityUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags: ["Identity"], security } })
-    .use(deps.auth)
+  return routeGroup(deps, { tags: ["Identity"], security })
     .get("/users/@me", async ({ caller }) => toCurrentUserBody(await useCases.getCurrentUser(caller)), {
       auth: true,
       response: { 200: CurrentUserBody, ...errorResponses({ auth: true }) },
@@ -48,10 +44,7 @@ export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly
     )
     .delete(
       "/users/@me",
-      async ({ caller, body, status }) => {
-        await useCases.deleteCurrentUser(caller, body.password);
-        return status(204, undefined);
-      },
+      async ({ caller, body }) => useCases.deleteCurrentUser(caller, body.password).then(noContent),
       {
         auth: true,
         body: DeleteMeBody,
@@ -70,10 +63,7 @@ export const userRoutes = (deps: { readonly useCases: IdentityUseCases; readonly
     )
     .delete(
       "/users/@me/sessions/:id",
-      async ({ caller, params, status }) => {
-        await useCases.revokeSession(caller, params.id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.revokeSession(caller, params.id).then(noContent),
       {
         auth: true,
         params: IdParams,

@@ -1,9 +1,9 @@
-import { Elysia, t } from "elysia";
+import { t } from "elysia";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { MessageUseCases } from "./message-module";
-import { AttachmentBody, AttachmentFileParams, ChannelParams, SignedQuery, UploadBody, channelFailures, security, tags } from "./message-schemas";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
+import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { MessageUseCases } from "../application/message-use-cases";
+import { AttachmentBody, AttachmentFileParams, ChannelParams, SignedQuery, UploadBody, channelFailures, tags } from "./message-schemas";
 
 export const UPLOAD_LIMIT: RateLimitRule = { bucket: "attachments.upload", limit: 10, periodMs: 10_000, by: "user" };
 
@@ -12,15 +12,9 @@ const disposition = (inline: boolean, filename: string) =>
   `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(filename)}`;
 
 /** POST /channels/{id}/attachments (upload) and GET /attachments/{id}/{filename} (signed download, no auth). */
-export const attachmentRoutes = (deps: {
-  readonly useCases: MessageUseCases;
-  readonly auth: AuthPlugin;
-  readonly rateLimits: ReturnType<typeof rateLimiting>;
-}) => {
+export const attachmentRoutes = (deps: RouteDeps<MessageUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags } })
-    .use(deps.auth)
-    .use(deps.rateLimits)
+  return routeGroup(deps, { tags })
     .post(
       "/channels/:id/attachments",
       async ({ caller, params, body, status }) =>

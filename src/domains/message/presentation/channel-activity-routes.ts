@@ -1,23 +1,17 @@
-import { Elysia, t } from "elysia";
-import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import { t } from "elysia";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { MessageUseCases } from "./message-module";
-import { ChannelParams, MessageBody, MessageParams, NoContent, UNKNOWN_MESSAGE, channelFailures, security, tags } from "./message-schemas";
+import type { MessageUseCases } from "../application/message-use-cases";
+import { ChannelParams, MessageBody, MessageParams, UNKNOWN_MESSAGE, channelFailures, tags } from "./message-schemas";
 
 /** Clients send typing every few seconds while typing; more than 10 per 10 s per channel is a bug or abuse. */
 export const TYPING_LIMIT: RateLimitRule = { bucket: "channels.typing", limit: 10, periodMs: 10_000, by: "user-route" };
 
 /** Pins, typing and read receipts of a channel. */
-export const channelActivityRoutes = (deps: {
-  readonly useCases: MessageUseCases;
-  readonly auth: AuthPlugin;
-  readonly rateLimits: ReturnType<typeof rateLimiting>;
-}) => {
+export const channelActivityRoutes = (deps: RouteDeps<MessageUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
-    .use(deps.rateLimits)
+  return routeGroup(deps, { tags, security })
     .get("/channels/:id/pins", ({ caller, params }) => useCases.listPins(caller.userId, params.id), {
       auth: true,
       params: ChannelParams,
@@ -26,10 +20,7 @@ export const channelActivityRoutes = (deps: {
     })
     .put(
       "/channels/:id/pins/:message_id",
-      async ({ caller, params, status }) => {
-        await useCases.pinMessage(caller.userId, params.id, params.message_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.pinMessage(caller.userId, params.id, params.message_id).then(noContent),
       {
         auth: true,
         params: MessageParams,
@@ -39,10 +30,7 @@ export const channelActivityRoutes = (deps: {
     )
     .delete(
       "/channels/:id/pins/:message_id",
-      async ({ caller, params, status }) => {
-        await useCases.unpinMessage(caller.userId, params.id, params.message_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.unpinMessage(caller.userId, params.id, params.message_id).then(noContent),
       {
         auth: true,
         params: MessageParams,
@@ -52,10 +40,7 @@ export const channelActivityRoutes = (deps: {
     )
     .post(
       "/channels/:id/typing",
-      async ({ caller, params, status }) => {
-        await useCases.startTyping(caller.userId, params.id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.startTyping(caller.userId, params.id).then(noContent),
       {
         auth: true,
         rateLimit: TYPING_LIMIT,
@@ -66,10 +51,7 @@ export const channelActivityRoutes = (deps: {
     )
     .post(
       "/channels/:id/messages/:message_id/ack",
-      async ({ caller, params, status }) => {
-        await useCases.ackMessage(caller.userId, params.id, params.message_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.ackMessage(caller.userId, params.id, params.message_id).then(noContent),
       {
         auth: true,
         params: MessageParams,

@@ -1,9 +1,9 @@
-import { Elysia, t } from "elysia";
-import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import { t } from "elysia";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import { annotated } from "../../../shared/presentation/schema-types";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { MessageUseCases } from "./message-module";
+import type { MessageUseCases } from "../application/message-use-cases";
 import {
   BulkDeleteBody,
   ChannelParams,
@@ -11,11 +11,9 @@ import {
   HistoryQuery,
   MessageBody,
   MessageParams,
-  NoContent,
   SendMessageBody,
   UNKNOWN_MESSAGE,
   channelFailures,
-  security,
   tags,
 } from "./message-schemas";
 
@@ -23,15 +21,9 @@ import {
 export const SEND_LIMIT: RateLimitRule = { bucket: "messages.send", limit: 5, periodMs: 5000, by: "user-route" };
 
 /** Messages of a channel: send, history, one message, edit, delete, bulk delete. */
-export const messageRoutes = (deps: {
-  readonly useCases: MessageUseCases;
-  readonly auth: AuthPlugin;
-  readonly rateLimits: ReturnType<typeof rateLimiting>;
-}) => {
+export const messageRoutes = (deps: RouteDeps<MessageUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
-    .use(deps.rateLimits)
+  return routeGroup(deps, { tags, security })
     .post(
       "/channels/:id/messages",
       async ({ caller, params, body, status }) => {
@@ -70,10 +62,7 @@ export const messageRoutes = (deps: {
     )
     .post(
       "/channels/:id/messages/bulk-delete",
-      async ({ caller, params, body, status }) => {
-        await useCases.bulkDeleteMessages(caller.userId, params.id, body.messages);
-        return status(204, undefined);
-      },
+      async ({ caller, params, body }) => useCases.bulkDeleteMessages(caller.userId, params.id, body.messages).then(noContent),
       {
         auth: true,
         params: ChannelParams,
@@ -101,10 +90,7 @@ export const messageRoutes = (deps: {
     )
     .delete(
       "/channels/:id/messages/:message_id",
-      async ({ caller, params, status }) => {
-        await useCases.deleteMessage(caller.userId, params.id, params.message_id);
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.deleteMessage(caller.userId, params.id, params.message_id).then(noContent),
       {
         auth: true,
         params: MessageParams,

@@ -4,9 +4,9 @@ import { CodePointString, IntegerInput, ResponseInteger, exampleOf } from "../..
 import { UserBody } from "../../identity/presentation/identity-schemas";
 import { SEARCH_LIMIT_MAX, SEARCH_OFFSET_MAX, SEARCH_QUERY_MAX } from "../application/search-messages";
 import { BULK_DELETE_MAX, BULK_DELETE_MIN, CONTENT_MAX, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, NONCE_MAX } from "../domain/message";
-import { NoContent, SnowflakeString, Timestamp, channelFailures, security } from "../../channel/presentation/channel-schemas";
+import { SnowflakeString, Timestamp, channelFailures } from "../../channel/presentation/channel-schemas";
 
-export { NoContent, SnowflakeString, channelFailures, security };
+export { SnowflakeString, channelFailures };
 
 const strict = { additionalProperties: false } as const;
 export const tags = ["Messages"];

@@ -1,10 +1,10 @@
-import { Elysia, t } from "elysia";
-import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import { t } from "elysia";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
+import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
 import { UserBody } from "../../identity/presentation/identity-schemas";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { MessageUseCases } from "./message-module";
-import { NoContent, ReactionParams, ReactionUsersQuery, UNKNOWN_MESSAGE, channelFailures, security, tags } from "./message-schemas";
+import type { MessageUseCases } from "../application/message-use-cases";
+import { ReactionParams, ReactionUsersQuery, UNKNOWN_MESSAGE, channelFailures, tags } from "./message-schemas";
 
 /** Reacting is cheap to click and costly to fan out: 10 changes per 5 s per user. */
 export const REACTION_LIMIT: RateLimitRule = { bucket: "messages.reactions", limit: 10, periodMs: 5000, by: "user" };
@@ -20,21 +20,12 @@ const emojiOf = (raw: string): string => {
 };
 
 /** PUT|DELETE …/reactions/{emoji}/@me and GET …/reactions/{emoji}. */
-export const reactionRoutes = (deps: {
-  readonly useCases: MessageUseCases;
-  readonly auth: AuthPlugin;
-  readonly rateLimits: ReturnType<typeof rateLimiting>;
-}) => {
+export const reactionRoutes = (deps: RouteDeps<MessageUseCases>) => {
   const { useCases } = deps;
-  return new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
-    .use(deps.rateLimits)
+  return routeGroup(deps, { tags, security })
     .put(
       "/channels/:id/messages/:message_id/reactions/:emoji/@me",
-      async ({ caller, params, status }) => {
-        await useCases.addReaction(caller.userId, params.id, params.message_id, emojiOf(params.emoji));
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.addReaction(caller.userId, params.id, params.message_id, emojiOf(params.emoji)).then(noContent),
       {
         auth: true,
         rateLimit: REACTION_LIMIT,
@@ -45,10 +36,7 @@ export const reactionRoutes = (deps: {
     )
     .delete(
       "/channels/:id/messages/:message_id/reactions/:emoji/@me",
-      async ({ caller, params, status }) => {
-        await useCases.removeReaction(caller.userId, params.id, params.message_id, emojiOf(params.emoji));
-        return status(204, undefined);
-      },
+      async ({ caller, params }) => useCases.removeReaction(caller.userId, params.id, params.message_id, emojiOf(params.emoji)).then(noContent),
       {
         auth: true,
         rateLimit: REACTION_LIMIT,

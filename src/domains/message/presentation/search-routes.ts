@@ -1,23 +1,16 @@
-import { Elysia } from "elysia";
-import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
+import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
 import { errorResponses } from "../../../shared/presentation/error-schemas";
 import { guildFailures } from "../../guild/presentation/guild-schemas";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { MessageUseCases } from "./message-module";
-import { ChannelParams, SearchQuery, SearchResultBody, security, tags } from "./message-schemas";
+import type { MessageUseCases } from "../application/message-use-cases";
+import { ChannelParams, SearchQuery, SearchResultBody, tags } from "./message-schemas";
 
 /** Search costs a full-text and a count query: 10 per 10 s per user. */
 export const SEARCH_LIMIT: RateLimitRule = { bucket: "messages.search", limit: 10, periodMs: 10_000, by: "user" };
 
 /** GET /guilds/{id}/messages/search. */
-export const searchRoutes = (deps: {
-  readonly useCases: MessageUseCases;
-  readonly auth: AuthPlugin;
-  readonly rateLimits: ReturnType<typeof rateLimiting>;
-}) =>
-  new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
-    .use(deps.rateLimits)
+export const searchRoutes = (deps: RouteDeps<MessageUseCases>) =>
+  routeGroup(deps, { tags, security })
     .get(
       "/guilds/:id/messages/search",
       async ({ caller, params, query }) => {

@@ -1,14 +1,13 @@
-import { Elysia, t } from "elysia";
+import { t } from "elysia";
 import { errorResponses, lacks } from "../../../shared/presentation/error-schemas";
 import { SnowflakeString as Snowflake } from "../../../shared/presentation/schema-types";
-import { UNKNOWN_MEMBER, guildFailures } from "../../guild/presentation/guild-schemas";
-import type { RateLimitRule, rateLimiting } from "../../../shared/presentation/rate-limit";
-import type { AuthPlugin } from "../../identity/presentation/auth-plugin";
-import type { listVoiceStates, moderateVoice } from "../application/voice-moderation";
+import { GuildParams, MemberParams, UNKNOWN_MEMBER, guildFailures } from "../../guild/presentation/guild-schemas";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
+import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
+import type { VoiceUseCases } from "../application/voice-use-cases";
 import { voiceStatePayload } from "../domain/voice-state";
 
 const tags = ["Voice"];
-const security = [{ bearer: [] }];
 
 export const VoiceStateBody = t.Object(
   {
@@ -67,29 +66,22 @@ const ModerateBody = t.Object(
 const MODERATION_LIMIT: RateLimitRule = { bucket: "voice.moderate", limit: 10, periodMs: 10_000, by: "user-route" };
 
 /** GET /guilds/{id}/voice-states and PATCH /guilds/{id}/voice-states/{user_id}. */
-export const voiceRoutes = (deps: {
-  readonly list: ReturnType<typeof listVoiceStates>;
-  readonly moderate: ReturnType<typeof moderateVoice>;
-  readonly auth: AuthPlugin;
-  readonly rateLimits: ReturnType<typeof rateLimiting>;
-}) =>
-  new Elysia({ detail: { tags, security } })
-    .use(deps.auth)
-    .use(deps.rateLimits)
-    .get("/guilds/:id/voice-states", async ({ caller, params }) => (await deps.list(caller.userId, params.id)).map((state) => voiceStatePayload(state)), {
+export const voiceRoutes = (deps: RouteDeps<VoiceUseCases>) =>
+  routeGroup(deps, { tags, security })
+    .get("/guilds/:id/voice-states", async ({ caller, params }) => (await deps.useCases.listVoiceStates(caller.userId, params.id)).map((state) => voiceStatePayload(state)), {
       auth: true,
-      params: t.Object({ id: Snowflake }),
+      params: GuildParams,
       response: { 200: t.Array(VoiceStateBody), ...errorResponses({ auth: true }, ...guildFailures) },
       detail: { summary: "Who is in the guild's voice channels that the caller can see (members only)", tags, security },
     })
     .patch(
       "/guilds/:id/voice-states/:user_id",
       ({ caller, params, body }) =>
-        deps.moderate(caller.userId, params.id, params.user_id, { mute: body.mute, deaf: body.deaf, disconnect: body.channel_id === null }),
+        deps.useCases.moderateVoice(caller.userId, params.id, params.user_id, { mute: body.mute, deaf: body.deaf, disconnect: body.channel_id === null }),
       {
         auth: true,
         rateLimit: MODERATION_LIMIT,
-        params: t.Object({ id: Snowflake, user_id: Snowflake }),
+        params: MemberParams,
         body: ModerateBody,
         response: { 200: MemberVoiceBody, ...errorResponses({ auth: true, rateLimit: MODERATION_LIMIT }, lacks("MUTE_MEMBERS (mute)", "DEAFEN_MEMBERS (deaf)", "MOVE_MEMBERS (channel_id null)"), ...guildFailures, UNKNOWN_MEMBER) },
         detail: {

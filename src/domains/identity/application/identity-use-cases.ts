@@ -1,0 +1,48 @@
+import type { Caller } from "../domain/session";
+import { authenticate } from "./authenticate";
+import { deleteCurrentUser } from "./delete-current-user";
+import { getCurrentUser } from "./get-current-user";
+import { getUser } from "./get-user";
+import type { IdentityDeps } from "./identity-deps";
+import { listSessions } from "./list-sessions";
+import { logIn } from "./log-in";
+import { logOut } from "./log-out";
+import type { ProfileCache } from "./profile-cache";
+import { purgeSessions } from "./purge-sessions";
+import { refreshSession } from "./refresh-session";
+import { registerUser } from "./register-user";
+import { revokeSession } from "./revoke-session";
+import { updateCurrentUser } from "./update-current-user";
+
+/**
+ * Every identity use case, built on the same ports: what the routes, the gateway and the session purge call.
+ * `profiles` is the node's profile cache: a profile changed here is dropped from it at once (other nodes drop it
+ * when the event reaches them).
+ */
+export const identityUseCases = (deps: IdentityDeps & { readonly profiles: Pick<ProfileCache, "forget"> }) => {
+  const forgetting =
+    <A extends unknown[], R>(useCase: (caller: Caller, ...rest: A) => Promise<R>) =>
+    async (caller: Caller, ...rest: A): Promise<R> => {
+      try {
+        return await useCase(caller, ...rest);
+      } finally {
+        deps.profiles.forget(caller.userId);
+      }
+    };
+  return {
+    registerUser: registerUser(deps),
+    logIn: logIn(deps),
+    refreshSession: refreshSession(deps),
+    logOut: logOut(deps),
+    authenticate: authenticate(deps),
+    getCurrentUser: getCurrentUser(deps),
+    updateCurrentUser: forgetting(updateCurrentUser(deps)),
+    deleteCurrentUser: forgetting(deleteCurrentUser(deps)),
+    listSessions: listSessions(deps),
+    revokeSession: revokeSession(deps),
+    getUser: getUser(deps),
+    purgeSessions: purgeSessions(deps),
+  };
+};
+
+export type IdentityUseCases = ReturnType<typeof identityUseCases>;
