@@ -48,14 +48,15 @@ import { createPresenceService } from "./domains/presence/application/presence-s
 import { isGuildChannel } from "./domains/channel/domain/channel";
 import { createVoiceModule } from "./domains/voice/presentation/voice-module";
 import { MAX_VOICE_FRAME_BYTES } from "./domains/voice/presentation/voice-signaling";
-import type { DomainEvent } from "./shared/kernel/domain-event";
+import { type DomainEvent, parseEvent } from "./shared/kernel/domain-event";
 import { drizzleVoiceQueries, drizzleVoiceUnitOfWork } from "./shared/infrastructure/postgres/drizzle-voice-repository";
 import { type MediasoupSfu, createMediasoupSfu } from "./shared/infrastructure/sfu/mediasoup-sfu";
 import { presenceDispatchRules, presenceReady, presenceTracker } from "./domains/presence/presentation/presence-gateway";
 import { gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
 import { HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES } from "./shared/gateway/gateway-protocol";
 import { createGateway } from "./shared/gateway/gateway-server";
-import { sharedWithinReady } from "./shared/gateway/gateway-ports";
+import { eventRoutes, sharedWithinReady } from "./shared/gateway/gateway-ports";
+import { type AppEvent, DISPATCH_NAMES } from "./app-events";
 import { httpCore } from "./shared/presentation/http-core";
 import { type RouteInfo, createRouteTable } from "./shared/presentation/route-table";
 import { apiDocs } from "./shared/presentation/openapi";
@@ -241,7 +242,7 @@ export const createApp = async (options: AppOptions) => {
     sfu,
     kv: adapters.kv,
     subscribeGuild: (guildId, handler) =>
-      adapters.pubSub.subscribe(`guild:${guildId}`, (message) => handler(JSON.parse(message) as DomainEvent)),
+      adapters.pubSub.subscribe(`guild:${guildId}`, (message) => handler(parseEvent(message))),
     resolveChannel: async (userId, channelId) => {
       const resolved = await permissions.forChannel(userId, channelId);
       if (!resolved) return null;
@@ -272,14 +273,18 @@ export const createApp = async (options: AppOptions) => {
     metrics,
     authenticate: identity.authenticateToken,
     contributors: [identity.gateway.ready, guildDispatch.ready, channelReady(channel.useCases.listDms), presenceReady(presence, async (viewer) => guild.peersOf(viewer.userId, await readyGuilds(viewer))), message.gateway.ready, voice.gateway.ready],
-    rules: {
-      ...identity.gateway.rules,
-      ...presenceDispatchRules,
-      ...guildDispatch.rules,
-      ...channelDispatchRules(visibility, permissions),
-      ...message.gateway.rules(visibility.permissions),
-      ...voice.gateway.rules,
-    },
+    // Every event of AppEvent needs its rule here (null for none): a missing or unknown one does not compile.
+    rules: eventRoutes<AppEvent>(
+      {
+        ...identity.gateway.rules,
+        ...presenceDispatchRules,
+        ...guildDispatch.rules,
+        ...channelDispatchRules(visibility, permissions),
+        ...message.gateway.rules(visibility.permissions),
+        ...voice.gateway.rules,
+      },
+      DISPATCH_NAMES,
+    ),
     observers: [visibility.observe],
     presence: presenceTracker(presence),
     voice: voice.gateway.handler,

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
-import { type DomainEvent, topics } from "../../../shared/kernel/domain-event";
+import { handleEvents, parseEvent, topics } from "../../../shared/kernel/domain-event";
+import type { UserDeleted, UserEvent, UserUpdated } from "../domain/user-events";
 import type { PubSub } from "../../../shared/kernel/ports";
 import { type Snowflake, isSnowflake } from "../../../shared/kernel/snowflake";
 import { type RouteSettings, routeDeps } from "../../../shared/presentation/route-kit";
@@ -69,11 +70,9 @@ export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
     findUsers: (ids: readonly Snowflake[]): Promise<User[]> => profiles.findUsers(ids.filter(isSnowflake)),
     /** Keeps the profile cache current: every profile change on any node drops that profile here. */
     async watchProfileChanges(): Promise<void> {
-      const stop = await deps.pubSub.subscribe(topics.profiles(), (message) => {
-        const event = JSON.parse(message) as DomainEvent<string, { user?: { id?: string } }>;
-        const id = event.data.user?.id;
-        if (typeof id === "string") profiles.forget(id);
-      });
+      const forget = ({ data }: UserUpdated | UserDeleted) => profiles.forget(data.user.id);
+      const changed = handleEvents<UserEvent>({ USER_UPDATED: forget, USER_DELETED: forget });
+      const stop = await deps.pubSub.subscribe(topics.profiles(), (message) => changed(parseEvent(message)));
       tracked(stop);
     },
     /** The identity part of the gateway: READY's user, and USER_UPDATE. */

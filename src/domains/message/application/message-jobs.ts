@@ -1,6 +1,6 @@
-import type { DomainEvent } from "../../../shared/kernel/domain-event";
+import { type DomainEvent, eventConsumer } from "../../../shared/kernel/domain-event";
+import type { GuildEvent } from "../../guild/domain/guild-events";
 import type { EventStream } from "../../../shared/kernel/ports";
-import { BAN_CLEANUP_EVENTS } from "./ban-cleanup";
 import type { MessageUseCases } from "./message-use-cases";
 
 type EventHandler = (event: DomainEvent) => Promise<void>;
@@ -9,7 +9,7 @@ const BAN_CLEANUP_GROUP = "message.ban-cleanup";
 
 export interface MessageJobsDeps {
   readonly useCases: Pick<MessageUseCases, "deleteBannedUserMessages" | "purgeUnused">;
-  /** Where GUILD_BAN_ADD arrives from. */
+  /** Where BAN_ADDED arrives from. */
   readonly stream: EventStream;
   /** Makes a consumer group's handler take effect once per event (the relay delivers at least once). */
   readonly once: (group: string, handler: EventHandler) => EventHandler;
@@ -22,12 +22,13 @@ export interface MessageJobsDeps {
 
 /**
  * The message domain's background work (worker nodes run it): deleting a banned user's recent messages on
- * GUILD_BAN_ADD, and purging unused uploads and expired nonces. Resolves, once the consumer is registered, with
+ * BAN_ADDED, and purging unused uploads and expired nonces. Resolves, once the consumer is registered, with
  * the stopper.
  */
 export const startMessageJobs = async (deps: MessageJobsDeps): Promise<() => Promise<void>> => {
-  const handle = deps.once(BAN_CLEANUP_GROUP, async (event) => void (await deps.useCases.deleteBannedUserMessages(event)));
-  const stopBanCleanup = await deps.stream.consume({ group: BAN_CLEANUP_GROUP, consumer: deps.consumerName, types: BAN_CLEANUP_EVENTS }, handle);
+  const banCleanup = eventConsumer<GuildEvent>({ BAN_ADDED: async (event) => void (await deps.useCases.deleteBannedUserMessages(event)) });
+  const handle = deps.once(BAN_CLEANUP_GROUP, banCleanup.handle);
+  const stopBanCleanup = await deps.stream.consume({ group: BAN_CLEANUP_GROUP, consumer: deps.consumerName, types: banCleanup.types }, handle);
   const purge = setInterval(
     () => void deps.useCases.purgeUnused().catch((error: unknown) => deps.onError(error, "attachment purge")),
     deps.purgeIntervalMs ?? 10 * 60_000,

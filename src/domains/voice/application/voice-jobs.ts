@@ -1,11 +1,9 @@
-import type { DomainEvent } from "../../../shared/kernel/domain-event";
+import { eventConsumer } from "../../../shared/kernel/domain-event";
+import type { GuildEvent } from "../../guild/domain/guild-events";
 import type { EventStream } from "../../../shared/kernel/ports";
-import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { VoiceUseCases } from "./voice-use-cases";
 
 const MEMBERSHIP_GROUP = "voice-membership";
-/** A removed member leaves voice; the membership consumer reads no other event. */
-const MEMBERSHIP_EVENTS: ReadonlySet<string> = new Set(["GUILD_MEMBER_REMOVE"]);
 
 export interface VoiceSweepDeps {
   /** The durable event stream: members who leave a guild leave its voice channels. */
@@ -24,12 +22,11 @@ export interface VoiceSweepDeps {
  * consumer is registered, with the stopper.
  */
 export const startVoiceSweep = async (deps: VoiceSweepDeps): Promise<() => Promise<void>> => {
-  const onMembership = async (event: DomainEvent) => {
-    if (!MEMBERSHIP_EVENTS.has(event.type)) return;
-    const data = event.data as { guild_id: Snowflake; user: { id: Snowflake } };
-    await deps.useCases.leaveVoice(data.user.id, { guildId: data.guild_id });
-  };
-  const stopMembership = await deps.stream.consume({ group: MEMBERSHIP_GROUP, consumer: deps.consumerName, types: MEMBERSHIP_EVENTS }, onMembership);
+  // A removed member (kicked, banned or gone) leaves voice; the membership consumer reads no other event.
+  const membership = eventConsumer<GuildEvent>({
+    MEMBER_REMOVED: async ({ data }) => void (await deps.useCases.leaveVoice(data.user.id, { guildId: data.guild_id })),
+  });
+  const stopMembership = await deps.stream.consume({ group: MEMBERSHIP_GROUP, consumer: deps.consumerName, types: membership.types }, membership.handle);
   const expiry = setInterval(() => void deps.useCases.expireVoiceStates().catch((error: unknown) => deps.onError(error, { what: "voice expiry" })), deps.everyMs ?? 5000);
   expiry.unref?.();
   return async () => {

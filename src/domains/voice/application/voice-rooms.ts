@@ -1,9 +1,14 @@
 import { DomainError, ErrorCode } from "../../../shared/kernel/domain-error";
-import type { DomainEvent } from "../../../shared/kernel/domain-event";
+import { type DomainEvent, handleEvents } from "../../../shared/kernel/domain-event";
+import type { ChannelDeleted } from "../../channel/domain/channel-events";
+import type { ServerDeleted } from "../../guild/domain/guild-events";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { VoiceQueries } from "../domain/voice-repository";
 import type { OpaqueJson, Sfu, SfuRoom } from "../domain/sfu";
-import { VOICE_STATE_UPDATED, type VoiceState, type VoiceStatePayload } from "../domain/voice-state";
+import type { VoiceState, VoiceStateUpdated } from "../domain/voice-state";
+
+/** The guild events a room acts on. */
+type RoomEvent = ChannelDeleted | ServerDeleted | VoiceStateUpdated;
 import type { VoiceTokens } from "./voice-tokens";
 
 /** Close codes of the voice signaling socket (docs/voice.md). */
@@ -194,7 +199,7 @@ export class Room {
   /** Starts listening to the guild's events (voice state changes, channel deletion). */
   async listen(): Promise<void> {
     this.stopEvents = await this.deps.subscribeGuild(this.guildId, (event) => {
-      this.onGuildEvent(event).catch((error: unknown) => this.deps.onError(error, { room: this.channelId, event: event.type }));
+      this.onGuildEvent(event)?.catch((error: unknown) => this.deps.onError(error, { room: this.channelId, event: event.type }));
     });
     if (this.closed) await this.stopEvents();
   }
@@ -259,26 +264,29 @@ export class Room {
     });
   }
 
-  private async onGuildEvent(event: DomainEvent): Promise<void> {
-    if (event.type === "CHANNEL_DELETE" && (event.data as { id?: string }).id === this.channelId) return this.closeAll(VoiceClose.SessionEnded, "Channel deleted");
-    if (event.type === "SERVER_DELETED") return this.closeAll(VoiceClose.SessionEnded, "Guild deleted");
-    if (event.type !== VOICE_STATE_UPDATED) return;
-    const data = event.data as VoiceStatePayload;
-    const peer = this.peers.get(data.user_id);
-    if (!peer) return;
-    if (data.channel_id !== this.channelId || data.session_id !== peer.state.gatewaySessionId) {
-      return this.remove(peer, VoiceClose.SessionEnded, data.channel_id === null ? "Left the voice channel" : "Voice state moved");
-    }
-    await peer.apply({
-      ...peer.state,
-      selfMute: data.self_mute,
-      selfDeaf: data.self_deaf,
-      mute: data.mute,
-      deaf: data.deaf,
-      suppress: data.suppress,
-    });
-    this.broadcast("participant_updated", peer.participant);
-  }
+  /** What the room does with its guild's events: a deleted channel or guild ends it; voice states move or update peers. */
+  private readonly onGuildEvent = handleEvents<RoomEvent, Promise<void>>({
+    CHANNEL_DELETED: async ({ data }) => {
+      if (data.id === this.channelId) this.closeAll(VoiceClose.SessionEnded, "Channel deleted");
+    },
+    SERVER_DELETED: async () => this.closeAll(VoiceClose.SessionEnded, "Guild deleted"),
+    VOICE_STATE_UPDATED: async ({ data }) => {
+      const peer = this.peers.get(data.user_id);
+      if (!peer) return;
+      if (data.channel_id !== this.channelId || data.session_id !== peer.state.gatewaySessionId) {
+        return this.remove(peer, VoiceClose.SessionEnded, data.channel_id === null ? "Left the voice channel" : "Voice state moved");
+      }
+      await peer.apply({
+        ...peer.state,
+        selfMute: data.self_mute,
+        selfDeaf: data.self_deaf,
+        mute: data.mute,
+        deaf: data.deaf,
+        suppress: data.suppress,
+      });
+      this.broadcast("participant_updated", peer.participant);
+    },
+  });
 
   private async reportStats(): Promise<void> {
     const participants = [];
