@@ -9,7 +9,6 @@ import { channelRoutes } from "./channel-routes";
 import { dmRoutes } from "./dm-routes";
 import { guildChannelRoutes } from "./guild-channel-routes";
 
-export type { ChannelUseCases } from "../application/channel-use-cases";
 
 /** The adapters app.ts builds for the channel domain, plus the auth plugin and rate-limit settings. */
 export interface ChannelModuleDeps extends ChannelDeps, RouteSettings {}

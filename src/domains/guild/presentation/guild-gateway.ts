@@ -4,7 +4,7 @@ import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { BanAdded, BanRemoved, GuildEvent, InviteCreated, InviteDeleted } from "../domain/guild-events";
 import { fullGuildPayload } from "../domain/guild-payloads";
-import type { GuildUseCases } from "./guild-module";
+import type { GuildUseCases } from "../application/guild-use-cases";
 
 export interface GuildGatewayDeps {
   readonly useCases: Pick<GuildUseCases, "getGuild">;

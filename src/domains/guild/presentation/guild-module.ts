@@ -10,7 +10,6 @@ import { inviteRoutes } from "./invite-routes";
 import { memberRoutes } from "./member-routes";
 import { roleRoutes } from "./role-routes";
 
-export type { GuildUseCases } from "../application/guild-use-cases";
 
 /** The adapters app.ts builds for the guild domain, plus the auth plugin and rate-limit settings. */
 export interface GuildModuleDeps extends GuildDeps, RouteSettings {

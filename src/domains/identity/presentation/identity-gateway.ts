@@ -1,6 +1,6 @@
 import type { DispatchRules, ReadyContributor } from "../../../shared/gateway/gateway-ports";
 import type { UserEvent } from "../domain/user-events";
-import type { IdentityUseCases } from "./identity-module";
+import type { IdentityUseCases } from "../application/identity-use-cases";
 import { toCurrentUserBody } from "./identity-schemas";
 
 /** READY `user`: the caller's own account, email included. */

@@ -16,7 +16,6 @@ import { identityDispatchRules, identityReady } from "./identity-gateway";
 import { identityRoutes } from "./identity-routes";
 import { userRoutes } from "./user-routes";
 
-export type { IdentityUseCases } from "../application/identity-use-cases";
 
 /** The adapters app.ts builds for identity, plus pub/sub and the rate-limit settings (the auth plugin is made here). */
 export interface IdentityModuleDeps extends IdentityDeps, Omit<RouteSettings, "auth"> {

@@ -1,7 +1,7 @@
 import { type DispatchRule, type DispatchRules, FORWARD, type ReadyContributor, forwardToAll } from "../../../shared/gateway/gateway-ports";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { MessageEvent, MessageRead } from "../domain/message-events";
-import type { MessageUseCases } from "./message-module";
+import type { MessageUseCases } from "../application/message-use-cases";
 
 /** A user's permissions in a channel (0 when they cannot see it); the gateway's node-wide cached answer, a value once known. */
 export type ChannelPermissions = (userId: string, channelId: string) => Promise<bigint> | bigint;

@@ -11,7 +11,6 @@ import { messageRoutes } from "./message-routes";
 import { reactionRoutes } from "./reaction-routes";
 import { searchRoutes } from "./search-routes";
 
-export type { MessageUseCases } from "../application/message-use-cases";
 
 /** The adapters app.ts builds for the message domain, plus the auth plugin and rate-limit settings. */
 export interface MessageModuleDeps extends MessageDeps, RouteSettings {
