@@ -78,10 +78,10 @@ for (const mode of MODES) {
       const stop = await server.app.adapters.pubSub.subscribe(`guild:${guild.id}`, (message) => void seen.push(JSON.parse(message)));
       try {
         const voice = expectStatus(await create({ name: "Evented", type: 2, user_limit: 2 }), 201);
-        const created = await waitFor(() => seen.find((e) => e.type === "CHANNEL_CREATE" && (e.data as Channel).id === voice.id), { what: "CHANNEL_CREATE" });
+        const created = await waitFor(() => seen.find((e) => e.type === "CHANNEL_CREATED" && (e.data as Channel).id === voice.id), { what: "CHANNEL_CREATED" });
         expect(created.data).toEqual(voice);
         const updated = expectStatus(await patch(voice.id, { user_limit: 7 }), 200);
-        const update = await waitFor(() => seen.find((e) => e.type === "CHANNEL_UPDATE" && (e.data as Channel).id === voice.id), { what: "CHANNEL_UPDATE" });
+        const update = await waitFor(() => seen.find((e) => e.type === "CHANNEL_UPDATED" && (e.data as Channel).id === voice.id), { what: "CHANNEL_UPDATED" });
         expect(update.data).toEqual(updated);
         expect((update.data as Channel).user_limit).toBe(7);
       } finally {

@@ -138,9 +138,9 @@ for (const mode of MODES) {
         expect(expectStatus(await api.delete<ChannelBody>(`/channels/${category.id}`, manager), 200)).toEqual(category);
         expect(expectStatus(await api.get<ChannelBody>(`/channels/${child.id}`, member), 200).parent_id).toBeNull();
         expectError(await api.get(`/channels/${category.id}`, member), 404, 10003);
-        const update = await waitFor(() => seen.find((e) => e.type === "CHANNEL_UPDATE"), { what: "CHANNEL_UPDATE of the child" });
+        const update = await waitFor(() => seen.find((e) => e.type === "CHANNEL_UPDATED"), { what: "CHANNEL_UPDATED of the child" });
         expect(update.data).toMatchObject({ id: child.id, parent_id: null, guild_id: guild.id });
-        const deleted = await waitFor(() => seen.find((e) => e.type === "CHANNEL_DELETE"), { what: "CHANNEL_DELETE" });
+        const deleted = await waitFor(() => seen.find((e) => e.type === "CHANNEL_DELETED"), { what: "CHANNEL_DELETED" });
         expect(deleted.data).toEqual(category);
       } finally {
         await stop();
@@ -176,13 +176,13 @@ for (const mode of MODES) {
       expectError(await api.patch(`/guilds/${guild.id}/channels`, manager, [{ id: category.id, position: 1, parent_id: category.id }]), 400, 50035);
     });
 
-    test("CHANNEL_CREATE goes to the guild's topic with the channel object", async () => {
+    test("CHANNEL_CREATED goes to the guild's topic with the channel object", async () => {
       const guild = await channelGuild();
       const seen: DomainEvent[] = [];
       const stop = await server.app.adapters.pubSub.subscribe(`guild:${guild.id}`, (message) => void seen.push(JSON.parse(message)));
       try {
         const channel = expectStatus(await create(guild, manager, { name: "announced" }), 201);
-        const event = await waitFor(() => seen.find((e) => e.type === "CHANNEL_CREATE"), { what: "CHANNEL_CREATE" });
+        const event = await waitFor(() => seen.find((e) => e.type === "CHANNEL_CREATED"), { what: "CHANNEL_CREATED" });
         expect(event.data).toEqual(channel);
         expect(event.topics).toEqual([`guild:${guild.id}`]);
       } finally {
