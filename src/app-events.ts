@@ -1,4 +1,5 @@
-import { CHANNEL_MESSAGE_EVENTS } from "./domains/channel/application/permission-cache";
+import type { PermissionChanges } from "./domains/channel/application/permission-cache";
+import type { ChannelVisibility } from "./domains/channel/presentation/channel-visibility";
 import type { ChannelEvent } from "./domains/channel/domain/channel-events";
 import type { GuildEvent } from "./domains/guild/domain/guild-events";
 import type { UserEvent } from "./domains/identity/domain/user-events";
@@ -6,6 +7,7 @@ import type { MessageEvent } from "./domains/message/domain/message-events";
 import type { PresenceEvent } from "./domains/presence/domain/presence-events";
 import type { VoiceEvent } from "./domains/voice/domain/voice-state";
 import type { DispatchNames } from "./shared/gateway/gateway-ports";
+import { handleEvents } from "./shared/kernel/domain-event";
 
 /**
  * Every domain event of XCord: each domain owns and exports its own part. Domain events are named for the fact,
@@ -51,7 +53,37 @@ export const DISPATCH_NAMES = {
 } as const satisfies DispatchNames<AppEvent>;
 
 /**
- * Events named by a domain that cannot import the one that owns them (that one depends on it): checked here, so a
- * rename that leaves them behind does not compile.
+ * Which committed events change the answers of the node's permission cache (channel/application/permission-cache.ts).
+ * Most are guild and message events, which the channel domain does not import (both domains depend on it): they are
+ * named here, typed by the domain that owns each.
  */
-CHANNEL_MESSAGE_EVENTS satisfies readonly MessageEvent["type"][];
+export const PERMISSION_CHANGES: PermissionChanges = {
+  guildWide: new Set<GuildEvent["type"]>(["ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED", "SERVER_UPDATED", "SERVER_DELETED"]),
+  member: new Set<GuildEvent["type"]>(["MEMBER_ADDED", "MEMBER_UPDATED", "MEMBER_REMOVED", "BAN_ADDED"]),
+  channel: new Set<ChannelEvent["type"] | MessageEvent["type"]>(["CHANNEL_UPDATED", "CHANNEL_DELETED", "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]),
+  messageSent: "MESSAGE_SENT" satisfies MessageEvent["type"],
+};
+
+/**
+ * What each event drops from the gateway's channel visibility (channel/presentation/channel-visibility.ts), called
+ * for every event as it reaches the node, before sessions decide on it.
+ */
+export const visibilityChanges = (visibility: Pick<ChannelVisibility, "forgetGuild" | "forgetMember" | "forgetChannel">) => {
+  const guildWide = ({ data }: { readonly data: { readonly guild_id: string } }) => visibility.forgetGuild(data.guild_id);
+  const member = ({ data }: { readonly data: { readonly guild_id: string; readonly user: { readonly id: string } } }) =>
+    visibility.forgetMember(data.guild_id, data.user.id);
+  const channel = ({ data }: { readonly data: { readonly id: string } }) => visibility.forgetChannel(data.id);
+  return handleEvents<GuildEvent | ChannelEvent>({
+    SERVER_UPDATED: guildWide,
+    SERVER_DELETED: guildWide,
+    ROLE_CREATED: guildWide,
+    ROLE_UPDATED: guildWide,
+    ROLE_DELETED: guildWide,
+    MEMBER_ADDED: member,
+    MEMBER_UPDATED: member,
+    MEMBER_REMOVED: member,
+    BAN_ADDED: member,
+    CHANNEL_UPDATED: channel,
+    CHANNEL_DELETED: channel,
+  });
+};

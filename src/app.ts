@@ -56,7 +56,7 @@ import { gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-r
 import { HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES } from "./shared/gateway/gateway-protocol";
 import { createGateway } from "./shared/gateway/gateway-server";
 import { eventRoutes, sharedWithinReady } from "./shared/gateway/gateway-ports";
-import { type AppEvent, DISPATCH_NAMES } from "./app-events";
+import { type AppEvent, DISPATCH_NAMES, PERMISSION_CHANGES, visibilityChanges } from "./app-events";
 import { httpCore } from "./shared/presentation/http-core";
 import { type RouteInfo, createRouteTable } from "./shared/presentation/route-table";
 import { apiDocs } from "./shared/presentation/openapi";
@@ -145,7 +145,7 @@ export const createApp = async (options: AppOptions) => {
   const resolver = new FactsPermissionResolver(permissionFacts);
   const guildAccess = new FactsGuildAccess(permissionFacts);
   // forChannel from the node's memory, kept current by the commit notices (permission-cache.ts).
-  const permissions = createPermissionCache({ inner: resolver, notices, clock });
+  const permissions = createPermissionCache({ inner: resolver, notices, clock, changes: PERMISSION_CHANGES });
   const channel = createChannelModule({
     unitOfWork: drizzleChannelUnitOfWork(transact),
     channels: new DrizzleChannelRepository(database.statements),
@@ -285,7 +285,7 @@ export const createApp = async (options: AppOptions) => {
       },
       DISPATCH_NAMES,
     ),
-    observers: [visibility.observe],
+    observers: [visibilityChanges(visibility)],
     presence: presenceTracker(presence),
     voice: voice.gateway.handler,
     url: () => gatewayUrlOf(baseUrl),

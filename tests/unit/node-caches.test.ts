@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createHistoryCache } from "../../src/domains/message/application/history-cache";
+import { PERMISSION_CHANGES, visibilityChanges } from "../../src/app-events";
+import { createChannelVisibility } from "../../src/domains/channel/presentation/channel-visibility";
 import { createPermissionCache } from "../../src/domains/channel/application/permission-cache";
 import type { ResolvedChannel } from "../../src/domains/channel/domain/permission-resolver";
 import type { Message } from "../../src/domains/message/domain/message";
@@ -161,6 +163,7 @@ describe("channel permission cache", () => {
       },
       notices: bus.notices,
       clock: clockAt(),
+      changes: PERMISSION_CHANGES,
     });
     return { bus, asked, cache, set: (value: bigint) => void (permissions = value) };
   };
@@ -227,5 +230,43 @@ describe("channel permission cache", () => {
     await cache.forChannel("5", "10");
     await cache.forChannel("5", "10");
     expect(asked).toEqual(["10/5", "10/5", "404/5", "404/5", "10/5", "10/5"]);
+  });
+});
+
+describe("the gateway's channel visibility, kept current by the events that change permissions", () => {
+  const setup = () => {
+    const asked: string[] = [];
+    const visibility = createChannelVisibility({
+      forChannel: async (userId, channelId) =>
+        (asked.push(`${channelId}/${userId}`), { channel: { id: channelId } as never, guildId: "1", permissions: 1024n }),
+      inGuild: async () => 0n,
+      channelsOf: async () => [],
+    });
+    const observe = visibilityChanges(visibility);
+    const event = (type: string, data: unknown) => observe({ id: "9", type, occurredAt: new Date(0).toISOString(), topics: ["guild:1"], data });
+    return { asked, visibility, event };
+  };
+
+  test("a role change drops every answer in the guild; a member's change drops only theirs; other events drop nothing", async () => {
+    const { asked, visibility, event } = setup();
+    await visibility.permissions("5", "10");
+    await visibility.permissions("6", "10");
+    event("MESSAGE_SENT", { id: "99", channel_id: "10", guild_id: "1" });
+    event("MEMBER_UPDATED", { guild_id: "1", user: { id: "5" } });
+    await visibility.permissions("5", "10");
+    await visibility.permissions("6", "10");
+    expect(asked).toEqual(["10/5", "10/6", "10/5"]);
+    event("ROLE_UPDATED", { guild_id: "1", role: { id: "1" } });
+    await visibility.permissions("6", "10");
+    expect(asked).toEqual(["10/5", "10/6", "10/5", "10/6"]);
+  });
+
+  test("a channel's update or deletion drops that channel's answers", async () => {
+    const { asked, visibility, event } = setup();
+    await visibility.permissions("5", "10");
+    event("CHANNEL_UPDATED", { id: "10", guild_id: "1" });
+    expect(visibility.size()).toBe(0);
+    await visibility.permissions("5", "10");
+    expect(asked).toEqual(["10/5", "10/5"]);
   });
 });

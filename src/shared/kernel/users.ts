@@ -11,6 +11,12 @@ export interface UserProfile {
   readonly deleted: boolean;
 }
 
+/** Who is calling: the account and the session its access token belongs to (owned by the identity domain). */
+export interface Caller {
+  readonly userId: Snowflake;
+  readonly sessionId: Snowflake;
+}
+
 /** Accounts, owned by the identity domain; other domains reach them through its application API. */
 export interface UserDirectory {
   /** The accounts with these ids (deleted ones as their placeholder); unknown ids are left out. */

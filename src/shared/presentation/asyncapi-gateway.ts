@@ -1,5 +1,6 @@
+import { SnowflakeString as Snowflake, Timestamp } from "./schema-types";
 import { Type as T, type TSchema } from "@sinclair/typebox";
-import { ChannelBody, SnowflakeString as Snowflake, Timestamp } from "../../domains/channel/presentation/channel-schemas";
+import { ChannelBody } from "../../domains/channel/presentation/channel-schemas";
 import { GuildBody, MemberBody, RoleBody } from "../../domains/guild/presentation/guild-schemas";
 import { InviteBody } from "../../domains/guild/presentation/invite-schemas";
 import { CurrentUserBody, UserBody } from "../../domains/identity/presentation/identity-schemas";

@@ -1,5 +1,5 @@
+import { SnowflakeString as Snowflake } from "./schema-types";
 import { Type as T, type TSchema } from "@sinclair/typebox";
-import { SnowflakeString as Snowflake } from "../../domains/channel/presentation/channel-schemas";
 import { VoiceClose } from "../../domains/voice/application/voice-rooms";
 import { MAX_VOICE_FRAME_BYTES } from "../../domains/voice/presentation/voice-signaling";
 import type { MessageDoc } from "./asyncapi-gateway";

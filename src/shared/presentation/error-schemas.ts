@@ -138,3 +138,9 @@ export const commonErrors = errorResponses({ auth: false });
 
 /** The error responses of a route that needs a caller and has no route-specific failures. */
 export const authErrors = errorResponses({ auth: true });
+
+/**
+ * The failures of every route on a guild or its parts: it does not exist, or the caller is not a member. Shared,
+ * since routes of other domains hang under a guild too (its channels, its message search, its voice states).
+ */
+export const guildFailures = [fails("UNKNOWN_GUILD", "no such guild"), fails("MISSING_ACCESS", "the caller is not a member of the guild")] as const;

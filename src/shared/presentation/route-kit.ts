@@ -1,5 +1,5 @@
 import { Elysia, status, t } from "elysia";
-import type { AuthPlugin } from "../../domains/identity/presentation/auth-plugin";
+import type { AuthPlugin } from "./auth-plugin";
 import type { RateLimiter } from "../kernel/ports";
 import { rateLimiting } from "./rate-limit";
 

@@ -1,30 +1,23 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import type { CommitNotice, CommitNotices } from "../../../shared/kernel/ports";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import type { GuildEvent } from "../../guild/domain/guild-events";
-import type { ChannelEvent } from "../domain/channel-events";
 import type { PermissionResolver, ResolvedChannel } from "../domain/permission-resolver";
 
-/** Commits after which what anyone may do in a guild may have changed. */
-export const GUILD_WIDE_PERMISSION_EVENTS: ReadonlySet<string> = new Set<GuildEvent["type"]>(["ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED", "SERVER_UPDATED", "SERVER_DELETED"]);
-/** Commits after which what one member (the event's user) may do in a guild may have changed. */
-export const MEMBER_PERMISSION_EVENTS: ReadonlySet<string> = new Set<GuildEvent["type"]>(["MEMBER_ADDED", "MEMBER_UPDATED", "MEMBER_REMOVED", "BAN_ADDED"]);
 /**
- * The message domain's events that change a channel as `forChannel` reads it (its newest message sent or gone). The
- * message domain depends on this one, so these are named here and checked against its events in src/app-events.ts.
+ * Which committed events change which answers. Most are the guild domain's and the message domain's events, which
+ * this domain does not import (guild depends on it, and so does message): the composition root names them,
+ * checked against those domains' event types (src/app-events.ts).
  */
-export const CHANNEL_MESSAGE_EVENTS = ["MESSAGE_SENT", "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"] as const;
-/** Commits that change a channel as `forChannel` reads it: its settings and overwrites, or its newest message gone. */
-export const CHANNEL_CHANGING_EVENTS: ReadonlySet<string> = new Set<ChannelEvent["type"] | (typeof CHANNEL_MESSAGE_EVENTS)[number]>([
-  "CHANNEL_UPDATED",
-  "CHANNEL_DELETED",
-  "MESSAGE_DELETED",
-  "MESSAGE_DELETED_BULK",
-]);
-/** A new message changes only the channel's `lastMessageId`, which the cache moves forward in place. */
-const MESSAGE_SENT: (typeof CHANNEL_MESSAGE_EVENTS)[number] = "MESSAGE_SENT";
-
-const WATCHED: ReadonlySet<string> = new Set([...GUILD_WIDE_PERMISSION_EVENTS, ...MEMBER_PERMISSION_EVENTS, ...CHANNEL_CHANGING_EVENTS, MESSAGE_SENT]);
+export interface PermissionChanges {
+  /** After these, what anyone may do in the event's guild may have changed (roles, @everyone, the owner). */
+  readonly guildWide: ReadonlySet<string>;
+  /** After these, what the event's user may do in its guild may have changed (their roles, membership, a ban). */
+  readonly member: ReadonlySet<string>;
+  /** These change a channel as `forChannel` reads it: its settings and overwrites, or its newest message gone. */
+  readonly channel: ReadonlySet<string>;
+  /** A sent message: it changes only the channel's `lastMessageId`, which the cache moves forward in place. */
+  readonly messageSent: string;
+}
 
 /** The later of two message ids (null: none yet). */
 const later = (current: Snowflake | null, candidate: Snowflake): Snowflake => (current === null || BigInt(candidate) > BigInt(current) ? candidate : current);
@@ -59,10 +52,11 @@ export const createPermissionCache = (options: {
   readonly inner: PermissionResolver;
   readonly notices: CommitNotices;
   readonly clock: Clock;
+  readonly changes: PermissionChanges;
   readonly ttlMs?: number;
   readonly maxChannels?: number;
 }): PermissionResolver & { close(): void; size(): number } => {
-  const { inner, notices, clock } = options;
+  const { inner, notices, clock, changes } = options;
   const ttlMs = options.ttlMs ?? 10_000;
   const maxChannels = options.maxChannels ?? 50_000;
   const byChannel = new Map<Snowflake, ChannelEntry>();
@@ -94,19 +88,19 @@ export const createPermissionCache = (options: {
     if (entry) entry.newest = later(entry.newest, messageId);
   };
   const apply = (notice: CommitNotice) => {
-    if (CHANNEL_CHANGING_EVENTS.has(notice.type) && notice.channelId) forgetChannel(notice.channelId);
+    if (changes.channel.has(notice.type) && notice.channelId) forgetChannel(notice.channelId);
     if (!notice.guildId) return;
     const channels = [...(channelsOfGuild.get(notice.guildId) ?? [])];
-    if (GUILD_WIDE_PERMISSION_EVENTS.has(notice.type)) for (const channelId of channels) forgetChannel(channelId);
-    else if (MEMBER_PERMISSION_EVENTS.has(notice.type) && notice.userId) {
+    if (changes.guildWide.has(notice.type)) for (const channelId of channels) forgetChannel(channelId);
+    else if (changes.member.has(notice.type) && notice.userId) {
       for (const channelId of channels) byChannel.get(channelId)?.users.delete(notice.userId);
     }
   };
   const stopWatching = notices.watch(
-    WATCHED,
+    new Set([...changes.guildWide, ...changes.member, ...changes.channel, changes.messageSent]),
     (batch) => {
       for (const notice of batch) {
-        if (notice.type !== MESSAGE_SENT) {
+        if (notice.type !== changes.messageSent) {
           generation++;
           apply(notice);
         } else if (notice.channelId && notice.messageId) messageSent(notice.channelId, notice.messageId);

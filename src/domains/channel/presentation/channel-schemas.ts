@@ -7,7 +7,6 @@ import { channelPayload } from "../domain/channel-events";
 import { MAX_OVERWRITES } from "../domain/overwrite";
 import type { ChannelView } from "../application/get-channel";
 
-export { SnowflakeString, Timestamp };
 /** The failures of every route on a channel: it does not exist, or the caller cannot see it. */
 export const channelFailures = [
   fails("UNKNOWN_CHANNEL", "no such channel"),

@@ -1,6 +1,3 @@
-import { handleEvents } from "../../../shared/kernel/domain-event";
-import type { GuildEvent } from "../../guild/domain/guild-events";
-import type { ChannelEvent } from "../domain/channel-events";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { PermissionResolver } from "../domain/permission-resolver";
 
@@ -39,13 +36,13 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
   };
 
   /** Everyone's answers in the guild's channels: its roles or @everyone changed. */
-  const forgetGuild = ({ data }: { readonly data: { readonly guild_id: Snowflake } }) => {
-    for (const channelId of [...(channelsOfGuild.get(data.guild_id) ?? [])]) forgetChannel(channelId);
+  const forgetGuild = (guildId: Snowflake) => {
+    for (const channelId of [...(channelsOfGuild.get(guildId) ?? [])]) forgetChannel(channelId);
   };
 
   /** One member's answers in the guild's channels: their roles or membership changed. */
-  const forgetMember = ({ data }: { readonly data: { readonly guild_id: Snowflake; readonly user: { readonly id: Snowflake } } }) => {
-    for (const channelId of channelsOfGuild.get(data.guild_id) ?? []) byChannel.get(channelId)?.users.delete(data.user.id);
+  const forgetMember = (guildId: Snowflake, userId: Snowflake) => {
+    for (const channelId of channelsOfGuild.get(guildId) ?? []) byChannel.get(channelId)?.users.delete(userId);
   };
 
   return {
@@ -74,20 +71,13 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
       return answer;
     },
 
-    /** Drops what an event may have changed: `observe` must see every event when it reaches the node. */
-    observe: handleEvents<GuildEvent | ChannelEvent>({
-      SERVER_UPDATED: forgetGuild,
-      SERVER_DELETED: forgetGuild,
-      ROLE_CREATED: forgetGuild,
-      ROLE_UPDATED: forgetGuild,
-      ROLE_DELETED: forgetGuild,
-      MEMBER_ADDED: forgetMember,
-      MEMBER_UPDATED: forgetMember,
-      MEMBER_REMOVED: forgetMember,
-      BAN_ADDED: forgetMember,
-      CHANNEL_UPDATED: ({ data }) => forgetChannel(data.id),
-      CHANNEL_DELETED: ({ data }) => forgetChannel(data.id),
-    }),
+    /**
+     * What an event changed, dropped: call these for every event when it reaches the node, before sessions decide
+     * on it (src/app-events.ts says which events call which), so a permission change applies from the next event.
+     */
+    forgetGuild,
+    forgetMember,
+    forgetChannel,
 
     /** Cached channels, for tests and metrics. */
     size: () => byChannel.size,

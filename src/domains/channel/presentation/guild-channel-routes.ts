@@ -1,6 +1,5 @@
 import { t } from "elysia";
-import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import { guildFailures } from "../../guild/presentation/guild-schemas";
+import { errorResponses, fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
 import type { ChannelUseCases } from "../application/channel-use-cases";
 import { ChannelBody, ChannelParams, ChannelPositionsBody, CreateChannelBody, toChannelBody } from "./channel-schemas";

@@ -1,8 +1,8 @@
 import { t } from "elysia";
 import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
 import type { GuildUseCases } from "../application/guild-use-cases";
-import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import { MemberParams, GuildParams, guildFailures } from "./guild-schemas";
+import { errorResponses, fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
+import { MemberParams, GuildParams } from "./guild-schemas";
 import { BanBody, CreateBanBody, toBanBody } from "./member-schemas";
 
 const tags = ["Guilds"];

@@ -1,19 +1,8 @@
 import { t } from "elysia";
-import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
+import { errorResponses, fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
 import type { GuildUseCases } from "../application/guild-use-cases";
-import {
-  CreateGuildBody,
-  GuildBody,
-  GuildParams,
-  PartialGuildBody,
-  UpdateGuildBody,
-  guildFailures,
-  TOO_MANY_GUILDS,
-  UNKNOWN_MEMBER,
-  toGuildBody,
-  toPartialGuildBody,
-} from "./guild-schemas";
+import { CreateGuildBody, GuildBody, GuildParams, PartialGuildBody, UpdateGuildBody, TOO_MANY_GUILDS, UNKNOWN_MEMBER, toGuildBody, toPartialGuildBody } from "./guild-schemas";
 
 const tags = ["Guilds"];
 

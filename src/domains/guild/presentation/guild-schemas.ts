@@ -1,19 +1,16 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
-import { HttpUrlString, ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
-import { ChannelBody, SnowflakeString, Timestamp } from "../../channel/presentation/channel-schemas";
+import { HttpUrlString, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
+import { ChannelBody } from "../../channel/presentation/channel-schemas";
 import { UserBody } from "../../identity/presentation/identity-schemas";
 import { GUILD_NAME_MAX, GUILD_NAME_MIN, type Guild, ICON_MAX } from "../domain/guild";
 import { fullGuildPayload, memberPayload } from "../domain/guild-payloads";
 import type { GuildView } from "../application/guild-view";
 import type { MemberView } from "../application/list-members";
 
-export { SnowflakeString, Timestamp };
 
 /** Bodies carry the documented bounds, so a client's first error names the real rule; the domain checks them again for every transport. */
 export const strict = { additionalProperties: false } as const;
-/** The failures of every route on a guild or its parts: it does not exist, or the caller is not a member. */
-export const guildFailures = [fails("UNKNOWN_GUILD", "no such guild"), fails("MISSING_ACCESS", "the caller is not a member of the guild")] as const;
 export const UNKNOWN_MEMBER = fails("UNKNOWN_MEMBER", "the user is not a member of the guild");
 export const UNKNOWN_ROLE = fails("UNKNOWN_ROLE", "no such role in the guild");
 /** Guild limits: 200 guilds per user. */

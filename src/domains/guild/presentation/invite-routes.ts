@@ -1,10 +1,10 @@
 import { Elysia, t } from "elysia";
-import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
+import { errorResponses, fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { NoContent, type RouteDeps, noContent, security } from "../../../shared/presentation/route-kit";
 import type { GuildUseCases } from "../application/guild-use-cases";
 import { ChannelParams, channelFailures } from "../../channel/presentation/channel-schemas";
-import { GuildBody, GuildParams, TOO_MANY_GUILDS, guildFailures, toGuildBody } from "./guild-schemas";
+import { GuildBody, GuildParams, TOO_MANY_GUILDS, toGuildBody } from "./guild-schemas";
 import { CreateInviteBody, InviteBody, InviteParams, InvitePreviewBody, UNKNOWN_INVITE } from "./invite-schemas";
 
 /** Per user, before RATE_LIMIT_SCALE: enough to hand out invites by hand, too few to mint them in bulk. */

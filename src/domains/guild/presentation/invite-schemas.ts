@@ -1,9 +1,9 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
-import { IntegerInput, ResponseInteger, exampleOf } from "../../../shared/presentation/schema-types";
+import { IntegerInput, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity/presentation/identity-schemas";
 import { MAX_AGE_LIMIT, MAX_USES_LIMIT } from "../domain/invite";
-import { SnowflakeString, Timestamp, strict } from "./guild-schemas";
+import { strict } from "./guild-schemas";
 
 const inviteFields = {
   code: t.String(),

@@ -1,8 +1,8 @@
 import { t } from "elysia";
 import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
 import type { GuildUseCases } from "../application/guild-use-cases";
-import { errorResponses, lacks } from "../../../shared/presentation/error-schemas";
-import { GuildParams, MemberBody, MemberParams, UNKNOWN_MEMBER, UNKNOWN_ROLE, guildFailures, toMemberBody } from "./guild-schemas";
+import { errorResponses, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
+import { GuildParams, MemberBody, MemberParams, UNKNOWN_MEMBER, UNKNOWN_ROLE, toMemberBody } from "./guild-schemas";
 import { MemberRoleParams, MembersQuery, UpdateMemberBody } from "./member-schemas";
 
 const tags = ["Guilds"];

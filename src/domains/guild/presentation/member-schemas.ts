@@ -1,11 +1,11 @@
 import { t } from "elysia";
-import { IntegerInput, exampleOf } from "../../../shared/presentation/schema-types";
+import { IntegerInput, SnowflakeString, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity/presentation/identity-schemas";
 import { BAN_REASON_MAX, DELETE_MESSAGE_SECONDS_MAX } from "../domain/ban";
 import { NICK_MAX } from "../domain/member";
 import { banPayload } from "../domain/guild-payloads";
 import type { BanView } from "../application/bans";
-import { SnowflakeString, strict } from "./guild-schemas";
+import { strict } from "./guild-schemas";
 
 export const MembersQuery = t.Object({
   limit: t.Optional(IntegerInput({ minimum: 1, maximum: 1000, default: 1, description: "1–1000; 1 by default, as Discord" })),

@@ -2,8 +2,8 @@ import { t } from "elysia";
 import { rolePayload } from "../domain/guild-payloads";
 import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
 import type { GuildUseCases } from "../application/guild-use-cases";
-import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
-import { GuildParams, UNKNOWN_ROLE, guildFailures } from "./guild-schemas";
+import { errorResponses, fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
+import { GuildParams, UNKNOWN_ROLE } from "./guild-schemas";
 import { RoleBody, RoleInputBody, RoleParams, RolePositionsBody, toRoleInput } from "./role-schemas";
 
 const tags = ["Guilds"];

@@ -1,7 +1,7 @@
 import { t } from "elysia";
-import { IntegerInput, PermissionBitfield, annotated } from "../../../shared/presentation/schema-types";
+import { IntegerInput, PermissionBitfield, SnowflakeString, annotated } from "../../../shared/presentation/schema-types";
 import { LOWEST_POSITION, MAX_COLOR, ROLE_NAME_MAX } from "../domain/role";
-import { SnowflakeString, strict } from "./guild-schemas";
+import { strict } from "./guild-schemas";
 
 export { RoleBody } from "./guild-schemas";
 

@@ -21,10 +21,7 @@ export interface RefreshTokenRecord {
 }
 
 /** Who is calling: the account and the session its access token belongs to. */
-export interface Caller {
-  readonly userId: Snowflake;
-  readonly sessionId: Snowflake;
-}
+export type { Caller } from "../../../shared/kernel/users";
 
 /** Access tokens are short-lived so that a missed revocation heals itself quickly. */
 export const ACCESS_TOKEN_LIFETIME_MS = 15 * 60_000;

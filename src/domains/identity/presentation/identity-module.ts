@@ -11,7 +11,7 @@ import { resilientRevocations } from "../application/resilient-revocations";
 import type { Caller } from "../domain/session";
 import type { SessionRevocationListener } from "../domain/session-revocations";
 import type { User } from "../domain/user";
-import { authPlugin } from "./auth-plugin";
+import { authPlugin } from "../../../shared/presentation/auth-plugin";
 import { identityDispatchRules, identityReady } from "./identity-gateway";
 import { identityRoutes } from "./identity-routes";
 import { userRoutes } from "./user-routes";

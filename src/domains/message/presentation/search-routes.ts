@@ -1,7 +1,6 @@
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
-import { errorResponses } from "../../../shared/presentation/error-schemas";
-import { guildFailures } from "../../guild/presentation/guild-schemas";
+import { errorResponses, guildFailures } from "../../../shared/presentation/error-schemas";
 import type { MessageUseCases } from "../application/message-use-cases";
 import { ChannelParams, SearchQuery, SearchResultBody, tags } from "./message-schemas";
 

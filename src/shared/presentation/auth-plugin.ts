@@ -1,9 +1,9 @@
 import { Elysia } from "elysia";
-import type { RateLimiter } from "../../../shared/kernel/ports";
-import { GLOBAL_USER_LIMIT, rateLimitHeaders, rateLimitedBody } from "../../../shared/presentation/rate-limit";
-import { requestState } from "../../../shared/presentation/request-context";
-import { unauthorized } from "../application/session-tokens";
-import type { Caller } from "../domain/session";
+import { DomainError, ErrorCode } from "../kernel/domain-error";
+import type { RateLimiter } from "../kernel/ports";
+import type { Caller } from "../kernel/users";
+import { GLOBAL_USER_LIMIT, rateLimitHeaders, rateLimitedBody } from "./rate-limit";
+import { requestState } from "./request-context";
 
 export type { Caller };
 
@@ -20,12 +20,13 @@ const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i;
 /** The token of an `Authorization: Bearer <token>` header; UNAUTHORIZED when absent or malformed. */
 export const bearerToken = (request: Request): string => {
   const match = BEARER.exec(request.headers.get("authorization") ?? "");
-  if (!match?.[1]) throw unauthorized();
+  if (!match?.[1]) throw new DomainError(ErrorCode.UNAUTHORIZED, "401: Unauthorized");
   return match[1];
 };
 
 /**
- * The one way a route requires a logged-in caller:
+ * The one way a route requires a logged-in caller. The identity domain makes it (its `authenticate` checks the token)
+ * and every domain's routes use it:
  *
  *     new Elysia().use(identity.authPlugin).get("/x", ({ caller }) => caller.userId, { auth: true })
  *
