@@ -3,7 +3,8 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Elysia } from "elysia";
 import { isDomainError } from "../../../shared/kernel/domain-error";
 import { ERROR_TABLE } from "../../../shared/presentation/error-table";
-import { type Peer, type PeerConnection, VoiceClose, type VoiceRooms } from "../application/voice-rooms";
+import type { Peer, PeerConnection, VoiceRooms } from "../application/voice-rooms";
+import { VoiceClose } from "../domain/voice-close";
 
 /** The largest signaling frame: RTP parameters and capabilities are a few KiB. */
 export const MAX_VOICE_FRAME_BYTES = 16 * 1024;
