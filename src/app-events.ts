@@ -1,10 +1,8 @@
-import type { PermissionChanges } from "./domains/channel/application/permission-cache";
-import type { ChannelVisibility } from "./domains/channel/presentation/channel-visibility";
-import type { ChannelEvent } from "./domains/channel/domain/channel-events";
-import type { GuildEvent } from "./domains/guild/domain/guild-events";
-import type { UserEvent } from "./domains/identity/domain/user-events";
-import type { MessageEvent } from "./domains/message/domain/message-events";
-import type { PresenceEvent } from "./domains/presence/domain/presence-events";
+import type { ChannelEvent, ChannelVisibility, PermissionChanges } from "./domains/channel";
+import type { GuildEvent } from "./domains/guild";
+import type { UserEvent } from "./domains/identity";
+import type { MessageEvent } from "./domains/message";
+import type { PresenceEvent } from "./domains/presence";
 import type { VoiceEvent } from "./domains/voice/domain/voice-state";
 import type { DispatchNames } from "./shared/gateway/gateway-ports";
 import { handleEvents } from "./shared/kernel/domain-event";

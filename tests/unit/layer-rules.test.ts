@@ -29,6 +29,8 @@ const violations = (select: (file: SourceFile) => boolean, forbidden: (target: s
 
 const INFRA_PACKAGES = /^(drizzle-orm|postgres|ioredis|mediasoup|@electric-sql\/pglite)(\/|$)/;
 const domainOf = (path: string) => /^domains\/([^/]+)\//.exec(path)?.[1];
+/** A domain's public face: `domains/<name>` (its index.ts). */
+const isFace = (path: string) => /^domains\/[^/]+(\/index(\.ts)?)?$/.test(path);
 
 describe("layer rules (STYLE.md 13)", () => {
   test("the scan sees the source tree", () => {
@@ -66,5 +68,61 @@ describe("layer rules (STYLE.md 13)", () => {
   test("only shared/infrastructure imports drizzle, postgres, ioredis, PGlite or mediasoup", () => {
     const bad = violations((file) => !file.path.startsWith("shared/infrastructure/"), (to) => INFRA_PACKAGES.test(to));
     expect(bad).toEqual([]);
+  });
+
+  test("a domain imports another domain only through its public face (domains/<name>/index.ts)", () => {
+    const bad = violations(
+      (file) => file.path.startsWith("domains/"),
+      (to, file) => {
+        const other = domainOf(`${to}/`);
+        return other !== undefined && other !== domainOf(file.path) && !isFace(to);
+      },
+    );
+    expect(bad).toEqual([]);
+  });
+
+  test("a public face re-exports its own domain and nothing else", () => {
+    const bad = violations((file) => isFace(file.path), (to, file) => !to.startsWith(`domains/${domainOf(file.path)}/`));
+    expect(bad).toEqual([]);
+  });
+
+  test("outside the domains only the adapters reach a domain's insides, and only its domain layer (ports, entities, events)", () => {
+    const outside = violations(
+      (file) => !file.path.startsWith("domains/") && !file.path.startsWith("shared/infrastructure/"),
+      (to) => domainOf(`${to}/`) !== undefined && !isFace(to),
+    );
+    const adapters = violations(
+      (file) => file.path.startsWith("shared/infrastructure/"),
+      (to) => /^domains\/[^/]+\/(application|presentation)\//.test(to) || isFace(to),
+    );
+    expect([...outside, ...adapters]).toEqual([]);
+  });
+
+  test("the gateway imports no domain: domains hand it their rules and READY parts", () => {
+    expect(violations((file) => file.path.startsWith("shared/gateway/"), (to) => to.startsWith("domains/"))).toEqual([]);
+  });
+
+  test("domains depend on each other one way: no domain reaches, through others, back to itself", () => {
+    const edges = new Map<string, Set<string>>();
+    for (const file of sources) {
+      const from = domainOf(file.path);
+      if (!from) continue;
+      for (const specifier of file.imports) {
+        const to = domainOf(`${target(file, specifier)}/`);
+        if (to && to !== from) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+    }
+    const cycles: string[] = [];
+    const visit = (domain: string, path: readonly string[]) => {
+      for (const next of edges.get(domain) ?? []) {
+        if (path.includes(next)) cycles.push([...path.slice(path.indexOf(next)), next].join(" -> "));
+        else visit(next, [...path, next]);
+      }
+    };
+    for (const domain of edges.keys()) visit(domain, [domain]);
+    expect(cycles).toEqual([]);
+    // The direction, as it stands: identity and presence at the bottom, message and voice at the top.
+    expect([...(edges.get("channel") ?? [])].sort()).toEqual(["identity"]);
+    expect(edges.has("identity")).toBe(false);
   });
 });

@@ -1,10 +1,9 @@
 import { SnowflakeString as Snowflake, Timestamp } from "./schema-types";
 import { Type as T, type TSchema } from "@sinclair/typebox";
-import { ChannelBody } from "../../domains/channel/presentation/channel-schemas";
-import { GuildBody, MemberBody, RoleBody } from "../../domains/guild/presentation/guild-schemas";
-import { InviteBody } from "../../domains/guild/presentation/invite-schemas";
-import { CurrentUserBody, UserBody } from "../../domains/identity/presentation/identity-schemas";
-import { MessageBody } from "../../domains/message/presentation/message-schemas";
+import { ChannelBody } from "../../domains/channel";
+import { GuildBody, InviteBody, MemberBody, RoleBody } from "../../domains/guild";
+import { CurrentUserBody, UserBody } from "../../domains/identity";
+import { MessageBody } from "../../domains/message";
 import { VoiceStateBody } from "../../domains/voice/presentation/voice-routes";
 import {
   CloseCode,

@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
-import { UserBody } from "../../identity/presentation/identity-schemas";
+import { UserBody } from "../../identity";
 import { IntegerInput, PermissionBitfield as Bitfield, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
 import { CHANNEL_NAME_MAX, TOPIC_MAX, USER_LIMIT_MAX } from "../domain/channel";
 import { channelPayload } from "../domain/channel-events";

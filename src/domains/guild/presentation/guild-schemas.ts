@@ -1,8 +1,8 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
 import { HttpUrlString, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
-import { ChannelBody } from "../../channel/presentation/channel-schemas";
-import { UserBody } from "../../identity/presentation/identity-schemas";
+import { ChannelBody } from "../../channel";
+import { UserBody } from "../../identity";
 import { GUILD_NAME_MAX, GUILD_NAME_MIN, type Guild, ICON_MAX } from "../domain/guild";
 import { fullGuildPayload, memberPayload } from "../domain/guild-payloads";
 import type { GuildView } from "../application/guild-view";

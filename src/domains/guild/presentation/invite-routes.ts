@@ -3,7 +3,7 @@ import { errorResponses, fails, guildFailures, lacks } from "../../../shared/pre
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { NoContent, type RouteDeps, noContent, security } from "../../../shared/presentation/route-kit";
 import type { GuildUseCases } from "../application/guild-use-cases";
-import { ChannelParams, channelFailures } from "../../channel/presentation/channel-schemas";
+import { ChannelParams, channelFailures } from "../../channel";
 import { GuildBody, GuildParams, TOO_MANY_GUILDS, toGuildBody } from "./guild-schemas";
 import { CreateInviteBody, InviteBody, InviteParams, InvitePreviewBody, UNKNOWN_INVITE } from "./invite-schemas";
 

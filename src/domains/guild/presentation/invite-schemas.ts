@@ -1,7 +1,7 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
 import { IntegerInput, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
-import { UserBody } from "../../identity/presentation/identity-schemas";
+import { UserBody } from "../../identity";
 import { MAX_AGE_LIMIT, MAX_USES_LIMIT } from "../domain/invite";
 import { strict } from "./guild-schemas";
 

@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { IntegerInput, SnowflakeString, exampleOf } from "../../../shared/presentation/schema-types";
-import { UserBody } from "../../identity/presentation/identity-schemas";
+import { UserBody } from "../../identity";
 import { BAN_REASON_MAX, DELETE_MESSAGE_SECONDS_MAX } from "../domain/ban";
 import { NICK_MAX } from "../domain/member";
 import { banPayload } from "../domain/guild-payloads";

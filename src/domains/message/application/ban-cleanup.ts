@@ -1,4 +1,4 @@
-import type { BanAdded } from "../../guild/domain/guild-events";
+import type { BanAdded } from "../../guild";
 import { snowflakeFromTimestamp } from "../../../shared/kernel/snowflake";
 import { messagesDeleted } from "../domain/message-events";
 import type { MessageDeps } from "./message-deps";

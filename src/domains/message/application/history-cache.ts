@@ -1,7 +1,7 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import type { CommitNotices } from "../../../shared/kernel/ports";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import type { ChannelEvent } from "../../channel/domain/channel-events";
+import type { ChannelEvent } from "../../channel";
 import { HISTORY_LIMIT_MAX, type Message } from "../domain/message";
 import type { MessageEvent } from "../domain/message-events";
 

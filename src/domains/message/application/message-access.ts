@@ -1,8 +1,6 @@
 import { Permission, type PermissionName, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { memberStanding, requirePermission, viewChannel } from "../../channel/application/channel-access";
-import { ChannelType, isGuildChannel } from "../../channel/domain/channel";
-import type { ResolvedChannel } from "../../channel/domain/permission-resolver";
+import { ChannelType, type ResolvedChannel, isGuildChannel, memberStanding, requirePermission, viewChannel } from "../../channel";
 import type { MessageChannel } from "../domain/message-channel";
 import { notTextChannel } from "../domain/message-errors";
 import type { MessageDeps } from "./message-deps";

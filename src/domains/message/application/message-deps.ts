@@ -1,8 +1,7 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import type { PubSub } from "../../../shared/kernel/ports";
 import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
-import type { GuildAccess } from "../../channel/domain/guild-access";
-import type { PermissionResolver } from "../../channel/domain/permission-resolver";
+import type { GuildAccess, PermissionResolver } from "../../channel";
 import type { BlobStore } from "../domain/blob-store";
 import type { ContentTypeDetector } from "../domain/content-type-detector";
 import type { MessageRepositories, MessageUnitOfWork, MessageWriteTogether } from "../domain/message-unit-of-work";

@@ -1,5 +1,5 @@
 import { type DomainEvent, eventConsumer } from "../../../shared/kernel/domain-event";
-import type { GuildEvent } from "../../guild/domain/guild-events";
+import type { GuildEvent } from "../../guild";
 import type { EventStream } from "../../../shared/kernel/ports";
 import type { MessageUseCases } from "./message-use-cases";
 

@@ -2,7 +2,7 @@ import { checkFields } from "../../../shared/kernel/field-checks";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { ChannelType } from "../../channel/domain/channel";
+import { ChannelType } from "../../channel";
 import { codePointLength } from "../domain/message";
 import type { MessagePayload } from "../domain/message-payloads";
 import { memberStanding } from "./message-access";

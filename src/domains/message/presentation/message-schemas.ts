@@ -1,10 +1,10 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
 import { CodePointString, IntegerInput, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
-import { UserBody } from "../../identity/presentation/identity-schemas";
+import { UserBody } from "../../identity";
 import { SEARCH_LIMIT_MAX, SEARCH_OFFSET_MAX, SEARCH_QUERY_MAX } from "../application/search-messages";
 import { BULK_DELETE_MAX, BULK_DELETE_MIN, CONTENT_MAX, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, NONCE_MAX } from "../domain/message";
-import { channelFailures } from "../../channel/presentation/channel-schemas";
+import { channelFailures } from "../../channel";
 
 export { SnowflakeString, channelFailures };
 

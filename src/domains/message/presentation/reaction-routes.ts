@@ -1,7 +1,7 @@
 import { t } from "elysia";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
-import { UserBody } from "../../identity/presentation/identity-schemas";
+import { UserBody } from "../../identity";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { MessageUseCases } from "../application/message-use-cases";
 import { ReactionParams, ReactionUsersQuery, UNKNOWN_MESSAGE, channelFailures, tags } from "./message-schemas";

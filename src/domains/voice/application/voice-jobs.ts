@@ -1,5 +1,5 @@
 import { eventConsumer } from "../../../shared/kernel/domain-event";
-import type { GuildEvent } from "../../guild/domain/guild-events";
+import type { GuildEvent } from "../../guild";
 import type { EventStream } from "../../../shared/kernel/ports";
 import type { VoiceUseCases } from "./voice-use-cases";
 

@@ -1,7 +1,7 @@
 import { t } from "elysia";
 import { errorResponses, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { SnowflakeString as Snowflake } from "../../../shared/presentation/schema-types";
-import { GuildParams, MemberParams, UNKNOWN_MEMBER } from "../../guild/presentation/guild-schemas";
+import { GuildParams, MemberParams, UNKNOWN_MEMBER } from "../../guild";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
 import type { VoiceUseCases } from "../application/voice-use-cases";

@@ -1,0 +1,30 @@
+/*
+ * The guild domain's public face: all that other domains and the composition root may import of it (a layer test
+ * holds every other import of the domain's files to this one). Guilds, members, roles, bans and invites.
+ */
+
+// The module, wired, and its gateway part.
+export { type GuildModule, createGuildModule } from "./presentation/guild-module";
+export { guildGateway } from "./presentation/guild-gateway";
+
+// Events.
+export type {
+  BanAdded,
+  BanRemoved,
+  GuildEvent,
+  InviteCreated,
+  InviteDeleted,
+  MemberAdded,
+  MemberRemoved,
+  MemberUpdated,
+  RoleCreated,
+  RoleDeleted,
+  RoleUpdated,
+  ServerCreated,
+  ServerDeleted,
+  ServerUpdated,
+} from "./domain/guild-events";
+
+// Wire schemas other domains' routes and the AsyncAPI document embed.
+export { GuildBody, GuildParams, MemberBody, MemberParams, RoleBody, UNKNOWN_MEMBER } from "./presentation/guild-schemas";
+export { InviteBody } from "./presentation/invite-schemas";
