@@ -3,7 +3,7 @@ import type { GuildEvent } from "./domains/guild";
 import type { UserEvent } from "./domains/identity";
 import type { MessageEvent } from "./domains/message";
 import type { PresenceEvent } from "./domains/presence";
-import type { VoiceEvent } from "./domains/voice/domain/voice-state";
+import type { VoiceEvent } from "./domains/voice";
 import type { DispatchNames } from "./shared/gateway/gateway-ports";
 import { handleEvents } from "./shared/kernel/domain-event";
 

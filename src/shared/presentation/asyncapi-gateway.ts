@@ -4,7 +4,7 @@ import { ChannelBody } from "../../domains/channel";
 import { GuildBody, InviteBody, MemberBody, RoleBody } from "../../domains/guild";
 import { CurrentUserBody, UserBody } from "../../domains/identity";
 import { MessageBody } from "../../domains/message";
-import { VoiceStateBody } from "../../domains/voice/presentation/voice-routes";
+import { VoiceStateBody } from "../../domains/voice";
 import {
   CloseCode,
   FRAME_LIMIT,

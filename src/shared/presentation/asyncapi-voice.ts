@@ -1,7 +1,6 @@
 import { SnowflakeString as Snowflake } from "./schema-types";
 import { Type as T, type TSchema } from "@sinclair/typebox";
-import { VoiceClose } from "../../domains/voice/application/voice-rooms";
-import { MAX_VOICE_FRAME_BYTES } from "../../domains/voice/presentation/voice-signaling";
+import { MAX_VOICE_FRAME_BYTES, VoiceClose } from "../../domains/voice";
 import type { MessageDoc } from "./asyncapi-gateway";
 
 /**
