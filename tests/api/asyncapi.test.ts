@@ -23,7 +23,8 @@ const fromSource = {
   },
   /** Events the voice rooms and the socket notify: `notify("x", ...)` and `broadcast("x", ...)`. */
   voiceEvents: () => {
-    const text = source("domains/voice/application/voice-rooms.ts") + source("domains/voice/presentation/voice-signaling.ts");
+    const files = [...new Bun.Glob("domains/voice/application/*.ts").scanSync(SRC), "domains/voice/presentation/voice-signaling.ts"];
+    const text = files.map(source).join("\n");
     return [...new Set([...text.matchAll(/(?:notify|broadcast)\(\s*"([a-z_]+)"/g)].map((match) => match[1]!))];
   },
   /** The dispatch name of every domain event, and those written in the gateway's handlers and each domain's dispatch rules. */

@@ -1,4 +1,7 @@
+import type { TSchema } from "@sinclair/typebox";
 import { Elysia, status, t } from "elysia";
+import { type Failure, errorResponses } from "./error-schemas";
+import type { RateLimitRule } from "./rate-limit";
 import type { AuthPlugin } from "./auth-plugin";
 import type { RateLimiter } from "../kernel/ports";
 import { rateLimiting } from "./rate-limit";
@@ -33,13 +36,6 @@ export const routeDeps = <UseCases>(useCases: UseCases, settings: RouteSettings)
 /** The OpenAPI security requirement of a route that needs a caller: a bearer access token. */
 export const security = [{ bearer: [] }];
 
-/**
- * A routes file's Elysia instance: its OpenAPI tags (and security) for every route, with the `auth` option
- * (auth-plugin.ts) and then the `rateLimit` option (rate-limit.ts) ready to declare.
- */
-export const routeGroup = (deps: RouteDeps<unknown>, detail: { readonly tags: string[]; readonly security?: typeof security }) =>
-  new Elysia({ detail }).use(deps.auth).use(deps.rateLimits);
-
 /** The body of a 204: none. */
 export const NoContent = t.Void({ description: "No Content" });
 
@@ -49,3 +45,53 @@ export const NoContent = t.Void({ description: "No Content" });
  * it uses, and a wrapper that passes the whole context on would make it parse every request's body, query and cookies.
  */
 export const noContent = () => status(204, undefined);
+
+/** A route's request schemas, as Elysia takes them. */
+interface RequestSchemas {
+  readonly params?: TSchema;
+  readonly query?: TSchema;
+  readonly body?: TSchema;
+}
+
+/** What a route that needs a caller declares besides its handler (STYLE.md 6). */
+export interface AuthedRoute<Schemas extends RequestSchemas, Ok extends Record<number, TSchema>> {
+  /** Its request schemas. */
+  readonly schemas: Schemas;
+  /** Its success responses: `{ 200: Body }`, `{ 201: Body }` or `{ 204: NoContent }`. */
+  readonly ok: Ok;
+  /** Its OpenAPI summary: what it does, and what it needs. */
+  readonly summary: string;
+  /** The errors it answers beyond those of every authenticated route (400, 401, 413, 429, 500). */
+  readonly failures?: readonly Failure[];
+}
+
+/**
+ * What a routes file builds its routes with, for its OpenAPI `tags`: `group(deps)`, its Elysia instance with the
+ * tags (and, unless `authenticated` is false, the bearer security) for every route, with the `auth` option
+ * (auth-plugin.ts) and then the `rateLimit` option (rate-limit.ts) ready to declare; and the options of each route
+ * that needs a caller, from what it declares (`route`): `auth: true`, its request schemas, its success and error
+ * responses and its OpenAPI detail. `limitedRoute` adds the route's own bucket, after `auth` so that per-user
+ * buckets count the caller.
+ */
+export const routesTagged = (tags: readonly string[], options: { readonly authenticated?: boolean } = {}) => {
+  const detail = (summary: string) => ({ summary, tags: [...tags], security });
+  return {
+    group: (deps: Omit<RouteDeps<unknown>, "useCases">) =>
+      new Elysia({ detail: options.authenticated === false ? { tags: [...tags] } : { tags: [...tags], security } }).use(deps.auth).use(deps.rateLimits),
+    route: <const Schemas extends RequestSchemas, const Ok extends Record<number, TSchema>>(route: AuthedRoute<Schemas, Ok>) => ({
+      auth: true as const,
+      ...route.schemas,
+      response: { ...route.ok, ...errorResponses({ auth: true }, ...(route.failures ?? [])) },
+      detail: detail(route.summary),
+    }),
+    limitedRoute: <const Schemas extends RequestSchemas, const Ok extends Record<number, TSchema>>(
+      route: AuthedRoute<Schemas, Ok> & { readonly rateLimit: RateLimitRule },
+    ) => ({
+      auth: true as const,
+      rateLimit: route.rateLimit,
+      ...route.schemas,
+      response: { ...route.ok, ...errorResponses({ auth: true, rateLimit: route.rateLimit }, ...(route.failures ?? [])) },
+      detail: detail(route.summary),
+    }),
+  };
+};

@@ -1,22 +1,20 @@
 import { t } from "elysia";
-import { errorResponses, fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
-import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import { fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
+import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
 import type { ChannelUseCases } from "../application/channel-use-cases";
 import { ChannelBody, ChannelParams, ChannelPositionsBody, CreateChannelBody, toChannelBody } from "./channel-schemas";
 
-const tags = ["Channels"];
+const { group, route } = routesTagged(["Channels"]);
 
 /** GET|POST|PATCH /guilds/{id}/channels. */
-export const guildChannelRoutes = (deps: RouteDeps<ChannelUseCases>) => {
-  const { useCases } = deps;
+export const guildChannelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>) => {
   const asBody = (channel: Parameters<typeof toChannelBody>[0]["channel"]) => toChannelBody({ channel, recipients: [] });
-  return routeGroup(deps, { tags, security })
-    .get("/guilds/:id/channels", async ({ caller, params }) => (await useCases.listGuildChannels(caller.userId, params.id)).map(asBody), {
-      auth: true,
-      params: ChannelParams,
-      response: { 200: t.Array(ChannelBody), ...errorResponses({ auth: true }, ...guildFailures) },
-      detail: { summary: "The guild's channels the caller can view, in display order", tags, security },
-    })
+  return group(deps)
+    .get(
+      "/guilds/:id/channels",
+      async ({ caller, params }) => (await useCases.listGuildChannels(caller.userId, params.id)).map(asBody),
+      route({ summary: "The guild's channels the caller can view, in display order", schemas: { params: ChannelParams }, ok: { 200: t.Array(ChannelBody) }, failures: guildFailures }),
+    )
     .post(
       "/guilds/:id/channels",
       async ({ caller, params, body, status }) =>
@@ -34,13 +32,7 @@ export const guildChannelRoutes = (deps: RouteDeps<ChannelUseCases>) => {
             }),
           ),
         ),
-      {
-        auth: true,
-        params: ChannelParams,
-        body: CreateChannelBody,
-        response: { 201: ChannelBody, ...errorResponses({ auth: true }, lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites"), ...guildFailures, fails("VALIDATION", "type is not 0, 2 or 4, the parent is not a category of the guild, or a field does not apply to the type"), fails("LIMIT_REACHED", "the guild has 500 channels")) },
-        detail: { summary: "Create a text, voice or category channel (MANAGE_CHANNELS; at most 500 per guild)", tags, security },
-      },
+      route({ summary: "Create a text, voice or category channel (MANAGE_CHANNELS; at most 500 per guild)", schemas: { params: ChannelParams, body: CreateChannelBody }, ok: { 201: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites"), ...guildFailures, fails("VALIDATION", "type is not 0, 2 or 4, the parent is not a category of the guild, or a field does not apply to the type"), fails("LIMIT_REACHED", "the guild has 500 channels")] }),
     )
     .patch(
       "/guilds/:id/channels",
@@ -48,12 +40,6 @@ export const guildChannelRoutes = (deps: RouteDeps<ChannelUseCases>) => {
         useCases
           .reorderChannels(caller.userId, params.id, body.map((move) => ({ id: move.id, position: move.position, parentId: move.parent_id })))
           .then(noContent),
-      {
-        auth: true,
-        params: ChannelParams,
-        body: ChannelPositionsBody,
-        response: { 204: NoContent, ...errorResponses({ auth: true }, lacks("MANAGE_CHANNELS"), ...guildFailures, fails("UNKNOWN_CHANNEL", "an id is not a channel of the guild")) },
-        detail: { summary: "Reorder channels and move them between categories ([{id, position, parent_id?}]; MANAGE_CHANNELS)", tags, security },
-      },
+      route({ summary: "Reorder channels and move them between categories ([{id, position, parent_id?}]; MANAGE_CHANNELS)", schemas: { params: ChannelParams, body: ChannelPositionsBody }, ok: { 204: NoContent }, failures: [lacks("MANAGE_CHANNELS"), ...guildFailures, fails("UNKNOWN_CHANNEL", "an id is not a channel of the guild")] }),
     );
 };

@@ -1,6 +1,6 @@
 import { t } from "elysia";
-import { errorResponses, fails } from "../../../shared/presentation/error-schemas";
-import { NoContent, type RouteDeps, noContent, routeGroup, security } from "../../../shared/presentation/route-kit";
+import { fails } from "../../../shared/presentation/error-schemas";
+import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
 import type { IdentityUseCases } from "../application/identity-use-cases";
 import {
   CurrentUserBody,
@@ -14,15 +14,16 @@ import {
   toUserBody,
 } from "./identity-schemas";
 
+const { group, route } = routesTagged(["Identity"]);
+
 /** /users/@me (profile, password, deletion), /users/@me/sessions and /users/{id}; all need a caller. */
-export const userRoutes = (deps: RouteDeps<IdentityUseCases>) => {
-  const { useCases } = deps;
-  return routeGroup(deps, { tags: ["Identity"], security })
-    .get("/users/@me", async ({ caller }) => toCurrentUserBody(await useCases.getCurrentUser(caller)), {
-      auth: true,
-      response: { 200: CurrentUserBody, ...errorResponses({ auth: true }) },
-      detail: { summary: "The caller's account, with email", security },
-    })
+export const userRoutes = ({ useCases, ...deps }: RouteDeps<IdentityUseCases>) => {
+  return group(deps)
+    .get(
+      "/users/@me",
+      async ({ caller }) => toCurrentUserBody(await useCases.getCurrentUser(caller)),
+      route({ summary: "The caller's account, with email", schemas: {}, ok: { 200: CurrentUserBody } }),
+    )
     .patch(
       "/users/@me",
       async ({ caller, body }) =>
@@ -35,46 +36,22 @@ export const userRoutes = (deps: RouteDeps<IdentityUseCases>) => {
             currentPassword: body.current_password,
           }),
         ),
-      {
-        auth: true,
-        body: UpdateMeBody,
-        response: { 200: CurrentUserBody, ...errorResponses({ auth: true }, fails("VALIDATION", "a field breaks its rule, or current_password is missing or wrong for a new password"), fails("CONFLICT", "the username is taken, in any case")) },
-        detail: { summary: "Change username, display name, avatar or password (needs current_password)", security },
-      },
+      route({ summary: "Change username, display name, avatar or password (needs current_password)", schemas: { body: UpdateMeBody }, ok: { 200: CurrentUserBody }, failures: [fails("VALIDATION", "a field breaks its rule, or current_password is missing or wrong for a new password"), fails("CONFLICT", "the username is taken, in any case")] }),
     )
     .delete(
       "/users/@me",
       async ({ caller, body }) => useCases.deleteCurrentUser(caller, body.password).then(noContent),
-      {
-        auth: true,
-        body: DeleteMeBody,
-        response: { 204: NoContent, ...errorResponses({ auth: true }, fails("VALIDATION", "the password is missing or wrong")) },
-        detail: { summary: "Delete the account: personal data erased, every session ended", security },
-      },
+      route({ summary: "Delete the account: personal data erased, every session ended", schemas: { body: DeleteMeBody }, ok: { 204: NoContent }, failures: [fails("VALIDATION", "the password is missing or wrong")] }),
     )
     .get(
       "/users/@me/sessions",
       async ({ caller }) => (await useCases.listSessions(caller)).map((session) => toSessionBody(session, caller.sessionId)),
-      {
-        auth: true,
-        response: { 200: t.Array(SessionBody), ...errorResponses({ auth: true }) },
-        detail: { summary: "The caller's logged-in sessions (devices), newest first", security },
-      },
+      route({ summary: "The caller's logged-in sessions (devices), newest first", schemas: {}, ok: { 200: t.Array(SessionBody) } }),
     )
     .delete(
       "/users/@me/sessions/:id",
       async ({ caller, params }) => useCases.revokeSession(caller, params.id).then(noContent),
-      {
-        auth: true,
-        params: IdParams,
-        response: { 204: NoContent, ...errorResponses({ auth: true }, fails("UNKNOWN_SESSION", "no session of the caller has this id")) },
-        detail: { summary: "Log one session out; its tokens stop working at once", security },
-      },
+      route({ summary: "Log one session out; its tokens stop working at once", schemas: { params: IdParams }, ok: { 204: NoContent }, failures: [fails("UNKNOWN_SESSION", "no session of the caller has this id")] }),
     )
-    .get("/users/:id", async ({ params }) => toUserBody(await useCases.getUser(params.id)), {
-      auth: true,
-      params: IdParams,
-      response: { 200: UserBody, ...errorResponses({ auth: true }, fails("UNKNOWN_USER", "no such user")) },
-      detail: { summary: "A user's public profile", security },
-    });
+    .get("/users/:id", async ({ params }) => toUserBody(await useCases.getUser(params.id)), route({ summary: "A user's public profile", schemas: { params: IdParams }, ok: { 200: UserBody }, failures: [fails("UNKNOWN_USER", "no such user")] }));
 };

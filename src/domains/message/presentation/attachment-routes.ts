@@ -1,20 +1,21 @@
 import { t } from "elysia";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
-import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
+import { type RouteDeps, routesTagged, security } from "../../../shared/presentation/route-kit";
 import type { MessageUseCases } from "../application/message-use-cases";
 import { AttachmentBody, AttachmentFileParams, ChannelParams, SignedQuery, UploadBody, channelFailures, tags } from "./message-schemas";
 
 export const UPLOAD_LIMIT: RateLimitRule = { bucket: "attachments.upload", limit: 10, periodMs: 10_000, by: "user" };
+
+const { group } = routesTagged(tags, { authenticated: false });
 
 /** RFC 6266 `filename*`: the UTF-8 name percent-encoded, so no quoting trick can break out of the header. */
 const disposition = (inline: boolean, filename: string) =>
   `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(filename)}`;
 
 /** POST /channels/{id}/attachments (upload) and GET /attachments/{id}/{filename} (signed download, no auth). */
-export const attachmentRoutes = (deps: RouteDeps<MessageUseCases>) => {
-  const { useCases } = deps;
-  return routeGroup(deps, { tags })
+export const attachmentRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCases>) => {
+  return group(deps)
     .post(
       "/channels/:id/attachments",
       async ({ caller, params, body, status }) =>

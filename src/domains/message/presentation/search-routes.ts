@@ -1,15 +1,17 @@
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
-import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
-import { errorResponses, guildFailures } from "../../../shared/presentation/error-schemas";
+import { type RouteDeps, routesTagged } from "../../../shared/presentation/route-kit";
+import { guildFailures } from "../../../shared/presentation/error-schemas";
 import type { MessageUseCases } from "../application/message-use-cases";
 import { ChannelParams, SearchQuery, SearchResultBody, tags } from "./message-schemas";
+
+const { group, limitedRoute } = routesTagged(tags);
 
 /** Search costs a full-text and a count query: 10 per 10 s per user. */
 export const SEARCH_LIMIT: RateLimitRule = { bucket: "messages.search", limit: 10, periodMs: 10_000, by: "user" };
 
 /** GET /guilds/{id}/messages/search. */
 export const searchRoutes = (deps: RouteDeps<MessageUseCases>) =>
-  routeGroup(deps, { tags, security })
+  group(deps)
     .get(
       "/guilds/:id/messages/search",
       async ({ caller, params, query }) => {
@@ -22,16 +24,5 @@ export const searchRoutes = (deps: RouteDeps<MessageUseCases>) =>
         });
         return { total_results: found.total, messages: found.messages };
       },
-      {
-        auth: true,
-        rateLimit: SEARCH_LIMIT,
-        params: ChannelParams,
-        query: SearchQuery,
-        response: { 200: SearchResultBody, ...errorResponses({ auth: true, rateLimit: SEARCH_LIMIT }, ...guildFailures) },
-        detail: {
-          summary: "Search a guild's messages by words, author or channel, newest first; only channels the caller can read (members only)",
-          tags,
-          security,
-        },
-      },
+      limitedRoute({ summary: "Search a guild's messages by words, author or channel, newest first; only channels the caller can read (members only)", schemas: { params: ChannelParams, query: SearchQuery }, ok: { 200: SearchResultBody }, failures: guildFailures, rateLimit: SEARCH_LIMIT }),
     );

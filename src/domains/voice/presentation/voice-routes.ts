@@ -1,13 +1,13 @@
 import { t } from "elysia";
-import { errorResponses, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
+import { guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { SnowflakeString as Snowflake } from "../../../shared/presentation/schema-types";
 import { GuildParams, MemberParams, UNKNOWN_MEMBER } from "../../guild";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
-import { type RouteDeps, routeGroup, security } from "../../../shared/presentation/route-kit";
+import { type RouteDeps, routesTagged } from "../../../shared/presentation/route-kit";
 import type { VoiceUseCases } from "../application/voice-use-cases";
 import { voiceStatePayload } from "../domain/voice-state";
 
-const tags = ["Voice"];
+const { group, route, limitedRoute } = routesTagged(["Voice"]);
 
 export const VoiceStateBody = t.Object(
   {
@@ -67,27 +67,15 @@ const MODERATION_LIMIT: RateLimitRule = { bucket: "voice.moderate", limit: 10, p
 
 /** GET /guilds/{id}/voice-states and PATCH /guilds/{id}/voice-states/{user_id}. */
 export const voiceRoutes = (deps: RouteDeps<VoiceUseCases>) =>
-  routeGroup(deps, { tags, security })
-    .get("/guilds/:id/voice-states", async ({ caller, params }) => (await deps.useCases.listVoiceStates(caller.userId, params.id)).map((state) => voiceStatePayload(state)), {
-      auth: true,
-      params: GuildParams,
-      response: { 200: t.Array(VoiceStateBody), ...errorResponses({ auth: true }, ...guildFailures) },
-      detail: { summary: "Who is in the guild's voice channels that the caller can see (members only)", tags, security },
-    })
+  group(deps)
+    .get(
+      "/guilds/:id/voice-states",
+      async ({ caller, params }) => (await deps.useCases.listVoiceStates(caller.userId, params.id)).map((state) => voiceStatePayload(state)),
+      route({ summary: "Who is in the guild's voice channels that the caller can see (members only)", schemas: { params: GuildParams }, ok: { 200: t.Array(VoiceStateBody) }, failures: guildFailures }),
+    )
     .patch(
       "/guilds/:id/voice-states/:user_id",
       ({ caller, params, body }) =>
         deps.useCases.moderateVoice(caller.userId, params.id, params.user_id, { mute: body.mute, deaf: body.deaf, disconnect: body.channel_id === null }),
-      {
-        auth: true,
-        rateLimit: MODERATION_LIMIT,
-        params: MemberParams,
-        body: ModerateBody,
-        response: { 200: MemberVoiceBody, ...errorResponses({ auth: true, rateLimit: MODERATION_LIMIT }, lacks("MUTE_MEMBERS (mute)", "DEAFEN_MEMBERS (deaf)", "MOVE_MEMBERS (channel_id null)"), ...guildFailures, UNKNOWN_MEMBER) },
-        detail: {
-          summary: "Server mute (MUTE_MEMBERS), deafen (DEAFEN_MEMBERS) or disconnect (channel_id null; MOVE_MEMBERS) a member",
-          tags,
-          security,
-        },
-      },
+      limitedRoute({ summary: "Server mute (MUTE_MEMBERS), deafen (DEAFEN_MEMBERS) or disconnect (channel_id null; MOVE_MEMBERS) a member", schemas: { params: MemberParams, body: ModerateBody }, ok: { 200: MemberVoiceBody }, failures: [lacks("MUTE_MEMBERS (mute)", "DEAFEN_MEMBERS (deaf)", "MOVE_MEMBERS (channel_id null)"), ...guildFailures, UNKNOWN_MEMBER], rateLimit: MODERATION_LIMIT }),
     );
