@@ -292,3 +292,19 @@ describe("session sweeper", () => {
     expect(alive.closes).toEqual([]);
   });
 });
+
+describe("IDENTIFY when READY cannot be built", () => {
+  test("the failure reaches the frame's handler (which closes with 4000) and no READY goes out", async () => {
+    const { session, sent } = recordedSession();
+    const unavailable = new Error("the database system is shutting down");
+    const handle = createFrameHandler({
+      now: () => 0,
+      authenticate: async () => ({ userId: "1", sessionId: "a" }),
+      contributors: [async () => ({ guilds: [] }), async () => Promise.reject(unavailable)],
+      bindAuthSession: () => {},
+      presence: { connected: async () => {} } as unknown as HandlerDeps["presence"],
+    } as Partial<HandlerDeps> as HandlerDeps);
+    await expect(handle(session, '{"op":2,"d":{"token":"t","properties":{}}}')).rejects.toBe(unavailable);
+    expect(sent.filter((frame) => frame.t === "READY")).toEqual([]);
+  });
+});

@@ -74,6 +74,14 @@ const gatherReady = async (deps: HandlerDeps, viewer: Viewer): Promise<ReadyCont
   return merged;
 };
 
+/**
+ * Runs `work` in the session's queue (after what is queued, before what comes next) and settles with it. READY and
+ * RESUMED are built there; if that fails (the database unreachable, say), the failure reaches the frame handler,
+ * which closes with 4000 so the client reconnects, instead of leaving a session that never gets its READY.
+ */
+const inQueue = (session: GatewaySession, work: () => Promise<void>): Promise<void> =>
+  new Promise((resolve, reject) => void session.enqueue(() => work().then(resolve, reject)));
+
 /** Authenticates or closes with 4004; resolves undefined when it closed. */
 const authenticateOrClose = async (context: HandlerContext, token: string): Promise<Viewer | undefined> => {
   try {
@@ -110,7 +118,7 @@ const identify: OpHandler = {
     session.viewer = viewer;
     session.status = payload.presence?.status ?? "online";
     deps.bindAuthSession(session);
-    await session.enqueue(async () => {
+    await inQueue(session, async () => {
       const ready = await gatherReady(deps, viewer);
       await session.applyTopicChanges({ subscribe: ready.topics });
       const { topics: _topics, ...payload } = ready;
@@ -150,7 +158,7 @@ const resume: OpHandler = {
     session.lastEventAt = record.lastEventAt;
     deps.takeOver(session);
     deps.bindAuthSession(session);
-    await session.enqueue(async () => {
+    await inQueue(session, async () => {
       const ready = await gatherReady(deps, viewer);
       // Subscribe first: live events queue behind the replay and the catch-up, and duplicates are dropped.
       await session.applyTopicChanges({ subscribe: ready.topics });
