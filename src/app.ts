@@ -113,6 +113,8 @@ export const createApp = async (options: AppOptions) => {
     logger.warn("JWT keys are read from DATA_DIR/jwt-keys.json: every node needs the same keys (set JWT_SECRET or JWT_*_KEY_FILE)");
   }
   const signer = new JoseTokenSigner(jwtKeys, clock);
+  // What every module's routes take: the node's rate limits, and (once identity exists) its auth plugin.
+  const limits = { rateLimiter: adapters.rateLimiter, rateLimitScale: config.rateLimitScale, trustProxy: config.trustProxy };
   const identity = createIdentityModule({
     unitOfWork: drizzleIdentityUnitOfWork(transact),
     repositories: drizzleIdentityRepositories(database.statements, transact),
@@ -122,11 +124,10 @@ export const createApp = async (options: AppOptions) => {
     pubSub: adapters.pubSub,
     clock,
     ids,
-    rateLimiter: adapters.rateLimiter,
-    rateLimitScale: config.rateLimitScale,
-    trustProxy: config.trustProxy,
+    ...limits,
     onError: (error, what) => logger.warn({ err: error }, `${what} failed; PostgreSQL stays the source of truth`),
   });
+  const routeSettings = { ...limits, auth: identity.authPlugin };
   await identity.watchProfileChanges();
   const users = { findUsers: identity.findUsers };
   const permissionFacts = new DrizzlePermissionFacts(database.statements, channelFactsQuery({ db: database.statements, kind: database.kind }));
@@ -142,10 +143,7 @@ export const createApp = async (options: AppOptions) => {
     users,
     clock,
     ids,
-    auth: identity.authPlugin,
-    rateLimiter: adapters.rateLimiter,
-    rateLimitScale: config.rateLimitScale,
-    trustProxy: config.trustProxy,
+    ...routeSettings,
   });
   const guild = createGuildModule({
     unitOfWork: drizzleGuildUnitOfWork(transact, ids),
@@ -154,10 +152,7 @@ export const createApp = async (options: AppOptions) => {
     channels: channel.forGuilds,
     clock,
     ids,
-    auth: identity.authPlugin,
-    rateLimiter: adapters.rateLimiter,
-    rateLimitScale: config.rateLimitScale,
-    trustProxy: config.trustProxy,
+    ...routeSettings,
     largeGuildThreshold: config.gateway.largeGuildThreshold,
   });
   const message = createMessageModule({
@@ -177,10 +172,7 @@ export const createApp = async (options: AppOptions) => {
     publicUrl: () => baseUrl,
     notices,
     historyCacheBytes: config.historyCacheBytes,
-    auth: identity.authPlugin,
-    rateLimiter: adapters.rateLimiter,
-    rateLimitScale: config.rateLimitScale,
-    trustProxy: config.trustProxy,
+    ...routeSettings,
   });
   // Background jobs run on worker nodes: these from here, the voice sweep once the node listens.
   const worker = config.roles.has("worker");
@@ -247,10 +239,7 @@ export const createApp = async (options: AppOptions) => {
     stateTtlMs: config.voice.stateTtlMs,
     statsIntervalMs: config.voice.statsIntervalMs,
     roomCapacity: config.voice.roomCapacity,
-    auth: identity.authPlugin,
-    rateLimiter: adapters.rateLimiter,
-    rateLimitScale: config.rateLimitScale,
-    trustProxy: config.trustProxy,
+    ...routeSettings,
     onError: (error, context) => logger.error({ err: error, ...context }, "voice error"),
   });
   const gateway = createGateway({

@@ -16,7 +16,6 @@ export { FactsGuildAccess } from "./application/facts-guild-access";
 export { memberStanding, requirePermission, viewChannel } from "./application/channel-access";
 export type { GuildAccess } from "./domain/guild-access";
 export type { PermissionResolver, ResolvedChannel } from "./domain/permission-resolver";
-export { missingPermissions } from "./domain/channel-errors";
 export { ChannelType, isGuildChannel } from "./domain/channel";
 
 // Events.

@@ -108,72 +108,76 @@ const heartbeat: OpHandler = {
   },
 };
 
-const identify: OpHandler = {
-  schema: IdentifyPayload,
+/**
+ * IDENTIFY and RESUME, the opcodes that start a session: the token is authenticated first (4004 when refused), and
+ * `handle` runs with the viewer unless the socket closed meanwhile.
+ */
+const opening = <P extends { readonly token: string }>(
+  schema: TSchema,
+  handle: (context: HandlerContext, payload: P, viewer: Viewer) => Promise<void>,
+): OpHandler => ({
+  schema,
   phase: "unauthenticated",
-  async handle(context, payload: IdentifyPayload) {
-    const { session, deps } = context;
+  async handle(context, payload: P) {
     const viewer = await authenticateOrClose(context, payload.token);
-    if (!viewer || session.closed) return;
-    session.viewer = viewer;
-    session.status = payload.presence?.status ?? "online";
-    deps.bindAuthSession(session);
-    await inQueue(session, async () => {
-      const ready = await gatherReady(deps, viewer);
-      await session.applyTopicChanges({ subscribe: ready.topics });
-      const { topics: _topics, ...payload } = ready;
-      session.dispatchUnbuffered("READY", { v: GATEWAY_VERSION, session_id: session.id, resume_gateway_url: deps.resumeUrl(), ...payload });
-      await deps.resume.save(session.id, session.record());
-    });
-    await deps.presence.connected(viewer, session.id, session.status);
+    if (viewer && !context.session.closed) await handle(context, payload, viewer);
   },
-};
+});
 
-const resume: OpHandler = {
-  schema: ResumePayload,
-  phase: "unauthenticated",
-  async handle(context, payload: ResumePayload) {
-    const { session, deps } = context;
-    const viewer = await authenticateOrClose(context, payload.token);
-    if (!viewer || session.closed) return;
-    const record = await deps.resume.load(payload.session_id);
-    if (!record || record.userId !== viewer.userId || record.authSessionId !== viewer.sessionId) {
-      session.authenticating = false;
-      session.sendOp(Op.InvalidSession, false);
-      return;
+const identify = opening<IdentifyPayload>(IdentifyPayload, async (context, payload, viewer) => {
+  const { session, deps } = context;
+  session.viewer = viewer;
+  session.status = payload.presence?.status ?? "online";
+  deps.bindAuthSession(session);
+  await inQueue(session, async () => {
+    const ready = await gatherReady(deps, viewer);
+    await session.applyTopicChanges({ subscribe: ready.topics });
+    const { topics: _topics, ...payload } = ready;
+    session.dispatchUnbuffered("READY", { v: GATEWAY_VERSION, session_id: session.id, resume_gateway_url: deps.resumeUrl(), ...payload });
+    await deps.resume.save(session.id, session.record());
+  });
+  await deps.presence.connected(viewer, session.id, session.status);
+});
+
+const resume = opening<ResumePayload>(ResumePayload, async (context, payload, viewer) => {
+  const { session, deps } = context;
+  const record = await deps.resume.load(payload.session_id);
+  if (!record || record.userId !== viewer.userId || record.authSessionId !== viewer.sessionId) {
+    session.authenticating = false;
+    session.sendOp(Op.InvalidSession, false);
+    return;
+  }
+  const buffered = await deps.resume.buffered(payload.session_id);
+  const last = Math.max(record.seq, buffered.at(-1)?.s ?? 0);
+  const first = buffered[0]?.s ?? 1;
+  if (payload.seq > last) return context.close(CloseCode.InvalidSeq, "Invalid seq");
+  if (payload.seq < first - 1) {
+    // The client is further behind than the buffer reaches: it must start over.
+    session.authenticating = false;
+    session.sendOp(Op.InvalidSession, false);
+    return;
+  }
+  session.id = payload.session_id;
+  session.viewer = viewer;
+  session.seq = last;
+  session.lastEventAt = record.lastEventAt;
+  deps.takeOver(session);
+  deps.bindAuthSession(session);
+  await inQueue(session, async () => {
+    const ready = await gatherReady(deps, viewer);
+    // Subscribe first: live events queue behind the replay and the catch-up, and duplicates are dropped.
+    await session.applyTopicChanges({ subscribe: ready.topics });
+    for (const frame of buffered) {
+      if (frame.s > payload.seq) session.replay(frame);
+      else if (frame.eventId) session.remember(frame.eventId);
     }
-    const buffered = await deps.resume.buffered(payload.session_id);
-    const last = Math.max(record.seq, buffered.at(-1)?.s ?? 0);
-    const first = buffered[0]?.s ?? 1;
-    if (payload.seq > last) return context.close(CloseCode.InvalidSeq, "Invalid seq");
-    if (payload.seq < first - 1) {
-      // The client is further behind than the buffer reaches: it must start over.
-      session.authenticating = false;
-      session.sendOp(Op.InvalidSession, false);
-      return;
-    }
-    session.id = payload.session_id;
-    session.viewer = viewer;
-    session.seq = last;
-    session.lastEventAt = record.lastEventAt;
-    deps.takeOver(session);
-    deps.bindAuthSession(session);
-    await inQueue(session, async () => {
-      const ready = await gatherReady(deps, viewer);
-      // Subscribe first: live events queue behind the replay and the catch-up, and duplicates are dropped.
-      await session.applyTopicChanges({ subscribe: ready.topics });
-      for (const frame of buffered) {
-        if (frame.s > payload.seq) session.replay(frame);
-        else if (frame.eventId) session.remember(frame.eventId);
-      }
-      const missed = await deps.stream.readSince(record.lastEventAt - CATCH_UP_MARGIN_MS, CATCH_UP_LIMIT);
-      for (const event of missed) await session.handle(event);
-      session.dispatchUnbuffered("RESUMED", null);
-      await deps.resume.save(session.id, session.record());
-    });
-    await deps.presence.connected(viewer, session.id, session.status);
-  },
-};
+    const missed = await deps.stream.readSince(record.lastEventAt - CATCH_UP_MARGIN_MS, CATCH_UP_LIMIT);
+    for (const event of missed) await session.handle(event);
+    session.dispatchUnbuffered("RESUMED", null);
+    await deps.resume.save(session.id, session.record());
+  });
+  await deps.presence.connected(viewer, session.id, session.status);
+});
 
 const presenceUpdate: OpHandler = {
   schema: PresenceUpdatePayload,

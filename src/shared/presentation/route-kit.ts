@@ -1,5 +1,5 @@
 import type { TSchema } from "@sinclair/typebox";
-import { Elysia, status, t } from "elysia";
+import { type AnyElysia, Elysia, status, t } from "elysia";
 import { type Failure, errorResponses } from "./error-schemas";
 import type { RateLimitRule } from "./rate-limit";
 import type { AuthPlugin } from "./auth-plugin";
@@ -35,6 +35,10 @@ export const routeDeps = <UseCases>(useCases: UseCases, settings: RouteSettings)
 
 /** The OpenAPI security requirement of a route that needs a caller: a bearer access token. */
 export const security = [{ bearer: [] }];
+
+/** A domain's routes files mounted on one instance, each given the same deps (the module's `routes`). */
+export const mountRoutes = <Deps>(deps: Deps, ...files: ReadonlyArray<(deps: Deps) => AnyElysia>): AnyElysia =>
+  files.reduce<AnyElysia>((app, file) => app.use(file(deps)), new Elysia());
 
 /** The body of a 204: none. */
 export const NoContent = t.Void({ description: "No Content" });

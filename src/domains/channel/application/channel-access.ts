@@ -1,7 +1,7 @@
 import { Permission, type PermissionName, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type GuildChannel, isGuildChannel } from "../domain/channel";
-import { missingAccess, missingPermissions, unknownChannel, unknownGuild } from "../domain/channel-errors";
+import { missingAccess, missingPermissions, unknownChannel, unknownGuild } from "../../../shared/kernel/common-errors";
 import type { GuildStanding } from "../domain/guild-access";
 import type { ResolvedChannel } from "../domain/permission-resolver";
 import type { ChannelDeps } from "./channel-deps";

@@ -1,7 +1,7 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { ChannelType, type DmChannel, dmPair } from "../domain/channel";
-import { unknownUser } from "../domain/channel-errors";
+import { unknownUser } from "../../../shared/kernel/common-errors";
 import { dmCreated } from "../domain/channel-events";
 import type { ChannelDeps } from "./channel-deps";
 import { type ChannelView, withRecipients } from "./get-channel";

@@ -1,6 +1,6 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { missingPermissions, unknownMember, unknownRole } from "../domain/channel-errors";
+import { missingPermissions, unknownMember, unknownRole } from "../../../shared/kernel/common-errors";
 import { type Overwrite, OverwriteType } from "../domain/overwrite";
 import type { ChannelDeps } from "./channel-deps";
 

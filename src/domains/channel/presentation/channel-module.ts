@@ -1,6 +1,5 @@
-import { Elysia } from "elysia";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { type RouteSettings, routeDeps } from "../../../shared/presentation/route-kit";
+import { type RouteSettings, mountRoutes, routeDeps } from "../../../shared/presentation/route-kit";
 import type { ChannelDeps } from "../application/channel-deps";
 import { channelUseCases } from "../application/channel-use-cases";
 import { type Channel, isGuildChannel } from "../domain/channel";
@@ -29,7 +28,7 @@ export const createChannelModule = (deps: ChannelModuleDeps) => {
   const useCases = channelUseCases(deps);
   const routes = routeDeps(useCases, deps);
   return {
-    routes: new Elysia().use(guildChannelRoutes(routes)).use(channelRoutes(routes)).use(dmRoutes(routes)),
+    routes: mountRoutes(routes, guildChannelRoutes, channelRoutes, dmRoutes),
     useCases,
     /** `forChannel(userId, channelId)` → `{ channel, guildId, permissions }` in one database round trip. */
     permissions: deps.permissions,

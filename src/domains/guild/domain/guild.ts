@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
+import { imageUrlOrNull } from "../../../shared/kernel/field-checks";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 
 /** A server. Its roles, members, channels, bans and invites hang off its id. */
@@ -36,14 +37,7 @@ export const normalizeName = (raw: string, field: string, min: number, max: numb
 export const normalizeGuildName = (raw: string, field = "name"): string => normalizeName(raw, field, GUILD_NAME_MIN, GUILD_NAME_MAX);
 
 /** An icon is an http(s) URL of at most 512 characters (until uploads exist); null clears it. */
-export const normalizeIcon = (raw: string | null, field = "icon"): string | null => {
-  if (raw === null) return null;
-  const url = URL.canParse(raw) ? new URL(raw) : undefined;
-  if (raw.length > ICON_MAX || !url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw invalidField(field, `Must be an http(s) URL of at most ${ICON_MAX} characters.`);
-  }
-  return raw;
-};
+export const normalizeIcon = (raw: string | null, field = "icon"): string | null => imageUrlOrNull(raw, field, ICON_MAX);
 
 /** Refuses one more guild for a user who already is in `count`. */
 export const checkGuildCount = (count: number): void => {

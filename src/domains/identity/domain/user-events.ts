@@ -1,33 +1,21 @@
 import { type DomainEvent, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { User } from "./user";
+import { type UserPayload, userPayload } from "../../../shared/kernel/users";
 
 /**
  * Event data is the wire shape of API.md (snake_case, ISO dates) because the gateway dispatches it as is.
  * The email appears only in USER_UPDATED, whose topics are `user:<id>`, which reaches only the user's own sessions,
  * and `system:profiles`, which only the nodes' profile caches hear (no session subscribes to it).
  */
-export interface UserEventData {
-  readonly id: string;
-  readonly username: string;
-  readonly display_name: string | null;
-  readonly avatar: string | null;
-  readonly bot: boolean;
-  readonly created_at: string;
-}
+/** The public User object (no email), as every domain shows users. */
+export type UserEventData = UserPayload;
 
 export type UserCreated = DomainEvent<"USER_CREATED", { user: UserEventData }>;
 export type UserUpdated = DomainEvent<"USER_UPDATED", { user: UserEventData & { email: string | null } }>;
 export type UserDeleted = DomainEvent<"USER_DELETED", { user: UserEventData }>;
 export type UserEvent = UserCreated | UserUpdated | UserDeleted;
 
-const publicData = (user: User): UserEventData => ({
-  id: user.id,
-  username: user.username,
-  display_name: user.displayName,
-  avatar: user.avatar,
-  bot: user.bot,
-  created_at: user.createdAt.toISOString(),
-});
+const publicData = (user: User): UserEventData => userPayload(user);
 
 export const userCreated = (user: User): Unrecorded<UserCreated> => ({
   type: "USER_CREATED",

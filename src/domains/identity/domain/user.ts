@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
+import { imageUrlOrNull } from "../../../shared/kernel/field-checks";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 
 /** An account. Deleted accounts keep their row (history stays readable) with every personal field erased. */
@@ -77,14 +78,7 @@ export const normalizeDisplayName = (raw: string | null, field = "display_name")
 };
 
 /** An avatar is an http(s) URL of at most 512 characters (until uploads exist); null clears it. */
-export const normalizeAvatar = (raw: string | null, field = "avatar"): string | null => {
-  if (raw === null) return null;
-  const url = URL.canParse(raw) ? new URL(raw) : undefined;
-  if (raw.length > AVATAR_MAX || !url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw invalidField(field, `Must be an http(s) URL of at most ${AVATAR_MAX} characters.`);
-  }
-  return raw;
-};
+export const normalizeAvatar = (raw: string | null, field = "avatar"): string | null => imageUrlOrNull(raw, field, AVATAR_MAX);
 
 /** What remains of an account after deletion: a unique placeholder name and nothing personal. */
 export const anonymized = (user: User): User => ({

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { userPayload } from "../../../shared/kernel/users";
 import { HttpUrlString, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
 import type { Session } from "../domain/session";
 import {
@@ -145,14 +146,7 @@ export const SessionBody = t.Object(
 
 
 /** The public User object of API.md: never an email. */
-export const toUserBody = (user: User): typeof UserBody.static => ({
-  id: user.id,
-  username: user.username,
-  display_name: user.displayName,
-  avatar: user.avatar,
-  bot: user.bot,
-  created_at: user.createdAt.toISOString(),
-});
+export const toUserBody = (user: User): typeof UserBody.static => userPayload(user);
 
 /** The caller's own User, with the email. */
 export const toCurrentUserBody = (user: User): typeof CurrentUserBody.static => ({ ...toUserBody(user), email: user.email });

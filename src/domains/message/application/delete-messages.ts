@@ -1,6 +1,6 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { type Snowflake, snowflakeTimestamp } from "../../../shared/kernel/snowflake";
-import { missingPermissions } from "../../channel";
+import { missingPermissions } from "../../../shared/kernel/common-errors";
 import { BULK_DELETE_MAX_AGE_MS, checkBulkIds } from "../domain/message";
 import { unknownMessage } from "../domain/message-errors";
 import { messageDeleted, messagesDeleted } from "../domain/message-events";

@@ -1,5 +1,5 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { missingPermissions } from "../../channel";
+import { missingPermissions } from "../../../shared/kernel/common-errors";
 import { PINS_MAX } from "../domain/message";
 import type { MessageChannel } from "../domain/message-channel";
 import { limitReached, unknownMessage } from "../domain/message-errors";

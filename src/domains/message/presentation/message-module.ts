@@ -1,6 +1,5 @@
-import { Elysia } from "elysia";
 import type { CommitNotices } from "../../../shared/kernel/ports";
-import { type RouteSettings, routeDeps } from "../../../shared/presentation/route-kit";
+import { type RouteSettings, mountRoutes, routeDeps } from "../../../shared/presentation/route-kit";
 import { createHistoryCache } from "../application/history-cache";
 import type { MessageDeps } from "../application/message-deps";
 import { messageUseCases } from "../application/message-use-cases";
@@ -41,12 +40,7 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
   const routes = routeDeps(useCases, deps);
 
   return {
-    routes: new Elysia()
-      .use(messageRoutes(routes))
-      .use(reactionRoutes(routes))
-      .use(channelActivityRoutes(routes))
-      .use(searchRoutes(routes))
-      .use(attachmentRoutes(routes)),
+    routes: mountRoutes(routes, messageRoutes, reactionRoutes, channelActivityRoutes, searchRoutes, attachmentRoutes),
     useCases,
     historyCache,
     /** `rules` takes the gateway's cached channel permissions, which decide who hears guild channel events. */

@@ -5,6 +5,7 @@ import type { Overwrite } from "../../../domains/channel/domain/overwrite";
 import { isSnowflake } from "../../kernel/snowflake";
 import { channels, permissionOverwrites } from "./channel-schema";
 import type { DbExecutor } from "./database";
+import { deleteRows } from "./delete-rows";
 
 /** Overwrites as json_agg hands them over: bitfields as text, so that no driver rounds them. */
 interface OverwriteJson {
@@ -113,11 +114,7 @@ export class DrizzleChannelRepository implements ChannelRepository {
   }
 
   async deleteOverwrite(channelId: string, targetId: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(permissionOverwrites)
-      .where(and(eq(permissionOverwrites.channelId, channelId), eq(permissionOverwrites.targetId, targetId)))
-      .returning({ targetId: permissionOverwrites.targetId });
-    return rows.length > 0;
+    return deleteRows(this.db, permissionOverwrites, and(eq(permissionOverwrites.channelId, channelId), eq(permissionOverwrites.targetId, targetId)));
   }
 
   async findDm(pair: readonly [string, string]): Promise<DmChannel | null> {

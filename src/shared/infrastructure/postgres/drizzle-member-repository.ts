@@ -5,6 +5,7 @@ import type { BanRepository, MemberRepository } from "../../../domains/guild/dom
 import { isSnowflake } from "../../kernel/snowflake";
 import type { DbExecutor } from "./database";
 import { bans, memberRoles, members } from "./guild-schema";
+import { deleteRows } from "./delete-rows";
 
 /** A member row with its role ids gathered in the same query. */
 const memberColumns = {
@@ -67,19 +68,11 @@ export class DrizzleMemberRepository implements MemberRepository {
   }
 
   async removeRole(guildId: string, userId: string, roleId: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(memberRoles)
-      .where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, userId), eq(memberRoles.roleId, roleId)))
-      .returning({ roleId: memberRoles.roleId });
-    return rows.length > 0;
+    return deleteRows(this.db, memberRoles, and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, userId), eq(memberRoles.roleId, roleId)));
   }
 
   async delete(guildId: string, userId: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(members)
-      .where(and(eq(members.guildId, guildId), eq(members.userId, userId)))
-      .returning({ userId: members.userId });
-    return rows.length > 0;
+    return deleteRows(this.db, members, and(eq(members.guildId, guildId), eq(members.userId, userId)));
   }
 
   async countForUser(userId: string): Promise<number> {
@@ -124,10 +117,6 @@ export class DrizzleBanRepository implements BanRepository {
   }
 
   async delete(guildId: string, userId: string): Promise<boolean> {
-    const rows = await this.db
-      .delete(bans)
-      .where(and(eq(bans.guildId, guildId), eq(bans.userId, userId)))
-      .returning({ userId: bans.userId });
-    return rows.length > 0;
+    return deleteRows(this.db, bans, and(eq(bans.guildId, guildId), eq(bans.userId, userId)));
   }
 }
