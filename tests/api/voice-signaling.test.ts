@@ -74,6 +74,23 @@ for (const mode of MODES) {
       await voiceStateOf(first.client, owner.user.id, (d) => d.channel_id === null);
     });
 
+    test("the only participant connecting again keeps a working room: the old socket is replaced, the new one gets transports", async () => {
+      const first = await join(owner);
+      const a = await connectSignaling(first.update.endpoint);
+      expect((await a.request("identify", { token: first.update.token })).ok).toBe(true);
+      // A client whose signaling socket dropped (or that thinks so) connects again with the same token (docs/voice.md).
+      const b = await connectSignaling(first.update.endpoint);
+      const identified = await b.request("identify", { token: first.update.token });
+      expect(identified.ok).toBe(true);
+      expect(identified.data.participants.map((p: { user_id: string }) => p.user_id)).toEqual([owner.user.id]);
+      expect(await a.closed()).toMatchObject({ code: 4006, reason: "Connected again elsewhere" });
+      expect((await b.request("create_transport", { direction: "send" })).ok).toBe(true);
+      expect((await ready(server)).checks.sfu.detail).toContain("1 rooms");
+      sendVoiceState(first.client, guild.id, null);
+      expect((await b.closed()).code).toBe(4006);
+      await waitFor(async () => (await ready(server)).checks.sfu.detail.includes("0 rooms"), { what: "the room to close" });
+    });
+
     test("the socket refuses what is not a live voice state: bad tokens, methods before identify, garbage", async () => {
       const { update, client } = await join(member);
       const forged = await connectSignaling(update.endpoint);

@@ -137,12 +137,16 @@ export class Room {
     if (this.closed) await this.stopEvents();
   }
 
-  /** Adds a participant (replacing an older connection of the same user) and tells the others. */
+  /**
+   * Adds a participant and tells the others. A newer connection of a user already seated takes the seat before the
+   * older one leaves: the room never looks empty meanwhile (it would close, and the sole participant connecting
+   * again would be seated in a room whose router is gone).
+   */
   admit(state: VoiceState, connection: PeerConnection): Peer {
     const previous = this.seats.seatOf(state.userId);
-    if (previous) this.remove(previous, Closing.replaced);
     const peer = new Peer(this, state, connection);
     this.seats.seat(peer);
+    if (previous) this.remove(previous, Closing.replaced, peer);
     this.broadcast("participant_joined", participantOf(peer), peer);
     return peer;
   }
@@ -153,12 +157,13 @@ export class Room {
   }
 
   /** A participant's socket closed, or they were removed: close their transports and tell the others. */
-  remove(peer: Peer, closing?: VoiceClosing): void {
+  remove(peer: Peer, closing?: VoiceClosing, successor?: Peer): void {
     const departure = this.seats.leave(peer);
     if (!departure) return;
     for (const transportId of departure.transportIds) this.sfu.closeTransport(transportId);
     if (closing) peer.connection.close(closing.code, closing.reason);
-    this.broadcast("participant_left", { user_id: peer.userId });
+    // The user's own new connection (`successor`) is not told that they left.
+    this.broadcast("participant_left", { user_id: peer.userId }, successor);
     if (departure.empty) this.close();
   }
 
