@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from "../../kernel/clock";
-import type { DomainEvent } from "../../kernel/domain-event";
+import { type DomainEvent, parseEvent } from "../../kernel/domain-event";
 import type { DeadLetter, EventStream, EventStreamConsumerOptions } from "../../kernel/ports/event-stream";
 import { type ConsumerSettings as Settings, type EventHandler as Handler, RunningConsumers, consumerSettings, messageOf } from "../event-stream-consumers";
 
@@ -63,7 +63,7 @@ export class MemoryEventStream implements EventStream {
   async readSince(sinceMs: number, limit: number): Promise<DomainEvent[]> {
     const first = this.log.findIndex((entry) => entry.at >= sinceMs);
     if (first < 0) return [];
-    return this.log.slice(first, first + limit).map((entry) => JSON.parse(entry.json) as DomainEvent);
+    return this.log.slice(first, first + limit).map((entry) => parseEvent(entry.json));
   }
 
   /** Starts a consumer; a group seen for the first time reads from the beginning of the log. */
@@ -153,7 +153,7 @@ export class MemoryEventStream implements EventStream {
 
   private async deliver(group: Group, settings: Settings, handler: Handler, pending: Pending): Promise<void> {
     try {
-      await handler(JSON.parse(pending.json) as DomainEvent);
+      await handler(parseEvent(pending.json));
       group.pending.delete(pending.seq);
     } catch (error) {
       if (pending.deliveries >= settings.maxDeliveries) this.bury(group, settings, pending, pending.deliveries, messageOf(error));
@@ -162,7 +162,7 @@ export class MemoryEventStream implements EventStream {
 
   private bury(group: Group, settings: Settings, pending: Pending, deliveries: number, error: string): void {
     group.pending.delete(pending.seq);
-    this.dead.push({ event: JSON.parse(pending.json) as DomainEvent, group: settings.group, deliveries, error });
+    this.dead.push({ event: parseEvent(pending.json), group: settings.group, deliveries, error });
     if (this.dead.length > this.maxLength) this.dead.shift();
   }
 

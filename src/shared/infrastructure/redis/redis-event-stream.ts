@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { DomainEvent } from "../../kernel/domain-event";
+import { type DomainEvent, parseEvent } from "../../kernel/domain-event";
 import type { DeadLetter, EventStream, EventStreamConsumerOptions } from "../../kernel/ports/event-stream";
 import { type ConsumerSettings as Settings, type EventHandler as Handler, RunningConsumers, consumerSettings, messageOf } from "../event-stream-consumers";
 import { failFastAfterFirstReady, pingRedis, throwFirstError } from "./redis-client";
@@ -61,7 +61,7 @@ export class RedisEventStream implements EventStream {
     const entries = (await this.redis.xrange(this.stream, start, "+", "COUNT", limit)) as StreamEntry[];
     return entries.flatMap(([, fields]) => {
       const json = toRecord(fields ?? []).event;
-      return json ? [JSON.parse(json) as DomainEvent] : [];
+      return json ? [parseEvent(json)] : [];
     });
   }
 
@@ -71,7 +71,7 @@ export class RedisEventStream implements EventStream {
     return entries.flatMap(([, fields]) => {
       const record = toRecord(fields ?? []);
       try {
-        const event = JSON.parse(record.event ?? "") as DomainEvent;
+        const event = parseEvent(record.event ?? "");
         return [{ event, group: record.group ?? "", deliveries: Number(record.deliveries), error: record.error ?? "" }];
       } catch {
         return []; // an unreadable entry cannot be shown as an event
@@ -190,7 +190,7 @@ export class RedisEventStream implements EventStream {
     const [id, fields] = entry;
     if (fields === null) return void (await this.redis.xack(this.stream, settings.group, id)); // trimmed away
     try {
-      await handler(JSON.parse(toRecord(fields).event ?? "") as DomainEvent);
+      await handler(parseEvent(toRecord(fields).event ?? ""));
     } catch (error) {
       if (deliveries >= settings.maxDeliveries) await this.bury(settings, entry, deliveries, messageOf(error));
       return;
