@@ -1,22 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { voiceStateFixture } from "../support/voice-state-fixture";
 import { VoicePeer } from "../../src/domains/voice/domain/voice-peer";
 import type { VoiceState } from "../../src/domains/voice/domain/voice-state";
 import type { DomainError } from "../../src/shared/kernel/domain-error";
 
-const peerWith = (overrides: Partial<VoiceState> = {}) =>
-  new VoicePeer({
-    userId: "10",
-    guildId: "1",
-    channelId: "2",
-    gatewaySessionId: "session",
-    authSessionId: "auth",
-    selfMute: false,
-    selfDeaf: false,
-    mute: false,
-    deaf: false,
-    suppress: false,
-    ...overrides,
-  });
+const peerWith = (overrides: Partial<VoiceState> = {}) => new VoicePeer(voiceStateFixture("10", overrides));
 
 /** The DomainError code (and message) a rule throws, or "ok". */
 const refusal = (run: () => unknown) => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { voiceStateFixture } from "../support/voice-state-fixture";
 import { Closing, VoiceClose } from "../../src/domains/voice/domain/voice-close";
 import { VoicePeer } from "../../src/domains/voice/domain/voice-peer";
 import { VoiceRoom } from "../../src/domains/voice/domain/voice-room";
@@ -6,19 +7,7 @@ import { type VoiceState, type VoiceStatePayload, voiceStatePayload } from "../.
 
 const CAPS = { codecs: [] };
 
-const stateOf = (userId: string, overrides: Partial<VoiceState> = {}): VoiceState => ({
-  userId,
-  guildId: "1",
-  channelId: "2",
-  gatewaySessionId: `session-${userId}`,
-  authSessionId: `auth-${userId}`,
-  selfMute: false,
-  selfDeaf: false,
-  mute: false,
-  deaf: false,
-  suppress: false,
-  ...overrides,
-});
+const stateOf = voiceStateFixture;
 
 /** A room with the given users seated, each with both transports. */
 const roomWith = (...userIds: string[]) => {
