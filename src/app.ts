@@ -13,7 +13,7 @@ import { type Database, createPgliteDatabase, createPostgresDatabase } from "./s
 import { classifyDatabaseFault } from "./shared/infrastructure/postgres/database-errors";
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createCommitNotices } from "./shared/infrastructure/commit-notices";
-import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channelReady, createChannelModule, createChannelVisibility, createPermissionCache, isGuildChannel } from "./domains/channel";
+import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channelReady, createChannelModule, createChannelVisibility, createPermissionCache } from "./domains/channel";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule, startSessionPurge } from "./domains/identity";
@@ -37,7 +37,7 @@ import { loadJwtKeys } from "./shared/infrastructure/jwt-keys";
 import { KvSessionRevocations } from "./shared/infrastructure/kv-session-revocations";
 import { drizzleIdentityRepositories, drizzleIdentityUnitOfWork } from "./shared/infrastructure/postgres/drizzle-identity-unit-of-work";
 import { createPresenceService, presenceDispatchRules, presenceReady, presenceTracker } from "./domains/presence";
-import { type DomainEvent, parseEvent } from "./shared/kernel/domain-event";
+import type { DomainEvent } from "./shared/kernel/domain-event";
 import { drizzleVoiceQueries, drizzleVoiceUnitOfWork } from "./shared/infrastructure/postgres/drizzle-voice-repository";
 import { type MediasoupSfu, createMediasoupSfu } from "./shared/infrastructure/sfu/mediasoup-sfu";
 import { gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
@@ -100,6 +100,8 @@ export const createApp = async (options: AppOptions) => {
     throw error;
   });
   const ids = createSnowflakeGenerator(config.nodeId, clock);
+  // The node's public base URL: PUBLIC_URL, else the address it listens on (known once `listen` has the port).
+  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const relay = createOutboxRelay({ db: database.db, statements: database.statements, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics });
   const outboxWriter = createOutboxWriter({ ids, clock });
   const notices = createCommitNotices({ pubSub: adapters.pubSub, logger });
@@ -191,7 +193,6 @@ export const createApp = async (options: AppOptions) => {
     : () => {};
   let stopVoiceSweep = async () => {};
   let accepting = true;
-  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
 
   // The gateway's node-wide permission cache; events that change permissions drop what they touch.
   const visibility = createChannelVisibility(permissions);
@@ -221,15 +222,9 @@ export const createApp = async (options: AppOptions) => {
     queries: drizzleVoiceQueries(database.db),
     sfu,
     kv: adapters.kv,
-    subscribeGuild: (guildId, handler) =>
-      adapters.pubSub.subscribe(`guild:${guildId}`, (message) => handler(parseEvent(message))),
-    resolveChannel: async (userId, channelId) => {
-      const resolved = await permissions.forChannel(userId, channelId);
-      if (!resolved) return null;
-      const { channel } = resolved;
-      return { id: channel.id, guildId: resolved.guildId, type: channel.type, userLimit: isGuildChannel(channel) ? channel.userLimit : 0, permissions: resolved.permissions };
-    },
-    guildStanding: (userId, guildId) => guildAccess.standing(guildId, userId),
+    pubSub: adapters.pubSub,
+    channels: permissions,
+    guildAccess,
     guildIdsOf: async (viewer) => (await readyGuilds(viewer)).map((entry) => entry.id),
     channelPermissions: visibility.permissions,
     clock,

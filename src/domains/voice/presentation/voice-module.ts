@@ -1,6 +1,6 @@
 import type { Viewer } from "../../../shared/gateway/gateway-ports";
-import type { DomainEvent } from "../../../shared/kernel/domain-event";
-import type { KeyValueStore } from "../../../shared/kernel/ports";
+import { parseEvent, topics } from "../../../shared/kernel/domain-event";
+import type { KeyValueStore, PubSub } from "../../../shared/kernel/ports";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type RouteSettings, routeDeps } from "../../../shared/presentation/route-kit";
 import type { VoiceDeps } from "../application/voice-deps";
@@ -9,6 +9,7 @@ import { createVoiceRooms } from "../application/voice-rooms";
 import { kvVoiceTokens } from "../application/voice-tokens";
 import { voiceUseCases } from "../application/voice-use-cases";
 import type { Sfu } from "../domain/sfu";
+import { type GuildAccess, type PermissionResolver, isGuildChannel } from "../../channel";
 import { type ChannelPermissions, voiceDispatchRules, voiceReady, voiceStateHandler } from "./voice-gateway";
 import { voiceRoutes } from "./voice-routes";
 import { voiceSignalingRoutes } from "./voice-signaling";
@@ -19,11 +20,15 @@ const TOKEN_TTL_MS = 10 * 60_000;
 const NODE_TTL_MS = 15_000;
 
 /** The ports app.ts builds for voice (the module makes the node registry and the tokens), plus the auth plugin and rate-limit settings. */
-export interface VoiceModuleDeps extends Omit<VoiceDeps, "nodes" | "tokens">, RouteSettings {
+export interface VoiceModuleDeps extends Omit<VoiceDeps, "nodes" | "tokens" | "resolveChannel" | "guildStanding">, RouteSettings {
   /** Null when this node does not host voice (no voice role, or MEDIASOUP_WORKERS=0). */
   readonly sfu: Sfu | null;
   readonly kv: KeyValueStore;
-  readonly subscribeGuild: (guildId: Snowflake, handler: (event: DomainEvent) => void) => Promise<() => Promise<void>>;
+  /** Where the rooms hear their guild's events (voice states, a channel or the guild deleted). */
+  readonly pubSub: PubSub;
+  /** The channel domain's answers: a channel with the user's permissions in it, and a user's standing in a guild. */
+  readonly channels: Pick<PermissionResolver, "forChannel">;
+  readonly guildAccess: Pick<GuildAccess, "standing">;
   /** The viewer's guilds for READY, as its contributors share them. */
   readonly guildIdsOf: (viewer: Viewer) => Promise<readonly Snowflake[]>;
   readonly channelPermissions: ChannelPermissions;
@@ -38,7 +43,8 @@ export interface VoiceModuleDeps extends Omit<VoiceDeps, "nodes" | "tokens">, Ro
  * The voice domain, wired: op 4 for the gateway (with its dispatch rules and READY part), the REST routes, the
  * signaling socket and rooms of this node's SFU, the voice-node registry, and the expiry of abandoned voice states.
  */
-export const createVoiceModule = (deps: VoiceModuleDeps) => {
+export const createVoiceModule = (moduleDeps: VoiceModuleDeps) => {
+  const deps = { ...moduleDeps, ...fromChannelDomain(moduleDeps) };
   const { sfu } = deps;
   const hosting = () => sfu !== null && sfu.status().state === "ready";
   const tokens = kvVoiceTokens(deps.kv, TOKEN_TTL_MS);
@@ -48,7 +54,7 @@ export const createVoiceModule = (deps: VoiceModuleDeps) => {
         queries: deps.queries,
         tokens,
         nodeId: deps.nodeId,
-        subscribeGuild: deps.subscribeGuild,
+        subscribeGuild: (guildId, handler) => deps.pubSub.subscribe(topics.guild(guildId), (message) => handler(parseEvent(message))),
         stateTtlMs: deps.stateTtlMs,
         statsIntervalMs: deps.statsIntervalMs,
         now: () => deps.clock.now(),
@@ -109,6 +115,17 @@ export const createVoiceModule = (deps: VoiceModuleDeps) => {
 };
 
 export type VoiceModule = ReturnType<typeof createVoiceModule>;
+
+/** What voice asks of the channel domain, in voice's terms (its VoiceDeps ports). */
+const fromChannelDomain = (deps: Pick<VoiceModuleDeps, "channels" | "guildAccess">): Pick<VoiceDeps, "resolveChannel" | "guildStanding"> => ({
+  resolveChannel: async (userId, channelId) => {
+    const resolved = await deps.channels.forChannel(userId, channelId);
+    if (!resolved) return null;
+    const { channel } = resolved;
+    return { id: channel.id, guildId: resolved.guildId, type: channel.type, userLimit: isGuildChannel(channel) ? channel.userLimit : 0, permissions: resolved.permissions };
+  },
+  guildStanding: (userId, guildId) => deps.guildAccess.standing(guildId, userId),
+});
 
 /** Rooms for a node without an SFU: /voice answers 503 before any of this is reached. */
 const createUnavailableRooms = (): ReturnType<typeof createVoiceRooms> => ({
