@@ -61,6 +61,9 @@ export interface AppOptions {
   readonly logDestination?: DestinationStream;
 }
 
+/** Where the REST API is served: /api/v1 first (the documented one), then the prefixes Discord's clients use. */
+const API_PREFIXES = ["/api/v1", "/api/v9", "/api/v10", "/api"] as const;
+
 const EXPOSED_HEADERS = [
   "x-request-id",
   "x-ratelimit-limit",
@@ -282,6 +285,16 @@ export const createApp = async (options: AppOptions) => {
     }
   });
 
+  const gatewayInfo = gatewayInfoRoutes(() => gatewayUrlOf(baseUrl));
+  const apiUnder = (prefix: string) =>
+    new Elysia({ prefix, detail: prefix === API_PREFIXES[0] ? undefined : { hide: true } })
+      .use(identity.routes)
+      .use(gatewayInfo)
+      .use(guild.routes)
+      .use(channel.routes)
+      .use(message.routes)
+      .use(voice.routes);
+
   const http = new Elysia({
     normalize: false,
     // Slow readers are cut off rather than buffered without bound (backpressure).
@@ -313,15 +326,9 @@ export const createApp = async (options: AppOptions) => {
     .use(rateLimiting({ limiter: adapters.rateLimiter, scale: config.rateLimitScale, trustProxy: config.trustProxy }))
     .use(gateway.routes)
     .use(voice.signaling)
-    .use(
-      new Elysia({ prefix: "/api/v1" })
-        .use(identity.routes)
-        .use(gatewayInfoRoutes(() => gatewayUrlOf(baseUrl)))
-        .use(guild.routes)
-        .use(channel.routes)
-        .use(message.routes)
-        .use(voice.routes),
-    );
+    // One API under every version prefix a client may use: /api/v1 is documented; Discord's libraries ask for
+    // /api/v9, /api/v10 or /api, which serve the same routes (left out of the OpenAPI document).
+    .use(API_PREFIXES.map((prefix) => apiUnder(prefix)).reduce((app, version) => app.use(version), new Elysia()));
 
   return {
     config,
