@@ -49,7 +49,9 @@ for (const mode of MODES) {
 
     test("a voice channel is created with a limit (201) and PATCH changes it, as GET then shows", async () => {
       const voice = expectStatus(await create({ name: "Small Room", type: 2, user_limit: 5 }), 201);
-      expect(voice).toMatchObject({ type: 2, name: "Small Room", user_limit: 5 });
+      expect(voice).toMatchObject({ type: 2, name: "Small Room", user_limit: 5, bitrate: 64000 });
+      // Discord's libraries read `bitrate` on voice channels; text channels have none, as on Discord.
+      expect(generalOf(guild)).not.toHaveProperty("bitrate");
       expect(expectStatus(await patch(voice.id, { user_limit: 10 }), 200).user_limit).toBe(10);
       expect(expectStatus(await api.get<Channel>(`/channels/${voice.id}`, owner), 200).user_limit).toBe(10);
       expect(expectStatus(await patch(voice.id, { name: "Renamed" }), 200).user_limit).toBe(10);

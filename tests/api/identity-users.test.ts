@@ -183,6 +183,8 @@ for (const mode of MODES) {
         id: user.user.id,
         username: `deleted_user_${user.user.id}`,
         display_name: "Deleted User",
+        discriminator: "0",
+        global_name: "Deleted User",
         avatar: null,
         bot: false,
         created_at: user.user.created_at,

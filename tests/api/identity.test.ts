@@ -35,6 +35,8 @@ for (const mode of MODES) {
           id: expect.stringMatching(/^[0-9]+$/),
           username: username.toLowerCase(),
           display_name: null,
+          discriminator: "0",
+          global_name: null,
           avatar: null,
           bot: false,
           created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

@@ -115,7 +115,9 @@ describe("user events", () => {
     expect(created).toEqual({
       type: "USER_CREATED",
       topics: [`user:${user.id}`],
-      data: { user: { id: user.id, username: "alice", display_name: "Alice", avatar: user.avatar, bot: false, created_at: "2026-11-21T10:00:00.000Z" } },
+      data: {
+        user: { id: user.id, username: "alice", display_name: "Alice", discriminator: "0", global_name: "Alice", avatar: user.avatar, bot: false, created_at: "2026-11-21T10:00:00.000Z" },
+      },
     });
     expect(JSON.stringify(created)).not.toContain("@");
     expect(userUpdated(user).data.user.email).toBe(user.email);

@@ -28,6 +28,10 @@ export interface UserPayload {
   readonly id: Snowflake;
   readonly username: string;
   readonly display_name: string | null;
+  /** Discord's libraries read it: always "0", Discord's value for accounts with unique usernames. */
+  readonly discriminator: "0";
+  /** Discord's name for `display_name`, the same value. */
+  readonly global_name: string | null;
   readonly avatar: string | null;
   readonly bot: boolean;
   readonly created_at: string;
@@ -37,6 +41,8 @@ export const userPayload = (user: UserProfile): UserPayload => ({
   id: user.id,
   username: user.username,
   display_name: user.displayName,
+  discriminator: "0",
+  global_name: user.displayName,
   avatar: user.avatar,
   bot: user.bot,
   created_at: user.createdAt.toISOString(),

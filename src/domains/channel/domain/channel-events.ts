@@ -1,6 +1,6 @@
 import { type DomainEvent, type NewDomainEvent, type Topic, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { type Channel, type DmChannel, isGuildChannel } from "./channel";
+import { type Channel, ChannelType, type DmChannel, VOICE_BITRATE, isGuildChannel } from "./channel";
 import type { Overwrite } from "./overwrite";
 import { type UserPayload, type UserProfile, userPayload } from "../../../shared/kernel/users";
 
@@ -22,6 +22,8 @@ export interface ChannelPayload {
   readonly topic?: string | null;
   /** Guild channels: 0 (unlimited) unless a voice channel has a limit. */
   readonly user_limit?: number;
+  /** Voice channels: Discord's field, which its libraries read (see VOICE_BITRATE). */
+  readonly bitrate?: number;
   readonly permission_overwrites: OverwritePayload[];
   readonly last_message_id: Snowflake | null;
   /** DMs: the other participant(s), from the point of view of whoever receives the object. */
@@ -47,6 +49,7 @@ export const channelPayload = (channel: Channel, recipients: readonly UserProfil
         parent_id: channel.parentId,
         topic: channel.topic,
         user_limit: channel.userLimit,
+        ...(channel.type === ChannelType.GUILD_VOICE ? { bitrate: VOICE_BITRATE } : {}),
         permission_overwrites: channel.overwrites.map(overwritePayload),
         last_message_id: channel.lastMessageId,
       }

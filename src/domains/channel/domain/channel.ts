@@ -5,6 +5,12 @@ import type { Overwrite } from "./overwrite";
 
 /** Discord's channel types that XCord has. */
 export const ChannelType = { GUILD_TEXT: 0, DM: 1, GUILD_VOICE: 2, GUILD_CATEGORY: 4 } as const;
+
+/**
+ * The `bitrate` voice channels show: Discord's default, 64 kbps. Discord's libraries require the field; XCord
+ * neither sets nor enforces a bitrate (the clients' Opus encoders choose theirs), and it cannot be changed.
+ */
+export const VOICE_BITRATE = 64_000;
 export type GuildChannelType = typeof ChannelType.GUILD_TEXT | typeof ChannelType.GUILD_VOICE | typeof ChannelType.GUILD_CATEGORY;
 
 /** A text or voice channel, or a category grouping them, in a guild. */

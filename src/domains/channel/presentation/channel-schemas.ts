@@ -42,6 +42,7 @@ export const ChannelBody = t.Object(
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     topic: t.Optional(t.Nullable(t.String())),
     user_limit: t.Optional(ResponseInteger({ description: "guild channels: users allowed in a voice channel at once, 0 unlimited (always 0 for text and category)" })),
+    bitrate: t.Optional(ResponseInteger({ description: "voice channels: 64000, Discord's default, for Discord's libraries (XCord does not set or enforce a bitrate)" })),
     permission_overwrites: t.Array(OverwriteBody),
     last_message_id: t.Nullable(SnowflakeString),
     recipients: t.Optional(t.Array(UserBody, { description: "DMs: the other participant" })),

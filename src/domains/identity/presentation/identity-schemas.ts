@@ -82,6 +82,8 @@ const userFields = {
   id: SnowflakeString,
   username: t.String(),
   display_name: t.Nullable(t.String()),
+  discriminator: t.Literal("0", { description: 'always "0" (Discord\'s value for unique usernames), for Discord\'s libraries' }),
+  global_name: t.Nullable(t.String({ description: "the same as display_name, under Discord's name" })),
   avatar: t.Nullable(t.String()),
   bot: t.Boolean(),
   created_at: Timestamp,
@@ -91,6 +93,8 @@ const USER_EXAMPLE = {
   id: "1234567890123456700",
   username: "alice",
   display_name: "Alice",
+  discriminator: "0",
+  global_name: "Alice",
   avatar: null,
   bot: false,
   created_at: "2025-01-01T12:00:00.000Z",
@@ -117,7 +121,7 @@ const TOKENS_EXAMPLE = {
 export const TokensBody = t.Object(tokenFields, { title: "Tokens", examples: [TOKENS_EXAMPLE] });
 export const AuthBody = t.Object(
   { user: CurrentUserBody, ...tokenFields },
-  { title: "Auth", examples: [{ user: { ...USER_EXAMPLE, display_name: null, email: "alice@example.com" }, ...TOKENS_EXAMPLE }] },
+  { title: "Auth", examples: [{ user: { ...USER_EXAMPLE, display_name: null, global_name: null, email: "alice@example.com" }, ...TOKENS_EXAMPLE }] },
 );
 
 export const SessionBody = t.Object(

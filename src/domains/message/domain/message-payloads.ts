@@ -44,6 +44,8 @@ const missingUser = (id: Snowflake): UserPayload => ({
   id,
   username: "deleted_user",
   display_name: "Deleted User",
+  discriminator: "0",
+  global_name: "Deleted User",
   avatar: null,
   bot: false,
   created_at: new Date(snowflakeTimestamp(id)).toISOString(),
