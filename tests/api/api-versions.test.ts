@@ -49,6 +49,16 @@ for (const mode of MODES) {
       expect(history.body[0]?.id).toBe(sent.body.id);
     });
 
+    test("`@me` percent-encoded (/users/%40me), as Discord's libraries send it, is the caller on every @me route", async () => {
+      const me = await call("/api/v1", "/users/@me", owner!);
+      expect(await call("/api/v10", "/users/%40me", owner!)).toEqual(me);
+      expect((await call("/api/v10", "/users/%40me/guilds", owner!)).body.map((entry) => entry.id)).toContain(guild.id);
+      const renamed = await call("/api/v10", "/users/%40me", owner!, { method: "PATCH", json: { display_name: "Encoded" } });
+      expect(renamed.body).toMatchObject({ id: owner!.user.id, display_name: "Encoded", global_name: "Encoded" });
+      // A user id that is neither a snowflake nor @me is still a clear 400.
+      expect(await call("/api/v10", "/users/%40you", owner!)).toMatchObject({ status: 400, body: { code: 50035 } });
+    });
+
     test("other versions are unknown (404), and the OpenAPI document lists /api/v1 alone", async () => {
       expect((await call("/api/v11", "/users/@me", owner!)).status).toBe(404);
       expect((await call("/api/v8", "/users/@me", owner!)).status).toBe(404);

@@ -77,6 +77,8 @@ export const UpdateMeBody = t.Object(
 export const DeleteMeBody = t.Object({ password: existingPassword("the account password") }, { ...strict, examples: [{ password: "correct horse battery" }] });
 
 export const IdParams = t.Object({ id: SnowflakeString });
+/** A user id, or `@me` for the caller. */
+export const UserIdParams = t.Object({ id: t.Union([SnowflakeString, t.Literal("@me")]) });
 
 const userFields = {
   id: SnowflakeString,

@@ -6,6 +6,7 @@ import {
   CurrentUserBody,
   DeleteMeBody,
   IdParams,
+  UserIdParams,
   SessionBody,
   UpdateMeBody,
   UserBody,
@@ -53,5 +54,17 @@ export const userRoutes = ({ useCases, ...deps }: RouteDeps<IdentityUseCases>) =
       async ({ caller, params }) => useCases.revokeSession(caller, params.id).then(noContent),
       route({ summary: "Log one session out; its tokens stop working at once", schemas: { params: IdParams }, ok: { 204: NoContent }, failures: [fails("UNKNOWN_SESSION", "no session of the caller has this id")] }),
     )
-    .get("/users/:id", async ({ params }) => toUserBody(await useCases.getUser(params.id)), route({ summary: "A user's public profile", schemas: { params: IdParams }, ok: { 200: UserBody }, failures: [fails("UNKNOWN_USER", "no such user")] }));
+    .get(
+      "/users/:id",
+      // `@me` here too, as on Discord: a client that percent-encodes every segment asks for /users/%40me, which the
+      // router matches to this route rather than to /users/@me.
+      async ({ caller, params }) =>
+        params.id === "@me" ? toCurrentUserBody(await useCases.getCurrentUser(caller)) : toUserBody(await useCases.getUser(params.id)),
+      route({
+        summary: "A user's public profile; `@me` (also percent-encoded, `%40me`) is the caller's own account, with email",
+        schemas: { params: UserIdParams },
+        ok: { 200: t.Union([UserBody, CurrentUserBody]) },
+        failures: [fails("UNKNOWN_USER", "no such user")],
+      }),
+    );
 };
