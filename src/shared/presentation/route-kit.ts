@@ -1,10 +1,9 @@
 import type { TSchema } from "@sinclair/typebox";
 import { type AnyElysia, Elysia, status, t } from "elysia";
-import { type Failure, errorResponses } from "./error-schemas";
-import type { RateLimitRule } from "./rate-limit";
-import type { AuthPlugin } from "./auth-plugin";
 import type { RateLimiter } from "../kernel/ports";
-import { rateLimiting } from "./rate-limit";
+import type { AuthPlugin } from "./auth-plugin";
+import { type Failure, errorResponses } from "./error-schemas";
+import { type RateLimitRule, rateLimiting } from "./rate-limit";
 
 /** The `rateLimit` route option (rate-limit.ts), as a module builds it once for its routes. */
 export type RateLimits = ReturnType<typeof rateLimiting>;
