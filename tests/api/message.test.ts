@@ -36,6 +36,14 @@ for (const mode of MODES) {
         attachments: [],
         reactions: [],
         pinned: false,
+        // Discord's names and fields, for its libraries: the same times, and nothing XCord does not have yet.
+        timestamp: message.created_at,
+        edited_timestamp: null,
+        tts: false,
+        mention_roles: [],
+        embeds: [],
+        components: [],
+        flags: 0,
       });
       expect(Date.parse(message.created_at)).toBeGreaterThan(Date.now() - 60_000);
       expect(expectStatus(await api.get(`/channels/${general}/messages/${message.id}`, owner), 200)).toEqual(message);
@@ -95,6 +103,7 @@ for (const mode of MODES) {
       const edited = expectStatus(await api.patch<MessageBody>(`/channels/${general}/messages/${message.id}`, member, { content: "final" }), 200);
       expect(edited).toMatchObject({ id: message.id, content: "final", created_at: message.created_at });
       expect(Date.parse(edited.edited_at!)).toBeGreaterThanOrEqual(Date.parse(message.created_at));
+      expect(edited.edited_timestamp).toBe(edited.edited_at);
       expect(expectStatus(await api.get<MessageBody>(`/channels/${general}/messages/${message.id}`, member), 200).content).toBe("final");
     });
 

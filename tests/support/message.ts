@@ -32,6 +32,13 @@ export interface MessageBody {
   attachments: AttachmentBody[];
   reactions: Array<{ emoji: { id: null; name: string }; count: number; me: boolean }>;
   pinned: boolean;
+  timestamp: string;
+  edited_timestamp: string | null;
+  tts: false;
+  mention_roles: string[];
+  embeds: never[];
+  components: never[];
+  flags: 0;
   nonce?: string | number;
 }
 export interface ReadStateBody {

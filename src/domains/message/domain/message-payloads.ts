@@ -35,6 +35,18 @@ export interface MessagePayload {
   readonly attachments: AttachmentPayload[];
   readonly reactions: ReactionPayload[];
   readonly pinned: boolean;
+  /*
+   * Discord's names and fields, which its libraries read: `timestamp` and `edited_timestamp` are `created_at` and
+   * `edited_at` again; XCord has no text-to-speech, role mentions, embeds, components or flags yet, so those are
+   * always false, empty or 0 (docs/rest.md).
+   */
+  readonly timestamp: string;
+  readonly edited_timestamp: string | null;
+  readonly tts: false;
+  readonly mention_roles: Snowflake[];
+  readonly embeds: never[];
+  readonly components: never[];
+  readonly flags: 0;
   /** Only in the answer to the send and in MESSAGE_CREATE, as Discord. */
   readonly nonce?: Nonce;
 }
@@ -78,19 +90,30 @@ export const messagePayload = (
   users: ReadonlyMap<Snowflake, UserProfile>,
   urlOf: (attachment: Attachment) => string,
   nonce?: Nonce,
-): MessagePayload => ({
-  id: message.id,
-  type: MessageType.DEFAULT,
-  channel_id: message.channelId,
-  ...(message.guildId ? { guild_id: message.guildId } : {}),
-  author: userPayload(message.authorId, users),
-  content: message.content,
-  created_at: new Date(snowflakeTimestamp(message.id)).toISOString(),
-  edited_at: message.editedAt?.toISOString() ?? null,
-  mentions: message.mentionIds.map((id) => userPayload(id, users)),
-  mention_everyone: message.mentionEveryone,
-  attachments: message.attachments.map((attachment) => attachmentPayload(attachment, urlOf(attachment))),
-  reactions: message.reactions.map((reaction) => ({ emoji: { id: null, name: reaction.emoji }, count: reaction.count, me: reaction.me })),
-  pinned: message.pinned,
-  ...(nonce !== undefined ? { nonce } : {}),
-});
+): MessagePayload => {
+  const createdAt = new Date(snowflakeTimestamp(message.id)).toISOString();
+  const editedAt = message.editedAt?.toISOString() ?? null;
+  return {
+    id: message.id,
+    type: MessageType.DEFAULT,
+    channel_id: message.channelId,
+    ...(message.guildId ? { guild_id: message.guildId } : {}),
+    author: userPayload(message.authorId, users),
+    content: message.content,
+    created_at: createdAt,
+    edited_at: editedAt,
+    mentions: message.mentionIds.map((id) => userPayload(id, users)),
+    mention_everyone: message.mentionEveryone,
+    attachments: message.attachments.map((attachment) => attachmentPayload(attachment, urlOf(attachment))),
+    reactions: message.reactions.map((reaction) => ({ emoji: { id: null, name: reaction.emoji }, count: reaction.count, me: reaction.me })),
+    pinned: message.pinned,
+    timestamp: createdAt,
+    edited_timestamp: editedAt,
+    tts: false,
+    mention_roles: [],
+    embeds: [],
+    components: [],
+    flags: 0,
+    ...(nonce !== undefined ? { nonce } : {}),
+  };
+};
