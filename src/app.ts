@@ -68,8 +68,11 @@ const EXPOSED_HEADERS = [
   "x-request-id",
   "x-ratelimit-limit",
   "x-ratelimit-remaining",
+  "x-ratelimit-reset",
   "x-ratelimit-reset-after",
   "x-ratelimit-bucket",
+  "x-ratelimit-scope",
+  "x-ratelimit-global",
   "retry-after",
 ];
 

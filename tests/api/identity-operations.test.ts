@@ -70,6 +70,9 @@ for (const mode of MODES) {
       expect(limited.length).toBeGreaterThan(0);
       expect(await limited[0]!.json()).toMatchObject({ code: 0, global: true });
       expect(limited[0]!.headers.get("x-ratelimit-bucket")).toBe("global");
+      // Discord's headers for a global refusal.
+      expect(limited[0]!.headers.get("x-ratelimit-global")).toBe("true");
+      expect(limited[0]!.headers.get("x-ratelimit-scope")).toBe("global");
     });
   });
 

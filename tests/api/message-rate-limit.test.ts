@@ -34,6 +34,11 @@ for (const mode of MODES) {
       const limited = await post(`/channels/${general}/messages`, { content: "one too many" });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      // Discord's headers: the bucket's own (per-user) scope, not global; when it is full again, in Unix seconds.
+      expect(limited.headers.get("x-ratelimit-scope")).toBe("user");
+      expect(limited.headers.get("x-ratelimit-global")).toBeNull();
+      const resetAt = Number(limited.headers.get("x-ratelimit-reset")) * 1000;
+      expect(Math.abs(resetAt - (Date.now() + Number(limited.headers.get("x-ratelimit-reset-after")) * 1000))).toBeLessThan(2_000);
       expect(await limited.json()).toMatchObject({ code: 0, message: "You are being rate limited.", retry_after: expect.any(Number), global: false });
       const other = (await createTextChannel(api, user, guildId, "other")).id;
       expect((await post(`/channels/${other}/messages`, { content: "elsewhere" })).status).toBe(201);

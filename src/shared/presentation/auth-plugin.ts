@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { DomainError, ErrorCode } from "../kernel/domain-error";
 import type { RateLimiter } from "../kernel/ports";
 import type { Caller } from "../kernel/users";
-import { GLOBAL_USER_LIMIT, rateLimitHeaders, rateLimitedBody } from "./rate-limit";
+import { GLOBAL_USER_LIMIT, rateLimitHeaders, rateLimitedBody, refusalHeaders } from "./rate-limit";
 import { requestState } from "./request-context";
 
 export type { Caller };
@@ -45,7 +45,7 @@ export const authPlugin = (options: AuthPluginOptions) => {
         const decision = await options.limiter.consume(`rl:${GLOBAL_USER_LIMIT.bucket}:user:${caller.userId}`, limit);
         Object.assign(set.headers, rateLimitHeaders(decision, GLOBAL_USER_LIMIT.bucket));
         if (!decision.allowed) {
-          set.headers["retry-after"] = String(Math.ceil(decision.retryAfterMs / 1000));
+          Object.assign(set.headers, refusalHeaders(decision, true));
           return status(429, rateLimitedBody(decision, true));
         }
         return { caller };

@@ -14,11 +14,24 @@ export interface RateLimitRule {
 /** Discord's global limit: 50 requests per second per user. */
 export const GLOBAL_USER_LIMIT: RateLimitRule = { bucket: "global", limit: 50, periodMs: 1000, by: "user" };
 
+/** Discord's rate-limit headers on every limited response; `X-RateLimit-Reset` is when the bucket is full again, in Unix seconds. */
 export const rateLimitHeaders = (decision: RateLimitDecision, bucket: string): Record<string, string> => ({
   "x-ratelimit-limit": String(decision.limit),
   "x-ratelimit-remaining": String(decision.remaining),
+  "x-ratelimit-reset": ((Date.now() + decision.resetAfterMs) / 1000).toFixed(3),
   "x-ratelimit-reset-after": (decision.resetAfterMs / 1000).toFixed(3),
   "x-ratelimit-bucket": bucket,
+});
+
+/**
+ * What a 429 adds, as Discord's: `Retry-After` (whole seconds, rounded up), `X-RateLimit-Scope` (`global` for the
+ * per-user global limit, else `user`: every other bucket is counted per user or per client), and
+ * `X-RateLimit-Global: true` when the global limit refused.
+ */
+export const refusalHeaders = (decision: RateLimitDecision, global: boolean): Record<string, string> => ({
+  "retry-after": String(Math.ceil(decision.retryAfterMs / 1000)),
+  "x-ratelimit-scope": global ? "global" : "user",
+  ...(global ? { "x-ratelimit-global": "true" } : {}),
 });
 
 export const rateLimitedBody = (decision: RateLimitDecision, global: boolean) => ({
@@ -56,9 +69,10 @@ export const rateLimiting = (options: RateLimitingOptions) => {
         });
         Object.assign(set.headers, rateLimitHeaders(decision, rule.bucket));
         if (decision.allowed) return;
+        const global = rule.bucket === GLOBAL_USER_LIMIT.bucket;
         set.status = 429;
-        set.headers["retry-after"] = String(Math.ceil(decision.retryAfterMs / 1000));
-        return rateLimitedBody(decision, rule.bucket === GLOBAL_USER_LIMIT.bucket);
+        Object.assign(set.headers, refusalHeaders(decision, global));
+        return rateLimitedBody(decision, global);
       },
     }),
   });
