@@ -52,16 +52,16 @@ export interface MessagePayload {
 }
 
 /** What an account that no longer resolves shows as: history stays readable. */
-const missingUser = (id: Snowflake): UserPayload => ({
-  id,
-  username: "deleted_user",
-  display_name: "Deleted User",
-  discriminator: "0",
-  global_name: "Deleted User",
-  avatar: null,
-  bot: false,
-  created_at: new Date(snowflakeTimestamp(id)).toISOString(),
-});
+const missingUser = (id: Snowflake): UserPayload =>
+  profilePayload({
+    id,
+    username: "deleted_user",
+    displayName: "Deleted User",
+    avatar: null,
+    bot: false,
+    createdAt: new Date(snowflakeTimestamp(id)),
+    deleted: true,
+  });
 
 export const userPayload = (id: Snowflake, users: ReadonlyMap<Snowflake, UserProfile>): UserPayload => {
   const user = users.get(id);

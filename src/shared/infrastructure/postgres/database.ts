@@ -109,7 +109,9 @@ export const createPostgresDatabase = (configuredUrl: string, poolSize: number):
   // postgres-js sends URL parameters it does not know to the server as startup parameters: PgBouncer refuses
   // `pgbouncer` ("unsupported startup parameter"), and so does PostgreSQL. It is XCord's switch, not the server's.
   const url = flag ? configuredUrl.replace(PGBOUNCER_PARAMETER, (_all, before: string, _value, after: string) => (after ? before : "")) : configuredUrl;
-  const pool = (max: number) => postgres(url, { max, idle_timeout: 30, connect_timeout: CONNECT_TIMEOUT_SECONDS, backoff: reconnectBackoff, prepare: !behindPgBouncer, onnotice: () => {} });
+  // Every connection of the node's: how long it may take to open, how soon it is tried again, no notices in the logs.
+  const connecting = { connect_timeout: CONNECT_TIMEOUT_SECONDS, backoff: reconnectBackoff, onnotice: () => {} };
+  const pool = (max: number) => postgres(url, { ...connecting, max, idle_timeout: 30, prepare: !behindPgBouncer });
   const drizzleOver = (client: Sql, named: boolean) =>
     drizzlePostgres({ client: named && !behindPgBouncer ? preparingStatements(client) : client, schema }) as unknown as Db;
   const client = pool(poolSize);
@@ -125,7 +127,7 @@ export const createPostgresDatabase = (configuredUrl: string, poolSize: number):
       // The lock is held by an open transaction on a connection of its own while another connection migrates: a
       // transaction keeps its server connection behind PgBouncer in transaction mode, where a session-level lock
       // would be taken and released on whichever server connection each statement got (excluding nobody).
-      const single = () => postgres(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_SECONDS, backoff: reconnectBackoff, prepare: false, onnotice: () => {} });
+      const single = () => postgres(url, { ...connecting, max: 1, prepare: false });
       const [holder, migrator] = [single(), single()];
       try {
         await holder.begin(async (tx) => {
