@@ -50,15 +50,26 @@ export const DISPATCH_NAMES = {
   VOICE_CALL_ENDED: "VOICE_CALL_ENDED",
 } as const satisfies DispatchNames<AppEvent>;
 
+/** Events after which what anyone may do in the event's guild may have changed (roles, @everyone, the owner). */
+const GUILD_WIDE_CHANGES = ["SERVER_UPDATED", "SERVER_DELETED", "ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED"] as const satisfies readonly GuildEvent["type"][];
+/** Events after which what the event's user may do in its guild may have changed. */
+const MEMBER_CHANGES = ["MEMBER_ADDED", "MEMBER_UPDATED", "MEMBER_REMOVED", "BAN_ADDED"] as const satisfies readonly GuildEvent["type"][];
+/** Events that change a channel's overwrites or settings. */
+const CHANNEL_CHANGES = ["CHANNEL_UPDATED", "CHANNEL_DELETED"] as const satisfies readonly ChannelEvent["type"][];
+
+/** One handler for each of `types`. */
+const each = <K extends string, H>(types: readonly K[], handler: H): Record<K, H> =>
+  Object.fromEntries(types.map((type) => [type, handler])) as Record<K, H>;
+
 /**
  * Which committed events change the answers of the node's permission cache (channel/application/permission-cache.ts).
  * Most are guild and message events, which the channel domain does not import (both domains depend on it): they are
  * named here, typed by the domain that owns each.
  */
 export const PERMISSION_CHANGES: PermissionChanges = {
-  guildWide: new Set<GuildEvent["type"]>(["ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED", "SERVER_UPDATED", "SERVER_DELETED"]),
-  member: new Set<GuildEvent["type"]>(["MEMBER_ADDED", "MEMBER_UPDATED", "MEMBER_REMOVED", "BAN_ADDED"]),
-  channel: new Set<ChannelEvent["type"] | MessageEvent["type"]>(["CHANNEL_UPDATED", "CHANNEL_DELETED", "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]),
+  guildWide: new Set(GUILD_WIDE_CHANGES),
+  member: new Set(MEMBER_CHANGES),
+  channel: new Set<ChannelEvent["type"] | MessageEvent["type"]>([...CHANNEL_CHANGES, "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]),
   messageSent: "MESSAGE_SENT" satisfies MessageEvent["type"],
 };
 
@@ -71,17 +82,6 @@ export const visibilityChanges = (visibility: Pick<ChannelVisibility, "forgetGui
   const member = ({ data }: { readonly data: { readonly guild_id: string; readonly user: { readonly id: string } } }) =>
     visibility.forgetMember(data.guild_id, data.user.id);
   const channel = ({ data }: { readonly data: { readonly id: string } }) => visibility.forgetChannel(data.id);
-  return handleEvents<GuildEvent | ChannelEvent>({
-    SERVER_UPDATED: guildWide,
-    SERVER_DELETED: guildWide,
-    ROLE_CREATED: guildWide,
-    ROLE_UPDATED: guildWide,
-    ROLE_DELETED: guildWide,
-    MEMBER_ADDED: member,
-    MEMBER_UPDATED: member,
-    MEMBER_REMOVED: member,
-    BAN_ADDED: member,
-    CHANNEL_UPDATED: channel,
-    CHANNEL_DELETED: channel,
-  });
+  // The same events as the permission cache's: both caches answer what a user may do in a channel.
+  return handleEvents<GuildEvent | ChannelEvent>({ ...each(GUILD_WIDE_CHANGES, guildWide), ...each(MEMBER_CHANGES, member), ...each(CHANNEL_CHANGES, channel) });
 };
