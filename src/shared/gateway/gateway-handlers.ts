@@ -86,7 +86,7 @@ const inQueue = (session: GatewaySession, work: () => Promise<void>): Promise<vo
 const authenticateOrClose = async (context: HandlerContext, token: string): Promise<Viewer | undefined> => {
   try {
     const caller = await context.deps.authenticate(token);
-    return { userId: caller.userId, sessionId: caller.sessionId };
+    return caller.bot ? { userId: caller.userId, sessionId: caller.sessionId, bot: caller.bot } : { userId: caller.userId, sessionId: caller.sessionId };
   } catch {
     context.close(CloseCode.AuthenticationFailed, "Authentication failed");
     return undefined;

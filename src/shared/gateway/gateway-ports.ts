@@ -1,10 +1,8 @@
 import type { DomainEvent, EventOfType, Topic } from "../kernel/domain-event";
+import type { Caller } from "../kernel/users";
 
-/** The user a gateway session belongs to. */
-export interface Viewer {
-  readonly userId: string;
-  readonly sessionId: string;
-}
+/** The user a gateway session belongs to; `bot` is present for a bot account (its application). */
+export type Viewer = Caller;
 
 /** A dispatch to send: event name and payload. */
 export interface Dispatch {
@@ -108,7 +106,7 @@ export const sharedWithinReady = <T>(load: (userId: string) => Promise<T>): ((vi
 };
 
 /** Authenticates a gateway token; throws when it is invalid, expired or revoked. */
-export type GatewayAuthenticator = (token: string) => Promise<{ userId: string; sessionId: string }>;
+export type GatewayAuthenticator = (token: string) => Promise<Caller>;
 
 /** What the gateway tells presence about sessions; implemented by the presence domain. */
 export interface PresenceTracker {

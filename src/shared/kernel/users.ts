@@ -11,10 +11,21 @@ export interface UserProfile {
   readonly deleted: boolean;
 }
 
-/** Who is calling: the account and the session its access token belongs to (owned by the identity domain). */
+/** The application a bot account belongs to, as a bot's caller and gateway session carry it. */
+export interface BotIdentity {
+  readonly applicationId: Snowflake;
+  /** The application's flags (Discord's bits; the privileged-intent bits enable GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT). */
+  readonly flags: number;
+}
+
+/**
+ * Who is calling: the account and the session its access token belongs to (owned by the identity domain). A bot's
+ * "session" is its current token: resetting the token revokes it on every node. `bot` is present only for bot accounts.
+ */
 export interface Caller {
   readonly userId: Snowflake;
   readonly sessionId: Snowflake;
+  readonly bot?: BotIdentity;
 }
 
 /** Accounts, owned by the identity domain; other domains reach them through its application API. */
