@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
 import postgres from "postgres";
-import { XCORD_EPOCH } from "../../src/shared/kernel/snowflake";
+import { DISCORD_EPOCH } from "../../src/shared/kernel/snowflake";
 
 /** Worker id no node of a run uses, so seeded snowflakes never collide with the nodes' own. */
 const SEED_WORKER = 1023n;
@@ -34,7 +34,7 @@ const kidOf = (secret: string) => createHash("sha256").update(`xcord-hs256:${sec
 
 /** Distinct snowflakes going back in time from now, on the seed worker. */
 const snowflakes = (count: number): string[] => {
-  const now = BigInt(Date.now() - XCORD_EPOCH);
+  const now = BigInt(Date.now() - DISCORD_EPOCH);
   return Array.from({ length: count }, (_, i) => String(((now - BigInt(Math.floor(i / 4096))) << 22n) | (SEED_WORKER << 12n) | BigInt(i % 4096)));
 };
 

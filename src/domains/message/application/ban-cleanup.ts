@@ -1,5 +1,5 @@
 import type { BanAdded } from "../../guild";
-import { snowflakeFromTimestamp } from "../../../shared/kernel/snowflake";
+import { snowflakeRangesSince } from "../../../shared/kernel/snowflake";
 import { messagesDeleted } from "../domain/message-events";
 import type { MessageDeps } from "./message-deps";
 
@@ -16,8 +16,9 @@ export const deleteBannedUserMessages =
   async ({ data, occurredAt }: BanAdded): Promise<number> => {
     const seconds = data.delete_message_seconds;
     if (seconds <= 0) return 0;
-    const since = snowflakeFromTimestamp(Date.parse(occurredAt) - seconds * 1000);
-    const groups = await deps.repositories.messages.authoredSince(data.guild_id, data.user.id, since);
+    // Two ranges while messages with ids of the epoch before Discord's may still be in the window.
+    const ranges = snowflakeRangesSince(Date.parse(occurredAt) - seconds * 1000);
+    const groups = (await Promise.all(ranges.map((range) => deps.repositories.messages.authoredIn(data.guild_id, data.user.id, range)))).flat();
     let deleted = 0;
     for (const group of groups) {
       for (let start = 0; start < group.ids.length; start += CHUNK) {

@@ -1,4 +1,4 @@
-import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { Snowflake, SnowflakeRange } from "../../../shared/kernel/snowflake";
 import type { Message } from "./message";
 
 /** A page of history: the newest messages, or those just before, after or around an anchor (at most one). */
@@ -46,8 +46,8 @@ export interface MessageRepository {
   search(query: SearchQuery, viewerId: Snowflake): Promise<{ total: number; messages: Message[] }>;
   /** The id of the message a live nonce (recorded after `since`) stands for, or null. */
   findByNonce(key: NonceKey, since: Date): Promise<Snowflake | null>;
-  /** The ids of the author's messages in the guild from `sinceId` on, grouped by channel. */
-  authoredSince(guildId: Snowflake, authorId: Snowflake, sinceId: Snowflake): Promise<{ channelId: Snowflake; ids: Snowflake[] }[]>;
+  /** The ids of the author's messages in the guild within `range`, grouped by channel. */
+  authoredIn(guildId: Snowflake, authorId: Snowflake, range: SnowflakeRange): Promise<{ channelId: Snowflake; ids: Snowflake[] }[]>;
   insert(message: NewMessage): Promise<void>;
   /**
    * Records that `key` stands for `messageId`. False, writing nothing, when the key already stands for a message

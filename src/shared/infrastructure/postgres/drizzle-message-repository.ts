@@ -2,6 +2,7 @@ import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from "
 import type { Message } from "../../../domains/message/domain/message";
 import type { HistoryPage, MessageRepository, NewMessage, NonceKey, SearchQuery } from "../../../domains/message/domain/message-repository";
 import { PINS_MAX } from "../../../domains/message/domain/message";
+import type { SnowflakeRange } from "../../kernel/snowflake";
 import type { DbExecutor } from "./database";
 import { preparedReads, shapeOf } from "./drizzle-message-history";
 import { type MessageRow, messageColumns, rowsOf, toMessage } from "./drizzle-message-rows";
@@ -85,11 +86,13 @@ export class DrizzleMessageRepository implements MessageRepository {
     return row?.messageId ?? null;
   }
 
-  async authoredSince(guildId: string, authorId: string, sinceId: string): Promise<{ channelId: string; ids: string[] }[]> {
+  async authoredIn(guildId: string, authorId: string, range: SnowflakeRange): Promise<{ channelId: string; ids: string[] }[]> {
     const rows = await this.db
       .select({ channelId: messages.channelId, ids: sql<string[]>`array_agg(${messages.id}::text ORDER BY ${messages.id})` })
       .from(messages)
-      .where(and(eq(messages.guildId, guildId), eq(messages.authorId, authorId), gte(messages.id, sinceId)))
+      .where(
+        and(eq(messages.guildId, guildId), eq(messages.authorId, authorId), gte(messages.id, range.from), range.below === undefined ? undefined : lt(messages.id, range.below)),
+      )
       .groupBy(messages.channelId);
     return rows;
   }
