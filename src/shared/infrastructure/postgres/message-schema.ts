@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { boolean, customType, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { boolean, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, smallint, text } from "drizzle-orm/pg-core";
 import { channels } from "./channel-schema";
 import { reference, snowflake, timestamptz } from "./columns";
 import { users } from "./identity-schema";
@@ -36,6 +36,19 @@ export const messages = pgTable(
     /** Kept with each reaction change, so history reads aggregate reactions only for messages that have some. */
     reactionCount: integer("reaction_count").notNull().default(0),
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, "content")`),
+    /** Discord's message type: 0 default, 19 reply. */
+    type: smallint("type").notNull().default(0),
+    /** Discord's message flags that XCord keeps (SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS). */
+    flags: integer("flags").notNull().default(0),
+    /** Rich embeds as sent (validated); null when none, so most rows carry nothing. */
+    embeds: jsonb("embeds"),
+    /** Decimal role ids mentioned with `<@&id>`, in order of first mention. */
+    mentionRoleIds: text("mention_role_ids").array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The message this one replies to, in the same channel. No foreign key: the reply outlives it, and reads show
+     * `referenced_message: null` once it is gone.
+     */
+    referenceId: snowflake("reference_id"),
   },
   (table) => [
     primaryKey({ name: "messages_channel_id_pkey", columns: [table.channelId, table.id] }),
@@ -85,6 +98,8 @@ export const attachments = pgTable(
     size: integer("size").notNull(),
     width: integer("width"),
     height: integer("height"),
+    /** Alt text, as Discord's `description`. */
+    description: text("description"),
     createdAt: timestamptz("created_at").notNull(),
     consumedAt: timestamptz("consumed_at"),
   },
