@@ -1,4 +1,4 @@
-import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { reference, snowflake, timestamptz } from "./columns";
 import { users } from "./identity-schema";
 
@@ -31,8 +31,10 @@ export const roles = pgTable(
     permissions: bigint("permissions", { mode: "bigint" }).notNull(),
     hoist: boolean("hoist").notNull().default(false),
     mentionable: boolean("mentionable").notNull().default(false),
+    /** The bot whose managed role this is (Discord's `tags.bot_id`), or null for a role people made. */
+    botId: snowflake("bot_id"),
   },
-  (table) => [index("roles_guild_idx").on(table.guildId)],
+  (table) => [index("roles_guild_idx").on(table.guildId), uniqueIndex("roles_guild_bot_key").on(table.guildId, table.botId)],
 );
 
 export const members = pgTable(
