@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { boolean, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, smallint, text } from "drizzle-orm/pg-core";
+import { boolean, check, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, smallint, text } from "drizzle-orm/pg-core";
 import { channels } from "./channel-schema";
 import { reference, snowflake, timestamptz } from "./columns";
-import { users } from "./identity-schema";
 
 /** Postgres full-text vectors; written only by the database (a generated column), read only in `@@` conditions. */
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -24,7 +23,11 @@ export const messages = pgTable(
     channelId: reference("channel_id", () => channels.id, { onDelete: "cascade" }),
     /** Null in DMs; a channel never changes guild, so this copy never goes stale. */
     guildId: snowflake("guild_id"),
-    authorId: reference("author_id", () => users.id),
+    /**
+     * The user who wrote it, or the webhook that sent it (then `webhook_id` is the same id). No foreign key, since a
+     * webhook is no user: the authenticated caller is the only author a user message gets.
+     */
+    authorId: snowflake("author_id").notNull(),
     content: text("content").notNull(),
     editedAt: timestamptz("edited_at"),
     /** Decimal user ids in order of first mention. */
@@ -49,6 +52,10 @@ export const messages = pgTable(
      * `referenced_message: null` once it is gone.
      */
     referenceId: snowflake("reference_id"),
+    /** Set on a webhook's message; it outlives its webhook, keeping the name and avatar it was sent under. */
+    webhookId: snowflake("webhook_id"),
+    webhookUsername: text("webhook_username"),
+    webhookAvatar: text("webhook_avatar"),
   },
   (table) => [
     primaryKey({ name: "messages_channel_id_pkey", columns: [table.channelId, table.id] }),
@@ -56,6 +63,7 @@ export const messages = pgTable(
     index("messages_search_idx").using("gin", table.search),
     index("messages_everyone_idx").on(table.channelId, table.id).where(sql`mention_everyone`),
     index("messages_pinned_idx").on(table.channelId, table.pinnedAt).where(sql`pinned_at IS NOT NULL`),
+    check("messages_webhook_author_check", sql`webhook_id IS NULL OR (webhook_id = author_id AND webhook_username IS NOT NULL)`),
   ],
 );
 

@@ -6,3 +6,4 @@ export * from "./channel-schema";
 export * from "./invite-schema";
 export * from "./message-schema";
 export * from "./voice-schema";
+export * from "./webhook-schema";
