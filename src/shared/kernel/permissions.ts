@@ -21,6 +21,7 @@ export const Permission = {
   CHANGE_NICKNAME: 1n << 26n,
   MANAGE_NICKNAMES: 1n << 27n,
   MANAGE_ROLES: 1n << 28n,
+  MANAGE_WEBHOOKS: 1n << 29n,
 } as const;
 
 export type PermissionName = keyof typeof Permission;
