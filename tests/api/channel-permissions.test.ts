@@ -131,7 +131,7 @@ for (const mode of MODES) {
       expectError(await api.post(`/guilds/${guild.id}/channels`, warden, body([{ id: crew.id, type: 0, allow: bits("BAN_MEMBERS") }])), 403, 50013);
       const missing = await api.post(`/guilds/${guild.id}/channels`, warden, body([{ id: outsider.user.id, type: 1, allow: "0" }]));
       expectError(missing, 400, 50035);
-      expect(missing.body).toMatchObject({ errors: { "permission_overwrites.0.id": expect.any(String) } });
+      expect(missing.body).toMatchObject({ errors: { permission_overwrites: { "0": { id: { _errors: expect.any(Array) } } } } });
       expectError(await api.post(`/guilds/${guild.id}/channels`, warden, body([{ id: crew.id, type: 0 }, { id: crew.id, type: 0 }])), 400, 50035);
 
       const patched = expectStatus(

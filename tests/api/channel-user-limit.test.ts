@@ -13,13 +13,14 @@ import {
 } from "../support/guild";
 import type { TestUser } from "../support/identity";
 import { MODES, type TestServer, waitFor } from "../support/server";
+import { fieldErrors } from "../support/errors";
 
 type Channel = ChannelBody & { user_limit?: number };
 
 /** A 400 50035 whose field errors name `field`. */
 const expectFieldError = (reply: Reply, field: string): void => {
   expectError(reply, 400, 50035);
-  expect((reply.body as { errors?: Record<string, string> }).errors).toHaveProperty(field);
+  expect(fieldErrors(reply.body)).toHaveProperty(field);
 };
 
 for (const mode of MODES) {

@@ -114,7 +114,7 @@ for (const mode of MODES) {
         expectError(await api.patch(`/guilds/${guild.id}/members/${plain.user.id}`, helper, { roles: [] }), 403, 50013);
         const unknown = await api.patch(`/guilds/${guild.id}/members/${plain.user.id}`, mod, { roles: ["1"] });
         expectError(unknown, 400, 50035);
-        expect(unknown.body).toMatchObject({ errors: { roles: expect.any(String) } });
+        expect(unknown.body).toMatchObject({ errors: { roles: { _errors: expect.any(Array) } } });
         expectError(await api.patch(`/guilds/${guild.id}/members/${plain.user.id}`, mod, { roles: [guild.id] }), 400, 50035);
       });
 

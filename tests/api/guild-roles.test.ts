@@ -14,6 +14,7 @@ import {
 } from "../support/guild";
 import type { TestUser } from "../support/identity";
 import { MODES, type TestServer } from "../support/server";
+import { fieldErrors } from "../support/errors";
 
 for (const mode of MODES) {
   describe(`guild roles (${mode.name})`, () => {
@@ -63,7 +64,7 @@ for (const mode of MODES) {
       const guild = await createGuild(api, owner);
       const reply = await api.post(`/guilds/${guild.id}/roles`, owner, { name: "", permissions: "lots", color: 0x1000000 });
       expectError(reply, 400, 50035);
-      expect(Object.keys((reply.body as { errors: object }).errors).sort()).toEqual(["color", "name", "permissions"]);
+      expect(Object.keys(fieldErrors(reply.body)).sort()).toEqual(["color", "name", "permissions"]);
       expectError(await api.post(`/guilds/${guild.id}/roles`, owner, { name: "x", icon: "no" }), 400, 50035);
     });
 

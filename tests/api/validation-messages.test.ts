@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { fieldErrorCodes, fieldErrors } from "../support/errors";
 import { type TestServer, modeNamed, startServer } from "../support/server";
 
 interface ErrorBody {
   code: number;
   message: string;
-  errors?: Record<string, string>;
 }
 
-/** A 400 50035's field reasons, failing the test on any other answer. */
+/** A 400 50035's field reasons (Discord's nested `errors`, flattened to path → message), failing the test on any other answer. */
 const reasons = async (response: Response): Promise<Record<string, string>> => {
   const body = (await response.json()) as ErrorBody;
   expect({ status: response.status, code: body.code }).toEqual({ status: 400, code: 50035 });
-  return body.errors ?? {};
+  return fieldErrors(body);
 };
 
 describe("validation messages name the field and the documented rule", () => {
@@ -92,6 +92,15 @@ describe("validation messages name the field and the documented rule", () => {
     expect((await send({ content: "n", nonce: "x".repeat(25) })).status).toBe(201);
     expect(await reasons(await send({ content: "n", nonce: "x".repeat(26) }))).toEqual({ nonce: "Must be between 1 and 25 in length." });
     expect(await reasons(await send({ content: "n", nonce: { a: 1 } }))).toEqual({ nonce: "Must be a string or an integer." });
+  });
+
+  test("errors are Discord's nested shape, each reason with Discord's code", async () => {
+    const response = await patchChannel({ name: "", user_limit: 100, permission_overwrites: [{ id: "1", type: 7, allow: 5 }] });
+    const body = (await response.json()) as { errors: { permission_overwrites: Record<string, { type: { _errors: unknown } }> } };
+    expect(body.errors.permission_overwrites["0"]?.type._errors).toEqual([{ code: "NUMBER_TYPE_MAX", message: "Must be an integer between 0 and 1." }]);
+    expect(fieldErrorCodes(body)).toMatchObject({ name: "BASE_TYPE_BAD_LENGTH", user_limit: "NUMBER_TYPE_MAX" });
+    expect(fieldErrorCodes(await (await send({ content: 5 })).json())).toEqual({ content: "STRING_TYPE_CONVERT" });
+    expect(fieldErrorCodes(await (await send({ content: "x", bogus: 1 })).json())).toEqual({ bogus: "UNKNOWN_FIELD" });
   });
 
   test("ids in the path are snowflakes", async () => {

@@ -1,3 +1,4 @@
+import { nestedErrorsProblem } from "./errors";
 import type { TestServer } from "./server";
 
 /**
@@ -19,9 +20,8 @@ export const contractProblem = (response: Response, text: string): string | unde
   }
   const { code, message, errors } = (body ?? {}) as { code?: unknown; message?: unknown; errors?: unknown };
   if (!Number.isInteger(code) || typeof message !== "string") return `${response.status} without {code, message}: ${text.slice(0, 200)}`;
-  if (errors !== undefined && (typeof errors !== "object" || errors === null || Object.values(errors).some((reason) => typeof reason !== "string"))) {
-    return `${response.status} with malformed errors: ${text.slice(0, 200)}`;
-  }
+  const errorsProblem = errors === undefined ? undefined : nestedErrorsProblem(errors);
+  if (errorsProblem) return `${response.status} with malformed errors (${errorsProblem}): ${text.slice(0, 200)}`;
   if (response.status === 401 && code !== 40001) return `401 with code ${code}`;
   if (response.status === 413 && code !== 40005) return `413 with code ${code}`;
   if (response.status === 429 && (code !== 0 || !response.headers.get("retry-after"))) return `429 without code 0 and Retry-After`;

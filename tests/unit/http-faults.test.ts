@@ -18,7 +18,7 @@ describe("the database's faults", () => {
 describe("the HTTP layer's own answers", () => {
   test("serialize as the contract spells them", () => {
     expect(JSON.stringify(faultResponse("INVALID_INPUT"))).toBe(
-      '{"status":400,"body":{"code":50035,"message":"Invalid Form Body","errors":{"_value":"A value is out of range."}}}',
+      '{"status":400,"body":{"code":50035,"message":"Invalid Form Body","errors":{"_errors":[{"code":"BASE_TYPE_INVALID","message":"A value is out of range."}]}}}',
     );
     expect(JSON.stringify(faultResponse("UNAVAILABLE"))).toBe('{"status":503,"body":{"code":0,"message":"The database is unavailable; try again shortly."}}');
     expect(routeNotFound()).toEqual({ status: 404, body: { code: 0, message: "404: Not Found" } });

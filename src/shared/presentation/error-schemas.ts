@@ -2,6 +2,7 @@ import type { TObject } from "@sinclair/typebox";
 import { t } from "elysia";
 import type { ErrorCode } from "../kernel/domain-error";
 import { ERROR_TABLE, INTERNAL_ERROR, MALFORMED_JSON } from "./error-table";
+import type { NestedErrors } from "./http-errors";
 import type { RateLimitRule } from "./rate-limit";
 import { ResponseInteger } from "./schema-types";
 
@@ -20,6 +21,13 @@ const API_ERROR_NAMES: { readonly [C in ErrorCode]: string } = {
   UNKNOWN_ROLE: "Unknown Role",
   UNKNOWN_MEMBER: "Unknown Member",
   UNKNOWN_SESSION: "Unknown Session",
+  UNKNOWN_APPLICATION: "Unknown Application",
+  BOTS_FORBIDDEN: "Bots cannot use this endpoint",
+  BOTS_ONLY: "Only bots can use this endpoint",
+  INVALID_ROLE: "Invalid Role",
+  UNKNOWN_WEBHOOK: "Unknown Webhook",
+  INVALID_WEBHOOK_TOKEN: "Invalid Webhook Token",
+  WEBHOOK_LIMIT: "Maximum number of webhooks reached (15)",
   NOT_FOUND: "Not Found",
   CONFLICT: "Already taken",
   LIMIT_REACHED: "Maximum number reached",
@@ -43,7 +51,7 @@ const STATUS_TEXT: Record<number, string> = {
 interface ErrorExample {
   readonly code: number;
   readonly message: string;
-  readonly errors?: Record<string, string>;
+  readonly errors?: NestedErrors;
 }
 
 const errorBody = (description: string, example: ErrorExample) =>
@@ -51,7 +59,12 @@ const errorBody = (description: string, example: ErrorExample) =>
     {
       code: ResponseInteger({ description: "API error code (docs/rest.md)" }),
       message: t.String(),
-      errors: t.Optional(t.Record(t.String(), t.String(), { description: "field path → the rule it breaks" })),
+      errors: t.Optional(
+        t.Record(t.String(), t.Unknown(), {
+          description:
+            "Discord's nested form: one key per path segment, each refused field's reasons in `_errors` as `{code, message}` (reasons about the whole body at the top level)",
+        }),
+      ),
     },
     { title: "Error", description, examples: [example] },
   );
@@ -87,7 +100,10 @@ export const lacks = (...permissions: readonly string[]): Failure => fails("MISS
 
 const line = (failure: Failure) => `${ERROR_TABLE[failure.code].code} ${API_ERROR_NAMES[failure.code]}: ${failure.when}`;
 
-const INVALID_FORM_BODY: Failure = { code: "VALIDATION", when: "a field breaks its rule; `errors` maps each field to the rule, e.g. `{\"limit\": \"Must be an integer between 1 and 100.\"}`" };
+const INVALID_FORM_BODY: Failure = {
+  code: "VALIDATION",
+  when: "a field breaks its rule; `errors` names each field and the rule, e.g. `{\"limit\": {\"_errors\": [{\"code\": \"NUMBER_TYPE_MAX\", \"message\": \"Must be an integer between 1 and 100.\"}]}}`",
+};
 const TOKEN_REFUSED: Failure = { code: "UNAUTHORIZED", when: "the bearer token is missing, malformed, expired or revoked" };
 const TOO_LARGE: Failure = { code: "PAYLOAD_TOO_LARGE", when: "the body is over 1 MiB (JSON) or MAX_UPLOAD_BYTES (uploads)" };
 
@@ -96,7 +112,7 @@ const described = (status: number, lines: readonly string[], example: ErrorExamp
 
 const exampleOf = (failure: Failure): ErrorExample =>
   failure.code === "VALIDATION"
-    ? { code: 50035, message: API_ERROR_NAMES.VALIDATION, errors: { limit: "Must be an integer between 1 and 100." } }
+    ? { code: 50035, message: API_ERROR_NAMES.VALIDATION, errors: { limit: { _errors: [{ code: "NUMBER_TYPE_MAX", message: "Must be an integer between 1 and 100." }] } } }
     : { code: ERROR_TABLE[failure.code].code, message: API_ERROR_NAMES[failure.code] };
 
 const perPeriod = (rule: RateLimitRule) =>

@@ -11,10 +11,49 @@ import {
   UNPARSABLE_BODY,
 } from "./error-table";
 
+/** One reason a field was refused: Discord's machine-readable `code` (BASE_TYPE_REQUIRED, …) and its message. */
+export interface FieldReason {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Discord's nested `errors`: one key per path segment (`embeds` → `0` → `title`), the reasons of a field in its
+ * `_errors` list; reasons about the body as a whole are the top-level `_errors`.
+ */
+export interface NestedErrors {
+  readonly [key: string]: NestedErrors | readonly FieldReason[];
+}
+
 export interface ErrorResponse {
   readonly status: number;
-  readonly body: { code: number; message: string; errors?: Record<string, string> };
+  readonly body: { code: number; message: string; errors?: NestedErrors };
 }
+
+/** Where a reason about the whole body, query or value is kept in the flat form (`_body`, `_query`, `_value`). */
+const isRootPath = (path: string) => path.startsWith("_");
+
+/** `{"embeds.0.title": reason}` → `{embeds: {"0": {title: {_errors: [reason]}}}}`, Discord's shape. */
+export const nestErrors = (flat: Readonly<Record<string, FieldReason>>): NestedErrors => {
+  const root: Record<string, unknown> = {};
+  for (const [path, reason] of Object.entries(flat)) {
+    let node = root;
+    if (!isRootPath(path)) {
+      for (const segment of path.split(".")) node = (node[segment] ??= {}) as Record<string, unknown>;
+    }
+    ((node._errors ??= []) as FieldReason[]).push(reason);
+  }
+  return root as NestedErrors;
+};
+
+/**
+ * The code of a reason a domain rule gave as a sentence (uniqueness, references, rules beyond a schema): the
+ * required-field sentence keeps Discord's code, every other one is BASE_TYPE_INVALID.
+ */
+const domainReason = (message: string): FieldReason => ({ code: message === REQUIRED ? "BASE_TYPE_REQUIRED" : "BASE_TYPE_INVALID", message });
+
+const nestDomainFields = (fields: Readonly<Record<string, string>>): NestedErrors =>
+  nestErrors(Object.fromEntries(Object.entries(fields).map(([path, message]) => [path, domainReason(message)])));
 
 /** Thrown by the body parser for a body it cannot read as the route's format; becomes 400 50109 with this message. */
 export class MalformedJsonError extends Error {
@@ -104,60 +143,89 @@ const numberRule = (schema: RuleSchema): string => {
   return base;
 };
 
+/** Discord's code for a value of the wrong kind, by the kind the rule wants. */
+const CONVERT_CODES: Record<string, string> = {
+  string: "STRING_TYPE_CONVERT",
+  integer: "NUMBER_TYPE_COERCE",
+  number: "NUMBER_TYPE_COERCE",
+  boolean: "BOOLEAN_TYPE_COERCE",
+  object: "DICT_TYPE_CONVERT",
+  array: "LIST_TYPE_CONVERT",
+};
+
+const reason = (code: string, message: string): FieldReason => ({ code, message });
+
+/** BASE_TYPE_BAD_LENGTH for a range, else the one bound that was broken. */
+const lengthCode = (min: number | undefined, max: number | undefined, length: number | undefined): string => {
+  if (min !== undefined && min > 0 && max !== undefined) return "BASE_TYPE_BAD_LENGTH";
+  if (max !== undefined && (length === undefined || length > max)) return "BASE_TYPE_MAX_LENGTH";
+  return "BASE_TYPE_MIN_LENGTH";
+};
+
+const numberCode = (schema: RuleSchema, value: unknown): string => {
+  if (typeof value !== "number") return "NUMBER_TYPE_COERCE";
+  const number = typeOf(schema) === "integer" ? schema : (schema.anyOf?.find((branch) => branch.type === "integer" || branch.type === "number") ?? schema);
+  if (number.maximum !== undefined && value > number.maximum) return "NUMBER_TYPE_MAX";
+  if (number.minimum !== undefined && value < number.minimum) return "NUMBER_TYPE_MIN";
+  return "NUMBER_TYPE_COERCE";
+};
+
 /**
  * The whole rule of `schema`, told for the `value` that broke it: its type when the value is of another kind,
- * else the bound (length, range, items). Built from the schema's keywords, so every route's schema explains itself.
+ * else the bound (length, range, items). Built from the schema's keywords, so every route's schema explains itself;
+ * the code is Discord's for that kind of failure.
  */
-const ruleMessage = (schema: RuleSchema, value: unknown): string => {
-  if (typeof schema.error === "string") return schema.error;
+const ruleReason = (schema: RuleSchema, value: unknown): FieldReason => {
   const type = typeOf(schema);
+  if (typeof schema.error === "string") return reason(sameKind(type, value) || type === undefined ? "BASE_TYPE_INVALID" : (CONVERT_CODES[type] ?? "BASE_TYPE_INVALID"), schema.error);
   if (schema.anyOf && type === undefined) {
     const matching = schema.anyOf.filter((branch) => sameKind(typeOf(branch), value) && branch.const === undefined);
-    if (matching.length === 1) return ruleMessage(matching[0]!, value);
+    if (matching.length === 1) return ruleReason(matching[0]!, value);
     const options = schema.anyOf.map(noun);
-    if (schema.anyOf.every((branch) => branch.const !== undefined)) return `Must be one of: ${options.join(", ")}.`;
-    return `Must be ${options.slice(0, -1).join(", ")}${options.length > 1 ? " or " : ""}${options.at(-1)}.`;
+    if (schema.anyOf.every((branch) => branch.const !== undefined)) return reason("BASE_TYPE_CHOICES", `Must be one of: ${options.join(", ")}.`);
+    return reason("BASE_TYPE_INVALID", `Must be ${options.slice(0, -1).join(", ")}${options.length > 1 ? " or " : ""}${options.at(-1)}.`);
   }
-  if (type === "integer" || type === "number") return `Must be ${numberRule(schema)}.`;
-  if (!sameKind(type, value) || schema.const !== undefined) return `Must be ${noun(schema)}.`;
-  if (type === "string") {
-    const bound = lengthBound(schema.minLength, schema.maxLength);
-    return bound ? `Must be ${bound} in length.` : `Must be ${noun(schema)}.`;
+  if (type === "integer" || type === "number") return reason(numberCode(schema, value), `Must be ${numberRule(schema)}.`);
+  if (schema.const !== undefined) return reason("BASE_TYPE_CHOICES", `Must be ${noun(schema)}.`);
+  if (!sameKind(type, value)) return reason((type && CONVERT_CODES[type]) ?? "BASE_TYPE_INVALID", `Must be ${noun(schema)}.`);
+  if (type === "string" || type === "array") {
+    const [min, max] = type === "string" ? [schema.minLength, schema.maxLength] : [schema.minItems, schema.maxItems];
+    const bound = lengthBound(min, max);
+    const length = typeof value === "string" ? value.length : Array.isArray(value) ? value.length : undefined;
+    return bound ? reason(lengthCode(min, max, length), `Must be ${bound} in length.`) : reason("BASE_TYPE_INVALID", `Must be ${noun(schema)}.`);
   }
-  if (type === "array") {
-    const bound = lengthBound(schema.minItems, schema.maxItems);
-    return bound ? `Must be ${bound} in length.` : `Must be ${noun(schema)}.`;
-  }
-  return `Must be ${noun(schema)}.`;
+  return reason("BASE_TYPE_INVALID", `Must be ${noun(schema)}.`);
 };
 
 /** TypeBox's ValueErrorType: the failures about a property rather than its value, and the length bounds. */
 const ADDITIONAL_PROPERTY = 42;
 const REQUIRED_PROPERTY = 45;
 const STRING_LENGTH = new Set([51, 52]);
+const REQUIRED = "This field is required";
 
-const reasonOf = (issue: ValidationIssue): string => {
-  if (issue.type === REQUIRED_PROPERTY) return "This field is required";
-  if (issue.type === ADDITIONAL_PROPERTY) return "Unknown field.";
-  if (!issue.schema) return "Invalid value.";
+const reasonOf = (issue: ValidationIssue): FieldReason => {
+  if (issue.type === REQUIRED_PROPERTY) return reason("BASE_TYPE_REQUIRED", REQUIRED);
+  // Discord ignores fields it does not know; XCord refuses them, so a misspelt field is never silently dropped.
+  if (issue.type === ADDITIONAL_PROPERTY) return reason("UNKNOWN_FIELD", "Unknown field.");
+  if (!issue.schema) return reason("BASE_TYPE_INVALID", "Invalid value.");
   // A schema's own message explains its pattern; a length bound is told the same way everywhere.
-  if (issue.type !== undefined && STRING_LENGTH.has(issue.type)) return ruleMessage({ ...issue.schema, error: undefined }, issue.value);
-  return ruleMessage(issue.schema, issue.value);
+  if (issue.type !== undefined && STRING_LENGTH.has(issue.type)) return ruleReason({ ...issue.schema, error: undefined }, issue.value);
+  return ruleReason(issue.schema, issue.value);
 };
 
 /**
  * Field reasons from an Elysia ValidationError, one per field (the first reason wins), each naming the rule
  * that failed in Discord's words: "Must be between 2 and 32 in length.", "This field is required".
  */
-export const validationReasons = (issues: readonly ValidationIssue[], where: string): Record<string, string> => {
-  const reasons: Record<string, string> = {};
+export const validationReasons = (issues: readonly ValidationIssue[], where: string): Record<string, FieldReason> => {
+  const reasons: Record<string, FieldReason> = {};
   for (const issue of issues) reasons[fieldPath(issue.path, where)] ??= reasonOf(issue);
   return reasons;
 };
 
 export const fromDomainError = (error: DomainError): ErrorResponse => {
   const { status, code } = ERROR_TABLE[error.code];
-  return { status, body: { code, message: error.message, ...(error.fields ? { errors: error.fields } : {}) } };
+  return { status, body: { code, message: error.message, ...(error.fields ? { errors: nestDomainFields(error.fields) } : {}) } };
 };
 
 /** The one place that turns any thrown value into the contract's error response. */
@@ -189,12 +257,12 @@ export const methodNotAllowed = (allowed: readonly string[]): ErrorResponse => (
 /** 400 50035 with a reason for each field of the request that broke its route's schema. */
 export const invalidFormBody = (issues: readonly ValidationIssue[], where: string): ErrorResponse => ({
   status: INVALID_FORM_BODY.status,
-  body: { code: INVALID_FORM_BODY.code, message: INVALID_FORM_BODY.message, errors: validationReasons(issues, where) },
+  body: { code: INVALID_FORM_BODY.code, message: INVALID_FORM_BODY.message, errors: nestErrors(validationReasons(issues, where)) },
 });
 
 export const faultResponse = (fault: InfrastructureFault): ErrorResponse => {
   const { status, code, message, errors } = FAULT_TABLE[fault];
-  return { status, body: { code, message, ...(errors ? { errors: { ...errors } } : {}) } };
+  return { status, body: { code, message, ...(errors ? { errors: nestDomainFields(errors) } : {}) } };
 };
 
 export { DomainError };
