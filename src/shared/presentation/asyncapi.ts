@@ -164,7 +164,7 @@ export const asyncApiDocs = (options: AsyncApiOptions) => {
   return new Elysia({ name: "xcord.asyncapi-docs" }).get(
     "/swagger/asyncapi.json",
     ({ set }) => {
-      set.headers["content-type"] = "application/json; charset=utf-8";
+      set.headers["content-type"] = "application/json";
       return body;
     },
     { detail: { hide: true } },

@@ -67,7 +67,7 @@ const acceptsGzip = (request: Request): boolean => /\bgzip\b/i.test(request.head
 
 /** A JSON response from `body`, gzipped (once per body) when it is large enough and the client accepts it. */
 const jsonResponse = (body: { readonly json: string; gzip?: Uint8Array }, request: Request): Response => {
-  const headers: Record<string, string> = { "content-type": "application/json;charset=utf-8" };
+  const headers: Record<string, string> = { "content-type": "application/json" };
   if (body.json.length < COMPRESS_MIN_BYTES || !acceptsGzip(request)) return new Response(body.json, { headers });
   headers["content-encoding"] = "gzip";
   body.gzip ??= Bun.gzipSync(body.json, { level: GZIP_LEVEL });
@@ -89,7 +89,7 @@ export const httpCore = (options: HttpCoreOptions) => {
 
   const respond = (set: { status?: number | string; headers: Record<string, unknown> }, response: ErrorResponse) => {
     set.status = response.status;
-    set.headers["content-type"] = "application/json; charset=utf-8";
+    set.headers["content-type"] = "application/json";
     return response.body;
   };
 
