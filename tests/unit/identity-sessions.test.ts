@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { authenticate } from "../../src/domains/identity/application/authenticate";
+import { createBotCredentialCache } from "../../src/domains/identity/application/bot-credential-cache";
 import { hashRefreshToken, newRefreshToken } from "../../src/domains/identity/application/session-tokens";
 import type { Caller } from "../../src/domains/identity/domain/session";
 import { sessionIp, sessionUserAgent } from "../../src/domains/identity/domain/session";
@@ -69,7 +70,7 @@ describe("KvSessionRevocations on the memory twins", () => {
   test("authenticate accepts a valid token and refuses it once its session is revoked", async () => {
     const { revocations } = setup();
     const signer = new JoseTokenSigner(await loadJwtKeys(noKeys, "memory://"), systemClock);
-    const check = authenticate({ signer, revocations });
+    const check = authenticate({ signer, revocations, repositories: { applications: { findCredential: async () => null } }, botCredentials: createBotCredentialCache({ clock: systemClock }) });
     const token = await signer.sign(alice);
     expect(await check(token)).toEqual(alice);
     await revocations.revoke([alice]);

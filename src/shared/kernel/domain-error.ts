@@ -16,6 +16,18 @@ export const ErrorCode = {
   UNKNOWN_ROLE: "UNKNOWN_ROLE",
   UNKNOWN_MEMBER: "UNKNOWN_MEMBER",
   UNKNOWN_SESSION: "UNKNOWN_SESSION",
+  UNKNOWN_APPLICATION: "UNKNOWN_APPLICATION",
+  /** A bot account called a route meant for people (Discord's 20001). */
+  BOTS_FORBIDDEN: "BOTS_FORBIDDEN",
+  /** A person called a route meant for bot accounts (Discord's 20002). */
+  BOTS_ONLY: "BOTS_ONLY",
+  /** A role that cannot be used this way: a bot's managed role assigned, removed or deleted (Discord's 50028). */
+  INVALID_ROLE: "INVALID_ROLE",
+  UNKNOWN_WEBHOOK: "UNKNOWN_WEBHOOK",
+  /** A webhook token that does not match its webhook (Discord's 50027). */
+  INVALID_WEBHOOK_TOKEN: "INVALID_WEBHOOK_TOKEN",
+  /** A channel already has its 15 webhooks (Discord's 30007). */
+  WEBHOOK_LIMIT: "WEBHOOK_LIMIT",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   LIMIT_REACHED: "LIMIT_REACHED",

@@ -8,20 +8,26 @@ import { requestState } from "./request-context";
 export type { Caller };
 
 export interface AuthPluginOptions {
-  /** The caller a bearer token stands for; throws UNAUTHORIZED (401 40001) otherwise. */
-  readonly authenticate: (token: string) => Promise<Caller>;
+  /**
+   * The caller a token stands for, by how it was presented: `bearer` (a user's access token) or `bot` (a bot token);
+   * throws UNAUTHORIZED (401 40001) otherwise.
+   */
+  readonly authenticate: (token: string, scheme: "bearer" | "bot") => Promise<Caller>;
   readonly limiter: RateLimiter;
   /** RATE_LIMIT_SCALE. */
   readonly scale: number;
 }
 
-const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i;
+const CREDENTIALS = /^(Bearer|Bot)[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i;
 
-/** The token of an `Authorization: Bearer <token>` header; UNAUTHORIZED when absent or malformed. */
-export const bearerToken = (request: Request): string => {
-  const match = BEARER.exec(request.headers.get("authorization") ?? "");
-  if (!match?.[1]) throw new DomainError(ErrorCode.UNAUTHORIZED, "401: Unauthorized");
-  return match[1];
+/**
+ * The token of an `Authorization: Bearer <token>` (a user's access token) or `Authorization: Bot <token>` (a bot
+ * token, as Discord's libraries send it) header, and which of the two; UNAUTHORIZED when absent or malformed.
+ */
+export const presentedToken = (request: Request): { readonly token: string; readonly scheme: "bearer" | "bot" } => {
+  const match = CREDENTIALS.exec(request.headers.get("authorization") ?? "");
+  if (!match?.[1] || !match[2]) throw new DomainError(ErrorCode.UNAUTHORIZED, "401: Unauthorized");
+  return { token: match[2], scheme: match[1].toLowerCase() === "bot" ? "bot" : "bearer" };
 };
 
 /**
@@ -30,8 +36,8 @@ export const bearerToken = (request: Request): string => {
  *
  *     new Elysia().use(identity.authPlugin).get("/x", ({ caller }) => caller.userId, { auth: true })
  *
- * `auth: true` resolves `caller: { userId, sessionId }` into the handler's context (401 40001 for a missing,
- * malformed, expired or revoked token), tags the request's log line with the user id, and applies the global
+ * `auth: true` resolves `caller: { userId, sessionId, bot? }` into the handler's context from a `Bearer` access token
+ * or a `Bot` token (401 40001 for a missing, malformed, expired, revoked or reset one, or one under the other scheme), tags the request's log line with the user id, and applies the global
  * per-user limit (50 req/s, 429 with `global: true`). It resolves before any `rateLimit` of the route runs, so
  * per-user rules (`by: "user"`, `"user-route"`) count against the caller.
  */
@@ -40,7 +46,8 @@ export const authPlugin = (options: AuthPluginOptions) => {
   return new Elysia({ name: "xcord.auth" }).macro({
     auth: {
       async resolve({ request, set, status }) {
-        const caller = await options.authenticate(bearerToken(request));
+        const { token, scheme } = presentedToken(request);
+        const caller = await options.authenticate(token, scheme);
         requestState(request).userId = caller.userId;
         const decision = await options.limiter.consume(`rl:${GLOBAL_USER_LIMIT.bucket}:user:${caller.userId}`, limit);
         Object.assign(set.headers, rateLimitHeaders(decision, GLOBAL_USER_LIMIT.bucket));

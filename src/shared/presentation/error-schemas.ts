@@ -116,7 +116,7 @@ const exampleOf = (failure: Failure): ErrorExample =>
     : { code: ERROR_TABLE[failure.code].code, message: API_ERROR_NAMES[failure.code] };
 
 const perPeriod = (rule: RateLimitRule) =>
-  `bucket ${rule.bucket}: ${rule.limit} requests per ${rule.periodMs / 1000} s per ${rule.by === "ip" ? "client IP" : rule.by === "user" ? "user" : "user and channel"}`;
+  `bucket ${rule.bucket}: ${rule.limit} requests per ${rule.periodMs / 1000} s per ${rule.by === "ip" ? "client IP" : rule.by === "user" ? "user" : rule.by === "route" ? "webhook" : "user and channel"}`;
 
 /** What every route's error responses hold; the others (401, 403, 404, 409, 429, 503) depend on the route. */
 type ErrorResponses = { 400: ErrorBodySchema; 413: ErrorBodySchema; 500: ErrorBodySchema };

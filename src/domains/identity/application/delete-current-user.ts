@@ -1,6 +1,7 @@
 import type { Caller } from "../domain/session";
 import { anonymized } from "../domain/user";
 import { userDeleted } from "../domain/user-events";
+import { requireHuman } from "./applications";
 import type { IdentityDeps } from "./identity-deps";
 import { verifiedCredentials } from "./verify-password";
 
@@ -11,6 +12,7 @@ import { verifiedCredentials } from "./verify-password";
 export const deleteCurrentUser =
   (deps: Pick<IdentityDeps, "unitOfWork" | "repositories" | "hasher" | "revocations" | "clock">) =>
   async (caller: Caller, password: string): Promise<void> => {
+    requireHuman(caller);
     const { user } = await verifiedCredentials(deps, caller.userId, password, "password");
     const placeholder = anonymized(user);
     const now = new Date(deps.clock.now());

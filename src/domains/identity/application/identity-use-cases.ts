@@ -1,5 +1,8 @@
 import type { Caller } from "../domain/session";
+import { applicationBot, createApplication, currentApplication, getApplication, listApplications, updateApplication } from "./applications";
 import { authenticate } from "./authenticate";
+import { createBot, resetBotToken } from "./bot-accounts";
+import type { BotCredentialCache } from "./bot-credential-cache";
 import { deleteCurrentUser } from "./delete-current-user";
 import { getCurrentUser } from "./get-current-user";
 import { getUser } from "./get-user";
@@ -19,7 +22,7 @@ import { updateCurrentUser } from "./update-current-user";
  * `profiles` is the node's profile cache: a profile changed here is dropped from it at once (other nodes drop it
  * when the event reaches them).
  */
-export const identityUseCases = (deps: IdentityDeps & { readonly profiles: Pick<ProfileCache, "forget"> }) => {
+export const identityUseCases = (deps: IdentityDeps & { readonly profiles: Pick<ProfileCache, "forget">; readonly botCredentials: BotCredentialCache }) => {
   const forgetting =
     <A extends unknown[], R>(useCase: (caller: Caller, ...rest: A) => Promise<R>) =>
     async (caller: Caller, ...rest: A): Promise<R> => {
@@ -42,6 +45,14 @@ export const identityUseCases = (deps: IdentityDeps & { readonly profiles: Pick<
     revokeSession: revokeSession(deps),
     getUser: getUser(deps),
     purgeSessions: purgeSessions(deps),
+    createApplication: createApplication(deps),
+    listApplications: listApplications(deps),
+    getApplication: getApplication(deps),
+    updateApplication: updateApplication(deps),
+    currentApplication: currentApplication(deps),
+    applicationBot: applicationBot(deps),
+    createBot: createBot(deps),
+    resetBotToken: resetBotToken(deps),
   };
 };
 

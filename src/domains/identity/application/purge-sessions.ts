@@ -15,5 +15,8 @@ export const purgeSessions =
     const now = deps.clock.now();
     // Past the retention, every access token of a dead session has long expired too.
     const deadBefore = new Date(now - Math.max(DEAD_SESSION_RETENTION_MS, ACCESS_TOKEN_LIFETIME_MS));
-    return deps.repositories.sessions.purgeExpired(new Date(now), deadBefore);
+    const purged = await deps.repositories.sessions.purgeExpired(new Date(now), deadBefore);
+    // Reset bot tokens are kept as long as dead sessions, then go the same way.
+    const botTokens = await deps.repositories.applications.purgeRevokedTokens(deadBefore);
+    return { tokens: purged.tokens + botTokens, sessions: purged.sessions };
   };

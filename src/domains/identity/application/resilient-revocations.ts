@@ -1,15 +1,13 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import { isSnowflake } from "../../../shared/kernel/snowflake";
-import type { Caller } from "../domain/session";
-import { isLive } from "../domain/session";
-import type { SessionRepository } from "../domain/session-repository";
+import { type Caller, type Session, isLive } from "../domain/session";
 import type { SessionRevocationListener, SessionRevocations } from "../domain/session-revocations";
 
 export interface ResilientRevocationsOptions {
   /** The fast, shared check (Redis in production). */
   readonly store: SessionRevocations;
-  /** The source of truth: the session rows. */
-  readonly sessions: Pick<SessionRepository, "find" | "listRevokedSince">;
+  /** The source of truth: the session rows (and the bot token rows, whose ids are revoked the same way). */
+  readonly sessions: RevocationRows;
   readonly clock: Clock;
   /** How far back a revocation still matters: the access-token lifetime plus clock margin. */
   readonly windowMs: number;
@@ -18,6 +16,14 @@ export interface ResilientRevocationsOptions {
   /** A check the store has not answered after this long is answered from the session row; default 500 ms. */
   readonly checkDeadlineMs?: number;
   readonly onError?: (error: unknown) => void;
+}
+
+/** Where revocations are recorded for good: a revoked or vanished row means revoked. */
+export interface RevocationRows {
+  /** The session (or bot token) with this id, or null. */
+  find(id: string): Promise<Pick<Session, "revokedAt"> | null>;
+  /** Sessions (and bot tokens) revoked at or after `since`. */
+  listRevokedSince(since: Date): Promise<Array<{ readonly id: string; readonly userId: string }>>;
 }
 
 export type ResilientRevocations = SessionRevocations & {

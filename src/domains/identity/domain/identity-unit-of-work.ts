@@ -1,3 +1,4 @@
+import type { ApplicationRepository } from "./application-repository";
 import type { SessionRepository } from "./session-repository";
 import type { UserRepository } from "./user-repository";
 
@@ -5,6 +6,7 @@ import type { UserRepository } from "./user-repository";
 export interface IdentityRepositories {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  readonly applications: ApplicationRepository;
 }
 
 /** Runs `work` in one transaction: every write made through the given repositories, events included, commits or none. */

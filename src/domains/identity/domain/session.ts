@@ -39,4 +39,4 @@ export const sessionIp = (raw: string | null | undefined): string | null =>
   raw && raw !== "unknown" ? raw.slice(0, IP_MAX) : null;
 
 /** A session whose tokens still work. */
-export const isLive = (session: Session): boolean => session.revokedAt === null;
+export const isLive = (session: Pick<Session, "revokedAt">): boolean => session.revokedAt === null;

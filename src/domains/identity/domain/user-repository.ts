@@ -5,8 +5,8 @@ import type { UserEvent } from "./user-events";
 
 /** Accounts. Writes take the events of the change and store them in the same transaction. */
 export interface UserRepository {
-  /** Inserts a new account; throws CONFLICT (with the field) when its username or email is taken. */
-  insert(user: User, passwordHash: string, events: readonly Unrecorded<UserEvent>[]): Promise<void>;
+  /** Inserts a new account (a bot's without password); throws CONFLICT (with the field) when its username or email is taken. */
+  insert(user: User, passwordHash: string | null, events: readonly Unrecorded<UserEvent>[]): Promise<void>;
   /** The account with this id, deleted or not, or null. */
   find(id: Snowflake): Promise<User | null>;
   /** The accounts with these ids, deleted or not, in one query; unknown ids are left out. */

@@ -1,5 +1,6 @@
 import type { IdentityRepositories, IdentityUnitOfWork } from "../../../domains/identity/domain/identity-unit-of-work";
 import type { DbExecutor } from "./database";
+import { DrizzleApplicationRepository } from "./drizzle-application-repository";
 import { DrizzleSessionRepository } from "./drizzle-session-repository";
 import { DrizzleUserRepository } from "./drizzle-user-repository";
 import type { Transact } from "./outbox";
@@ -8,6 +9,7 @@ import type { Transact } from "./outbox";
 export const drizzleIdentityRepositories = (db: DbExecutor, transact: Transact): IdentityRepositories => ({
   users: new DrizzleUserRepository(db, transact),
   sessions: new DrizzleSessionRepository(db),
+  applications: new DrizzleApplicationRepository(db),
 });
 
 /** The identity unit of work: repositories bound to one transaction, whose outbox writes commit with it. */
@@ -16,5 +18,5 @@ export const drizzleIdentityUnitOfWork =
   (work) =>
     transact((tx, outbox) => {
       const inTransaction: Transact = (write) => write(tx, outbox);
-      return work({ users: new DrizzleUserRepository(tx, inTransaction), sessions: new DrizzleSessionRepository(tx) });
+      return work({ users: new DrizzleUserRepository(tx, inTransaction), sessions: new DrizzleSessionRepository(tx), applications: new DrizzleApplicationRepository(tx) });
     });

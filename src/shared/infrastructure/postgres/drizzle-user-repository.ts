@@ -64,7 +64,7 @@ export class DrizzleUserRepository implements UserRepository {
     private readonly write: Transact,
   ) {}
 
-  async insert(user: User, passwordHash: string, events: readonly Unrecorded<UserEvent>[]): Promise<void> {
+  async insert(user: User, passwordHash: string | null, events: readonly Unrecorded<UserEvent>[]): Promise<void> {
     await this.write(async (tx, outbox) => {
       await tx
         .insert(users)
