@@ -26,6 +26,7 @@ import { FilesystemBlobStore } from "./shared/infrastructure/filesystem-blob-sto
 import { HmacUrlSigner, loadUrlSigningKey } from "./shared/infrastructure/hmac-url-signer";
 import { MemoryBlobStore } from "./shared/infrastructure/memory/memory-blob-store";
 import { drizzleMessageRepositories, drizzleMessageUnitOfWork, drizzleMessageWriteTogether } from "./shared/infrastructure/postgres/drizzle-message-unit-of-work";
+import { DrizzleMessageMembers } from "./shared/infrastructure/postgres/drizzle-message-members";
 import { channelFactsQuery } from "./shared/infrastructure/postgres/channel-facts-query";
 import { DrizzleChannelRepository } from "./shared/infrastructure/postgres/drizzle-channel-repository";
 import { drizzleChannelUnitOfWork } from "./shared/infrastructure/postgres/drizzle-channel-unit-of-work";
@@ -158,6 +159,7 @@ export const createApp = async (options: AppOptions) => {
     repositories: drizzleGuildRepositories(database.statements),
     users,
     channels: channel.forGuilds,
+    bots: { applicationBot: identity.applicationBot },
     clock,
     ids,
     ...routeSettings,
@@ -167,6 +169,7 @@ export const createApp = async (options: AppOptions) => {
     unitOfWork: drizzleMessageUnitOfWork(transact),
     writeTogether: drizzleMessageWriteTogether(database.statements, outboxWriter, afterCommit),
     repositories: drizzleMessageRepositories(database.statements),
+    members: new DrizzleMessageMembers(database.statements),
     permissions,
     guilds: guildAccess,
     users,

@@ -7,6 +7,7 @@ import { canActOn, standingOf } from "../domain/hierarchy";
 import type { UserProfile } from "../../../shared/kernel/users";
 import { checkFields } from "../../../shared/kernel/field-checks";
 import type { GuildDeps } from "./guild-deps";
+import { dropManagedRoles } from "./managed-roles";
 import { loadGuildContext, profileOf, profilesOf, requirePermission } from "./guild-context";
 
 /** A ban with the banned account's profile. */
@@ -59,7 +60,7 @@ export const banUser =
       await repositories.bans.put(ban);
       const removed = await repositories.members.delete(guildId, targetId);
       await repositories.record([
-        ...(removed ? [memberRemoved(guildId, userPayload(user))] : []),
+        ...(removed ? [memberRemoved(guildId, userPayload(user)), ...(await dropManagedRoles(repositories, guildId, user))] : []),
         banAdded(guildId, userPayload(user), fields.deleteMessageSeconds),
       ]);
     });

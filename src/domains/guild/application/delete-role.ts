@@ -1,9 +1,9 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { missingPermissions, unknownRole } from "../domain/guild-errors";
+import { managedRole, missingPermissions, unknownRole } from "../domain/guild-errors";
 import { roleDeleted } from "../domain/guild-events";
 import { canManageRole } from "../domain/hierarchy";
-import { isEveryone } from "../domain/role";
+import { isEveryone, isManaged } from "../domain/role";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext, requirePermission } from "./guild-context";
 
@@ -16,6 +16,7 @@ export const deleteRole =
     const role = context.roles.find((candidate) => candidate.id === roleId);
     if (!role) throw unknownRole();
     if (isEveryone(role)) throw invalidField("role_id", "The @everyone role cannot be deleted.");
+    if (isManaged(role)) throw managedRole("a bot's managed role goes only when the bot leaves");
     if (!canManageRole(context.actor, role)) throw missingPermissions("the role is not below your highest role");
     await deps.unitOfWork(async (repositories) => {
       await repositories.roles.delete(guildId, roleId);

@@ -1,6 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { checkGuildCount } from "../domain/guild";
-import { bannedFromGuild, unknownInvite } from "../domain/guild-errors";
+import { bannedFromGuild, botsCannotJoin, unknownInvite } from "../domain/guild-errors";
 import { memberAdded } from "../domain/guild-events";
 import { memberPayload } from "../domain/guild-payloads";
 import { isUsable } from "../domain/invite";
@@ -27,6 +27,8 @@ export const joinGuild = (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | 
     if (!invite || !isUsable(invite, now)) throw unknownInvite();
     const guildId = invite.guildId;
     const user = await profileOf(deps.users, userId);
+    // Discord's 20001: bots join only when someone with MANAGE_GUILD adds them (POST /oauth2/authorize).
+    if (user.bot) throw botsCannotJoin();
     await deps
       .unitOfWork(async (repositories) => {
         if (await repositories.bans.find(guildId, userId)) throw bannedFromGuild();

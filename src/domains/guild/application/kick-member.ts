@@ -4,6 +4,7 @@ import { memberRemoved } from "../domain/guild-events";
 import { userPayload } from "../../../shared/kernel/users";
 import { canActOn } from "../domain/hierarchy";
 import type { GuildDeps } from "./guild-deps";
+import { dropManagedRoles } from "./managed-roles";
 import { loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
 
 /** Removes a member from a guild (GUILD_MEMBER_REMOVE); KICK_MEMBERS, and they must rank below the caller. */
@@ -17,6 +18,6 @@ export const kickMember =
     const user = await profileOf(deps.users, memberId);
     await deps.unitOfWork(async (repositories) => {
       if (!(await repositories.members.delete(guildId, memberId))) throw unknownMember();
-      await repositories.record([memberRemoved(guildId, userPayload(user))]);
+      await repositories.record([memberRemoved(guildId, userPayload(user)), ...(await dropManagedRoles(repositories, guildId, user))]);
     });
   };

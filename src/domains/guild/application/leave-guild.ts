@@ -4,6 +4,7 @@ import { missingAccess, unknownGuild } from "../domain/guild-errors";
 import { memberRemoved } from "../domain/guild-events";
 import { userPayload } from "../../../shared/kernel/users";
 import type { GuildDeps } from "./guild-deps";
+import { dropManagedRoles } from "./managed-roles";
 import { profileOf } from "./guild-context";
 
 /** The caller leaves a guild (GUILD_MEMBER_REMOVE); the owner cannot, they must transfer or delete it first. */
@@ -18,6 +19,6 @@ export const leaveGuild =
     const user = await profileOf(deps.users, userId);
     await deps.unitOfWork(async (repositories) => {
       if (!(await repositories.members.delete(guildId, userId))) throw missingAccess();
-      await repositories.record([memberRemoved(guildId, userPayload(user))]);
+      await repositories.record([memberRemoved(guildId, userPayload(user)), ...(await dropManagedRoles(repositories, guildId, user))]);
     });
   };

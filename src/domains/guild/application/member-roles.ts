@@ -1,11 +1,11 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { missingPermissions, outranked, unknownRole } from "../domain/guild-errors";
+import { managedRole, missingPermissions, outranked, unknownRole } from "../domain/guild-errors";
 import { memberUpdated } from "../domain/guild-events";
 import { memberPayload } from "../domain/guild-payloads";
 import { canActOn, canManageRole } from "../domain/hierarchy";
 import type { Member } from "../domain/member";
-import { isEveryone } from "../domain/role";
+import { isEveryone, isManaged } from "../domain/role";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
 
@@ -21,6 +21,7 @@ const changeMemberRole =
     const role = context.roles.find((candidate) => candidate.id === roleId);
     if (!role) throw unknownRole();
     if (isEveryone(role)) throw invalidField("role_id", "Every member holds @everyone implicitly.");
+    if (isManaged(role)) throw managedRole("a bot's managed role cannot be given or taken");
     const target = await loadTarget(deps.repositories, context, memberId);
     if (memberId !== userId && !canActOn(context.actor, target.standing)) throw outranked("the member's highest role");
     if (!canManageRole(context.actor, role)) throw missingPermissions("the role is not below your highest role");

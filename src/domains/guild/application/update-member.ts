@@ -1,11 +1,11 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { missingPermissions, outranked } from "../domain/guild-errors";
+import { managedRole, missingPermissions, outranked } from "../domain/guild-errors";
 import { memberUpdated } from "../domain/guild-events";
 import { memberPayload } from "../domain/guild-payloads";
 import { canActOn, canManageRole } from "../domain/hierarchy";
 import { type Member, normalizeNick } from "../domain/member";
-import { isEveryone } from "../domain/role";
+import { isEveryone, isManaged } from "../domain/role";
 import { checkFields } from "../../../shared/kernel/field-checks";
 import { type GuildContext, loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
 import type { GuildDeps } from "./guild-deps";
@@ -48,6 +48,8 @@ export const updateMember =
     const after = new Set(fields.roles ?? current.roleIds);
     const changedRoles = context.roles.filter((role) => before.has(role.id) !== after.has(role.id));
 
+    const managed = changedRoles.find(isManaged);
+    if (managed) throw managedRole(`role ${managed.id} is a bot's managed role and cannot be given or taken`);
     if (nickChanged) requirePermission(context, self ? "CHANGE_NICKNAME" : "MANAGE_NICKNAMES");
     if (fields.roles !== undefined) requirePermission(context, "MANAGE_ROLES");
     if (!self && (nickChanged || changedRoles.length > 0) && !canActOn(context.actor, target.standing)) throw outranked("the member's highest role");

@@ -4,7 +4,7 @@ import type { Guild } from "./guild";
 import type { ChannelPayload, InviteChannel } from "./guild-channels";
 import type { Invite } from "./invite";
 import type { Member } from "./member";
-import { type Role, byRank } from "./role";
+import { type Role, byRank, isManaged } from "./role";
 import { type UserPayload, type UserProfile, userPayload } from "../../../shared/kernel/users";
 
 /*
@@ -20,6 +20,10 @@ export interface RolePayload {
   readonly permissions: string;
   readonly hoist: boolean;
   readonly mentionable: boolean;
+  /** True for a bot's managed role. */
+  readonly managed: boolean;
+  /** Discord's role tags: `bot_id` on a bot's managed role; absent otherwise. */
+  readonly tags?: { readonly bot_id: Snowflake };
 }
 
 export interface MemberPayload {
@@ -63,6 +67,8 @@ export const rolePayload = (role: Role): RolePayload => ({
   permissions: role.permissions.toString(),
   hoist: role.hoist,
   mentionable: role.mentionable,
+  managed: isManaged(role),
+  ...(role.botId ? { tags: { bot_id: role.botId } } : {}),
 });
 
 export const memberPayload = (member: Member, user: UserProfile): MemberPayload => ({

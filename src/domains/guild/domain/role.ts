@@ -15,6 +15,11 @@ export interface Role {
   readonly permissions: bigint;
   readonly hoist: boolean;
   readonly mentionable: boolean;
+  /**
+   * The bot whose managed role this is (Discord's `managed: true`, `tags.bot_id`): made when the bot is added, gone
+   * when it leaves; people may edit it but not delete it nor give or take it. Absent or null for other roles.
+   */
+  readonly botId?: Snowflake | null;
 }
 
 export const ROLE_NAME_MAX = 100;
@@ -36,6 +41,22 @@ export const everyoneRoleOf = (guildId: Snowflake): Role => ({
 });
 
 export const isEveryone = (role: Pick<Role, "id" | "guildId">): boolean => role.id === role.guildId;
+
+/** A bot's managed role: only the bot's joining and leaving give, take or delete it. */
+export const isManaged = (role: Pick<Role, "botId">): boolean => role.botId !== undefined && role.botId !== null;
+
+/** The managed role of a bot joining a guild: named after the bot, holding the granted permissions, at the bottom. */
+export const managedRoleOf = (id: Snowflake, guildId: Snowflake, bot: { readonly id: Snowflake; readonly name: string }, permissions: bigint): Role => ({
+  id,
+  guildId,
+  name: bot.name.slice(0, ROLE_NAME_MAX),
+  color: 0,
+  position: LOWEST_POSITION,
+  permissions,
+  hoist: false,
+  mentionable: false,
+  botId: bot.id,
+});
 
 /** A role name is 1–100 characters after trimming. */
 export const normalizeRoleName = (raw: string, field = "name"): string => normalizeName(raw, field, 1, ROLE_NAME_MAX);

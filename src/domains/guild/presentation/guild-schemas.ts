@@ -25,10 +25,12 @@ export const RoleBody = t.Object(
     permissions: t.String({ description: "permission bitfield as a decimal string" }),
     hoist: t.Boolean(),
     mentionable: t.Boolean(),
+    managed: t.Boolean({ description: "true for a bot's managed role: made when the bot is added, deleted when it leaves; never given, taken or deleted by people" }),
+    tags: t.Optional(t.Object({ bot_id: SnowflakeString }, { description: "on a bot's managed role: the bot's user id" })),
   },
   {
     title: "Role",
-    examples: [{ id: "1234567890123456791", name: "Moderators", color: 3447003, position: 1, permissions: "8192", hoist: true, mentionable: false }],
+    examples: [{ id: "1234567890123456791", name: "Moderators", color: 3447003, position: 1, permissions: "8192", hoist: true, mentionable: false, managed: false }],
   },
 );
 
@@ -99,13 +101,51 @@ export const MemberParams = t.Object({ id: SnowflakeString, user_id: SnowflakeSt
 
 const guildName = t.String({ description: `${GUILD_NAME_MIN}–${GUILD_NAME_MAX} characters`, minLength: GUILD_NAME_MIN, maxLength: GUILD_NAME_MAX });
 
-export const CreateGuildBody = t.Object({ name: guildName }, { ...strict, examples: [{ name: "My Guild" }] });
+export const CreateGuildBody = t.Object(
+  {
+    name: guildName,
+    ...ignoredDiscordFields({
+      region: Ignored.string(64),
+      icon: Ignored.string(ICON_MAX * 4),
+      verification_level: Ignored.integer(),
+      default_message_notifications: Ignored.integer(),
+      explicit_content_filter: Ignored.integer(),
+      roles: Ignored.list(250),
+      channels: Ignored.list(500),
+      afk_channel_id: Ignored.snowflake(),
+      afk_timeout: Ignored.integer(),
+      system_channel_id: Ignored.snowflake(),
+      system_channel_flags: Ignored.integer(),
+    }),
+  },
+  { ...strict, examples: [{ name: "My Guild" }] },
+);
 
 export const UpdateGuildBody = t.Object(
   {
     name: t.Optional(guildName),
     icon: t.Optional(t.Nullable(HttpUrlString(ICON_MAX, `an http(s) URL of at most ${ICON_MAX} characters; null clears it`))),
     owner_id: t.Optional(SnowflakeString),
+    ...ignoredDiscordFields({
+      region: Ignored.string(64),
+      verification_level: Ignored.integer(),
+      default_message_notifications: Ignored.integer(),
+      explicit_content_filter: Ignored.integer(),
+      afk_channel_id: Ignored.snowflake(),
+      afk_timeout: Ignored.integer(),
+      splash: Ignored.string(ICON_MAX * 4),
+      discovery_splash: Ignored.string(ICON_MAX * 4),
+      banner: Ignored.string(ICON_MAX * 4),
+      system_channel_id: Ignored.snowflake(),
+      system_channel_flags: Ignored.integer(),
+      rules_channel_id: Ignored.snowflake(),
+      public_updates_channel_id: Ignored.snowflake(),
+      safety_alerts_channel_id: Ignored.snowflake(),
+      preferred_locale: Ignored.string(16),
+      features: Ignored.list(64),
+      description: Ignored.string(1024),
+      premium_progress_bar_enabled: Ignored.boolean(),
+    }),
   },
   { ...strict, examples: [{ name: "My Renamed Guild", icon: "https://example.com/icon.png" }] },
 );

@@ -43,6 +43,8 @@ export const CreateInviteBody = t.Object(
   {
     max_age: t.Optional(IntegerInput({ minimum: 0, maximum: MAX_AGE_LIMIT, description: "seconds, 0–604800; 0 never expires; 86400 by default" })),
     max_uses: t.Optional(IntegerInput({ minimum: 0, maximum: MAX_USES_LIMIT, description: "0–100; 0 (the default) is unlimited" })),
+    unique: t.Optional(t.Boolean({ description: "every call makes a new invite, so XCord's invites are always unique" })),
+    ...ignoredDiscordFields({ temporary: Ignored.boolean(), target_type: Ignored.integer(), target_user_id: Ignored.snowflake(), target_application_id: Ignored.snowflake() }),
   },
   { ...strict, examples: [{ max_age: 86400, max_uses: 10 }] },
 );

@@ -1,5 +1,5 @@
 import { t } from "elysia";
-import { IntegerInput, PermissionBitfield, SnowflakeString, annotated } from "../../../shared/presentation/schema-types";
+import { Ignored, IntegerInput, PermissionBitfield, SnowflakeString, annotated, ignoredDiscordFields } from "../../../shared/presentation/schema-types";
 import { LOWEST_POSITION, MAX_COLOR, ROLE_NAME_MAX } from "../domain/role";
 import { strict } from "./guild-schemas";
 
@@ -14,6 +14,7 @@ export const RoleInputBody = t.Object(
     color: t.Optional(IntegerInput({ minimum: 0, maximum: MAX_COLOR, description: "RGB integer, 0–16777215" })),
     hoist: t.Optional(t.Boolean()),
     mentionable: t.Optional(t.Boolean()),
+    ...ignoredDiscordFields({ icon: Ignored.string(1024 * 1024), unicode_emoji: Ignored.string(64), colors: Ignored.object() }),
   },
   { ...strict, examples: [{ name: "Moderators", permissions: "8192", color: 3447003, hoist: true, mentionable: false }] },
 );
