@@ -92,3 +92,30 @@ export const identityEnv = (mode: Mode, extra: Record<string, string> = {}): Rec
     ...extra,
   };
 };
+
+/** An application created with its bot: the owner's view of it, the bot account and its token. */
+export interface TestBot {
+  readonly application: { id: string; name: string; flags: number };
+  readonly user: { id: string; username: string; bot: boolean };
+  readonly token: string;
+}
+
+/** A call with `Authorization: Bot <token>`, as Discord's libraries make it: status and parsed body. */
+export const asBot = async <T = any>(server: TestServer, token: string, method: string, path: string, json?: unknown): Promise<{ status: number; body: T }> => {
+  const headers: Record<string, string> = { authorization: `Bot ${token}` };
+  if (json !== undefined) headers["content-type"] = "application/json";
+  const response = await server.request(`/api/v1${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  const text = await response.text();
+  return { status: response.status, body: (text === "" ? undefined : JSON.parse(text)) as T };
+};
+
+/** POST /applications then POST /applications/{id}/bot as `owner`; throws unless both succeed. */
+export const createBot = async (server: TestServer, owner: AuthBody, name = `Bot ${randomBytes(3).toString("hex")}`): Promise<TestBot> => {
+  const created = await server.request("/api/v1/applications", { method: "POST", json: { name }, token: owner.access_token });
+  if (created.status !== 201) throw new Error(`application failed: ${created.status} ${await created.text()}`);
+  const application = (await created.json()) as TestBot["application"];
+  const bot = await server.request(`/api/v1/applications/${application.id}/bot`, { method: "POST", token: owner.access_token });
+  if (bot.status !== 201) throw new Error(`bot failed: ${bot.status} ${await bot.text()}`);
+  const { token, user } = (await bot.json()) as { token: string; user: TestBot["user"] };
+  return { application, user, token };
+};
