@@ -20,6 +20,7 @@ export type {
   MessageUpdated,
   TypingStarted,
 } from "./domain/message-events";
+export type { WebhooksUpdated } from "./domain/webhook-events";
 
 // Wire schemas the AsyncAPI document embeds.
 export { MessageBody } from "./presentation/message-schemas";

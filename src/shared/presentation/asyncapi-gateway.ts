@@ -103,6 +103,7 @@ const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: stri
   ["MESSAGE_REACTION_ADD", T.Object({ user_id: Snowflake, message_id: Snowflake, emoji: Emoji, ...inChannel }), "Like MESSAGE_CREATE."],
   ["MESSAGE_REACTION_REMOVE", T.Object({ user_id: Snowflake, message_id: Snowflake, emoji: Emoji, ...inChannel }), "Like MESSAGE_CREATE."],
   ["CHANNEL_PINS_UPDATE", T.Object({ last_pin_timestamp: T.Union([Timestamp, T.Null()]), ...inChannel }), "Like MESSAGE_CREATE: a message was pinned or unpinned."],
+  ["WEBHOOKS_UPDATE", T.Object({ guild_id: Snowflake, channel_id: Snowflake }), "To members who can view the channel: its webhooks were created, changed or deleted (fetch them again)."],
   ["MESSAGE_ACK", T.Object({ channel_id: Snowflake, message_id: Snowflake, mention_count: T.Integer({ minimum: 0 }) }), "To the reader's own sessions: a read receipt was set."],
   ["TYPING_START", T.Object({ ...inChannel, user_id: Snowflake, timestamp: T.Integer({ description: "Unix seconds" }) }), "To those who can view the channel, except the typist; show it for 10 s. Not kept for RESUME."],
   ["PRESENCE_UPDATE", T.Object({ user: T.Object({ id: Snowflake }), guild_id: Snowflake, status: VisibleStatus }), "To the other members of each guild (not large) the user is in, once per guild. Not kept for RESUME."],

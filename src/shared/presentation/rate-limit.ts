@@ -3,13 +3,20 @@ import type { RateLimitDecision, RateLimiter } from "../kernel/ports";
 import { clientIp } from "./client-ip";
 import { requestState } from "./request-context";
 
-/** A route's limit, before RATE_LIMIT_SCALE. `by` says whose bucket a request draws from. */
+/**
+ * A route's limit, before RATE_LIMIT_SCALE. `by` says whose bucket a request draws from; `route` is one bucket per
+ * set of path parameters whoever calls (Discord's per-resource limits, e.g. per webhook), keyed by their SHA-256 so
+ * that secrets in the path (a webhook token) never reach the limiter's store.
+ */
 export interface RateLimitRule {
   readonly bucket: string;
   readonly limit: number;
   readonly periodMs: number;
-  readonly by: "ip" | "user" | "user-route";
+  readonly by: "ip" | "user" | "user-route" | "route";
 }
+
+const routeKey = (params: Record<string, string> | undefined) =>
+  new Bun.CryptoHasher("sha256").update(Object.values(params ?? {}).join(":")).digest("base64url");
 
 /** Discord's global limit: 50 requests per second per user. */
 export const GLOBAL_USER_LIMIT: RateLimitRule = { bucket: "global", limit: 50, periodMs: 1000, by: "user" };
@@ -25,12 +32,12 @@ export const rateLimitHeaders = (decision: RateLimitDecision, bucket: string): R
 
 /**
  * What a 429 adds, as Discord's: `Retry-After` (whole seconds, rounded up), `X-RateLimit-Scope` (`global` for the
- * per-user global limit, else `user`: every other bucket is counted per user or per client), and
- * `X-RateLimit-Global: true` when the global limit refused.
+ * per-user global limit, `shared` for a per-resource bucket that every client draws from, else `user`: the bucket
+ * is counted per user or per client), and `X-RateLimit-Global: true` when the global limit refused.
  */
-export const refusalHeaders = (decision: RateLimitDecision, global: boolean): Record<string, string> => ({
+export const refusalHeaders = (decision: RateLimitDecision, global: boolean, shared = false): Record<string, string> => ({
   "retry-after": String(Math.ceil(decision.retryAfterMs / 1000)),
-  "x-ratelimit-scope": global ? "global" : "user",
+  "x-ratelimit-scope": global ? "global" : shared ? "shared" : "user",
   ...(global ? { "x-ratelimit-global": "true" } : {}),
 });
 
@@ -59,9 +66,11 @@ export const rateLimiting = (options: RateLimitingOptions) => {
       async beforeHandle({ request, server, set, params }) {
         const state = requestState(request);
         const subject =
-          rule.by === "ip"
-            ? `ip:${clientIp(request, server, options.trustProxy)}`
-            : `user:${state.userId ?? `ip:${clientIp(request, server, options.trustProxy)}`}`;
+          rule.by === "route"
+            ? `route:${routeKey(params)}`
+            : rule.by === "ip"
+              ? `ip:${clientIp(request, server, options.trustProxy)}`
+              : `user:${state.userId ?? `ip:${clientIp(request, server, options.trustProxy)}`}`;
         const scope = rule.by === "user-route" ? `:${Object.values(params ?? {}).join(":")}` : "";
         const decision = await options.limiter.consume(`rl:${rule.bucket}:${subject}${scope}`, {
           limit: scaled(rule.limit),
@@ -71,7 +80,7 @@ export const rateLimiting = (options: RateLimitingOptions) => {
         if (decision.allowed) return;
         const global = rule.bucket === GLOBAL_USER_LIMIT.bucket;
         set.status = 429;
-        Object.assign(set.headers, refusalHeaders(decision, global));
+        Object.assign(set.headers, refusalHeaders(decision, global, rule.by === "route"));
         return rateLimitedBody(decision, global);
       },
     }),

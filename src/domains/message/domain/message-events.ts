@@ -2,6 +2,7 @@ import { type DomainEvent, type NewDomainEvent, type Topic, type Unrecorded, top
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { MessageChannel } from "./message-channel";
 import type { MessagePayload } from "./message-payloads";
+import type { WebhooksUpdated } from "./webhook-events";
 
 /*
  * Event data is the API object (with `guild_id` in guilds), dispatched by the gateway as MESSAGE_CREATE etc.
@@ -32,7 +33,8 @@ export type MessageEvent =
   | MessageReactionRemoved
   | ChannelPinsUpdated
   | MessageRead
-  | TypingStarted;
+  | TypingStarted
+  | WebhooksUpdated;
 
 /** Who hears of what happens in a channel. */
 export const channelTopics = (channel: Pick<MessageChannel, "id" | "guildId" | "recipientIds">): Topic[] =>

@@ -7,7 +7,7 @@ import type { MessageUseCases } from "../application/message-use-cases";
 export type ChannelPermissions = (userId: string, channelId: string) => Promise<bigint> | bigint;
 
 /**
- * MESSAGE_CREATE and the rest, TYPING_START (not to the typist) and MESSAGE_ACK. Guild channel events reach only
+ * MESSAGE_CREATE and the rest, TYPING_START (not to the typist), WEBHOOKS_UPDATE and MESSAGE_ACK. Guild channel events reach only
  * sessions whose user has VIEW_CHANNEL there; DM and read-receipt events travel on `user:` topics only to those
  * allowed, so they need no check.
  */
@@ -27,6 +27,7 @@ export const messageDispatchRules = (channelPermissions: ChannelPermissions): Di
     MESSAGE_REACTION_ADDED: viewers,
     MESSAGE_REACTION_REMOVED: viewers,
     CHANNEL_PINS_UPDATED: viewers,
+    WEBHOOKS_UPDATED: viewers,
     MESSAGE_READ: forwardToAll,
     TYPING_STARTED: (event, viewer) => (event.data.user_id === viewer.userId ? null : viewers(event, viewer)),
   };

@@ -1,0 +1,14 @@
+import { DomainError, ErrorCode } from "../../../shared/kernel/domain-error";
+import { WEBHOOKS_PER_CHANNEL_MAX } from "./webhook";
+
+/** 404 10015: no such webhook, or one that was deleted (its token is worth nothing then). */
+export const unknownWebhook = () => new DomainError(ErrorCode.UNKNOWN_WEBHOOK, "Unknown Webhook");
+
+/** 401 50027: the webhook exists, the token is not its own. */
+export const invalidWebhookToken = () => new DomainError(ErrorCode.INVALID_WEBHOOK_TOKEN, "Invalid Webhook Token");
+
+/** 400 30007: the channel has its 15 webhooks. */
+export const webhookLimit = () => new DomainError(ErrorCode.WEBHOOK_LIMIT, `Maximum number of webhooks reached (${WEBHOOKS_PER_CHANNEL_MAX}).`);
+
+/** Threads do not exist in XCord: an execute or message route naming one is refused, not silently sent elsewhere. */
+export const noThreads = () => new DomainError(ErrorCode.VALIDATION, "Invalid Form Body", { thread_id: "XCord has no threads: omit thread_id." });
