@@ -104,5 +104,25 @@ for (const mode of MODES) {
         await stop();
       }
     });
+
+    test("Discord's deprecated delete_message_days is taken as days of seconds; delete_message_seconds wins when both are sent", async () => {
+      for (const [body, seconds] of [
+        [{ delete_message_days: 2 }, 172_800],
+        [{ delete_message_days: 7, delete_message_seconds: 60 }, 60],
+      ] as const) {
+        const { guild } = await moderatedGuild();
+        const seen: DomainEvent[] = [];
+        const stop = await server.app.adapters.pubSub.subscribe(`guild:${guild.id}`, (message) => void seen.push(JSON.parse(message)));
+        try {
+          expectStatus(await api.put(`/guilds/${guild.id}/bans/${target.user.id}`, mod, body), 204);
+          const ban = await waitFor(() => seen.find((event) => event.type === "BAN_ADDED"), { what: "BAN_ADDED" });
+          expect((ban.data as { delete_message_seconds: number }).delete_message_seconds).toBe(seconds);
+        } finally {
+          await stop();
+        }
+      }
+      const { guild } = await moderatedGuild();
+      expectError(await api.put(`/guilds/${guild.id}/bans/${target.user.id}`, mod, { delete_message_days: 8 }), 400, 50035);
+    });
   });
 }

@@ -85,7 +85,7 @@ describe("validation messages name the field and the documented rule", () => {
   test("message content counts code points: 4000 emojis pass, 10,000 characters name the 4000 bound", async () => {
     expect((await send({ content: "\u{1F600}".repeat(4000) })).status).toBe(201);
     expect(await reasons(await send({ content: "x".repeat(10_000) }))).toEqual({ content: "Must be 4000 or fewer in length." });
-    expect(await reasons(await send({ content: 5 }))).toEqual({ content: "Must be a string." });
+    expect(await reasons(await send({ content: 5 }))).toEqual({ content: "Must be a string or null." });
   });
 
   test("the nonce is at most 25 characters, as documented", async () => {

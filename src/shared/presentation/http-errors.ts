@@ -183,7 +183,11 @@ const ruleReason = (schema: RuleSchema, value: unknown): FieldReason => {
     if (matching.length === 1) return ruleReason(matching[0]!, value);
     const options = schema.anyOf.map(noun);
     if (schema.anyOf.every((branch) => branch.const !== undefined)) return reason("BASE_TYPE_CHOICES", `Must be one of: ${options.join(", ")}.`);
-    return reason("BASE_TYPE_INVALID", `Must be ${options.slice(0, -1).join(", ")}${options.length > 1 ? " or " : ""}${options.at(-1)}.`);
+    // A nullable field ("a string or null") refused for its kind has the code of the kind it takes.
+    const kinds = new Set(schema.anyOf.map(typeOf).filter((kind) => kind !== "null"));
+    const [kind] = kinds;
+    const code = kinds.size === 1 && kind !== undefined ? (CONVERT_CODES[kind] ?? "BASE_TYPE_INVALID") : "BASE_TYPE_INVALID";
+    return reason(code, `Must be ${options.slice(0, -1).join(", ")}${options.length > 1 ? " or " : ""}${options.at(-1)}.`);
   }
   if (type === "integer" || type === "number") return reason(numberCode(schema, value), `Must be ${numberRule(schema)}.`);
   if (schema.const !== undefined) return reason("BASE_TYPE_CHOICES", `Must be ${noun(schema)}.`);

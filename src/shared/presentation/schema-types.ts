@@ -1,4 +1,4 @@
-import { Kind, type SchemaOptions, type TInteger, type TSchema, Type, TypeRegistry } from "@sinclair/typebox";
+import { Kind, type SchemaOptions, type TInteger, type TOptional, type TSchema, Type, TypeRegistry } from "@sinclair/typebox";
 
 /**
  * Request schemas whose published JSON Schema is exactly the rule the server enforces. TypeBox and Elysia differ
@@ -101,3 +101,27 @@ export const exampleOf = (schema: TSchema): unknown => (schema.examples as reado
 
 /** A copy of `schema` with other annotations (a response's own description or example), keeping its validation. */
 export const annotated = <T extends TSchema>(schema: T, options: SchemaOptions): T => ({ ...schema, ...options });
+
+/**
+ * Fields Discord documents on a request that XCord has no feature for: accepted, so Discord's libraries and bots can
+ * send them, and ignored (docs/rest.md, "Discord's fields XCord ignores", lists them per route). Each keeps a bounded
+ * schema of its Discord type, so a value of the wrong kind is still a 400.
+ */
+export const ignoredDiscordFields = <P extends Record<string, TSchema>>(fields: P): { [K in keyof P]: TOptional<P[K]> } =>
+  Object.fromEntries(
+    Object.entries(fields).map(([name, schema]) => [
+      name,
+      Type.Optional({ ...schema, description: `Discord's field, accepted and ignored: XCord has no such feature${schema.description ? ` (${schema.description})` : ""}` }),
+    ]),
+  ) as { [K in keyof P]: TOptional<P[K]> };
+
+/** Loose shapes of Discord's request fields that `ignoredDiscordFields` accepts. */
+export const Ignored = {
+  boolean: () => Type.Boolean(),
+  integer: () => Type.Integer({ minimum: -(2 ** 53) + 1, maximum: 2 ** 53 - 1 }),
+  string: (maxLength = 4096) => Type.Union([Type.String({ maxLength }), Type.Null()]),
+  snowflake: () => Type.Union([Type.String({ pattern: "^[0-9]{1,20}$" }), Type.Null()]),
+  /** A list of objects or values Discord defines (tags, templates); bounded in count, its items not interpreted. */
+  list: (maxItems = 500) => Type.Array(Type.Unknown(), { maxItems }),
+  object: () => Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+} as const;

@@ -1,7 +1,7 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
 import { UserBody } from "../../identity";
-import { IntegerInput, PermissionBitfield as Bitfield, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
+import { Ignored, IntegerInput, PermissionBitfield as Bitfield, ResponseInteger, SnowflakeString, Timestamp, ignoredDiscordFields } from "../../../shared/presentation/schema-types";
 import { CHANNEL_NAME_MAX, TOPIC_MAX, USER_LIMIT_MAX } from "../domain/channel";
 import { channelPayload } from "../domain/channel-events";
 import { MAX_OVERWRITES } from "../domain/overwrite";
@@ -69,6 +69,23 @@ const userLimitField = IntegerInput({
 });
 const position = IntegerInput({ minimum: 0 });
 
+/**
+ * Channel settings of Discord's that XCord does not have yet (slow mode, NSFW, forum and thread defaults, voice region
+ * and video quality): accepted on create and modify, ignored. Voice channels report `bitrate` 64000 whatever is sent.
+ */
+const IGNORED_CHANNEL_SETTINGS = {
+  rate_limit_per_user: Ignored.integer(),
+  nsfw: Ignored.boolean(),
+  rtc_region: Ignored.string(64),
+  video_quality_mode: Ignored.integer(),
+  default_auto_archive_duration: Ignored.integer(),
+  default_reaction_emoji: Ignored.object(),
+  available_tags: Ignored.list(20),
+  default_sort_order: Ignored.integer(),
+  default_forum_layout: Ignored.integer(),
+  default_thread_rate_limit_per_user: Ignored.integer(),
+};
+
 export const CreateChannelBody = t.Object(
   {
     name: nameField,
@@ -78,6 +95,7 @@ export const CreateChannelBody = t.Object(
     user_limit: t.Optional(userLimitField),
     position: t.Optional(position),
     permission_overwrites: t.Optional(overwritesField),
+    ...ignoredDiscordFields({ bitrate: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
   },
   { ...strict, examples: [{ name: "general-chat", topic: "Anything goes" }] },
 );
@@ -90,12 +108,13 @@ export const UpdateChannelBody = t.Object(
     position: t.Optional(position),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     permission_overwrites: t.Optional(overwritesField),
+    ...ignoredDiscordFields({ type: Ignored.integer(), bitrate: Ignored.integer(), flags: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
   },
   { ...strict, examples: [{ topic: "Release planning" }] },
 );
 
 export const ChannelPositionsBody = t.Array(
-  t.Object({ id: SnowflakeString, position, parent_id: t.Optional(t.Nullable(SnowflakeString)) }, strict),
+  t.Object({ id: SnowflakeString, position, parent_id: t.Optional(t.Nullable(SnowflakeString)), ...ignoredDiscordFields({ lock_permissions: Ignored.boolean() }) }, strict),
   { minItems: 1, maxItems: 500, examples: [[{ id: "1234567890123456789", position: 1 }]] },
 );
 

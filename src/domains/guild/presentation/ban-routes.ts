@@ -19,7 +19,7 @@ export const banRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) => {
       "/guilds/:id/bans/:user_id",
       async ({ caller, params, body }) =>
         useCases
-          .banUser(caller.userId, params.id, params.user_id, { deleteMessageSeconds: body?.delete_message_seconds, reason: body?.reason })
+          .banUser(caller.userId, params.id, params.user_id, { deleteMessageSeconds: body?.delete_message_seconds ?? (body?.delete_message_days === undefined ? undefined : body.delete_message_days * 86_400), reason: body?.reason })
           .then(noContent),
       route({ summary: "Ban a user; a member must rank below the caller and is removed (BAN_MEMBERS)", schemas: { params: MemberParams, body: t.Optional(CreateBanBody) }, ok: { 204: NoContent }, failures: [lacks("BAN_MEMBERS", "the member is not below the caller's highest role"), ...guildFailures, fails("UNKNOWN_USER", "no such user")] }),
     )

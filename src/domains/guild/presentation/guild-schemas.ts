@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
-import { HttpUrlString, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
+import { HttpUrlString, Ignored, ResponseInteger, SnowflakeString, Timestamp, exampleOf, ignoredDiscordFields } from "../../../shared/presentation/schema-types";
 import { ChannelBody } from "../../channel";
 import { UserBody } from "../../identity";
 import { GUILD_NAME_MAX, GUILD_NAME_MIN, type Guild, ICON_MAX } from "../domain/guild";

@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
-import { IntegerInput, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
+import { Ignored, IntegerInput, ResponseInteger, SnowflakeString, Timestamp, exampleOf, ignoredDiscordFields } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity";
 import { MAX_AGE_LIMIT, MAX_USES_LIMIT } from "../domain/invite";
 import { strict } from "./guild-schemas";

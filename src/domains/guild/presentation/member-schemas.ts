@@ -32,6 +32,9 @@ export const CreateBanBody = t.Object(
     delete_message_seconds: t.Optional(
       IntegerInput({ minimum: 0, maximum: DELETE_MESSAGE_SECONDS_MAX, description: "0–604800: how much of the user's recent history to delete" }),
     ),
+    delete_message_days: t.Optional(
+      IntegerInput({ minimum: 0, maximum: DELETE_MESSAGE_SECONDS_MAX / 86_400, description: "0–7, Discord's deprecated form of delete_message_seconds (days × 86400); delete_message_seconds wins when both are sent" }),
+    ),
     reason: t.Optional(t.Nullable(t.String({ description: `at most ${BAN_REASON_MAX} characters`, maxLength: BAN_REASON_MAX }))),
   },
   { ...strict, examples: [{ delete_message_seconds: 3600, reason: "Spamming invites" }] },
