@@ -1,4 +1,4 @@
-/** Locates (and, as root, installs) the PostgreSQL 15, Redis and PgBouncer binaries the harness needs. */
+/** Locates (and, as root, installs) the PostgreSQL 15, Redis and PgBouncer binaries and discord.py, which the harness needs. */
 import { existsSync } from "node:fs";
 import { log, runInherit } from "./proc";
 
@@ -25,6 +25,11 @@ const PG_TOOLS = ["initdb", "pg_ctl", "postgres", "pg_isready", "createdb"];
 const REQUIREMENTS: Requirement[] = [
   { what: `PostgreSQL 15 server binaries (${PG_BIN}/{${PG_TOOLS.join(",")}})`, pkg: "postgresql-15", present: () => PG_TOOLS.every((t) => existsSync(`${PG_BIN}/${t}`)) },
   { what: "redis-server and redis-cli on PATH", pkg: "redis-server", present: () => Bun.which("redis-server") !== null && Bun.which("redis-cli") !== null },
+  {
+    what: "discord.py for /usr/bin/python3 (the Discord-compatibility test runs an unmodified discord.py bot)",
+    pkg: "python3-discord",
+    present: () => existsSync("/usr/lib/python3/dist-packages/discord/__init__.py") && existsSync("/usr/bin/python3"),
+  },
   { what: `PgBouncer (${PGBOUNCER_BIN})`, pkg: "pgbouncer", present: () => existsSync(PGBOUNCER_BIN), without: "PGBOUNCER_URL is not exported and the PgBouncer tests skip" },
 ];
 
