@@ -1,3 +1,4 @@
+import { parseClientJson } from "../kernel/client-json";
 import { DomainError, ErrorCode } from "../kernel/domain-error";
 import { MalformedJsonError } from "./http-errors";
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan, tooDeep } from "./input-guards";
@@ -62,7 +63,7 @@ export const parseJsonBody = async (request: Request, limit: number): Promise<un
   if (text.trim() === "") return undefined;
   if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) throw tooDeep();
   try {
-    return JSON.parse(text);
+    return parseClientJson(text);
   } catch {
     throw new MalformedJsonError();
   }
