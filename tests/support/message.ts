@@ -17,6 +17,7 @@ export interface AttachmentBody {
   url: string;
   width?: number;
   height?: number;
+  description?: string;
 }
 export interface MessageBody {
   id: string;
@@ -36,9 +37,12 @@ export interface MessageBody {
   edited_timestamp: string | null;
   tts: false;
   mention_roles: string[];
-  embeds: never[];
+  embeds: Array<Record<string, unknown>>;
   components: never[];
-  flags: 0;
+  flags: number;
+  message_reference?: { type: 0; message_id: string; channel_id: string; guild_id?: string };
+  referenced_message?: MessageBody | null;
+  member?: { roles: string[]; nick: string | null; joined_at: string; deaf: boolean; mute: boolean; flags: number; avatar: null };
   nonce?: string | number;
 }
 export interface ReadStateBody {

@@ -41,7 +41,7 @@ const clockAt = (start = 1_000_000) => {
 
 const message = (id: string, fields: Partial<Message> = {}): Message => ({
   id, channelId: "10", guildId: "1", authorId: "5", content: `message ${id}`, editedAt: null, mentionIds: [], mentionEveryone: false,
-  pinned: false, attachments: [], reactions: [], ...fields,
+  pinned: false, attachments: [], reactions: [], type: 0, flags: 0, embeds: [], mentionRoleIds: [], reference: null, ...fields,
 });
 
 /** A pending promise and its resolver, to hold a load in flight. */

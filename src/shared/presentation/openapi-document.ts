@@ -2,6 +2,7 @@
  * Finishes the OpenAPI document @elysiajs/openapi generates from the route schemas, where the plugin cannot be told:
  * - it leaves `requestBody.content` empty on routes with a function parse hook (http-core's size-limiting parser is
  *   one on every route): each route's own body schema is put back, as JSON, or as multipart for bodies with files;
+ *   a route that also reads multipart declares that form's schema as `detail["x-multipart"]` (moved into the body);
  * - Elysia's coercing `t.Integer`/`t.Numeric` are published as "string or integer": the exact numeric type is kept;
  * - `error` (a schema's custom validation message) is not JSON Schema: dropped;
  * - void responses get a `content` that is not a media type map: removed;
@@ -28,6 +29,7 @@ interface Response {
 }
 
 interface Operation {
+  "x-multipart"?: unknown;
   parameters?: Array<{ schema?: Json }>;
   requestBody?: { content?: Record<string, MediaType>; required?: boolean; description?: string };
   responses?: Record<string, Response>;
@@ -62,6 +64,8 @@ const completeRequestBodies = (document: OpenApiDocument, routes: readonly Route
     if (!operation?.requestBody || !body || Object.keys(operation.requestBody.content ?? {}).length > 0) continue;
     const type = carriesFiles(body) ? "multipart/form-data" : "application/json";
     operation.requestBody.content = { [type]: { schema: plain(body) } };
+    if (operation["x-multipart"]) operation.requestBody.content["multipart/form-data"] = { schema: plain(operation["x-multipart"]) };
+    delete operation["x-multipart"];
   }
 };
 

@@ -18,34 +18,68 @@ export interface UploadInput {
 /** Text is valid UTF-8 without NUL bytes; binary formats without a magic number fail one or the other. */
 const isUtf8Text = (bytes: Uint8Array): boolean => isUtf8(bytes) && !bytes.includes(0);
 
+/** A file checked and typed, not stored yet. */
+export interface PreparedUpload {
+  readonly attachment: Attachment;
+  readonly bytes: Uint8Array;
+}
+
+type PrepareDeps = Pick<MessageDeps, "detector" | "clock" | "ids" | "maxUploadBytes">;
+
 /**
- * Uploads a file for a later message in this channel (VIEW_CHANNEL, ATTACH_FILES): at most MAX_UPLOAD_BYTES
- * (413 40005), typed from its bytes (see `resolveContentType`), images with their size. The upload must be used by
- * its uploader, in this channel, within an hour, once; otherwise it is purged.
+ * Checks and types one file without writing anything: at most MAX_UPLOAD_BYTES (413 40005), not empty, typed from
+ * its bytes (see `resolveContentType`), images with their size.
+ */
+export const prepareUpload = async (
+  deps: PrepareDeps,
+  userId: Snowflake,
+  channelId: Snowflake,
+  input: UploadInput & { readonly description?: string | null },
+  field = "file",
+): Promise<PreparedUpload> => {
+  if (input.bytes.byteLength > deps.maxUploadBytes) throw tooLarge(deps.maxUploadBytes);
+  if (input.bytes.byteLength === 0) throw invalidField(field, "Cannot upload an empty file.");
+  const contentType = resolveContentType(await deps.detector.detect(input.bytes), isUtf8Text(input.bytes));
+  const dimensions = isImage(contentType) ? imageDimensions(contentType, input.bytes) : null;
+  const attachment: Attachment = {
+    id: deps.ids.next(),
+    channelId,
+    uploaderId: userId,
+    filename: sanitizeFilename(input.filename),
+    contentType,
+    size: input.bytes.byteLength,
+    width: dimensions?.width ?? null,
+    height: dimensions?.height ?? null,
+    description: input.description ?? null,
+    createdAt: new Date(deps.clock.now()),
+  };
+  return { attachment, bytes: input.bytes };
+};
+
+/**
+ * Stores checked files as unused uploads of their uploader. The row first: should storing the bytes fail, the row
+ * is an unused upload that the purge removes in an hour.
+ */
+export const storeUploads = async (deps: Pick<MessageDeps, "repositories" | "blobs">, uploads: readonly PreparedUpload[]): Promise<void> => {
+  await Promise.all(
+    uploads.map(async ({ attachment, bytes }) => {
+      await deps.repositories.attachments.insert(attachment);
+      await deps.blobs.put(attachment.id, bytes);
+    }),
+  );
+};
+
+/**
+ * Uploads a file for a later message in this channel (VIEW_CHANNEL, ATTACH_FILES): see `prepareUpload`. The upload
+ * must be used by its uploader, in this channel, within an hour, once; otherwise it is purged.
  */
 export const uploadAttachment =
   (deps: Pick<MessageDeps, "permissions" | "repositories" | "blobs" | "detector" | "signer" | "clock" | "ids" | "maxUploadBytes" | "publicUrl">) =>
   async (userId: Snowflake, channelId: Snowflake, input: UploadInput): Promise<AttachmentPayload> => {
     await channelWith(deps, userId, channelId, "ATTACH_FILES");
-    if (input.bytes.byteLength > deps.maxUploadBytes) throw tooLarge(deps.maxUploadBytes);
-    if (input.bytes.byteLength === 0) throw invalidField("file", "Cannot upload an empty file.");
-    const contentType = resolveContentType(await deps.detector.detect(input.bytes), isUtf8Text(input.bytes));
-    const dimensions = isImage(contentType) ? imageDimensions(contentType, input.bytes) : null;
-    const attachment: Attachment = {
-      id: deps.ids.next(),
-      channelId,
-      uploaderId: userId,
-      filename: sanitizeFilename(input.filename),
-      contentType,
-      size: input.bytes.byteLength,
-      width: dimensions?.width ?? null,
-      height: dimensions?.height ?? null,
-      createdAt: new Date(deps.clock.now()),
-    };
-    // The row first: should storing the bytes fail, the row is an unused upload that the purge removes in an hour.
-    await deps.repositories.attachments.insert(attachment);
-    await deps.blobs.put(attachment.id, input.bytes);
-    return attachmentPayload(attachment, attachmentUrl(deps, attachment));
+    const upload = await prepareUpload(deps, userId, channelId, input);
+    await storeUploads(deps, [upload]);
+    return attachmentPayload(upload.attachment, attachmentUrl(deps, upload.attachment));
   };
 
 /** An attachment's bytes with how to serve them. */

@@ -4,6 +4,7 @@ import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import type { GuildAccess, PermissionResolver } from "../../channel";
 import type { BlobStore } from "../domain/blob-store";
 import type { ContentTypeDetector } from "../domain/content-type-detector";
+import type { MessageMembers } from "../domain/message-members";
 import type { MessageRepositories, MessageUnitOfWork, MessageWriteTogether } from "../domain/message-unit-of-work";
 import type { UrlSigner } from "../domain/url-signer";
 import type { HistoryCache } from "./history-cache";
@@ -22,6 +23,8 @@ export interface MessageDeps {
   /** The channel domain's view of guild membership (search is for members only). */
   readonly guilds: GuildAccess;
   readonly users: UserDirectory;
+  /** Guild members and roles as messages need them: the author's membership (`member`) and role mentions. */
+  readonly members: MessageMembers;
   readonly blobs: BlobStore;
   readonly signer: UrlSigner;
   readonly detector: ContentTypeDetector;

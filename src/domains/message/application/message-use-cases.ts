@@ -5,7 +5,7 @@ import { editMessage } from "./edit-message";
 import type { MessageDeps } from "./message-deps";
 import { pinMessage, unpinMessage } from "./pins";
 import { addReaction, listReactionUsers, removeReaction } from "./reactions";
-import { getMessage, listMessages, listPins } from "./read-messages";
+import { getMessage, listMessages, listPins, listPinsPage } from "./read-messages";
 import { ackMessage, readStates } from "./read-states";
 import { searchMessages } from "./search-messages";
 import { sendMessage } from "./send-message";
@@ -23,6 +23,7 @@ export const messageUseCases = (deps: MessageDeps) => ({
   removeReaction: removeReaction(deps),
   listReactionUsers: listReactionUsers(deps),
   listPins: listPins(deps),
+  listPinsPage: listPinsPage(deps),
   pinMessage: pinMessage(deps),
   unpinMessage: unpinMessage(deps),
   startTyping: startTyping(deps),

@@ -1,6 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import type { Message, Nonce } from "../domain/message";
-import { type MessagePayload, messagePayload, userIdsOf } from "../domain/message-payloads";
+import type { Message } from "../domain/message";
+import { type MessagePayload, type PayloadExtras, messagePayload, namedUserIds, userIdsOf } from "../domain/message-payloads";
 import type { UserProfile } from "../../../shared/kernel/users";
 import { attachmentUrl } from "./attachment-links";
 import type { MessageDeps } from "./message-deps";
@@ -25,8 +25,11 @@ const sameProfiles = (a: readonly (UserProfile | undefined)[], b: readonly (User
 /** Whole pages rendered, by page array (the history cache hands out the same array until the page changes). */
 const renderedPages = new WeakMap<readonly Message[], { readonly users: readonly (UserProfile | undefined)[]; readonly payloads: MessagePayload[] }>();
 
-/** The profiles a message's payload shows, in a fixed order: its author, then its mentions. */
-const profilesNamedBy = (message: Message, users: ReadonlyMap<Snowflake, UserProfile>) => [users.get(message.authorId), ...message.mentionIds.map((id) => users.get(id))];
+/** The profiles a message's payload shows, in a fixed order: its author, its mentions, then its replied-to message's. */
+const profilesNamedBy = (message: Message, users: ReadonlyMap<Snowflake, UserProfile>) => namedUserIds(message).map((id) => users.get(id));
+
+/** Attachment URLs are signed at reading time, so a payload showing any is never reused. */
+const showsAttachments = (message: Message) => message.attachments.length > 0 || (message.referencedMessage?.attachments.length ?? 0) > 0;
 
 /**
  * Messages as API.md shows them: authors and mentions resolved in one directory call, attachment URLs signed now.
@@ -35,12 +38,12 @@ const profilesNamedBy = (message: Message, users: ReadonlyMap<Snowflake, UserPro
  */
 export const renderMessages = async (deps: ViewDeps, messages: readonly Message[]): Promise<MessagePayload[]> => {
   const users = await profilesOf(deps, userIdsOf(messages));
-  const signsUrls = messages.some((message) => message.attachments.length > 0);
+  const signsUrls = messages.some(showsAttachments);
   const shown = signsUrls ? [] : messages.flatMap((message) => profilesNamedBy(message, users));
   const known = signsUrls ? undefined : renderedPages.get(messages);
   if (known && sameProfiles(known.users, shown)) return known.payloads;
   const payloads = messages.map((message) => {
-    if (message.attachments.length > 0) return messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment));
+    if (showsAttachments(message)) return messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment));
     const named = profilesNamedBy(message, users);
     const known = rendered.get(message);
     if (known && sameProfiles(known.users, named)) return known.payload;
@@ -56,8 +59,8 @@ export const renderMessages = async (deps: ViewDeps, messages: readonly Message[
   return payloads;
 };
 
-/** One message as API.md shows it, with the nonce it was sent with when known. */
-export const renderMessage = async (deps: ViewDeps, message: Message, nonce?: Nonce): Promise<MessagePayload> => {
+/** One message as API.md shows it, with the nonce it was sent with and its author's membership when known. */
+export const renderMessage = async (deps: ViewDeps, message: Message, extras: PayloadExtras = {}): Promise<MessagePayload> => {
   const users = await profilesOf(deps, userIdsOf([message]));
-  return messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment), nonce);
+  return messagePayload(message, users, (attachment) => attachmentUrl(deps, attachment), extras);
 };

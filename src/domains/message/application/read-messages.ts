@@ -1,6 +1,6 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX } from "../domain/message";
+import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, PINS_MAX } from "../domain/message";
 import { unknownMessage } from "../domain/message-errors";
 import type { MessagePayload } from "../domain/message-payloads";
 import type { HistoryPage } from "../domain/message-repository";
@@ -59,4 +59,28 @@ export const listPins =
   async (userId: Snowflake, channelId: Snowflake): Promise<MessagePayload[]> => {
     await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
     return renderMessages(deps, await deps.repositories.messages.pinned(channelId, userId));
+  };
+
+/** A page of Discord's new pins listing: pins with their times, most recent first, and whether older ones remain. */
+export interface PinsPage {
+  readonly items: { pinned_at: string; message: MessagePayload }[];
+  readonly has_more: boolean;
+}
+
+/**
+ * The channel's pins pinned before `before` (an ISO 8601 time), at most `limit` (1–50, 50 by default), most recently
+ * pinned first (VIEW_CHANNEL, READ_MESSAGE_HISTORY): Discord's `GET /channels/{id}/messages/pins`.
+ */
+export const listPinsPage =
+  (deps: ReadDeps) =>
+  async (userId: Snowflake, channelId: Snowflake, input: { before?: string; limit?: number }): Promise<PinsPage> => {
+    const limit = input.limit ?? PINS_MAX;
+    if (!Number.isInteger(limit) || limit < 1 || limit > PINS_MAX) throw invalidField("limit", `Must be between 1 and ${PINS_MAX}.`);
+    const before = input.before === undefined ? undefined : new Date(input.before);
+    if (before && Number.isNaN(before.getTime())) throw invalidField("before", "Must be an ISO 8601 timestamp.");
+    await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
+    const rows = await deps.repositories.messages.pinnedBefore(channelId, before, limit + 1, userId);
+    const page = rows.slice(0, limit);
+    const payloads = await renderMessages(deps, page.map((row) => row.message));
+    return { items: page.map((row, index) => ({ pinned_at: row.pinnedAt.toISOString(), message: payloads[index] as MessagePayload })), has_more: rows.length > limit };
   };

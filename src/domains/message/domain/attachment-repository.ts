@@ -19,6 +19,8 @@ export interface AttachmentRepository {
    * never used, recent enough) are taken, in the order of `ids`; each upload can be taken once.
    */
   claim(claim: AttachmentClaim): Promise<Attachment[]>;
+  /** Takes attachments off their message (an edit removed them); the purge then deletes them with their bytes. */
+  release(channelId: Snowflake, messageId: Snowflake, ids: readonly Snowflake[]): Promise<void>;
   /** An attachment that may still be served: part of a message, or an upload not used yet; null otherwise. */
   findServable(id: Snowflake): Promise<Attachment | null>;
   /** Up to `limit` attachments whose bytes are no longer needed: their message is gone, or they were never used in time. */

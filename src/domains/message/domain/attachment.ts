@@ -13,8 +13,12 @@ export interface Attachment {
   /** Images only. */
   readonly width: number | null;
   readonly height: number | null;
+  /** Alt text (Discord's `description`), at most DESCRIPTION_MAX characters. */
+  readonly description: string | null;
   readonly createdAt: Date;
 }
+
+export const DESCRIPTION_MAX = 1024;
 
 export const FILENAME_MAX = 255;
 /** An upload must be used in a message within this time, or it is purged. */

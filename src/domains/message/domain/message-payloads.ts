@@ -1,7 +1,10 @@
 import { type Snowflake, snowflakeTimestamp } from "../../../shared/kernel/snowflake";
 import { type Attachment, isImage } from "./attachment";
-import { type Message, MessageType, type Nonce } from "./message";
+import type { Embed } from "./embeds";
+import type { Message, Nonce } from "./message";
+import type { AuthorMembership } from "./message-members";
 import { type UserPayload, type UserProfile, userPayload as profilePayload } from "../../../shared/kernel/users";
+import { type WebhookAuthorPayload, webhookAuthorPayload } from "./webhook-payloads";
 
 /** The wire shapes of API.md; events carry them as is, since the gateway dispatches event data unchanged. */
 export interface AttachmentPayload {
@@ -13,6 +16,8 @@ export interface AttachmentPayload {
   readonly url: string;
   readonly width?: number;
   readonly height?: number;
+  /** Alt text, when given. */
+  readonly description?: string;
 }
 
 export interface ReactionPayload {
@@ -26,7 +31,9 @@ export interface MessagePayload {
   readonly type: number;
   readonly channel_id: Snowflake;
   readonly guild_id?: Snowflake;
-  readonly author: UserPayload;
+  /** A webhook's message: the webhook, under the name and avatar it was sent with. */
+  readonly author: UserPayload | WebhookAuthorPayload;
+  readonly webhook_id?: Snowflake;
   readonly content: string;
   readonly created_at: string;
   readonly edited_at: string | null;
@@ -37,19 +44,57 @@ export interface MessagePayload {
   readonly pinned: boolean;
   /*
    * Discord's names and fields, which its libraries read: `timestamp` and `edited_timestamp` are `created_at` and
-   * `edited_at` again; XCord has no text-to-speech, role mentions, embeds, components or flags yet, so those are
-   * always false, empty or 0 (docs/rest.md).
+   * `edited_at` again; XCord has no text-to-speech or message components, so those are always false and empty
+   * (docs/rest.md).
    */
   readonly timestamp: string;
   readonly edited_timestamp: string | null;
   readonly tts: false;
   readonly mention_roles: Snowflake[];
-  readonly embeds: never[];
+  readonly embeds: Embed[];
   readonly components: never[];
-  readonly flags: 0;
+  readonly flags: number;
+  /** Replies only. */
+  readonly message_reference?: MessageReferencePayload;
+  /** Replies only: the replied-to message, null once deleted. */
+  readonly referenced_message?: MessagePayload | null;
+  /** Guild messages, in the answers to send and edit and in MESSAGE_CREATE / MESSAGE_UPDATE: the author as a member. */
+  readonly member?: MemberPayload;
   /** Only in the answer to the send and in MESSAGE_CREATE, as Discord. */
   readonly nonce?: Nonce;
 }
+
+export interface MessageReferencePayload {
+  readonly type: 0;
+  readonly message_id: Snowflake;
+  readonly channel_id: Snowflake;
+  readonly guild_id?: Snowflake;
+}
+
+/** Discord's partial guild member on message events (no `user`: it is the author). */
+export interface MemberPayload {
+  readonly roles: Snowflake[];
+  readonly nick: string | null;
+  readonly avatar: null;
+  readonly joined_at: string;
+  readonly premium_since: null;
+  readonly deaf: false;
+  readonly mute: false;
+  readonly flags: 0;
+  readonly pending: false;
+}
+
+export const memberPayload = (membership: AuthorMembership): MemberPayload => ({
+  roles: [...membership.roleIds],
+  nick: membership.nick,
+  avatar: null,
+  joined_at: membership.joinedAt.toISOString(),
+  premium_since: null,
+  deaf: false,
+  mute: false,
+  flags: 0,
+  pending: false,
+});
 
 /** What an account that no longer resolves shows as: history stays readable. */
 const missingUser = (id: Snowflake): UserPayload =>
@@ -77,28 +122,43 @@ export const attachmentPayload = (attachment: Attachment, url: string): Attachme
   ...(isImage(attachment.contentType) && attachment.width !== null && attachment.height !== null
     ? { width: attachment.width, height: attachment.height }
     : {}),
+  ...(attachment.description ? { description: attachment.description } : {}),
 });
 
-/** The users a message names: its author and everyone it mentions. */
-export const userIdsOf = (messages: readonly Message[]): Snowflake[] => [
-  ...new Set(messages.flatMap((message) => [message.authorId, ...message.mentionIds])),
-];
+/** The users a message names: its author and everyone it mentions, and those of the message it replies to. */
+export const namedUserIds = (message: Message): Snowflake[] => {
+  const named = [message.authorId, ...message.mentionIds];
+  const replied = message.referencedMessage;
+  return replied ? [...named, replied.authorId, ...replied.mentionIds] : named;
+};
+
+/** The users some messages name, each once. */
+export const userIdsOf = (messages: readonly Message[]): Snowflake[] => [...new Set(messages.flatMap(namedUserIds))];
+
+/** What a payload may carry beyond the message itself. */
+export interface PayloadExtras {
+  readonly nonce?: Nonce;
+  readonly member?: AuthorMembership | null;
+}
 
 /** A message as API.md shows it; `urlOf` signs each attachment's URL at the time of reading. */
 export const messagePayload = (
   message: Message,
   users: ReadonlyMap<Snowflake, UserProfile>,
   urlOf: (attachment: Attachment) => string,
-  nonce?: Nonce,
+  extras: PayloadExtras = {},
 ): MessagePayload => {
+  const { nonce, member } = extras;
+  const reference = message.reference;
   const createdAt = new Date(snowflakeTimestamp(message.id)).toISOString();
   const editedAt = message.editedAt?.toISOString() ?? null;
   return {
     id: message.id,
-    type: MessageType.DEFAULT,
+    type: message.type,
     channel_id: message.channelId,
     ...(message.guildId ? { guild_id: message.guildId } : {}),
-    author: userPayload(message.authorId, users),
+    author: message.webhook ? webhookAuthorPayload(message.webhook) : userPayload(message.authorId, users),
+    ...(message.webhook ? { webhook_id: message.webhook.id } : {}),
     content: message.content,
     created_at: createdAt,
     edited_at: editedAt,
@@ -110,10 +170,25 @@ export const messagePayload = (
     timestamp: createdAt,
     edited_timestamp: editedAt,
     tts: false,
-    mention_roles: [],
-    embeds: [],
+    mention_roles: [...message.mentionRoleIds],
+    embeds: message.embeds as Embed[],
     components: [],
-    flags: 0,
+    flags: message.flags,
+    ...(reference
+      ? {
+          message_reference: {
+            type: 0,
+            message_id: reference.messageId,
+            channel_id: reference.channelId,
+            ...(reference.guildId ? { guild_id: reference.guildId } : {}),
+          },
+        }
+      : {}),
+    // Undefined: not read (the replied-to message's own reply); null: deleted.
+    ...(reference && message.referencedMessage !== undefined
+      ? { referenced_message: message.referencedMessage ? messagePayload(message.referencedMessage, users, urlOf) : null }
+      : {}),
+    ...(member ? { member: memberPayload(member) } : {}),
     ...(nonce !== undefined ? { nonce } : {}),
   };
 };

@@ -10,7 +10,7 @@ export interface HistoryPage {
 }
 
 /** A message being created: what the sender decides, before reactions, pins and edits exist. */
-export type NewMessage = Omit<Message, "attachments" | "reactions" | "pinned" | "editedAt"> & {
+export type NewMessage = Omit<Message, "attachments" | "reactions" | "pinned" | "editedAt" | "referencedMessage"> & {
   /** True when uploads are claimed for it in the same transaction. */
   readonly hasAttachments: boolean;
 };
@@ -42,6 +42,8 @@ export interface MessageRepository {
   existing(channelId: Snowflake, ids: readonly Snowflake[]): Promise<Snowflake[]>;
   /** The channel's pinned messages, most recently pinned first. */
   pinned(channelId: Snowflake, viewerId: Snowflake): Promise<Message[]>;
+  /** Up to `limit` pinned messages with their pin times, most recently pinned first, pinned before `before` if given. */
+  pinnedBefore(channelId: Snowflake, before: Date | undefined, limit: number, viewerId: Snowflake): Promise<{ pinnedAt: Date; message: Message }[]>;
   /** Matching messages newest first, and how many match in all. */
   search(query: SearchQuery, viewerId: Snowflake): Promise<{ total: number; messages: Message[] }>;
   /** The id of the message a live nonce (recorded after `since`) stands for, or null. */
@@ -54,7 +56,7 @@ export interface MessageRepository {
    * recorded after `staleBefore`; a concurrent claim of the same key waits for the first to commit or roll back.
    */
   claimNonce(key: NonceKey, messageId: Snowflake, now: Date, staleBefore: Date): Promise<boolean>;
-  /** Saves an edit: content, mentions and the edit time. */
+  /** Saves an edit: content, embeds, flags, mentions, whether attachments remain, and the edit time. */
   update(message: Message): Promise<void>;
   /** Deletes messages of the channel with everything hanging off them; returns the ids that existed. */
   delete(channelId: Snowflake, ids: readonly Snowflake[]): Promise<Snowflake[]>;

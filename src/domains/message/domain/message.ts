@@ -1,9 +1,25 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Attachment } from "./attachment";
+import type { Embed } from "./embeds";
+import type { WebhookAuthor } from "./webhook";
 
-/** Discord's message types that XCord has: only the default one so far. */
-export const MessageType = { DEFAULT: 0 } as const;
+/** Discord's message types that XCord has: a plain message and a reply. */
+export const MessageType = { DEFAULT: 0, REPLY: 19 } as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** Discord's message flags a sender may set; any other bit is refused. */
+export const MessageFlags = { SUPPRESS_EMBEDS: 1 << 2, SUPPRESS_NOTIFICATIONS: 1 << 12 } as const;
+const SETTABLE_FLAGS = MessageFlags.SUPPRESS_EMBEDS | MessageFlags.SUPPRESS_NOTIFICATIONS;
+/** What an edit may change: Discord lets only SUPPRESS_EMBEDS be toggled after sending. */
+const EDITABLE_FLAGS = MessageFlags.SUPPRESS_EMBEDS;
+
+/** The message a reply points at; always in the same channel. */
+export interface MessageReference {
+  readonly messageId: Snowflake;
+  readonly channelId: Snowflake;
+  readonly guildId: Snowflake | null;
+}
 
 /** One emoji's reactions on a message, as one viewer sees them. */
 export interface ReactionSummary {
@@ -28,6 +44,22 @@ export interface Message {
   readonly pinned: boolean;
   readonly attachments: readonly Attachment[];
   readonly reactions: readonly ReactionSummary[];
+  readonly type: MessageType;
+  /** MessageFlags bits. */
+  readonly flags: number;
+  /** Rich embeds as stored (checked by `checkEmbeds`). */
+  readonly embeds: readonly Embed[];
+  /** Roles of the guild mentioned with `<@&id>` that the author could mention. */
+  readonly mentionRoleIds: readonly Snowflake[];
+  /** Replies only: what they reply to. */
+  readonly reference: MessageReference | null;
+  /**
+   * Replies only, when read: the replied-to message (without its own reference, reactions left out), or null once
+   * it is deleted. Undefined for messages that are no replies.
+   */
+  readonly referencedMessage?: Message | null;
+  /** A webhook's message: `authorId` is the webhook's id, and this the name and avatar it was sent under. */
+  readonly webhook?: WebhookAuthor;
 }
 
 export const CONTENT_MAX = 4000;
@@ -53,12 +85,12 @@ export const codePointLength = (text: string): number => {
 };
 
 /**
- * Checks message content: at most 4000 code points, and not blank unless the message carries attachments.
- * Content is kept as sent (no trimming), as Discord does.
+ * Checks message content: at most 4000 code points, and not blank unless the message carries attachments or
+ * embeds (`hasOther`). Content is kept as sent (no trimming), as Discord does.
  */
-export const checkContent = (content: string, hasAttachments: boolean, field = "content"): string => {
+export const checkContent = (content: string, hasOther: boolean, field = "content"): string => {
   if (codePointLength(content) > CONTENT_MAX) throw invalidField(field, `Must be ${CONTENT_MAX} or fewer in length.`);
-  if (content.trim() === "" && !hasAttachments) throw invalidField(field, "Cannot send an empty message.");
+  if (content.trim() === "" && !hasOther) throw invalidField(field, "Cannot send an empty message.");
   return content;
 };
 
@@ -81,6 +113,25 @@ export const checkAttachmentIds = (ids: readonly Snowflake[], field = "attachmen
   if (ids.length > ATTACHMENTS_PER_MESSAGE_MAX) throw invalidField(field, `At most ${ATTACHMENTS_PER_MESSAGE_MAX} attachments.`);
   if (new Set(ids).size !== ids.length) throw invalidField(field, "Duplicate attachment.");
   return [...ids];
+};
+
+/** Flags of a new message: only SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS may be set (400 otherwise). */
+export const checkFlags = (flags: number | undefined, field = "flags"): number => {
+  const value = flags ?? 0;
+  if (!Number.isSafeInteger(value) || value < 0 || (value & ~SETTABLE_FLAGS) !== 0) {
+    throw invalidField(field, "Only SUPPRESS_EMBEDS (1 << 2) and SUPPRESS_NOTIFICATIONS (1 << 12) may be set.");
+  }
+  return value;
+};
+
+/**
+ * The flags after an edit: SUPPRESS_EMBEDS may be toggled; the other settable bits are accepted and left as they
+ * were sent (libraries echo a message's flags back); bits outside those two are refused as on send.
+ */
+export const editedFlags = (current: number, requested: number | null | undefined, field = "flags"): number => {
+  if (requested === undefined || requested === null) return current;
+  const value = checkFlags(requested, field);
+  return (current & ~EDITABLE_FLAGS) | (value & EDITABLE_FLAGS);
 };
 
 /** The ids of a bulk delete: 2–100, no repeats. */

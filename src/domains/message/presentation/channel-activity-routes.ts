@@ -3,7 +3,7 @@ import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
 import { fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { MessageUseCases } from "../application/message-use-cases";
-import { ChannelParams, MessageBody, MessageParams, UNKNOWN_MESSAGE, channelFailures, tags } from "./message-schemas";
+import { ChannelParams, MessageBody, MessageParams, PinsPageBody, PinsQuery, UNKNOWN_MESSAGE, channelFailures, tags } from "./message-schemas";
 
 const { group, route, limitedRoute } = routesTagged(tags);
 
@@ -27,6 +27,21 @@ export const channelActivityRoutes = ({ useCases, ...deps }: RouteDeps<MessageUs
       "/channels/:id/pins/:message_id",
       async ({ caller, params }) => useCases.unpinMessage(caller.userId, params.id, params.message_id).then(noContent),
       route({ summary: "Unpin a message (MANAGE_MESSAGES; anyone in a DM)", schemas: { params: MessageParams }, ok: { 204: NoContent }, failures: [lacks("MANAGE_MESSAGES"), ...channelFailures, UNKNOWN_MESSAGE] }),
+    )
+    .get(
+      "/channels/:id/messages/pins",
+      ({ caller, params, query }) => useCases.listPinsPage(caller.userId, params.id, { before: query.before, limit: query.limit }),
+      route({ summary: "Discord's pins listing: pins with their times, most recently pinned first, before an ISO 8601 time (READ_MESSAGE_HISTORY)", schemas: { params: ChannelParams, query: PinsQuery }, ok: { 200: PinsPageBody }, failures: [lacks("READ_MESSAGE_HISTORY"), ...channelFailures] }),
+    )
+    .put(
+      "/channels/:id/messages/pins/:message_id",
+      async ({ caller, params }) => useCases.pinMessage(caller.userId, params.id, params.message_id).then(noContent),
+      route({ summary: "Pin a message, Discord's new path (MANAGE_MESSAGES; anyone in a DM); at most 50 per channel", schemas: { params: MessageParams }, ok: { 204: NoContent }, failures: [lacks("MANAGE_MESSAGES"), ...channelFailures, UNKNOWN_MESSAGE, fails("LIMIT_REACHED", "the channel has 50 pins")] }),
+    )
+    .delete(
+      "/channels/:id/messages/pins/:message_id",
+      async ({ caller, params }) => useCases.unpinMessage(caller.userId, params.id, params.message_id).then(noContent),
+      route({ summary: "Unpin a message, Discord's new path (MANAGE_MESSAGES; anyone in a DM)", schemas: { params: MessageParams }, ok: { 204: NoContent }, failures: [lacks("MANAGE_MESSAGES"), ...channelFailures, UNKNOWN_MESSAGE] }),
     )
     .post(
       "/channels/:id/typing",

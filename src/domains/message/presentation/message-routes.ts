@@ -4,10 +4,16 @@ import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../sha
 import { fails, lacks } from "../../../shared/presentation/error-schemas";
 import { annotated } from "../../../shared/presentation/schema-types";
 import type { MessageUseCases } from "../application/message-use-cases";
+import type { AttachmentEntry } from "../application/message-files";
+import type { SendMessageInput } from "../application/send-message";
+import type { EditMessageInput } from "../application/edit-message";
+import { multipartToJson, takeFiles } from "./message-multipart";
 import {
   BulkDeleteBody,
   ChannelParams,
   EditMessageBody,
+  EditMessageMultipart,
+  SendMessageMultipart,
   HistoryQuery,
   MessageBody,
   MessageParams,
@@ -19,6 +25,59 @@ import {
 
 const { group, route, limitedRoute } = routesTagged(tags);
 
+type SendBody = typeof SendMessageBody.static;
+type EditBody = typeof EditMessageBody.static;
+
+/** `attachments` entries as the use cases read them: a bare id is `{id}`. */
+export const entriesOf = (attachments: SendBody["attachments"] | EditBody["attachments"]): AttachmentEntry[] | null | undefined =>
+  attachments?.map((entry) => (typeof entry === "string" ? { id: entry } : (entry as AttachmentEntry)));
+
+/** Discord's `allowed_mentions` in the use cases' terms. */
+export const allowedOf = (allowed: SendBody["allowed_mentions"]) =>
+  allowed ? { parse: allowed.parse, users: allowed.users, roles: allowed.roles, repliedUser: allowed.replied_user } : allowed;
+
+const sendInputOf = (body: SendBody): SendMessageInput => ({
+  content: body.content,
+  nonce: body.nonce,
+  enforceNonce: body.enforce_nonce,
+  embeds: body.embeds,
+  allowedMentions: allowedOf(body.allowed_mentions),
+  messageReference: body.message_reference
+    ? {
+        messageId: body.message_reference.message_id,
+        channelId: body.message_reference.channel_id,
+        guildId: body.message_reference.guild_id,
+        failIfNotExists: body.message_reference.fail_if_not_exists,
+        type: body.message_reference.type,
+      }
+    : body.message_reference,
+  flags: body.flags,
+  attachments: entriesOf(body.attachments),
+});
+
+const editInputOf = (body: EditBody): EditMessageInput => ({
+  content: body.content,
+  embeds: body.embeds,
+  flags: body.flags,
+  allowedMentions: allowedOf(body.allowed_mentions),
+  attachments: entriesOf(body.attachments),
+});
+
+/** Send and edit read JSON, or Discord's multipart form (payload_json + files[n]), described for the OpenAPI document. */
+const jsonOrMultipart = (multipart: unknown) => ({
+  type: ["application/json", "multipart/form-data"] as ("application/json" | "multipart/form-data")[],
+  transform: (context: { request: Request; body: unknown }) => {
+    context.body = multipartToJson(context.request, context.body);
+  },
+  multipart,
+});
+
+/** A route's options with the multipart form declared beside its JSON body. */
+export const withMultipart = <R extends { detail: object }>(options: R, multipart: unknown) => {
+  const { transform, type } = jsonOrMultipart(multipart);
+  return { ...options, type, transform, detail: { ...options.detail, "x-multipart": multipart } };
+};
+
 /** Discord's send limit: 5 messages per 5 s per user and channel (`user-route` keys on the channel id). */
 export const SEND_LIMIT: RateLimitRule = { bucket: "messages.send", limit: 5, periodMs: 5000, by: "user-route" };
 
@@ -27,16 +86,14 @@ export const messageRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCases>)
   return group(deps)
     .post(
       "/channels/:id/messages",
-      async ({ caller, params, body, status }) => {
-        const sent = await useCases.sendMessage(caller.userId, params.id, {
-          content: body.content,
-          nonce: body.nonce,
-          enforceNonce: body.enforce_nonce,
-          attachmentIds: body.attachments?.map((entry) => (typeof entry === "string" ? entry : entry.id)),
-        });
+      async ({ caller, params, body, status, request }) => {
+        const sent = await useCases.sendMessage(caller.userId, params.id, { ...sendInputOf(body), files: await takeFiles(request) });
         return sent.created ? status(201, sent.message) : status(200, sent.message);
       },
-      limitedRoute({ summary: "Send a message (SEND_MESSAGES; ATTACH_FILES with attachments); 200 with the first message for a repeated enforced nonce", schemas: { params: ChannelParams, body: SendMessageBody }, ok: { 201: annotated(MessageBody, { description: "Created — the new message" }), 200: annotated(MessageBody, { description: "OK — the first message sent with this enforced nonce in the last 5 minutes" }) }, failures: [lacks("SEND_MESSAGES", "ATTACH_FILES with attachments"), ...channelFailures, fails("VALIDATION", "no content and no attachments, or an attachment is not the caller's unused upload to this channel")], rateLimit: SEND_LIMIT }),
+      withMultipart(
+        limitedRoute({ summary: "Send a message, JSON or multipart payload_json + files[n] (SEND_MESSAGES; ATTACH_FILES with attachments; READ_MESSAGE_HISTORY to reply); 200 with the first message for a repeated enforced nonce", schemas: { params: ChannelParams, body: SendMessageBody }, ok: { 201: annotated(MessageBody, { description: "Created — the new message" }), 200: annotated(MessageBody, { description: "OK — the first message sent with this enforced nonce in the last 5 minutes" }) }, failures: [lacks("SEND_MESSAGES", "ATTACH_FILES with attachments", "READ_MESSAGE_HISTORY to reply"), ...channelFailures, fails("VALIDATION", "no content, embeds or attachments; an embed over Discord's limits; a replied-to message not in the channel; an attachment is not the caller's unused upload to this channel"), fails("PAYLOAD_TOO_LARGE", "a file is larger than MAX_UPLOAD_BYTES")], rateLimit: SEND_LIMIT }),
+        SendMessageMultipart,
+      ),
     )
     .get(
       "/channels/:id/messages",
@@ -56,8 +113,12 @@ export const messageRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCases>)
     )
     .patch(
       "/channels/:id/messages/:message_id",
-      ({ caller, params, body }) => useCases.editMessage(caller.userId, params.id, params.message_id, body.content),
-      route({ summary: "Edit a message's content; its author only (else 403 50005)", schemas: { params: MessageParams, body: EditMessageBody }, ok: { 200: MessageBody }, failures: [fails("NOT_AUTHOR", "the caller did not write the message"), ...channelFailures, UNKNOWN_MESSAGE] }),
+      async ({ caller, params, body, request }) =>
+        useCases.editMessage(caller.userId, params.id, params.message_id, { ...editInputOf(body), files: await takeFiles(request) }),
+      withMultipart(
+        route({ summary: "Edit a message's content, embeds, SUPPRESS_EMBEDS and attachments (JSON or multipart payload_json + files[n]); its author only (else 403 50005)", schemas: { params: MessageParams, body: EditMessageBody }, ok: { 200: MessageBody }, failures: [fails("NOT_AUTHOR", "the caller did not write the message"), lacks("ATTACH_FILES with new files"), ...channelFailures, UNKNOWN_MESSAGE, fails("PAYLOAD_TOO_LARGE", "a file is larger than MAX_UPLOAD_BYTES")] }),
+        EditMessageMultipart,
+      ),
     )
     .delete(
       "/channels/:id/messages/:message_id",

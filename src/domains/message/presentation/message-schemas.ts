@@ -2,8 +2,12 @@ import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
 import { CodePointString, IntegerInput, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity";
+import { WebhookAuthorBody } from "./webhook-schemas";
 import { SEARCH_LIMIT_MAX, SEARCH_OFFSET_MAX, SEARCH_QUERY_MAX } from "../application/search-messages";
-import { BULK_DELETE_MAX, BULK_DELETE_MIN, CONTENT_MAX, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, NONCE_MAX } from "../domain/message";
+import { BULK_DELETE_MAX, BULK_DELETE_MIN, CONTENT_MAX, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, MessageFlags, NONCE_MAX, PINS_MAX } from "../domain/message";
+import { ALLOWED_MENTIONS_IDS_MAX } from "../domain/allowed-mentions";
+import { DESCRIPTION_MAX, FILENAME_MAX } from "../domain/attachment";
+import { EMBEDS_MAX, EmbedLimits } from "../domain/embeds";
 import { channelFailures } from "../../channel";
 
 export { SnowflakeString, channelFailures };
@@ -21,6 +25,7 @@ export const AttachmentBody = t.Object(
     url: t.String({ description: "signed, expires after about 24 hours; ask the API again for a fresh one" }),
     width: t.Optional(ResponseInteger({ description: "images only" })),
     height: t.Optional(ResponseInteger({ description: "images only" })),
+    description: t.Optional(t.String({ description: "alt text, when given" })),
   },
   {
     title: "Attachment",
@@ -43,57 +48,140 @@ export const ReactionBody = t.Object(
   { title: "Reaction", examples: [{ emoji: { id: null, name: "👍" }, count: 2, me: true }] },
 );
 
+const embedText = (max: number, description?: string) => CodePointString({ maxLength: max, ...(description ? { description } : {}) });
+const embedUrl = (attachment: boolean) =>
+  t.String({ maxLength: EmbedLimits.url, description: attachment ? "http(s) URL, or attachment://filename (kept as given)" : "http(s) URL" });
+/** Parts of Discord's embed objects XCord does not keep: accepted (libraries echo received embeds) and dropped. */
+const dropped = (what: string) => t.Optional(t.Unknown({ description: `${what}: accepted and ignored` }));
+const EmbedMediaInput = t.Object(
+  { url: embedUrl(true), proxy_url: dropped("proxy_url"), width: dropped("width"), height: dropped("height"), flags: dropped("flags") },
+  strict,
+);
+
+/** An embed as sent; strings count code points, as Discord's limits do. */
+export const EmbedInputBody = t.Object(
+  {
+    type: t.Optional(t.String({ maxLength: 32, description: "stored as \"rich\" whatever is sent" })),
+    title: t.Optional(embedText(EmbedLimits.title)),
+    description: t.Optional(embedText(EmbedLimits.description)),
+    url: t.Optional(embedUrl(false)),
+    timestamp: t.Optional(t.String({ maxLength: 64, description: "ISO 8601" })),
+    color: t.Optional(t.Nullable(t.Integer({ minimum: 0, maximum: EmbedLimits.color }))),
+    footer: t.Optional(t.Object({ text: embedText(EmbedLimits.footerText), icon_url: t.Optional(embedUrl(true)), proxy_icon_url: dropped("proxy_icon_url") }, strict)),
+    image: t.Optional(EmbedMediaInput),
+    thumbnail: t.Optional(EmbedMediaInput),
+    video: dropped("video"),
+    provider: dropped("provider"),
+    author: t.Optional(
+      t.Object({ name: embedText(EmbedLimits.authorName), url: t.Optional(embedUrl(false)), icon_url: t.Optional(embedUrl(true)), proxy_icon_url: dropped("proxy_icon_url") }, strict),
+    ),
+    fields: t.Optional(
+      t.Array(t.Object({ name: embedText(EmbedLimits.fieldName), value: embedText(EmbedLimits.fieldValue), inline: t.Optional(t.Boolean()) }, strict), {
+        maxItems: EmbedLimits.fields,
+      }),
+    ),
+  },
+  { ...strict, title: "EmbedInput", description: `Discord's rich embed; all embeds of a message together hold at most ${EmbedLimits.total} characters of text` },
+);
+
+export const EmbedBody = t.Object(
+  {
+    type: t.Literal("rich"),
+    title: t.Optional(t.String()),
+    description: t.Optional(t.String()),
+    url: t.Optional(t.String()),
+    timestamp: t.Optional(t.String({ format: "date-time" })),
+    color: t.Optional(ResponseInteger()),
+    footer: t.Optional(t.Object({ text: t.String(), icon_url: t.Optional(t.String()) })),
+    image: t.Optional(t.Object({ url: t.String() })),
+    thumbnail: t.Optional(t.Object({ url: t.String() })),
+    author: t.Optional(t.Object({ name: t.String(), url: t.Optional(t.String()), icon_url: t.Optional(t.String()) })),
+    fields: t.Optional(t.Array(t.Object({ name: t.String(), value: t.String(), inline: t.Optional(t.Boolean()) }))),
+  },
+  { title: "Embed", examples: [{ type: "rich", title: "Build passed", description: "main @ 3f2a9c", color: 5763719 }] },
+);
+
+export const MessageReferenceBody = t.Object(
+  { type: t.Literal(0, { description: "0: a reply" }), message_id: SnowflakeString, channel_id: SnowflakeString, guild_id: t.Optional(SnowflakeString) },
+  { title: "MessageReference" },
+);
+
+export const MessageMemberBody = t.Object(
+  {
+    roles: t.Array(SnowflakeString),
+    nick: t.Nullable(t.String()),
+    avatar: t.Null(),
+    joined_at: Timestamp,
+    premium_since: t.Null(),
+    deaf: t.Literal(false),
+    mute: t.Literal(false),
+    flags: t.Literal(0),
+    pending: t.Literal(false),
+  },
+  {
+    title: "MessageMember",
+    description: "the author as a guild member (Discord's partial member, no user): in the answers to send and edit and in MESSAGE_CREATE/MESSAGE_UPDATE, not in history",
+  },
+);
+
+const messageFields = {
+  id: SnowflakeString,
+  type: ResponseInteger({ description: "0: default, 19: reply" }),
+  channel_id: SnowflakeString,
+  guild_id: t.Optional(SnowflakeString),
+  author: t.Union([UserBody, WebhookAuthorBody], { description: "the user who wrote it, or for a webhook's message the webhook (WebhookAuthor)" }),
+  webhook_id: t.Optional(SnowflakeString),
+  content: t.String(),
+  created_at: Timestamp,
+  edited_at: t.Nullable(Timestamp),
+  mentions: t.Array(UserBody),
+  mention_everyone: t.Boolean(),
+  attachments: t.Array(AttachmentBody),
+  reactions: t.Array(ReactionBody),
+  pinned: t.Boolean(),
+  timestamp: t.String({ format: "date-time", description: "Discord's name for created_at (the same value)" }),
+  edited_timestamp: t.Nullable(t.String({ format: "date-time", description: "Discord's name for edited_at (the same value)" })),
+  tts: t.Literal(false, { description: "always false: XCord has no text-to-speech" }),
+  mention_roles: t.Array(SnowflakeString, { description: "roles mentioned with <@&id> (mentionable ones, or any with MENTION_EVERYONE)" }),
+  embeds: t.Array(EmbedBody),
+  components: t.Array(t.Never(), { description: "always empty: XCord has no message components" }),
+  flags: ResponseInteger({ description: "SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096)" }),
+  message_reference: t.Optional(MessageReferenceBody),
+};
+
+const ReferencedMessageBody = t.Object(messageFields, { title: "ReferencedMessage", description: "the replied-to message (without its own referenced_message)" });
+
+const messageExample = {
+  id: "1234567890123456793",
+  type: 0,
+  channel_id: "1234567890123456790",
+  guild_id: "1234567890123456789",
+  author: exampleOf(UserBody),
+  content: "Hello, world!",
+  created_at: "2025-01-01T12:00:00.000Z",
+  edited_at: null,
+  mentions: [],
+  mention_everyone: false,
+  attachments: [],
+  reactions: [],
+  pinned: false,
+  timestamp: "2025-01-01T12:00:00.000Z",
+  edited_timestamp: null,
+  tts: false,
+  mention_roles: [],
+  embeds: [],
+  components: [],
+  flags: 0,
+};
+
 export const MessageBody = t.Object(
   {
-    id: SnowflakeString,
-    type: ResponseInteger({ description: "0: default" }),
-    channel_id: SnowflakeString,
-    guild_id: t.Optional(SnowflakeString),
-    author: UserBody,
-    content: t.String(),
-    created_at: Timestamp,
-    edited_at: t.Nullable(Timestamp),
-    mentions: t.Array(UserBody),
-    mention_everyone: t.Boolean(),
-    attachments: t.Array(AttachmentBody),
-    reactions: t.Array(ReactionBody),
-    pinned: t.Boolean(),
-    timestamp: t.String({ format: "date-time", description: "Discord's name for created_at (the same value)" }),
-    edited_timestamp: t.Nullable(t.String({ format: "date-time", description: "Discord's name for edited_at (the same value)" })),
-    tts: t.Literal(false, { description: "always false: XCord has no text-to-speech" }),
-    mention_roles: t.Array(SnowflakeString, { description: "always empty: XCord has no role mentions yet" }),
-    embeds: t.Array(t.Never(), { description: "always empty: XCord has no embeds yet" }),
-    components: t.Array(t.Never(), { description: "always empty: XCord has no message components" }),
-    flags: t.Literal(0, { description: "always 0" }),
+    ...messageFields,
+    referenced_message: t.Optional(t.Nullable(ReferencedMessageBody, { description: "replies only: the replied-to message, null once it is deleted" })),
+    member: t.Optional(MessageMemberBody),
     nonce: t.Optional(t.Union([t.String(), ResponseInteger()], { description: "only in the answer to the send" })),
   },
-  {
-    title: "Message",
-    examples: [
-      {
-        id: "1234567890123456793",
-        type: 0,
-        channel_id: "1234567890123456790",
-        guild_id: "1234567890123456789",
-        author: exampleOf(UserBody),
-        content: "Hello, world!",
-        created_at: "2025-01-01T12:00:00.000Z",
-        edited_at: null,
-        mentions: [],
-        mention_everyone: false,
-        attachments: [],
-        reactions: [],
-        pinned: false,
-        timestamp: "2025-01-01T12:00:00.000Z",
-        edited_timestamp: null,
-        tts: false,
-        mention_roles: [],
-        embeds: [],
-        components: [],
-        flags: 0,
-      },
-    ],
-  },
+  { title: "Message", examples: [messageExample] },
 );
 
 const Nonce = t.Union(
@@ -107,25 +195,107 @@ const Nonce = t.Union(
 /** Message content counts code points, as the domain does: 4000 emojis are 4000 characters, not 8000. */
 const content = (description: string) => CodePointString({ maxLength: CONTENT_MAX, description });
 
+const AllowedMentionsBody = t.Object(
+  {
+    parse: t.Optional(t.Array(t.Union([t.Literal("users"), t.Literal("roles"), t.Literal("everyone")]), { maxItems: 3 })),
+    users: t.Optional(t.Array(SnowflakeString, { maxItems: ALLOWED_MENTIONS_IDS_MAX })),
+    roles: t.Optional(t.Array(SnowflakeString, { maxItems: ALLOWED_MENTIONS_IDS_MAX })),
+    replied_user: t.Optional(t.Boolean()),
+  },
+  {
+    ...strict,
+    title: "AllowedMentions",
+    description: "which mentions of the content count; a kind in parse excludes a list of it (400); without this object all count, the replied-to author included",
+  },
+);
+
+const MessageReferenceInput = t.Object(
+  {
+    message_id: t.Optional(SnowflakeString),
+    channel_id: t.Optional(SnowflakeString),
+    guild_id: t.Optional(SnowflakeString),
+    fail_if_not_exists: t.Optional(t.Boolean({ description: "false: an unknown message sends a plain message instead of 400" })),
+    type: t.Optional(t.Integer({ description: "0 (reply) only: XCord has no forwards" })),
+  },
+  { ...strict, title: "MessageReferenceInput", description: "reply to a message of this channel" },
+);
+
+const AttachmentEntryBody = t.Object(
+  {
+    id: t.Union([SnowflakeString, t.String({ pattern: "^[0-9]{1,2}$" }), t.Integer({ minimum: 0, maximum: 99 })], {
+      description: "n of a file part files[n] of this request, or the id of an upload (send) or of an attachment to keep (edit)",
+    }),
+    filename: t.Optional(t.String({ minLength: 1, maxLength: FILENAME_MAX })),
+    description: t.Optional(t.Nullable(CodePointString({ maxLength: DESCRIPTION_MAX, description: "alt text" }))),
+  },
+  // Libraries echo whole attachment objects when editing: their other fields are ignored.
+  { additionalProperties: true, title: "AttachmentEntry" },
+);
+
+const flagsField = t.Integer({
+  minimum: 0,
+  description: `SUPPRESS_EMBEDS (${MessageFlags.SUPPRESS_EMBEDS}) and SUPPRESS_NOTIFICATIONS (${MessageFlags.SUPPRESS_NOTIFICATIONS}) only; other bits 400`,
+});
+const ignored = (why: string) => t.Optional(t.Unknown({ description: `accepted and ignored: ${why}` }));
+const attachmentsField = t.Array(t.Union([SnowflakeString, AttachmentEntryBody]), {
+  maxItems: 10,
+  description: "uploads to attach (ids, or {id}) and the metadata of this request's files[n] ({id: n, filename, description})",
+});
+
 export const SendMessageBody = t.Object(
   {
-    content: t.Optional(content(`at most ${CONTENT_MAX} characters (code points); may be empty with attachments`)),
+    content: t.Optional(t.Nullable(content(`at most ${CONTENT_MAX} characters (code points); may be empty with attachments or embeds`))),
     nonce: t.Optional(Nonce),
     enforce_nonce: t.Optional(t.Boolean()),
-    attachments: t.Optional(
-      t.Array(t.Union([SnowflakeString, t.Object({ id: SnowflakeString }, strict)]), {
-        maxItems: 10,
-        description: "ids of the caller's unused uploads to this channel (POST /channels/{id}/attachments), as ids or {id}",
-      }),
-    ),
+    tts: t.Optional(t.Boolean({ description: "accepted; messages are never text-to-speech (tts is always false)" })),
+    embeds: t.Optional(t.Nullable(t.Array(EmbedInputBody, { maxItems: EMBEDS_MAX }))),
+    allowed_mentions: t.Optional(t.Nullable(AllowedMentionsBody)),
+    message_reference: t.Optional(t.Nullable(MessageReferenceInput)),
+    components: ignored("XCord has no message components"),
+    sticker_ids: ignored("XCord has no stickers"),
+    poll: ignored("XCord has no polls"),
+    flags: t.Optional(t.Nullable(flagsField)),
+    attachments: t.Optional(t.Nullable(attachmentsField)),
   },
   // Content only: the example must work when executed as is, and attachment ids would have to be uploaded first.
   { ...strict, examples: [{ content: "Hello, world!" }] },
 );
 
 export const EditMessageBody = t.Object(
-  { content: content(`at most ${CONTENT_MAX} characters (code points)`) },
+  {
+    content: t.Optional(t.Nullable(content(`at most ${CONTENT_MAX} characters (code points); null clears it`))),
+    embeds: t.Optional(t.Nullable(t.Array(EmbedInputBody, { maxItems: EMBEDS_MAX, description: "replaces the embeds; null or [] removes them" }))),
+    flags: t.Optional(t.Nullable(flagsField)),
+    allowed_mentions: t.Optional(t.Nullable(AllowedMentionsBody)),
+    attachments: t.Optional(t.Nullable(t.Array(AttachmentEntryBody, { maxItems: 10, description: "the attachments to keep (all others are removed) and the metadata of new files[n]" }))),
+    components: ignored("XCord has no message components"),
+  },
   { ...strict, examples: [{ content: "Hello, edited world!" }] },
+);
+
+/** The multipart form of a send or edit, as Discord's libraries send it; described for the OpenAPI document. */
+const multipartOf = (json: string) =>
+  t.Object(
+    {
+      payload_json: t.Optional(t.String({ description: `the JSON body (${json}) as a string` })),
+      "files[0]": t.Optional(t.File({ description: "a file; files[0]…files[9], each at most MAX_UPLOAD_BYTES; describe it with attachments: [{id: 0, …}] in payload_json" })),
+    },
+    { title: `${json}Multipart`, additionalProperties: t.File(), description: "payload_json and files[n] fields only" },
+  );
+export const SendMessageMultipart = multipartOf("SendMessageBody");
+export const EditMessageMultipart = multipartOf("EditMessageBody");
+
+export const PinsQuery = t.Object({
+  before: t.Optional(t.String({ format: "date-time", description: "only pins pinned before this ISO 8601 time" })),
+  limit: t.Optional(IntegerInput({ minimum: 1, maximum: PINS_MAX, default: PINS_MAX, description: `1–${PINS_MAX}, ${PINS_MAX} by default` })),
+});
+
+export const PinsPageBody = t.Object(
+  {
+    items: t.Array(t.Object({ pinned_at: Timestamp, message: MessageBody }), { description: "most recently pinned first" }),
+    has_more: t.Boolean(),
+  },
+  { title: "PinsPage", examples: [{ items: [{ pinned_at: "2025-01-01T12:00:00.000Z", message: messageExample }], has_more: false }] },
 );
 
 export const BulkDeleteBody = t.Object(

@@ -15,6 +15,7 @@ const toAttachment = (row: AttachmentRow): Attachment => ({
   size: row.size,
   width: row.width,
   height: row.height,
+  description: row.description,
   createdAt: row.createdAt,
 });
 
@@ -44,6 +45,15 @@ export class DrizzleAttachmentRepository implements AttachmentRepository {
       .returning();
     const byId = new Map(rows.map((row) => [row.id, toAttachment(row)]));
     return claim.ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async release(channelId: string, messageId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    // consumed_at stays set: a used attachment without a message is what the purge deletes.
+    await this.db
+      .update(attachments)
+      .set({ messageId: null })
+      .where(and(eq(attachments.channelId, channelId), eq(attachments.messageId, messageId), inArray(attachments.id, [...ids])));
   }
 
   async findServable(id: string): Promise<Attachment | null> {

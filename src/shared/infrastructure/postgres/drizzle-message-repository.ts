@@ -65,6 +65,16 @@ export class DrizzleMessageRepository implements MessageRepository {
     return (rows as MessageRow[]).map(toMessage);
   }
 
+  async pinnedBefore(channelId: string, before: Date | undefined, limit: number, viewerId: string): Promise<{ pinnedAt: Date; message: Message }[]> {
+    const rows = await this.db
+      .select(messageColumns(viewerId))
+      .from(messages)
+      .where(and(eq(messages.channelId, channelId), isNotNull(messages.pinnedAt), before ? lt(messages.pinnedAt, before) : undefined))
+      .orderBy(desc(messages.pinnedAt), desc(messages.id))
+      .limit(limit);
+    return (rows as MessageRow[]).map((row) => ({ pinnedAt: row.pinnedAt as Date, message: toMessage(row) }));
+  }
+
   async search(query: SearchQuery, viewerId: string): Promise<{ total: number; messages: Message[] }> {
     const where = and(
       inArray(messages.channelId, [...query.channelIds]),
@@ -98,7 +108,24 @@ export class DrizzleMessageRepository implements MessageRepository {
   }
 
   async insert(message: NewMessage): Promise<void> {
-    await this.db.insert(messages).values({ ...message, mentionIds: [...message.mentionIds] });
+    await this.db.insert(messages).values({
+      id: message.id,
+      channelId: message.channelId,
+      guildId: message.guildId,
+      authorId: message.authorId,
+      content: message.content,
+      mentionIds: [...message.mentionIds],
+      mentionEveryone: message.mentionEveryone,
+      hasAttachments: message.hasAttachments,
+      type: message.type,
+      flags: message.flags,
+      embeds: message.embeds.length > 0 ? message.embeds : null,
+      mentionRoleIds: [...message.mentionRoleIds],
+      referenceId: message.reference?.messageId ?? null,
+      webhookId: message.webhook?.id ?? null,
+      webhookUsername: message.webhook?.username ?? null,
+      webhookAvatar: message.webhook?.avatar ?? null,
+    });
   }
 
   async claimNonce(key: NonceKey, messageId: string, now: Date, staleBefore: Date): Promise<boolean> {
@@ -117,7 +144,16 @@ export class DrizzleMessageRepository implements MessageRepository {
   async update(message: Message): Promise<void> {
     await this.db
       .update(messages)
-      .set({ content: message.content, editedAt: message.editedAt, mentionIds: [...message.mentionIds], mentionEveryone: message.mentionEveryone })
+      .set({
+        content: message.content,
+        editedAt: message.editedAt,
+        mentionIds: [...message.mentionIds],
+        mentionEveryone: message.mentionEveryone,
+        mentionRoleIds: [...message.mentionRoleIds],
+        flags: message.flags,
+        embeds: message.embeds.length > 0 ? message.embeds : null,
+        hasAttachments: message.attachments.length > 0,
+      })
       .where(and(eq(messages.channelId, message.channelId), eq(messages.id, message.id)));
   }
 
