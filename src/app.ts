@@ -17,7 +17,7 @@ import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channe
 import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule, startSessionPurge } from "./domains/identity";
-import { createGuildModule, guildGateway } from "./domains/guild";
+import { createGuildModule, guildGateway, guildMemberDirectory } from "./domains/guild";
 import { createMessageModule, startMessageJobs } from "./domains/message";
 import { MAX_VOICE_FRAME_BYTES, createVoiceModule, startVoiceSweep } from "./domains/voice";
 import { idempotentHandler } from "./shared/infrastructure/idempotent-consumer";
@@ -41,7 +41,8 @@ import { createPresenceService, presenceDispatchRules, presenceReady, presenceTr
 import type { DomainEvent } from "./shared/kernel/domain-event";
 import { drizzleVoiceQueries, drizzleVoiceUnitOfWork } from "./shared/infrastructure/postgres/drizzle-voice-repository";
 import { type MediasoupSfu, createMediasoupSfu } from "./shared/infrastructure/sfu/mediasoup-sfu";
-import { gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
+import { gatewayBotRoutes, gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
+import { IDENTIFIES_PER_DAY, createIdentifyBudget } from "./shared/gateway/identify-budget";
 import { HEARTBEAT_GRACE_FACTOR, MAX_FRAME_BYTES } from "./shared/gateway/gateway-protocol";
 import { createGateway } from "./shared/gateway/gateway-server";
 import { eventRoutes, sharedWithinReady } from "./shared/gateway/gateway-ports";
@@ -216,6 +217,7 @@ export const createApp = async (options: AppOptions) => {
   });
   const presence = createPresenceService({
     store: adapters.presence,
+    kv: adapters.kv,
     pubSub: adapters.pubSub,
     clock,
     ids,
@@ -246,6 +248,8 @@ export const createApp = async (options: AppOptions) => {
     ...routeSettings,
     onError: (error, context) => logger.error({ err: error, ...context }, "voice error"),
   });
+  // Discord's session start limit: IDENTIFYs per user per day (× RATE_LIMIT_SCALE), counted cluster-wide.
+  const identifyBudget = createIdentifyBudget(adapters.kv, Math.max(1, Math.floor(IDENTIFIES_PER_DAY * config.rateLimitScale)));
   const gateway = createGateway({
     pubSub: adapters.pubSub,
     kv: adapters.kv,
@@ -269,6 +273,8 @@ export const createApp = async (options: AppOptions) => {
     observers: [visibilityChanges(visibility)],
     presence: presenceTracker(presence),
     voice: voice.gateway.handler,
+    members: guildMemberDirectory({ useCases: guild.useCases, memberCount: guild.memberCount }),
+    identifyBudget,
     url: () => gatewayUrlOf(baseUrl),
     heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
     identifyTimeoutMs: config.gateway.identifyTimeoutMs,
@@ -292,10 +298,17 @@ export const createApp = async (options: AppOptions) => {
   });
 
   const gatewayInfo = gatewayInfoRoutes(() => gatewayUrlOf(baseUrl));
+  const gatewayBot = gatewayBotRoutes({
+    ...routeSettings,
+    url: () => gatewayUrlOf(baseUrl),
+    budget: identifyBudget,
+    guildCount: async (userId) => (await guild.useCases.listMyGuilds(userId)).length,
+  });
   const apiUnder = (prefix: string) =>
     new Elysia({ prefix, detail: prefix === API_PREFIXES[0] ? undefined : { hide: true } })
       .use(identity.routes)
       .use(gatewayInfo)
+      .use(gatewayBot)
       .use(guild.routes)
       .use(channel.routes)
       .use(message.routes)

@@ -32,7 +32,7 @@ for (const mode of MODES) {
       const { client: stranger } = await identify(server.url, outsider.access_token);
       const { client: aliceClient } = await identify(server.url, alice.access_token);
       const online = await watcher.dispatch("PRESENCE_UPDATE", (d) => d.user.id === alice.user.id);
-      expect(online.d).toEqual({ user: { id: alice.user.id }, guild_id: guild.id, status: "online" });
+      expect(online.d).toEqual({ user: { id: alice.user.id }, guild_id: guild.id, status: "online", activities: [], client_status: { desktop: "online" } });
 
       aliceClient.send({ op: 3, d: { status: "dnd" } });
       await watcher.dispatch("PRESENCE_UPDATE", (d) => d.user.id === alice.user.id && d.status === "dnd");
@@ -69,7 +69,7 @@ for (const mode of MODES) {
     test("READY lists the user's DM channels and the presences of guild peers", async () => {
       const { client: aliceClient } = await identify(server.url, alice.access_token);
       const { client, ready } = await identify(server.url, bob.access_token);
-      expect(ready.presences).toContainEqual({ user: { id: alice.user.id }, status: "online" });
+      expect(ready.presences).toContainEqual({ user: { id: alice.user.id }, status: "online", activities: [], client_status: { desktop: "online" } });
       const dmReady = await identify(server.url, outsider.access_token);
       const dms = (dmReady.ready as unknown as { private_channels: Array<{ type: number; recipients: Array<{ id: string }> }> }).private_channels;
       expect(dms).toHaveLength(1);

@@ -5,7 +5,7 @@
 
 // The module, wired, and its gateway part.
 export { type GuildModule, createGuildModule } from "./presentation/guild-module";
-export { guildGateway } from "./presentation/guild-gateway";
+export { guildGateway, guildMemberDirectory } from "./presentation/guild-gateway";
 
 // Events.
 export type {

@@ -1,4 +1,5 @@
 import type { GatewaySession, SessionSocket } from "./gateway-session";
+import { type BinarySocket, zlibStreamSocket } from "./zlib-transport";
 
 /** What the gateway does when a connection opens, sends a frame, or closes. */
 export interface ConnectionEvents {
@@ -15,7 +16,7 @@ export interface ConnectionEvents {
 export class GatewayConnection {
   session: GatewaySession | undefined;
   constructor(
-    private readonly events: ConnectionEvents,
+    protected readonly events: ConnectionEvents,
     public ip: string | undefined,
     readonly admittedAt: number,
   ) {}
@@ -30,5 +31,24 @@ export class GatewayConnection {
 
   close(): void {
     this.events.close(this);
+  }
+}
+
+/**
+ * A connection opened with `?compress=zlib-stream`: its session writes through one zlib stream, made when the
+ * socket opens and released when it closes. A subclass, so that other connections carry nothing for it.
+ */
+export class ZlibStreamConnection extends GatewayConnection {
+  private transport: ReturnType<typeof zlibStreamSocket> | undefined;
+
+  override open(socket: SessionSocket): void {
+    this.transport = zlibStreamSocket(socket as BinarySocket);
+    this.events.open(this, this.transport);
+  }
+
+  override close(): void {
+    this.events.close(this);
+    this.transport?.end();
+    this.transport = undefined;
   }
 }

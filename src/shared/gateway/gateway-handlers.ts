@@ -1,7 +1,5 @@
 import type { TSchema } from "@sinclair/typebox";
-import type { Topic } from "../kernel/domain-event";
-import { topics } from "../kernel/domain-event";
-import type { EventStream } from "../kernel/ports";
+import { type BotReadyViewer, botGuildCreates, botReady, inShard } from "./bot-ready";
 import {
   CloseCode,
   GATEWAY_VERSION,
@@ -11,76 +9,20 @@ import {
   PresenceUpdatePayload,
   ResumePayload,
   VoiceStateUpdatePayload,
+  snowflakeOf,
 } from "./gateway-protocol";
-import type { GatewayAuthenticator, PresenceTracker, ReadyContribution, ReadyContributor, Viewer, VoiceStateHandler } from "./gateway-ports";
-import type { GatewaySession } from "./gateway-session";
-import type { ResumeStore } from "./resume-store";
+import type { Viewer } from "./gateway-ports";
+import { type HandlerContext, type OpHandler, gatherReady, inQueue } from "./handler-context";
+import { checkIdentify, presenceInputOf } from "./identify-checks";
+import { requestGuildMembers } from "./member-requests";
+import { SessionProfile } from "./session-profile";
+
+export type { HandlerContext, HandlerDeps, OpHandler } from "./handler-context";
 
 /** Events fetched from the stream when a resume catches up; beyond that the client must re-identify. */
 const CATCH_UP_LIMIT = 10_000;
 /** Catch-up starts this much before the last event the session took, for relay and clock skew. */
 const CATCH_UP_MARGIN_MS = 2_000;
-
-export interface HandlerDeps {
-  readonly authenticate: GatewayAuthenticator;
-  readonly contributors: readonly ReadyContributor[];
-  readonly presence: PresenceTracker;
-  readonly voice?: VoiceStateHandler;
-  readonly resume: ResumeStore;
-  readonly stream: EventStream;
-  readonly resumeUrl: () => string;
-  readonly now: () => number;
-  /** A session with this id is live on this node (an old socket of a resumed session). */
-  readonly takeOver: (session: GatewaySession) => void;
-  readonly bindAuthSession: (session: GatewaySession) => void;
-  readonly onError: (error: unknown, context: Record<string, unknown>) => void;
-}
-
-export interface HandlerContext {
-  readonly session: GatewaySession;
-  readonly deps: HandlerDeps;
-  close(code: number, reason: string): void;
-}
-
-/** When an opcode may be sent: before IDENTIFY/RESUME, after, or either. */
-type Phase = "unauthenticated" | "authenticated" | "any";
-
-export interface OpHandler {
-  readonly schema: TSchema;
-  readonly phase: Phase;
-  handle(context: HandlerContext, payload: never): Promise<void> | void;
-}
-
-const gatherReady = async (deps: HandlerDeps, viewer: Viewer): Promise<ReadyContribution & { topics: Topic[] }> => {
-  const parts = await Promise.all(deps.contributors.map((contribute) => contribute(viewer)));
-  const merged = {
-    guilds: [] as unknown[],
-    private_channels: [] as unknown[],
-    read_state: [] as unknown[],
-    presences: [] as unknown[],
-    voice_states: [] as unknown[],
-    topics: [topics.user(viewer.userId)] as Topic[],
-    user: undefined as unknown,
-  };
-  for (const part of parts) {
-    merged.user ??= part.user;
-    merged.guilds.push(...(part.guilds ?? []));
-    merged.private_channels.push(...(part.private_channels ?? []));
-    merged.read_state.push(...(part.read_state ?? []));
-    merged.presences.push(...(part.presences ?? []));
-    merged.voice_states.push(...(part.voice_states ?? []));
-    merged.topics.push(...(part.topics ?? []));
-  }
-  return merged;
-};
-
-/**
- * Runs `work` in the session's queue (after what is queued, before what comes next) and settles with it. READY and
- * RESUMED are built there; if that fails (the database unreachable, say), the failure reaches the frame handler,
- * which closes with 4000 so the client reconnects, instead of leaving a session that never gets its READY.
- */
-const inQueue = (session: GatewaySession, work: () => Promise<void>): Promise<void> =>
-  new Promise((resolve, reject) => void session.enqueue(() => work().then(resolve, reject)));
 
 /** Authenticates or closes with 4004; resolves undefined when it closed. */
 const authenticateOrClose = async (context: HandlerContext, token: string): Promise<Viewer | undefined> => {
@@ -124,21 +66,43 @@ const opening = <P extends { readonly token: string }>(
   },
 });
 
+const isBot = (viewer: Viewer): viewer is BotReadyViewer => viewer.bot !== undefined;
+
+/**
+ * IDENTIFY: its options checked (4010, 4013, 4014), the user's session start budget taken (4008 once spent), then
+ * READY. A bot gets Discord's READY and a GUILD_CREATE per guild; any other session gets XCord's complete READY.
+ */
 const identify = opening<IdentifyPayload>(IdentifyPayload, async (context, payload, viewer) => {
   const { session, deps } = context;
+  const checked = checkIdentify(payload, viewer);
+  if ("refuse" in checked) return context.close(checked.refuse.code, checked.refuse.reason);
+  if (deps.identifyBudget && !(await deps.identifyBudget.take(viewer.userId))) {
+    return context.close(CloseCode.RateLimited, "Session start limit reached: see GET /gateway/bot");
+  }
+  if (session.closed) return;
+  const presence = presenceInputOf(payload.presence ?? {}, deps.now());
   session.viewer = viewer;
-  session.status = payload.presence?.status ?? "online";
+  session.profile = SessionProfile.of(checked.options, viewer);
+  if (checked.options.compress) session.compressPayloads();
+  session.status = presence.status;
   deps.bindAuthSession(session);
   await inQueue(session, async () => {
-    const ready = await gatherReady(deps, viewer);
+    const ready = inShard(await gatherReady(deps, viewer), session.profile);
     await session.applyTopicChanges({ subscribe: ready.topics });
-    const { topics: _topics, ...payload } = ready;
-    session.dispatchUnbuffered("READY", { v: GATEWAY_VERSION, session_id: session.id, resume_gateway_url: deps.resumeUrl(), ...payload });
+    if (isBot(viewer)) {
+      const guildCreates = await botGuildCreates(deps, ready, viewer, session.profile);
+      session.dispatchUnbuffered("READY", botReady(ready, session, viewer, deps.resumeUrl()));
+      for (const guild of guildCreates) void session.dispatch("GUILD_CREATE", guild);
+    } else {
+      const { topics: _topics, ...payload } = ready;
+      session.dispatchUnbuffered("READY", { v: GATEWAY_VERSION, session_id: session.id, resume_gateway_url: deps.resumeUrl(), ...payload });
+    }
     await deps.resume.save(session.id, session.record());
   });
-  await deps.presence.connected(viewer, session.id, session.status);
+  await deps.presence.connected(viewer, session.id, presence);
 });
 
+/** RESUME: the session's dispatches since `seq`, with the intents, shard and compression IDENTIFY asked for. */
 const resume = opening<ResumePayload>(ResumePayload, async (context, payload, viewer) => {
   const { session, deps } = context;
   const record = await deps.resume.load(payload.session_id);
@@ -159,12 +123,14 @@ const resume = opening<ResumePayload>(ResumePayload, async (context, payload, vi
   }
   session.id = payload.session_id;
   session.viewer = viewer;
+  session.profile = record.options ? SessionProfile.of(record.options, viewer) : undefined;
+  if (record.options?.compress) session.compressPayloads();
   session.seq = last;
   session.lastEventAt = record.lastEventAt;
   deps.takeOver(session);
   deps.bindAuthSession(session);
   await inQueue(session, async () => {
-    const ready = await gatherReady(deps, viewer);
+    const ready = inShard(await gatherReady(deps, viewer), session.profile);
     // Subscribe first: live events queue behind the replay and the catch-up, and duplicates are dropped.
     await session.applyTopicChanges({ subscribe: ready.topics });
     for (const frame of buffered) {
@@ -176,15 +142,17 @@ const resume = opening<ResumePayload>(ResumePayload, async (context, payload, vi
     session.dispatchUnbuffered("RESUMED", null);
     await deps.resume.save(session.id, session.record());
   });
-  await deps.presence.connected(viewer, session.id, session.status);
+  await deps.presence.connected(viewer, session.id, { status: session.status });
 });
 
+/** Op 3: the session's status and, when given, its activities (Discord's `{since, activities, status, afk}`). */
 const presenceUpdate: OpHandler = {
   schema: PresenceUpdatePayload,
   phase: "authenticated",
-  async handle({ session, deps }, payload: { status: string }) {
-    session.status = payload.status;
-    if (session.viewer) await deps.presence.changed(session.viewer, session.id, payload.status);
+  async handle({ session, deps }, payload: PresenceUpdatePayload) {
+    const presence = presenceInputOf(payload, deps.now());
+    session.status = presence.status;
+    if (session.viewer) await deps.presence.changed(session.viewer, session.id, presence);
   },
 };
 
@@ -194,8 +162,14 @@ const voiceStateUpdate: OpHandler = {
   async handle({ session, deps }, payload: VoiceStateUpdatePayload) {
     const viewer = session.viewer;
     if (!viewer || !deps.voice) return;
+    const request = {
+      guild_id: snowflakeOf(payload.guild_id),
+      channel_id: payload.channel_id === null ? null : snowflakeOf(payload.channel_id),
+      self_mute: payload.self_mute,
+      self_deaf: payload.self_deaf,
+    };
     // In the session's queue, so VOICE_SERVER_UPDATE keeps its place among the session's other dispatches.
-    const dispatches = await deps.voice(viewer, session.id, payload);
+    const dispatches = await deps.voice(viewer, session.id, request);
     await session.enqueue(async () => {
       for (const { t, d } of dispatches) await session.dispatch(t, d);
     });
@@ -209,4 +183,5 @@ export const OP_HANDLERS: Readonly<Record<number, OpHandler>> = {
   [Op.PresenceUpdate]: presenceUpdate,
   [Op.VoiceStateUpdate]: voiceStateUpdate,
   [Op.Resume]: resume,
+  [Op.RequestGuildMembers]: requestGuildMembers,
 };

@@ -108,16 +108,68 @@ export const sharedWithinReady = <T>(load: (userId: string) => Promise<T>): ((vi
 /** Authenticates a gateway token; throws when it is invalid, expired or revoked. */
 export type GatewayAuthenticator = (token: string) => Promise<Caller>;
 
-/** What the gateway tells presence about sessions; implemented by the presence domain. */
+/** An activity as kept with a presence and dispatched (Discord's activity object, the fields a client may set). */
+export interface Activity {
+  readonly name: string;
+  readonly type: number;
+  readonly url?: string | null;
+  readonly state?: string | null;
+  readonly details?: string | null;
+  /** When it was set, in ms since the epoch. */
+  readonly created_at: number;
+}
+
+/** What a session sets of its presence: a status and, when given, its activities (absent: unchanged). */
+export interface PresenceInput {
+  readonly status: string;
+  readonly activities?: readonly Activity[];
+}
+
+/** Discord's presence object, as READY, GUILD_CREATE, GUILD_MEMBERS_CHUNK and PRESENCE_UPDATE carry it. */
+export interface PresencePayload {
+  readonly user: { readonly id: string };
+  readonly status: string;
+  readonly activities: readonly Activity[];
+  readonly client_status: Readonly<Record<string, string>>;
+  readonly guild_id?: string;
+}
+
+/** What the gateway tells presence about sessions, and asks of it; implemented by the presence domain. */
 export interface PresenceTracker {
-  /** A session came online (or resumed) with a status. */
-  connected(viewer: Viewer, gatewaySessionId: string, status: string): Promise<void>;
-  /** The client changed its status. */
-  changed(viewer: Viewer, gatewaySessionId: string, status: string): Promise<void>;
+  /** A session came online (or resumed) with a status and activities. */
+  connected(viewer: Viewer, gatewaySessionId: string, presence: PresenceInput): Promise<void>;
+  /** The client changed its status or activities. */
+  changed(viewer: Viewer, gatewaySessionId: string, presence: PresenceInput): Promise<void>;
   /** The session is alive (heartbeat); keeps it from expiring. */
   heartbeat(viewer: Viewer, gatewaySessionId: string): Promise<void>;
   /** The session closed. */
   disconnected(viewer: Viewer, gatewaySessionId: string): Promise<void>;
+  /** The presences of these users that are not offline, for `guildId` when given. */
+  presencesOf(userIds: readonly string[], guildId?: string): Promise<PresencePayload[]>;
+}
+
+/** A guild member on the wire (Discord's guild member object); `user.id` names them. */
+export interface MemberPayloadLike {
+  readonly user: { readonly id: string };
+  readonly joined_at: string;
+}
+
+/** What op 8 asks for: some user ids, or usernames starting with `query` ("" for all), up to `limit` (0: no limit). */
+export interface MemberQuery {
+  readonly userIds?: readonly string[];
+  readonly query?: string;
+  readonly limit: number;
+}
+
+/** The members of a guild as the gateway reads them; implemented by the guild domain. */
+export interface GuildMemberDirectory {
+  /** The members matching `query` and the requested ids that are no members; null when the viewer is not a member. */
+  find(viewerId: string, guildId: string, query: MemberQuery): Promise<{ members: MemberPayloadLike[]; notFound: string[] } | null>;
+  /**
+   * A bot's GUILD_CREATE members: every member when the guild has at most `upTo`, else the viewer's own
+   * membership alone; `self` is the viewer's (for joined_at). Null when the viewer is not a member.
+   */
+  forGuildCreate(viewerId: string, guildId: string, upTo: number): Promise<{ self: MemberPayloadLike; members: MemberPayloadLike[] } | null>;
 }
 
 /** Op 4 as validated by the gateway. */

@@ -6,7 +6,8 @@ import { watchEventBus } from "./bus-health";
 import { createConnectionAdmission, type GatewayConnectionLimits } from "./connection-admission";
 import { createFrameHandler } from "./frame-handler";
 import type { GatewayConnection } from "./gateway-connection";
-import type { EventRoutes, GatewayAuthenticator, PresenceTracker, ReadyContributor, VoiceStateHandler } from "./gateway-ports";
+import type { EventRoutes, GatewayAuthenticator, GuildMemberDirectory, PresenceTracker, ReadyContributor, VoiceStateHandler } from "./gateway-ports";
+import type { IdentifyBudget } from "./identify-budget";
 import { gatewayUpgradeRoute } from "./gateway-upgrade-route";
 import { createResumeStore } from "./resume-store";
 import { createSessionLifecycle } from "./session-lifecycle";
@@ -30,6 +31,10 @@ export interface GatewayOptions {
   readonly observers?: ReadonlyArray<(event: DomainEvent) => void>;
   readonly presence: PresenceTracker;
   readonly voice?: VoiceStateHandler;
+  /** Guild members for op 8 and a bot's GUILD_CREATE. */
+  readonly members?: GuildMemberDirectory;
+  /** Sessions a user may start per day; unlimited without it. */
+  readonly identifyBudget?: IdentifyBudget;
   /** ws:// or wss:// URL of /gateway that clients resume at (known once the node listens). */
   readonly url: () => string;
   readonly heartbeatIntervalMs: number;
@@ -67,6 +72,8 @@ export const createGateway = (options: GatewayOptions) => {
     contributors: options.contributors,
     presence: options.presence,
     voice: options.voice,
+    members: options.members,
+    identifyBudget: options.identifyBudget,
     resume,
     stream: options.stream,
     resumeUrl: options.url,

@@ -2,7 +2,9 @@ import type { DomainEvent, Topic } from "../kernel/domain-event";
 import { CloseCode, type Frame, Op } from "./gateway-protocol";
 import { type Decision, type Delivery, type EventRoutes, FORWARD, type Viewer } from "./gateway-ports";
 import type { ResumeStore, SessionRecord } from "./resume-store";
+import { type SessionProfile, guildIdOf } from "./session-profile";
 import type { TopicListener, TopicRouter } from "./topic-router";
+import { payloadCompressingSocket } from "./zlib-transport";
 
 /** Event ids remembered per session to drop the second copy of an event heard on two topics. */
 export const SEEN_EVENTS = 2048;
@@ -84,6 +86,8 @@ export interface SessionSocket {
   cork?(callback: () => void): unknown;
   getBufferedAmount(): number;
   close(code: number, reason: string): void;
+  /** Every frame already goes through the connection's zlib stream (`?compress=zlib-stream`). */
+  readonly transportCompressed?: boolean;
 }
 
 export interface SessionDeps {
@@ -112,6 +116,8 @@ export class GatewaySession implements TopicListener {
   /** Closed because the same session resumed elsewhere: leave its resume state alone. */
   superseded = false;
   readonly topics = new Set<Topic>();
+  /** Intents, shard and the rest IDENTIFY asked for; undefined for a session that asked for nothing that filters. */
+  profile: SessionProfile | undefined;
   /** Made at the first event: an idle session holds none of it. */
   private seen: Set<string> | undefined;
   /** The ids in `seen` in the order seen; once full, a ring whose oldest entry is at `seenNext`, forgotten in O(1). */
@@ -137,7 +143,7 @@ export class GatewaySession implements TopicListener {
   /** Frames go straight to `socket`; what the client leaves unread is bounded by MAX_BUFFERED_BYTES. */
   constructor(
     public id: string,
-    private readonly socket: SessionSocket,
+    private socket: SessionSocket,
     private readonly deps: SessionDeps,
     readonly openedAt: number,
   ) {
@@ -164,7 +170,16 @@ export class GatewaySession implements TopicListener {
   /** What a resume on any node needs to know of this session. */
   record(): SessionRecord {
     const viewer = this.viewer!;
-    return { userId: viewer.userId, authSessionId: viewer.sessionId, lastEventAt: this.lastEventAt, seq: this.seq };
+    const record = { userId: viewer.userId, authSessionId: viewer.sessionId, lastEventAt: this.lastEventAt, seq: this.seq };
+    return this.profile ? { ...record, options: this.profile.options } : record;
+  }
+
+  /**
+   * Per-payload compression (IDENTIFY `compress: true`) from the next frame on; ignored on a zlib-stream connection,
+   * whose frames are compressed already (discord.py asks for both).
+   */
+  compressPayloads(): void {
+    if (!this.socket.transportCompressed) this.socket = payloadCompressingSocket(this.socket);
   }
 
   /** Sends a non-dispatch frame. */
@@ -307,6 +322,7 @@ export class GatewaySession implements TopicListener {
     const viewer = this.viewer;
     const route = this.deps.rules.get(event.type);
     if (!viewer || this.closed || !route || !event.topics.some((topic) => this.topics.has(topic))) return undefined;
+    if (this.profile !== undefined && !this.profile.inShard(event)) return undefined;
     if (!this.remember(event.id)) return undefined;
     const decided = route.rule(event, viewer);
     return decided instanceof Promise ? decided.then((decision) => this.deliver(event, route.name, decision)) : this.deliver(event, route.name, decided);
@@ -316,8 +332,16 @@ export class GatewaySession implements TopicListener {
     if (decision === null || this.closed) return undefined;
     const occurredAt = occurredAtOf(event);
     if (occurredAt > this.lastEventAt) this.lastEventAt = occurredAt;
-    if (decision === FORWARD) return void this.dispatch(name, event.data, event.id);
-    for (const dispatch of decision.dispatches) void this.dispatch(dispatch.t ?? name, dispatch.d, event.id);
+    const profile = this.profile;
+    if (profile === undefined) {
+      // The common case: no intents to honour, the payload every session shares.
+      if (decision === FORWARD) return void this.dispatch(name, event.data, event.id);
+      for (const dispatch of decision.dispatches) void this.dispatch(dispatch.t ?? name, dispatch.d, event.id);
+    } else {
+      const inGuild = guildIdOf(event) !== undefined;
+      if (decision === FORWARD) return profile.wants(name, inGuild) ? void this.dispatch(name, profile.view(name, event.data), event.id) : undefined;
+      for (const { t = name, d } of decision.dispatches) if (profile.wants(t, inGuild)) void this.dispatch(t, profile.view(t, d), event.id);
+    }
     return decision.subscribe?.length || decision.unsubscribe?.length ? this.applyTopicChanges(decision) : undefined;
   }
 

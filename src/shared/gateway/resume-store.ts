@@ -1,5 +1,6 @@
 import type { KeyValueStore } from "../kernel/ports";
 import { RESUME_BUFFER_LENGTH } from "./gateway-protocol";
+import type { IdentifyOptions } from "./session-profile";
 
 /** What a node must know to resume a session it never saw. */
 export interface SessionRecord {
@@ -10,6 +11,8 @@ export interface SessionRecord {
   readonly lastEventAt: number;
   /** The sequence number last sent, counting READY and RESUMED, which are not buffered. */
   readonly seq: number;
+  /** What IDENTIFY asked for (intents, shard, large_threshold, compress), which RESUME keeps; absent when nothing. */
+  readonly options?: IdentifyOptions;
 }
 
 /** A dispatch as it was sent, with the event it came from (for de-duplication on resume). */

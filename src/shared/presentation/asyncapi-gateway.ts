@@ -14,8 +14,11 @@ import {
   MAX_FRAME_BYTES,
   Op,
   PresenceUpdatePayload,
+  RequestGuildMembersPayload,
   ResumePayload,
   VoiceStateUpdatePayload,
+  DISCORD_GATEWAY_VERSION,
+  MEMBER_REQUEST_LIMIT,
 } from "../gateway/gateway-protocol";
 
 /**
@@ -58,7 +61,50 @@ const ReadState = T.Object(
   { channel_id: Snowflake, last_message_id: T.Union([Snowflake, T.Null()]), mention_count: T.Integer({ minimum: 0 }) },
   { title: "ReadState" },
 );
-const Presence = T.Object({ user: T.Object({ id: Snowflake }), status: VisibleStatus }, { title: "Presence" });
+const Activity = T.Object(
+  {
+    name: T.String(),
+    type: T.Integer({ minimum: 0, maximum: 5, description: "0 playing, 1 streaming, 2 listening, 3 watching, 4 custom, 5 competing" }),
+    url: T.Optional(T.String()),
+    state: T.Optional(T.String()),
+    details: T.Optional(T.String()),
+    created_at: T.Integer({ description: "when it was set, ms since the epoch" }),
+  },
+  { title: "Activity" },
+);
+const Presence = T.Object(
+  {
+    user: T.Object({ id: Snowflake }),
+    status: VisibleStatus,
+    activities: T.Array(Activity),
+    client_status: T.Object({ desktop: T.Optional(VisibleStatus) }, { description: "XCord reports every session as desktop" }),
+    guild_id: T.Optional(Snowflake),
+  },
+  { title: "Presence" },
+);
+const GatewayMember = T.Object(
+  { ...MemberBody.properties, deaf: T.Boolean(), mute: T.Boolean(), flags: T.Integer(), pending: T.Boolean() },
+  { title: "GatewayMember" },
+);
+/** A bot's GUILD_CREATE: the guild complete, as Discord sends it after a bot's READY and when a bot joins. */
+const BotGuild = T.Object(
+  {
+    ...GatewayGuild.properties,
+    joined_at: T.Union([Timestamp, T.Null()]),
+    large: T.Boolean({ description: "member_count above the session's large_threshold" }),
+    members: T.Array(GatewayMember, { description: "every member of a guild that is not large, else the bot alone" }),
+    presences: T.Array(Presence, { description: "of the members listed, with GUILD_PRESENCES" }),
+    voice_states: T.Array(VoiceStateBody),
+    threads: T.Array(T.Never(), { description: "always empty: XCord has no threads" }),
+    emojis: T.Array(T.Never()),
+    stickers: T.Array(T.Never()),
+    stage_instances: T.Array(T.Never()),
+    guild_scheduled_events: T.Array(T.Never()),
+    soundboard_sounds: T.Array(T.Never()),
+    unavailable: T.Literal(false),
+  },
+  { title: "BotGuild" },
+);
 const VoiceCall = T.Object({ id: Snowflake, guild_id: Snowflake, channel_id: Snowflake, started_at: Timestamp }, { title: "VoiceCall" });
 
 const Ready = T.Object(
@@ -76,11 +122,64 @@ const Ready = T.Object(
   { title: "Ready" },
 );
 
+/** A bot's READY (Discord's): its guilds unavailable until their GUILD_CREATE, its application. */
+const BotReady = T.Object(
+  {
+    v: T.Literal(DISCORD_GATEWAY_VERSION),
+    user: CurrentUserBody,
+    guilds: T.Array(T.Object({ id: Snowflake, unavailable: T.Literal(true) })),
+    session_id: T.String(),
+    session_type: T.Literal("normal"),
+    resume_gateway_url: T.String(),
+    shard: T.Optional(T.Tuple([T.Integer({ minimum: 0 }), T.Integer({ minimum: 1 })])),
+    application: T.Object({ id: Snowflake, flags: T.Integer() }),
+    private_channels: T.Array(T.Never()),
+    relationships: T.Array(T.Never()),
+    presences: T.Array(T.Never()),
+    guild_join_requests: T.Array(T.Never()),
+    geo_ordered_rtc_regions: T.Array(T.Never()),
+    user_settings: T.Object({}),
+    auth: T.Object({}),
+  },
+  { title: "BotReady" },
+);
+
+const MembersChunk = T.Object(
+  {
+    guild_id: Snowflake,
+    members: T.Array(GatewayMember, { maxItems: 1000 }),
+    chunk_index: T.Integer({ minimum: 0 }),
+    chunk_count: T.Integer({ minimum: 1 }),
+    not_found: T.Optional(T.Array(Snowflake, { description: "requested user_ids that are not members (first chunk)" })),
+    presences: T.Optional(T.Array(Presence, { description: "when the request asked for presences" })),
+    nonce: T.Optional(T.String({ maxLength: 32 })),
+  },
+  { title: "GuildMembersChunk" },
+);
+
 /** Every dispatch (`t`) the gateway sends: its payload and who receives it. */
 const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: string]> = [
-  ["READY", Ready, "The answer to IDENTIFY: the whole state a client starts from. Not kept for RESUME."],
+  [
+    "READY",
+    T.Union([Ready, BotReady]),
+    "The answer to IDENTIFY: for a user, the whole state a client starts from (Ready); for a bot, Discord's (BotReady), followed by one GUILD_CREATE per guild. Not kept for RESUME.",
+  ],
   ["RESUMED", T.Null(), "Sent after a RESUME once every missed dispatch was replayed. Not kept for RESUME."],
-  ["GUILD_CREATE", GatewayGuild, "To the user's own sessions when they create or join a guild; the session then hears that guild."],
+  [
+    "GUILD_CREATE",
+    T.Union([GatewayGuild, BotGuild]),
+    "To the user's own sessions when they create or join a guild; the session then hears that guild. A bot gets one per guild after READY (BotGuild).",
+  ],
+  [
+    "GUILD_MEMBERS_CHUNK",
+    MembersChunk,
+    "To the session whose op 8 asked: the matching members, 1000 per chunk (one chunk when none match).",
+  ],
+  [
+    "RATE_LIMITED",
+    T.Object({ opcode: T.Literal(Op.RequestGuildMembers), retry_after: T.Number({ description: "seconds" }), meta: T.Object({ guild_id: Snowflake, nonce: T.Optional(T.String()) }) }),
+    `To a session sending op 8 more than ${MEMBER_REQUEST_LIMIT.limit} times in ${MEMBER_REQUEST_LIMIT.periodMs / 1000} s: the request was dropped.`,
+  ],
   ["GUILD_UPDATE", withGuild(guildFields), "To every member: the guild's name, icon, owner or roles changed."],
   ["GUILD_DELETE", T.Object({ id: Snowflake }), "To every member when the guild is deleted; to a user's own sessions when they leave or are kicked or banned."],
   ["GUILD_MEMBER_ADD", withGuild(MemberBody.properties), "To the other members when someone joins (the joiner gets GUILD_CREATE)."],
@@ -106,7 +205,7 @@ const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: stri
   ["WEBHOOKS_UPDATE", T.Object({ guild_id: Snowflake, channel_id: Snowflake }), "To members who can view the channel: its webhooks were created, changed or deleted (fetch them again)."],
   ["MESSAGE_ACK", T.Object({ channel_id: Snowflake, message_id: Snowflake, mention_count: T.Integer({ minimum: 0 }) }), "To the reader's own sessions: a read receipt was set."],
   ["TYPING_START", T.Object({ ...inChannel, user_id: Snowflake, timestamp: T.Integer({ description: "Unix seconds" }) }), "To those who can view the channel, except the typist; show it for 10 s. Not kept for RESUME."],
-  ["PRESENCE_UPDATE", T.Object({ user: T.Object({ id: Snowflake }), guild_id: Snowflake, status: VisibleStatus }), "To the other members of each guild (not large) the user is in, once per guild. Not kept for RESUME."],
+  ["PRESENCE_UPDATE", T.Object({ ...Presence.properties, guild_id: Snowflake }), "To the other members of each guild (not large) the user is in, once per guild, when their status or activities change. Not kept for RESUME."],
   ["USER_UPDATE", CurrentUserBody, "To the user's own sessions: their username, display name or avatar changed."],
   [
     "VOICE_STATE_UPDATE",
@@ -145,11 +244,16 @@ export const gatewayOpcodes: { readonly [K in keyof typeof Op]: { readonly sende
   },
   Identify: {
     sender: "client",
-    messages: single("Identify", "IDENTIFY", "Starts a session with an access token; answered with READY.", clientFrame(Op.Identify, IdentifyPayload)),
+    messages: single(
+      "Identify",
+      "IDENTIFY",
+      "Starts a session with an access token or bot token; answered with READY. Takes Discord's intents, shard, large_threshold, compress and presence.",
+      clientFrame(Op.Identify, IdentifyPayload),
+    ),
   },
   PresenceUpdate: {
     sender: "client",
-    messages: single("PresenceUpdate", "PRESENCE_UPDATE", "Sets this session's status.", clientFrame(Op.PresenceUpdate, PresenceUpdatePayload)),
+    messages: single("PresenceUpdate", "PRESENCE_UPDATE", "Sets this session's status and, when given, the user's activities.", clientFrame(Op.PresenceUpdate, PresenceUpdatePayload)),
   },
   VoiceStateUpdate: {
     sender: "client",
@@ -163,6 +267,15 @@ export const gatewayOpcodes: { readonly [K in keyof typeof Op]: { readonly sende
   Resume: {
     sender: "client",
     messages: single("Resume", "RESUME", "Continues a dropped session: replays the dispatches after `seq`, then RESUMED.", clientFrame(Op.Resume, ResumePayload)),
+  },
+  RequestGuildMembers: {
+    sender: "client",
+    messages: single(
+      "RequestGuildMembers",
+      "REQUEST_GUILD_MEMBERS",
+      "Asks for members of a guild the user is in, by user_ids or username prefix; answered with GUILD_MEMBERS_CHUNK.",
+      clientFrame(Op.RequestGuildMembers, RequestGuildMembersPayload),
+    ),
   },
   Reconnect: {
     sender: "server",
@@ -208,8 +321,17 @@ export const gatewayCloseCodes: { readonly [K in keyof typeof CloseCode]: { read
   AlreadyAuthenticated: { meaning: "a second IDENTIFY or RESUME on the socket", action: "fix the client; reconnect and RESUME" },
   InvalidSeq: { meaning: "RESUME with a `seq` the session never reached", action: "IDENTIFY afresh" },
   RateLimited: {
-    meaning: `more than ${FRAME_LIMIT.limit} frames in ${FRAME_LIMIT.periodMs / 1000} s, or a client not reading its socket (reason "Slow consumer")`,
+    meaning: `more than ${FRAME_LIMIT.limit} frames in ${FRAME_LIMIT.periodMs / 1000} s, a client not reading its socket (reason "Slow consumer"), or an IDENTIFY past the user's session start limit (GET /gateway/bot)`,
     action: "reconnect and RESUME; send less, read faster",
+  },
+  InvalidShard: { meaning: "IDENTIFY's `shard` is not `[id, count]` with 0 <= id < count <= 1024", action: "fix the shard settings; do not reconnect as is" },
+  InvalidIntents: {
+    meaning: "IDENTIFY's `intents` has bits Discord does not define, or a bot sent none; or op 8 asked for every member without GUILD_MEMBERS, or for presences without GUILD_PRESENCES",
+    action: "fix the intents; do not reconnect as is",
+  },
+  DisallowedIntents: {
+    meaning: "a bot asked for a privileged intent (GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT) its application's flags do not enable",
+    action: "enable the intent on the application, or stop asking for it",
   },
   SessionTimedOut: { meaning: "no heartbeat for 1.5 × heartbeat_interval", action: "reconnect and RESUME" },
 };

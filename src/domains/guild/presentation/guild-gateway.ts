@@ -1,13 +1,25 @@
-import { type Delivery, type DispatchRule, type DispatchRules, FORWARD, type ReadyContributor, forwardToAll, type Viewer } from "../../../shared/gateway/gateway-ports";
+import {
+  type Delivery,
+  type DispatchRule,
+  type DispatchRules,
+  FORWARD,
+  type GuildMemberDirectory,
+  type MemberPayloadLike,
+  type ReadyContributor,
+  forwardToAll,
+  type Viewer,
+} from "../../../shared/gateway/gateway-ports";
+import { isDomainError } from "../../../shared/kernel/domain-error";
 import { type Topic, topics } from "../../../shared/kernel/domain-event";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { BanAdded, BanRemoved, GuildEvent, InviteCreated, InviteDeleted } from "../domain/guild-events";
-import { fullGuildPayload } from "../domain/guild-payloads";
+import { fullGuildPayload, memberPayload } from "../domain/guild-payloads";
 import type { GuildUseCases } from "../application/guild-use-cases";
+import type { MemberView } from "../application/list-members";
 
 export interface GuildGatewayDeps {
-  readonly useCases: Pick<GuildUseCases, "getGuild">;
+  readonly useCases: Pick<GuildUseCases, "getGuild" | "listMembers" | "getMember">;
   /** The viewer's guilds, as READY's contributors share them. */
   readonly guildsOf: (viewer: Viewer) => Promise<readonly { readonly id: Snowflake }[]>;
   readonly memberCount: (guildId: Snowflake) => Promise<number>;
@@ -21,6 +33,70 @@ export interface GuildGatewayDeps {
 const guildCreate = async (deps: GuildGatewayDeps, userId: Snowflake, guildId: Snowflake) => {
   const [view, memberCount] = await Promise.all([deps.useCases.getGuild(userId, guildId), deps.memberCount(guildId)]);
   return { ...fullGuildPayload(view.guild, view.roles, view.channels), member_count: memberCount };
+};
+
+/** Members read per page when op 8 scans a guild. */
+const PAGE = 1000;
+
+/** A member as the gateway sends it: Discord's guild member object (XCord has no server mute, deafen or flags). */
+const memberOnGateway = (view: MemberView) => ({ ...memberPayload(view.member, view.user), deaf: false, mute: false, flags: 0, pending: false });
+
+/** Null instead of the error of a guild the viewer cannot see (UNKNOWN_GUILD, MISSING_ACCESS). */
+const orNullIfRefused = async <T>(work: Promise<T>): Promise<T | null> => {
+  try {
+    return await work;
+  } catch (error) {
+    if (isDomainError(error)) return null;
+    throw error;
+  }
+};
+
+/**
+ * The gateway's member lookups (op 8 and a bot's GUILD_CREATE), through the use cases that check membership.
+ * A username query pages through the guild by user id: op 8 is rate limited per session, and a query returns at most
+ * 100 members.
+ */
+export const guildMemberDirectory = (deps: Pick<GuildGatewayDeps, "useCases" | "memberCount">): GuildMemberDirectory => {
+  const { listMembers, getMember } = deps.useCases;
+  const scan = async (viewerId: Snowflake, guildId: Snowflake, keep: (view: MemberView) => boolean, limit: number) => {
+    const found: MemberPayloadLike[] = [];
+    for (let after: Snowflake | undefined; ; ) {
+      const page = await listMembers(viewerId, guildId, { limit: PAGE, after });
+      for (const view of page) {
+        if (!keep(view)) continue;
+        found.push(memberOnGateway(view));
+        if (limit > 0 && found.length >= limit) return found;
+      }
+      if (page.length < PAGE) return found;
+      after = page.at(-1)!.member.userId;
+    }
+  };
+  return {
+    find: (viewerId, guildId, query) =>
+      orNullIfRefused(
+        (async () => {
+          if (query.userIds !== undefined) {
+            // The viewer's own membership first: a non-member is refused, not told who is in the guild.
+            await getMember(viewerId, guildId, viewerId);
+            const views = await Promise.all(query.userIds.map((id) => orNullIfRefused(getMember(viewerId, guildId, id))));
+            return {
+              members: views.flatMap((view) => (view ? [memberOnGateway(view)] : [])),
+              notFound: query.userIds.filter((_, index) => views[index] === null),
+            };
+          }
+          const prefix = (query.query ?? "").toLowerCase();
+          return { members: await scan(viewerId, guildId, (view) => view.user.username.toLowerCase().startsWith(prefix), query.limit), notFound: [] };
+        })(),
+      ),
+    forGuildCreate: (viewerId, guildId, upTo) =>
+      orNullIfRefused(
+        (async () => {
+          const [self, count] = await Promise.all([getMember(viewerId, guildId, viewerId), deps.memberCount(guildId)]);
+          const own = memberOnGateway(self);
+          return { self: own, members: count > upTo ? [own] : await scan(viewerId, guildId, () => true, 0) };
+        })(),
+      ),
+  };
 };
 
 /**

@@ -1,14 +1,34 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import { topics } from "../../../shared/kernel/domain-event";
 import { type PresenceUpdated, presenceUpdated } from "../domain/presence-events";
-import type { PubSub } from "../../../shared/kernel/ports";
+import type { KeyValueStore, PubSub } from "../../../shared/kernel/ports";
 import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
-import { type SessionStatus, type VisibleStatus, aggregateStatus, isSessionStatus } from "../domain/presence";
+import { type Activity, type SessionStatus, type VisibleStatus, aggregateStatus, clientStatusOf, isSessionStatus } from "../domain/presence";
 import type { PresenceStore } from "../domain/presence-store";
 
+/** How long a user's activities are kept without a change; going offline clears them at once. */
+const ACTIVITIES_TTL_MS = 24 * 60 * 60_000;
+const activitiesKey = (userId: string) => `presence:activities:${userId}`;
+
+/** What a session sets: its status, and its activities when given (absent: unchanged). */
+export interface PresenceInput {
+  readonly status: string;
+  readonly activities?: readonly Activity[];
+}
+
+/** Discord's presence object. */
+export interface PresenceView {
+  readonly user: { readonly id: string };
+  readonly status: VisibleStatus;
+  readonly activities: readonly Activity[];
+  readonly client_status: Readonly<Record<string, string>>;
+  readonly guild_id?: string;
+}
 
 export interface PresenceDeps {
   readonly store: PresenceStore;
+  /** Where each user's activities are kept (the latest set by any of their sessions), shared by every node. */
+  readonly kv: KeyValueStore;
   readonly pubSub: PubSub;
   readonly clock: Clock;
   readonly ids: SnowflakeGenerator;
@@ -29,21 +49,29 @@ export interface PresenceDeps {
 export const createPresenceService = (deps: PresenceDeps) => {
   const { store, clock } = deps;
 
-  const announce = async (userId: string, status: VisibleStatus) => {
-    if ((await store.announced(userId)) === status) return;
+  const activitiesOf = async (userId: string): Promise<Activity[]> => {
+    const raw = await deps.kv.get(activitiesKey(userId));
+    return raw ? (JSON.parse(raw) as Activity[]) : [];
+  };
+
+  /** Announces the user's status and activities, unless nothing changed since the last announcement. */
+  const announce = async (userId: string, status: VisibleStatus, activitiesChanged = false) => {
+    if (!activitiesChanged && (await store.announced(userId)) === status) return;
     await store.setAnnounced(userId, status);
+    if (status === "offline") await deps.kv.delete(activitiesKey(userId));
+    const activities = status === "offline" ? [] : await activitiesOf(userId);
     const guildIds = await deps.guildIdsOf(userId);
     const occurredAt = new Date(clock.now()).toISOString();
     await Promise.all(
       guildIds.map((guildId) => {
-        const event: PresenceUpdated = { id: deps.ids.next(), occurredAt, ...presenceUpdated(userId, guildId, status) };
+        const event: PresenceUpdated = { id: deps.ids.next(), occurredAt, ...presenceUpdated(userId, guildId, status, activities) };
         return deps.pubSub.publish(topics.guild(guildId), JSON.stringify(event));
       }),
     );
   };
 
   /** Announces the aggregate now, or schedules offline after the grace when nothing visible is left. */
-  const reconcile = async (userId: string) => {
+  const reconcile = async (userId: string, activitiesChanged = false) => {
     const now = clock.now();
     const status = aggregateStatus(await store.sessions(userId), now);
     if (status === "offline") {
@@ -51,13 +79,24 @@ export const createPresenceService = (deps: PresenceDeps) => {
       return;
     }
     await store.cancelOffline(userId);
-    await announce(userId, status);
+    await announce(userId, status, activitiesChanged);
   };
 
-  const record = async (userId: string, sessionId: string, status: string) => {
-    const safe: SessionStatus = isSessionStatus(status) ? status : "online";
+  /** Keeps the user's activities; true when they changed. */
+  const setActivities = async (userId: string, activities: readonly Activity[]): Promise<boolean> => {
+    const current = await deps.kv.get(activitiesKey(userId));
+    const next = JSON.stringify(activities);
+    if ((current ?? "[]") === next) return false;
+    if (activities.length === 0) await deps.kv.delete(activitiesKey(userId));
+    else await deps.kv.set(activitiesKey(userId), next, ACTIVITIES_TTL_MS);
+    return true;
+  };
+
+  const record = async (userId: string, sessionId: string, presence: PresenceInput) => {
+    const safe: SessionStatus = isSessionStatus(presence.status) ? presence.status : "online";
     await store.put(userId, { sessionId, status: safe, expiresAt: clock.now() + deps.sessionTtlMs });
-    await reconcile(userId);
+    const activitiesChanged = presence.activities === undefined ? false : await setActivities(userId, presence.activities);
+    await reconcile(userId, activitiesChanged);
   };
 
   /** Reaps lapsed sessions and makes due offline announcements; any node may run it. */
@@ -73,8 +112,10 @@ export const createPresenceService = (deps: PresenceDeps) => {
 
   let timer: Timer | undefined;
   return {
-    connected: (userId: string, sessionId: string, status: string) => record(userId, sessionId, status),
-    changed: (userId: string, sessionId: string, status: string) => record(userId, sessionId, status),
+    /** A session came online (or resumed); activities absent leave the user's as they are. */
+    connected: (userId: string, sessionId: string, presence: PresenceInput) => record(userId, sessionId, presence),
+    /** A session set its status, and its activities when given. */
+    changed: (userId: string, sessionId: string, presence: PresenceInput) => record(userId, sessionId, presence),
     async heartbeat(userId: string, sessionId: string) {
       const current = (await store.sessions(userId)).find((session) => session.sessionId === sessionId);
       await store.put(userId, { sessionId, status: current?.status ?? "online", expiresAt: clock.now() + deps.sessionTtlMs });
@@ -85,6 +126,19 @@ export const createPresenceService = (deps: PresenceDeps) => {
     },
     /** What others see of these users now. */
     statuses: (userIds: readonly string[]) => store.statuses(userIds),
+    /** Discord's presence objects of these users that are not offline, with `guild_id` when given. */
+    async presencesOf(userIds: readonly string[], guildId?: string): Promise<PresenceView[]> {
+      const online = [...(await store.statuses(userIds))].filter(([, status]) => status !== "offline");
+      return Promise.all(
+        online.map(async ([id, status]) => ({
+          user: { id },
+          status,
+          activities: await activitiesOf(id),
+          client_status: clientStatusOf(status),
+          ...(guildId === undefined ? {} : { guild_id: guildId }),
+        })),
+      );
+    },
     sweep,
     start(intervalMs = 1000) {
       timer = setInterval(() => void sweep().catch(deps.onError), intervalMs);

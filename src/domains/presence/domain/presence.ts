@@ -5,6 +5,17 @@ export type VisibleStatus = "online" | "idle" | "dnd" | "offline";
 
 export const SESSION_STATUSES: readonly SessionStatus[] = ["online", "idle", "dnd", "invisible"];
 
+/** What a user is doing (Discord's activity, the fields a client may set), shown with their status. */
+export interface Activity {
+  readonly name: string;
+  readonly type: number;
+  readonly url?: string | null;
+  readonly state?: string | null;
+  readonly details?: string | null;
+  /** When it was set, in ms since the epoch. */
+  readonly created_at: number;
+}
+
 /** A live session's presence, as stored. */
 export interface PresenceSession {
   readonly sessionId: string;
@@ -35,3 +46,6 @@ export const aggregateStatus = (sessions: readonly PresenceSession[], now: numbe
 };
 
 export const isSessionStatus = (value: string): value is SessionStatus => (SESSION_STATUSES as readonly string[]).includes(value);
+
+/** Discord's `client_status`: the status per platform; XCord does not tell platforms apart and reports `desktop`. */
+export const clientStatusOf = (status: VisibleStatus): Readonly<Record<string, string>> => (status === "offline" ? {} : { desktop: status });
