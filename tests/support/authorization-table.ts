@@ -72,7 +72,7 @@ export const grantFor = (row: Row): bigint => {
 };
 
 const publicRow = (op: string, ok: number, call: Row["call"]): Row => ({ op, access: { kind: "public" }, ok, call });
-const self = (op: string, ok: number, call: Row["call"]): Row => ({ op, access: { kind: "self" }, ok, call });
+const self = (op: string, ok: number, call: Row["call"], more: Partial<Row> = {}): Row => ({ op, access: { kind: "self" }, ok, call, ...more });
 const guild = (op: string, needs: PermissionName | "membership" | "owner", ok: number, call: Row["call"], more: Partial<Row> & { also?: PermissionName[] } = {}): Row => ({
   op,
   access: { kind: "guild", needs, ...(more.also ? { also: more.also } : {}) },
@@ -83,6 +83,38 @@ const guild = (op: string, needs: PermissionName | "membership" | "owner", ok: n
 
 const me = (as: TestUser | null, w: World) => as ?? w.users.owner;
 const fresh = async (w: World, body: string) => send(w.api, w.users.owner, w.channel.id, body);
+/** A webhook of the owner's in the matrix channel: a fresh one for the routes that delete it, else one per world. */
+const freshWebhook = async (w: World) =>
+  expectStatus(await w.api.post<{ id: string; token: string }>(`/channels/${w.channel.id}/webhooks`, w.users.owner, { name: "Matrix" }), 201);
+const worldWebhooks = new WeakMap<World, Promise<{ id: string; token: string }>>();
+const webhookOf = (w: World) => {
+  if (!worldWebhooks.has(w)) worldWebhooks.set(w, freshWebhook(w));
+  return worldWebhooks.get(w)!;
+};
+/** A message the world's webhook sent: a fresh one for the route that deletes it. */
+const webhookMessage = async (w: World) => {
+  const hook = await webhookOf(w);
+  const response = await w.server.request(`/api/v1/webhooks/${hook.id}/${hook.token}?wait=true`, { method: "POST", json: { content: "hooked" } });
+  if (response.status !== 200) throw new Error(`webhook execute answered ${response.status}`);
+  return { hook, message: (await response.json()) as { id: string } };
+};
+/** One application per user for the matrix (made on first use), with its bot once `withBot` asked for it. */
+const applications = new Map<string, Promise<{ id: string }>>();
+const applicationOf = (w: World, user: TestUser, withBot = false): Promise<{ id: string }> => {
+  const key = `${user.user.id}:${withBot}`;
+  let made = applications.get(key);
+  if (!made) {
+    made = (async () => {
+      const app = expectStatus(await w.api.post<{ id: string }>("/applications", user, { name: "Matrix App" }), 201);
+      if (withBot) expectStatus(await w.api.post(`/applications/${app.id}/bot`, user), 201);
+      return app;
+    })();
+    applications.set(key, made);
+  }
+  return made;
+};
+/** People calling a route for bot tokens only: 403 20002. */
+const botsOnly = { owner: [403, 20002], granted: [403, 20002], lacking: [403, 20002], banned: [403, 20002], nonMember: [403, 20002] } as const;
 const freshRole = async (w: World) => expectStatus(await w.api.post<{ id: string }>(`/guilds/${w.guild.id}/roles`, w.users.owner, { name: "temp" }), 201);
 
 export const AUTHORIZATION_TABLE: readonly Row[] = [
@@ -90,6 +122,7 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   publicRow("GET /ready", 200, () => ({ path: "/ready" })),
   publicRow("GET /metrics", 200, () => ({ path: "/metrics" })),
   publicRow("GET /api/v1/gateway", 200, () => ({ path: "/api/v1/gateway" })),
+  self("GET /api/v1/gateway/bot", 200, () => ({ path: "/api/v1/gateway/bot" })),
   publicRow("POST /api/v1/auth/register", 201, () => {
     const username = uniqueUsername("reg");
     return { path: "/api/v1/auth/register", body: { username, email: `${username}@example.test`, password: "correct horse battery" } };
@@ -124,6 +157,20 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   self("GET /api/v1/users/@me/guilds", 200, () => ({ path: "/api/v1/users/@me/guilds" })),
   self("GET /api/v1/users/@me/channels", 200, () => ({ path: "/api/v1/users/@me/channels" })),
   self("POST /api/v1/users/@me/channels", 200, (w) => ({ path: "/api/v1/users/@me/channels", body: { recipient_id: w.users.victim.user.id } })),
+  self("POST /api/v1/applications", 201, () => ({ path: "/api/v1/applications", body: { name: "Matrix App" } })),
+  self("GET /api/v1/applications", 200, () => ({ path: "/api/v1/applications" })),
+  self("GET /api/v1/applications/{id}", 200, async (w, _actor, as) => ({ path: `/api/v1/applications/${as ? (await applicationOf(w, as)).id : "1"}` }), {
+    note: "the caller's own; anyone else's is 404 10002",
+  }),
+  self("PATCH /api/v1/applications/{id}", 200, async (w, _actor, as) => ({ path: `/api/v1/applications/${as ? (await applicationOf(w, as)).id : "1"}`, body: { description: "matrix" } })),
+  self("POST /api/v1/applications/{id}/bot", 201, async (w, _actor, as) => {
+    // A fresh application each time: the bot can be created once.
+    const app = as && expectStatus(await w.api.post<{ id: string }>("/applications", as, { name: "Matrix Bot" }), 201);
+    return { path: `/api/v1/applications/${app?.id ?? "1"}/bot` };
+  }),
+  self("POST /api/v1/applications/{id}/bot/reset", 200, async (w, _actor, as) => ({ path: `/api/v1/applications/${as ? (await applicationOf(w, as, true)).id : "1"}/bot/reset` })),
+  self("GET /api/v1/applications/@me", 200, () => ({ path: "/api/v1/applications/@me" }), { note: "bot tokens only", expect: botsOnly }),
+  self("GET /api/v1/oauth2/applications/@me", 200, () => ({ path: "/api/v1/oauth2/applications/@me" }), { note: "bot tokens only", expect: botsOnly }),
   self("POST /api/v1/guilds", 201, () => ({ path: "/api/v1/guilds", body: { name: `g-${randomBytes(3).toString("hex")}` } })),
   {
     op: "POST /api/v1/invites/{code}",
@@ -187,6 +234,10 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     await w.heal();
     return { path: `/api/v1/guilds/${w.guild.id}/bans/${w.users.prebanned.user.id}` };
   }),
+  guild("POST /api/v1/oauth2/authorize", "MANAGE_GUILD", 200, async (w) => ({
+    path: `/api/v1/oauth2/authorize?client_id=${(await applicationOf(w, w.users.owner, true)).id}&scope=bot`,
+    body: { guild_id: w.guild.id, permissions: "0", authorize: true },
+  })),
   guild("GET /api/v1/guilds/{id}/invites", "MANAGE_GUILD", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/invites` })),
   guild("POST /api/v1/channels/{id}/invites", "CREATE_INSTANT_INVITE", 201, (w) => ({ path: `/api/v1/channels/${w.channel.id}/invites`, body: {} })),
   guild("DELETE /api/v1/invites/{code}", "MANAGE_GUILD", 204, async (w) => {
@@ -247,9 +298,52 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     expectStatus(await w.api.put(`/channels/${w.channel.id}/pins/${w.message.id}`, w.users.owner), 204);
     return { path: `/api/v1/channels/${w.channel.id}/pins/${w.message.id}` };
   }, { also: ["READ_MESSAGE_HISTORY"] }),
+  guild("GET /api/v1/channels/{id}/messages/pins", "READ_MESSAGE_HISTORY", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages/pins` })),
+  guild("PUT /api/v1/channels/{id}/messages/pins/{message_id}", "MANAGE_MESSAGES", 204, (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages/pins/${w.message.id}` }), {
+    also: ["READ_MESSAGE_HISTORY"],
+  }),
+  guild("DELETE /api/v1/channels/{id}/messages/pins/{message_id}", "MANAGE_MESSAGES", 204, async (w) => {
+    expectStatus(await w.api.put(`/channels/${w.channel.id}/messages/pins/${w.message.id}`, w.users.owner), 204);
+    return { path: `/api/v1/channels/${w.channel.id}/messages/pins/${w.message.id}` };
+  }, { also: ["READ_MESSAGE_HISTORY"] }),
   guild("POST /api/v1/channels/{id}/typing", "SEND_MESSAGES", 204, (w) => ({ path: `/api/v1/channels/${w.channel.id}/typing` })),
   guild("POST /api/v1/channels/{id}/messages/{message_id}/ack", "membership", 204, (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/ack` })),
   guild("GET /api/v1/guilds/{id}/messages/search", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/messages/search?content=matrix` })),
+  guild("POST /api/v1/channels/{id}/webhooks", "MANAGE_WEBHOOKS", 201, (w) => ({ path: `/api/v1/channels/${w.channel.id}/webhooks`, body: { name: "made" } })),
+  guild("GET /api/v1/channels/{id}/webhooks", "MANAGE_WEBHOOKS", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}/webhooks` })),
+  guild("GET /api/v1/guilds/{id}/webhooks", "MANAGE_WEBHOOKS", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/webhooks` })),
+  guild("GET /api/v1/webhooks/{id}", "MANAGE_WEBHOOKS", 200, async (w) => ({ path: `/api/v1/webhooks/${(await webhookOf(w)).id}` })),
+  guild("PATCH /api/v1/webhooks/{id}", "MANAGE_WEBHOOKS", 200, async (w) => ({ path: `/api/v1/webhooks/${(await webhookOf(w)).id}`, body: { name: "Matrix" } })),
+  guild("DELETE /api/v1/webhooks/{id}", "MANAGE_WEBHOOKS", 204, async (w) => ({ path: `/api/v1/webhooks/${(await freshWebhook(w)).id}` })),
+  // The token routes: no login, the token in the path is the credential (an Authorization header changes nothing).
+  publicRow("GET /api/v1/webhooks/{id}/{token}", 200, async (w) => {
+    const hook = await webhookOf(w);
+    return { path: `/api/v1/webhooks/${hook.id}/${hook.token}` };
+  }),
+  publicRow("PATCH /api/v1/webhooks/{id}/{token}", 200, async (w) => {
+    const hook = await webhookOf(w);
+    return { path: `/api/v1/webhooks/${hook.id}/${hook.token}`, body: { name: "Matrix" } };
+  }),
+  publicRow("DELETE /api/v1/webhooks/{id}/{token}", 204, async (w) => {
+    const hook = await freshWebhook(w);
+    return { path: `/api/v1/webhooks/${hook.id}/${hook.token}` };
+  }),
+  publicRow("POST /api/v1/webhooks/{id}/{token}", 204, async (w) => {
+    const hook = await webhookOf(w);
+    return { path: `/api/v1/webhooks/${hook.id}/${hook.token}`, body: { content: "executed" } };
+  }),
+  publicRow("GET /api/v1/webhooks/{id}/{token}/messages/{message_id}", 200, async (w) => {
+    const { hook, message } = await webhookMessage(w);
+    return { path: `/api/v1/webhooks/${hook.id}/${hook.token}/messages/${message.id}` };
+  }),
+  publicRow("PATCH /api/v1/webhooks/{id}/{token}/messages/{message_id}", 200, async (w) => {
+    const { hook, message } = await webhookMessage(w);
+    return { path: `/api/v1/webhooks/${hook.id}/${hook.token}/messages/${message.id}`, body: { content: "edited by hook" } };
+  }),
+  publicRow("DELETE /api/v1/webhooks/{id}/{token}/messages/{message_id}", 204, async (w) => {
+    const { hook, message } = await webhookMessage(w);
+    return { path: `/api/v1/webhooks/${hook.id}/${hook.token}/messages/${message.id}` };
+  }),
   guild("POST /api/v1/channels/{id}/attachments", "ATTACH_FILES", 201, (w) => {
     const form = new FormData();
     form.append("file", new File([pngBytes()], "a.png", { type: "image/png" }));
