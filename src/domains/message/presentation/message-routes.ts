@@ -63,20 +63,41 @@ const editInputOf = (body: EditBody): EditMessageInput => ({
   attachments: entriesOf(body.attachments),
 });
 
-/** Send and edit read JSON, or Discord's multipart form (payload_json + files[n]), described for the OpenAPI document. */
-const jsonOrMultipart = (multipart: unknown) => ({
+/**
+ * Discord's libraries send `null` for "none" (discord.py: `content: null`, an edit's `embeds: null`). Those fields'
+ * schemas are not nullable, so that a bad embed is reported at its own path rather than as a failed union: null is
+ * read here, before validation, as what it means on the route (left out, or emptied).
+ */
+const nullsOf = (body: unknown, meaning: Readonly<Record<string, unknown>>): unknown => {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
+  const fields = body as Record<string, unknown>;
+  if (!Object.keys(meaning).some((key) => fields[key] === null)) return body;
+  const read: Record<string, unknown> = { ...fields };
+  for (const [key, value] of Object.entries(meaning)) {
+    if (read[key] !== null) continue;
+    if (value === undefined) delete read[key];
+    else read[key] = value;
+  }
+  return read;
+};
+
+/** Send: null is the same as leaving the field out. */
+const SEND_NULLS = { embeds: undefined, allowed_mentions: undefined, message_reference: undefined, flags: undefined, attachments: undefined };
+/** Edit: null empties embeds and attachments, and changes nothing else. */
+const EDIT_NULLS = { embeds: [], attachments: [], allowed_mentions: undefined, flags: undefined };
+
+/**
+ * A route's options reading JSON or Discord's multipart form (payload_json + files[n]), with the form's schema
+ * declared for the OpenAPI document and JSON nulls read as `nulls` says.
+ */
+export const withMultipart = <R extends { detail: object }>(options: R, multipart: unknown, nulls: Readonly<Record<string, unknown>> = SEND_NULLS) => ({
+  ...options,
   type: ["application/json", "multipart/form-data"] as ("application/json" | "multipart/form-data")[],
   transform: (context: { request: Request; body: unknown }) => {
-    context.body = multipartToJson(context.request, context.body);
+    context.body = nullsOf(multipartToJson(context.request, context.body), nulls);
   },
-  multipart,
+  detail: { ...options.detail, "x-multipart": multipart },
 });
-
-/** A route's options with the multipart form declared beside its JSON body. */
-export const withMultipart = <R extends { detail: object }>(options: R, multipart: unknown) => {
-  const { transform, type } = jsonOrMultipart(multipart);
-  return { ...options, type, transform, detail: { ...options.detail, "x-multipart": multipart } };
-};
 
 /** Discord's send limit: 5 messages per 5 s per user and channel (`user-route` keys on the channel id). */
 export const SEND_LIMIT: RateLimitRule = { bucket: "messages.send", limit: 5, periodMs: 5000, by: "user-route" };
@@ -118,6 +139,7 @@ export const messageRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCases>)
       withMultipart(
         route({ summary: "Edit a message's content, embeds, SUPPRESS_EMBEDS and attachments (JSON or multipart payload_json + files[n]); its author only (else 403 50005)", schemas: { params: MessageParams, body: EditMessageBody }, ok: { 200: MessageBody }, failures: [fails("NOT_AUTHOR", "the caller did not write the message"), lacks("ATTACH_FILES with new files"), ...channelFailures, UNKNOWN_MESSAGE, fails("PAYLOAD_TOO_LARGE", "a file is larger than MAX_UPLOAD_BYTES")] }),
         EditMessageMultipart,
+        EDIT_NULLS,
       ),
     )
     .delete(
