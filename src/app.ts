@@ -28,6 +28,8 @@ import { MemoryBlobStore } from "./shared/infrastructure/memory/memory-blob-stor
 import { drizzleMessageRepositories, drizzleMessageUnitOfWork, drizzleMessageWriteTogether } from "./shared/infrastructure/postgres/drizzle-message-unit-of-work";
 import { DrizzleMessageMembers } from "./shared/infrastructure/postgres/drizzle-message-members";
 import { channelFactsQuery } from "./shared/infrastructure/postgres/channel-facts-query";
+import { DrizzleWebhookRepository, drizzleWebhookUnitOfWork } from "./shared/infrastructure/postgres/drizzle-webhook-repository";
+import { Sha256WebhookTokens } from "./shared/infrastructure/sha256-webhook-tokens";
 import { DrizzleChannelRepository } from "./shared/infrastructure/postgres/drizzle-channel-repository";
 import { drizzleChannelUnitOfWork } from "./shared/infrastructure/postgres/drizzle-channel-unit-of-work";
 import { drizzleGuildRepositories, drizzleGuildUnitOfWork } from "./shared/infrastructure/postgres/drizzle-guild-unit-of-work";
@@ -184,6 +186,7 @@ export const createApp = async (options: AppOptions) => {
     publicUrl: () => baseUrl,
     notices,
     historyCacheBytes: config.historyCacheBytes,
+    webhooks: { unitOfWork: drizzleWebhookUnitOfWork(transact), repository: new DrizzleWebhookRepository(database.statements), tokens: new Sha256WebhookTokens() },
     ...routeSettings,
   });
   // Background jobs run on worker nodes: these from here, the voice sweep once the node listens.

@@ -45,8 +45,11 @@ const buildWorld = async (api: ApiClient, owner: TestUser, member: TestUser, ban
   expectStatus(await api.put(`/channels/${general.id}/pins/${message.id}`, owner), 204);
   const invite = expectStatus(await api.post<{ code: string }>(`/channels/${general.id}/invites`, owner, { max_age: 0 }), 201);
   const dm = expectStatus(await api.post<{ id: string }>("/users/@me/channels", owner, { recipient_id: member.user.id }), 200);
-  const snowflakes = [guild.id, ...guild.channels.map((channel) => channel.id), category.id, role.id, message.id, owner.user.id, member.user.id, banned.user.id, dm.id, otherSessionId];
-  return { guild, messageId: message.id, pool: { snowflakes, strings: [invite.code, "👍", "🔥", owner.user.username, "general"] } };
+  // A webhook and one of its messages, so that the token routes are fuzzed past the token check.
+  const hook = expectStatus(await api.post<{ id: string; token: string }>(`/channels/${general.id}/webhooks`, owner, { name: "Fuzz" }), 201);
+  const hooked = expectStatus(await api.post<{ id: string }>(`/webhooks/${hook.id}/${hook.token}?wait=true`, null, { content: "hooked" }), 200);
+  const snowflakes = [guild.id, ...guild.channels.map((channel) => channel.id), category.id, role.id, message.id, owner.user.id, member.user.id, banned.user.id, dm.id, otherSessionId, hook.id, hooked.id];
+  return { guild, messageId: message.id, pool: { snowflakes, strings: [invite.code, "👍", "🔥", owner.user.username, "general", hook.token] } };
 };
 
 for (const mode of MODES) {

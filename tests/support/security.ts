@@ -22,7 +22,8 @@ export const contractProblem = (response: Response, text: string): string | unde
   if (!Number.isInteger(code) || typeof message !== "string") return `${response.status} without {code, message}: ${text.slice(0, 200)}`;
   const errorsProblem = errors === undefined ? undefined : nestedErrorsProblem(errors);
   if (errorsProblem) return `${response.status} with malformed errors (${errorsProblem}): ${text.slice(0, 200)}`;
-  if (response.status === 401 && code !== 40001) return `401 with code ${code}`;
+  // 40001 for a bearer token; 50027 for a webhook token that is not the webhook's own (Discord's).
+  if (response.status === 401 && code !== 40001 && code !== 50027) return `401 with code ${code}`;
   if (response.status === 413 && code !== 40005) return `413 with code ${code}`;
   if (response.status === 429 && (code !== 0 || !response.headers.get("retry-after"))) return `429 without code 0 and Retry-After`;
   return undefined;

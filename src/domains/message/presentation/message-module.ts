@@ -9,6 +9,10 @@ import { type ChannelPermissions, messageDispatchRules, messageReady } from "./m
 import { messageRoutes } from "./message-routes";
 import { reactionRoutes } from "./reaction-routes";
 import { searchRoutes } from "./search-routes";
+import type { WebhookPorts } from "../application/webhook-deps";
+import { webhookUseCases } from "../application/webhook-use-cases";
+import { webhookRoutes } from "./webhook-routes";
+import { webhookTokenRoutes } from "./webhook-token-routes";
 
 
 /** The adapters app.ts builds for the message domain, plus the auth plugin and rate-limit settings. */
@@ -16,6 +20,8 @@ export interface MessageModuleDeps extends MessageDeps, RouteSettings {
   /** What keeps the newest-page cache current; with `historyCacheBytes` > 0 the cache is on. */
   readonly notices: CommitNotices;
   readonly historyCacheBytes: number;
+  /** Incoming webhooks' storage and tokens. */
+  readonly webhooks: WebhookPorts;
 }
 
 /** Loads the cache with nobody's reactions marked `me` (no user has id 0); the cache adds the viewer's own. */
@@ -38,9 +44,12 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
       : undefined;
   const useCases = messageUseCases({ ...deps, historyCache });
   const routes = routeDeps(useCases, deps);
+  const webhooks = { ...routeDeps(webhookUseCases({ ...deps, historyCache }), deps), publicUrl: deps.publicUrl };
 
   return {
-    routes: mountRoutes(routes, messageRoutes, reactionRoutes, channelActivityRoutes, searchRoutes, attachmentRoutes),
+    routes: mountRoutes(routes, messageRoutes, reactionRoutes, channelActivityRoutes, searchRoutes, attachmentRoutes).use(
+      mountRoutes(webhooks, webhookRoutes, webhookTokenRoutes),
+    ),
     useCases,
     historyCache,
     /** `rules` takes the gateway's cached channel permissions, which decide who hears guild channel events. */

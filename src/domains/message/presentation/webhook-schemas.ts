@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
-import { CodePointString, HttpUrlString, SnowflakeString } from "../../../shared/presentation/schema-types";
+import { CodePointString, HttpUrlString, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
 import { type UserPayload, userPayload } from "../../../shared/kernel/users";
 import { UserBody } from "../../identity";
 import type { WebhookView } from "../application/webhooks";
@@ -21,6 +21,25 @@ const WEBHOOK_EXAMPLE = {
   avatar: null,
   application_id: null,
 };
+
+/** The author of a webhook's message: Discord's webhook user. */
+export const WebhookAuthorBody = t.Object(
+  {
+    id: SnowflakeString,
+    username: t.String({ description: "the name the message was sent under: the execute's `username`, else the webhook's name then" }),
+    display_name: t.Null(),
+    discriminator: t.Literal("0000", { description: 'always "0000", as Discord\'s webhook authors' }),
+    global_name: t.Null(),
+    avatar: t.Nullable(t.String({ description: "the execute's `avatar_url`, else the webhook's avatar then" })),
+    bot: t.Literal(true),
+    created_at: Timestamp,
+  },
+  {
+    title: "WebhookAuthor",
+    description: "a webhook's message's author: its id is the webhook's",
+    examples: [{ id: "1234567890123456800", username: "CI", display_name: null, discriminator: "0000", global_name: null, avatar: null, bot: true, created_at: "2025-01-01T12:00:00.000Z" }],
+  },
+);
 
 export const WebhookBody = t.Object(
   {
