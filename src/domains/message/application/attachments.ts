@@ -39,10 +39,12 @@ export const prepareUpload = async (
 ): Promise<PreparedUpload> => {
   if (input.bytes.byteLength > deps.maxUploadBytes) throw tooLarge(deps.maxUploadBytes);
   if (input.bytes.byteLength === 0) throw invalidField(field, "Cannot upload an empty file.");
+  // Taken before the detection awaits: files prepared together get ids in their order, the order reads list them in.
+  const id = deps.ids.next();
   const contentType = resolveContentType(await deps.detector.detect(input.bytes), isUtf8Text(input.bytes));
   const dimensions = isImage(contentType) ? imageDimensions(contentType, input.bytes) : null;
   const attachment: Attachment = {
-    id: deps.ids.next(),
+    id,
     channelId,
     uploaderId: userId,
     filename: sanitizeFilename(input.filename),
