@@ -49,6 +49,7 @@ for (const mode of MODES) {
         permissions: DEFAULT_EVERYONE_PERMISSIONS.toString(),
         hoist: false,
         mentionable: false,
+        managed: false,
       });
       const custom = expectStatus(
         await api.post<RoleBody>(`/guilds/${guild.id}/roles`, owner, { name: " Crew ", permissions: bits("KICK_MEMBERS"), color: 0xff0000, hoist: true, mentionable: true }),
