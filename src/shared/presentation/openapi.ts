@@ -62,7 +62,10 @@ export const apiDocs = (options: { version: string; publicUrl: string | undefine
             { name: "Voice", description: "Voice states and moderation; joining is gateway op 4, media is the /voice socket" },
           ],
           components: {
-            securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+            securitySchemes: {
+              bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+              bot: { type: "apiKey", in: "header", name: "Authorization", description: "`Bot <token>`: a bot account's token (see docs/rest.md, Applications and bots)" },
+            },
           },
         },
         swagger: {

@@ -32,8 +32,8 @@ export const routeDeps = <UseCases>(useCases: UseCases, settings: RouteSettings)
   rateLimits: rateLimiting({ limiter: settings.rateLimiter, scale: settings.rateLimitScale, trustProxy: settings.trustProxy }),
 });
 
-/** The OpenAPI security requirement of a route that needs a caller: a bearer access token. */
-export const security = [{ bearer: [] }];
+/** The OpenAPI security requirement of a route that needs a caller: a user's bearer access token, or a bot token. */
+export const security = [{ bearer: [] }, { bot: [] }];
 
 /** A domain's routes files mounted on one instance, each given the same deps (the module's `routes`). */
 export const mountRoutes = <Deps>(deps: Deps, ...files: ReadonlyArray<(deps: Deps) => AnyElysia>): AnyElysia =>
