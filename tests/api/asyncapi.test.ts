@@ -29,7 +29,12 @@ const fromSource = {
   },
   /** The dispatch name of every domain event, and those written in the gateway's handlers and each domain's dispatch rules. */
   dispatchNames: () => {
-    const files = ["shared/gateway/gateway-handlers.ts", ...new Bun.Glob("domains/*/presentation/*-gateway.ts").scanSync(SRC)];
+    const files = [
+      "shared/gateway/gateway-handlers.ts",
+      "shared/gateway/member-requests.ts",
+      "shared/gateway/bot-ready.ts",
+      ...new Bun.Glob("domains/*/presentation/*-gateway.ts").scanSync(SRC),
+    ];
     const quoted = files.flatMap((file) => [...source(file).matchAll(/"([A-Z]+(?:_[A-Z]+)*)"/g)].map((match) => match[1]!));
     const ofEvents = Object.values(DISPATCH_NAMES).filter((name): name is NonNullable<typeof name> => name !== null);
     return [...new Set([...quoted, ...ofEvents])].sort();
@@ -89,7 +94,7 @@ describe("the AsyncAPI document of the gateway and voice sockets", () => {
         .flatMap((operation: any) => operation.messages.map((ref: any) => (resolvePointer(doc, ref.$ref) as Doc).payload.properties.op.const));
     const serverOps = new Set(opsIn("send"));
     const clientOps = new Set(opsIn("receive"));
-    const clientOpcodes = [Op.Heartbeat, Op.Identify, Op.PresenceUpdate, Op.VoiceStateUpdate, Op.Resume];
+    const clientOpcodes = [Op.Heartbeat, Op.Identify, Op.PresenceUpdate, Op.VoiceStateUpdate, Op.Resume, Op.RequestGuildMembers];
     for (const op of Object.values(Op)) {
       expect({ op, documented: serverOps.has(op) || clientOps.has(op) }).toEqual({ op, documented: true });
       expect({ op, sentByClient: clientOps.has(op) }).toEqual({ op, sentByClient: (clientOpcodes as number[]).includes(op) });
@@ -143,11 +148,16 @@ describe("the AsyncAPI document of the gateway and voice sockets", () => {
       expect({ name, required: message.payload.required.length > 0 }).toEqual({ name, required: true });
     }
     const dispatch = (t: string) => deref(doc.components.messages[`gateway.dispatch.${t}`].payload.properties.d);
-    expect(Object.keys(dispatch("READY").properties).sort()).toEqual(
+    // READY and GUILD_CREATE: a user's form, then a bot's (Discord's).
+    const [userReady, botReady] = dispatch("READY").anyOf.map(deref);
+    expect(Object.keys(userReady.properties).sort()).toEqual(
       ["guilds", "presences", "private_channels", "read_state", "resume_gateway_url", "session_id", "user", "v", "voice_states"].sort(),
     );
+    expect(botReady.required).toEqual(expect.arrayContaining(["application", "guilds", "session_id", "resume_gateway_url", "user", "v"]));
     expect(dispatch("MESSAGE_CREATE").required).toContain("author");
-    expect(dispatch("GUILD_CREATE").required).toContain("member_count");
+    const [userGuild, botGuild] = dispatch("GUILD_CREATE").anyOf.map(deref);
+    expect(userGuild.required).toContain("member_count");
+    expect(botGuild.required).toEqual(expect.arrayContaining(["joined_at", "large", "members", "presences", "voice_states", "threads", "unavailable"]));
     // Socket payloads are numbers, never the numeric strings Elysia's query coercion allows.
     expect(deref(dispatch("MESSAGE_CREATE").properties.attachments.items).properties.size).toEqual({ description: "bytes", type: "integer" });
   });

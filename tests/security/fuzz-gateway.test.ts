@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import fc from "fast-check";
-import { HeartbeatPayload, IdentifyPayload, PresenceUpdatePayload, ResumePayload, VoiceStateUpdatePayload } from "../../src/shared/gateway/gateway-protocol";
+import {
+  HeartbeatPayload,
+  IdentifyPayload,
+  PresenceUpdatePayload,
+  RequestGuildMembersPayload,
+  ResumePayload,
+  VoiceStateUpdatePayload,
+} from "../../src/shared/gateway/gateway-protocol";
 import { type GatewayClient, connectGateway, identify } from "../support/gateway";
 import { type ValuePool, deeplyNested, hostile, validish } from "../support/fuzz";
 import { type ApiClient, type GuildBody, apiClient, createGuild, generalOf } from "../support/guild";
@@ -14,7 +21,9 @@ import { MODES, type TestServer, startServer } from "../support/server";
  * Malformed gateway frames (issue 9): every opcode 0–11 and unknown ones, payloads valid-ish and hostile, envelopes
  * broken, invalid JSON, binary and oversized frames, before and after IDENTIFY. The server must answer with the
  * close code API.md gives (4001 unknown opcode, 4002 decode error, 4003 not authenticated, 4004 authentication
- * failed, 4005 already authenticated) or carry on, never crash, log no error, and leave other sessions alone.
+ * failed, 4005 already authenticated, 4010 invalid shard, 4013 invalid intents) or carry on, never crash, log no
+ * error, and leave other sessions alone. IDENTIFY's Discord fields (intents, shard, large_threshold, compress,
+ * presence with activities), op 3 with activities and op 8 REQUEST_GUILD_MEMBERS are fuzzed like the rest.
  *
  * GATEWAY_FUZZ_RUNS (random cases per mode, default 300) and FUZZ_SEED (a number, or "random") make runs longer, reproducible or exploratory.
  */
@@ -32,6 +41,7 @@ const PAYLOADS: Record<number, JsonSchema> = {
   3: PresenceUpdatePayload as JsonSchema,
   4: VoiceStateUpdatePayload as JsonSchema,
   6: ResumePayload as JsonSchema,
+  8: RequestGuildMembersPayload as JsonSchema,
 };
 const checkPayload = Object.fromEntries(Object.entries(PAYLOADS).map(([op, schema]) => [op, TypeCompiler.Compile(schema as never)]));
 const ALL_OPS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 99, -1, 2 ** 31];
@@ -62,7 +72,10 @@ const expected = (frameCase: FrameCase, validToken: string): Outcome => {
   if (Buffer.byteLength(wire.text) > MAX_FRAME_BYTES) return { close: [1009, 4002] };
   let value: unknown;
   try {
-    value = JSON.parse(wire.text);
+    // Integers past 2^53 are taken as their exact digits (a snowflake sent as a number, as discord.py does).
+    value = JSON.parse(wire.text, (_key, parsed, context?: { source?: string }) =>
+      typeof parsed === "number" && !Number.isSafeInteger(parsed) && /^[0-9]+$/.test(context?.source ?? "") ? context!.source : parsed,
+    );
   } catch {
     return { close: [4002] };
   }
@@ -79,15 +92,36 @@ const expected = (frameCase: FrameCase, validToken: string): Outcome => {
     case 6:
       if (identified) return { close: [4005] };
       if ((d as { token: string }).token !== validToken) return { close: [4004] };
+      if (value.op === 2) {
+        // Discord's checks of IDENTIFY's options, for a user (not a bot): intents are Discord's bits, shard is [id, count].
+        const { intents, shard } = d as { intents?: number; shard?: [number, number] };
+        const VALID_INTENTS = 0b11_0011_0001_1111_1111_1111_1111;
+        if (intents !== undefined && (intents < 0 || intents > VALID_INTENTS || (intents & ~VALID_INTENTS) !== 0)) return { close: [4013] };
+        if (shard !== undefined && (shard[1] < 1 || shard[1] > 1024 || shard[0] < 0 || shard[0] >= shard[1])) return { close: [4010] };
+        return { open: true, ready: true };
+      }
       // RESUME of a session id the fuzzer made up: INVALID_SESSION, and the socket stays open to IDENTIFY.
-      return value.op === 2 ? { open: true, ready: true } : { open: true };
+      return { open: true };
     case 3:
       return identified ? { open: true } : { close: [4003] };
+    case 8: {
+      if (!identified) return { close: [4003] };
+      // Op 8 names its members by user_ids or query; a user session asked for no intents and may ask for anything.
+      const request = d as { user_ids?: unknown; query?: unknown };
+      return request.user_ids === undefined && request.query === undefined ? { close: [4002] } : { open: true };
+    }
     default:
       // VOICE_STATE_UPDATE: the voice domain may refuse a channel, but not with a crash (4000).
       return identified ? { open: true } : { close: [4003] };
   }
 };
+
+/**
+ * IDENTIFY with `compress: false` where the fuzzer chose true: the test client reads text frames only, and per-payload
+ * compression is covered by gateway-discord.test.ts. The field is still sent, and checked.
+ */
+const plainTransport = (payload: unknown) =>
+  payload !== null && typeof payload === "object" && (payload as { compress?: unknown }).compress === true ? { ...payload, compress: false } : payload;
 
 const frameText = (op: unknown, d: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ op, ...(d === undefined ? {} : { d }), ...extra });
 
@@ -97,7 +131,9 @@ const frameCases = (pool: ValuePool, validToken: string): fc.Arbitrary<FrameCase
     const schema = PAYLOADS[op];
     if (!schema) return fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined));
     const tokens = { ...pool, strings: [validToken, ...pool.strings] };
-    return fc.oneof({ arbitrary: validish(schema, tokens), weight: 3 }, { arbitrary: hostile(schema, pool), weight: 2 }, { arbitrary: fc.constant(undefined), weight: 1 });
+    return fc
+      .oneof({ arbitrary: validish(schema, tokens), weight: 3 }, { arbitrary: hostile(schema, pool), weight: 2 }, { arbitrary: fc.constant(undefined), weight: 1 })
+      .map((payload) => (op === 2 ? plainTransport(payload) : payload));
   };
   const envelope = fc
     .oneof(
@@ -142,7 +178,7 @@ const sweepCases = (pool: ValuePool, validToken: string): FrameCase[] => {
   for (const phase of ["before IDENTIFY", "after IDENTIFY"] as Phase[]) {
     for (const op of ALL_OPS) {
       const schema = PAYLOADS[op] ?? {};
-      const valid = fc.sample(validish(schema, { ...pool, strings: ["x"] }), { numRuns: 1, seed: op + 7 })[0];
+      const valid = plainTransport(fc.sample(validish(schema, { ...pool, strings: ["x"] }), { numRuns: 1, seed: op + 7 })[0]);
       for (const d of [valid, { wrong: ["type"] }, undefined]) cases.push({ phase, wire: { kind: "text", text: frameText(op, d) } });
     }
     for (const text of ["{not json", "", "null", "123", '"text"', "[]", frameText(1, null, { extra: 1 })]) {
@@ -151,8 +187,53 @@ const sweepCases = (pool: ValuePool, validToken: string): FrameCase[] => {
     cases.push({ phase, wire: { kind: "binary", bytes: new Uint8Array(MAX_FRAME_BYTES * 2) } });
     cases.push({ phase, wire: { kind: "binary", bytes: new TextEncoder().encode(frameText(1, null)) } });
     cases.push({ phase, wire: { kind: "text", text: frameText(1, "x".repeat(MAX_FRAME_BYTES)) } });
+    for (const text of discordFrames(pool, validToken)) cases.push({ phase, wire: { kind: "text", text } });
   }
   return cases;
+};
+
+/** Discord's fields at and past their limits: IDENTIFY's options, op 3 activities, op 8 requests, ids as numbers. */
+const discordFrames = (pool: ValuePool, validToken: string): string[] => {
+  const guildId = pool.snowflakes[0]!;
+  const userId = pool.snowflakes.at(-1)!;
+  const properties = { $os: "linux", $browser: "fuzz", $device: "fuzz" };
+  const identify = (extra: Record<string, unknown>) => frameText(2, { token: validToken, properties, ...extra });
+  const activity = { name: "fuzzing", type: 0, state: "busy", details: null, url: null, timestamps: { start: 1 } };
+  return [
+    identify({ intents: 1 << 17 }),
+    identify({ intents: -1 }),
+    identify({ intents: 2 ** 40 }),
+    identify({ intents: (1 << 0) | (1 << 9) | (1 << 15) }),
+    identify({ shard: [1, 1] }),
+    identify({ shard: [0, 0] }),
+    identify({ shard: [-1, 2] }),
+    identify({ shard: [0, 2048] }),
+    identify({ shard: [1, 2] }),
+    identify({ shard: [0, 1, 2] }),
+    identify({ large_threshold: 49 }),
+    identify({ large_threshold: 250, compress: false }),
+    identify({ presence: { status: "idle", since: 0, afk: false, activities: [activity] } }),
+    identify({ presence: { status: null, since: 0.5, afk: false, game: activity } }),
+    identify({ presence: { status: "online", activities: Array.from({ length: 6 }, () => activity) } }),
+    identify({ presence: { status: "online", activities: [{ ...activity, name: "" }] } }),
+    identify({ presence: { status: "away" } }),
+    frameText(3, { since: null, activities: [activity], status: "dnd", afk: false }),
+    frameText(3, { activities: [{ ...activity, type: 9 }] }),
+    frameText(3, { activities: [{ ...activity, name: "n".repeat(129) }] }),
+    frameText(3, {}),
+    frameText(8, { guild_id: guildId, query: "", limit: 0, presences: true, nonce: "n" }),
+    frameText(8, { guild_id: guildId, query: "a", limit: 1 }),
+    frameText(8, { guild_id: guildId, user_ids: userId }),
+    frameText(8, { guild_id: guildId, user_ids: Array.from({ length: 101 }, () => userId) }),
+    frameText(8, { guild_id: guildId, limit: 0 }),
+    frameText(8, { guild_id: guildId, query: "q".repeat(101), limit: 0 }),
+    frameText(8, { guild_id: guildId, query: "", limit: -1 }),
+    frameText(8, { guild_id: guildId, query: "", nonce: "x".repeat(300) }),
+    frameText(8, { guild_id: "1".repeat(21), query: "" }),
+    `{"op":8,"d":{"guild_id":${guildId},"user_ids":[${userId}],"limit":0}}`,
+    `{"op":8,"d":{"guild_id":123456789012345678901234,"query":""}}`,
+    `{"op":4,"d":{"guild_id":${guildId},"channel_id":null,"self_mute":false,"self_deaf":false}}`,
+  ];
 };
 
 const describeCase = (frameCase: FrameCase) =>

@@ -27,7 +27,11 @@ export const GatewayBotBody = t.Object(
       { title: "SessionStartLimit" },
     ),
   },
-  { title: "GatewayBot", description: "OK — where to connect, how many shards to use, and the caller's session start budget" },
+  {
+    title: "GatewayBot",
+    description: "OK — where to connect, how many shards to use, and the caller's session start budget",
+    examples: [{ url: "ws://127.0.0.1:3000/gateway", shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 86_399_000, max_concurrency: 1 } }],
+  },
 );
 
 /** Guilds per recommended shard (Discord's: a shard may hold up to 2500; it recommends about 1000). */
