@@ -33,7 +33,7 @@ export const routeDeps = <UseCases>(useCases: UseCases, settings: RouteSettings)
 });
 
 /** The OpenAPI security requirement of a route that needs a caller: a user's bearer access token, or a bot token. */
-export const security = [{ bearer: [] }, { bot: [] }];
+export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { bot: [] }];
 
 /** A domain's routes files mounted on one instance, each given the same deps (the module's `routes`). */
 export const mountRoutes = <Deps>(deps: Deps, ...files: ReadonlyArray<(deps: Deps) => AnyElysia>): AnyElysia =>

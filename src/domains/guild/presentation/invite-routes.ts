@@ -32,7 +32,7 @@ export const inviteRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) =>
     .post(
       "/invites/:code",
       async ({ caller, params }) => toGuildBody(await useCases.joinGuild(caller.userId, params.code)),
-      route({ summary: "Join the invite's guild (idempotent for members; banned users are refused)", schemas: { params: InviteParams }, ok: { 200: GuildBody }, failures: [fails("MISSING_PERMISSIONS", "the caller is banned from the guild"), UNKNOWN_INVITE, TOO_MANY_GUILDS] }),
+      route({ summary: "Join the invite's guild (idempotent for members; banned users are refused)", schemas: { params: InviteParams }, ok: { 200: GuildBody }, failures: [fails("MISSING_PERMISSIONS", "the caller is banned from the guild"), fails("BOTS_FORBIDDEN", "the caller is a bot account: bots are added with POST /oauth2/authorize"), UNKNOWN_INVITE, TOO_MANY_GUILDS] }),
     )
     .delete(
       "/invites/:code",

@@ -57,7 +57,7 @@ export const identityRoutes = (deps: RouteDeps<IdentityUseCases> & { readonly tr
       async ({ caller }) => useCases.logOut(caller).then(noContent),
       {
         auth: true,
-        response: { 204: NoContent, ...errorResponses({ auth: true }) },
+        response: { 204: NoContent, ...errorResponses({ auth: true }, fails("BOTS_FORBIDDEN", "the caller is a bot account: its token ends only by reset")) },
         detail: { summary: "End this session; its tokens stop working at once on every node", security },
       },
     );

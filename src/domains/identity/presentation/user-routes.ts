@@ -16,6 +16,8 @@ import {
 } from "./identity-schemas";
 
 const { group, route } = routesTagged(["Identity"]);
+/** Bot accounts have no password and no login sessions. */
+const BOTS_FORBIDDEN = fails("BOTS_FORBIDDEN", "the caller is a bot account");
 
 /** /users/@me (profile, password, deletion), /users/@me/sessions and /users/{id}; all need a caller. */
 export const userRoutes = ({ useCases, ...deps }: RouteDeps<IdentityUseCases>) => {
@@ -42,17 +44,17 @@ export const userRoutes = ({ useCases, ...deps }: RouteDeps<IdentityUseCases>) =
     .delete(
       "/users/@me",
       async ({ caller, body }) => useCases.deleteCurrentUser(caller, body.password).then(noContent),
-      route({ summary: "Delete the account: personal data erased, every session ended", schemas: { body: DeleteMeBody }, ok: { 204: NoContent }, failures: [fails("VALIDATION", "the password is missing or wrong")] }),
+      route({ summary: "Delete the account: personal data erased, every session ended", schemas: { body: DeleteMeBody }, ok: { 204: NoContent }, failures: [fails("VALIDATION", "the password is missing or wrong"), BOTS_FORBIDDEN] }),
     )
     .get(
       "/users/@me/sessions",
       async ({ caller }) => (await useCases.listSessions(caller)).map((session) => toSessionBody(session, caller.sessionId)),
-      route({ summary: "The caller's logged-in sessions (devices), newest first", schemas: {}, ok: { 200: t.Array(SessionBody) } }),
+      route({ summary: "The caller's logged-in sessions (devices), newest first", schemas: {}, ok: { 200: t.Array(SessionBody) }, failures: [BOTS_FORBIDDEN] }),
     )
     .delete(
       "/users/@me/sessions/:id",
       async ({ caller, params }) => useCases.revokeSession(caller, params.id).then(noContent),
-      route({ summary: "Log one session out; its tokens stop working at once", schemas: { params: IdParams }, ok: { 204: NoContent }, failures: [fails("UNKNOWN_SESSION", "no session of the caller has this id")] }),
+      route({ summary: "Log one session out; its tokens stop working at once", schemas: { params: IdParams }, ok: { 204: NoContent }, failures: [fails("UNKNOWN_SESSION", "no session of the caller has this id"), BOTS_FORBIDDEN] }),
     )
     .get(
       "/users/:id",
