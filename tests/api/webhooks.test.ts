@@ -186,6 +186,47 @@ for (const mode of MODES) {
       expectError(await web.execute(orphan, { content: "nobody home" }), 404, 10015);
     });
 
+    test("execute takes embeds, and files as Discord's multipart form (payload_json + files[n])", async () => {
+      const hook = await create(owner, "Reporter");
+      const embed = { title: "Build #7 failed", description: "see the log", color: 15548997, fields: [{ name: "branch", value: "main" }] };
+      const withEmbed = expectStatus(await web.execute(hook, { embeds: [embed] }), 200);
+      expect(withEmbed).toMatchObject({ content: "", webhook_id: hook.id, embeds: [embed] });
+      expectError(await web.execute(hook, { embeds: [{ title: "x".repeat(257) }] }), 400, 50035);
+
+      const form = new FormData();
+      form.append("payload_json", JSON.stringify({ content: "the log", username: "Uploader", attachments: [{ id: 0, filename: "build.log", description: "full log" }] }));
+      form.append("files[0]", new File(["line 1\nline 2\n"], "whatever.txt", { type: "text/plain" }));
+      const response = await fetch(`${server.url}/api/v1/webhooks/${hook.id}/${hook.token}?wait=true`, { method: "POST", body: form });
+      expect(response.status).toBe(200);
+      const uploaded = (await response.json()) as WebhookMessage;
+      expect(uploaded).toMatchObject({ content: "the log", webhook_id: hook.id, author: { username: "Uploader" } });
+      expect(uploaded.attachments).toHaveLength(1);
+      expect(uploaded.attachments[0]).toMatchObject({ filename: "build.log", content_type: "text/plain", size: 14 });
+      const file = await fetch(uploaded.attachments[0]!.url);
+      expect(await file.text()).toBe("line 1\nline 2\n");
+    });
+
+    test("discord.js's WebhookClient, unmodified, sends, edits and deletes through XCord", async () => {
+      const { WebhookClient } = await import("discord.js");
+      const hook = await create(owner, "Library");
+      const client = new WebhookClient({ id: hook.id, token: hook.token! }, { rest: { api: `${server.url}/api`, version: "10" } });
+      try {
+        const sent = await client.send({ content: "from discord.js", username: "djs", embeds: [{ title: "an embed" }], files: [{ attachment: Buffer.from("hello"), name: "hello.txt" }] });
+        expect(typeof sent.id).toBe("string");
+        expect(sent).toMatchObject({ content: "from discord.js", webhook_id: hook.id, author: { username: "djs", bot: true } });
+        expect(sent.attachments).toHaveLength(1);
+        const created = await memberSession.dispatch("MESSAGE_CREATE", (d) => d.id === sent.id);
+        expect(created.d.embeds).toEqual([expect.objectContaining({ title: "an embed" })]);
+        const edited = await client.editMessage(sent.id, { content: "edited by discord.js" });
+        expect(edited).toMatchObject({ id: sent.id, content: "edited by discord.js" });
+        expect(await client.fetchMessage(sent.id)).toMatchObject({ id: sent.id, content: "edited by discord.js" });
+        await client.deleteMessage(sent.id);
+        expectError(await api.get(`/channels/${channel}/messages/${sent.id}`, owner), 404, 10008);
+      } finally {
+        client.destroy();
+      }
+    });
+
     test("its token reads, edits and deletes only the messages that webhook sent", async () => {
       const hook = await create(owner, "Editor");
       const other = await create(owner, "Other");

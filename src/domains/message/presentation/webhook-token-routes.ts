@@ -54,6 +54,19 @@ export const ExecuteWebhookBody = t.Object(
   { additionalProperties: false, examples: [{ content: "Build #42 passed", username: "CI" }] },
 );
 
+const ignoredField = (why: string) => t.Optional(t.Unknown({ description: `accepted and ignored: ${why}` }));
+/** An edit's body as on PATCH /channels/{id}/messages/{id}, plus what discord.js's WebhookClient sends with every edit. */
+export const EditWebhookMessageBody = t.Object(
+  {
+    ...EditMessageBody.properties,
+    tts: ignoredField("messages are never text-to-speech"),
+    enforce_nonce: ignoredField("edits do not de-duplicate"),
+    username: ignoredField("a message keeps the name it was sent under"),
+    avatar_url: ignoredField("a message keeps the avatar it was sent under"),
+  },
+  { additionalProperties: false, examples: [{ content: "Build #42 passed (edited)" }] },
+);
+
 const executeInputOf = (body: typeof ExecuteWebhookBody.static): ExecuteInput => ({
   content: body.content,
   username: body.username,
@@ -147,7 +160,7 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
           rateLimit: WEBHOOK_TOKEN_LIMIT,
           params: WebhookMessageParams,
           query: WebhookMessageQuery,
-          body: EditMessageBody,
+          body: EditWebhookMessageBody,
           response: { 200: MessageBody, ...limited(WEBHOOK_TOKEN_LIMIT, fails("UNKNOWN_MESSAGE", "no message of this webhook has this id")) },
           detail: detail("Edit a message this webhook sent, as PATCH /channels/{id}/messages/{id} (no login; JSON or multipart)"),
         },
