@@ -1,6 +1,7 @@
 import type { CommitNotices } from "../../../shared/kernel/ports";
 import { type RouteSettings, mountRoutes, routeDeps } from "../../../shared/presentation/route-kit";
 import { createHistoryCache } from "../application/history-cache";
+import { createMembershipCache } from "../application/membership-cache";
 import type { MessageDeps } from "../application/message-deps";
 import { messageUseCases } from "../application/message-use-cases";
 import { attachmentRoutes } from "./attachment-routes";
@@ -42,9 +43,11 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
           maxBytes: deps.historyCacheBytes,
         })
       : undefined;
-  const useCases = messageUseCases({ ...deps, historyCache });
+  // Guild sends show the author's `member`: kept in memory, so a send costs no extra read for it.
+  const members = createMembershipCache({ inner: deps.members, notices: deps.notices, clock: deps.clock });
+  const useCases = messageUseCases({ ...deps, members, historyCache });
   const routes = routeDeps(useCases, deps);
-  const webhooks = { ...routeDeps(webhookUseCases({ ...deps, historyCache }), deps), publicUrl: deps.publicUrl };
+  const webhooks = { ...routeDeps(webhookUseCases({ ...deps, members, historyCache }), deps), publicUrl: deps.publicUrl };
 
   return {
     routes: mountRoutes(routes, messageRoutes, reactionRoutes, channelActivityRoutes, searchRoutes, attachmentRoutes).use(
@@ -54,9 +57,10 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
     historyCache,
     /** `rules` takes the gateway's cached channel permissions, which decide who hears guild channel events. */
     gateway: { rules: (channelPermissions: ChannelPermissions) => messageDispatchRules(channelPermissions), ready: messageReady(useCases) },
-    /** Stops the newest-page cache. */
+    /** Stops the newest-page and membership caches. */
     close(): void {
       historyCache?.close();
+      members.close();
     },
   };
 };
