@@ -192,6 +192,10 @@ for (const mode of MODES) {
       const withEmbed = expectStatus(await web.execute(hook, { embeds: [embed] }), 200);
       expect(withEmbed).toMatchObject({ content: "", webhook_id: hook.id, embeds: [embed] });
       expectError(await web.execute(hook, { embeds: [{ title: "x".repeat(257) }] }), 400, 50035);
+      // As Discord's edits: null empties the embeds (discord.py sends it so), with content left as it was.
+      const path = `/webhooks/${hook.id}/${hook.token}/messages/${withEmbed.id}`;
+      const cleared = expectStatus(await web.patch<WebhookMessage>(path, { content: "no embed now", embeds: null }), 200);
+      expect(cleared).toMatchObject({ content: "no embed now", embeds: [] });
 
       const form = new FormData();
       form.append("payload_json", JSON.stringify({ content: "the log", username: "Uploader", attachments: [{ id: 0, filename: "build.log", description: "full log" }] }));

@@ -84,7 +84,7 @@ const nullsOf = (body: unknown, meaning: Readonly<Record<string, unknown>>): unk
 /** Send: null is the same as leaving the field out. */
 const SEND_NULLS = { embeds: undefined, allowed_mentions: undefined, message_reference: undefined, flags: undefined, attachments: undefined };
 /** Edit: null empties embeds and attachments, and changes nothing else. */
-const EDIT_NULLS = { embeds: [], attachments: [], allowed_mentions: undefined, flags: undefined };
+export const EDIT_NULLS = { embeds: [], attachments: [], allowed_mentions: undefined, flags: undefined };
 
 /**
  * A route's options reading JSON or Discord's multipart form (payload_json + files[n]), with the form's schema

@@ -6,7 +6,7 @@ import { CodePointString, HttpUrlString, annotated } from "../../../shared/prese
 import { WEBHOOK_AVATAR_MAX, WEBHOOK_NAME_MAX } from "../domain/webhook";
 import type { ExecuteInput } from "../application/webhook-messages";
 import { EditMessageBody, EditMessageMultipart, MessageBody, SendMessageBody, SendMessageMultipart, UNKNOWN_MESSAGE } from "./message-schemas";
-import { allowedOf, entriesOf, withMultipart } from "./message-routes";
+import { EDIT_NULLS, allowedOf, entriesOf, withMultipart } from "./message-routes";
 import { takeFiles } from "./message-multipart";
 import type { WebhookRouteDeps } from "./webhook-routes";
 import {
@@ -165,6 +165,7 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
           detail: detail("Edit a message this webhook sent, as PATCH /channels/{id}/messages/{id} (no login; JSON or multipart)"),
         },
         EditMessageMultipart,
+        EDIT_NULLS,
       ),
     )
     .delete(
