@@ -51,7 +51,14 @@ interface Load {
 
 /** A rough size of a message in memory (JS strings are UTF-16), enough to bound the cache. */
 const bytesOf = (message: Message): number =>
-  256 + message.content.length * 2 + message.attachments.length * 320 + message.reactions.length * 64 + message.mentionIds.length * 40;
+  256 +
+  message.content.length * 2 +
+  message.attachments.length * 320 +
+  message.reactions.length * 64 +
+  message.mentionIds.length * 40 +
+  // Embeds hold up to 6,000 characters and their keys; a reply holds its replied-to message too.
+  (message.embeds.length > 0 ? JSON.stringify(message.embeds).length * 2 : 0) +
+  (message.referencedMessage ? bytesOf({ ...message.referencedMessage, referencedMessage: undefined }) : 0);
 
 /**
  * The newest page of each channel read recently, kept in the node: most history reads are a channel being opened,
