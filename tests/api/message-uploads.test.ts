@@ -134,6 +134,18 @@ for (const mode of MODES) {
       expect((await multipart("POST", `/channels/${general}/messages`, alice, formOf({ content: "x", bogus: true }))).status).toBe(400);
     });
 
+    test("the OpenAPI document describes send and edit as JSON and as the multipart form", async () => {
+      const document = (await (await server.request("/swagger/json")).json()) as {
+        paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } }>>;
+      };
+      for (const [path, method] of [["/api/v1/channels/{id}/messages", "post"], ["/api/v1/channels/{id}/messages/{message_id}", "patch"]] as const) {
+        const content = document.paths[path]?.[method]?.requestBody?.content ?? {};
+        expect(Object.keys(content).sort()).toEqual(["application/json", "multipart/form-data"]);
+        expect(Object.keys(content["multipart/form-data"]?.schema?.properties ?? {})).toEqual(["payload_json", "files[0]"]);
+        expect(Object.keys(content["application/json"]?.schema?.properties ?? {})).toContain("embeds");
+      }
+    });
+
     test("files need ATTACH_FILES (403 50013)", async () => {
       const channel = (await createTextChannel(api, owner, guildId, "no-files")).id;
       await overwriteMember(api, owner, channel, bob.user.id, { deny: ["ATTACH_FILES"] });
