@@ -66,7 +66,8 @@ for (const mode of MODES) {
       const reply = await api.post(`/guilds/${guild.id}/roles`, owner, { name: "", permissions: "lots", color: 0x1000000 });
       expectError(reply, 400, 50035);
       expect(Object.keys(fieldErrors(reply.body)).sort()).toEqual(["color", "name", "permissions"]);
-      expectError(await api.post(`/guilds/${guild.id}/roles`, owner, { name: "x", icon: "no" }), 400, 50035);
+      expectError(await api.post(`/guilds/${guild.id}/roles`, owner, { name: "x", icon: 5 }), 400, 50035);
+      expectError(await api.post(`/guilds/${guild.id}/roles`, owner, { name: "x", bogus: "no" }), 400, 50035);
     });
 
     test("creating needs MANAGE_ROLES, and only permissions the creator holds", async () => {

@@ -154,7 +154,7 @@ for (const mode of MODES) {
         expect({ path, status: response.status, body: await response.json() }).toEqual({
           path,
           status: 400,
-          body: { code: 50035, message: "Invalid Form Body", errors: { [field]: "Must not contain NUL characters." } },
+          body: { code: 50035, message: "Invalid Form Body", errors: { [field]: { _errors: [{ code: "BASE_TYPE_INVALID", message: "Must not contain NUL characters." }] } } },
         });
       }
       const target = await server.request(`/api/v1/guilds/${world.guild.id}/voice-states/18446744073709551616`, { method: "PATCH", json: { mute: true }, token: owner.access_token });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { classifyDatabaseFault } from "../../src/shared/infrastructure/postgres/database-errors";
-import { faultResponse, methodNotAllowed, routeNotFound, unparsableBody } from "../../src/shared/presentation/http-errors";
+import { faultResponse, methodNotAllowed, nestErrors, routeNotFound, unparsableBody, validationReasons } from "../../src/shared/presentation/http-errors";
 
 const withCode = (code: string, cause?: unknown) => Object.assign(new Error("boom", { cause }), { code });
 
@@ -24,5 +24,27 @@ describe("the HTTP layer's own answers", () => {
     expect(routeNotFound()).toEqual({ status: 404, body: { code: 0, message: "404: Not Found" } });
     expect(methodNotAllowed(["GET", "PATCH"])).toEqual({ status: 405, body: { code: 0, message: "405: Method Not Allowed (this path takes GET, PATCH)" } });
     expect(unparsableBody()).toEqual({ status: 400, body: { code: 50109, message: "The request body could not be parsed." } });
+  });
+});
+
+describe("Discord's nested errors", () => {
+  test("nest each field path, with the reasons of the whole body at the top", () => {
+    const reason = (message: string) => ({ code: "BASE_TYPE_INVALID", message });
+    expect(JSON.parse(JSON.stringify(nestErrors({ "embeds.0.title": reason("a"), "embeds.0.url": reason("b"), _body: reason("c") })))).toEqual({
+      embeds: { "0": { title: { _errors: [reason("a")] }, url: { _errors: [reason("b")] } } },
+      _errors: [reason("c")],
+    });
+  });
+
+  test("a client's field named __proto__ or constructor is a key like any other, never a way into Object.prototype", () => {
+    const issues = [
+      { path: "/__proto__", type: 42 },
+      { path: "/constructor/prototype", type: 42 },
+    ];
+    expect(JSON.stringify(nestErrors(validationReasons(issues, "query")))).toBe(
+      '{"__proto__":{"_errors":[{"code":"UNKNOWN_FIELD","message":"Unknown field."}]},' +
+        '"constructor":{"prototype":{"_errors":[{"code":"UNKNOWN_FIELD","message":"Unknown field."}]}}}',
+    );
+    expect(({} as Record<string, unknown>)._errors).toBeUndefined();
   });
 });

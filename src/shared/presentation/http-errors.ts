@@ -31,15 +31,19 @@ export interface ErrorResponse {
 }
 
 /** Where a reason about the whole body, query or value is kept in the flat form (`_body`, `_query`, `_value`). */
-const isRootPath = (path: string) => path.startsWith("_");
+const isRootPath = (path: string) => /^_(body|query|params|value|headers|cookie)$/.test(path);
 
-/** `{"embeds.0.title": reason}` → `{embeds: {"0": {title: {_errors: [reason]}}}}`, Discord's shape. */
+/**
+ * `{"embeds.0.title": reason}` → `{embeds: {"0": {title: {_errors: [reason]}}}}`, Discord's shape. Path segments
+ * come from the client (an unknown field's name), so every level is a prototype-less object: a field named
+ * `__proto__` or `constructor` is a key like any other, never a way into Object.prototype.
+ */
 export const nestErrors = (flat: Readonly<Record<string, FieldReason>>): NestedErrors => {
-  const root: Record<string, unknown> = {};
+  const root: Record<string, unknown> = Object.create(null);
   for (const [path, reason] of Object.entries(flat)) {
     let node = root;
     if (!isRootPath(path)) {
-      for (const segment of path.split(".")) node = (node[segment] ??= {}) as Record<string, unknown>;
+      for (const segment of path.split(".")) node = (node[segment] ??= Object.create(null)) as Record<string, unknown>;
     }
     ((node._errors ??= []) as FieldReason[]).push(reason);
   }
@@ -222,7 +226,7 @@ const reasonOf = (issue: ValidationIssue): FieldReason => {
  * that failed in Discord's words: "Must be between 2 and 32 in length.", "This field is required".
  */
 export const validationReasons = (issues: readonly ValidationIssue[], where: string): Record<string, FieldReason> => {
-  const reasons: Record<string, FieldReason> = {};
+  const reasons: Record<string, FieldReason> = Object.create(null);
   for (const issue of issues) reasons[fieldPath(issue.path, where)] ??= reasonOf(issue);
   return reasons;
 };
