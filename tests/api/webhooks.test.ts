@@ -40,6 +40,28 @@ const anonymous = (server: TestServer) => {
   };
 };
 
+/** A discord.py 2 script (Debian's python3-discord, run with /usr/bin/python3) using its Webhook as a CI job would. */
+const DISCORD_PY_WEBHOOK = `
+import asyncio, json, sys
+import aiohttp, discord
+discord.http.Route.BASE = sys.argv[1] + "/api/v10"
+
+async def main():
+    async with aiohttp.ClientSession() as session:
+        hook = discord.Webhook.partial(int(sys.argv[2]), sys.argv[3], session=session)
+        msg = await hook.send("from discord.py", username="dpy", wait=True, embed=discord.Embed(title="py embed"))
+        seen = {"id": str(msg.id), "author": msg.author.name, "webhook_id": str(msg.webhook_id), "embeds": [e.title for e in msg.embeds]}
+        seen["edited"] = (await msg.edit(content="edited by discord.py")).content
+        seen["fetched"] = (await hook.fetch_message(msg.id)).content
+        await msg.delete()
+        seen["no_wait"] = await hook.send("no wait") is None
+        seen["name"] = (await hook.fetch()).name
+        seen["renamed"] = (await hook.edit(name="renamed by dpy")).name
+        print(json.dumps(seen))
+
+asyncio.run(main())
+`;
+
 for (const mode of MODES) {
   describe(`incoming webhooks (${mode.name})`, () => {
     let server: TestServer;
@@ -230,6 +252,18 @@ for (const mode of MODES) {
         client.destroy();
       }
     });
+
+    test("discord.py's Webhook, unmodified (only its base URL set), sends, edits, fetches and deletes through XCord", async () => {
+      const hook = await create(owner, "PyHook");
+      const python = Bun.spawn(["/usr/bin/python3", "-c", DISCORD_PY_WEBHOOK, server.url, hook.id, hook.token!], { stdout: "pipe", stderr: "pipe" });
+      const [out, err, code] = await Promise.all([new Response(python.stdout).text(), new Response(python.stderr).text(), python.exited]);
+      if (code !== 0) throw new Error(`discord.py exited ${code}: ${err.slice(-2000)}`);
+      const { id, ...seen } = JSON.parse(out) as Record<string, unknown>;
+      expect(seen).toEqual({ author: "dpy", webhook_id: hook.id, embeds: ["py embed"], edited: "edited by discord.py", fetched: "edited by discord.py", no_wait: true, name: "PyHook", renamed: "renamed by dpy" });
+      await memberSession.dispatch("MESSAGE_CREATE", (d) => d.id === id && d.webhook_id === hook.id);
+      await memberSession.dispatch("MESSAGE_DELETE", (d) => d.id === id);
+      expect(expectStatus(await api.get<WebhookBody>(`/webhooks/${hook.id}`, owner), 200).name).toBe("renamed by dpy");
+    }, 30_000);
 
     test("its token reads, edits and deletes only the messages that webhook sent", async () => {
       const hook = await create(owner, "Editor");

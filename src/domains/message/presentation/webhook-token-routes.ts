@@ -112,9 +112,10 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
     })
     .post(
       "/webhooks/:id/:token",
-      async ({ params, query, body, request, status }) => {
+      async ({ params, query, body, request }) => {
         const message = await useCases.executeWebhook(params.id, params.token, { ...executeInputOf(body), files: await takeFiles(request), threadId: query.thread_id });
-        return isTrue(query.wait) ? status(200, message) : noContent();
+        // The message as a plain value (200), not through status(): answered as exactly `application/json`, which discord.py requires.
+        return isTrue(query.wait) ? message : noContent();
       },
       withMultipart(
         {
