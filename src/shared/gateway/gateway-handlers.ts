@@ -19,6 +19,9 @@ import { SessionProfile } from "./session-profile";
 
 export type { HandlerContext, HandlerDeps, OpHandler } from "./handler-context";
 
+/** RESUMED's payload: one object for every session. */
+const RESUMED = Object.freeze({});
+
 /** Events fetched from the stream when a resume catches up; beyond that the client must re-identify. */
 const CATCH_UP_LIMIT = 10_000;
 /** Catch-up starts this much before the last event the session took, for relay and clock skew. */
@@ -139,7 +142,8 @@ const resume = opening<ResumePayload>(ResumePayload, async (context, payload, vi
     }
     const missed = await deps.stream.readSince(record.lastEventAt - CATCH_UP_MARGIN_MS, CATCH_UP_LIMIT);
     for (const event of missed) await session.handle(event);
-    session.dispatchUnbuffered("RESUMED", null);
+    // An empty object, as Discord's (discord.py writes into it), never null.
+    session.dispatchUnbuffered("RESUMED", RESUMED);
     await deps.resume.save(session.id, session.record());
   });
   await deps.presence.connected(viewer, session.id, { status: session.status });

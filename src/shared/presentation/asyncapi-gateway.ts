@@ -164,7 +164,7 @@ const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: stri
     T.Union([Ready, BotReady]),
     "The answer to IDENTIFY: for a user, the whole state a client starts from (Ready); for a bot, Discord's (BotReady), followed by one GUILD_CREATE per guild. Not kept for RESUME.",
   ],
-  ["RESUMED", T.Null(), "Sent after a RESUME once every missed dispatch was replayed. Not kept for RESUME."],
+  ["RESUMED", T.Object({}), "Sent after a RESUME once every missed dispatch was replayed; `d` is an empty object, as Discord's. Not kept for RESUME."],
   [
     "GUILD_CREATE",
     T.Union([GatewayGuild, BotGuild]),
