@@ -127,9 +127,11 @@ export const attachmentPayload = (attachment: Attachment, url: string): Attachme
 
 /** The users a message names: its author and everyone it mentions, and those of the message it replies to. */
 export const namedUserIds = (message: Message): Snowflake[] => {
-  const named = [message.authorId, ...message.mentionIds];
+  // A webhook's message names no user as its author: the webhook is no account to look up.
+  const authorOf = (named: Message) => (named.webhook ? [] : [named.authorId]);
+  const named = [...authorOf(message), ...message.mentionIds];
   const replied = message.referencedMessage;
-  return replied ? [...named, replied.authorId, ...replied.mentionIds] : named;
+  return replied ? [...named, ...authorOf(replied), ...replied.mentionIds] : named;
 };
 
 /** The users some messages name, each once. */
