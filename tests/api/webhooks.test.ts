@@ -95,7 +95,7 @@ for (const mode of MODES) {
     test("creating answers Discord's Webhook with its token and execute URL once, and members hear WEBHOOKS_UPDATE", async () => {
       const hook = await create(manager, "CI");
       expect(hook).toMatchObject({ type: 1, guild_id: guild.id, channel_id: channel, name: "CI", avatar: null, application_id: null, user: { id: manager.user.id } });
-      expect(hook.token).toMatch(/^[A-Za-z0-9_-]{64}$/);
+      expect(hook.token).toMatch(/^[A-Za-z0-9_-]{68}$/);
       expect(hook.url).toBe(`${server.url}/api/v1/webhooks/${hook.id}/${hook.token}`);
       await memberSession.dispatch("WEBHOOKS_UPDATE", (d) => d.channel_id === channel && d.guild_id === guild.id);
       // The token is never readable again: only its hash is kept.

@@ -56,10 +56,10 @@ describe("a webhook's message author", () => {
 describe("webhook tokens", () => {
   const tokens = new Sha256WebhookTokens();
 
-  test("64 URL-safe characters, different every time; only the hash is kept and it is no token", () => {
+  test("68 URL-safe characters (Discord's length), different every time; only the hash is kept and it is no token", () => {
     const first = tokens.issue();
     const second = tokens.issue();
-    expect(first.token).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(first.token).toMatch(/^[A-Za-z0-9_-]{68}$/);
     expect(first.token).not.toBe(second.token);
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(first.hash).not.toContain(first.token);

@@ -1,13 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { WebhookTokens } from "../../domains/message/domain/webhook-repository";
 
-/** 48 random bytes: a 64-character URL-safe token, as long as Discord's are and as hard to guess as any key. */
-const TOKEN_BYTES = 48;
+/** 51 random bytes: a 68-character URL-safe token, the length of Discord's (tools check it), and as hard to guess as any key. */
+const TOKEN_BYTES = 51;
 
 const sha256 = (token: string) => createHash("sha256").update(token, "utf8").digest();
 
 /**
- * Webhook tokens kept as SHA-256: the token has 384 bits of entropy, so a fast hash is enough (nothing to brute
+ * Webhook tokens kept as SHA-256: the token has 408 bits of entropy, so a fast hash is enough (nothing to brute
  * force), and a stolen database holds no usable token. Comparison is in constant time.
  */
 export class Sha256WebhookTokens implements WebhookTokens {

@@ -68,7 +68,7 @@ export const UpdateWebhookBody = t.Object(
 export const UpdateWebhookWithTokenBody = t.Object({ name: t.Optional(name), avatar: t.Optional(avatar) }, { ...strict, examples: [{ name: "Deploys" }] });
 
 export const WebhookParams = t.Object({ id: SnowflakeString });
-/** Tokens are 64 characters of base64url; anything that cannot be one is refused before the lookup. */
+/** Tokens are 68 characters of base64url; anything that cannot be one is refused before the lookup. */
 const Token = t.String({ minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_-]+$", description: "the webhook's token" });
 export const WebhookTokenParams = t.Object({ id: SnowflakeString, token: Token });
 export const WebhookMessageParams = t.Object({ id: SnowflakeString, token: Token, message_id: SnowflakeString });
