@@ -303,7 +303,7 @@ for (const mode of MODES) {
       expect((await noPresences.closed()).code).toBe(4013);
     });
 
-    test("a bot's READY is Discord's, and one complete GUILD_CREATE per guild follows", async () => {
+    test("a bot's READY is Discord's, one complete GUILD_CREATE per guild follows, and one for a guild it joins", async () => {
       const { client, ready } = await identified(bot.token, { intents: GUILDS | GUILD_MEMBERS | GUILD_PRESENCES, large_threshold: 50 });
       expect(ready).toMatchObject({
         v: 10,
@@ -323,6 +323,13 @@ for (const mode of MODES) {
       expect(created.channels.map((channel: { name: string }) => channel.name)).toContain("general");
       expect(created.roles.length).toBeGreaterThanOrEqual(1);
       expect(created.presences).toBeArray();
+
+      // A guild it joins later comes complete too.
+      const later = await createGuild(api, owner, "Joined Later");
+      expectStatus(await api.post(`/oauth2/authorize?client_id=${bot.application.id}&scope=bot&permissions=0`, owner, { guild_id: later.id, permissions: "0", authorize: true }), 200);
+      const joined = (await client.dispatch("GUILD_CREATE", (d) => d.id === later.id)).d;
+      expect(joined).toMatchObject({ id: later.id, unavailable: false, large: false, member_count: 2, threads: [], joined_at: expect.any(String) });
+      expect(joined.members.map((member: { user: { id: string } }) => member.user.id).sort()).toEqual([owner.user.id, bot.user.id].sort());
     });
 
     test("a bot without MESSAGE_CONTENT gets guild messages without content, except its own and those that mention it", async () => {

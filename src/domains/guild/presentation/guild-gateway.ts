@@ -35,6 +35,9 @@ const guildCreate = async (deps: GuildGatewayDeps, userId: Snowflake, guildId: S
   return { ...fullGuildPayload(view.guild, view.roles, view.channels), member_count: memberCount };
 };
 
+/** Discord's default large_threshold: a bot joining a guild of at most this many members gets them all. */
+const BOT_LARGE_THRESHOLD = 50;
+
 /** Members read per page when op 8 scans a guild. */
 const PAGE = 1000;
 
@@ -113,10 +116,33 @@ export const guildGateway = (deps: GuildGatewayDeps) => {
     };
   };
 
-  const joined = async (userId: Snowflake, guildId: Snowflake): Promise<Delivery> => ({
-    dispatches: [{ t: "GUILD_CREATE", d: await guildCreate(deps, userId, guildId) }],
-    subscribe: [topics.guild(guildId)],
-  });
+  const directory = guildMemberDirectory(deps);
+  /**
+   * GUILD_CREATE for a user who joined: a bot gets Discord's complete form (joined_at, large, members of a guild
+   * not above Discord's default large_threshold, and the lists XCord has nothing for, empty), as after its READY.
+   */
+  const joined = async (viewer: Viewer, guildId: Snowflake): Promise<Delivery> => {
+    const guild = await guildCreate(deps, viewer.userId, guildId);
+    const listed = viewer.bot ? await directory.forGuildCreate(viewer.userId, guildId, BOT_LARGE_THRESHOLD) : null;
+    const d = listed
+      ? {
+          ...guild,
+          joined_at: listed.self.joined_at,
+          large: guild.member_count > BOT_LARGE_THRESHOLD,
+          members: listed.members,
+          presences: [],
+          voice_states: [],
+          threads: [],
+          emojis: [],
+          stickers: [],
+          stage_instances: [],
+          guild_scheduled_events: [],
+          soundboard_sounds: [],
+          unavailable: false,
+        }
+      : guild;
+    return { dispatches: [{ t: "GUILD_CREATE", d }], subscribe: [topics.guild(guildId)] };
+  };
   const left = (guildId: Snowflake): Delivery => ({
     dispatches: [{ t: "GUILD_DELETE", d: { id: guildId } }],
     unsubscribe: [topics.guild(guildId) as Topic],
@@ -137,10 +163,10 @@ export const guildGateway = (deps: GuildGatewayDeps) => {
 
   const rules: DispatchRules<GuildEvent> = {
     // Also on the owner's topic: their sessions are not listening to the new guild yet.
-    SERVER_CREATED: ({ data }, viewer) => (data.owner_id === viewer.userId ? joined(viewer.userId, data.guild_id) : null),
+    SERVER_CREATED: ({ data }, viewer) => (data.owner_id === viewer.userId ? joined(viewer, data.guild_id) : null),
     SERVER_UPDATED: forwardToAll,
     SERVER_DELETED: ({ data }) => left(data.guild_id),
-    MEMBER_ADDED: ({ data }, viewer) => (data.user.id === viewer.userId ? joined(viewer.userId, data.guild_id) : FORWARD),
+    MEMBER_ADDED: ({ data }, viewer) => (data.user.id === viewer.userId ? joined(viewer, data.guild_id) : FORWARD),
     MEMBER_UPDATED: forwardToAll,
     MEMBER_REMOVED: ({ data }, viewer) => (data.user.id === viewer.userId ? left(data.guild_id) : FORWARD),
     BAN_ADDED: withGuildPermission(Permission.BAN_MEMBERS),
