@@ -31,6 +31,7 @@ export const WEBHOOK_EXECUTE_LIMIT: RateLimitRule = { bucket: "webhooks.execute"
 export const WEBHOOK_TOKEN_LIMIT: RateLimitRule = { bucket: "webhooks.token", limit: 5, periodMs: 2000, by: "route" };
 
 const send = SendMessageBody.properties;
+const ignoredField = (why: string) => t.Optional(t.Unknown({ description: `accepted and ignored: ${why}` }));
 /**
  * Discord's execute body: a message's fields, the author overrides, and the thread fields XCord refuses. Without
  * `allowed_mentions`, users and roles count but @everyone does not.
@@ -47,20 +48,22 @@ export const ExecuteWebhookBody = t.Object(
     attachments: send.attachments,
     components: send.components,
     poll: send.poll,
-    enforce_nonce: t.Optional(t.Boolean({ description: "accepted and ignored (discord.js sends it): webhooks do not de-duplicate" })),
+    enforce_nonce: ignoredField("webhooks do not de-duplicate (discord.js sends it with every execute)"),
+    nonce: ignoredField("webhooks do not de-duplicate"),
+    sticker_ids: send.sticker_ids,
     thread_name: t.Optional(t.String({ maxLength: 100, description: "refused when set: XCord has no forum channels" })),
     applied_tags: t.Optional(t.Array(t.String(), { maxItems: 5, description: "refused when not empty: XCord has no forum channels" })),
   },
   { additionalProperties: false, examples: [{ content: "Build #42 passed", username: "CI" }] },
 );
 
-const ignoredField = (why: string) => t.Optional(t.Unknown({ description: `accepted and ignored: ${why}` }));
 /** An edit's body as on PATCH /channels/{id}/messages/{id}, plus what discord.js's WebhookClient sends with every edit. */
 export const EditWebhookMessageBody = t.Object(
   {
     ...EditMessageBody.properties,
     tts: ignoredField("messages are never text-to-speech"),
     enforce_nonce: ignoredField("edits do not de-duplicate"),
+    nonce: ignoredField("edits do not de-duplicate"),
     username: ignoredField("a message keeps the name it was sent under"),
     avatar_url: ignoredField("a message keeps the avatar it was sent under"),
   },
