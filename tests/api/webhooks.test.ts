@@ -131,6 +131,14 @@ for (const mode of MODES) {
       for (let i = 0; i < 15; i++) await create(owner, `hook ${i}`, full);
       expectError(await api.post(`/channels/${full}/webhooks`, owner, { name: "sixteenth" }), 400, 30007);
       expect(expectStatus(await api.get<WebhookBody[]>(`/channels/${full}/webhooks`, owner), 200)).toHaveLength(15);
+
+      // Creations at once cannot pass the limit together: each counts under the channel's lock.
+      const racing = (await createTextChannel(api, owner, guild.id, "racing")).id;
+      for (let i = 0; i < 13; i++) await create(owner, `early ${i}`, racing);
+      const statuses = (await Promise.all(Array.from({ length: 6 }, (_, i) => api.post(`/channels/${racing}/webhooks`, owner, { name: `racer ${i}` })))).map((reply) => reply.status);
+      expect(statuses.filter((status) => status === 201)).toHaveLength(2);
+      expect(statuses.filter((status) => status === 400)).toHaveLength(4);
+      expect(expectStatus(await api.get<WebhookBody[]>(`/channels/${racing}/webhooks`, owner), 200)).toHaveLength(15);
     });
 
     test("PATCH renames and moves a webhook within its guild, with MANAGE_WEBHOOKS in both channels", async () => {
