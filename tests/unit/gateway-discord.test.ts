@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import zlib from "node:zlib";
+import { createFrameHandler } from "../../src/shared/gateway/frame-handler";
+import type { HandlerDeps } from "../../src/shared/gateway/gateway-handlers";
 import { FORWARD, type EventRoutes, type Viewer } from "../../src/shared/gateway/gateway-ports";
 import { IdentifyPayload } from "../../src/shared/gateway/gateway-protocol";
 import { GatewaySession } from "../../src/shared/gateway/gateway-session";
@@ -168,5 +170,49 @@ describe("op 8's chunks and the session start limit", () => {
     expect(status.remaining).toBe(0);
     expect(status.reset_after).toBeGreaterThan(0);
     expect(status.reset_after).toBeLessThanOrEqual(60_000);
+  });
+});
+
+describe("IDENTIFY through the frame handler, with a fake authenticator", () => {
+  const recorded = () => {
+    const sent: Array<{ op: number; t?: string; d: any }> = [];
+    const closes: Array<[number, string]> = [];
+    const socket = { sendText: (text: string) => sent.push(JSON.parse(text)), getBufferedAmount: () => 0, close: (code: number, reason: string) => void closes.push([code, reason]) };
+    const deps = { rules: new Map(), router: { join: async () => {}, leave: async () => {} }, resume: { append: async () => {} }, onError: () => {} };
+    return { session: new GatewaySession("s1", socket, deps as never, 0), sent, closes };
+  };
+  const handlerFor = (viewer: Viewer, budget: { take(userId: string): Promise<boolean> }, errors: unknown[] = []) =>
+    createFrameHandler({
+      now: () => 0,
+      authenticate: async () => viewer,
+      contributors: [async () => ({ user: { id: viewer.userId, bot: viewer.bot !== undefined }, guilds: [{ id: "7", member_count: 2 }], topics: [] })],
+      bindAuthSession: () => {},
+      presence: { connected: async () => {}, presencesOf: async () => [] } as never,
+      members: { find: async () => null, forGuildCreate: async () => ({ self: { user: { id: viewer.userId }, joined_at: "j" }, members: [{ user: { id: viewer.userId }, joined_at: "j" }] }) },
+      identifyBudget: budget as never,
+      resume: { save: async () => {} } as never,
+      resumeUrl: () => "ws://x/gateway",
+      onError: (error) => void errors.push(error),
+    } as Partial<HandlerDeps> as HandlerDeps);
+  const frame = (d: Record<string, unknown>) => JSON.stringify({ op: 2, d: { token: "t", ...d } });
+
+  test("a bot gets Discord's READY (application, unavailable guilds, shard) and then a complete GUILD_CREATE", async () => {
+    const { session, sent } = recorded();
+    await handlerFor(bot(ApplicationFlag.GATEWAY_GUILD_MEMBERS), { take: async () => true })(session, frame({ intents: Intent.GUILDS | Intent.GUILD_MEMBERS, shard: [0, 1] }));
+    await session.enqueue(() => {});
+    const [ready, guild] = sent.filter((f) => f.op === 0);
+    expect(ready).toMatchObject({ t: "READY", d: { v: 10, application: { id: "300", flags: ApplicationFlag.GATEWAY_GUILD_MEMBERS }, guilds: [{ id: "7", unavailable: true }], shard: [0, 1], relationships: [] } });
+    expect(guild).toMatchObject({ t: "GUILD_CREATE", d: { id: "7", joined_at: "j", large: false, members: [{ user: { id: "200" } }], threads: [], unavailable: false } });
+  });
+
+  test("a spent budget closes with 4008; an unreachable budget store lets the session start and reports the error", async () => {
+    const spent = recorded();
+    await handlerFor(user, { take: async () => false })(spent.session, frame({}));
+    expect(spent.closes).toEqual([[4008, "Session start limit reached: see GET /gateway/bot"]]);
+    const errors: unknown[] = [];
+    const down = recorded();
+    await handlerFor(user, { take: async () => Promise.reject(new Error("redis down")) }, errors)(down.session, frame({}));
+    expect(down.sent.find((f) => f.t === "READY")?.d.v).toBe(1);
+    expect(errors).toHaveLength(1);
   });
 });

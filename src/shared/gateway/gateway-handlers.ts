@@ -69,6 +69,20 @@ const opening = <P extends { readonly token: string }>(
   },
 });
 
+/**
+ * Takes one IDENTIFY from the user's session start budget. The budget is a guard against reconnect storms, not a
+ * security boundary: while its store is unreachable, sessions start (the error is reported).
+ */
+const withinBudget = async (deps: HandlerContext["deps"], viewer: Viewer): Promise<boolean> => {
+  if (!deps.identifyBudget) return true;
+  try {
+    return await deps.identifyBudget.take(viewer.userId);
+  } catch (error) {
+    deps.onError(error, { what: "session start budget", userId: viewer.userId });
+    return true;
+  }
+};
+
 const isBot = (viewer: Viewer): viewer is BotReadyViewer => viewer.bot !== undefined;
 
 /**
@@ -79,9 +93,7 @@ const identify = opening<IdentifyPayload>(IdentifyPayload, async (context, paylo
   const { session, deps } = context;
   const checked = checkIdentify(payload, viewer);
   if ("refuse" in checked) return context.close(checked.refuse.code, checked.refuse.reason);
-  if (deps.identifyBudget && !(await deps.identifyBudget.take(viewer.userId))) {
-    return context.close(CloseCode.RateLimited, "Session start limit reached: see GET /gateway/bot");
-  }
+  if (!(await withinBudget(deps, viewer))) return context.close(CloseCode.RateLimited, "Session start limit reached: see GET /gateway/bot");
   if (session.closed) return;
   const presence = presenceInputOf(payload.presence ?? {}, deps.now());
   session.viewer = viewer;
