@@ -58,6 +58,7 @@ export const apiDocs = (options: { version: string; publicUrl: string | undefine
             { name: "Guilds", description: "Servers, members, roles, invites, bans" },
             { name: "Channels", description: "Channels and permission overwrites" },
             { name: "Messages", description: "Messages, reactions, pins, read states, search" },
+            { name: "Webhooks", description: "Incoming webhooks: managed with MANAGE_WEBHOOKS; the token routes need no login (the token in the path is the credential)" },
             { name: "Gateway", description: "Real-time gateway" },
             { name: "Voice", description: "Voice states and moderation; joining is gateway op 4, media is the /voice socket" },
           ],
