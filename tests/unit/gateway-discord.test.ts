@@ -59,6 +59,7 @@ describe("IDENTIFY's options", () => {
 
   test("a presence: null status is online; activities only when given (or discord.py's game); kept fields stamped with the time", () => {
     expect(presenceInputOf({ status: "dnd" }, 5)).toEqual({ status: "dnd" });
+    expect(presenceInputOf({ status: "offline" }, 5)).toEqual({ status: "invisible" });
     expect(presenceInputOf({ status: null, activities: [] }, 5)).toEqual({ status: "online", activities: [] });
     const activity = { name: "chess", type: 0, state: "winning", url: null, timestamps: { start: 1 } };
     expect(presenceInputOf({ activities: [activity] }, 5)).toEqual({ status: "online", activities: [{ name: "chess", type: 0, state: "winning", created_at: 5 }] });

@@ -66,7 +66,8 @@ export interface Frame {
   readonly t: string | null;
 }
 
-export const statuses = ["online", "idle", "dnd", "invisible"] as const;
+/** What a client may set; Discord's `offline` means `invisible` (discord.py sends it for Status.offline). */
+export const statuses = ["online", "idle", "dnd", "invisible", "offline"] as const;
 export type PresenceStatusInput = (typeof statuses)[number];
 
 const Snowflake = T.String({ pattern: "^[0-9]{1,20}$" });

@@ -51,7 +51,7 @@ const activityOf = (input: ActivityInput, now: number): Activity => ({
  * activities are left as they were unless `activities` (or IDENTIFY's legacy `game`) is given.
  */
 export const presenceInputOf = (presence: PresenceUpdatePayload & { game?: ActivityInput | null }, now: number): PresenceInput => {
-  const status = presence.status ?? "online";
+  const status = presence.status === "offline" ? "invisible" : (presence.status ?? "online");
   const activities = presence.activities ?? (presence.game === undefined ? undefined : presence.game === null ? [] : [presence.game]);
   return activities === undefined ? { status } : { status, activities: activities.map((activity) => activityOf(activity, now)) };
 };
