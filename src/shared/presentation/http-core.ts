@@ -146,13 +146,20 @@ export const httpCore = (options: HttpCoreOptions) => {
       const body = bodies.get(response);
       return body !== undefined && body.route === route ? jsonResponse(body, request) : undefined;
     })
-    .mapResponse({ as: "global" }, ({ request, responseValue, route }) => {
+    .mapResponse({ as: "global" }, ({ request, responseValue, route, set }) => {
       // Plain JSON values only; files, streams, documents and Responses go out as they are. A JSON value is always
       // answered here, compressed or not: Elysia (1.4) loses the body of an early error when a mapResponse hook
-      // declines it.
-      const kind = (responseValue as object | null | undefined)?.constructor?.name;
+      // declines it. A `status(201, value)` answer is unwrapped to its value, so it too goes out as exactly
+      // `application/json` (discord.py reads a body as JSON only then).
+      let answer = responseValue;
+      if ((answer as object | null | undefined)?.constructor?.name === "ElysiaCustomStatusResponse") {
+        const { code, response } = answer as { code: number; response: unknown };
+        set.status = code;
+        answer = response;
+      }
+      const kind = (answer as object | null | undefined)?.constructor?.name;
       if (kind !== "Object" && kind !== "Array") return undefined;
-      const value = responseValue as object;
+      const value = answer as object;
       const reusable = kind === "Array" && Object.isFrozen(value);
       let body = reusable ? bodies.get(value) : undefined;
       if (!body) {
