@@ -12,6 +12,8 @@ export interface RoleBody {
   permissions: string;
   hoist: boolean;
   mentionable: boolean;
+  /** A bot's role, made when it was added to the guild. */
+  managed?: boolean;
 }
 export interface OverwriteBody {
   id: string;
