@@ -111,7 +111,7 @@ for (const mode of MODES) {
       expect((await history(api, bob, general))[2]!.mention_roles).toEqual([open.id, closed.id]);
     });
 
-    test("guild MESSAGE_CREATE and MESSAGE_UPDATE carry the author's member; history does not", async () => {
+    test("guild MESSAGE_CREATE and MESSAGE_UPDATE carry the author's member; REST answers do not", async () => {
       const role = expectStatus(await api.post<RoleBody>(`/guilds/${guild.id}/roles`, owner, { name: "badge" }), 201);
       await grantRole(api, owner, guild.id, alice.user.id, role.id);
       expectStatus(await api.patch(`/guilds/${guild.id}/members/${alice.user.id}`, owner, { nick: "Al" }), 200);
@@ -122,6 +122,7 @@ for (const mode of MODES) {
       expectStatus(await api.patch(`/channels/${general}/messages/${sent.id}`, alice, { content: "edited" }), 200);
       const updated = await gateway.dispatch("MESSAGE_UPDATE", (data) => data.id === sent.id);
       expect(updated.d.member).toMatchObject({ roles: [role.id], nick: "Al" });
+      expect(sent).not.toHaveProperty("member");
       expect((await history(api, bob, general)).find((message) => message.id === sent.id)).not.toHaveProperty("member");
     });
 

@@ -8,7 +8,7 @@ import { type Message, checkContent, editedFlags } from "../domain/message";
 import { notAuthor, unknownMessage } from "../domain/message-errors";
 import { messageUpdated } from "../domain/message-events";
 import type { MessageChannel } from "../domain/message-channel";
-import { type MessagePayload, messagePayload, namedUserIds } from "../domain/message-payloads";
+import { type MessagePayload, memberPayload, messagePayload, namedUserIds } from "../domain/message-payloads";
 import { attachmentUrl } from "./attachment-links";
 import { storeUploads } from "./attachments";
 import { channelWith } from "./message-access";
@@ -112,9 +112,11 @@ export const editMessage =
       await repositories.messages.update(next);
       await repositories.readStates.removeMentions(messageId);
       await repositories.readStates.addMentions(channelId, messageId, mentions.userIds.filter((id) => id !== userId));
-      const body = messagePayload(next, users, (attachment) => attachmentUrl(deps, attachment), { member });
-      // Everyone hears the same event: `me` is the editor's view, so it is left out of it.
-      await repositories.record([messageUpdated(channel, { ...body, reactions: body.reactions.map((reaction) => ({ ...reaction, me: false })) })]);
+      const body = messagePayload(next, users, (attachment) => attachmentUrl(deps, attachment));
+      // Everyone hears the same event: `me` is the editor's view, so it is left out of it. MESSAGE_UPDATE shows the
+      // author's member, as Discord's does; the answer does not.
+      const reactions = body.reactions.map((reaction) => ({ ...reaction, me: false }));
+      await repositories.record([messageUpdated(channel, { ...body, reactions, ...(member ? { member: memberPayload(member) } : {}) })]);
       return body;
     });
     return edited;

@@ -7,7 +7,7 @@ import { type EmbedInput, checkEmbeds } from "../domain/embeds";
 import { type Message, MessageType, NONCE_WINDOW_MS, type Nonce, checkContent, checkFlags, nonceKey } from "../domain/message";
 import { messageSent } from "../domain/message-events";
 import type { AuthorMembership } from "../domain/message-members";
-import { type MessagePayload, messagePayload } from "../domain/message-payloads";
+import { type MessagePayload, memberPayload, messagePayload } from "../domain/message-payloads";
 import type { NewMessage, NonceKey } from "../domain/message-repository";
 import type { NewMessageWrites } from "../domain/message-unit-of-work";
 import type { WebhookSender } from "../domain/webhook";
@@ -163,15 +163,18 @@ export const sendMessage =
         { ...draft, editedAt: null, pinned: false, attachments, reactions: [], ...(replied ? { referencedMessage: replied } : {}) },
         users,
         (attachment) => attachmentUrl(deps, attachment),
-        { nonce: input.nonce, member },
+        { nonce: input.nonce },
       );
+    // MESSAGE_CREATE shows the author's member, as Discord's does; the answer does not (Discord's REST does not
+    // either), which keeps a send's answer as cheap to check and write as before.
+    const sentEvent = (body: MessagePayload) => messageSent(channel, member ? { ...body, member: memberPayload(member) } : body);
     const plain = !input.webhook && !key && claimIds.length === 0 && !replied && fields.embeds.length === 0 && fields.flags === 0 && mentions.roleIds.length === 0;
     if (plain) {
       // Nothing to read back inside the transaction, and only the columns of the one-statement insert: the whole send is one statement.
       const body = bodyOf([]);
       await deps.writeTogether((writes) => {
         writes.messages.insert(message);
-        void recordSent(writes, message, mentionedOthers, messageSent(channel, body));
+        void recordSent(writes, message, mentionedOthers, sentEvent(body));
       });
       return { message: body, created: true };
     }
@@ -196,7 +199,7 @@ export const sendMessage =
           throw invalidField("attachments", "Unknown, expired or already used attachment, or one uploaded by someone else or for another channel.");
         }
         const body = bodyOf(attachments);
-        await recordSent(repositories, message, mentionedOthers, messageSent(channel, body));
+        await recordSent(repositories, message, mentionedOthers, sentEvent(body));
         return body;
       });
       return { message: payload, created: true };

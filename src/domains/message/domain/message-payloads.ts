@@ -58,7 +58,7 @@ export interface MessagePayload {
   readonly message_reference?: MessageReferencePayload;
   /** Replies only: the replied-to message, null once deleted. */
   readonly referenced_message?: MessagePayload | null;
-  /** Guild messages, in the answers to send and edit and in MESSAGE_CREATE / MESSAGE_UPDATE: the author as a member. */
+  /** Guild MESSAGE_CREATE and MESSAGE_UPDATE only: the author as a member. */
   readonly member?: MemberPayload;
   /** Only in the answer to the send and in MESSAGE_CREATE, as Discord. */
   readonly nonce?: Nonce;
