@@ -141,6 +141,10 @@ for (const mode of MODES) {
       const again = expectStatus(await api.post<MessageBody>(`/channels/${general}/messages`, alice, { content: "all fields", nonce: "n-1", enforce_nonce: true }), 200);
       expect(again.id).toBe(sent.id);
       expectError(await api.post(`/channels/${general}/messages`, alice, { content: "x", stickers: [] }), 400, 50035);
+      // Edits as discord.js and discord.py send them: their whole payload, tts and enforce_nonce included.
+      const edited = expectStatus(await api.patch<MessageBody>(`/channels/${general}/messages/${sent.id}`, alice, { content: "edited", tts: false, enforce_nonce: false, embeds: [], flags: 0 }), 200);
+      expect(edited.content).toBe("edited");
+      expectError(await api.patch(`/channels/${general}/messages/${sent.id}`, alice, { content: "x", bogus: 1 }), 400, 50035);
       // discord.py sends content: null with embeds only.
       expect((await send(api, alice, general, { content: null, embeds: [{ title: "only an embed" }] })).content).toBe("");
     });

@@ -14,6 +14,8 @@ export interface AttachmentPayload {
   readonly size: number;
   /** Signed and expiring; see ATTACHMENT_URL_TTL_MS. */
   readonly url: string;
+  /** Discord's media-proxy URL, which its libraries require: XCord has no proxy, so the same URL. */
+  readonly proxy_url: string;
   readonly width?: number;
   readonly height?: number;
   /** Alt text, when given. */
@@ -119,6 +121,7 @@ export const attachmentPayload = (attachment: Attachment, url: string): Attachme
   content_type: attachment.contentType,
   size: attachment.size,
   url,
+  proxy_url: url,
   ...(isImage(attachment.contentType) && attachment.width !== null && attachment.height !== null
     ? { width: attachment.width, height: attachment.height }
     : {}),

@@ -23,6 +23,7 @@ export const AttachmentBody = t.Object(
     content_type: t.String({ description: "detected from the file's bytes, not from what the client said" }),
     size: ResponseInteger({ description: "bytes" }),
     url: t.String({ description: "signed, expires after about 24 hours; ask the API again for a fresh one" }),
+    proxy_url: t.String({ description: "Discord's media-proxy URL, which its libraries require: the same as url (XCord has no proxy)" }),
     width: t.Optional(ResponseInteger({ description: "images only" })),
     height: t.Optional(ResponseInteger({ description: "images only" })),
     description: t.Optional(t.String({ description: "alt text, when given" })),
@@ -36,6 +37,7 @@ export const AttachmentBody = t.Object(
         content_type: "image/png",
         size: 48213,
         url: "http://127.0.0.1:3000/api/v1/attachments/1234567890123456794/cat.png?ex=1735819200&sig=3f2a9c",
+        proxy_url: "http://127.0.0.1:3000/api/v1/attachments/1234567890123456794/cat.png?ex=1735819200&sig=3f2a9c",
         width: 640,
         height: 480,
       },
@@ -269,6 +271,13 @@ export const EditMessageBody = t.Object(
     allowed_mentions: t.Optional(AllowedMentionsBody),
     attachments: t.Optional(t.Array(AttachmentEntryBody, { maxItems: 10, description: "the attachments to keep (all others are removed; null keeps none) and the metadata of new files[n]" })),
     components: ignored("XCord has no message components"),
+    // Discord's libraries send their whole message payload on edits too (discord.js: tts and enforce_nonce false;
+    // discord.py: tts): accepted and ignored, as Discord does.
+    tts: ignored("sent by Discord's libraries on edits; messages are never text-to-speech"),
+    nonce: ignored("a nonce only means something on a send"),
+    enforce_nonce: ignored("a nonce only means something on a send"),
+    sticker_ids: ignored("XCord has no stickers"),
+    poll: ignored("XCord has no polls"),
   },
   { ...strict, examples: [{ content: "Hello, edited world!" }] },
 );
