@@ -3,7 +3,7 @@ import { fieldErrors } from "../support/errors";
 import { type GatewayClient, identify } from "../support/gateway";
 import { type ApiClient, type GuildBody, type RoleBody, createGuild, expectError, expectStatus, generalOf, grantRole, joinAll, startGuildServer } from "../support/guild";
 import type { TestUser } from "../support/identity";
-import { type MessageBody, history, send } from "../support/message";
+import { type MessageBody, createTextChannel, history, openDm, overwriteMember, send } from "../support/message";
 import { MODES, type TestServer } from "../support/server";
 
 for (const mode of MODES) {
@@ -71,6 +71,23 @@ for (const mode of MODES) {
       expect(plain).not.toHaveProperty("message_reference");
       expectError(await api.post(`/channels/${general}/messages`, bob, { content: "x", message_reference: { message_id: elsewhere.id, type: 1 } }), 400, 50035);
       expectError(await api.post(`/channels/${general}/messages`, bob, { content: "x", message_reference: {} }), 400, 50035);
+    });
+
+    test("replies need READ_MESSAGE_HISTORY; in a DM the reference has no guild_id; an edit keeps or drops the replied-to mention", async () => {
+      const channel = (await createTextChannel(api, owner, guild.id, "no-history")).id;
+      const original = await send(api, alice, channel, "older");
+      await overwriteMember(api, owner, channel, bob.user.id, { deny: ["READ_MESSAGE_HISTORY"] });
+      expectError(await api.post(`/channels/${channel}/messages`, bob, { content: "x", message_reference: { message_id: original.id } }), 403, 50013);
+      expect((await send(api, bob, channel, "plain is fine")).type).toBe(0);
+      const dm = (await openDm(api, alice, bob)).id;
+      const first = await send(api, alice, dm, "dm question");
+      const answer = await send(api, bob, dm, { content: "dm answer", message_reference: { message_id: first.id } });
+      expect(answer.message_reference).toEqual({ type: 0, message_id: first.id, channel_id: dm });
+      expect(answer.mentions.map((user) => user.id)).toEqual([alice.user.id]);
+      const kept = expectStatus(await api.patch<MessageBody>(`/channels/${dm}/messages/${answer.id}`, bob, { content: "dm answer, edited" }), 200);
+      expect({ mentions: kept.mentions.map((user) => user.id), referenced: kept.referenced_message?.id }).toEqual({ mentions: [alice.user.id], referenced: first.id });
+      const dropped = expectStatus(await api.patch<MessageBody>(`/channels/${dm}/messages/${answer.id}`, bob, { content: "quiet now", allowed_mentions: { replied_user: false } }), 200);
+      expect(dropped.mentions).toEqual([]);
     });
 
     test("allowed_mentions: parse, users lists and replied_user decide who is mentioned; parse and a list of one kind are exclusive", async () => {
