@@ -66,6 +66,32 @@ for (const mode of MODES) {
       watcher.close();
     });
 
+    test("a status set with op 3 survives a resume: the session comes back as it left, never as online", async () => {
+      const { client: watcher } = await identify(server.url, bob.access_token);
+      const first = await identify(server.url, alice.access_token);
+      first.client.send({ op: 3, d: { status: "idle", since: null, afk: false, activities: [{ name: "Chess", type: 0 }] } });
+      await watcher.dispatch("PRESENCE_UPDATE", (d) => d.user.id === alice.user.id && d.status === "idle");
+      // The socket drops straight after the change, as a flaky network does; the client resumes within the grace.
+      const seq = Math.max(0, ...first.client.frames.map((frame) => frame.s ?? 0));
+      first.client.close();
+      await first.client.closed();
+      const resumed = await connectGateway(server.url);
+      resumed.send({ op: 6, d: { token: alice.access_token, session_id: first.ready.session_id, seq } });
+      await resumed.dispatch("RESUMED");
+      // The next change is the marker: nothing between idle and it.
+      resumed.send({ op: 3, d: { status: "dnd", since: null, afk: false, activities: [{ name: "Chess", type: 0 }] } });
+      const marker = await watcher.dispatch("PRESENCE_UPDATE", (d) => d.user.id === alice.user.id && d.status === "dnd");
+      expect(marker.d.activities).toMatchObject([{ name: "Chess", type: 0 }]);
+      const seen = presenceOf(watcher, alice.user.id);
+      // Idle (announced once or, when IDENTIFY's own announcement races op 3, twice), then dnd: never online or offline.
+      expect([...new Set(seen.slice(seen.indexOf("idle")))]).toEqual(["idle", "dnd"]);
+      // Back as the other tests expect Alice: online, no activity.
+      resumed.send({ op: 3, d: { status: "online", since: null, afk: false, activities: [] } });
+      await watcher.dispatch("PRESENCE_UPDATE", (d) => d.user.id === alice.user.id && d.status === "online");
+      resumed.close();
+      watcher.close();
+    });
+
     test("READY lists the user's DM channels and the presences of guild peers", async () => {
       const { client: aliceClient } = await identify(server.url, alice.access_token);
       const { client, ready } = await identify(server.url, bob.access_token);

@@ -142,6 +142,7 @@ const resume = opening<ResumePayload>(ResumePayload, async (context, payload, vi
   if (record.options?.compress) session.compressPayloads();
   session.seq = last;
   session.lastEventAt = record.lastEventAt;
+  session.status = record.status ?? "online";
   deps.takeOver(session);
   deps.bindAuthSession(session);
   await inQueue(session, async () => {
@@ -168,7 +169,9 @@ const presenceUpdate: OpHandler = {
   async handle({ session, deps }, payload: PresenceUpdatePayload) {
     const presence = presenceInputOf(payload, deps.now());
     session.status = presence.status;
-    if (session.viewer) await deps.presence.changed(session.viewer, session.id, presence);
+    if (!session.viewer) return;
+    // The status is kept with the session's resume record at once, so a resume right after keeps it.
+    await Promise.all([deps.presence.changed(session.viewer, session.id, presence), deps.resume.save(session.id, session.record())]);
   },
 };
 

@@ -170,7 +170,13 @@ export class GatewaySession implements TopicListener {
   /** What a resume on any node needs to know of this session. */
   record(): SessionRecord {
     const viewer = this.viewer!;
-    const record = { userId: viewer.userId, authSessionId: viewer.sessionId, lastEventAt: this.lastEventAt, seq: this.seq };
+    const record: SessionRecord = {
+      userId: viewer.userId,
+      authSessionId: viewer.sessionId,
+      lastEventAt: this.lastEventAt,
+      seq: this.seq,
+      ...(this.status === "online" ? {} : { status: this.status }),
+    };
     return this.profile ? { ...record, options: this.profile.options } : record;
   }
 

@@ -13,6 +13,8 @@ export interface SessionRecord {
   readonly seq: number;
   /** What IDENTIFY asked for (intents, shard, large_threshold, compress), which RESUME keeps; absent when nothing. */
   readonly options?: IdentifyOptions;
+  /** The status the session last set (IDENTIFY's presence or op 3), which RESUME keeps; absent for "online". */
+  readonly status?: string;
 }
 
 /** A dispatch as it was sent, with the event it came from (for de-duplication on resume). */
