@@ -72,13 +72,19 @@ const scenario = async (message) => {
     attachment: file.attachments.first()?.name ?? null,
     members: [...members.keys()],
   });
-  // The socket drops; the library resumes the session and must miss nothing.
-  await client.ws._ws.strategy.shards.get(0).destroy({ code: 4200, reason: "test: drop", recover: WebSocketShardDestroyRecovery.Resume });
 };
+
+/** The socket drops (as a network failure would); the library resumes the session and must miss nothing. */
+const drop = () => client.ws._ws.strategy.shards.get(0).destroy({ code: 4200, reason: "test: drop", recover: WebSocketShardDestroyRecovery.Resume });
 
 client.on(Events.MessageCreate, (message) => {
   if (message.author.id === client.user.id) return;
   if (message.content === "ping") scenario(message).catch((error) => fail("scenario", error));
+  if (message.content === "drop") {
+    emit({ ev: "dropping" });
+    drop().catch((error) => fail("drop", error));
+  }
+  if (message.content === "while away") emit({ ev: "while-away", id: message.id });
   if (message.content === "after resume") {
     emit({ ev: "after-resume", id: message.id });
     client.destroy().then(() => process.exit(0), (error) => fail("destroy", error));

@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import sys
+import traceback
 
 import discord
 import discord.gateway
@@ -95,8 +96,6 @@ async def scenario(message):
         "attachment": filed.attachments[0].filename if filed.attachments else None,
         "members": [str(m.id) for m in members],
     })
-    # The socket drops; the library resumes the session and must miss nothing.
-    await client.ws.socket.close(code=4200)
 
 
 @client.event
@@ -106,11 +105,17 @@ async def on_message(message):
     try:
         if message.content == "ping":
             await scenario(message)
+        elif message.content == "drop":
+            # The socket drops (as a network failure would); the library resumes the session and must miss nothing.
+            emit({"ev": "dropping"})
+            await client.ws.socket.close(code=4200)
+        elif message.content == "while away":
+            emit({"ev": "while-away", "id": str(message.id)})
         elif message.content == "after resume":
             emit({"ev": "after-resume", "id": str(message.id)})
             await client.close()
     except Exception as error:  # report, then stop: the test names the step that failed
-        emit({"ev": "error", "step": "scenario", "message": repr(error)})
+        emit({"ev": "error", "step": "scenario", "message": repr(error), "trace": traceback.format_exc()})
         await client.close()
         sys.exit(1)
 
