@@ -56,7 +56,7 @@ describe("OpenAPI document", () => {
       const op = operation!;
       expect(op.summary).toEqual(expect.any(String));
       expect(op.tags).toEqual([expect.stringMatching(/^(Guilds|Channels)$/)]);
-      if (!expected.public) expect(op.security).toEqual([{ bearer: [] }]);
+      if (!expected.public) expect(op.security).toEqual([{ bearer: [] }, { bot: [] }]);
       const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
       const parameters = (op.parameters as Array<{ name: string; in: string }> | undefined) ?? [];
       expect(parameters.filter((p) => p.in === "path").map((p) => p.name)).toEqual(pathParams);

@@ -58,6 +58,7 @@ for (const mode of MODES) {
             position: 0,
             permissions: DEFAULT_EVERYONE_PERMISSIONS.toString(),
             hoist: false,
+            managed: false,
             mentionable: false,
           },
         ],
@@ -78,7 +79,7 @@ for (const mode of MODES) {
         expect(reply.body).toMatchObject({ errors: { name: { _errors: expect.any(Array) } } });
       }
       expectStatus(await api.post("/guilds", owner, { name: "x".repeat(100) }), 201);
-      expectError(await api.post("/guilds", owner, { name: "ok name", region: "eu" }), 400, 50035);
+      expectError(await api.post("/guilds", owner, { name: "ok name", colour: "eu" }), 400, 50035);
       expectError(await api.post("/guilds", owner, {}), 400, 50035);
       expectError(await api.post("/guilds", null, { name: "no token" }), 401, 40001);
     });

@@ -1,4 +1,5 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { invalidField } from "../../../shared/kernel/domain-error";
 import { checkFields } from "../../../shared/kernel/field-checks";
 import { type GuildChannel, checkParent, checkPosition, normalizeChannelName, normalizeTopic, normalizeUserLimit } from "../domain/channel";
 import { channelPayload, channelUpdated } from "../domain/channel-events";
@@ -9,6 +10,8 @@ import { checkGrantable, checkTargetsInBody } from "./overwrite-rules";
 
 /** Fields left undefined stay as they are; null clears topic or parent; overwrites replace the whole list. */
 export interface UpdateChannelInput {
+  /** Discord's libraries may send the channel's type back; only its current type is accepted (a type never changes). */
+  readonly type?: number;
   readonly name?: string;
   readonly topic?: string | null;
   readonly userLimit?: number;
@@ -26,6 +29,9 @@ export const updateChannel =
   async (userId: Snowflake, channelId: Snowflake, input: UpdateChannelInput): Promise<GuildChannel> => {
     const { channel, permissions } = await manageChannel(deps, userId, channelId, "MANAGE_CHANNELS");
     const fields = checkFields({
+      type: () => {
+        if (input.type !== undefined && input.type !== channel.type) throw invalidField("type", "A channel's type cannot be changed.");
+      },
       name: () => (input.name === undefined ? undefined : normalizeChannelName(channel.type, input.name)),
       topic: () => (input.topic === undefined ? undefined : normalizeTopic(channel.type, input.topic)),
       userLimit: () => (input.userLimit === undefined ? undefined : normalizeUserLimit(channel.type, input.userLimit)),

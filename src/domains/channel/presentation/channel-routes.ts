@@ -26,6 +26,7 @@ export const channelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>)
       async ({ caller, params, body }) =>
         toChannelBody({
           channel: await useCases.updateChannel(caller.userId, params.id, {
+            type: body.type,
             name: body.name,
             topic: body.topic,
             userLimit: body.user_limit,

@@ -108,7 +108,8 @@ export const UpdateChannelBody = t.Object(
     position: t.Optional(position),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     permission_overwrites: t.Optional(overwritesField),
-    ...ignoredDiscordFields({ type: Ignored.integer(), bitrate: Ignored.integer(), flags: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
+    type: t.Optional(IntegerInput({ description: "the channel's current type; a type never changes (400 otherwise)" })),
+    ...ignoredDiscordFields({ bitrate: Ignored.integer(), flags: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
   },
   { ...strict, examples: [{ topic: "Release planning" }] },
 );
