@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { hashBotToken, newBotToken, parseBotToken, sameHash } from "../../src/domains/identity/application/bot-token";
 import { createBotCredentialCache } from "../../src/domains/identity/application/bot-credential-cache";
-import { ApplicationFlag, SETTABLE_APPLICATION_FLAGS, botUsernameFor, checkApplicationFlags, normalizeApplicationName } from "../../src/domains/identity/domain/application";
+import { ApplicationFlag } from "../../src/shared/kernel/users";
+import { SETTABLE_APPLICATION_FLAGS, botUsernameFor, checkApplicationFlags, normalizeApplicationName } from "../../src/domains/identity/domain/application";
 import type { Clock } from "../../src/shared/kernel/clock";
 
 const BOT_ID = "1234567890123456710";

@@ -5,9 +5,9 @@ import {
   checkAttachmentIds,
   checkBulkIds,
   checkContent,
-  codePointLength,
   nonceKey,
 } from "../../src/domains/message/domain/message";
+import { codePointLength } from "../../src/shared/kernel/text";
 import { MENTIONS_MAX, parseMentions } from "../../src/domains/message/domain/mentions";
 
 const fieldOf = (run: () => unknown): string | undefined => {

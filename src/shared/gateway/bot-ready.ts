@@ -1,5 +1,5 @@
 import type { Topic } from "../kernel/domain-event";
-import type { Viewer } from "./gateway-ports";
+import { type Viewer, completeGuildCreate } from "./gateway-ports";
 import { DISCORD_GATEWAY_VERSION } from "./gateway-protocol";
 import type { GatewaySession } from "./gateway-session";
 import type { GatheredReady, HandlerDeps } from "./handler-context";
@@ -76,22 +76,10 @@ export const botGuildCreates = async (deps: HandlerDeps, ready: GatheredReady, v
       const listed = (await deps.members?.forGuildCreate(viewer.userId, guild.id, largeThreshold)) ?? null;
       const members = listed?.members ?? [];
       const presences = withPresences && members.length > 0 ? await deps.presence.presencesOf(members.map((member) => member.user.id)) : [];
-      return {
-        ...guild,
-        joined_at: listed?.self.joined_at ?? null,
-        large: memberCount > largeThreshold,
-        member_count: memberCount,
-        members,
-        presences,
-        voice_states: voiceByGuild.get(guild.id) ?? [],
-        threads: [],
-        emojis: [],
-        stickers: [],
-        stage_instances: [],
-        guild_scheduled_events: [],
-        soundboard_sounds: [],
-        unavailable: false,
-      };
+      return completeGuildCreate(
+        { ...guild, member_count: memberCount },
+        { joined_at: listed?.self.joined_at ?? null, large: memberCount > largeThreshold, members, presences, voice_states: voiceByGuild.get(guild.id) ?? [] },
+      );
     }),
   );
   return creates;

@@ -1,4 +1,5 @@
-import type { GatewaySession, SessionSocket } from "./gateway-session";
+import type { GatewaySession } from "./gateway-session";
+import type { SessionSocket } from "./session-socket";
 import { type BinarySocket, zlibStreamSocket } from "./zlib-transport";
 
 /** What the gateway does when a connection opens, sends a frame, or closes. */

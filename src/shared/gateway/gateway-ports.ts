@@ -1,5 +1,8 @@
 import type { DomainEvent, EventOfType, Topic } from "../kernel/domain-event";
+import type { PresenceInput, PresencePayload } from "../kernel/presence";
 import type { Caller } from "../kernel/users";
+
+export type { Activity, PresenceInput, PresencePayload } from "../kernel/presence";
 
 /** The user a gateway session belongs to; `bot` is present for a bot account (its application). */
 export type Viewer = Caller;
@@ -105,34 +108,36 @@ export const sharedWithinReady = <T>(load: (userId: string) => Promise<T>): ((vi
   };
 };
 
+/** Discord's default large_threshold: a bot's GUILD_CREATE lists every member of a guild up to that size. */
+export const DEFAULT_LARGE_THRESHOLD = 50;
+
+/** What a bot's GUILD_CREATE adds to the guild as READY lists it. */
+export interface GuildCreateParts {
+  readonly joined_at: string | null;
+  readonly large: boolean;
+  readonly members: readonly unknown[];
+  readonly presences: readonly unknown[];
+  readonly voice_states: readonly unknown[];
+}
+
+/**
+ * Discord's complete GUILD_CREATE, as a bot gets it after READY and on joining: the guild, the parts above, and the
+ * lists of what XCord has no such thing for (threads, emoji, stickers, stages, events, sounds), empty.
+ */
+export const completeGuildCreate = <G extends object>(guild: G, parts: GuildCreateParts) => ({
+  ...guild,
+  ...parts,
+  threads: [],
+  emojis: [],
+  stickers: [],
+  stage_instances: [],
+  guild_scheduled_events: [],
+  soundboard_sounds: [],
+  unavailable: false,
+});
+
 /** Authenticates a gateway token; throws when it is invalid, expired or revoked. */
 export type GatewayAuthenticator = (token: string) => Promise<Caller>;
-
-/** An activity as kept with a presence and dispatched (Discord's activity object, the fields a client may set). */
-export interface Activity {
-  readonly name: string;
-  readonly type: number;
-  readonly url?: string | null;
-  readonly state?: string | null;
-  readonly details?: string | null;
-  /** When it was set, in ms since the epoch. */
-  readonly created_at: number;
-}
-
-/** What a session sets of its presence: a status and, when given, its activities (absent: unchanged). */
-export interface PresenceInput {
-  readonly status: string;
-  readonly activities?: readonly Activity[];
-}
-
-/** Discord's presence object, as READY, GUILD_CREATE, GUILD_MEMBERS_CHUNK and PRESENCE_UPDATE carry it. */
-export interface PresencePayload {
-  readonly user: { readonly id: string };
-  readonly status: string;
-  readonly activities: readonly Activity[];
-  readonly client_status: Readonly<Record<string, string>>;
-  readonly guild_id?: string;
-}
 
 /** What the gateway tells presence about sessions, and asks of it; implemented by the presence domain. */
 export interface PresenceTracker {

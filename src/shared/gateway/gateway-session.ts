@@ -5,6 +5,7 @@ import type { ResumeStore, SessionRecord } from "./resume-store";
 import { type SessionProfile, guildIdOf } from "./session-profile";
 import type { TopicListener, TopicRouter } from "./topic-router";
 import { payloadCompressingSocket } from "./zlib-transport";
+import type { SessionSocket } from "./session-socket";
 
 /** Event ids remembered per session to drop the second copy of an event heard on two topics. */
 export const SEEN_EVENTS = 2048;
@@ -77,18 +78,6 @@ export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /** How a slow consumer is closed: 4008 (the client is being rate limited: by its own reading), reason "Slow consumer". */
 export const SLOW_CONSUMER = { code: CloseCode.RateLimited, reason: "Slow consumer" } as const;
-
-/** The WebSocket a session writes to (Bun's ServerWebSocket is one). */
-export interface SessionSocket {
-  /** Bun's send status: bytes sent, -1 when queued behind unread data (backpressure), 0 when dropped. */
-  sendText(text: string): number;
-  /** Runs `callback` with the socket's writes gathered into one (Bun's ServerWebSocket.cork). */
-  cork?(callback: () => void): unknown;
-  getBufferedAmount(): number;
-  close(code: number, reason: string): void;
-  /** Every frame already goes through the connection's zlib stream (`?compress=zlib-stream`). */
-  readonly transportCompressed?: boolean;
-}
 
 export interface SessionDeps {
   /** Each dispatched event type's rule and dispatch name. */

@@ -2,6 +2,7 @@
  * Gateway intents (Discord's): which dispatches a session asked for. A session that sent no `intents` (XCord's own
  * clients) gets everything, as before intents existed; a bot must send them.
  */
+import { ApplicationFlag } from "../kernel/users";
 
 export const Intent = {
   GUILDS: 1 << 0,
@@ -32,16 +33,6 @@ export const VALID_INTENTS = Object.values(Intent).reduce((all, bit) => all | bi
 
 /** A session that sent no intents hears everything. */
 export const ALL_INTENTS = VALID_INTENTS;
-
-/** Application flags (Discord's) that allow a privileged intent: the full flag or its _LIMITED form. */
-export const ApplicationFlag = {
-  GATEWAY_PRESENCE: 1 << 12,
-  GATEWAY_PRESENCE_LIMITED: 1 << 13,
-  GATEWAY_GUILD_MEMBERS: 1 << 14,
-  GATEWAY_GUILD_MEMBERS_LIMITED: 1 << 15,
-  GATEWAY_MESSAGE_CONTENT: 1 << 18,
-  GATEWAY_MESSAGE_CONTENT_LIMITED: 1 << 19,
-} as const;
 
 /** Each privileged intent and the application flags that enable it. */
 const PRIVILEGED: ReadonlyArray<readonly [intent: number, flags: number]> = [

@@ -1,5 +1,7 @@
 import type { DomainEvent } from "../kernel/domain-event";
-import type { Viewer } from "./gateway-ports";
+import { DEFAULT_LARGE_THRESHOLD, type Viewer } from "./gateway-ports";
+
+export { DEFAULT_LARGE_THRESHOLD };
 import { ALL_INTENTS, Intent, intentNeeded } from "./intents";
 
 /** What IDENTIFY asked for beyond the token, kept with the resume record so RESUME restores it. */
@@ -13,9 +15,6 @@ export interface IdentifyOptions {
   /** Per-payload zlib (IDENTIFY `compress: true`), unless the connection is a zlib-stream already. */
   readonly compress?: boolean;
 }
-
-/** Discord's default large_threshold. */
-export const DEFAULT_LARGE_THRESHOLD = 50;
 
 /** The part of a message payload MESSAGE_CONTENT governs. */
 interface MessageLike {

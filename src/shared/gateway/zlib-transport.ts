@@ -1,5 +1,5 @@
 import zlib from "node:zlib";
-import type { SessionSocket } from "./gateway-session";
+import type { SessionSocket } from "./session-socket";
 
 /** Bun's ServerWebSocket as a compressing socket needs it: binary frames besides text. */
 export interface BinarySocket extends SessionSocket {

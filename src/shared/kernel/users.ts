@@ -11,6 +11,19 @@ export interface UserProfile {
   readonly deleted: boolean;
 }
 
+/**
+ * Application flags, Discord's bits; the ones XCord knows enable the privileged gateway intents (GUILD_PRESENCES,
+ * GUILD_MEMBERS, MESSAGE_CONTENT), each by its full or its _LIMITED form.
+ */
+export const ApplicationFlag = {
+  GATEWAY_PRESENCE: 1 << 12,
+  GATEWAY_PRESENCE_LIMITED: 1 << 13,
+  GATEWAY_GUILD_MEMBERS: 1 << 14,
+  GATEWAY_GUILD_MEMBERS_LIMITED: 1 << 15,
+  GATEWAY_MESSAGE_CONTENT: 1 << 18,
+  GATEWAY_MESSAGE_CONTENT_LIMITED: 1 << 19,
+} as const;
+
 /** The application a bot account belongs to, as a bot's caller and gateway session carry it. */
 export interface BotIdentity {
   readonly applicationId: Snowflake;

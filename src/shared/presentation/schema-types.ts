@@ -1,4 +1,5 @@
 import { Kind, type SchemaOptions, type TInteger, type TOptional, type TSchema, Type, TypeRegistry } from "@sinclair/typebox";
+import { codePointLength } from "../kernel/text";
 
 /**
  * Request schemas whose published JSON Schema is exactly the rule the server enforces. TypeBox and Elysia differ
@@ -30,17 +31,11 @@ TypeRegistry.Set<IntegerOptions>("IntegerInput", (schema, value) => {
   return typeof value === "string" && DECIMAL.test(value) && inRange(Number(value), schema);
 });
 
-const codePoints = (text: string): number => {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-};
-
 TypeRegistry.Set<TextOptions>("CodePointString", (schema, value) => {
   if (typeof value !== "string") return false;
   // At most two UTF-16 units per code point: a string short enough in units needs no counting.
   if (schema.maxLength !== undefined && value.length > schema.maxLength * 2) return false;
-  const length = codePoints(value);
+  const length = codePointLength(value);
   return length >= (schema.minLength ?? 0) && length <= (schema.maxLength ?? Number.POSITIVE_INFINITY);
 });
 

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_LARGE_THRESHOLD,
   type Delivery,
   type DispatchRule,
   type DispatchRules,
@@ -6,6 +7,7 @@ import {
   type GuildMemberDirectory,
   type MemberPayloadLike,
   type ReadyContributor,
+  completeGuildCreate,
   forwardToAll,
   type Viewer,
 } from "../../../shared/gateway/gateway-ports";
@@ -35,8 +37,6 @@ const guildCreate = async (deps: GuildGatewayDeps, userId: Snowflake, guildId: S
   return { ...fullGuildPayload(view.guild, view.roles, view.channels), member_count: memberCount };
 };
 
-/** Discord's default large_threshold: a bot joining a guild of at most this many members gets them all. */
-const BOT_LARGE_THRESHOLD = 50;
 
 /** Members read per page when op 8 scans a guild. */
 const PAGE = 1000;
@@ -123,23 +123,15 @@ export const guildGateway = (deps: GuildGatewayDeps) => {
    */
   const joined = async (viewer: Viewer, guildId: Snowflake): Promise<Delivery> => {
     const guild = await guildCreate(deps, viewer.userId, guildId);
-    const listed = viewer.bot ? await directory.forGuildCreate(viewer.userId, guildId, BOT_LARGE_THRESHOLD) : null;
+    const listed = viewer.bot ? await directory.forGuildCreate(viewer.userId, guildId, DEFAULT_LARGE_THRESHOLD) : null;
     const d = listed
-      ? {
-          ...guild,
+      ? completeGuildCreate(guild, {
           joined_at: listed.self.joined_at,
-          large: guild.member_count > BOT_LARGE_THRESHOLD,
+          large: guild.member_count > DEFAULT_LARGE_THRESHOLD,
           members: listed.members,
           presences: [],
           voice_states: [],
-          threads: [],
-          emojis: [],
-          stickers: [],
-          stage_instances: [],
-          guild_scheduled_events: [],
-          soundboard_sounds: [],
-          unavailable: false,
-        }
+        })
       : guild;
     return { dispatches: [{ t: "GUILD_CREATE", d }], subscribe: [topics.guild(guildId)] };
   };

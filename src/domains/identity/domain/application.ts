@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { ApplicationFlag } from "../../../shared/kernel/users";
 
 /** A developer application (Discord's): its owner, name and flags, and at most one bot account. */
 export interface Application {
@@ -22,16 +23,6 @@ export const APPLICATION_NAME_MAX = 32;
 export const APPLICATION_DESCRIPTION_MAX = 400;
 /** Discord's limit of applications per developer. */
 export const MAX_APPLICATIONS_PER_USER = 25;
-
-/** The privileged-intent flags, Discord's bits: what enables GUILD_PRESENCES, GUILD_MEMBERS and MESSAGE_CONTENT. */
-export const ApplicationFlag = {
-  GATEWAY_PRESENCE: 1 << 12,
-  GATEWAY_PRESENCE_LIMITED: 1 << 13,
-  GATEWAY_GUILD_MEMBERS: 1 << 14,
-  GATEWAY_GUILD_MEMBERS_LIMITED: 1 << 15,
-  GATEWAY_MESSAGE_CONTENT: 1 << 18,
-  GATEWAY_MESSAGE_CONTENT_LIMITED: 1 << 19,
-} as const;
 
 /** The only flags an owner may set: the privileged intents. Discord sets every other bit itself. */
 export const SETTABLE_APPLICATION_FLAGS = Object.values(ApplicationFlag).reduce((all, bit) => all | bit, 0);

@@ -1,7 +1,8 @@
 import { DomainError, ErrorCode, type FieldErrors, invalidField } from "../../../shared/kernel/domain-error";
 import { type Snowflake, isSnowflake } from "../../../shared/kernel/snowflake";
 import { DESCRIPTION_MAX } from "../domain/attachment";
-import { ATTACHMENTS_PER_MESSAGE_MAX, codePointLength } from "../domain/message";
+import { codePointLength } from "../../../shared/kernel/text";
+import { ATTACHMENTS_PER_MESSAGE_MAX } from "../domain/message";
 import { type PreparedUpload, prepareUpload } from "./attachments";
 import type { MessageDeps } from "./message-deps";
 

@@ -3,7 +3,7 @@ import { invalidField } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { ChannelType } from "../../channel";
-import { codePointLength } from "../domain/message";
+import { codePointLength } from "../../../shared/kernel/text";
 import type { MessagePayload } from "../domain/message-payloads";
 import { memberStanding } from "./message-access";
 import type { MessageDeps } from "./message-deps";

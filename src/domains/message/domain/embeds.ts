@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode, type FieldErrors } from "../../../shared/kernel/domain-error";
-import { codePointLength } from "./message";
+import { codePointLength } from "../../../shared/kernel/text";
 
 /*
  * Discord's rich embeds, in Discord's wire names: they are stored as checked and answered as stored. The limits are

@@ -3,6 +3,7 @@ import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Attachment } from "./attachment";
 import type { Embed } from "./embeds";
 import type { WebhookAuthor } from "./webhook";
+import { codePointLength } from "../../../shared/kernel/text";
 
 /** Discord's message types that XCord has: a plain message and a reply. */
 export const MessageType = { DEFAULT: 0, REPLY: 19 } as const;
@@ -76,13 +77,6 @@ export const BULK_DELETE_MAX = 100;
 export const BULK_DELETE_MAX_AGE_MS = 14 * 24 * 3600_000;
 /** Distinct emojis on one message, as Discord. */
 export const REACTION_EMOJIS_MAX = 20;
-
-/** Length in Unicode code points, the unit the 4000 limit counts (an emoji is one, not two UTF-16 units). */
-export const codePointLength = (text: string): number => {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-};
 
 /**
  * Checks message content: at most 4000 code points, and not blank unless the message carries attachments or

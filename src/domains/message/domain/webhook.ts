@@ -2,7 +2,7 @@ import { invalidField } from "../../../shared/kernel/domain-error";
 import { imageUrlOrNull } from "../../../shared/kernel/field-checks";
 import { Permission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { codePointLength } from "./message";
+import { codePointLength } from "../../../shared/kernel/text";
 import type { MessageChannel } from "./message-channel";
 
 /** Discord's webhook types: XCord has incoming webhooks only. */

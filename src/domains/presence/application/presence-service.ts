@@ -1,4 +1,5 @@
 import type { Clock } from "../../../shared/kernel/clock";
+import type { PresenceInput, PresencePayload } from "../../../shared/kernel/presence";
 import { topics } from "../../../shared/kernel/domain-event";
 import { type PresenceUpdated, presenceUpdated } from "../domain/presence-events";
 import type { KeyValueStore, PubSub } from "../../../shared/kernel/ports";
@@ -9,21 +10,6 @@ import type { PresenceStore } from "../domain/presence-store";
 /** How long a user's activities are kept without a change; going offline clears them at once. */
 const ACTIVITIES_TTL_MS = 24 * 60 * 60_000;
 const activitiesKey = (userId: string) => `presence:activities:${userId}`;
-
-/** What a session sets: its status, and its activities when given (absent: unchanged). */
-export interface PresenceInput {
-  readonly status: string;
-  readonly activities?: readonly Activity[];
-}
-
-/** Discord's presence object. */
-export interface PresenceView {
-  readonly user: { readonly id: string };
-  readonly status: VisibleStatus;
-  readonly activities: readonly Activity[];
-  readonly client_status: Readonly<Record<string, string>>;
-  readonly guild_id?: string;
-}
 
 export interface PresenceDeps {
   readonly store: PresenceStore;
@@ -127,7 +113,7 @@ export const createPresenceService = (deps: PresenceDeps) => {
     /** What others see of these users now. */
     statuses: (userIds: readonly string[]) => store.statuses(userIds),
     /** Discord's presence objects of these users that are not offline, with `guild_id` when given. */
-    async presencesOf(userIds: readonly string[], guildId?: string): Promise<PresenceView[]> {
+    async presencesOf(userIds: readonly string[], guildId?: string): Promise<PresencePayload[]> {
       const online = [...(await store.statuses(userIds))].filter(([, status]) => status !== "offline");
       return Promise.all(
         online.map(async ([id, status]) => ({

@@ -1,20 +1,11 @@
+export type { Activity } from "../../../shared/kernel/presence";
+
 /** What a session may set (API.md op 3). */
 export type SessionStatus = "online" | "idle" | "dnd" | "invisible";
 /** What others see. */
 export type VisibleStatus = "online" | "idle" | "dnd" | "offline";
 
 export const SESSION_STATUSES: readonly SessionStatus[] = ["online", "idle", "dnd", "invisible"];
-
-/** What a user is doing (Discord's activity, the fields a client may set), shown with their status. */
-export interface Activity {
-  readonly name: string;
-  readonly type: number;
-  readonly url?: string | null;
-  readonly state?: string | null;
-  readonly details?: string | null;
-  /** When it was set, in ms since the epoch. */
-  readonly created_at: number;
-}
 
 /** A live session's presence, as stored. */
 export interface PresenceSession {
