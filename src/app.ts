@@ -163,6 +163,8 @@ export const createApp = async (options: AppOptions) => {
     users,
     channels: channel.forGuilds,
     bots: { applicationBot: identity.applicationBot },
+    // The voice module is made further down; the member PATCH reaches it only once the app serves requests.
+    memberVoice: (actorId, guildId, memberId, change) => voice.useCases.moderateVoice(actorId, guildId, memberId, change),
     clock,
     ids,
     ...routeSettings,

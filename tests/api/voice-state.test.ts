@@ -163,6 +163,25 @@ for (const mode of MODES) {
       await voiceStateOf(watcher.client, member.user.id, (d) => d.channel_id === null);
     });
 
+    test("Discord's member PATCH mutes, deafens and disconnects through the same moderation, with the same permissions", async () => {
+      const watcher = await connect(third);
+      const { client } = await connect(member);
+      await joinVoice(client, guild.id, general.id);
+      const path = `/guilds/${guild.id}/members/${member.user.id}`;
+      // Refused as the voice-states route refuses it, and nothing else of the PATCH is written meanwhile.
+      expectError(await api.patch(path, third, { mute: true }), 403, 50013);
+      expectError(await api.patch(path, owner, { channel_id: general.id }), 400, 50035);
+      expectError(await api.patch(path, owner, { communication_disabled_until: "2030-01-01T00:00:00.000Z" }), 400, 50035);
+
+      const muted = expectStatus(await api.patch<{ user: { id: string } }>(path, owner, { mute: true, deaf: true, flags: 0, communication_disabled_until: null }), 200);
+      expect(muted.user.id).toBe(member.user.id);
+      await voiceStateOf(watcher.client, member.user.id, (d) => d.mute && d.deaf && d.channel_id === general.id);
+      expectStatus(await api.patch(path, owner, { mute: false, deaf: false }), 200);
+      await voiceStateOf(watcher.client, member.user.id, (d) => !d.mute && !d.deaf && d.channel_id === general.id);
+      expectStatus(await api.patch(path, owner, { channel_id: null }), 200);
+      await voiceStateOf(watcher.client, member.user.id, (d) => d.channel_id === null);
+    });
+
     test("a member removed from the guild leaves its voice channel", async () => {
       const [leaver] = await registerUsers(server, 1);
       await joinAll(api, owner, guild, [leaver]);

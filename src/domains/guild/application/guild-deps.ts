@@ -3,6 +3,7 @@ import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import type { GuildChannels } from "../domain/guild-channels";
 import type { GuildReadRepositories, GuildUnitOfWork } from "../domain/guild-unit-of-work";
 import type { RandomBytes } from "../domain/invite";
+import type { MemberVoiceModeration } from "../domain/member-voice";
 import type { UserDirectory } from "../../../shared/kernel/users";
 
 /** Every port the guild use cases take; each use case picks the ones it needs. */
@@ -17,4 +18,6 @@ export interface GuildDeps {
   readonly ids: SnowflakeGenerator;
   /** The CSPRNG invite codes are drawn from; tests may fix it. */
   readonly random?: RandomBytes;
+  /** Server mute, deafen and disconnect (the voice domain's), for the voice fields of a member PATCH. */
+  readonly memberVoice?: MemberVoiceModeration;
 }

@@ -5,6 +5,7 @@ import { memberUpdated } from "../domain/guild-events";
 import { memberPayload } from "../domain/guild-payloads";
 import { canActOn, canManageRole } from "../domain/hierarchy";
 import { type Member, normalizeNick } from "../domain/member";
+import type { MemberVoiceChange } from "../domain/member-voice";
 import { isEveryone, isManaged } from "../domain/role";
 import { checkFields } from "../../../shared/kernel/field-checks";
 import { type GuildContext, loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
@@ -15,7 +16,12 @@ import type { MemberView } from "./list-members";
 export interface UpdateMemberInput {
   readonly nick?: string | null;
   readonly roles?: readonly Snowflake[];
+  /** Server mute, deafen or disconnect, as Discord's member PATCH takes them; the voice domain applies them. */
+  readonly voice?: MemberVoiceChange;
 }
+
+const hasVoiceChange = (voice: MemberVoiceChange | undefined): voice is MemberVoiceChange =>
+  voice !== undefined && (voice.mute !== undefined || voice.deaf !== undefined || voice.disconnect === true);
 
 /** The role ids of a new role set: each must be a role of the guild other than @everyone. */
 const checkRoleSet = (context: GuildContext, ids: readonly Snowflake[]): Snowflake[] => {
@@ -33,7 +39,7 @@ const checkRoleSet = (context: GuildContext, ids: readonly Snowflake[]): Snowfla
  * Editing someone else also needs them to rank below the caller (the owner is exempt).
  */
 export const updateMember =
-  (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users">) =>
+  (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users" | "memberVoice">) =>
   async (userId: Snowflake, guildId: Snowflake, memberId: Snowflake, input: UpdateMemberInput): Promise<MemberView> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     const target = await loadTarget(deps.repositories, context, memberId);
@@ -59,6 +65,12 @@ export const updateMember =
 
     const updated: Member = { ...current, nick: nickChanged ? (fields.nick ?? null) : current.nick, roleIds: [...after] };
     const user = await profileOf(deps.users, memberId);
+    // Every check of the nick and roles has passed: the voice change goes first, because it checks its own
+    // permissions where the member is in voice, so a refusal there leaves nothing half written.
+    if (hasVoiceChange(input.voice)) {
+      if (!deps.memberVoice) throw invalidField("mute", "Voice is not available on this server.");
+      await deps.memberVoice(userId, guildId, memberId, input.voice);
+    }
     if (nickChanged || changedRoles.length > 0) {
       await deps.unitOfWork(async (repositories) => {
         await repositories.members.update(updated);

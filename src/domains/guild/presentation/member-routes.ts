@@ -24,8 +24,12 @@ export const memberRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) =>
     .patch(
       "/guilds/:id/members/:user_id",
       async ({ caller, params, body }) =>
-        toMemberBody(await useCases.updateMember(caller.userId, params.id, params.user_id, { nick: body.nick, roles: body.roles })),
-      route({ summary: "Change a member's nick (own: CHANGE_NICKNAME, others: MANAGE_NICKNAMES) or roles (MANAGE_ROLES), within the hierarchy", schemas: { params: MemberParams, body: UpdateMemberBody }, ok: { 200: MemberBody }, failures: [lacks("CHANGE_NICKNAME (own nick)", "MANAGE_NICKNAMES (another's)", "MANAGE_ROLES (roles)", "the target or a role is not below the caller's highest role"), ...guildFailures, UNKNOWN_MEMBER, UNKNOWN_ROLE] }),
+        toMemberBody(await useCases.updateMember(caller.userId, params.id, params.user_id, {
+          nick: body.nick,
+          roles: body.roles,
+          voice: { mute: body.mute, deaf: body.deaf, disconnect: body.channel_id === null },
+        })),
+      route({ summary: "Change a member's nick (own: CHANGE_NICKNAME, others: MANAGE_NICKNAMES) or roles (MANAGE_ROLES), within the hierarchy; server mute, deafen or disconnect them (Discord's voice fields)", schemas: { params: MemberParams, body: UpdateMemberBody }, ok: { 200: MemberBody }, failures: [lacks("CHANGE_NICKNAME (own nick)", "MANAGE_NICKNAMES (another's)", "MANAGE_ROLES (roles)", "the target or a role is not below the caller's highest role", "MUTE_MEMBERS (mute)", "DEAFEN_MEMBERS (deaf)", "MOVE_MEMBERS (channel_id null)"), ...guildFailures, UNKNOWN_MEMBER, UNKNOWN_ROLE] }),
     )
     .delete(
       "/guilds/:id/members/:user_id",

@@ -1,5 +1,5 @@
 import { t } from "elysia";
-import { IntegerInput, SnowflakeString, exampleOf } from "../../../shared/presentation/schema-types";
+import { Ignored, IntegerInput, SnowflakeString, exampleOf, ignoredDiscordFields } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity";
 import { BAN_REASON_MAX, DELETE_MESSAGE_SECONDS_MAX } from "../domain/ban";
 import { NICK_MAX } from "../domain/member";
@@ -16,6 +16,18 @@ export const UpdateMemberBody = t.Object(
   {
     nick: t.Optional(t.Nullable(t.String({ description: `1–${NICK_MAX} characters; null or empty clears it`, maxLength: NICK_MAX }))),
     roles: t.Optional(t.Array(SnowflakeString, { description: "the complete new role set (MANAGE_ROLES)", maxItems: 250 })),
+    mute: t.Optional(t.Boolean({ description: "server mute (MUTE_MEMBERS), as PATCH /guilds/{id}/voice-states/{user_id}" })),
+    deaf: t.Optional(t.Boolean({ description: "server deafen (DEAFEN_MEMBERS), as PATCH /guilds/{id}/voice-states/{user_id}" })),
+    channel_id: t.Optional(
+      t.Null({
+        description: "null disconnects the member from voice (MOVE_MEMBERS); moving to another channel is not supported",
+        error: "Only null (disconnect) is supported: XCord cannot move a member to another voice channel.",
+      }),
+    ),
+    communication_disabled_until: t.Optional(
+      t.Null({ description: "only null: XCord has no timeouts yet, so there is none to clear", error: "XCord has no timeouts yet: only null is accepted." }),
+    ),
+    ...ignoredDiscordFields({ flags: Ignored.integer() }),
   },
   { ...strict, examples: [{ nick: "Ali" }] },
 );
