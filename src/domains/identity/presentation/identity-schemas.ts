@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { userPayload } from "../../../shared/kernel/users";
-import { HttpUrlString, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
+import { HttpUrlString, Ignored, ResponseInteger, SnowflakeString, Timestamp, ignoredDiscordFields } from "../../../shared/presentation/schema-types";
 import type { Session } from "../domain/session";
 import {
   AVATAR_MAX,
@@ -70,6 +70,7 @@ export const UpdateMeBody = t.Object(
     avatar: t.Optional(t.Nullable(HttpUrlString(AVATAR_MAX, `an http(s) URL of at most ${AVATAR_MAX} characters; null clears it`))),
     password: t.Optional(newPassword(`the new password, ${PASSWORD_MIN}–${PASSWORD_MAX} characters; logs out every other session`)),
     current_password: t.Optional(existingPassword("required with password")),
+    ...ignoredDiscordFields({ banner: Ignored.string(AVATAR_MAX * 4) }),
   },
   { ...strict, examples: [{ display_name: "Alice", avatar: "https://example.com/alice.png" }] },
 );
