@@ -7,3 +7,4 @@ export * from "./invite-schema";
 export * from "./message-schema";
 export * from "./voice-schema";
 export * from "./webhook-schema";
+export * from "./blob-schema";
