@@ -13,3 +13,9 @@ CREATE TABLE "blobs" (
 	"chunk_size" integer NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
+--> statement-breakpoint
+CREATE TABLE "shared_keys" (
+	"name" text PRIMARY KEY NOT NULL,
+	"value" "bytea" NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
