@@ -31,6 +31,12 @@ const REQUIREMENTS: Requirement[] = [
     present: () => existsSync("/usr/lib/python3/dist-packages/discord/__init__.py") && existsSync("/usr/bin/python3"),
   },
   { what: `PgBouncer (${PGBOUNCER_BIN})`, pkg: "pgbouncer", present: () => existsSync(PGBOUNCER_BIN), without: "PGBOUNCER_URL is not exported and the PgBouncer tests skip" },
+  {
+    what: "HAProxy (haproxy on PATH)",
+    pkg: "haproxy",
+    present: () => Bun.which("haproxy") !== null,
+    without: "the topology suite (tests/topology: three nodes in network namespaces behind HAProxy) skips and `bun run cluster` cannot run",
+  },
 ];
 
 /** True when the harness runs as root. */
