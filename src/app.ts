@@ -4,7 +4,7 @@ import { Elysia } from "elysia";
 import packageJson from "../package.json";
 import { type Clock, systemClock } from "./shared/kernel/clock";
 import { createSnowflakeGenerator } from "./shared/kernel/snowflake";
-import { type Adapters, createAdapters } from "./shared/infrastructure/adapters";
+import { type Adapters, createAdapters, createBlobStore } from "./shared/infrastructure/adapters";
 import type { Config } from "./shared/infrastructure/config";
 import { type Logger, createLogger } from "./shared/infrastructure/logger";
 import { createMetrics } from "./shared/infrastructure/metrics";
@@ -22,9 +22,8 @@ import { createMessageModule, startMessageJobs } from "./domains/message";
 import { MAX_VOICE_FRAME_BYTES, createVoiceModule, startVoiceSweep } from "./domains/voice";
 import { idempotentHandler } from "./shared/infrastructure/idempotent-consumer";
 import { FileTypeDetector } from "./shared/infrastructure/file-type-detector";
-import { FilesystemBlobStore } from "./shared/infrastructure/filesystem-blob-store";
 import { HmacUrlSigner, loadUrlSigningKey } from "./shared/infrastructure/hmac-url-signer";
-import { MemoryBlobStore } from "./shared/infrastructure/memory/memory-blob-store";
+import { sharedKey } from "./shared/infrastructure/postgres/shared-keys";
 import { drizzleMessageRepositories, drizzleMessageUnitOfWork, drizzleMessageWriteTogether } from "./shared/infrastructure/postgres/drizzle-message-unit-of-work";
 import { DrizzleMessageMembers } from "./shared/infrastructure/postgres/drizzle-message-members";
 import { channelFactsQuery } from "./shared/infrastructure/postgres/channel-facts-query";
@@ -178,8 +177,9 @@ export const createApp = async (options: AppOptions) => {
     permissions,
     guilds: guildAccess,
     users,
-    blobs: config.dataDir === "memory://" ? new MemoryBlobStore() : new FilesystemBlobStore(join(config.dataDir, "attachments")),
-    signer: new HmacUrlSigner(loadUrlSigningKey(config.dataDir)),
+    blobs: createBlobStore(config, database),
+    // On PostgreSQL the key is the database's, so that a link signed by one node opens on every node.
+    signer: new HmacUrlSigner(database.kind === "postgres" ? await sharedKey(database.db, "url-signing", loadUrlSigningKey(config.dataDir)) : loadUrlSigningKey(config.dataDir)),
     detector: new FileTypeDetector(),
     pubSub: adapters.pubSub,
     clock,

@@ -1,7 +1,11 @@
+import { join } from "node:path";
+import type { BlobStore, StoredBlob } from "../../domains/message/domain/blob-store";
 import type { PresenceStore } from "../../domains/presence/domain/presence-store";
 import type { EventStream, KeyValueStore, PubSub, RateLimiter } from "../kernel/ports";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
+import { FilesystemBlobStore } from "./filesystem-blob-store";
+import { MemoryBlobStore } from "./memory/memory-blob-store";
 import { MemoryEventStream } from "./memory/memory-event-stream";
 import { MemoryKeyValueStore } from "./memory/memory-key-value-store";
 import { MemoryPresenceStore } from "./memory/memory-presence-store";
@@ -13,6 +17,9 @@ import { RedisKeyValueStore } from "./redis/redis-key-value-store";
 import { RedisPresenceStore } from "./redis/redis-presence-store";
 import { RedisPubSub } from "./redis/redis-pub-sub";
 import { RedisRateLimiter } from "./redis/redis-rate-limiter";
+import type { Database } from "./postgres/database";
+import { PostgresBlobStore } from "./postgres/postgres-blob-store";
+import { S3BlobStore, createS3Client } from "./s3-blob-store";
 
 /** The shared-state adapters of one node: Redis when REDIS_URL is set, their in-memory twins otherwise. */
 export interface Adapters {
@@ -75,4 +82,28 @@ export const createAdapters = async (config: Config, logger: Logger): Promise<Ad
       await clients.quit();
     },
   };
+};
+
+/**
+ * Reads from `primary`, then from `legacy` for blobs written before the node moved to a shared store (files an
+ * earlier version left in DATA_DIR/attachments); writes go to `primary` only, deletes to both.
+ */
+const withLegacyFiles = (primary: BlobStore, legacy: BlobStore): BlobStore => ({
+  put: (key, bytes) => primary.put(key, bytes),
+  get: async (key): Promise<StoredBlob | null> => (await primary.get(key)) ?? legacy.get(key),
+  delete: async (key) => void (await Promise.all([primary.delete(key), legacy.delete(key)])),
+});
+
+/**
+ * Where attachments' bytes live (config.blobStore): an S3-compatible bucket or PostgreSQL, which every node shares,
+ * or DATA_DIR/attachments on this node's disk (memory for `memory://`), as with the embedded database.
+ */
+export const createBlobStore = (config: Config, database: Database): BlobStore => {
+  const disk = config.dataDir === "memory://" ? undefined : new FilesystemBlobStore(join(config.dataDir, "attachments"));
+  if (config.blobStore === "filesystem") return disk ?? new MemoryBlobStore();
+  const shared =
+    config.blobStore === "s3" && config.s3
+      ? new S3BlobStore(createS3Client(config.s3), config.s3.keyPrefix)
+      : new PostgresBlobStore(database.db);
+  return disk ? withLegacyFiles(shared, disk) : shared;
 };

@@ -6,6 +6,24 @@ export type Role = "api" | "gateway" | "voice" | "worker";
 const ROLES: readonly Role[] = ["api", "gateway", "voice", "worker"];
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+const BLOB_STORES = ["postgres", "s3", "filesystem"] as const;
+/** Where attachments' bytes live: `filesystem` is DATA_DIR/attachments (memory for `memory://`). */
+export type BlobStoreKind = (typeof BLOB_STORES)[number];
+
+/** An S3-compatible bucket (AWS S3, MinIO, R2, …) reached through Bun's S3 client. */
+export interface S3Config {
+  /** The service's base URL; unset: AWS S3 in `region`. */
+  readonly endpoint: string | undefined;
+  readonly bucket: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string | undefined;
+  /** `endpoint/bucket/key` when true, `bucket.endpoint/key` (virtual-hosted) when false. */
+  readonly forcePathStyle: boolean;
+  /** Prepended to every object key (e.g. `attachments/`). */
+  readonly keyPrefix: string;
+}
 
 export interface Config {
   readonly port: number;
@@ -38,6 +56,10 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly databasePoolSize: number;
   readonly maxUploadBytes: number;
+  /** BLOB_STORE, or by default: s3 when S3_BUCKET is set, else postgres when DATABASE_URL is set, else filesystem. */
+  readonly blobStore: BlobStoreKind;
+  /** Set when S3_BUCKET is. */
+  readonly s3: S3Config | undefined;
   /** Memory for the node's newest history pages (bytes, estimated); 0 turns the cache off. */
   readonly historyCacheBytes: number;
   readonly gateway: {
@@ -96,11 +118,17 @@ export const loadConfig = (env: Env = process.env, terminal = Boolean(process.st
   const jwtSecret = read.optional("JWT_SECRET");
   if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push("JWT_SECRET: expected at least 32 characters");
 
+  const databaseUrl = read.url("DATABASE_URL", ["postgres:", "postgresql:"]);
+  const s3 = readS3(read, problems);
+  const blobStore = read.oneOf("BLOB_STORE", BLOB_STORES, s3 ? "s3" : databaseUrl ? "postgres" : "filesystem");
+  if (blobStore === "s3" && !s3) problems.push("BLOB_STORE: s3 needs S3_BUCKET (and the other S3_* settings)");
+  if (blobStore === "postgres" && !databaseUrl && read.optional("DATABASE_URL") === undefined) problems.push("BLOB_STORE: postgres needs DATABASE_URL (the embedded database keeps files in DATA_DIR)");
+
   const config: Config = {
     port,
     host,
     publicUrl: read.url("PUBLIC_URL", ["http:", "https:"]),
-    databaseUrl: read.url("DATABASE_URL", ["postgres:", "postgresql:"]),
+    databaseUrl,
     dataDir: read.string("DATA_DIR", "./data"),
     redisUrl: read.url("REDIS_URL", ["redis:", "rediss:"]),
     redisCommandTimeoutMs: read.int("REDIS_COMMAND_TIMEOUT_MS", 2_000, 50, 60_000),
@@ -123,6 +151,8 @@ export const loadConfig = (env: Env = process.env, terminal = Boolean(process.st
     corsOrigins: read.list("CORS_ORIGINS", ["*"]),
     databasePoolSize: read.int("DATABASE_POOL_SIZE", 20, 1, 1000),
     maxUploadBytes: read.int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    blobStore,
+    s3,
     historyCacheBytes: read.int("HISTORY_CACHE_MB", 64, 0, 64 * 1024) * 1024 * 1024,
     gateway: {
       heartbeatIntervalMs: read.int("GATEWAY_HEARTBEAT_INTERVAL_MS", 41_250, 100, 600_000),
@@ -157,6 +187,43 @@ export const loadConfig = (env: Env = process.env, terminal = Boolean(process.st
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+};
+
+/** Bucket names as S3 defines them: 3 to 63 lowercase letters, digits, dots and hyphens, a letter or digit at each end. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const S3_VARIABLES = ["S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_SESSION_TOKEN", "S3_FORCE_PATH_STYLE", "S3_KEY_PREFIX"];
+
+/** The S3_* settings: none, or S3_BUCKET with its credentials; every problem is reported (never a secret's value). */
+const readS3 = (read: ReturnType<typeof createReaders>, problems: string[]): S3Config | undefined => {
+  const bucket = read.optional("S3_BUCKET");
+  const endpoint = read.url("S3_ENDPOINT", ["http:", "https:"]);
+  const forcePathStyle = read.bool("S3_FORCE_PATH_STYLE", true);
+  const keyPrefix = read.string("S3_KEY_PREFIX", "attachments/");
+  if (bucket === undefined) {
+    const stray = S3_VARIABLES.filter((name) => read.optional(name) !== undefined);
+    if (stray.length > 0) problems.push(`S3_BUCKET: expected a bucket name when ${stray.join(", ")} ${stray.length === 1 ? "is" : "are"} set`);
+    return undefined;
+  }
+  if (!BUCKET_NAME.test(bucket)) problems.push(`S3_BUCKET: expected 3 to 63 lowercase letters, digits, dots or hyphens, got "${bucket}"`);
+  const accessKeyId = read.optional("S3_ACCESS_KEY_ID");
+  const secretAccessKey = read.optional("S3_SECRET_ACCESS_KEY");
+  if (accessKeyId === undefined) problems.push("S3_ACCESS_KEY_ID: expected the access key id of the bucket's credentials when S3_BUCKET is set");
+  if (secretAccessKey === undefined) problems.push("S3_SECRET_ACCESS_KEY: expected the secret access key of the bucket's credentials when S3_BUCKET is set");
+  const region = read.string("S3_REGION", "us-east-1");
+  if (!/^[a-z0-9-]{1,64}$/.test(region)) problems.push(`S3_REGION: expected a region name such as us-east-1, got "${region}"`);
+  if (keyPrefix.startsWith("/") || keyPrefix.length > 512 || /[\\\x00-\x1f]/.test(keyPrefix)) {
+    problems.push("S3_KEY_PREFIX: expected at most 512 characters, not starting with / and without control characters or backslashes");
+  }
+  return {
+    endpoint,
+    bucket,
+    region,
+    accessKeyId: accessKeyId ?? "",
+    secretAccessKey: secretAccessKey ?? "",
+    sessionToken: read.optional("S3_SESSION_TOKEN"),
+    forcePathStyle,
+    keyPrefix,
+  };
 };
 
 const createReaders = (env: Env, problems: string[]) => {

@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { StoredBlob } from "../domain/blob-store";
 import { type Attachment, UPLOAD_CLAIM_WINDOW_MS, isImage, resolveContentType, sanitizeFilename, servesInline } from "../domain/attachment";
 import { imageDimensions } from "../domain/image-dimensions";
 import { NONCE_WINDOW_MS } from "../domain/message";
@@ -87,7 +88,7 @@ export const uploadAttachment =
 /** An attachment's bytes with how to serve them. */
 export interface AttachmentFile {
   readonly attachment: Attachment;
-  readonly body: Blob;
+  readonly body: StoredBlob;
   /** False: the browser must download it rather than render it (stored-XSS defence). */
   readonly inline: boolean;
 }

@@ -52,7 +52,10 @@ export const attachmentRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCase
         set.headers["cross-origin-resource-policy"] = "cross-origin";
         set.headers["content-security-policy"] = "default-src 'none'; sandbox";
         set.headers["cache-control"] = "private, max-age=3600";
-        return new Response(file.body, { headers: set.headers as Record<string, string> });
+        // A Blob (a file on disk) is sent as is; a shared store's stream is read a chunk at a time as the client takes it.
+        if (file.body instanceof Blob) return new Response(file.body, { headers: set.headers as Record<string, string> });
+        set.headers["content-length"] = String(file.body.size);
+        return new Response(file.body.stream(), { headers: set.headers as Record<string, string> });
       },
       {
         params: AttachmentFileParams,
