@@ -1,0 +1,143 @@
+/**
+ * The production topology (scripts/support/topology.ts): three nodes in their own network namespaces behind
+ * HAProxy, PostgreSQL behind PgBouncer in transaction mode, Redis; clients know only HAProxy's address. Each scenario
+ * runs under steady load (three REST senders, eight member clients and an outsider on the gateway) and ends with
+ * the same checks (support.ts checkOutcome). Needs root, `ip netns`, haproxy and pgbouncer; otherwise it says why
+ * in one line and skips.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type Topology, startTopology, topologyUnavailable } from "../../scripts/support/topology";
+import { waitFor } from "../support/server";
+import { TOPOLOGY_NODE_ENV, balancerView, checkOutcome, report, sessionsOn, startRun, stopClients, underLoad, waitBalancer } from "./support";
+
+const unavailable = await topologyUnavailable();
+if (unavailable) console.log(`[topology] skipped: ${unavailable}`);
+
+const NAMES = ["xcord-1", "xcord-2", "xcord-3"];
+
+describe.skipIf(unavailable !== null)("topology: three nodes in network namespaces behind HAProxy, PgBouncer, Redis", () => {
+  let topology: Topology | undefined;
+  // An interrupted run (the harness sends SIGTERM) still removes namespaces, links, processes and files.
+  const onSignal = () => void (topology?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  beforeAll(async () => {
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+    topology = await startTopology({ nodeEnv: TOPOLOGY_NODE_ENV });
+  }, 120_000);
+  afterAll(async () => {
+    await topology?.stop();
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }, 60_000);
+
+  test("rolling restart: each node in turn drains on SIGTERM and comes back; sessions resume on the others, nothing lost, doubled or reordered", async () => {
+    const t = topology!;
+    const run = await startRun(t);
+    const { senders } = run;
+    const moved: number[] = [];
+    await underLoad(run, [
+      () => senders.waitForSends(30, "sends before the first restart"),
+      ...t.nodes.map((node) => async () => {
+        const held = await sessionsOn(node);
+        const resumesBefore = [...run.clients, run.outsider].reduce((sum, client) => sum + client.resumes, 0);
+        // What Kubernetes does in a rolling update: SIGTERM, wait for the exit, start the replacement.
+        expect(await node.stop()).toBe(0);
+        await waitFor(() => [...run.clients, run.outsider].reduce((sum, client) => sum + client.resumes, 0) - resumesBefore >= held, {
+          timeoutMs: 20_000,
+          what: `the ${held} sessions of ${node.name} to resume on the others`,
+        });
+        moved.push(held);
+        await senders.waitForSends(20, `sends while ${node.name} is away`);
+        await node.start();
+        await waitBalancer(t, "UP", NAMES);
+        await senders.waitForSends(20, `sends after ${node.name} is back`);
+      }),
+    ]);
+    const outcome = await checkOutcome(t, run);
+    // The rolling restart moved sessions off every node, and none of them failed a request a client would not retry.
+    expect(moved.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect([...senders.retried.keys()].filter((key) => key.startsWith("502") || key.startsWith("504") || key === "0")).toEqual([]);
+    report("rolling restart", outcome, senders, `sessions moved per node ${moved.join(",")}`);
+    stopClients(run);
+  }, 180_000);
+
+  test("a node cut off (veth down, process alive): its clients resume on the others; back on the network it neither answers nor delivers as if nothing happened", async () => {
+    const t = topology!;
+    const run = await startRun(t);
+    const { senders } = run;
+    const victim = t.nodes[1]!;
+    const others = NAMES.filter((name) => name !== victim.name);
+    let held = 0;
+    await underLoad(run, [
+      () => senders.waitForSends(30, "sends before the cut"),
+      async () => {
+        held = await sessionsOn(victim);
+        expect(held).toBeGreaterThan(0);
+        const resumesBefore = [...run.clients, run.outsider].reduce((sum, client) => sum + client.resumes, 0);
+        await t.network.cut(victim.host);
+        await waitBalancer(t, "DOWN", [victim.name]);
+        await waitFor(() => [...run.clients, run.outsider].reduce((sum, client) => sum + client.resumes, 0) - resumesBefore >= held, {
+          timeoutMs: 30_000,
+          what: `the ${held} sessions of the cut-off node to resume on the others`,
+        });
+        expect(victim.running()).toBe(true);
+        await senders.waitForSends(40, "sends while the node is cut off");
+      },
+      async () => {
+        await t.network.restore(victim.host);
+        await waitBalancer(t, "UP", [victim.name, ...others], 30_000);
+        await senders.waitForSends(40, "sends after the node is back");
+      },
+    ]);
+    const outcome = await checkOutcome(t, run);
+    expect((await balancerView(t))[victim.name]).toStartWith("UP");
+    report("node cut off", outcome, senders, `${held} sessions on the cut-off node`);
+    stopClients(run);
+  }, 180_000);
+
+  test("PgBouncer restarted behind the balancer: writes answer 503 with Retry-After at worst, nothing committed is lost, XCord recovers by itself", async () => {
+    const t = topology!;
+    const run = await startRun(t);
+    const { senders } = run;
+    await underLoad(run, [
+      () => senders.waitForSends(30, "sends before PgBouncer stops"),
+      async () => {
+        await t.stopPgBouncer();
+        await senders.waitForRetries(503, 5, "sends to be answered 503 while PgBouncer is down");
+      },
+      async () => {
+        await t.startPgBouncer();
+        await waitBalancer(t, "UP", NAMES, 30_000);
+        await senders.waitForSends(40, "sends after PgBouncer is back");
+      },
+    ]);
+    const outcome = await checkOutcome(t, run);
+    expect(senders.retried.get("503+Retry-After") ?? 0).toBeGreaterThan(0);
+    expect([...senders.retried.keys()].filter((key) => key !== "503+Retry-After")).toEqual([]);
+    report("PgBouncer restart", outcome, senders);
+    stopClients(run);
+  }, 180_000);
+
+  test("Redis restarted behind the balancer: writes answer 503 with Retry-After at worst, nothing committed is lost, XCord recovers by itself", async () => {
+    const t = topology!;
+    const run = await startRun(t);
+    const { senders } = run;
+    await underLoad(run, [
+      () => senders.waitForSends(30, "sends before Redis stops"),
+      async () => {
+        await t.stopRedis();
+        await waitBalancer(t, "DOWN", NAMES);
+        await senders.waitForRetries(503, 5, "sends to be answered 503 while Redis is down");
+      },
+      async () => {
+        await t.startRedis();
+        await waitBalancer(t, "UP", NAMES, 30_000);
+        await senders.waitForSends(40, "sends after Redis is back");
+      },
+    ]);
+    const outcome = await checkOutcome(t, run);
+    expect([...senders.retried.keys()].filter((key) => key !== "503+Retry-After")).toEqual([]);
+    report("Redis restart", outcome, senders);
+    stopClients(run);
+  }, 180_000);
+});
