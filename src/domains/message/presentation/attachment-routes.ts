@@ -52,10 +52,10 @@ export const attachmentRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCase
         set.headers["cross-origin-resource-policy"] = "cross-origin";
         set.headers["content-security-policy"] = "default-src 'none'; sandbox";
         set.headers["cache-control"] = "private, max-age=3600";
-        // A Blob (a file on disk) is sent as is; a shared store's stream is read a chunk at a time as the client takes it.
-        if (file.body instanceof Blob) return new Response(file.body, { headers: set.headers as Record<string, string> });
-        set.headers["content-length"] = String(file.body.size);
-        return new Response(file.body.stream(), { headers: set.headers as Record<string, string> });
+        // A Blob (a file on disk) goes with its Content-Length; a shared store's stream is read a chunk at a time as
+        // the client takes it, sent chunked (Bun drops a Content-Length set on a streamed body: oven-sh/bun#10507).
+        const body = file.body instanceof Blob ? file.body : file.body.stream();
+        return new Response(body, { headers: set.headers as Record<string, string> });
       },
       {
         params: AttachmentFileParams,
