@@ -1,13 +1,14 @@
 /**
  * `bun run cluster`: the production topology of the topology suite, for a person to try: three XCord nodes each in
  * its own network namespace, HAProxy in front (the URL printed), PostgreSQL behind PgBouncer in transaction mode,
- * Redis. Needs root (namespaces), haproxy and pgbouncer. Ctrl-C (or SIGTERM) stops and removes everything.
+ * Redis. Needs root (namespaces), haproxy and pgbouncer. Ctrl-C (or SIGTERM) stops and removes everything; a second
+ * Ctrl-C kills instead of waiting; leftovers of a run that was killed outright are removed by the next start.
  *
  *   bun run cluster [--port 8080]
  */
 import { ensureDependencies, MissingDependency } from "./support/deps";
 import { log } from "./support/proc";
-import { type Topology, startTopology, topologyUnavailable } from "./support/topology";
+import { type Topology, killOwnTopology, startTopology, topologyUnavailable } from "./support/topology";
 
 const portArgument = (): number | undefined => {
   const at = process.argv.indexOf("--port");
@@ -23,7 +24,12 @@ const portArgument = (): number | undefined => {
 let topology: Topology | null = null;
 let stopping = false;
 const shutdown = async (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C: no more waiting for graceful stops.
+    log(`${signal} again: killing everything`);
+    await killOwnTopology();
+    process.exit(130);
+  }
   stopping = true;
   log(`${signal}: stopping the cluster`);
   await topology?.stop();

@@ -68,19 +68,28 @@ async function removeNamespace(namespace: string): Promise<void> {
 
 /** Remove namespaces and links of runs whose process is gone (the probe's too). */
 export async function reapStaleNetworks(): Promise<void> {
+  await removeNetworksOf((owner) => !isAlive(owner), "left by dead run");
+}
+
+/** Remove this process's namespaces (killing what runs in them) and links at once: for an interrupted run. */
+export async function removeOwnNetworks(): Promise<void> {
+  await removeNetworksOf((owner) => owner === process.pid, "of this interrupted run");
+}
+
+async function removeNetworksOf(owned: (owner: number) => boolean, why: string): Promise<void> {
   if (!isRoot() || !Bun.which("ip")) return;
   const namespaces = (await run(["ip", "netns", "list"])).output.split("\n").map((line) => line.split(" ")[0] ?? "");
   for (const namespace of namespaces) {
     const owner = NAMESPACE_PATTERN.exec(namespace)?.[1] ?? /^xcord-topo-probe-(\d+)$/.exec(namespace)?.[1];
-    if (owner === undefined || isAlive(Number(owner))) continue;
-    log(`removing network namespace ${namespace} left by dead run ${owner}`);
+    if (owner === undefined || !owned(Number(owner))) continue;
+    log(`removing network namespace ${namespace} ${why} ${owner}`);
     await removeNamespace(namespace);
   }
   const links = (await run(["ip", "-o", "link", "show"])).output.split("\n").map((line) => line.split(": ")[1]?.split("@")[0] ?? "");
   for (const link of links) {
     const owner = LINK_PATTERN.exec(link)?.[1];
-    if (owner === undefined || isAlive(Number(owner))) continue;
-    log(`removing link ${link} left by dead run ${owner}`);
+    if (owner === undefined || !owned(Number(owner))) continue;
+    log(`removing link ${link} ${why} ${owner}`);
     await run(["ip", "link", "del", link]);
   }
 }

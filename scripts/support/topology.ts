@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { isRoot, PGBOUNCER_BIN } from "./deps";
-import { createNetwork, type Network, type NetHost, netnsUnavailable, reapStaleNetworks } from "./netns";
+import { createNetwork, type Network, type NetHost, netnsUnavailable, reapStaleNetworks, removeOwnNetworks } from "./netns";
 import { ensureServiceUser, startPostgres, userWrapper } from "./postgres";
 import { freePort, isAlive, log, readPidFile, run, signalSafe, tail, terminate, waitUntil } from "./proc";
 
@@ -65,6 +65,18 @@ export interface Topology {
   startRedis(): Promise<void>;
   /** Everything down and removed (idempotent). */
   stop(): Promise<void>;
+}
+
+/**
+ * For an interrupted run, which has seconds at most: SIGKILL whatever this process started (in its namespaces, or
+ * naming its run directory) and remove namespaces, links and files, without any graceful stop.
+ */
+export async function killOwnTopology(): Promise<void> {
+  await removeOwnNetworks();
+  const dir = join(tmpdir(), `${RUN_PREFIX}${process.pid}`);
+  for (const pid of pidsNaming(dir)) signalSafe(pid, "SIGKILL");
+  await waitUntil(() => pidsNaming(dir).length === 0, 2_000, 50);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Extra environment for every node (test settings: short heartbeats, relaxed rate limits). */
