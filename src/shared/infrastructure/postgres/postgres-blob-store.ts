@@ -25,8 +25,8 @@ export class PostgresBlobStore implements BlobStore {
     try {
       // Each chunk its own statement, outside any transaction: a slow upload holds no connection between chunks.
       for (let seq = 0, offset = 0; offset < bytes.byteLength || seq === 0; seq++, offset += this.chunkBytes) {
-        // A copy of the chunk alone: the caller may reuse its buffer as soon as put resolves.
-        const data = bytes.slice(offset, Math.min(offset + this.chunkBytes, bytes.byteLength));
+        // A view, not a copy: the driver encodes it before the insert resolves, and put resolves after the last one.
+        const data = bytes.subarray(offset, Math.min(offset + this.chunkBytes, bytes.byteLength));
         await this.db.insert(blobChunks).values({ key, generation, seq, data });
       }
       await this.db.transaction(async (tx) => {
