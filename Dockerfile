@@ -34,7 +34,7 @@ FROM debian:${DEBIAN_RELEASE}-slim AS pgbouncer
 COPY deploy/docker/install-pgbouncer.sh deploy/docker/pgbouncer-entrypoint.sh /usr/local/lib/xcord/
 RUN /usr/local/lib/xcord/install-pgbouncer.sh
 COPY deploy/pgbouncer/pgbouncer.ini /etc/pgbouncer/pgbouncer.ini
-USER postgres
+USER 10002:10002
 EXPOSE 6432/tcp
 # SIGINT is PgBouncer's safe shutdown (running transactions finish); SIGTERM would cut them.
 STOPSIGNAL SIGINT

@@ -152,7 +152,9 @@ describe("Dockerfile", () => {
     expect(stdout).toContain(`--uid ${uid} --gid ${gid}`);
     expect(stdout).toContain(`-o ${uid} -g ${gid} -m 0750 /data`);
     expect(finalStage.instructions.some((i) => i.keyword === "ENV" && /\bDATA_DIR=\/data\b/.test(i.args))).toBe(true);
-    expect(last(stageNamed("pgbouncer"), "USER")?.args).toBe("postgres");
+    // PgBouncer's image: the `postgres` user install-pgbouncer.sh creates with a fixed uid before the package does.
+    expect(last(stageNamed("pgbouncer"), "USER")?.args).toBe("10002:10002");
+    expect(readRepoFile(`${SCRIPTS_DIR}/install-pgbouncer.sh`)).toMatch(/PGBOUNCER_UID=10002\n/);
   });
 
   test("SIGTERM reaches Bun: STOPSIGNAL SIGTERM and an exec-form ENTRYPOINT that is Bun itself, no shell between", () => {
