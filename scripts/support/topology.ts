@@ -9,7 +9,7 @@
  * died without stop() is cleaned up by the next one (reapStaleTopologies).
  */
 import type { Subprocess } from "bun";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -130,9 +130,15 @@ const replaceOnce = (text: string, line: string, replacement: string): string =>
   return lines.join("\n");
 };
 
-/** A process we started, with its log, stopped by pid. */
-const spawnLogged = (cmd: string[], logPath: string, env: Record<string, string | undefined> = process.env): Subprocess =>
-  Bun.spawn(cmd, { env, stdin: "ignore", stdout: Bun.file(logPath), stderr: Bun.file(logPath) });
+/** A process we started, its output appended to its log (a restarted one keeps its predecessor's lines). */
+const spawnLogged = (cmd: string[], logPath: string, env: Record<string, string | undefined> = process.env): Subprocess => {
+  const fd = openSync(logPath, "a");
+  try {
+    return Bun.spawn(cmd, { env, stdin: "ignore", stdout: fd, stderr: fd });
+  } finally {
+    closeSync(fd);
+  }
+};
 
 const exited = (proc: Subprocess): boolean => proc.exitCode !== null || proc.signalCode !== null;
 
@@ -311,13 +317,15 @@ function topologyNode(dir: string, network: Network, host: NetHost, env: Record<
     running,
     async start() {
       if (running()) throw new Error(`${name} is already running`);
+      const logFd = openSync(logPath, "a");
       const child = Bun.spawn(network.exec(host, [process.execPath, "run", MAIN]), {
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
         cwd: ROOT,
         stdin: "ignore",
-        stdout: Bun.file(logPath, { type: "text/plain" }),
+        stdout: logFd,
         stderr: "pipe",
       });
+      closeSync(logFd);
       proc = child;
       let stderr = "";
       void (async () => {

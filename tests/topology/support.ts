@@ -30,9 +30,36 @@ export interface World {
   readonly channelId: string;
 }
 
+/** Answers a client library retries: 503 and 429 with Retry-After. */
+const retryableAnswer = (response: Response): boolean => (response.status === 503 || response.status === 429) && response.headers.has("retry-after");
+
+/** How often the world's setup and history reads were answered 503/429 with Retry-After and retried (reported). */
+export const setupRetries = { count: 0 };
+
+/**
+ * The balancer as a client library sees it: a request answered 503 or 429 with Retry-After is sent again after that
+ * long (capped at 1 s, at most 20 times). A node's pool can still hold a connection broken by a PgBouncer restart
+ * for a moment after the node is ready again; the first statement on it answers 503 and the client retries.
+ */
+const clientServer = (url: string) => {
+  const server = remoteServer(url);
+  const request = server.request.bind(server);
+  return Object.assign(server, {
+    async request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response> {
+      for (let attempt = 1; ; attempt++) {
+        const response = await request(path, init);
+        if (!retryableAnswer(response) || attempt === 20) return response;
+        setupRetries.count++;
+        await response.arrayBuffer();
+        await Bun.sleep(Math.min(Number(response.headers.get("retry-after")) * 1000, 1_000)); // the client's backoff
+      }
+    },
+  });
+};
+
 /** A guild with `memberCount` members and one outsider, made through the balancer. */
 export const createWorld = async (url: string, memberCount: number): Promise<World> => {
-  const server = remoteServer(url);
+  const server = clientServer(url);
   const api = apiClient(server);
   const users = await Promise.all(Array.from({ length: memberCount + 2 }, () => registerUser(server)));
   const [owner, outsider, ...members] = users as [TestUser, TestUser, ...TestUser[]];
@@ -266,7 +293,7 @@ export class Senders {
 
 /** Every message id in the channel's history, through the balancer. */
 export const historyIds = async (url: string, reader: TestUser, channelId: string): Promise<Set<string>> => {
-  const api = apiClient(remoteServer(url));
+  const api = apiClient(clientServer(url));
   const ids = new Set<string>();
   let before = "";
   for (;;) {
@@ -406,7 +433,8 @@ export const report = (scenario: string, outcome: Outcome, senders: Senders, ext
   console.log(
     `[topology] ${scenario}: ${outcome.messages} messages sent (2xx), ${outcome.deliveries} deliveries checked, ` +
       `${outcome.resumes} resumes, longest client wait ${outcome.longestGatewayWaitMs} ms (gateway) / ${outcome.longestSendMs} ms (send); ` +
-      `retried ${JSON.stringify(Object.fromEntries(senders.retried))}${extra ? `; ${extra}` : ""}`,
+      `sends retried ${JSON.stringify(Object.fromEntries(senders.retried))}, setup and history requests retried ${setupRetries.count}` +
+      `${extra ? `; ${extra}` : ""}`,
   );
 };
 
