@@ -69,7 +69,7 @@ describe.skipIf(!available)(`pgbouncer image entrypoint${skipped}`, () => {
           const url = (secret: string) => `postgres://xcord:${encodeURIComponent(secret)}@127.0.0.1:${port}/xcord`;
           const sql = postgres(url(password), { prepare: false, max: 1, connect_timeout: 5 });
           try {
-            expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+            expect([...(await sql`select 1 as one`)]).toEqual([{ one: 1 }]);
           } finally {
             await sql.end();
           }
