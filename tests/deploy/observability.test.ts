@@ -3,6 +3,7 @@
  * metrics a started XCord node exports (read from its /metrics), with labels those metrics carry.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { parser } from "@prometheus-io/lezer-promql";
 import { modeNamed, startServer, type TestServer } from "../support/server";
 import { readRepoFile, readYaml } from "./deploy-support";
 
@@ -31,10 +32,11 @@ interface Dashboard {
 const rules = (readYaml("deploy/prometheus/xcord-alerts.yaml") as { groups: Array<{ name: string; rules: Rule[] }> }).groups.flatMap((group) => group.rules);
 const dashboard = JSON.parse(readRepoFile("deploy/grafana/xcord-dashboard.json")) as Dashboard;
 
+type SyntaxNode = ReturnType<typeof parser.parse>["topNode"];
+
 /** Series Prometheus makes itself for every scrape target; job and instance are the labels it adds to each series. */
 const PROMETHEUS_SERIES = new Set(["up"]);
 const TARGET_LABELS = new Set(["job", "instance"]);
-const PROMQL_WORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan"]);
 
 interface Selector {
   readonly metric: string;
@@ -47,28 +49,38 @@ interface ParsedExpression {
 }
 
 /**
- * The metric selectors and grouping labels of a PromQL expression. Grafana's variables ($instance,
- * $__rate_interval) are replaced first; string literals only occur inside label matchers here.
+ * The metric selectors and grouping labels of a PromQL expression, read with Prometheus' own PromQL grammar
+ * (@prometheus-io/lezer-promql, the parser of Prometheus' web UI); a syntax error throws. Grafana's variables
+ * ($instance, $__rate_interval) are replaced by what they stand for first.
  */
 const parsePromQL = (source: string): ParsedExpression => {
-  let expression = source.replace(/\$__rate_interval/g, "5m").replace(/\$\{?\w+\}?/g, "x");
+  const expression = source.replace(/\$__rate_interval/g, "5m").replace(/\$\{?(\w+)\}?/g, "$1");
+  const text = (node: SyntaxNode) => expression.slice(node.from, node.to);
+  const children = (node: SyntaxNode, name?: string): SyntaxNode[] => {
+    const found: SyntaxNode[] = [];
+    for (let child = node.firstChild; child; child = child.nextSibling) if (!name || child.name === name) found.push(child);
+    return found;
+  };
   const selectors: Selector[] = [];
   const groupings: string[] = [];
-  expression = expression.replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g, (_match, _keyword, labels: string) => {
-    groupings.push(...labels.split(",").map((label) => label.trim()).filter(Boolean));
-    return " ";
-  });
-  // metric{matchers} or bare metric names; functions are identifiers followed by "(".
-  const token = /([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{([^}]*)\})?(\s*\()?|\{([^}]*)\}|"(?:[^"\\]|\\.)*"|\[[^\]]*\]|\d+(\.\d+)?[smhdwy]?/g;
-  for (const match of expression.matchAll(token)) {
-    const [, name, , matchers, call] = match;
-    if (!name || call || PROMQL_WORDS.has(name.toLowerCase())) continue;
-    // A duration after offset/ranges and numbers are consumed by the other alternatives.
-    selectors.push({
-      metric: name,
-      matchers: [...(matchers ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g)].map(([, label, op, value]) => ({ label: label!, op: op!, value: value! })),
-    });
-  }
+  const visit = (node: SyntaxNode) => {
+    if (node.type.isError) throw new Error(`PromQL syntax error at ${node.from} in: ${source}`);
+    if (node.name === "VectorSelector") {
+      const [identifier] = children(node, "Identifier");
+      const matchers = children(node, "LabelMatchers").flatMap((list) => children(list, "UnquotedLabelMatcher"));
+      selectors.push({
+        metric: identifier ? text(identifier) : "",
+        matchers: matchers.map((matcher) => ({
+          label: text(children(matcher, "LabelName")[0]!),
+          op: text(children(matcher, "MatchOp")[0]!),
+          value: JSON.parse(text(children(matcher, "StringLiteral")[0]!)) as string,
+        })),
+      });
+    }
+    if (node.name === "GroupingLabels") groupings.push(...children(node, "LabelName").map(text));
+    for (const child of children(node)) visit(child);
+  };
+  visit(parser.parse(expression).topNode);
   return { selectors, groupings };
 };
 
@@ -128,6 +140,8 @@ describe("dashboard and alerts against a node's /metrics", () => {
       { label: "route", op: "=~", value: "/a|/b" },
     ]);
     expect(parsed.groupings).toEqual(["le", "route", "instance"]);
+    expect(() => parsePromQL("sum(rate(xcord_gateway_sessions[5m])")).toThrow("PromQL syntax error");
+    expect(() => parsePromQL('xcord_gateway_sessions{job="xcord"} >')).toThrow("PromQL syntax error");
   });
 
   test("every expression names only metrics XCord exports, with labels they carry", () => {
