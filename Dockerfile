@@ -51,7 +51,9 @@ RUN /tmp/xcord-setup/install-runtime-deps.sh /tmp/xcord-setup/.runtime-packages
 RUN /tmp/xcord-setup/create-user.sh
 COPY --from=build /app /app
 WORKDIR /app
+# BUN_RUNTIME_TRANSPILER_CACHE_PATH=0: Bun writes no transpiler cache (the root filesystem can be read-only).
 ENV NODE_ENV=production \
+    BUN_RUNTIME_TRANSPILER_CACHE_PATH=0 \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data \

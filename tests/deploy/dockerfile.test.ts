@@ -236,7 +236,7 @@ describe("the Dockerfile's steps, run here", () => {
         // The image's command, from the image's layout: bun src/main.ts in /app.
         const node = Bun.spawn(["bun", "src/main.ts"], {
           cwd: out,
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", DATA_DIR: join(work, "data"), MEDIASOUP_WORKERS: "1", LOG_PRETTY: "false" },
+          env: { PATH: process.env.PATH ?? "", HOME: join(work, "data"), BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0", PORT: "0", HOST: "127.0.0.1", DATA_DIR: join(work, "data"), MEDIASOUP_WORKERS: "1", LOG_PRETTY: "false" },
           stdin: "ignore",
           stdout: "pipe",
           stderr: "pipe",
