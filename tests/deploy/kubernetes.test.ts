@@ -171,9 +171,18 @@ describe("Kubernetes manifests", () => {
     expect(matches(service.spec.selector, podLabels("xcord"))).toBe(true);
     expect(matches(service.spec.selector, podLabels("xcord-voice"))).toBe(false);
     const ingress = find("Ingress", "xcord");
-    const backend = ingress.spec.rules[0].http.paths[0].backend.service;
-    expect(backend.name).toBe("xcord");
-    expect(service.spec.ports.map((port: Manifest) => port.name)).toContain(backend.port.name);
+    const paths = ingress.spec.rules[0].http.paths as Manifest[];
+    for (const path of paths) {
+      expect(path.backend.service.name).toBe("xcord");
+      expect(service.spec.ports.map((port: Manifest) => port.name)).toContain(path.backend.service.port.name);
+      expect(path.pathType).toBe("Prefix");
+    }
+    // Prefix paths match whole path segments: what clients use goes through, the node's internals do not.
+    const routed = (url: string) => paths.some(({ path }) => url === path || url.startsWith(`${path}/`));
+    for (const url of ["/api/v1/gateway", "/api/v10/channels/1/messages", "/api/users/@me", "/gateway", "/swagger", "/swagger/json", "/swagger/docs/rest.md", "/health"]) {
+      expect(routed(url), url).toBe(true);
+    }
+    for (const url of ["/metrics", "/ready"]) expect(routed(url), url).toBe(false);
   });
 
   test("the Ingress keeps WebSockets open across heartbeats and takes the largest upload", () => {
