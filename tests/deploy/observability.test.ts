@@ -203,7 +203,13 @@ describe("alert rules", () => {
         .map((line) => line.replace(/^#+\s*/, "").toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-")),
     );
     const operations = readRepoFile("docs/operations.md");
+    // Prometheus' rule file format: groups of {name, interval?, rules}; alerting rules of these keys only.
+    const groups = (readYaml("deploy/prometheus/xcord-alerts.yaml") as { groups: Array<Record<string, unknown>> }).groups;
+    for (const group of groups) for (const key of Object.keys(group)) expect(["name", "interval", "limit", "rules"]).toContain(key);
+    expect(new Set(groups.map((group) => group.name)).size).toBe(groups.length);
     for (const rule of rules) {
+      for (const key of Object.keys(rule)) expect(["alert", "expr", "for", "keep_firing_for", "labels", "annotations"], `${rule.alert}: ${key}`).toContain(key);
+      expect(rule.alert).toMatch(/^Xcord[A-Z][A-Za-z0-9]+$/);
       expect(["warning", "critical"]).toContain(rule.labels.severity);
       expect(rule.annotations.summary.length).toBeGreaterThan(10);
       expect(rule.annotations.description.length).toBeGreaterThan(20);
