@@ -130,4 +130,28 @@ describe("outbox relay through a Redis outage (postgres+redis)", () => {
     const published = await server.app.database.db.select().from(outbox).where(eq(outbox.id, event!.id));
     expect(published[0]?.publishedAt).toBeInstanceOf(Date);
   }, 40_000);
+
+  // Found by the topology suite (tests/topology): a send answered 2xx while Redis was down waited in the outbox for
+  // the safety net, and the same client's next send, once Redis was back, was published directly ahead of it.
+  test("a change committed once the bus is back is published after the ones that waited in the outbox, not before", async () => {
+    expect(redisControlAvailable()).toBe(true);
+    const topic = uniqueTopic();
+    const consumer = await collectStream(server, `order-${crypto.randomUUID()}`, (e) => e.topics.includes(topic));
+    await stopRedis();
+    const [during] = await server.app.transact((tx, writer) => writer.write(tx, [{ type: "TEST_DURING_OUTAGE", topics: [topic], data: { n: 1 } }]));
+    await startRedis();
+    // The bus takes publishes again; the first event is still in the outbox (the safety net waits 3 s for it).
+    await waitFor(
+      () =>
+        server.app.adapters.pubSub.publish(uniqueTopic(), "probe").then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: 10_000, what: "the bus to take publishes again" },
+    );
+    const [after] = await server.app.transact((tx, writer) => writer.write(tx, [{ type: "TEST_AFTER_OUTAGE", topics: [topic], data: { n: 2 } }]));
+    await waitFor(() => consumer.received.length >= 2, { timeoutMs: 20_000, what: "both events in the stream" });
+    expect(consumer.received.map((e) => e.id)).toEqual([during!.id, after!.id]);
+    await consumer.stop();
+  }, 40_000);
 });

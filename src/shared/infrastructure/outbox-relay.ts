@@ -44,6 +44,9 @@ export interface OutboxRelayOptions {
 /** Rows marked per UPDATE at most; more wait for the next one. */
 const MARK_BATCH = 5_000;
 
+/** How long a catch-up pass waits for another node's relay pass to release the lock before leaving it to the relay. */
+const CATCH_UP_LOCK_WAIT_MS = 5_000;
+
 /**
  * Delivers committed outbox rows to the event stream and pub/sub, at least once, in two ways:
  * - directly: the node that committed publishes its transaction's events before it answers (so a client's next
@@ -52,7 +55,9 @@ const MARK_BATCH = 5_000;
  *   `graceMs` (their node died after the commit, or the bus refused) and publishes them, marking them in the same
  *   transaction that read them, after the bus took them.
  * An event published twice (a mark lost with its node) carries the same id both times: consumers and gateway
- * sessions de-duplicate on it.
+ * sessions de-duplicate on it. Once events may be waiting unpublished (the bus refused or dropped), a node publishes
+ * its commits through a catch-up pass with the backlog, oldest first, until nothing older is left: a write made
+ * after an earlier one was answered is never published ahead of it.
  */
 export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const { db, stream, pubSub, clock, logger, metrics } = options;
@@ -71,6 +76,17 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   let unmarked: string[] = [];
   let markTimer: Timer | undefined;
   let marking: Promise<void> | undefined;
+  /**
+   * Set once events may be waiting in the outbox unpublished (a publish failed here, or the bus connection dropped,
+   * which every node sees when Redis goes away): a commit published directly would overtake them, so until a
+   * catch-up pass finds nothing older left, commits are published by such a pass, in outbox order, with the backlog.
+   */
+  let catchingUp = false;
+  /** Catch-up passes run one after another: each covers every row committed before it started. */
+  let catchUpChain: Promise<void> = Promise.resolve();
+  const stopWatchingBus = pubSub.onConnectionChange?.((connected) => {
+    if (!connected) catchingUp = true;
+  });
 
   const publish = async (events: readonly DomainEvent[]) => {
     await stream.append(events);
@@ -103,11 +119,11 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     markTimer ??= setTimeout(() => void markPublished(), markIntervalMs);
   };
 
-  /** One transaction: lock, read a batch of overdue rows, publish, mark. Returns how many rows it published, or "busy". */
-  const relayBatch = async (): Promise<number | "busy"> =>
+  /** One transaction: lock, read a batch of rows that occurred before `before`, publish, mark. Returns how many rows it published, or "busy". */
+  const relayBatch = async (before = () => clock.now() - graceMs): Promise<number | "busy"> =>
     db.transaction(async (tx) => {
       if (!(await tryRelayLock(tx))) return "busy";
-      const events = await claimOutboxBatch(tx, batchSize, new Date(clock.now() - graceMs));
+      const events = await claimOutboxBatch(tx, batchSize, new Date(before()));
       if (events.length === 0) return 0;
       await publish(events);
       await markOutboxPublished(tx, events.map((event) => event.id), new Date(clock.now()));
@@ -139,6 +155,26 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     return pass;
   };
 
+  /**
+   * Publishes every unpublished row committed so far, oldest first, under the relay lock (so nobody publishes a newer
+   * row meanwhile); clears `catchingUp` once nothing was left. Throws when the bus refuses or the lock stays taken.
+   */
+  const catchUp = async (): Promise<void> => {
+    await markPublished(); // rows already published directly need not go out again
+    const deadline = clock.now() + CATCH_UP_LOCK_WAIT_MS;
+    const upToNow = () => clock.now() + 1;
+    for (;;) {
+      const published = await relayBatch(upToNow);
+      if (published === "busy") {
+        if (clock.now() > deadline) throw new Error("the outbox relay lock stayed taken; the relay will publish these events");
+        await Bun.sleep(10);
+        continue;
+      }
+      if (published < batchSize) break;
+    }
+    catchingUp = false;
+  };
+
   const schedule = () => {
     if (!running) return;
     clearTimeout(timer);
@@ -155,8 +191,16 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     async publishCommitted(events) {
       if (events.length === 0) return;
       try {
+        if (catchingUp) {
+          const pass = catchUpChain.then(catchUp);
+          catchUpChain = pass.catch(() => {});
+          await pass;
+          directFailures = 0;
+          return;
+        }
         await publish(events);
       } catch (error) {
+        catchingUp = true;
         directFailures++;
         if (directFailures === 1 || directFailures % 100 === 0) {
           logger.warn({ err: error, failures: directFailures }, "publishing committed events failed; the outbox relay will publish them");
@@ -174,6 +218,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     },
     async stop() {
       running = false;
+      stopWatchingBus?.();
       clearTimeout(timer);
       await pass;
       await markPublished();
