@@ -11,6 +11,8 @@ import { type TestUser, registerUser } from "../support/identity";
 import { waitFor } from "../support/server";
 
 export const HEARTBEAT_INTERVAL_MS = 2_000;
+/** How long a gateway client waits for the upgrade and HELLO before it gives the attempt up. */
+const HANDSHAKE_TIMEOUT_MS = 5_000;
 
 /** Node settings for the scenarios: short heartbeats so dead connections show quickly, limits out of the way. */
 export const TOPOLOGY_NODE_ENV: Record<string, string> = {
@@ -34,7 +36,7 @@ export interface World {
 const retryableAnswer = (response: Response): boolean => (response.status === 503 || response.status === 429) && response.headers.has("retry-after");
 
 /** How often the world's setup and history reads were answered 503/429 with Retry-After and retried (reported). */
-export const setupRetries = { count: 0 };
+export const setupRetries = { count: 0, answers: new Map<string, number>() };
 
 /**
  * The balancer as a client library sees it: a request answered 503 or 429 with Retry-After is sent again after that
@@ -50,7 +52,8 @@ const clientServer = (url: string) => {
         const response = await request(path, init);
         if (!retryableAnswer(response) || attempt === 20) return response;
         setupRetries.count++;
-        await response.arrayBuffer();
+        const answer = `${init?.method ?? "GET"} ${path.replace(/\d{6,}/g, ":id")} ${response.status} ${(await response.text()).slice(0, 80)}`;
+        setupRetries.answers.set(answer, (setupRetries.answers.get(answer) ?? 0) + 1);
         await Bun.sleep(Math.min(Number(response.headers.get("retry-after")) * 1000, 1_000)); // the client's backoff
       }
     },
@@ -130,6 +133,10 @@ export class GatewayClient {
     if (this.stopped) return;
     const socket = new WebSocket(`${this.url.replace(/^http/, "ws")}/gateway`);
     this.socket = socket;
+    // An upgrade or HELLO that does not come is a dead attempt, as any library's handshake timeout has it.
+    const handshake = setTimeout(() => this.drop(socket), HANDSHAKE_TIMEOUT_MS);
+    socket.addEventListener("message", () => clearTimeout(handshake), { once: true });
+    socket.addEventListener("close", () => clearTimeout(handshake));
     socket.addEventListener("open", () => void (this.open = true));
     socket.addEventListener("message", (message) => this.onFrame(socket, JSON.parse(String(message.data))));
     socket.addEventListener("close", () => this.drop(socket));
@@ -196,8 +203,9 @@ export interface Attempt {
 /**
  * Senders posting through the balancer, each message with its own nonce and `enforce_nonce` (so a retry cannot
  * make a second message). A client retries: 503 and 429 with Retry-After (after that many seconds, capped at 1 s
- * here), and, because the nonce makes it safe, 502 and 504 and a connection error (the balancer lost the node
- * mid-request). Every other answer is a failure a client would not retry, and is recorded as such.
+ * here), a connection refused or closed before any answer, and, because the nonce makes it safe, 502 and 504 (the
+ * balancer lost the node mid-request). Every other answer is a failure a client would not retry, recorded as such.
+ * Retries are counted by answer ("0 ECONNRESET" for a connection error) for the scenarios to check and report.
  */
 export class Senders {
   /** Per sender, the ids of its 2xx messages in the order it sent them. */
@@ -259,6 +267,7 @@ export class Senders {
         let status = 0;
         let retryAfter: string | null = null;
         let text = "";
+        let failure = "";
         try {
           const response = await fetch(`${this.url}/api/v1/channels/${this.channelId}/messages`, {
             method: "POST",
@@ -269,8 +278,9 @@ export class Senders {
           status = response.status;
           retryAfter = response.headers.get("retry-after");
           text = await response.text();
-        } catch {
+        } catch (error) {
           status = 0;
+          failure = ` ${(error as { code?: string }).code ?? (error as Error).name}`;
         }
         if (status >= 200 && status < 300) {
           this.sent[index]!.push((JSON.parse(text) as { id: string }).id);
@@ -282,7 +292,7 @@ export class Senders {
           this.unretryable.push({ status, body: text.slice(0, 300) });
           break;
         }
-        const key = `${status}${retryAfter !== null ? "+Retry-After" : ""}`;
+        const key = `${status}${retryAfter !== null ? "+Retry-After" : ""}${failure}`;
         this.retried.set(key, (this.retried.get(key) ?? 0) + 1);
         await Bun.sleep(Math.min(Number(retryAfter ?? "0.1") * 1000, 1_000) || 100); // the client's backoff, not synchronisation
       }
@@ -430,12 +440,16 @@ export const checkOutcome = async (topology: Topology, run: Run): Promise<Outcom
 
 /** One line of numbers for the test output (and the issue's closing note). */
 export const report = (scenario: string, outcome: Outcome, senders: Senders, extra = ""): void => {
-  console.log(
+  const line = (
     `[topology] ${scenario}: ${outcome.messages} messages sent (2xx), ${outcome.deliveries} deliveries checked, ` +
       `${outcome.resumes} resumes, longest client wait ${outcome.longestGatewayWaitMs} ms (gateway) / ${outcome.longestSendMs} ms (send); ` +
       `sends retried ${JSON.stringify(Object.fromEntries(senders.retried))}, setup and history requests retried ${setupRetries.count}` +
-      `${extra ? `; ${extra}` : ""}`,
+      `${setupRetries.count > 0 ? ` ${JSON.stringify(Object.fromEntries(setupRetries.answers))}` : ""}` +
+      `${extra ? `; ${extra}` : ""}`
   );
+  console.log(line);
+  setupRetries.count = 0;
+  setupRetries.answers.clear();
 };
 
 /** Stops the load (also when a step failed) after running the steps in order. */
@@ -446,6 +460,12 @@ export const underLoad = async (run: Run, steps: Array<() => Promise<void>>): Pr
     await run.senders.stop();
   }
 };
+
+/** Each client's state, for a failure message. */
+export const clientStates = (run: Run): string =>
+  [...run.clients, run.outsider]
+    .map((c) => `${c.name}: open ${c.open}, resumes ${c.resumes}, sessions ${c.sessions.length}, invalid ${c.invalidSessions}, waits ${c.waits.join("/")}`)
+    .join("\n");
 
 export const stopClients = (run: Run): void => {
   for (const client of [...run.clients, run.outsider]) client.stop();

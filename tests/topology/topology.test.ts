@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Topology, killOwnTopology, startTopology, topologyUnavailable } from "../../scripts/support/topology";
 import { waitFor } from "../support/server";
-import { TOPOLOGY_NODE_ENV, balancerView, checkOutcome, report, sessionsOn, startRun, stopClients, underLoad, waitBalancer } from "./support";
+import { TOPOLOGY_NODE_ENV, balancerView, checkOutcome, clientStates, report, sessionsOn, startRun, stopClients, underLoad, waitBalancer } from "./support";
 
 const unavailable = await topologyUnavailable();
 if (unavailable) console.log(`[topology] skipped: ${unavailable}`);
@@ -57,7 +57,9 @@ describe.skipIf(unavailable !== null)("topology: three nodes in network namespac
     const outcome = await checkOutcome(t, run);
     // The rolling restart moved sessions off every node, and none of them failed a request a client would not retry.
     expect(moved.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect([...senders.retried.keys()].filter((key) => key.startsWith("502") || key.startsWith("504") || key === "0")).toEqual([]);
+    // No request reached a node and was lost there (502/504): only 503 with Retry-After, or a connection closed
+    // before any answer, which a client sends again (its nonce makes that safe).
+    expect([...senders.retried.keys()].filter((key) => key.startsWith("502") || key.startsWith("504"))).toEqual([]);
     report("rolling restart", outcome, senders, `sessions moved per node ${moved.join(",")}`);
     stopClients(run);
   }, 180_000);
@@ -76,13 +78,20 @@ describe.skipIf(unavailable !== null)("topology: three nodes in network namespac
         expect(held).toBeGreaterThan(0);
         const resumesBefore = [...run.clients, run.outsider].reduce((sum, client) => sum + client.resumes, 0);
         await t.network.cut(victim.host);
-        await waitBalancer(t, "DOWN", [victim.name]);
-        await waitFor(() => [...run.clients, run.outsider].reduce((sum, client) => sum + client.resumes, 0) - resumesBefore >= held, {
-          timeoutMs: 30_000,
-          what: `the ${held} sessions of the cut-off node to resume on the others`,
-        });
-        expect(victim.running()).toBe(true);
-        await senders.waitForSends(40, "sends while the node is cut off");
+        try {
+          await waitBalancer(t, "DOWN", [victim.name]);
+          await waitFor(() => [...run.clients, run.outsider].reduce((sum, client) => sum + client.resumes, 0) - resumesBefore >= held, {
+            timeoutMs: 30_000,
+            what: `the ${held} sessions of the cut-off node to resume on the others`,
+          }).catch((error: unknown) => {
+            throw new Error(`${String(error)}\n${clientStates(run)}`);
+          });
+          expect(victim.running()).toBe(true);
+          await senders.waitForSends(40, "sends while the node is cut off");
+        } catch (error) {
+          await t.network.restore(victim.host); // the scenarios after this one need the node
+          throw error;
+        }
       },
       async () => {
         await t.network.restore(victim.host);
