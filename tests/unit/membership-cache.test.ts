@@ -1,33 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { createMembershipCache } from "../../src/domains/message/application/membership-cache";
 import type { AuthorMembership, MessageMembers } from "../../src/domains/message/domain/message-members";
-import type { CommitNotice, CommitNotices } from "../../src/shared/kernel/ports";
+import { fakeNotices } from "../support/fake-notices";
 
-/** Notices delivered by hand, and a switch for whether the node hears them. */
-const fakeNotices = () => {
-  const watchers: Array<{ types: ReadonlySet<string>; handle: (notices: readonly CommitNotice[]) => void; onLost: () => void }> = [];
-  let hearing = true;
-  const notices: CommitNotices = {
-    watch(types, handle, onLost) {
-      const watcher = { types, handle, onLost };
-      watchers.push(watcher);
-      return () => void watchers.splice(watchers.indexOf(watcher), 1);
-    },
-    hearing: () => hearing,
-    announce: async () => {},
-  };
-  return {
-    notices,
-    notify: (notice: Partial<CommitNotice> & { type: string }) => {
-      const full = { channelId: null, guildId: null, userId: null, messageId: null, ...notice };
-      for (const watcher of watchers) if (watcher.types.has(full.type)) watcher.handle([full]);
-    },
-    lose: () => {
-      hearing = false;
-      for (const watcher of watchers) watcher.onLost();
-    },
-  };
-};
 
 /** A store of memberships that counts its reads. */
 const countingMembers = () => {
