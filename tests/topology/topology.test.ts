@@ -10,7 +10,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { type Topology, killOwnTopology, startTopology, topologyUnavailable } from "../../scripts/support/topology";
 import { waitFor } from "../support/server";
-import { type Run, TOPOLOGY_NODE_ENV, balancerView, checkOutcome, clientStates, report, sessionsOn, startRun, stopClients, underLoad, waitBalancer } from "./support";
+import { type Run, TOPOLOGY_NODE_ENV, balancerView, createWorld, checkOutcome, clientStates, report, sessionsOn, startRun, stopClients, underLoad, waitBalancer } from "./support";
 
 const unavailable = await topologyUnavailable();
 if (unavailable) console.log(`[topology] skipped: ${unavailable}`);
@@ -42,6 +42,33 @@ describe.skipIf(unavailable !== null)("topology: three nodes in network namespac
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   }, 60_000);
+
+  test("an attachment uploaded through the balancer downloads byte for byte from every node (one blob store for all)", async () => {
+    const t = topology!;
+    const world = await createWorld(t.url, 1);
+    const uploader = world.members[0]!;
+    const auth = { authorization: `Bearer ${uploader.access_token}` };
+    // Several 256 KiB chunks with an odd tail, different at every position modulo a prime.
+    const payload = Uint8Array.from({ length: 600_001 }, (_, i) => (i * 31 + 7) % 251);
+    const form = new FormData();
+    form.append("file", new File([payload], "shared.bin", { type: "application/octet-stream" }));
+    const uploaded = await fetch(`${t.url}/api/v1/channels/${world.channelId}/attachments`, { method: "POST", body: form, headers: auth });
+    expect(uploaded.status).toBe(201);
+    const file = (await uploaded.json()) as { id: string; url: string };
+    const sent = await fetch(`${t.url}/api/v1/channels/${world.channelId}/messages`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ content: "a file for every node", attachments: [file.id] }),
+    });
+    expect(sent.status).toBe(201);
+    // The signed link, whichever node made it, opens on each node's own address.
+    const link = new URL(file.url);
+    for (const node of t.nodes) {
+      const response = await fetch(`${node.url}${link.pathname}${link.search}`);
+      expect({ node: node.name, status: response.status }).toEqual({ node: node.name, status: 200 });
+      expect({ node: node.name, same: Buffer.compare(Buffer.from(await response.arrayBuffer()), Buffer.from(payload)) === 0 }).toEqual({ node: node.name, same: true });
+    }
+  });
 
   test("rolling restart: each node in turn drains on SIGTERM and comes back; sessions resume on the others, nothing lost, doubled or reordered", async () => {
     const t = topology!;
