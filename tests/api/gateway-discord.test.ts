@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import zlib from "node:zlib";
 import { type ApiClient, type GuildBody, createGuild, createRole, expectStatus, generalOf, guildWith, joinAll, startGuildServer } from "../support/guild";
 import type { GatewayFrame } from "../support/gateway";
+import { openRecordingSocket } from "../support/recording-socket";
 import { type TestBot, type TestUser, asBot, createBot } from "../support/identity";
 import { openDm, send } from "../support/message";
 import { MODES, type TestServer } from "../support/server";
@@ -21,54 +22,25 @@ const MEMBERS_AND_PRESENCE_FLAGS = (1 << 14) | (1 << 12);
  * text, a zlib-stream's binary frames (inflated as one stream) and per-payload zlib frames.
  */
 const connect = async (httpUrl: string, query = "?v=10&encoding=json") => {
-  const socket = new WebSocket(`${httpUrl.replace(/^http/, "ws")}/gateway${query}`);
-  socket.binaryType = "arraybuffer";
-  const frames: GatewayFrame[] = [];
   const binaries: Buffer[] = [];
   let inflatedLength = 0;
-  let closeInfo: { code: number; reason: string } | undefined;
-  const waiters = new Set<() => void>();
-  const wake = () => [...waiters].forEach((waiter) => waiter());
   const zlibStream = query.includes("compress=zlib-stream");
-  socket.addEventListener("message", ({ data }) => {
-    if (typeof data === "string") frames.push(JSON.parse(data));
-    else if (zlibStream) {
-      binaries.push(Buffer.from(data as ArrayBuffer));
-      // The whole stream so far, inflated; this frame's text is what it adds.
-      const text = zlib.inflateSync(Buffer.concat(binaries), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString();
-      frames.push(JSON.parse(text.slice(inflatedLength)));
-      inflatedLength = text.length;
-    } else frames.push({ ...JSON.parse(zlib.inflateSync(Buffer.from(data as ArrayBuffer)).toString()), compressed: true });
-    wake();
-  });
-  socket.addEventListener("close", (event) => {
-    closeInfo = { code: event.code, reason: event.reason };
-    wake();
-  });
-  await new Promise<void>((done, fail) => {
-    socket.addEventListener("open", () => done(), { once: true });
-    socket.addEventListener("error", () => fail(new Error("connection failed")), { once: true });
-  });
+  const decode = (data: string | ArrayBuffer): GatewayFrame & { compressed?: true } => {
+    if (typeof data === "string") return JSON.parse(data);
+    if (!zlibStream) return { ...JSON.parse(zlib.inflateSync(Buffer.from(data)).toString()), compressed: true };
+    binaries.push(Buffer.from(data));
+    // The whole stream so far, inflated; this frame's text is what it adds.
+    const text = zlib.inflateSync(Buffer.concat(binaries), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString();
+    const frame = JSON.parse(text.slice(inflatedLength));
+    inflatedLength = text.length;
+    return frame;
+  };
+  const { socket, messages: frames, closeInfo, waitUntil } = await openRecordingSocket<GatewayFrame & { compressed?: true }>(
+    `${httpUrl.replace(/^http/, "ws")}/gateway${query}`,
+    (all) => JSON.stringify(all.map((f) => f.t ?? f.op)),
+    decode,
+  );
   const taken = new Set<GatewayFrame>();
-  const waitUntil = <T>(probe: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> =>
-    new Promise((done, fail) => {
-      const check = () => {
-        const value = probe();
-        if (value === undefined) return;
-        cleanup();
-        done(value);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        fail(new Error(`timed out waiting for ${what}; got ${JSON.stringify(frames.map((f) => f.t ?? f.op))}${closeInfo ? `, closed ${closeInfo.code}` : ""}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
   const client = {
     socket,
     frames,
@@ -82,7 +54,7 @@ const connect = async (httpUrl: string, query = "?v=10&encoding=json") => {
       }, what),
     dispatch: (t: string, filter: (d: any) => boolean = () => true) => client.next((frame) => frame.op === 0 && frame.t === t && filter(frame.d), `dispatch ${t}`),
     dispatches: (t: string) => frames.filter((frame) => frame.op === 0 && frame.t === t),
-    closed: () => waitUntil(() => closeInfo, "the socket to close"),
+    closed: () => waitUntil(closeInfo, "the socket to close"),
     close: () => socket.close(),
   };
   await client.next((frame) => frame.op === 10, "HELLO");

@@ -11,8 +11,19 @@ export interface RecordingSocket<M> {
   waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs?: number): Promise<T>;
 }
 
-export const openRecordingSocket = async <M>(url: string, describe: (messages: readonly M[]) => string): Promise<RecordingSocket<M>> => {
+/** How a received WebSocket message becomes a recorded one: by default a text frame's JSON. */
+export type MessageDecoder<M> = (data: string | ArrayBuffer) => M;
+
+const decodeJson = <M>(data: string | ArrayBuffer): M => JSON.parse(String(data)) as M;
+
+export const openRecordingSocket = async <M>(
+  url: string,
+  describe: (messages: readonly M[]) => string,
+  decode: MessageDecoder<M> = decodeJson,
+): Promise<RecordingSocket<M>> => {
   const socket = new WebSocket(url);
+  // Binary frames (a zlib-stream) reach a custom decoder as bytes.
+  if (decode !== decodeJson) socket.binaryType = "arraybuffer";
   const messages: M[] = [];
   let closeInfo: { code: number; reason: string } | undefined;
   const waiters = new Set<() => void>();
@@ -20,7 +31,7 @@ export const openRecordingSocket = async <M>(url: string, describe: (messages: r
     for (const waiter of [...waiters]) waiter();
   };
   socket.addEventListener("message", (message) => {
-    messages.push(JSON.parse(String(message.data)) as M);
+    messages.push(decode(message.data as string | ArrayBuffer));
     wake();
   });
   socket.addEventListener("close", (event) => {

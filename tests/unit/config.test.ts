@@ -1,16 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
-import { ConfigError, loadConfig } from "../../src/shared/infrastructure/config";
-
-const problemsOf = (env: Record<string, string>): readonly string[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+import { loadConfig } from "../../src/shared/infrastructure/config";
+import { problemsOf } from "../support/config";
 
 describe("configuration", () => {
   test("defaults describe the zero-setup mode", () => {
