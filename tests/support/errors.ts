@@ -1,3 +1,5 @@
+import { DomainError } from "../../src/shared/kernel/domain-error";
+
 /**
  * Reading Discord's nested `errors` (`{embeds: {"0": {title: {_errors: [{code, message}]}}}}`) in tests: flattened
  * back to `{"embeds.0.title": "message"}`, the first reason of each field, and `_errors` at the top as `_body`.
@@ -56,4 +58,15 @@ export const fieldErrorCodes = (body: unknown): Record<string, string> => {
   const codes: Record<string, string> = {};
   flatten(errors as Record<string, unknown>, "", {}, codes);
   return codes;
+};
+
+/** The field reasons of the 400 (a DomainError VALIDATION) that `run` throws; fails when it throws none. */
+export const thrownFieldErrors = (run: () => unknown): Record<string, string> => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "VALIDATION") return error.fields ?? {};
+    throw error;
+  }
+  throw new Error("expected a validation error");
 };

@@ -10,18 +10,9 @@ import {
   normalizeUsername,
 } from "../../src/domains/identity/domain/user";
 import { userCreated, userDeleted, userUpdated } from "../../src/domains/identity/domain/user-events";
-import { DomainError } from "../../src/shared/kernel/domain-error";
+import { thrownFieldErrors } from "../support/errors";
 
-/** The field reasons of the validation error `run` throws. */
-const reasons = (run: () => unknown): Record<string, string> => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError && error.code === "VALIDATION") return error.fields ?? {};
-    throw error;
-  }
-  throw new Error("expected a validation error");
-};
+const reasons = thrownFieldErrors;
 
 const user: User = {
   id: "9223372036854775807",

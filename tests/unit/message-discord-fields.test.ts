@@ -4,18 +4,9 @@ import { checkEmbeds } from "../../src/domains/message/domain/embeds";
 import { checkFlags, editedFlags } from "../../src/domains/message/domain/message";
 import { parseMentions } from "../../src/domains/message/domain/mentions";
 import { readAttachmentRequest } from "../../src/domains/message/application/message-files";
-import { DomainError } from "../../src/shared/kernel/domain-error";
+import { thrownFieldErrors } from "../support/errors";
 
-/** The field reasons of a 400 that `run` throws. */
-const reasons = (run: () => unknown): Record<string, string> => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError && error.code === "VALIDATION") return error.fields ?? {};
-    throw error;
-  }
-  throw new Error("expected a validation error");
-};
+const reasons = thrownFieldErrors;
 
 describe("embeds", () => {
   test("are stored as rich, with a UTC timestamp and only the parts sent", () => {
