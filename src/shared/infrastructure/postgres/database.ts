@@ -44,7 +44,16 @@ const MIGRATION_LOCK_KEY = 0x5c0d_0001;
  */
 const MAX_PREPARED_PARAMETERS = 32;
 
-type Sql = ReturnType<typeof postgres>;
+export type Sql = ReturnType<typeof postgres>;
+
+/**
+ * Views of the database clients that observe every statement (tracing, when it is on). Each returns the client it is
+ * given, or a view of it that behaves the same; absent, the clients are used as they are.
+ */
+export interface SqlInstrumentation {
+  postgres(client: Sql): Sql;
+  pglite(client: PGlite): PGlite;
+}
 
 /**
  * Connections of `Database.statements`. Two keep a slow statement from holding up the rest while concurrent ones
@@ -103,7 +112,7 @@ export const reconnectBackoff = (retries: number): number => Math.min(0.05 * 2 *
  * connection) and `db` (transactions, the relay's batches and voice's queries, unnamed); with `?pgbouncer=true`
  * (PgBouncer in transaction mode, where a statement prepared on one server connection is unknown on the next) none are.
  */
-export const createPostgresDatabase = (configuredUrl: string, poolSize: number): Database => {
+export const createPostgresDatabase = (configuredUrl: string, poolSize: number, instrument?: SqlInstrumentation): Database => {
   const flag = PGBOUNCER_PARAMETER.exec(configuredUrl);
   const behindPgBouncer = flag?.[2] === "true";
   // postgres-js sends URL parameters it does not know to the server as startup parameters: PgBouncer refuses
@@ -112,8 +121,9 @@ export const createPostgresDatabase = (configuredUrl: string, poolSize: number):
   // Every connection of the node's: how long it may take to open, how soon it is tried again, no notices in the logs.
   const connecting = { connect_timeout: CONNECT_TIMEOUT_SECONDS, backoff: reconnectBackoff, onnotice: () => {} };
   const pool = (max: number) => postgres(url, { ...connecting, max, idle_timeout: 30, prepare: !behindPgBouncer });
+  const observed = (client: Sql): Sql => (instrument ? instrument.postgres(client) : client);
   const drizzleOver = (client: Sql, named: boolean) =>
-    drizzlePostgres({ client: named && !behindPgBouncer ? preparingStatements(client) : client, schema }) as unknown as Db;
+    drizzlePostgres({ client: named && !behindPgBouncer ? preparingStatements(observed(client)) : observed(client), schema }) as unknown as Db;
   const client = pool(poolSize);
   const statementClient = pool(STATEMENT_POOL_SIZE);
   // Transactions stay unnamed. (Naming them once coincided with READYs answered after more than 10 s when PostgreSQL
@@ -147,7 +157,7 @@ export const createPostgresDatabase = (configuredUrl: string, poolSize: number):
  * The embedded zero-setup database: PGlite in `dataDir/pglite`, or in memory for `memory://`. On disk it first checks
  * DATA_DIR (prepareDataDir) and takes its lock: one process per directory.
  */
-export const createPgliteDatabase = async (dataDir: string | "memory://"): Promise<Database> => {
+export const createPgliteDatabase = async (dataDir: string | "memory://", instrument?: SqlInstrumentation): Promise<Database> => {
   let location: string | undefined;
   let dataDirLock: DataDirLock | undefined;
   if (dataDir !== "memory://") {
@@ -165,7 +175,7 @@ export const createPgliteDatabase = async (dataDir: string | "memory://"): Promi
     throw error;
   });
   const needsTemplate = fresh && template === undefined;
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const db = drizzlePglite({ client: instrument ? instrument.pglite(client) : client, schema }) as unknown as Db;
   let closed = false;
   return {
     db,
