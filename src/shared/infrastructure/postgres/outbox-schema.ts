@@ -16,6 +16,8 @@ export const outbox = pgTable(
     data: jsonb("data").notNull(),
     occurredAt: timestamptz("occurred_at").notNull(),
     publishedAt: timestamptz("published_at"),
+    /** The W3C traceparent of the work that recorded the event, when tracing is on (DomainEvent.trace). */
+    trace: text("trace"),
   },
   // Partial index: the relay only ever scans what is still to publish.
   (table) => [index("outbox_unpublished_idx").on(table.id).where(sql`published_at IS NULL`)],
