@@ -10,6 +10,8 @@ import { type Logger, createLogger } from "./shared/infrastructure/logger";
 import { createMetrics } from "./shared/infrastructure/metrics";
 import { createOutboxRelay } from "./shared/infrastructure/outbox-relay";
 import { type Database, createPgliteDatabase, createPostgresDatabase } from "./shared/infrastructure/postgres/database";
+import { tracedSql } from "./shared/infrastructure/tracing/traced-sql";
+import { type Tracing, createTracing, noTracing } from "./shared/infrastructure/tracing/tracing";
 import { classifyDatabaseFault } from "./shared/infrastructure/postgres/database-errors";
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createCommitNotices } from "./shared/infrastructure/commit-notices";
@@ -83,11 +85,14 @@ const EXPOSED_HEADERS = [
 export const createApp = async (options: AppOptions) => {
   const { config } = options;
   const clock = options.clock ?? systemClock;
+  // OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise nothing is wrapped and nothing is exported.
+  const tracing = config.tracing ? createTracing(config.tracing, config.nodeId, packageJson.version) : noTracing;
   const logger = createLogger({
     level: config.logLevel,
     pretty: config.logPretty,
     nodeId: config.nodeId,
     destination: options.logDestination,
+    ...(tracing.enabled ? { mixin: tracing.logFields } : {}),
   });
   const metrics = createMetrics();
   const errorTracker = await createErrorTracker({
@@ -100,19 +105,19 @@ export const createApp = async (options: AppOptions) => {
   // Media workers are child processes: they boot while the database opens instead of after it.
   const sfuStarting = startSfu(config, logger, metrics);
   const closeSfu = async () => void (await (await sfuStarting)?.close());
-  const database = await openDatabase(config, logger).catch(async (error: unknown) => {
-    await closeSfu();
+  const database = await openDatabase(config, logger, tracing).catch(async (error: unknown) => {
+    await Promise.all([closeSfu(), tracing.shutdown()]);
     throw error;
   });
-  const adapters = await createAdapters(config, logger).catch(async (error: unknown) => {
-    await Promise.all([database.close(), closeSfu()]);
+  const adapters = await createAdapters(config, logger, tracing).catch(async (error: unknown) => {
+    await Promise.all([database.close(), closeSfu(), tracing.shutdown()]);
     throw error;
   });
   const ids = createSnowflakeGenerator(config.nodeId, clock);
   // The node's public base URL: PUBLIC_URL, else the address it listens on (known once `listen` has the port).
   let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
-  const relay = createOutboxRelay({ db: database.db, statements: database.statements, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics });
-  const outboxWriter = createOutboxWriter({ ids, clock });
+  const relay = createOutboxRelay({ db: database.db, statements: database.statements, stream: adapters.stream, pubSub: adapters.pubSub, clock, logger, metrics, tracing });
+  const outboxWriter = createOutboxWriter({ ids, clock, traceparent: tracing.traceparent });
   const notices = createCommitNotices({ pubSub: adapters.pubSub, logger });
   await notices.start();
   // Before a write answers, its events are on the bus and every node's caches heard of it.
@@ -291,6 +296,7 @@ export const createApp = async (options: AppOptions) => {
       rateLimiter: adapters.rateLimiter,
     },
     now: () => clock.now(),
+    tracing,
   });
   const stopRevocations = await identity.onSessionRevoked(async ({ sessionId }) => {
     // Called from a pub/sub message, where nobody awaits it: a failure (the database down, say) is logged here.
@@ -324,7 +330,17 @@ export const createApp = async (options: AppOptions) => {
     // Slow readers are cut off rather than buffered without bound (backpressure).
     websocket: { maxPayloadLength: Math.max(MAX_FRAME_BYTES, MAX_VOICE_FRAME_BYTES), backpressureLimit: 4 * 1024 * 1024, closeOnBackpressureLimit: true, idleTimeout: 0 },
   })
-    .use(httpCore({ logger, metrics, errorTracker, classifyFault: classifyDatabaseFault, maxUploadBytes: config.maxUploadBytes, routes: createRouteTable((): readonly RouteInfo[] => http.routes) }))
+    .use(
+      httpCore({
+        logger,
+        metrics,
+        errorTracker,
+        tracing,
+        classifyFault: classifyDatabaseFault,
+        maxUploadBytes: config.maxUploadBytes,
+        routes: createRouteTable((): readonly RouteInfo[] => http.routes),
+      }),
+    )
     .use(
       cors({
         origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
@@ -427,16 +443,18 @@ export const createApp = async (options: AppOptions) => {
       await errorTracker.flush();
       await adapters.close();
       await database.close();
+      await tracing.shutdown();
     },
   };
 };
 
 export type App = Awaited<ReturnType<typeof createApp>>;
 
-const openDatabase = async (config: Config, logger: Logger): Promise<Database> => {
+const openDatabase = async (config: Config, logger: Logger, tracing: Tracing): Promise<Database> => {
+  const instrument = tracing.tracer ? tracedSql(tracing.tracer) : undefined;
   const database = config.databaseUrl
-    ? createPostgresDatabase(config.databaseUrl, config.databasePoolSize)
-    : await createPgliteDatabase(config.dataDir);
+    ? createPostgresDatabase(config.databaseUrl, config.databasePoolSize, instrument)
+    : await createPgliteDatabase(config.dataDir, instrument);
   if (config.migrateOnStart) {
     try {
       await database.migrate();

@@ -2,6 +2,7 @@ import type { DomainEvent } from "../kernel/domain-event";
 import type { EventStream, KeyValueStore, PubSub } from "../kernel/ports";
 import type { Logger } from "../infrastructure/logger";
 import type { Metrics } from "../infrastructure/metrics";
+import type { Tracing } from "../infrastructure/tracing/tracing";
 import { watchEventBus } from "./bus-health";
 import { createConnectionAdmission, type GatewayConnectionLimits } from "./connection-admission";
 import { createFrameHandler } from "./frame-handler";
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   /** Per-IP limits checked before the upgrade (refused with HTTP 429); none when absent. */
   readonly connectionLimits?: GatewayConnectionLimits;
   readonly now?: () => number;
+  /** Dispatch spans in the trace each event carries, when tracing is on. */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -61,6 +64,7 @@ export const createGateway = (options: GatewayOptions) => {
     (event) => {
       for (const observe of observers) observe(event);
     },
+    options.tracing,
   );
   const resume = createResumeStore(options.kv, options.resumeWindowMs);
   const sessions = createSessionRegistry<GatewayConnection>(resume);

@@ -1,4 +1,6 @@
 import { type DomainEvent, type Topic, parseEvent } from "../kernel/domain-event";
+import { SpanKind } from "@opentelemetry/api";
+import type { Tracing } from "../infrastructure/tracing/tracing";
 import type { PubSub } from "../kernel/ports";
 
 /** A receiver of the events of the topics it joined. */
@@ -16,6 +18,8 @@ export const createTopicRouter = (
   onError: (error: unknown, topic: string) => void,
   /** Sees each event as it reaches the node, before any session decides on it (cache invalidation). */
   observe: (event: DomainEvent) => void = () => {},
+  /** With tracing on, an event that carries a trace is dispatched in a span of that trace, one per node and topic. */
+  tracing?: Tracing,
 ) => {
   const members = new Map<Topic, Set<TopicListener>>();
   const unsubscribers = new Map<Topic, Promise<() => Promise<void>>>();
@@ -31,7 +35,14 @@ export const createTopicRouter = (
       return;
     }
     observe(event);
-    for (const listener of listeners) listener.receive(event);
+    if (event.trace === undefined || !tracing?.enabled) {
+      for (const listener of listeners) listener.receive(event);
+      return;
+    }
+    const attributes = { "messaging.message.id": event.id, "xcord.event.type": event.type, "xcord.topic": topic, "xcord.sessions": listeners.size };
+    tracing.inSpan(`dispatch ${event.type}`, { parent: event.trace, kind: SpanKind.CONSUMER, attributes }, () => {
+      for (const listener of listeners) listener.receive(event);
+    });
   };
 
   return {

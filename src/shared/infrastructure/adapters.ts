@@ -4,6 +4,8 @@ import type { PresenceStore } from "../../domains/presence/domain/presence-store
 import type { EventStream, KeyValueStore, PubSub, RateLimiter } from "../kernel/ports";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
+import { tracedRedis } from "./tracing/traced-redis";
+import type { Tracing } from "./tracing/tracing";
 import { FilesystemBlobStore } from "./filesystem-blob-store";
 import { MemoryBlobStore } from "./memory/memory-blob-store";
 import { MemoryEventStream } from "./memory/memory-event-stream";
@@ -34,7 +36,7 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-export const createAdapters = async (config: Config, logger: Logger): Promise<Adapters> => {
+export const createAdapters = async (config: Config, logger: Logger, tracing: Tracing): Promise<Adapters> => {
   if (!config.redisUrl) {
     const kv = new MemoryKeyValueStore();
     const pubSub = new MemoryPubSub({
@@ -59,7 +61,8 @@ export const createAdapters = async (config: Config, logger: Logger): Promise<Ad
     connectionName: `xcord-${config.nodeId}`,
     commandTimeoutMs: config.redisCommandTimeoutMs,
   });
-  const redis = clients.command;
+  // With tracing on, a span per command (traced-redis.ts); the subscriber's messages are traced where they are dispatched.
+  const redis = tracing.tracer ? tracedRedis(tracing.tracer, clients.command) : clients.command;
   const kv = new RedisKeyValueStore({ redis });
   const pubSub = new RedisPubSub({
     redis,
@@ -90,6 +93,7 @@ export const createAdapters = async (config: Config, logger: Logger): Promise<Ad
  */
 const withLegacyFiles = (primary: BlobStore, legacy: BlobStore): BlobStore => ({
   put: (key, bytes) => primary.put(key, bytes),
+  putStream: (key, stream, maxBytes) => primary.putStream(key, stream, maxBytes),
   get: async (key): Promise<StoredBlob | null> => (await primary.get(key)) ?? legacy.get(key),
   delete: async (key) => void (await Promise.all([primary.delete(key), legacy.delete(key)])),
 });

@@ -25,6 +25,20 @@ export interface S3Config {
   readonly keyPrefix: string;
 }
 
+/** OpenTelemetry tracing (the standard OTEL_* variables); absent when no OTLP endpoint is set. */
+export interface TracingConfig {
+  /** Where spans are posted, OTLP/HTTP with JSON: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  readonly tracesUrl: string;
+  /** OTEL_EXPORTER_OTLP_HEADERS (`key=value,…`, values percent-decoded): a collector's credentials, never logged. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** OTEL_SERVICE_NAME; default `xcord`. */
+  readonly serviceName: string;
+  /** OTEL_TRACES_SAMPLER_ARG: the share of new traces recorded (0 to 1, default 1); a traced caller's decision is kept. */
+  readonly sampleRatio: number;
+  /** OTEL_BSP_SCHEDULE_DELAY: milliseconds between exports of the buffered spans; default 5,000. */
+  readonly exportDelayMs: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -50,6 +64,7 @@ export interface Config {
   readonly logPretty: boolean;
   readonly sentryDsn: string | undefined;
   readonly sentryEnvironment: string;
+  readonly tracing: TracingConfig | undefined;
   readonly rateLimitScale: number;
   readonly migrateOnStart: boolean;
   readonly trustProxy: boolean;
@@ -145,6 +160,7 @@ export const loadConfig = (env: Env = process.env, terminal = Boolean(process.st
     logPretty: read.bool("LOG_PRETTY", terminal),
     sentryDsn: read.url("SENTRY_DSN", ["http:", "https:"]),
     sentryEnvironment: read.string("SENTRY_ENVIRONMENT", "production"),
+    tracing: readTracing(read, problems),
     rateLimitScale: read.number("RATE_LIMIT_SCALE", 1, 0.001, 1_000_000),
     migrateOnStart: read.bool("MIGRATE_ON_START", true),
     trustProxy: read.bool("TRUST_PROXY", false),
@@ -187,6 +203,30 @@ export const loadConfig = (env: Env = process.env, terminal = Boolean(process.st
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+};
+
+/** The OTEL_* settings of an OTLP/HTTP trace exporter; undefined (tracing off) without an endpoint or with OTEL_SDK_DISABLED. */
+const readTracing = (read: ReturnType<typeof createReaders>, problems: string[]): TracingConfig | undefined => {
+  const tracesEndpoint = read.url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", ["http:", "https:"]);
+  const endpoint = read.url("OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"]);
+  const headers: Record<string, string> = {};
+  for (const pair of read.list("OTEL_EXPORTER_OTLP_HEADERS")) {
+    const at = pair.indexOf("=");
+    const key = at > 0 ? pair.slice(0, at).trim() : "";
+    let value: string | undefined;
+    try {
+      value = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {}
+    // Never echo a header: it is usually a credential.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key) || value === undefined) problems.push("OTEL_EXPORTER_OTLP_HEADERS: expected comma-separated key=value pairs");
+    else headers[key.toLowerCase()] = value;
+  }
+  const serviceName = read.string("OTEL_SERVICE_NAME", "xcord");
+  const sampleRatio = read.number("OTEL_TRACES_SAMPLER_ARG", 1, 0, 1);
+  const exportDelayMs = read.int("OTEL_BSP_SCHEDULE_DELAY", 5_000, 10, 600_000);
+  if (read.bool("OTEL_SDK_DISABLED", false)) return undefined;
+  const tracesUrl = tracesEndpoint ?? (endpoint ? `${endpoint.replace(/\/+$/, "")}/v1/traces` : undefined);
+  return tracesUrl === undefined ? undefined : { tracesUrl, headers, serviceName, sampleRatio, exportDelayMs };
 };
 
 /** Bucket names as S3 defines them: 3 to 63 lowercase letters, digits, dots and hyphens, a letter or digit at each end. */

@@ -42,11 +42,14 @@ export const createLogger = (options: {
   pretty?: boolean;
   nodeId: number;
   destination?: pino.DestinationStream;
+  /** Fields added to every line (the active trace's ids, when tracing is on). */
+  mixin?: () => object;
 }): Logger =>
   pino(
     {
       level: options.level,
       base: { node: options.nodeId },
+      ...(options.mixin ? { mixin: options.mixin } : {}),
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

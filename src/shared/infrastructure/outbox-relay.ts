@@ -4,6 +4,7 @@ import type { EventStream, PubSub } from "../kernel/ports";
 import type { Logger } from "./logger";
 import type { Metrics } from "./metrics";
 import type { Db } from "./postgres/database";
+import { type Tracing, noTracing } from "./tracing/tracing";
 import { claimOutboxBatch, markOutboxPublished, purgeOutbox, tryRelayLock } from "./postgres/outbox";
 
 export interface OutboxRelay {
@@ -39,6 +40,8 @@ export interface OutboxRelayOptions {
   readonly graceMs?: number;
   /** How often the marks of directly published rows are written, as one UPDATE. */
   readonly markIntervalMs?: number;
+  /** Spans for publishing (in the committing request's trace) and for the safety net's batches (linked to theirs). */
+  readonly tracing?: Tracing;
 }
 
 /** Rows marked per UPDATE at most; more wait for the next one. */
@@ -66,6 +69,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const retentionMs = options.retentionMs ?? 10 * 60_000;
   const graceMs = options.graceMs ?? 3_000;
   const markIntervalMs = options.markIntervalMs ?? 50;
+  const tracing = options.tracing ?? noTracing;
   let running = false;
   let timer: Timer | undefined;
   let pass: Promise<void> | undefined;
@@ -106,7 +110,9 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     if (unmarked.length === 0) return Promise.resolve();
     const ids = unmarked.slice(0, MARK_BATCH);
     unmarked = unmarked.slice(ids.length);
-    marking = markOutboxPublished(options.statements ?? db, ids, new Date(clock.now()))
+    // Its own work, not that of the request whose publish scheduled it.
+    marking = tracing
+      .quietly(async () => void (await markOutboxPublished(options.statements ?? db, ids, new Date(clock.now()))))
       .then(() => undefined)
       .catch((error: unknown) => logger.warn({ err: error, rows: ids.length }, "marking published outbox rows failed; the relay will publish them again"))
       .finally(() => {
@@ -125,7 +131,9 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       if (!(await tryRelayLock(tx))) return "busy";
       const events = await claimOutboxBatch(tx, batchSize, new Date(before()));
       if (events.length === 0) return 0;
-      await publish(events);
+      // A batch of many requests' events: a trace of its own, linked to each of theirs (their dispatches join theirs).
+      const links = events.map((event) => event.trace);
+      await tracing.inSpan("outbox relay", { parent: null, links, attributes: { "messaging.batch.message_count": events.length } }, () => publish(events));
       await markOutboxPublished(tx, events.map((event) => event.id), new Date(clock.now()));
       metrics?.observeRelay(events, clock.now());
       return events.length;
@@ -142,7 +150,9 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
 
   const runPass = (): Promise<void> => {
     if (pass) return pass;
-    pass = drain()
+    // The poll is traced only when it publishes (relayBatch), not each time it finds the outbox empty.
+    pass = tracing
+      .quietly(drain)
       .catch((error: unknown) => {
         failures++;
         // Logged once per outage burst, not per poll.
@@ -198,7 +208,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
           directFailures = 0;
           return;
         }
-        await publish(events);
+        await tracing.inSpan("outbox publish", { attributes: { "messaging.batch.message_count": events.length } }, () => publish(events));
       } catch (error) {
         catchingUp = true;
         directFailures++;

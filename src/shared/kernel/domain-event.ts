@@ -23,6 +23,11 @@ export interface DomainEvent<T extends string = string, D = unknown> {
   readonly occurredAt: string;
   readonly topics: readonly Topic[];
   readonly data: D;
+  /**
+   * The W3C traceparent of the request (or job) that recorded the event, when tracing is on: each node's dispatch of
+   * it joins that trace. Absent otherwise.
+   */
+  readonly trace?: string;
 }
 
 /** What a use case records before the repository gives it an id and time. */

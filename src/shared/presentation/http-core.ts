@@ -2,6 +2,7 @@ import { Elysia, ValidationError } from "elysia";
 import type { ErrorTracker } from "../infrastructure/sentry";
 import type { Logger } from "../infrastructure/logger";
 import type { Metrics } from "../infrastructure/metrics";
+import type { Tracing } from "../infrastructure/tracing/tracing";
 import type { FaultClassifier } from "../kernel/ports/fault-classifier";
 import { DEFAULT_JSON_LIMIT, checkDeclaredLength, hasBody, parseJsonBody, parseMultipartBody, wrongBodyType } from "./body-parser";
 import {
@@ -15,7 +16,7 @@ import {
   unparsableBody,
 } from "./http-errors";
 import { refuseNul } from "./input-guards";
-import { beginRequest, requestState } from "./request-context";
+import { requestState } from "./request-context";
 import type { RouteTable } from "./route-table";
 
 export interface HttpCoreOptions {
@@ -28,6 +29,8 @@ export interface HttpCoreOptions {
   readonly maxUploadBytes: number;
   /** The app's routes: which methods a path has (405) and which routes read multipart bodies. */
   readonly routes: RouteTable;
+  /** A server span per request when tracing is on. */
+  readonly tracing: Tracing;
 }
 
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -93,9 +96,20 @@ export const httpCore = (options: HttpCoreOptions) => {
     return response.body;
   };
 
-  return new Elysia({ name: "xcord.http-core" })
+  const core = new Elysia({ name: "xcord.http-core" });
+  // With tracing on, each request is handled inside its server span (the parent of its SQL and Redis spans); without
+  // it, Elysia's handler is not wrapped at all.
+  if (options.tracing.enabled) {
+    core.wrap((handle, request: Request) => {
+      const started = options.tracing.startRequest(request);
+      if (!started) return handle;
+      requestState(request).span = started.span;
+      return ((...args: unknown[]) => started.run(() => (handle as (...all: unknown[]) => unknown)(...args))) as typeof handle;
+    });
+  }
+  return core
     .onRequest(({ request, set }) => {
-      const state = beginRequest(request);
+      const state = requestState(request);
       set.headers["x-request-id"] = state.id;
       const path = new URL(request.url).pathname;
       Object.assign(set.headers, API_HEADERS);
@@ -174,6 +188,7 @@ export const httpCore = (options: HttpCoreOptions) => {
       const durationMs = performance.now() - state.startedAt;
       const pattern = route || "unmatched";
       metrics.observeHttp(request.method, pattern, status, durationMs / 1000);
+      if (state.span) options.tracing.finishRequest(state.span, { method: request.method, route: pattern, status, id: state.id });
       logger.info(
         {
           requestId: state.id,

@@ -33,6 +33,8 @@ interface CollectedSend {
   readonly messages: NewMessage[];
   readonly mentions: SQL[];
   readonly events: Unrecorded<MessageEvent>[];
+  /** The sender's trace (tracing.ts), for its events. */
+  readonly trace: string | undefined;
 }
 
 /**
@@ -60,7 +62,8 @@ export const drizzleMessageWriteTogether = (
   afterCommit: (events: readonly DomainEvent[]) => Promise<void>,
 ): MessageWriteTogether => {
   const commit = async (sends: readonly CollectedSend[]) => {
-    const events = writer.stamp(sends.flatMap((send) => send.events));
+    // Each send's events carry its own request's trace, taken when it was collected: the batch commits in one of them.
+    const events = sends.flatMap((send) => writer.stamp(send.events, send.trace));
     const rows = sends.flatMap((send) => send.messages);
     const statements = [...(rows.length > 0 ? [messagesInsertOf(rows)] : []), ...sends.flatMap((send) => send.mentions)];
     if (events.length > 0) statements.push(outboxInsertOf(events));
@@ -72,7 +75,7 @@ export const drizzleMessageWriteTogether = (
   };
   const submit = createGroupCommit<CollectedSend>({ commit, inFlight: STATEMENT_POOL_SIZE, maxBatch: MAX_SENDS_PER_STATEMENT });
   return async (collect) => {
-    const send: CollectedSend = { messages: [], mentions: [], events: [] };
+    const send: CollectedSend = { messages: [], mentions: [], events: [], trace: writer.traceparent() };
     collect({
       messages: { insert: (message) => void send.messages.push(message) },
       readStates: {

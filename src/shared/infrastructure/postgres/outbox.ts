@@ -7,8 +7,13 @@ import { outbox } from "./outbox-schema";
 
 /** Writes events into the outbox inside the caller's transaction. */
 export interface OutboxWriter {
-  /** Gives each event its id and time, as `write` does (for writers that insert them themselves: outboxInsertOf). */
-  stamp(events: readonly NewDomainEvent[]): DomainEvent[];
+  /**
+   * Gives each event its id and time, as `write` does (for writers that insert them themselves: outboxInsertOf), and
+   * the trace of the work that made it (`trace`, by default the active one's; see tracing.ts).
+   */
+  stamp(events: readonly NewDomainEvent[], trace?: string): DomainEvent[];
+  /** The active trace, for a writer that stamps its events later and elsewhere (group commit); undefined when off. */
+  traceparent(): string | undefined;
   /** Gives each event its id and time, inserts them with `tx`, and returns them. */
   write(tx: DbExecutor, events: readonly NewDomainEvent[]): Promise<DomainEvent[]>;
 }
@@ -16,17 +21,26 @@ export interface OutboxWriter {
 /** Runs `work` in one transaction; after it commits, the events it wrote go to `afterCommit` (createTransact). */
 export type Transact = <T>(work: (tx: DbExecutor, outbox: OutboxWriter) => Promise<T>) => Promise<T>;
 
-export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock }): OutboxWriter => {
-  const stamp: OutboxWriter["stamp"] = (events) => {
+export const createOutboxWriter = (deps: { ids: SnowflakeGenerator; clock: Clock; traceparent?: () => string | undefined }): OutboxWriter => {
+  const traceparent = deps.traceparent ?? (() => undefined);
+  const stamp: OutboxWriter["stamp"] = (events, trace = traceparent()) => {
     const occurredAt = new Date(deps.clock.now()).toISOString();
-    return events.map((event) => ({ ...event, id: deps.ids.next(), occurredAt }));
+    return events.map((event) => (trace === undefined ? { ...event, id: deps.ids.next(), occurredAt } : { ...event, id: deps.ids.next(), occurredAt, trace }));
   };
   return {
     stamp,
+    traceparent,
     async write(tx, events) {
       if (events.length === 0) return [];
       const stamped = stamp(events);
-      const rows = stamped.map((event) => ({ id: event.id, type: event.type, topics: [...event.topics], data: event.data, occurredAt: new Date(event.occurredAt) }));
+      const rows = stamped.map((event) => ({
+        id: event.id,
+        type: event.type,
+        topics: [...event.topics],
+        data: event.data,
+        occurredAt: new Date(event.occurredAt),
+        trace: event.trace ?? null,
+      }));
       await tx.insert(outbox).values(rows);
       return stamped;
     },
@@ -55,15 +69,23 @@ export const createTransact =
   };
 
 /**
- * The INSERT of any number of stamped events as one statement of five array parameters (unnest), so a batch of
- * any size is one prepared statement. Times travel as text: postgres-js has no serializer for timestamptz[].
+ * The INSERT of any number of stamped events as one statement of array parameters (unnest), so a batch of any size
+ * is one prepared statement. Times travel as text: postgres-js has no serializer for timestamptz[]. The traces are a
+ * sixth array only when some event has one (tracing on), so that a node without tracing sends what it always did.
  */
-export const outboxInsertOf = (events: readonly DomainEvent[]): SQL =>
-  sql`INSERT INTO ${outbox} (id, type, topics, data, occurred_at)
-    SELECT id, type, topics::text[], data::jsonb, occurred_at::timestamptz
-    FROM unnest(${sql.param(events.map((event) => event.id))}::bigint[], ${sql.param(events.map((event) => event.type))}::text[],
+export const outboxInsertOf = (events: readonly DomainEvent[]): SQL => {
+  const columns = sql`${sql.param(events.map((event) => event.id))}::bigint[], ${sql.param(events.map((event) => event.type))}::text[],
       ${sql.param(events.map((event) => textArrayLiteral(event.topics)))}::text[], ${sql.param(events.map((event) => JSON.stringify(event.data)))}::text[],
-      ${sql.param(events.map((event) => event.occurredAt))}::text[]) AS o(id, type, topics, data, occurred_at)`;
+      ${sql.param(events.map((event) => event.occurredAt))}::text[]`;
+  if (!events.some((event) => event.trace !== undefined)) {
+    return sql`INSERT INTO ${outbox} (id, type, topics, data, occurred_at)
+    SELECT id, type, topics::text[], data::jsonb, occurred_at::timestamptz
+    FROM unnest(${columns}) AS o(id, type, topics, data, occurred_at)`;
+  }
+  return sql`INSERT INTO ${outbox} (id, type, topics, data, occurred_at, trace)
+    SELECT id, type, topics::text[], data::jsonb, occurred_at::timestamptz, trace
+    FROM unnest(${columns}, ${sql.param(events.map((event) => event.trace ?? null))}::text[]) AS o(id, type, topics, data, occurred_at, trace)`;
+};
 
 /** A text[] literal of strings, each quoted and escaped, for a column of arrays filled from an unnest of text. */
 export const textArrayLiteral = (values: readonly string[]): string =>
@@ -84,6 +106,7 @@ export const claimOutboxBatch = async (tx: DbExecutor, limit: number, before: Da
     topics: row.topics as DomainEvent["topics"],
     data: row.data,
     occurredAt: row.occurredAt.toISOString(),
+    ...(row.trace === null ? {} : { trace: row.trace }),
   }));
 };
 
