@@ -4,6 +4,10 @@
  * `bench/results/<scenario>-<timestamp>.*`, is bounded in time (`--limit-seconds`), and stops every process it
  * started, also on Ctrl-C. Any `bench/<name>.ts` is a scenario: `voice` arrives as `bench/voice.ts`, built on the
  * same support (bench/support/processes.ts for bounded runs and cleanup, report.ts, chart.ts, systems.ts).
+ *
+ * `--tracing` (before or among the scenario's arguments) runs it with OpenTelemetry on in every XCord node: their spans
+ * are exported (OTLP/HTTP, every 1 s) to a receiver in this process that counts and drops them, as a collector on the
+ * same machine would take them; the count is printed at the end. Compare with the same scenario without it.
  */
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -26,7 +30,9 @@ const scenarios = readdirSync(BENCH_DIR)
   .map((file) => file.slice(0, -3))
   .sort();
 
-const [scenario, ...args] = process.argv.slice(2);
+const given = process.argv.slice(2);
+const tracing = given.includes("--tracing");
+const [scenario, ...args] = given.filter((arg) => arg !== "--tracing");
 if (!scenario || !scenarios.includes(scenario)) {
   if (scenario) console.error(`unknown benchmark scenario "${scenario}"`);
   const lines = [...new Set([...scenarios, ...Object.keys(DESCRIPTIONS)])].map(
@@ -36,9 +42,33 @@ if (!scenario || !scenarios.includes(scenario)) {
   process.exit(2);
 }
 
+/** Counts the spans of each OTLP/HTTP JSON export it is sent, and keeps nothing else. */
+const startSpanSink = () => {
+  let spans = 0;
+  let exports = 0;
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(request) {
+      const body = (await request.json().catch(() => ({}))) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
+      exports++;
+      for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
+      return Response.json({});
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}`, report: () => `tracing: ${spans.toLocaleString("en")} spans received in ${exports} exports`, stop: () => server.stop(true) };
+};
+
+const sink = tracing ? startSpanSink() : undefined;
 const child = Bun.spawn([process.execPath, "run", join(BENCH_DIR, `${scenario}.ts`), ...args], {
   stdio: ["inherit", "inherit", "inherit"],
+  env: sink ? { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_BSP_SCHEDULE_DELAY: "1000" } : process.env,
 });
 process.on("SIGINT", () => child.kill("SIGINT"));
 process.on("SIGTERM", () => child.kill("SIGTERM"));
-process.exit(await child.exited);
+const code = await child.exited;
+if (sink) {
+  console.log(sink.report());
+  sink.stop();
+}
+process.exit(code);

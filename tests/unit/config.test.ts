@@ -58,6 +58,48 @@ describe("configuration", () => {
     expect(problems.find((p) => p.startsWith("DATABASE_URL"))).not.toContain("hunter2");
   });
 
+  test("tracing is off without an OTLP endpoint, and reads the standard OTEL_* variables when one is set", () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_SERVICE_NAME: "chat" }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" }).tracing).toEqual({
+      tracesUrl: "http://collector:4318/v1/traces",
+      headers: {},
+      serviceName: "xcord",
+      sampleRatio: 1,
+      exportDelayMs: 5_000,
+    });
+    const tracing = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://ignored:4318",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://collector.example.org/otlp/traces",
+      OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Bearer%20abc, x-tenant=chat",
+      OTEL_SERVICE_NAME: "xcord-eu",
+      OTEL_TRACES_SAMPLER_ARG: "0.25",
+      OTEL_BSP_SCHEDULE_DELAY: "1000",
+    }).tracing;
+    expect(tracing).toEqual({
+      tracesUrl: "https://collector.example.org/otlp/traces",
+      headers: { authorization: "Bearer abc", "x-tenant": "chat" },
+      serviceName: "xcord-eu",
+      sampleRatio: 0.25,
+      exportDelayMs: 1000,
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_SDK_DISABLED: "true" }).tracing).toBeUndefined();
+  });
+
+  test("bad tracing settings are reported without echoing a header's value", () => {
+    const problems = problemsOf({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://collector:4317",
+      OTEL_EXPORTER_OTLP_HEADERS: "authorization",
+      OTEL_TRACES_SAMPLER_ARG: "2",
+    });
+    expect(problems).toEqual([
+      expect.stringContaining("OTEL_EXPORTER_OTLP_ENDPOINT: expected a URL starting with http:// or https://"),
+      expect.stringContaining("OTEL_EXPORTER_OTLP_HEADERS: expected comma-separated key=value pairs"),
+      expect.stringContaining("OTEL_TRACES_SAMPLER_ARG: expected a number from 0 to 1"),
+    ]);
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_HEADERS: "x-key=%E0%A4%A" }).join("\n")).not.toContain("%E0");
+  });
+
   test("cluster mode needs shared stores and room for every worker's node id", () => {
     expect(problemsOf({ WORKERS: "4" })).toEqual([expect.stringContaining("WORKERS: more than one worker needs DATABASE_URL and REDIS_URL")]);
     const shared = { DATABASE_URL: "postgres://db/x", REDIS_URL: "redis://cache" };
