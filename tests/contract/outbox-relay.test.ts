@@ -79,11 +79,14 @@ for (const mode of MODES) {
       // Rows as a node leaves them when it dies between its commit and its publish: one just now, one 10 s ago.
       const row = (type: string, occurredAt: Date) => ({ id: String(BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000))), type, topics: [topic], data: {}, occurredAt });
       const fresh = row("TEST_FRESH", new Date());
-      const overdue = row("TEST_OVERDUE", new Date(Date.now() - 10_000));
+      // Recorded by a traced request: the trace travels with the event, whoever publishes it.
+      const trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+      const overdue = { ...row("TEST_OVERDUE", new Date(Date.now() - 10_000)), trace };
       await server.app.database.db.insert(outbox).values([fresh, overdue]);
       await server.app.relay.flush();
       await waitFor(() => heard.length > 0, { what: "the overdue row" });
       expect(heard.map((message) => (JSON.parse(message) as DomainEvent).type)).toEqual(["TEST_OVERDUE"]);
+      expect((JSON.parse(heard[0]!) as DomainEvent).trace).toBe(trace);
       const [freshRow] = await server.app.database.db.select().from(outbox).where(eq(outbox.id, fresh.id));
       expect(freshRow?.publishedAt).toBeNull(); // still within the grace its own node had to publish it
       await server.app.database.db.delete(outbox).where(eq(outbox.id, fresh.id));
