@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import S3rver from "s3rver";
-import type { BlobStore, StoredBlob } from "../../src/domains/message/domain/blob-store";
+import { BlobTooLargeError, type BlobStore, type StoredBlob } from "../../src/domains/message/domain/blob-store";
 import { FilesystemBlobStore } from "../../src/shared/infrastructure/filesystem-blob-store";
 import { MemoryBlobStore } from "../../src/shared/infrastructure/memory/memory-blob-store";
 import { type Database, type Db, createPostgresDatabase } from "../../src/shared/infrastructure/postgres/database";
@@ -82,8 +82,77 @@ const textOf = async (blob: StoredBlob | null) => new TextDecoder().decode(await
 /** Bytes that differ at every position modulo a prime, so a misplaced or repeated chunk cannot go unnoticed. */
 const patterned = (length: number, seed = 7) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed) % 251);
 
+/**
+ * `bytes` as a stream of `chunk`-byte pieces, pulled one at a time, recording how far it was read and whether it was
+ * cancelled; with `failAt`, the stream errors once that many bytes have gone out (a client cut off mid-upload).
+ */
+const streamOf = (bytes: Uint8Array, chunk: number, failAt?: number) => {
+  const seen = { read: 0, cancelled: false };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (failAt !== undefined && seen.read >= failAt) return controller.error(new Error("client went away"));
+        if (seen.read >= bytes.byteLength) return controller.close();
+        const piece = bytes.slice(seen.read, seen.read + chunk);
+        seen.read += piece.byteLength;
+        controller.enqueue(piece);
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, seen };
+};
+
 for (const [name, make] of stores) {
   describe(`BlobStore contract: ${name}`, () => {
+    test("putStream stores a stream of many uneven chunks byte for byte, answers its size, and replaces", async () => {
+      const store = make();
+      const id = key();
+      const bytes = patterned(BLOB_CHUNK_BYTES * 3 + 777);
+      await store.put(id, patterned(10, 1));
+      expect(await store.putStream(id, streamOf(bytes, 100_003).stream, bytes.byteLength)).toBe(bytes.byteLength);
+      const blob = await store.get(id);
+      expect(blob?.size).toBe(bytes.byteLength);
+      expect(Buffer.compare(Buffer.from(await bytesOf(blob)), Buffer.from(bytes))).toBe(0);
+      const empty = key();
+      expect(await store.putStream(empty, streamOf(new Uint8Array(0), 1).stream, 10)).toBe(0);
+      expect((await store.get(empty))?.size).toBe(0);
+    });
+
+    test("putStream past maxBytes stops reading, throws BlobTooLargeError and stores nothing; the old content stays", async () => {
+      const store = make();
+      const [fresh, existing] = [key(), key()];
+      await store.put(existing, new TextEncoder().encode("kept"));
+      const max = BLOB_CHUNK_BYTES * 2;
+      for (const id of [fresh, existing]) {
+        const source = streamOf(patterned(max * 4), 64 * 1024);
+        const error = await store.putStream(id, source.stream, max).catch((thrown: unknown) => thrown);
+        expect(error).toBeInstanceOf(BlobTooLargeError);
+        // Stopped at the limit: the rest of the upload is never pulled.
+        expect(source.seen.cancelled).toBe(true);
+        expect(source.seen.read).toBeLessThanOrEqual(max + 64 * 1024);
+      }
+      expect(await store.get(fresh)).toBeNull();
+      expect(await textOf(await store.get(existing))).toBe("kept");
+      // Exactly maxBytes is within the limit.
+      expect(await store.putStream(fresh, streamOf(patterned(max), 64 * 1024).stream, max)).toBe(max);
+    });
+
+    test("putStream of a stream that fails midway (a client gone) throws its error and stores nothing", async () => {
+      const store = make();
+      const [fresh, existing] = [key(), key()];
+      await store.put(existing, new TextEncoder().encode("kept"));
+      for (const id of [fresh, existing]) {
+        const source = streamOf(patterned(BLOB_CHUNK_BYTES * 4), 64 * 1024, BLOB_CHUNK_BYTES * 2 + 100);
+        await expect(store.putStream(id, source.stream, BLOB_CHUNK_BYTES * 10)).rejects.toThrow("client went away");
+      }
+      expect(await store.get(fresh)).toBeNull();
+      expect(await textOf(await store.get(existing))).toBe("kept");
+    });
+
     test("put, get and delete round-trip the exact bytes", async () => {
       const store = make();
       const id = key();
@@ -219,6 +288,32 @@ describe("PostgresBlobStore", () => {
     await expect(drain()).rejects.toThrow("changed while it was read");
   });
 
+  test("a streamed write inserts chunk rows as the bytes arrive, and one stopped midway leaves no rows", async () => {
+    const chunk = 1024;
+    const store = new PostgresBlobStore(postgresDb.db, chunk);
+    const id = key();
+    let rowsWhileStreaming = -1;
+    const bytes = patterned(chunk * 6);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          // Before the fifth chunk goes out, the first four are rows already: nothing waits for the whole file.
+          if (sent === chunk * 4) rowsWhileStreaming = (await chunkRows(id)).length;
+          if (sent === bytes.byteLength) return controller.close();
+          controller.enqueue(bytes.slice(sent, sent + chunk));
+          sent += chunk;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    expect(await store.putStream(id, stream, bytes.byteLength)).toBe(bytes.byteLength);
+    expect(rowsWhileStreaming).toBeGreaterThanOrEqual(3);
+    const stopped = key();
+    await expect(store.putStream(stopped, streamOf(patterned(chunk * 10), 700).stream, chunk * 5)).rejects.toBeInstanceOf(BlobTooLargeError);
+    expect(await chunkRows(stopped)).toEqual([]);
+  });
+
   test("a failed put leaves the previous content readable and no rows of its own", async () => {
     const store = new PostgresBlobStore(postgresDb.db);
     const id = key();
@@ -255,6 +350,19 @@ describe("S3BlobStore", () => {
     for (const bad of ["../escape", "a/b", ""]) await expect(store.put(bad, new Uint8Array(1))).rejects.toThrow("unsafe blob key");
   });
 
+  test("a streamed write larger than one part goes up as a multipart upload; one cut off midway leaves no object", async () => {
+    const store = new S3BlobStore(s3Client(), `multipart-${crypto.randomUUID()}/`);
+    const [whole, cut] = [key(), key()];
+    // Bun's parts are 5 MiB: eleven make three parts.
+    const bytes = patterned(11 * 1024 * 1024);
+    expect(await store.putStream(whole, streamOf(bytes, 256 * 1024).stream, bytes.byteLength)).toBe(bytes.byteLength);
+    expect(Buffer.compare(Buffer.from(await bytesOf(await store.get(whole))), Buffer.from(bytes))).toBe(0);
+    await expect(store.putStream(cut, streamOf(bytes, 256 * 1024, 10 * 1024 * 1024).stream, bytes.byteLength)).rejects.toThrow("client went away");
+    expect(await store.get(cut)).toBeNull();
+    await expect(store.putStream(cut, streamOf(bytes, 256 * 1024).stream, 6 * 1024 * 1024)).rejects.toBeInstanceOf(BlobTooLargeError);
+    expect(await store.get(cut)).toBeNull();
+  });
+
   test("path-style and virtual-hosted addressing sign the URLs S3 expects", () => {
     const settings = { bucket: "files", region: "eu-west-3", accessKeyId: "AK", secretAccessKey: "SK", sessionToken: undefined, keyPrefix: "" };
     const path = new URL(createS3Client({ ...settings, endpoint: "https://objects.example", forcePathStyle: true }).presign("k"));
@@ -270,6 +378,10 @@ describe("FilesystemBlobStore", () => {
     const store = new FilesystemBlobStore(dir);
     for (const bad of ["../escape", "a/b", "", ".."]) await expect(store.put(bad, new Uint8Array(1))).rejects.toThrow("unsafe blob key");
     await store.put("12345", new Uint8Array(3));
+    expect(readdirSync(join(dir, "45"))).toEqual(["12345"]);
+    // Stopped streams leave no temporary file behind either.
+    await expect(store.putStream("22245", streamOf(patterned(5000), 1000).stream, 2500)).rejects.toBeInstanceOf(BlobTooLargeError);
+    await expect(store.putStream("32345", streamOf(patterned(5000), 1000, 3000).stream, 10_000)).rejects.toThrow("client went away");
     expect(readdirSync(join(dir, "45"))).toEqual(["12345"]);
   });
 });

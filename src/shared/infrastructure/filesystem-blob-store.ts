@@ -1,6 +1,7 @@
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BlobStore } from "../../domains/message/domain/blob-store";
+import { limitedChunks } from "./blob-store-streams";
 
 const SAFE_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -20,11 +21,33 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
+    await this.viaTemporary(key, (temporary) => writeFile(temporary, bytes, { mode: 0o600 }));
+  }
+
+  async putStream(key: string, stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<number> {
+    let size = 0;
+    await this.viaTemporary(key, async (temporary) => {
+      const file = await open(temporary, "wx", 0o600);
+      try {
+        // Each chunk written before the next is read: the upload's pace is the disk's.
+        for await (const chunk of limitedChunks(stream, maxBytes)) {
+          await file.write(chunk);
+          size += chunk.byteLength;
+        }
+      } finally {
+        await file.close();
+      }
+    });
+    return size;
+  }
+
+  /** Writes a temporary file beside the blob with `write` and renames it into place; removes it if anything fails. */
+  private async viaTemporary(key: string, write: (temporary: string) => Promise<void>): Promise<void> {
     const { dir, file } = this.path(key);
     await mkdir(dir, { recursive: true });
     const temporary = `${file}.${process.pid}.${crypto.randomUUID()}.tmp`;
     try {
-      await writeFile(temporary, bytes, { mode: 0o600 });
+      await write(temporary);
       await rename(temporary, file);
     } catch (error) {
       await rm(temporary, { force: true });

@@ -1,4 +1,5 @@
 import type { BlobStore, StoredBlob } from "../../domains/message/domain/blob-store";
+import { limitedChunks } from "./blob-store-streams";
 import type { S3Config } from "./config";
 
 /** The error Bun's S3 client throws for an object that is not there (GET and HEAD). */
@@ -42,6 +43,42 @@ export class S3BlobStore implements BlobStore {
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     await this.client.write(this.objectKey(key), bytes, { type: "application/octet-stream" });
+  }
+
+  async putStream(key: string, stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<number> {
+    const objectKey = this.objectKey(key);
+    let size = 0;
+    let failure: unknown;
+    const chunks = limitedChunks(stream, maxBytes);
+    // Bun uploads a streamed body as a multipart upload, a part at a time; the object appears only when it completes,
+    // and a body that fails aborts the upload, so a stopped stream leaves the key as it was.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          try {
+            const next = await chunks.next();
+            if (next.done) return controller.close();
+            size += next.value.byteLength;
+            controller.enqueue(next.value);
+          } catch (error) {
+            failure = error;
+            controller.error(error);
+          }
+        },
+        async cancel() {
+          await chunks.return(undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    try {
+      await this.client.write(objectKey, new Response(body), { type: "application/octet-stream" });
+    } catch (error) {
+      // The client's own error for a failed body says less than the body's (too large, the upload cut off).
+      throw failure ?? error;
+    }
+    if (failure) throw failure;
+    return size;
   }
 
   async get(key: string): Promise<StoredBlob | null> {
