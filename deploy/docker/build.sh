@@ -26,7 +26,7 @@ OUT="$(cd "$OUT" && pwd)"
 [[ -z "$(ls -A "$OUT")" ]] || die "$OUT is not empty"
 [[ -f "$SRC/package.json" && -f "$SRC/bun.lock" ]] || die "$SRC has no package.json and bun.lock"
 
-RUNTIME_PATHS=(package.json bun.lock bunfig.toml tsconfig.json src drizzle docs
+RUNTIME_PATHS=(package.json bun.lock patches bunfig.toml tsconfig.json src drizzle docs
   scripts/migrate.ts scripts/prepare-embedded-db.ts scripts/mediasoup deploy/docker)
 for path in "${RUNTIME_PATHS[@]}"; do
   [[ -e "$SRC/$path" ]] || die "$SRC/$path is missing"

@@ -40,8 +40,8 @@ export const setupRetries = { count: 0, answers: new Map<string, number>() };
 
 /**
  * The balancer as a client library sees it: a request answered 503 or 429 with Retry-After is sent again after that
- * long (capped at 1 s, at most 20 times). A node's pool can still hold a connection broken by a PgBouncer restart
- * for a moment after the node is ready again; the first statement on it answers 503 and the client retries.
+ * long (capped at 1 s, at most 20 times). A statement on a pooled connection that a PgBouncer restart broke answers
+ * 503 once, and the client retries.
  */
 const clientServer = (url: string) => {
   const server = remoteServer(url);
@@ -214,6 +214,10 @@ export class Senders {
   readonly unretryable: Array<{ status: number; body: string }> = [];
   /** Longest time from a message's first attempt to its 2xx. */
   longestSendMs = 0;
+  /** When each retried answer came, by answer, with the start of its body, for the checks on a window of the scenario. */
+  private readonly retriedAt: Array<{ at: number; key: string; body: string }> = [];
+  /** Each 2xx message's first attempt and its 2xx, in milliseconds since the epoch. */
+  private readonly accepted: Array<{ started: number; done: number }> = [];
   private stopped = false;
   private loops: Promise<void>[] = [];
 
@@ -247,6 +251,18 @@ export class Senders {
   async waitForSends(count: number, what: string, timeoutMs = 30_000): Promise<void> {
     const target = this.total + count;
     await waitFor(() => this.total >= target, { timeoutMs, intervalMs: 50, what });
+  }
+
+  /** Attempts answered at or after `since` (ms since the epoch), whose body contains `saying`, that were retried, by answer. */
+  retriesSince(since: number, saying = ""): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { at, key, body } of this.retriedAt) if (at >= since && body.includes(saying)) counts[key] = (counts[key] ?? 0) + 1;
+    return counts;
+  }
+
+  /** The longest wait for a 2xx counted from `since` (or from the message's first attempt, if later). */
+  longestWaitSince(since: number): number {
+    return Math.max(0, ...this.accepted.filter(({ done }) => done >= since).map(({ started, done }) => done - Math.max(started, since)));
   }
 
   /** Resolves once `count` more attempts were answered with `status` (then retried). */
@@ -284,7 +300,9 @@ export class Senders {
         }
         if (status >= 200 && status < 300) {
           this.sent[index]!.push((JSON.parse(text) as { id: string }).id);
-          this.longestSendMs = Math.max(this.longestSendMs, Date.now() - started);
+          const done = Date.now();
+          this.longestSendMs = Math.max(this.longestSendMs, done - started);
+          this.accepted.push({ started, done });
           break;
         }
         const retryable = ((status === 503 || status === 429) && retryAfter !== null) || status === 502 || status === 504 || status === 0;
@@ -294,6 +312,7 @@ export class Senders {
         }
         const key = `${status}${retryAfter !== null ? "+Retry-After" : ""}${failure}`;
         this.retried.set(key, (this.retried.get(key) ?? 0) + 1);
+        this.retriedAt.push({ at: Date.now(), key, body: text.slice(0, 100) });
         await Bun.sleep(Math.min(Number(retryAfter ?? "0.1") * 1000, 1_000) || 100); // the client's backoff, not synchronisation
       }
       await Bun.sleep(this.paceMs); // pacing the load, not synchronisation

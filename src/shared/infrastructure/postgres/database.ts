@@ -92,9 +92,10 @@ const preparingStatements = (client: Sql): Sql =>
 const PGBOUNCER_PARAMETER = /([?&])pgbouncer=([^&]*)(&|$)/;
 
 /**
- * How long one connection attempt may take. An attempt made while PostgreSQL stops or starts can hang until this
- * runs out (seen in the test that restarts it: sends failed after exactly the timeout, and statements queued behind
- * the attempt waited as long); five seconds is ample for a real connection and bounds that wait.
+ * How long one connection attempt may take: ample for a real connection, and a bound on the wait of the statements
+ * queued behind an attempt the server never answers. (Attempts that hung until exactly this timeout after PostgreSQL
+ * or PgBouncer restarted were postgres-js's own: a connection lost with a write buffered sent no startup message on
+ * its later attempts. patches/postgres@3.4.9.patch fixes that; tests/chaos/postgres-connection-loss.test.ts checks it.)
  */
 const CONNECT_TIMEOUT_SECONDS = 5;
 
