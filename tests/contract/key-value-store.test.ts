@@ -42,6 +42,30 @@ for (const { name, make } of cases) {
       expect(await store.ttl("key")).toBe(-1);
     });
 
+    test("getMany answers each key's value in order, null for a missing, expired or list key", async () => {
+      const store = await make();
+      await store.setMany([["a", "1"], ["b", "2"]], 10_000);
+      await store.set("brief", "x", 30);
+      await store.listPush("list", "item", 5, 10_000);
+      expect(await store.getMany([])).toEqual([]);
+      await eventually(async () => expect(await store.get("brief")).toBeNull());
+      expect(await store.getMany(["b", "missing", "a", "brief", "list", "a"])).toEqual(["2", null, "1", null, null, "1"]);
+      // More keys than one Redis command takes, in order.
+      const many = Array.from({ length: 2_500 }, (_, i) => [`many:${i}`, `v${i}`] as const);
+      await store.setMany(many.filter((_, i) => i % 3 !== 0), 10_000);
+      expect(await store.getMany(many.map(([key]) => key))).toEqual(many.map(([, value], i) => (i % 3 === 0 ? null : value)));
+    });
+
+    test("getMany reads the keys another node on the same backend wrote (the key prefix applies to each)", async () => {
+      const namespace = uniqueNamespace();
+      const [a, b] = [await make(namespace), await make(namespace)];
+      const other = await make();
+      await a.setMany([["p:1", "one"], ["p:2", "two"]], 10_000);
+      await other.set("p:1", "elsewhere");
+      expect(await b.getMany(["p:1", "p:2"])).toEqual(["one", "two"]);
+      expect(await other.getMany(["p:1", "p:2"])).toEqual(["elsewhere", null]);
+    });
+
     test("setMany stores every entry with the expiry, replacing earlier values", async () => {
       const store = await make();
       await store.set("b", "old");

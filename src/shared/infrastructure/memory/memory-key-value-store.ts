@@ -40,6 +40,14 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return value ?? null;
   }
 
+  /** Each key's string, or null (also for a list, as Redis' MGET answers). */
+  async getMany(keys: readonly string[]): Promise<Array<string | null>> {
+    return keys.map((key) => {
+      const value = this.live(key)?.value;
+      return typeof value === "string" ? value : null;
+    });
+  }
+
   /** Sets `key`, replacing any value and expiry. */
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });

@@ -17,6 +17,9 @@ for i = 1, #KEYS do
 end
 return #KEYS`;
 
+/** Keys per MGET at most: one command holds Redis while it runs, so a long list is read in a few short ones. */
+const GET_MANY_CHUNK = 1_000;
+
 /** Keys and bytes per SET_MANY_SCRIPT call at most: a call holds Redis while it runs, so each stays short. */
 const SET_MANY_CHUNK = 1_000;
 const SET_MANY_CHUNK_BYTES = 256 * 1024;
@@ -48,6 +51,13 @@ export class RedisKeyValueStore implements KeyValueStore {
   /** GET. */
   async get(key: string): Promise<string | null> {
     return this.redis.get(key);
+  }
+
+  /** MGET (the connection's keyPrefix applies to every key), a thousand keys per command at most. */
+  async getMany(keys: readonly string[]): Promise<Array<string | null>> {
+    const calls: Array<Promise<Array<string | null>>> = [];
+    for (let at = 0; at < keys.length; at += GET_MANY_CHUNK) calls.push(this.redis.mget(...keys.slice(at, at + GET_MANY_CHUNK)));
+    return (await Promise.all(calls)).flat();
   }
 
   /** SET, with PX when a TTL is given. */

@@ -2,6 +2,8 @@
 export interface KeyValueStore {
   /** The value of `key`, or null when absent or expired. */
   get(key: string): Promise<string | null>;
+  /** The values of `keys` in their order, null for each absent or expired one (or one that holds a list). */
+  getMany(keys: readonly string[]): Promise<Array<string | null>>;
   /** Sets `key`; with `ttlMs` it expires after that many milliseconds. */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** Sets every key, each expiring after `ttlMs`, in one round trip; not atomic (a failure may leave some set). */
