@@ -144,12 +144,25 @@ describe("tracing in the embedded mode (PGlite, memory adapters)", () => {
     const caller = callerContext();
     const sent = await sendWithContext(server, owner, generalOf(guild).id, caller.traceparent, "embedded");
     await client.dispatch("MESSAGE_CREATE", (d) => d.id === sent.id);
+    // The request's span ends last (after its response): once it and the dispatch are in, so is everything they hold.
     const spans = await waitFor(() => {
       const found = receiver.trace(caller.traceId);
-      return found.some((span) => span.name.startsWith("dispatch ")) ? found : undefined;
-    }, { what: "the dispatch span" });
+      return found.some((span) => span.name.startsWith("dispatch ")) && found.some((span) => span.kind === SPAN_KIND.SERVER) ? found : undefined;
+    }, { what: "the dispatch and request spans" });
     expect(spans.some((span) => span.attributes["db.system.name"] === "postgresql")).toBe(true);
     expectConnected(spans, caller.spanId);
+    client.close();
+  });
+
+  test("an IDENTIFY on the gateway is a trace of its own, holding the statements READY read", async () => {
+    const user = await registerUser(server);
+    const { client, ready } = await identify(server.url, user.access_token);
+    const span = await waitFor(() => receiver.spans.find((candidate) => candidate.name === "gateway IDENTIFY" && candidate.attributes["enduser.id"] === undefined && receiver.trace(candidate.traceId).some((child) => child.parentSpanId === candidate.spanId)), {
+      what: "the IDENTIFY span and its children",
+    });
+    expect(span).toMatchObject({ kind: SPAN_KIND.SERVER, parentSpanId: undefined, attributes: { "xcord.gateway.op": 2 } });
+    expect(receiver.trace(span.traceId).some((child) => child.attributes["db.system.name"] === "postgresql")).toBe(true);
+    expect(ready.user.id).toBe(user.user.id);
     client.close();
   });
 });

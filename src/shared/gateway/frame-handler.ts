@@ -1,7 +1,8 @@
+import { SpanKind } from "@opentelemetry/api";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { decodeFrame } from "./frame-codec";
 import { type HandlerContext, type HandlerDeps, OP_HANDLERS } from "./gateway-handlers";
-import { CloseCode, FRAME_LIMIT } from "./gateway-protocol";
+import { CloseCode, FRAME_LIMIT, Op } from "./gateway-protocol";
 import type { GatewaySession } from "./gateway-session";
 
 /** Each opcode's payload schema, compiled once for the process. */
@@ -25,5 +26,18 @@ export const createFrameHandler = (deps: HandlerDeps) => async (session: Gateway
   if (handler.phase === "unauthenticated" && authenticated) return close(CloseCode.AlreadyAuthenticated, "Already authenticated");
   if (handler.phase === "unauthenticated") session.authenticating = true;
   const context: HandlerContext = { session, deps, close };
-  await handler.handle(context, (frame.d ?? null) as never);
+  if (!deps.tracing?.enabled || frame.op === Op.Heartbeat) return handler.handle(context, (frame.d ?? null) as never);
+  // IDENTIFY, RESUME and the others are a client's requests on the socket: each is traced like an HTTP request.
+  const attributes = { "xcord.gateway.op": frame.op, ...(session.viewer ? { "enduser.id": session.viewer.userId } : {}) };
+  await deps.tracing.inSpan(`gateway ${OP_NAMES[frame.op] ?? frame.op}`, { kind: SpanKind.SERVER, parent: null, attributes }, () =>
+    handler.handle(context, (frame.d ?? null) as never),
+  );
+};
+
+const OP_NAMES: Readonly<Record<number, string>> = {
+  [Op.Identify]: "IDENTIFY",
+  [Op.PresenceUpdate]: "PRESENCE_UPDATE",
+  [Op.VoiceStateUpdate]: "VOICE_STATE_UPDATE",
+  [Op.Resume]: "RESUME",
+  [Op.RequestGuildMembers]: "REQUEST_GUILD_MEMBERS",
 };

@@ -85,6 +85,7 @@ export const createGateway = (options: GatewayOptions) => {
     onError,
     takeOver: takeover.takeOver,
     bindAuthSession: sessions.bindAuthSession,
+    tracing: options.tracing,
   });
   const lifecycle = createSessionLifecycle({
     sessions,

@@ -6,6 +6,7 @@ import type { GatewayAuthenticator, GuildMemberDirectory, PresenceTracker, Ready
 import type { GatewaySession } from "./gateway-session";
 import type { IdentifyBudget } from "./identify-budget";
 import type { ResumeStore } from "./resume-store";
+import type { Tracing } from "../infrastructure/tracing/tracing";
 
 export interface HandlerDeps {
   readonly authenticate: GatewayAuthenticator;
@@ -24,6 +25,8 @@ export interface HandlerDeps {
   readonly takeOver: (session: GatewaySession) => void;
   readonly bindAuthSession: (session: GatewaySession) => void;
   readonly onError: (error: unknown, context: Record<string, unknown>) => void;
+  /** A span per frame a client sends (heartbeats aside), when tracing is on. */
+  readonly tracing?: Tracing;
 }
 
 export interface HandlerContext {
