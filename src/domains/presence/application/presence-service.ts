@@ -10,6 +10,7 @@ import type { PresenceStore } from "../domain/presence-store";
 /** How long a user's activities are kept without a change; going offline clears them at once. */
 const ACTIVITIES_TTL_MS = 24 * 60 * 60_000;
 const activitiesKey = (userId: string) => `presence:activities:${userId}`;
+const parseActivities = (raw: string | null): Activity[] => (raw ? (JSON.parse(raw) as Activity[]) : []);
 
 export interface PresenceDeps {
   readonly store: PresenceStore;
@@ -34,11 +35,13 @@ export interface PresenceDeps {
  */
 export const createPresenceService = (deps: PresenceDeps) => {
   const { store, clock } = deps;
+  /**
+   * What each of this node's sessions last set (status, and activities once it set any), until it disconnects: to
+   * record a session again as it was when the store lost it while it stayed connected (see `heartbeat`).
+   */
+  const local = new Map<string, PresenceInput>();
 
-  const activitiesOf = async (userId: string): Promise<Activity[]> => {
-    const raw = await deps.kv.get(activitiesKey(userId));
-    return raw ? (JSON.parse(raw) as Activity[]) : [];
-  };
+  const activitiesOf = async (userId: string): Promise<Activity[]> => parseActivities(await deps.kv.get(activitiesKey(userId)));
 
   /** Announces the user's status and activities, unless nothing changed since the last announcement. */
   const announce = async (userId: string, status: VisibleStatus, activitiesChanged = false) => {
@@ -80,6 +83,8 @@ export const createPresenceService = (deps: PresenceDeps) => {
 
   const record = async (userId: string, sessionId: string, presence: PresenceInput) => {
     const safe: SessionStatus = isSessionStatus(presence.status) ? presence.status : "online";
+    const activities = presence.activities ?? local.get(sessionId)?.activities;
+    local.set(sessionId, activities === undefined ? { status: safe } : { status: safe, activities });
     await store.put(userId, { sessionId, status: safe, expiresAt: clock.now() + deps.sessionTtlMs });
     const activitiesChanged = presence.activities === undefined ? false : await setActivities(userId, presence.activities);
     await reconcile(userId, activitiesChanged);
@@ -102,11 +107,19 @@ export const createPresenceService = (deps: PresenceDeps) => {
     connected: (userId: string, sessionId: string, presence: PresenceInput) => record(userId, sessionId, presence),
     /** A session set its status, and its activities when given. */
     changed: (userId: string, sessionId: string, presence: PresenceInput) => record(userId, sessionId, presence),
+    /**
+     * Keeps the session counted. A session the store no longer has, although it stayed connected, was reaped while
+     * its heartbeats could not be recorded (Redis away) or went with Redis' data, and may have been announced
+     * offline meanwhile: it is recorded again as it last was and the user announced again, without a reconnect.
+     */
     async heartbeat(userId: string, sessionId: string) {
       const current = (await store.sessions(userId)).find((session) => session.sessionId === sessionId);
-      await store.put(userId, { sessionId, status: current?.status ?? "online", expiresAt: clock.now() + deps.sessionTtlMs });
+      const last = current ? undefined : local.get(sessionId);
+      if (last) await record(userId, sessionId, last);
+      else await store.put(userId, { sessionId, status: current?.status ?? "online", expiresAt: clock.now() + deps.sessionTtlMs });
     },
     async disconnected(userId: string, sessionId: string) {
+      local.delete(sessionId);
       await store.remove(userId, sessionId);
       await reconcile(userId);
     },
@@ -115,15 +128,15 @@ export const createPresenceService = (deps: PresenceDeps) => {
     /** Discord's presence objects of these users that are not offline, with `guild_id` when given. */
     async presencesOf(userIds: readonly string[], guildId?: string): Promise<PresencePayload[]> {
       const online = [...(await store.statuses(userIds))].filter(([, status]) => status !== "offline");
-      return Promise.all(
-        online.map(async ([id, status]) => ({
-          user: { id },
-          status,
-          activities: await activitiesOf(id),
-          client_status: clientStatusOf(status),
-          ...(guildId === undefined ? {} : { guild_id: guildId }),
-        })),
-      );
+      // One read for every online user's activities (one MGET on Redis), not one per user.
+      const activities = online.length === 0 ? [] : await deps.kv.getMany(online.map(([id]) => activitiesKey(id)));
+      return online.map(([id, status], index) => ({
+        user: { id },
+        status,
+        activities: parseActivities(activities[index] ?? null),
+        client_status: clientStatusOf(status),
+        ...(guildId === undefined ? {} : { guild_id: guildId }),
+      }));
     },
     sweep,
     start(intervalMs = 1000) {
