@@ -71,13 +71,16 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
   const channelId = guild.channels.find((channel) => channel.name === "general")!.id;
   say(`seeding ${values.seed} messages`);
   await seedMessages(services.databaseUrl, guild.id, channelId, users.map((user) => user.id), Number(values.seed));
-  const results: Partial<Record<SystemName, Awaited<ReturnType<typeof runHttpLoad>>>> = {};
+  const results: Partial<Record<SystemName, Awaited<ReturnType<typeof runHttpLoad>> & { cpuMsPerRequest: number }>> = {};
   for (const name of systems) {
     const load = { mode: "read", base: running.get(name)!.httpUrl, channels: [channelId], tokens: users.map((user) => user.token), concurrency: Number(values.concurrency) } as const;
     say(`${SYSTEM_LABELS[name]}: warming up`);
     await runHttpLoad({ ...load, seconds: 2 });
     say(`${SYSTEM_LABELS[name]}: reading for ${values.seconds} s`);
-    results[name] = await runHttpLoad({ ...load, seconds: Number(values.seconds) });
+    const cpuBefore = running.get(name)!.cpuSeconds();
+    const result = await runHttpLoad({ ...load, seconds: Number(values.seconds) });
+    const cpuMsPerRequest = ((running.get(name)!.cpuSeconds() - cpuBefore) * 1000) / Math.max(1, result.ok + result.errors);
+    results[name] = { ...result, cpuMsPerRequest: Math.round(cpuMsPerRequest * 1000) / 1000 };
   }
   if (profiling.enabled) {
     say("stopping XCord to write its CPU profiles");
@@ -93,6 +96,7 @@ await runBounded("history", Number(values["limit-seconds"]), async () => {
       "req/s": r.perSecond,
       "p50 ms": r.latencyMs.p50,
       "p99 ms": r.latencyMs.p99,
+      "server CPU ms/req": r.cpuMsPerRequest,
       errors: r.errors,
       "XCord req/s ÷ this": xcord ? ratio(xcord.perSecond, r.perSecond) : "",
     };

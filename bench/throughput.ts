@@ -55,9 +55,12 @@ const measure = async (system: RunningSystem, fixture: Fixture) => {
   for (const concurrency of steps) {
     say(`${system.name}: ${concurrency} in flight for ${stepSeconds} s`);
     load.takeSamples();
+    const cpuBefore = system.cpuSeconds();
     const sends = await runHttpLoad({ mode: "send", base: system.httpUrl, channels: fixture.channels, tokens: fixture.senders.map((user) => user.token), concurrency, seconds: stepSeconds });
     await Bun.sleep(1000);
     const deliveries = load.takeSamples();
+    // Persisting a message, dispatching it to every receiver and answering the send, in server CPU.
+    const cpuMsPerMessage = ((system.cpuSeconds() - cpuBefore) * 1000) / Math.max(1, sends.ok);
     results.push({
       concurrency,
       persistedPerSecond: sends.perSecond,
@@ -65,6 +68,7 @@ const measure = async (system: RunningSystem, fixture: Fixture) => {
       sendLatencyMs: sends.latencyMs,
       deliveryMs: latencySummary(deliveries),
       errors: sends.errors,
+      cpuMsPerMessage: Math.round(cpuMsPerMessage * 1000) / 1000,
     });
     const previous = results.at(-2);
     if (previous && sends.perSecond < previous.persistedPerSecond * SATURATION_GAIN) break;
@@ -112,6 +116,7 @@ await runBounded("throughput", Number(values["limit-seconds"]), async () => {
       "in flight": peak.concurrency,
       "send p99 ms": peak.sendLatencyMs.p99,
       "delivery p50/p99 ms": `${peak.deliveryMs.p50} / ${peak.deliveryMs.p99}`,
+      "server CPU ms/msg": peak.cpuMsPerMessage,
       errors: peak.errors,
       "XCord msg/s ÷ this": xcord ? ratio(xcord.persistedPerSecond, peak.persistedPerSecond) : "",
     };

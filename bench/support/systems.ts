@@ -42,8 +42,28 @@ export interface RunningSystem {
   rss(): Promise<number[]>;
   /** Open files of each server process (sockets, mostly). */
   openFiles(): number[];
+  /**
+   * CPU seconds (user + system) the server processes have used so far. The difference over a measured window, per
+   * request, is steadier than requests per second on a shared machine: other load slows a server, it does not make
+   * it spend more CPU per request (much).
+   */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
+
+/** CPU seconds (utime + stime) a process has used, from /proc (0 once it is gone). */
+export const cpuSecondsOf = (pid: number): number => {
+  try {
+    // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+};
+/** Linux's USER_HZ, the unit of /proc's CPU times (100 on every mainstream build). */
+const CLOCK_TICKS = 100;
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 /** Open files of a process, from /proc (0 once it is gone). */
 const openFilesOf = (pid: number) => {
@@ -93,6 +113,7 @@ const startXcord = async (options: SystemOptions, port: number): Promise<Running
     wsUrl: `${group.url.replace("http", "ws")}/gateway`,
     rss: () => group.rss(),
     openFiles: () => group.nodes.map((node) => openFilesOf(node.process.pid)),
+    cpuSeconds: () => sum(group.nodes.map((node) => cpuSecondsOf(node.process.pid))),
     stop: () => group.stop(),
   };
 };
@@ -109,6 +130,7 @@ const startBare = async (options: SystemOptions, port: number): Promise<RunningS
     httpUrl: url,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     rss: () => Promise.all(children.map((child) => rssOf(child.pid))),
+    cpuSeconds: () => sum(children.map((child) => cpuSecondsOf(child.pid))),
     openFiles: () => children.map((child) => openFilesOf(child.pid)),
     stop: async () => void (await Promise.all(children.map((child) => stopChild(child)))),
   };
@@ -141,6 +163,7 @@ const startSocketIo = async (options: SystemOptions, port: number): Promise<Runn
     wsUrl: url,
     rss: () => Promise.all(pids().map(rssOf)),
     openFiles: () => pids().map(openFilesOf),
+    cpuSeconds: () => sum(pids().map(cpuSecondsOf)),
     stop: () => stopChild(child),
   };
 };
