@@ -8,3 +8,4 @@ export * from "./message-schema";
 export * from "./voice-schema";
 export * from "./webhook-schema";
 export * from "./blob-schema";
+export * from "./emoji-schema";
