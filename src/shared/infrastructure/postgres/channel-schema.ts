@@ -1,5 +1,6 @@
-import { type AnyPgColumn, bigint, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { reference, snowflake } from "./columns";
+import { sql } from "drizzle-orm";
+import { type AnyPgColumn, bigint, boolean, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { reference, snowflake, timestamptz } from "./columns";
 import { guilds } from "./guild-schema";
 import { users } from "./identity-schema";
 
@@ -29,12 +30,26 @@ export const channels = pgTable(
     lastMessageId: snowflake("last_message_id"),
     dmLowUserId: snowflake("dm_low_user_id").references(() => users.id),
     dmHighUserId: snowflake("dm_high_user_id").references(() => users.id),
+    /** Threads (types 11 and 12): who started it; their parent is `parent_id`, a text channel. */
+    ownerId: snowflake("owner_id"),
+    /** Slow mode in seconds (threads). */
+    rateLimitPerUser: integer("rate_limit_per_user").notNull().default(0),
+    threadArchived: boolean("thread_archived").notNull().default(false),
+    /** Minutes: 60, 1440, 4320 or 10080. */
+    autoArchiveDuration: integer("auto_archive_duration"),
+    /** When `thread_archived` last changed, or the thread's creation: inactivity counts from it and the last message. */
+    archiveTimestamp: timestamptz("archive_timestamp"),
+    threadLocked: boolean("thread_locked").notNull().default(false),
+    threadInvitable: boolean("thread_invitable").notNull().default(true),
+    threadCreatedAt: timestamptz("thread_created_at"),
   },
   (table) => [
     index("channels_guild_idx").on(table.guildId),
     index("channels_parent_idx").on(table.parentId),
     uniqueIndex("channels_dm_pair_key").on(table.dmLowUserId, table.dmHighUserId),
     index("channels_dm_high_idx").on(table.dmHighUserId),
+    // The auto-archive job's scan: only threads still active.
+    index("channels_active_threads_idx").on(table.archiveTimestamp).where(sql`type IN (11, 12) AND NOT thread_archived`),
   ],
 );
 
@@ -50,4 +65,16 @@ export const permissionOverwrites = pgTable(
     deny: bigint("deny", { mode: "bigint" }).notNull(),
   },
   (table) => [primaryKey({ name: "permission_overwrites_pkey", columns: [table.channelId, table.targetId] }), index("permission_overwrites_target_idx").on(table.targetId)],
+);
+
+/** Who joined which thread (Discord's thread members). */
+export const threadMembers = pgTable(
+  "thread_members",
+  {
+    threadId: reference("thread_id", () => channels.id, { onDelete: "cascade" }),
+    userId: reference("user_id", () => users.id, { onDelete: "cascade" }),
+    joinedAt: timestamptz("joined_at").notNull(),
+    flags: integer("flags").notNull().default(0),
+  },
+  (table) => [primaryKey({ name: "thread_members_pkey", columns: [table.threadId, table.userId] }), index("thread_members_user_idx").on(table.userId)],
 );
