@@ -132,6 +132,9 @@ for (const mode of MODES) {
       const parts = Array.from({ length: 11 }, (_, index): Part => ({ name: `files[${index}]`, bytes: `file ${index}`, filename: `${index}.txt` }));
       expect((await multipart("POST", `/channels/${general}/messages`, alice, formOf({}, parts))).status).toBe(400);
       expect((await multipart("POST", `/channels/${general}/messages`, alice, formOf({ content: "x", bogus: true }))).status).toBe(400);
+      // A NUL escaped in payload_json (\u0000) is one once parsed: refused by name, as in a JSON body, never a 500.
+      const nul = await reply<unknown>(await multipart("POST", `/channels/${general}/messages`, alice, formOf({ content: "a\u0000b" })));
+      expect({ status: nul.status, errors: fieldErrors(nul.body) }).toEqual({ status: 400, errors: { content: "Must not contain NUL characters." } });
     });
 
     test("the OpenAPI document describes send and edit as JSON and as the multipart form", async () => {

@@ -24,6 +24,10 @@ export const createS3Client = (config: S3Config): Bun.S3Client => {
   return new Bun.S3Client({ ...credentials, endpoint: url.origin, bucket: config.bucket, virtualHostedStyle: true });
 };
 
+/** S3's smallest part (all but the last), and how many may be uploading at once: ~10 MiB of a streamed upload in memory. */
+const STREAM_PART_BYTES = 5 * 1024 * 1024;
+const STREAM_PARTS_IN_FLIGHT = 2;
+
 /**
  * Blobs as objects in an S3-compatible bucket, shared by every node that names it: one object per blob under
  * `keyPrefix`. A PUT is atomic (readers see the old object or the new one); Bun splits large bodies into a multipart
@@ -72,7 +76,7 @@ export class S3BlobStore implements BlobStore {
       { highWaterMark: 0 },
     );
     try {
-      await this.client.write(objectKey, new Response(body), { type: "application/octet-stream" });
+      await this.client.write(objectKey, new Response(body), { type: "application/octet-stream", partSize: STREAM_PART_BYTES, queueSize: STREAM_PARTS_IN_FLIGHT });
     } catch (error) {
       // The client's own error for a failed body says less than the body's (too large, the upload cut off).
       throw failure ?? error;

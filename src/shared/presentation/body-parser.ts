@@ -2,6 +2,7 @@ import { parseClientJson } from "../kernel/client-json";
 import { DomainError, ErrorCode } from "../kernel/domain-error";
 import { MalformedJsonError } from "./http-errors";
 import { MAX_JSON_DEPTH, jsonNestsDeeperThan, tooDeep } from "./input-guards";
+import { type StreamedFile, openFirstFile } from "./multipart-stream";
 
 export const DEFAULT_JSON_LIMIT = 1024 * 1024;
 
@@ -69,25 +70,59 @@ export const parseJsonBody = async (request: Request, limit: number): Promise<un
   }
 };
 
-/**
- * multipart/form-data bodies, read within `limit` bytes (a chunked upload cannot grow past it), as an object of
- * fields: a field sent once is its value (string or File), a repeated one an array.
- */
-export const parseMultipartBody = async (request: Request, limit: number): Promise<Record<string, unknown>> => {
-  const bytes = await readLimitedBytes(request, limit);
-  let form: Awaited<ReturnType<Response["formData"]>>;
-  try {
-    form = await new Response(bytes, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
-  } catch {
-    throw new MalformedJsonError("The multipart/form-data body could not be parsed.");
-  }
-  const fields: Record<string, unknown> = Object.create(null);
-  for (const key of new Set(form.keys())) {
-    const values = form.getAll(key);
-    fields[key] = values.length === 1 ? values[0] : values;
-  }
-  return { ...fields };
+/** `body` as it is read, erroring with a 413 as soon as it passes `limit` bytes (chunked bodies have no length). */
+const limitedStream = (body: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> => {
+  let size = 0;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength;
+        if (size > limit) controller.error(tooLarge(limit));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
 };
+
+/**
+ * A multipart/form-data body, not read yet: http-core's parser hands it to the route, which reads it whole
+ * (`fields`) or streams its file (`openFile`), once, within `limit` bytes either way.
+ */
+export class MultipartForm {
+  readonly #request: Request;
+  readonly #limit: number;
+
+  constructor(request: Request, limit: number) {
+    this.#request = request;
+    this.#limit = limit;
+  }
+
+  /** The whole form read into memory, as an object of fields: a field sent once is its value (string or File), a repeated one an array. */
+  async fields(): Promise<Record<string, unknown>> {
+    const bytes = await readLimitedBytes(this.#request, this.#limit);
+    let form: Awaited<ReturnType<Response["formData"]>>;
+    try {
+      form = await new Response(bytes, { headers: { "content-type": this.#request.headers.get("content-type") ?? "" } }).formData();
+    } catch {
+      throw new MalformedJsonError("The multipart/form-data body could not be parsed.");
+    }
+    const fields: Record<string, unknown> = Object.create(null);
+    for (const key of new Set(form.keys())) {
+      const values = form.getAll(key);
+      fields[key] = values.length === 1 ? values[0] : values;
+    }
+    return { ...fields };
+  }
+
+  /** The form's first file part, its bytes unread until the caller streams them (see `openFirstFile`); undefined when none. */
+  openFile(): Promise<StreamedFile | undefined> {
+    const body = this.#request.body && limitedStream(this.#request.body, this.#limit);
+    return openFirstFile(body, this.#request.headers.get("content-type") ?? "");
+  }
+}
+
+/** multipart/form-data bodies: nothing is read here; the route reads the form as it needs (`MultipartForm`). */
+export const parseMultipartBody = (request: Request, limit: number): MultipartForm => new MultipartForm(request, limit);
 
 /** The 400 50109 for a body in a format the route does not read, naming the one it does. */
 export const wrongBodyType = (got: string, expected: "application/json" | "multipart/form-data") =>

@@ -10,6 +10,7 @@ import { type AttachmentPayload, attachmentPayload } from "../domain/message-pay
 import { attachmentUrl, checkAttachmentLink } from "./attachment-links";
 import { channelWith } from "./message-access";
 import type { MessageDeps } from "./message-deps";
+import { type StreamedUploadInput, storeStreamedUpload } from "./streamed-upload";
 
 export interface UploadInput {
   readonly filename: string;
@@ -73,16 +74,16 @@ export const storeUploads = async (deps: Pick<MessageDeps, "repositories" | "blo
 };
 
 /**
- * Uploads a file for a later message in this channel (VIEW_CHANNEL, ATTACH_FILES): see `prepareUpload`. The upload
+ * Uploads a file for a later message in this channel (VIEW_CHANNEL, ATTACH_FILES), streamed into the blob store as
+ * it arrives: see `storeStreamedUpload`. The permission is checked before a byte of the file is read. The upload
  * must be used by its uploader, in this channel, within an hour, once; otherwise it is purged.
  */
 export const uploadAttachment =
   (deps: Pick<MessageDeps, "permissions" | "repositories" | "blobs" | "detector" | "signer" | "clock" | "ids" | "maxUploadBytes" | "publicUrl">) =>
-  async (userId: Snowflake, channelId: Snowflake, input: UploadInput): Promise<AttachmentPayload> => {
+  async (userId: Snowflake, channelId: Snowflake, input: StreamedUploadInput): Promise<AttachmentPayload> => {
     await channelWith(deps, userId, channelId, "ATTACH_FILES");
-    const upload = await prepareUpload(deps, userId, channelId, input);
-    await storeUploads(deps, [upload]);
-    return attachmentPayload(upload.attachment, attachmentUrl(deps, upload.attachment));
+    const attachment = await storeStreamedUpload(deps, userId, channelId, input);
+    return attachmentPayload(attachment, attachmentUrl(deps, attachment));
   };
 
 /** An attachment's bytes with how to serve them. */

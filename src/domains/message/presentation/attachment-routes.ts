@@ -1,4 +1,6 @@
 import { t } from "elysia";
+import { invalidField } from "../../../shared/kernel/domain-error";
+import { MultipartForm } from "../../../shared/presentation/body-parser";
 import { errorResponses, fails, lacks } from "../../../shared/presentation/error-schemas";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { type RouteDeps, routesTagged, security } from "../../../shared/presentation/route-kit";
@@ -18,20 +20,27 @@ export const attachmentRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCase
   return group(deps)
     .post(
       "/channels/:id/attachments",
-      async ({ caller, params, body, status }) =>
-        status(
-          201,
-          await useCases.uploadAttachment(caller.userId, params.id, {
-            filename: body.file.name || "unknown",
-            bytes: new Uint8Array(await body.file.arrayBuffer()),
-          }),
-        ),
+      async ({ caller, params, body, status }) => {
+        // Read up to the file part's headers only: its bytes go to the blob store as they arrive (uploadAttachment).
+        const file = await body.file.openFile();
+        try {
+          if (file?.field !== "file") throw invalidField("file", "Must be sent as a file part named `file`.");
+          return status(201, await useCases.uploadAttachment(caller.userId, params.id, { filename: file.filename || "unknown", stream: file.stream }));
+        } finally {
+          // Whatever happened (refused, too large, stored), the rest of the request is not read.
+          file?.close();
+        }
+      },
       {
         auth: true,
         rateLimit: UPLOAD_LIMIT,
         params: ChannelParams,
         body: UploadBody,
         type: "multipart/form-data",
+        // The form is handed to the handler unread (http-core's parser): as the schema's `file`, streamed there.
+        transform: (context: { body: unknown }) => {
+          if (context.body instanceof MultipartForm) context.body = { file: context.body };
+        },
         response: { 201: AttachmentBody, ...errorResponses({ auth: true, rateLimit: UPLOAD_LIMIT }, lacks("ATTACH_FILES"), ...channelFailures, fails("VALIDATION", "the multipart field `file` is missing or empty")) },
         detail: {
           summary: "Upload a file (multipart field `file`; ATTACH_FILES) to reference by id in a message within an hour",

@@ -1,6 +1,7 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { MalformedJsonError } from "../../../shared/presentation/http-errors";
-import { MAX_JSON_DEPTH, jsonNestsDeeperThan, tooDeep } from "../../../shared/presentation/input-guards";
+import { MultipartForm } from "../../../shared/presentation/body-parser";
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan, refuseNul, tooDeep } from "../../../shared/presentation/input-guards";
 import type { FilePart } from "../application/message-files";
 
 /*
@@ -8,6 +9,10 @@ import type { FilePart } from "../application/message-files";
  * as the field `payload_json`, and the files as `files[0]`, `files[1]`, …, described by `attachments: [{id: n, …}]`
  * inside payload_json. The route's transform turns the form into the JSON body before validation, so both forms meet
  * the same schema, and keeps the files aside for the handler.
+ *
+ * These forms are read whole into memory (within MAX_UPLOAD_BYTES plus the form's framing), unlike the upload route's,
+ * which streams its file to the blob store: discord.js sends payload_json after the files, so the body cannot be
+ * validated, nor the sender's permissions checked, before every file has been read.
  */
 
 const FILE_FIELD = /^files\[([0-9]{1,2})\]$/;
@@ -22,9 +27,12 @@ const isFile = (value: unknown): value is File => value instanceof Blob && typeo
  * (400 50109 when it is not a JSON object) and answers it as the body; the files wait for `takeFiles`. A JSON body
  * is answered unchanged.
  */
-export const multipartToJson = (request: Request, body: unknown): unknown => {
-  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) return body;
-  const fields = (body ?? {}) as Record<string, unknown>;
+export const multipartToJson = async (request: Request, body: unknown): Promise<unknown> => {
+  if (!(body instanceof MultipartForm)) return body;
+  const fields = await body.fields();
+  // http-core's NUL check ran on the unread form: it is made here, on the field names and on payload_json parsed
+  // (`\u0000` escapes only become NUL there; PostgreSQL text cannot hold one).
+  refuseNul({ body: fields });
   const parts: { index: number; file: File }[] = [];
   let json: unknown = {};
   for (const [name, value] of Object.entries(fields)) {
@@ -44,6 +52,7 @@ export const multipartToJson = (request: Request, body: unknown): unknown => {
     if (!isFile(value)) throw invalidField(name, "Must be a single file.");
     parts.push({ index: Number(index), file: value });
   }
+  refuseNul({ body: json });
   partsOf.set(request, parts);
   return json;
 };

@@ -93,8 +93,8 @@ export const EDIT_NULLS = { embeds: [], attachments: [], allowed_mentions: undef
 export const withMultipart = <R extends { detail: object }>(options: R, multipart: unknown, nulls: Readonly<Record<string, unknown>> = SEND_NULLS) => ({
   ...options,
   type: ["application/json", "multipart/form-data"] as ("application/json" | "multipart/form-data")[],
-  transform: (context: { request: Request; body: unknown }) => {
-    context.body = nullsOf(multipartToJson(context.request, context.body), nulls);
+  transform: async (context: { request: Request; body: unknown }) => {
+    context.body = nullsOf(await multipartToJson(context.request, context.body), nulls);
   },
   detail: { ...options.detail, "x-multipart": multipart },
 });

@@ -1,4 +1,6 @@
+import { Kind, Type, TypeRegistry } from "@sinclair/typebox";
 import { t } from "elysia";
+import { MultipartForm } from "../../../shared/presentation/body-parser";
 import { fails } from "../../../shared/presentation/error-schemas";
 import { CodePointString, IntegerInput, ResponseInteger, SnowflakeString, Timestamp, exampleOf } from "../../../shared/presentation/schema-types";
 import { UserBody } from "../../identity";
@@ -360,7 +362,13 @@ export const SearchResultBody = t.Object(
   { title: "MessageSearchResult", examples: [{ total_results: 1, messages: [exampleOf(MessageBody)] }] },
 );
 
-export const UploadBody = t.Object({ file: t.File({ description: "the file; at most MAX_UPLOAD_BYTES (25 MiB by default)" }) });
+// The upload route's `file` at validation time is the form itself, unread: the handler streams its file part to the
+// blob store (attachment-routes.ts). Published as what the client sends, a binary form field.
+TypeRegistry.Set("StreamedFormFile", (_schema, value) => value instanceof MultipartForm);
+
+export const UploadBody = t.Object({
+  file: Type.Unsafe<MultipartForm>({ [Kind]: "StreamedFormFile", type: "string", format: "binary", description: "the file; at most MAX_UPLOAD_BYTES (25 MiB by default)" }),
+});
 
 export const AttachmentFileParams = t.Object({ id: SnowflakeString, filename: t.String({ maxLength: 1024 }) });
 export const SignedQuery = t.Object({
