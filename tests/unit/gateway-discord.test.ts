@@ -110,10 +110,10 @@ describe("the session's dispatch path", () => {
     const sent: string[] = [];
     const routes: EventRoutes = new Map([["MESSAGE_SENT", { name: "MESSAGE_CREATE", rule: () => FORWARD }]]);
     const resume = { append: () => Promise.resolve() } as never;
-    const session = new GatewaySession("s", { sendText: (text) => sent.push(text), getBufferedAmount: () => 0, close: () => {} }, { rules: routes, router: {} as never, resume, onError: (error) => { throw error; } }, 0);
+    const session = new GatewaySession("s", { sendText: (text) => sent.push(text), getBufferedAmount: () => 0, close: () => {} }, { rules: routes, router: { join: async () => {}, leave: async () => {} } as never, resume, onError: (error) => { throw error; } }, 0);
     session.viewer = { userId: "200", sessionId: "a", ...(profile ? { bot: { applicationId: "1", flags: 0 } } : {}) };
     session.profile = profile;
-    session.topics.add("channel:1");
+    void session.applyTopicChanges({ subscribe: ["channel:1"] });
     return { session, sent };
   };
   const message = (id: string, guildId?: string): DomainEvent =>

@@ -63,7 +63,11 @@ const settledQuietly = (written: Promise<void>, onError: SessionDeps["onError"])
   return quiet;
 };
 
-/** The start of every session's chains: one settled promise for the node, not two per connection. */
+/**
+ * The start of every session's chains, and where they go back to once idle: one settled promise for the node, not
+ * two per connection. An idle session keeps as few objects as it can: each one it holds was allocated among the
+ * garbage of its IDENTIFY, and keeps that part of the heap from being given back (JSC does not move objects).
+ */
 const SETTLED: Promise<void> = Promise.resolve();
 
 /** A dispatch frame: its payload already serialized, its sequence number `s`. */
@@ -104,7 +108,11 @@ export class GatewaySession implements TopicListener {
   authenticating = false;
   /** Closed because the same session resumed elsewhere: leave its resume state alone. */
   superseded = false;
-  readonly topics = new Set<Topic>();
+  /**
+   * The topics the session hears: none, one (an idle session without guilds hears only its user's), or several.
+   * A Set only for several: every object an idle session keeps pins heap memory (see `SETTLED`).
+   */
+  private heard: Topic | Set<Topic> | undefined;
   /** Intents, shard and the rest IDENTIFY asked for; undefined for a session that asked for nothing that filters. */
   profile: SessionProfile | undefined;
   /** Made at the first event: an idle session holds none of it. */
@@ -215,14 +223,19 @@ export class GatewaySession implements TopicListener {
   private track(work: Promise<void>): Promise<void> {
     this.queued++;
     const run = work.then(
-      () => void this.queued--,
+      () => this.settle(run),
       (error: unknown) => {
-        this.queued--;
+        this.settle(run);
         this.deps.onError(error, { gatewaySession: this.id });
       },
     );
     this.queue = run;
     return run;
+  }
+
+  /** A queued task settled: with nothing left behind it, the queue starts from the node's settled promise again. */
+  private settle(run: Promise<void>): void {
+    if (--this.queued === 0 && this.queue === run) this.queue = SETTLED;
   }
 
   /**
@@ -246,7 +259,8 @@ export class GatewaySession implements TopicListener {
     const after = this.framesInFlight === 1 ? ready! : ready ? Promise.all([this.outgoing, ready]) : this.outgoing;
     this.outgoing = after.then(() => {
       if (this.waiting === group) this.waiting = undefined;
-      this.framesInFlight -= group.texts.length;
+      // None in flight: nothing was chained after this group, and the chain starts over from the settled promise.
+      if ((this.framesInFlight -= group.texts.length) === 0) this.outgoing = SETTLED;
       if (!this.closed) this.sendAll(group.texts);
     });
     return this.outgoing;
@@ -316,7 +330,7 @@ export class GatewaySession implements TopicListener {
   private decide(event: DomainEvent): Promise<void> | undefined {
     const viewer = this.viewer;
     const route = this.deps.rules.get(event.type);
-    if (!viewer || this.closed || !route || !event.topics.some((topic) => this.topics.has(topic))) return undefined;
+    if (!viewer || this.closed || !route || !this.hearsAny(event.topics)) return undefined;
     if (this.profile !== undefined && !this.profile.inShard(event)) return undefined;
     if (!this.remember(event.id)) return undefined;
     const decided = route.rule(event, viewer);
@@ -340,19 +354,57 @@ export class GatewaySession implements TopicListener {
     return decision.subscribe?.length || decision.unsubscribe?.length ? this.applyTopicChanges(decision) : undefined;
   }
 
+  /** Whether the session hears `topic`. */
+  hears(topic: Topic): boolean {
+    const heard = this.heard;
+    return heard === topic || (typeof heard === "object" && heard.has(topic));
+  }
+
+  private hearsAny(topics: readonly Topic[]): boolean {
+    for (const topic of topics) if (this.hears(topic)) return true;
+    return false;
+  }
+
+  /** The topics the session hears. */
+  topics(): Topic[] {
+    const heard = this.heard;
+    return heard === undefined ? [] : typeof heard === "string" ? [heard] : [...heard];
+  }
+
+  private addTopic(topic: Topic): void {
+    const heard = this.heard;
+    if (heard === undefined) this.heard = topic;
+    else if (typeof heard === "string") this.heard = new Set([heard, topic]);
+    else heard.add(topic);
+  }
+
+  private removeTopic(topic: Topic): void {
+    const heard = this.heard;
+    if (heard === topic) this.heard = undefined;
+    else if (typeof heard === "object" && heard.delete(topic) && heard.size === 1) this.heard = heard.values().next().value;
+  }
+
   /** Joins and leaves topics as an event asks (joining a guild, being removed from one). */
   async applyTopicChanges(delivery: Pick<Delivery, "subscribe" | "unsubscribe">): Promise<void> {
-    const joined = (delivery.subscribe ?? []).filter((topic) => !this.topics.has(topic));
-    const left = (delivery.unsubscribe ?? []).filter((topic) => this.topics.has(topic));
-    for (const topic of joined) this.topics.add(topic);
-    for (const topic of left) this.topics.delete(topic);
+    const joined: Topic[] = [];
+    const left: Topic[] = [];
+    for (const topic of delivery.subscribe ?? []) {
+      if (this.hears(topic)) continue;
+      this.addTopic(topic);
+      joined.push(topic);
+    }
+    for (const topic of delivery.unsubscribe ?? []) {
+      if (!this.hears(topic)) continue;
+      this.removeTopic(topic);
+      left.push(topic);
+    }
     await Promise.all([this.deps.router.join(this, joined), this.deps.router.leave(this, left)]);
   }
 
   /** Stops hearing every topic. */
   async detach(): Promise<void> {
-    const all = [...this.topics];
-    this.topics.clear();
+    const all = this.topics();
+    this.heard = undefined;
     await this.deps.router.leave(this, all);
   }
 }

@@ -15,7 +15,8 @@ const askToReconnect = (session: GatewaySession) => {
  */
 export const createSessionRegistry = <C>(resume: Pick<ResumeStore, "forget">) => {
   const live = new Map<GatewaySession, C>();
-  const byAuthSession = new Map<string, Set<GatewaySession>>();
+  /** One session, or a Set of the several sharing an identity session: most have one, and a Set each would be kept. */
+  const byAuthSession = new Map<string, GatewaySession | Set<GatewaySession>>();
 
   /** Closes every local socket of session `id` but `keep`: the session resumed, and only its newest socket stays. */
   const supersede = (id: string, keep?: GatewaySession) => {
@@ -48,18 +49,20 @@ export const createSessionRegistry = <C>(resume: Pick<ResumeStore, "forget">) =>
     /** Indexes an identified session under its identity session, for revocation. */
     bindAuthSession(session: GatewaySession): void {
       const key = session.viewer!.sessionId;
-      let set = byAuthSession.get(key);
-      if (!set) byAuthSession.set(key, (set = new Set()));
-      set.add(session);
+      const bound = byAuthSession.get(key);
+      if (bound === undefined || bound === session) byAuthSession.set(key, session);
+      else if (bound instanceof Set) bound.add(session);
+      else byAuthSession.set(key, new Set([bound, session]));
     },
     unbindAuthSession(session: GatewaySession, authSessionId: string): void {
-      byAuthSession.get(authSessionId)?.delete(session);
-      if (byAuthSession.get(authSessionId)?.size === 0) byAuthSession.delete(authSessionId);
+      const bound = byAuthSession.get(authSessionId);
+      if (bound === session || (bound instanceof Set && bound.delete(session) && bound.size === 0)) byAuthSession.delete(authSessionId);
     },
 
     /** Closes every gateway session of a revoked identity session with 4004; they cannot resume. */
     async revoke(authSessionId: string): Promise<void> {
-      const sessions = [...(byAuthSession.get(authSessionId) ?? [])];
+      const bound = byAuthSession.get(authSessionId);
+      const sessions = bound === undefined ? [] : bound instanceof Set ? [...bound] : [bound];
       for (const session of sessions) {
         session.superseded = true; // nothing to keep: the session is gone for good
         await resume.forget(session.id);

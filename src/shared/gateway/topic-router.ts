@@ -3,10 +3,17 @@ import { SpanKind } from "@opentelemetry/api";
 import type { Tracing } from "../infrastructure/tracing/tracing";
 import type { PubSub } from "../kernel/ports";
 
+type Unsubscribe = () => Promise<void>;
+
 /** A receiver of the events of the topics it joined. */
 export interface TopicListener {
   receive(event: DomainEvent): void;
 }
+
+const receiveAll = (listeners: TopicListener | Set<TopicListener>, event: DomainEvent) => {
+  if (listeners instanceof Set) for (const listener of listeners) listener.receive(event);
+  else listeners.receive(event);
+};
 
 /**
  * The node's subscriptions: one pub/sub subscription per topic any local session needs, shared by all of them
@@ -21,12 +28,16 @@ export const createTopicRouter = (
   /** With tracing on, an event that carries a trace is dispatched in a span of that trace, one per node and topic. */
   tracing?: Tracing,
 ) => {
-  const members = new Map<Topic, Set<TopicListener>>();
-  const unsubscribers = new Map<Topic, Promise<() => Promise<void>>>();
+  /** Each topic's listener, or a Set when several: most topics (a user's) have one, and a Set each would be kept. */
+  const members = new Map<Topic, TopicListener | Set<TopicListener>>();
+  /** Each topic's subscription: its promise until it is confirmed, then the unsubscriber it resolved to. */
+  const unsubscribers = new Map<Topic, Promise<Unsubscribe> | Unsubscribe>();
 
-  const deliver = (topic: Topic) => (message: string) => {
+  /** One handler for every topic, not a closure per topic. */
+  const deliver = (message: string, name: string) => {
+    const topic = name as Topic;
     const listeners = members.get(topic);
-    if (!listeners || listeners.size === 0) return;
+    if (listeners === undefined) return;
     let event: DomainEvent;
     try {
       event = parseEvent(message);
@@ -35,14 +46,10 @@ export const createTopicRouter = (
       return;
     }
     observe(event);
-    if (event.trace === undefined || !tracing?.enabled) {
-      for (const listener of listeners) listener.receive(event);
-      return;
-    }
-    const attributes = { "messaging.message.id": event.id, "xcord.event.type": event.type, "xcord.topic": topic, "xcord.sessions": listeners.size };
-    tracing.inSpan(`dispatch ${event.type}`, { parent: event.trace, kind: SpanKind.CONSUMER, attributes }, () => {
-      for (const listener of listeners) listener.receive(event);
-    });
+    if (event.trace === undefined || !tracing?.enabled) return receiveAll(listeners, event);
+    const sessions = listeners instanceof Set ? listeners.size : 1;
+    const attributes = { "messaging.message.id": event.id, "xcord.event.type": event.type, "xcord.topic": topic, "xcord.sessions": sessions };
+    tracing.inSpan(`dispatch ${event.type}`, { parent: event.trace, kind: SpanKind.CONSUMER, attributes }, () => receiveAll(listeners, event));
   };
 
   return {
@@ -50,19 +57,25 @@ export const createTopicRouter = (
     async join(listener: TopicListener, topics: Iterable<Topic>): Promise<void> {
       const pending: Promise<unknown>[] = [];
       for (const topic of topics) {
-        let listeners = members.get(topic);
-        if (!listeners) members.set(topic, (listeners = new Set()));
-        listeners.add(listener);
+        const listeners = members.get(topic);
+        if (listeners === undefined || listeners === listener) members.set(topic, listener);
+        else if (listeners instanceof Set) listeners.add(listener);
+        else members.set(topic, new Set([listeners, listener]));
         let subscription = unsubscribers.get(topic);
         if (!subscription) {
-          subscription = pubSub.subscribe(topic, deliver(topic));
-          unsubscribers.set(topic, subscription);
-          subscription.catch((error: unknown) => {
-            unsubscribers.delete(topic);
-            onError(error, topic);
-          });
+          const subscribing = pubSub.subscribe(topic, deliver);
+          unsubscribers.set(topic, (subscription = subscribing));
+          subscribing.then(
+            (unsubscribe) => {
+              if (unsubscribers.get(topic) === subscribing) unsubscribers.set(topic, unsubscribe);
+            },
+            (error: unknown) => {
+              unsubscribers.delete(topic);
+              onError(error, topic);
+            },
+          );
         }
-        pending.push(subscription);
+        if (typeof subscription !== "function") pending.push(subscription);
       }
       await Promise.all(pending);
     },
@@ -72,11 +85,16 @@ export const createTopicRouter = (
       const pending: Promise<void>[] = [];
       for (const topic of topics) {
         const listeners = members.get(topic);
-        if (!listeners?.delete(listener) || listeners.size > 0) continue;
+        if (listeners instanceof Set) {
+          if (!listeners.delete(listener) || listeners.size > 0) continue;
+        } else if (listeners !== listener) continue;
         members.delete(topic);
         const subscription = unsubscribers.get(topic);
         unsubscribers.delete(topic);
-        if (subscription) pending.push(subscription.then((unsubscribe) => unsubscribe()).catch((error) => onError(error, topic)));
+        if (subscription) {
+          const unsubscribed = typeof subscription === "function" ? subscription() : subscription.then((unsubscribe) => unsubscribe());
+          pending.push(unsubscribed.catch((error) => onError(error, topic)));
+        }
       }
       await Promise.all(pending);
     },

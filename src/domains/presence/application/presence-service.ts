@@ -28,6 +28,14 @@ export interface PresenceDeps {
   readonly onError: (error: unknown) => void;
 }
 
+/** A session's presence without activities: one object per status for the node, not one per connected session. */
+const STATUS_ONLY: Readonly<Record<SessionStatus, PresenceInput>> = Object.freeze({
+  online: Object.freeze({ status: "online" }),
+  idle: Object.freeze({ status: "idle" }),
+  dnd: Object.freeze({ status: "dnd" }),
+  invisible: Object.freeze({ status: "invisible" }),
+});
+
 /**
  * Presence across sessions and nodes: records each session's status, announces the user's aggregate status to
  * the guilds they share when it changes, and announces offline only after the grace period, whether the last
@@ -84,7 +92,7 @@ export const createPresenceService = (deps: PresenceDeps) => {
   const record = async (userId: string, sessionId: string, presence: PresenceInput) => {
     const safe: SessionStatus = isSessionStatus(presence.status) ? presence.status : "online";
     const activities = presence.activities ?? local.get(sessionId)?.activities;
-    local.set(sessionId, activities === undefined ? { status: safe } : { status: safe, activities });
+    local.set(sessionId, activities === undefined ? STATUS_ONLY[safe] : { status: safe, activities });
     await store.put(userId, { sessionId, status: safe, expiresAt: clock.now() + deps.sessionTtlMs });
     const activitiesChanged = presence.activities === undefined ? false : await setActivities(userId, presence.activities);
     await reconcile(userId, activitiesChanged);

@@ -4,12 +4,47 @@ import { pingRedis } from "./redis-client";
 
 type Handler = (message: string, topic: string) => void;
 
-/** A topic this node listens to, with the handlers that want it. */
+/**
+ * A topic this node listens to, with the handlers that want it: one, or a Set of several. A gateway node holds a
+ * topic per connected user, each with one handler, so a topic keeps as few objects as it can: no Set for one
+ * handler, no closure per subscription, and no promise once Redis confirmed.
+ */
 interface Topic {
-  readonly handlers: Set<{ readonly handler: Handler }>;
+  handlers: Registration | Set<Registration>;
   /** Settles when Redis has confirmed the SUBSCRIBE. */
-  readonly subscribed: Promise<void>;
+  subscribed: Promise<void>;
 }
+
+const CONFIRMED: Promise<void> = Promise.resolve();
+
+/** One subscribe() call (the same function subscribed twice counts twice); `unsubscribe` is what the caller gets. */
+class Registration {
+  private active = true;
+  readonly unsubscribe: () => Promise<void> = this.end.bind(this);
+
+  constructor(
+    readonly handler: Handler,
+    private readonly pubSub: RedisPubSub,
+    private readonly topic: string,
+    private readonly entry: Topic,
+  ) {}
+
+  private async end(): Promise<void> {
+    if (!this.active) return;
+    this.active = false;
+    await this.pubSub.release(this.topic, this.entry, this);
+  }
+}
+
+const has = (handlers: Topic["handlers"], registration: Registration) => handlers === registration || (handlers instanceof Set && handlers.has(registration));
+
+/** Takes `registration` out of `entry`; true when no handler is left. */
+const remove = (entry: Topic, registration: Registration): boolean => {
+  const handlers = entry.handlers;
+  if (handlers === registration) return true;
+  if (handlers instanceof Set && handlers.delete(registration) && handlers.size === 1) entry.handlers = handlers.values().next().value!;
+  return false;
+};
 
 export interface RedisPubSubOptions {
   /** The shared command connection; publishes go through it. */
@@ -61,33 +96,41 @@ export class RedisPubSub implements PubSub {
   /** Adds a handler, subscribing the node to `topic` when it is the first; resolves once Redis confirmed. */
   async subscribe(topic: string, handler: Handler): Promise<() => Promise<void>> {
     let entry = this.topics.get(topic);
-    if (!entry) {
-      entry = { handlers: new Set(), subscribed: this.subscriber.subscribe(this.prefix + topic).then(() => undefined) };
-      const created = entry;
-      this.topics.set(topic, created);
-      created.subscribed.catch(() => {
-        if (this.topics.get(topic) === created) this.topics.delete(topic);
-      });
+    let registration: Registration;
+    if (entry === undefined) {
+      const created: Topic = { handlers: undefined!, subscribed: CONFIRMED };
+      created.handlers = registration = new Registration(handler, this, topic, created);
+      created.subscribed = this.subscriber.subscribe(this.prefix + topic).then(
+        () => {
+          created.subscribed = CONFIRMED;
+        },
+        (error: unknown) => {
+          if (this.topics.get(topic) === created) this.topics.delete(topic);
+          throw error;
+        },
+      );
+      this.topics.set(topic, (entry = created));
+    } else {
+      registration = new Registration(handler, this, topic, entry);
+      const handlers = entry.handlers;
+      if (handlers instanceof Set) handlers.add(registration);
+      else entry.handlers = new Set([handlers, registration]);
     }
-    const registration = { handler };
-    entry.handlers.add(registration);
     try {
       await entry.subscribed;
     } catch (error) {
-      entry.handlers.delete(registration);
+      remove(entry, registration);
       throw error;
     }
-    const subscribed = entry;
-    let active = true;
-    return async () => {
-      if (!active) return;
-      active = false;
-      subscribed.handlers.delete(registration);
-      if (subscribed.handlers.size > 0 || this.topics.get(topic) !== subscribed) return;
-      this.topics.delete(topic);
-      // The handler is gone already; if Redis is unreachable the stale subscription ends with the connection.
-      await this.subscriber.unsubscribe(this.prefix + topic).catch(() => undefined);
-    };
+    return registration.unsubscribe;
+  }
+
+  /** A registration ended: the topic is unsubscribed with its last one. */
+  async release(topic: string, entry: Topic, registration: Registration): Promise<void> {
+    if (!remove(entry, registration) || this.topics.get(topic) !== entry) return;
+    this.topics.delete(topic);
+    // The handler is gone already; if Redis is unreachable the stale subscription ends with the connection.
+    await this.subscriber.unsubscribe(this.prefix + topic).catch(() => undefined);
   }
 
   /** Both connections answer PING within 500 ms. */
@@ -120,13 +163,19 @@ export class RedisPubSub implements PubSub {
     const topic = channel.slice(this.prefix.length);
     const entry = this.topics.get(topic);
     if (!entry) return;
-    for (const registration of [...entry.handlers]) {
-      if (!entry.handlers.has(registration)) continue; // removed by an earlier handler of this message
-      try {
-        registration.handler(message, topic);
-      } catch (error) {
-        this.onHandlerError(error, topic);
-      }
+    const handlers = entry.handlers;
+    if (!(handlers instanceof Set)) return this.call(handlers, message, topic);
+    for (const registration of [...handlers]) {
+      if (!has(entry.handlers, registration)) continue; // removed by an earlier handler of this message
+      this.call(registration, message, topic);
+    }
+  }
+
+  private call(registration: Registration, message: string, topic: string): void {
+    try {
+      registration.handler(message, topic);
+    } catch (error) {
+      this.onHandlerError(error, topic);
     }
   }
 
