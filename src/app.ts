@@ -161,6 +161,8 @@ export const createApp = async (options: AppOptions) => {
     ids,
     ...routeSettings,
   });
+  // One blob store for attachments and emoji images (keys `emojis/<id>` for the latter).
+  const blobs = createBlobStore(config, database);
   const guild = createGuildModule({
     unitOfWork: drizzleGuildUnitOfWork(transact, ids),
     repositories: drizzleGuildRepositories(database.statements),
@@ -173,6 +175,8 @@ export const createApp = async (options: AppOptions) => {
     ids,
     ...routeSettings,
     largeGuildThreshold: config.gateway.largeGuildThreshold,
+    emojiImages: blobs,
+    imageTypes: new FileTypeDetector(),
   });
   const message = createMessageModule({
     unitOfWork: drizzleMessageUnitOfWork(transact),
@@ -182,7 +186,8 @@ export const createApp = async (options: AppOptions) => {
     permissions,
     guilds: guildAccess,
     users,
-    blobs: createBlobStore(config, database),
+    blobs,
+    emojis: { usable: guild.usableEmoji },
     // On PostgreSQL the key is the database's, so that a link signed by one node opens on every node.
     signer: new HmacUrlSigner(database.kind === "postgres" ? await sharedKey(database.db, "url-signing", loadUrlSigningKey(config.dataDir)) : loadUrlSigningKey(config.dataDir)),
     detector: new FileTypeDetector(),

@@ -66,6 +66,7 @@ for (const mode of MODES) {
           expect.objectContaining({ type: 0, name: "general", guild_id: guild.id, parent_id: null, permission_overwrites: [], last_message_id: null }),
           expect.objectContaining({ type: 2, name: "General", guild_id: guild.id, parent_id: null, permission_overwrites: [] }),
         ],
+        emojis: [],
       });
       const members = expectStatus(await api.get<Array<{ user: { id: string } }>>(`/guilds/${guild.id}/members?limit=10`, owner), 200);
       expect(members.map((m) => m.user.id)).toEqual([owner.user.id]);

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { type FuzzRequest, type ValuePool, requestsFor } from "../support/fuzz";
 import { type ApiClient, type GuildBody, apiClient, createGuild, createRole, expectStatus, generalOf, joinAll, registerUsers } from "../support/guild";
 import { type TestUser, identityEnv, logIn } from "../support/identity";
-import { send } from "../support/message";
+import { pngBytes, send } from "../support/message";
 import { type Operation, loadOperations, operationKey } from "../support/openapi";
 import { contractProblem, errorLogs, healthy, memoryAfterGc, sendRaw, watchProcessFaults } from "../support/security";
 import { MODES, type TestServer, startServer } from "../support/server";
@@ -48,8 +48,10 @@ const buildWorld = async (api: ApiClient, owner: TestUser, member: TestUser, ban
   // A webhook and one of its messages, so that the token routes are fuzzed past the token check.
   const hook = expectStatus(await api.post<{ id: string; token: string }>(`/channels/${general.id}/webhooks`, owner, { name: "Fuzz" }), 201);
   const hooked = expectStatus(await api.post<{ id: string }>(`/webhooks/${hook.id}/${hook.token}?wait=true`, null, { content: "hooked" }), 200);
-  const snowflakes = [guild.id, ...guild.channels.map((channel) => channel.id), category.id, role.id, message.id, owner.user.id, member.user.id, banned.user.id, dm.id, otherSessionId, hook.id, hooked.id];
-  return { guild, messageId: message.id, pool: { snowflakes, strings: [invite.code, "👍", "🔥", owner.user.username, "general", hook.token] } };
+  // A custom emoji, so that the emoji routes and `name:id` reactions are fuzzed past the lookup.
+  const emoji = expectStatus(await api.post<{ id: string }>(`/guilds/${guild.id}/emojis`, owner, { name: "fuzzed", image: `data:image/png;base64,${Buffer.from(pngBytes()).toString("base64")}` }), 201);
+  const snowflakes = [guild.id, ...guild.channels.map((channel) => channel.id), category.id, role.id, message.id, owner.user.id, member.user.id, banned.user.id, dm.id, otherSessionId, hook.id, hooked.id, emoji.id];
+  return { guild, messageId: message.id, pool: { snowflakes, strings: [invite.code, "👍", "🔥", owner.user.username, "general", hook.token, `fuzzed:${emoji.id}`, `${emoji.id}.png`] } };
 };
 
 for (const mode of MODES) {

@@ -115,6 +115,15 @@ const applicationOf = (w: World, user: TestUser, withBot = false): Promise<{ id:
 };
 /** People calling a route for bot tokens only: 403 20002. */
 const botsOnly = { owner: [403, 20002], granted: [403, 20002], lacking: [403, 20002], banned: [403, 20002], nonMember: [403, 20002] } as const;
+/** The owner's emoji, uploaded through the use case (the upload route's bucket allows 5 per 10 s): fresh, or one per world. */
+const PNG_DATA = () => `data:image/png;base64,${Buffer.from(pngBytes()).toString("base64")}`;
+const freshEmoji = async (w: World) =>
+  (await w.server.app.guild.useCases.createEmoji(w.users.owner.user.id, w.guild.id, { name: `e_${randomBytes(4).toString("hex")}`, image: PNG_DATA() })).emojis[0]!;
+const worldEmojis = new WeakMap<World, Promise<{ id: string; name: string }>>();
+const emojiOf = (w: World) => {
+  if (!worldEmojis.has(w)) worldEmojis.set(w, freshEmoji(w));
+  return worldEmojis.get(w)!;
+};
 const freshRole = async (w: World) => expectStatus(await w.api.post<{ id: string }>(`/guilds/${w.guild.id}/roles`, w.users.owner, { name: "temp" }), 201);
 
 export const AUTHORIZATION_TABLE: readonly Row[] = [
@@ -129,6 +138,7 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   }),
   publicRow("POST /api/v1/auth/login", 200, (w) => ({ path: "/api/v1/auth/login", body: { login: w.users.victim.email, password: w.users.victim.password } })),
   publicRow("POST /api/v1/auth/refresh", 200, async (w) => ({ path: "/api/v1/auth/refresh", body: { refresh_token: (await freshSession(w, w.users.victim)).refresh_token } })),
+  publicRow("GET /api/v1/emojis/{file}", 200, async (w) => ({ path: `/api/v1/emojis/${(await emojiOf(w)).id}.png` })),
   publicRow("GET /api/v1/invites/{code}", 200, (w) => ({ path: `/api/v1/invites/${w.invite.code}` })),
   publicRow("GET /api/v1/attachments/{id}/{filename}", 200, async (w) => {
     const form = new FormData();
@@ -225,6 +235,18 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   guild("PATCH /api/v1/guilds/{id}/roles", "MANAGE_ROLES", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/roles`, body: [{ id: w.lowRole.id, position: 1 }] })),
   guild("PATCH /api/v1/guilds/{id}/roles/{role_id}", "MANAGE_ROLES", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/roles/${w.lowRole.id}`, body: { name: "Low" } })),
   guild("DELETE /api/v1/guilds/{id}/roles/{role_id}", "MANAGE_ROLES", 204, async (w) => ({ path: `/api/v1/guilds/${w.guild.id}/roles/${(await freshRole(w)).id}` })),
+  guild("GET /api/v1/guilds/{id}/emojis", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/emojis` })),
+  guild("GET /api/v1/guilds/{id}/emojis/{emoji_id}", "membership", 200, async (w) => ({ path: `/api/v1/guilds/${w.guild.id}/emojis/${(await emojiOf(w)).id}` })),
+  guild("POST /api/v1/guilds/{id}/emojis", "MANAGE_GUILD_EXPRESSIONS", 201, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/emojis`, body: { name: "made", image: PNG_DATA() } })),
+  guild("POST /api/v1/guilds/{id}/emojis", "CREATE_GUILD_EXPRESSIONS", 201, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/emojis`, body: { name: "made", image: PNG_DATA() } }), {
+    note: "either permission uploads",
+  }),
+  guild("PATCH /api/v1/guilds/{id}/emojis/{emoji_id}", "MANAGE_GUILD_EXPRESSIONS", 200, async (w) => ({ path: `/api/v1/guilds/${w.guild.id}/emojis/${(await emojiOf(w)).id}`, body: { name: "matrix" } })),
+  guild("PATCH /api/v1/guilds/{id}/emojis/{emoji_id}", "CREATE_GUILD_EXPRESSIONS", 200, async (w) => ({ path: `/api/v1/guilds/${w.guild.id}/emojis/${(await emojiOf(w)).id}`, body: { name: "matrix" } }), {
+    note: "someone else's emoji: CREATE_ covers one's own only",
+    expect: { granted: [403, 50013] },
+  }),
+  guild("DELETE /api/v1/guilds/{id}/emojis/{emoji_id}", "MANAGE_GUILD_EXPRESSIONS", 204, async (w) => ({ path: `/api/v1/guilds/${w.guild.id}/emojis/${(await freshEmoji(w)).id}` })),
   guild("GET /api/v1/guilds/{id}/bans", "BAN_MEMBERS", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/bans` })),
   guild("PUT /api/v1/guilds/{id}/bans/{user_id}", "BAN_MEMBERS", 204, async (w) => {
     await w.heal();
@@ -283,6 +305,16 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     204,
     (w) => ({ path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/reactions/${encodeURIComponent("👍")}/@me` }),
     { also: ["READ_MESSAGE_HISTORY"] },
+  ),
+  guild(
+    "PUT /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}/@me",
+    "ADD_REACTIONS",
+    204,
+    async (w) => {
+      const emoji = await emojiOf(w);
+      return { path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/reactions/${encodeURIComponent(`${emoji.name}:${emoji.id}`)}/@me` };
+    },
+    { also: ["READ_MESSAGE_HISTORY"], note: "a custom emoji of the guild" },
   ),
   guild("DELETE /api/v1/channels/{id}/messages/{message_id}/reactions/{emoji}/@me", "READ_MESSAGE_HISTORY", 204, (w) => ({
     path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/reactions/${encodeURIComponent("👍")}/@me`,

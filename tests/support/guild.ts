@@ -41,6 +41,8 @@ export interface GuildBody {
   created_at: string;
   roles: RoleBody[];
   channels: ChannelBody[];
+  /** The guild's custom emoji (tests/api/guild-emojis.test.ts has their shape). */
+  emojis: Array<{ id: string; name: string; roles: string[]; animated: boolean }>;
 }
 export interface MemberBody {
   user: { id: string; username: string };

@@ -11,6 +11,7 @@ export { guildGateway, guildMemberDirectory } from "./presentation/guild-gateway
 export type {
   BanAdded,
   BanRemoved,
+  EmojisUpdated,
   GuildEvent,
   InviteCreated,
   InviteDeleted,
@@ -26,5 +27,5 @@ export type {
 } from "./domain/guild-events";
 
 // Wire schemas other domains' routes and the AsyncAPI document embed.
-export { GuildBody, GuildParams, MemberBody, MemberParams, RoleBody, UNKNOWN_MEMBER } from "./presentation/guild-schemas";
+export { EmojiBody, GuildBody, GuildParams, MemberBody, MemberParams, RoleBody, UNKNOWN_MEMBER } from "./presentation/guild-schemas";
 export { InviteBody } from "./presentation/invite-schemas";

@@ -122,13 +122,14 @@ export interface GuildCreateParts {
 
 /**
  * Discord's complete GUILD_CREATE, as a bot gets it after READY and on joining: the guild, the parts above, and the
- * lists of what XCord has no such thing for (threads, emoji, stickers, stages, events, sounds), empty.
+ * lists of what XCord has no such thing for (threads, stickers, stages, events, sounds), empty.
  */
 export const completeGuildCreate = <G extends object>(guild: G, parts: GuildCreateParts) => ({
+  // The guild's own emoji when it carries them.
+  emojis: [] as readonly unknown[],
   ...guild,
   ...parts,
   threads: [],
-  emojis: [],
   stickers: [],
   stage_instances: [],
   guild_scheduled_events: [],

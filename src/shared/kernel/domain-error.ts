@@ -28,6 +28,12 @@ export const ErrorCode = {
   INVALID_WEBHOOK_TOKEN: "INVALID_WEBHOOK_TOKEN",
   /** A channel already has its 15 webhooks (Discord's 30007). */
   WEBHOOK_LIMIT: "WEBHOOK_LIMIT",
+  /** No such custom emoji, or one the caller cannot see (Discord's 10014, 404). */
+  UNKNOWN_EMOJI: "UNKNOWN_EMOJI",
+  /** A reaction with a custom emoji the user may not use: unknown, of a guild they are not in, or role-restricted (Discord's 400 10014). */
+  INVALID_EMOJI: "INVALID_EMOJI",
+  /** A guild already has its 50 static or 50 animated custom emoji (Discord's 30008). */
+  EMOJI_LIMIT: "EMOJI_LIMIT",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   LIMIT_REACHED: "LIMIT_REACHED",

@@ -22,6 +22,10 @@ export const Permission = {
   MANAGE_NICKNAMES: 1n << 27n,
   MANAGE_ROLES: 1n << 28n,
   MANAGE_WEBHOOKS: 1n << 29n,
+  /** Edit and delete any custom emoji of the guild, and create them (Discord's, formerly MANAGE_EMOJIS_AND_STICKERS). */
+  MANAGE_GUILD_EXPRESSIONS: 1n << 30n,
+  /** Create custom emoji, and edit or delete one's own. */
+  CREATE_GUILD_EXPRESSIONS: 1n << 43n,
 } as const;
 
 export type PermissionName = keyof typeof Permission;

@@ -1,7 +1,7 @@
 import { SnowflakeString as Snowflake, Timestamp } from "./schema-types";
 import { Type as T, type TSchema } from "@sinclair/typebox";
 import { ChannelBody } from "../../domains/channel";
-import { GuildBody, InviteBody, MemberBody, RoleBody } from "../../domains/guild";
+import { EmojiBody, GuildBody, InviteBody, MemberBody, RoleBody } from "../../domains/guild";
 import { CurrentUserBody, UserBody } from "../../domains/identity";
 import { MessageBody } from "../../domains/message";
 import { VoiceStateBody } from "../../domains/voice";
@@ -51,8 +51,11 @@ const dispatchFrame = (t: string, d: TSchema) =>
 
 const withGuild = (properties: Record<string, TSchema>) => T.Object({ ...properties, guild_id: Snowflake });
 const inChannel = { channel_id: Snowflake, guild_id: T.Optional(Snowflake) };
-const { channels: _channels, ...guildFields } = GuildBody.properties;
-const Emoji = T.Object({ id: T.Null(), name: T.String({ description: "the unicode emoji" }) });
+const { channels: _channels, emojis: _emojis, ...guildFields } = GuildBody.properties;
+const Emoji = T.Union([
+  T.Object({ id: T.Null(), name: T.String({ description: "the unicode emoji" }) }),
+  T.Object({ id: Snowflake, name: T.String({ description: "a guild's custom emoji" }), animated: T.Boolean() }),
+]);
 const VisibleStatus = T.Union([T.Literal("online"), T.Literal("idle"), T.Literal("dnd"), T.Literal("offline")]);
 
 /** A guild as READY and GUILD_CREATE carry it: roles, the channels the receiver can view, and the member count. */
@@ -96,7 +99,6 @@ const BotGuild = T.Object(
     presences: T.Array(Presence, { description: "of the members listed, with GUILD_PRESENCES" }),
     voice_states: T.Array(VoiceStateBody),
     threads: T.Array(T.Never(), { description: "always empty: XCord has no threads" }),
-    emojis: T.Array(T.Never()),
     stickers: T.Array(T.Never()),
     stage_instances: T.Array(T.Never()),
     guild_scheduled_events: T.Array(T.Never()),
@@ -190,6 +192,7 @@ const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: stri
   ["GUILD_ROLE_CREATE", withGuild({ role: RoleBody }), "To every member."],
   ["GUILD_ROLE_UPDATE", withGuild({ role: RoleBody }), "To every member."],
   ["GUILD_ROLE_DELETE", withGuild({ role_id: Snowflake }), "To every member."],
+  ["GUILD_EMOJIS_UPDATE", withGuild({ emojis: T.Array(EmojiBody, { description: "every custom emoji of the guild after the change (no `user`)" }) }), "To every member (intent GUILD_EXPRESSIONS): an emoji was uploaded, edited or deleted."],
   ["INVITE_CREATE", withGuild({ ...InviteBody.properties, channel_id: Snowflake }), "To members with MANAGE_GUILD, or MANAGE_CHANNELS on the invite's channel."],
   ["INVITE_DELETE", withGuild({ code: T.String(), channel_id: Snowflake }), "To members with MANAGE_GUILD, or MANAGE_CHANNELS on the invite's channel."],
   ["CHANNEL_CREATE", ChannelBody, "Guild channels: to members with VIEW_CHANNEL there. A new DM: to both participants, each seeing the other in `recipients`."],

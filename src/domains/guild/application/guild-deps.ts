@@ -1,5 +1,6 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
+import type { EmojiImageStore, ImageTypeDetector } from "../domain/emoji-repository";
 import type { GuildChannels } from "../domain/guild-channels";
 import type { GuildReadRepositories, GuildUnitOfWork } from "../domain/guild-unit-of-work";
 import type { RandomBytes } from "../domain/invite";
@@ -20,4 +21,7 @@ export interface GuildDeps {
   readonly random?: RandomBytes;
   /** Server mute, deafen and disconnect (the voice domain's), for the voice fields of a member PATCH. */
   readonly memberVoice?: MemberVoiceModeration;
+  /** Where custom emoji images are kept (the blob store), and what tells their type from their bytes. */
+  readonly emojiImages: EmojiImageStore;
+  readonly imageTypes: ImageTypeDetector;
 }

@@ -5,6 +5,8 @@ import { createRole } from "./create-role";
 import { deleteGuild } from "./delete-guild";
 import { deleteInvite } from "./delete-invite";
 import { deleteRole } from "./delete-role";
+import { openEmojiImage, usableEmoji } from "./emoji-images";
+import { createEmoji, deleteEmoji, getEmoji, listEmojis, updateEmoji } from "./emojis";
 import { getGuild } from "./get-guild";
 import { getMember } from "./get-member";
 import type { GuildDeps } from "./guild-deps";
@@ -49,6 +51,13 @@ export const guildUseCases = (deps: GuildDeps) => ({
   joinGuild: joinGuild(deps),
   deleteInvite: deleteInvite(deps),
   listInvites: listInvites(deps),
+  listEmojis: listEmojis(deps),
+  getEmoji: getEmoji(deps),
+  createEmoji: createEmoji(deps),
+  updateEmoji: updateEmoji(deps),
+  deleteEmoji: deleteEmoji(deps),
+  openEmojiImage: openEmojiImage(deps),
+  usableEmoji: usableEmoji(deps),
 });
 
 export type GuildUseCases = ReturnType<typeof guildUseCases>;

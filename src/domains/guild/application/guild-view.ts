@@ -1,3 +1,4 @@
+import type { Emoji } from "../domain/emoji";
 import type { Guild } from "../domain/guild";
 import type { ChannelPayload } from "../domain/guild-channels";
 import type { Role } from "../domain/role";
@@ -7,4 +8,6 @@ export interface GuildView {
   readonly guild: Guild;
   readonly roles: readonly Role[];
   readonly channels: readonly ChannelPayload[];
+  /** Its custom emoji (none for a guild just made). */
+  readonly emojis?: readonly Emoji[];
 }

@@ -45,5 +45,6 @@ export const updateGuild =
         await repositories.record([serverUpdated(updated, context.roles)]);
       });
     }
-    return { guild: updated, roles: context.roles, channels: await deps.channels.visibleTo(guildId, userId) };
+    const [channels, emojis] = await Promise.all([deps.channels.visibleTo(guildId, userId), deps.repositories.emojis.listByGuild(guildId)]);
+    return { guild: updated, roles: context.roles, channels, emojis };
   };

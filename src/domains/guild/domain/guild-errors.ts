@@ -31,3 +31,6 @@ export const botBanned = () => new DomainError(ErrorCode.MISSING_PERMISSIONS, "T
 /** The member being acted on ranks at or above the caller (or is the owner). */
 export const outranked = (what: string) =>
   new DomainError(ErrorCode.MISSING_PERMISSIONS, `Missing Permissions: ${what} is not below your highest role`);
+
+/** No such custom emoji in the guild (Discord's 404 10014). */
+export const unknownEmoji = () => new DomainError(ErrorCode.UNKNOWN_EMOJI, "Unknown Emoji");

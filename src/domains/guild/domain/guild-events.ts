@@ -2,12 +2,15 @@ import { type DomainEvent, type Unrecorded, topics } from "../../../shared/kerne
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Guild } from "./guild";
 import type { ChannelPayload } from "./guild-channels";
+import type { Emoji } from "./emoji";
 import {
+  type EmojiPayload,
   type GuildPayload,
   type InvitePayload,
   type MemberPayload,
   type RolePayload,
   fullGuildPayload,
+  emojiPayload,
   guildPayload,
   rolePayload,
 } from "./guild-payloads";
@@ -35,6 +38,8 @@ export type RoleUpdated = DomainEvent<"ROLE_UPDATED", WithGuild<{ role: RolePayl
 export type RoleDeleted = DomainEvent<"ROLE_DELETED", WithGuild<{ role_id: Snowflake }>>;
 export type InviteCreated = DomainEvent<"INVITE_CREATED", WithGuild<InvitePayload & { channel_id: Snowflake }>>;
 export type InviteDeleted = DomainEvent<"INVITE_DELETED", WithGuild<{ code: string; channel_id: Snowflake }>>;
+/** Every emoji of the guild after one was created, edited or deleted, as Discord's GUILD_EMOJIS_UPDATE has them. */
+export type EmojisUpdated = DomainEvent<"EMOJIS_UPDATED", WithGuild<{ emojis: EmojiPayload[] }>>;
 
 export type GuildEvent =
   | ServerCreated
@@ -49,7 +54,8 @@ export type GuildEvent =
   | RoleUpdated
   | RoleDeleted
   | InviteCreated
-  | InviteDeleted;
+  | InviteDeleted
+  | EmojisUpdated;
 
 export const serverCreated = (guild: Guild, roles: readonly Role[], channels: readonly ChannelPayload[]): Unrecorded<ServerCreated> => ({
   type: "SERVER_CREATED",
@@ -127,4 +133,10 @@ export const inviteDeleted = (guildId: Snowflake, code: string, channelId: Snowf
   type: "INVITE_DELETED",
   topics: [topics.guild(guildId)],
   data: { code, channel_id: channelId, guild_id: guildId },
+});
+
+export const emojisUpdated = (guildId: Snowflake, emojis: readonly Emoji[]): Unrecorded<EmojisUpdated> => ({
+  type: "EMOJIS_UPDATED",
+  topics: [topics.guild(guildId)],
+  data: { emojis: emojis.map((emoji) => emojiPayload(emoji)), guild_id: guildId },
 });

@@ -1,5 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Ban } from "./ban";
+import type { Emoji } from "./emoji";
 import type { Guild } from "./guild";
 import type { ChannelPayload, InviteChannel } from "./guild-channels";
 import type { Invite } from "./invite";
@@ -54,6 +55,18 @@ export interface InvitePayload {
   readonly expires_at: string | null;
 }
 
+/** Discord's emoji object; `user` (who uploaded it) only for those who manage or create expressions, on REST. */
+export interface EmojiPayload {
+  readonly id: Snowflake;
+  readonly name: string;
+  readonly roles: Snowflake[];
+  readonly user?: UserPayload;
+  readonly require_colons: true;
+  readonly managed: false;
+  readonly animated: boolean;
+  readonly available: true;
+}
+
 export interface BanPayload {
   readonly user: UserPayload;
   readonly reason: string | null;
@@ -87,10 +100,22 @@ export const guildPayload = (guild: Guild, roles: readonly Role[]): GuildPayload
   roles: byRank(roles).map(rolePayload),
 });
 
-/** A guild with the channels a given user sees, as GET /guilds/{id} and GUILD_CREATE show it. */
-export const fullGuildPayload = (guild: Guild, roles: readonly Role[], channels: readonly ChannelPayload[]) => ({
+export const emojiPayload = (emoji: Emoji, creator?: UserProfile): EmojiPayload => ({
+  id: emoji.id,
+  name: emoji.name,
+  roles: [...emoji.roleIds],
+  ...(creator ? { user: userPayload(creator) } : {}),
+  require_colons: true,
+  managed: false,
+  animated: emoji.animated,
+  available: true,
+});
+
+/** A guild with the channels a given user sees and its emoji, as GET /guilds/{id} and GUILD_CREATE show it. */
+export const fullGuildPayload = (guild: Guild, roles: readonly Role[], channels: readonly ChannelPayload[], emojis: readonly Emoji[] = []) => ({
   ...guildPayload(guild, roles),
   channels: [...channels],
+  emojis: emojis.map((emoji) => emojiPayload(emoji)),
 });
 
 export const invitePayload = (invite: Invite, guild: Guild, channel: InviteChannel, inviter: UserProfile): InvitePayload => ({

@@ -1,6 +1,7 @@
 import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import type { BanRepository, MemberRepository } from "./member-repository";
 import type { DefaultChannels } from "./guild-channels";
+import type { EmojiRepository } from "./emoji-repository";
 import type { GuildEvent } from "./guild-events";
 import type { GuildRepository, RoleRepository } from "./guild-repository";
 import type { InviteRepository } from "./invite-repository";
@@ -12,6 +13,7 @@ export interface GuildReadRepositories {
   readonly members: MemberRepository;
   readonly bans: BanRepository;
   readonly invites: InviteRepository;
+  readonly emojis: EmojiRepository;
 }
 
 /** The same repositories bound to one transaction, with the outbox and the channel writer of that transaction. */

@@ -34,7 +34,7 @@ export interface GuildGatewayDeps {
 /** GUILD_CREATE as the viewer sees it: roles, the channels they can view, and the member count. */
 const guildCreate = async (deps: GuildGatewayDeps, userId: Snowflake, guildId: Snowflake) => {
   const [view, memberCount] = await Promise.all([deps.useCases.getGuild(userId, guildId), deps.memberCount(guildId)]);
-  return { ...fullGuildPayload(view.guild, view.roles, view.channels), member_count: memberCount };
+  return { ...fullGuildPayload(view.guild, view.roles, view.channels, view.emojis), member_count: memberCount };
 };
 
 
@@ -168,6 +168,8 @@ export const guildGateway = (deps: GuildGatewayDeps) => {
     ROLE_DELETED: forwardToAll,
     INVITE_CREATED: managesInvites,
     INVITE_DELETED: managesInvites,
+    // Every member may use the guild's emoji, so every member hears of them (intent GUILD_EXPRESSIONS).
+    EMOJIS_UPDATED: forwardToAll,
   };
 
   return { ready, rules };

@@ -7,6 +7,7 @@ import type { ApplicationBots } from "../domain/application-bots";
 import { presenceAudience } from "../application/presence-audience";
 import { LARGE_GUILD_THRESHOLD } from "../domain/guild";
 import { banRoutes } from "./ban-routes";
+import { emojiImageRoutes, emojiRoutes } from "./emoji-routes";
 import { guildRoutes } from "./guild-routes";
 import { inviteRoutes } from "./invite-routes";
 import { memberRoutes } from "./member-routes";
@@ -25,10 +26,12 @@ export interface GuildModuleDeps extends GuildDeps, RouteSettings {
 export const createGuildModule = (deps: GuildModuleDeps) => {
   const useCases = { ...guildUseCases(deps), authorizeBot: authorizeBot(deps) };
   return {
-    routes: mountRoutes(routeDeps(useCases, deps), guildRoutes, memberRoutes, roleRoutes, banRoutes, inviteRoutes, oauth2Routes),
+    routes: mountRoutes(routeDeps(useCases, deps), guildRoutes, memberRoutes, roleRoutes, banRoutes, inviteRoutes, oauth2Routes, emojiRoutes, emojiImageRoutes),
     useCases,
     /** How many members a guild has (GUILD_CREATE's member_count). */
     memberCount: (guildId: Snowflake): Promise<number> => deps.repositories.members.count(guildId),
+    /** The custom emoji a user may react with (the message domain's EmojiAccess), or null. */
+    usableEmoji: useCases.usableEmoji,
     ...presenceAudience(deps, useCases, deps.largeGuildThreshold ?? LARGE_GUILD_THRESHOLD),
   };
 };

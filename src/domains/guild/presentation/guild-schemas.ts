@@ -34,6 +34,25 @@ export const RoleBody = t.Object(
   },
 );
 
+export const EmojiBody = t.Object(
+  {
+    id: SnowflakeString,
+    name: t.String({ description: "2–32 letters, digits and underscores" }),
+    roles: t.Array(SnowflakeString, { description: "the roles allowed to use it; empty for every member" }),
+    // Who uploaded it: on REST, to members with MANAGE_GUILD_EXPRESSIONS or CREATE_GUILD_EXPRESSIONS (UserBody keeps its own description).
+    user: t.Optional(UserBody),
+    require_colons: t.Literal(true),
+    managed: t.Literal(false),
+    animated: t.Boolean({ description: "true for a GIF or an animated WebP" }),
+    available: t.Literal(true),
+  },
+  {
+    title: "Emoji",
+    description: "A custom emoji; `user`, who uploaded it, only in REST answers to members with MANAGE_GUILD_EXPRESSIONS or CREATE_GUILD_EXPRESSIONS",
+    examples: [{ id: "1234567890123456795", name: "party_parrot", roles: [], require_colons: true, managed: false, animated: true, available: true }],
+  },
+);
+
 const guildFields = {
   id: SnowflakeString,
   name: t.String(),
@@ -55,6 +74,7 @@ export const GuildBody = t.Object(
     ...guildFields,
     roles: t.Array(RoleBody, { description: "lowest rank first; @everyone (id = guild id) leads" }),
     channels: t.Array(ChannelBody, { description: "the channels the caller can view" }),
+    emojis: t.Array(EmojiBody, { description: "the guild's custom emoji, oldest first" }),
   },
   {
     title: "Guild",
@@ -73,6 +93,7 @@ export const GuildBody = t.Object(
           },
         ],
         channels: [exampleOf(ChannelBody)],
+        emojis: [],
       },
     ],
   },
@@ -151,7 +172,7 @@ export const UpdateGuildBody = t.Object(
 );
 
 export const toGuildBody = (view: GuildView): typeof GuildBody.static =>
-  fullGuildPayload(view.guild, view.roles, view.channels) as typeof GuildBody.static;
+  fullGuildPayload(view.guild, view.roles, view.channels, view.emojis) as typeof GuildBody.static;
 
 export const toPartialGuildBody = (guild: Guild, userId: string): typeof PartialGuildBody.static => ({
   id: guild.id,

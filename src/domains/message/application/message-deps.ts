@@ -4,6 +4,7 @@ import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import type { GuildAccess, PermissionResolver } from "../../channel";
 import type { BlobStore } from "../domain/blob-store";
 import type { ContentTypeDetector } from "../domain/content-type-detector";
+import type { EmojiAccess } from "../domain/emoji";
 import type { MessageMembers } from "../domain/message-members";
 import type { MessageRepositories, MessageUnitOfWork, MessageWriteTogether } from "../domain/message-unit-of-work";
 import type { UrlSigner } from "../domain/url-signer";
@@ -26,6 +27,8 @@ export interface MessageDeps {
   /** Guild members and roles as messages need them: the author's membership (`member`) and role mentions. */
   readonly members: MessageMembers;
   readonly blobs: BlobStore;
+  /** The guild domain's custom emoji, for reactions with them. */
+  readonly emojis: EmojiAccess;
   readonly signer: UrlSigner;
   readonly detector: ContentTypeDetector;
   /** Typing is ephemeral: it goes straight to pub/sub, not through the outbox. */

@@ -16,3 +16,6 @@ export const tooLarge = (limit: number) => new DomainError(ErrorCode.PAYLOAD_TOO
 
 export const limitReached = (what: string, max: number) =>
   new DomainError(ErrorCode.LIMIT_REACHED, `Maximum number of ${what} reached (${max}).`);
+
+/** Discord's 400 10014: a reaction with a custom emoji that does not exist or that the user may not use. */
+export const invalidEmoji = () => new DomainError(ErrorCode.INVALID_EMOJI, "Unknown Emoji");

@@ -1,5 +1,6 @@
 import { type DomainEvent, type NewDomainEvent, type Topic, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { type ReactionEmojiPayload, reactionEmojiOf } from "./emoji";
 import type { MessageChannel } from "./message-channel";
 import type { MessagePayload } from "./message-payloads";
 import type { WebhooksUpdated } from "./webhook-events";
@@ -16,7 +17,7 @@ export type MessageSent = DomainEvent<"MESSAGE_SENT", MessagePayload>;
 export type MessageUpdated = DomainEvent<"MESSAGE_UPDATED", MessagePayload>;
 export type MessageDeleted = DomainEvent<"MESSAGE_DELETED", Where & { id: Snowflake }>;
 export type MessageDeletedBulk = DomainEvent<"MESSAGE_DELETED_BULK", Where & { ids: Snowflake[] }>;
-export type ReactionData = Where & { user_id: Snowflake; message_id: Snowflake; emoji: { id: null; name: string } };
+export type ReactionData = Where & { user_id: Snowflake; message_id: Snowflake; emoji: ReactionEmojiPayload };
 export type MessageReactionAdded = DomainEvent<"MESSAGE_REACTION_ADDED", ReactionData>;
 export type MessageReactionRemoved = DomainEvent<"MESSAGE_REACTION_REMOVED", ReactionData>;
 export type ChannelPinsUpdated = DomainEvent<"CHANNEL_PINS_UPDATED", Where & { last_pin_timestamp: string | null }>;
@@ -78,7 +79,7 @@ export const reactionChanged = <T extends "MESSAGE_REACTION_ADDED" | "MESSAGE_RE
 ): NewDomainEvent<T, ReactionData> => ({
   type,
   topics: channelTopics(channel),
-  data: { user_id: userId, message_id: messageId, emoji: { id: null, name: emoji }, ...where(channel) },
+  data: { user_id: userId, message_id: messageId, emoji: reactionEmojiOf(emoji), ...where(channel) },
 });
 
 export const pinsUpdated = (channel: MessageChannel, lastPinAt: Date | null): Unrecorded<ChannelPinsUpdated> => ({

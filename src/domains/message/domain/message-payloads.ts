@@ -1,4 +1,5 @@
 import { type Snowflake, snowflakeTimestamp } from "../../../shared/kernel/snowflake";
+import { type ReactionEmojiPayload, reactionEmojiOf } from "./emoji";
 import { type Attachment, isImage } from "./attachment";
 import type { Embed } from "./embeds";
 import type { Message, Nonce } from "./message";
@@ -23,7 +24,7 @@ export interface AttachmentPayload {
 }
 
 export interface ReactionPayload {
-  readonly emoji: { readonly id: null; readonly name: string };
+  readonly emoji: ReactionEmojiPayload;
   readonly count: number;
   readonly me: boolean;
 }
@@ -170,7 +171,7 @@ export const messagePayload = (
     mentions: message.mentionIds.map((id) => userPayload(id, users)),
     mention_everyone: message.mentionEveryone,
     attachments: message.attachments.map((attachment) => attachmentPayload(attachment, urlOf(attachment))),
-    reactions: message.reactions.map((reaction) => ({ emoji: { id: null, name: reaction.emoji }, count: reaction.count, me: reaction.me })),
+    reactions: message.reactions.map((reaction) => ({ emoji: reactionEmojiOf(reaction.emoji), count: reaction.count, me: reaction.me })),
     pinned: message.pinned,
     timestamp: createdAt,
     edited_timestamp: editedAt,

@@ -47,8 +47,14 @@ export const AttachmentBody = t.Object(
   },
 );
 
+/** A reaction's emoji: `{id: null, name}` for a unicode one, `{id, name, animated}` for a guild's custom emoji. */
+export const ReactionEmojiBody = t.Union([
+  t.Object({ id: t.Null(), name: t.String({ description: "the unicode emoji" }) }),
+  t.Object({ id: SnowflakeString, name: t.String({ description: "the custom emoji's name when first used on the message" }), animated: t.Boolean() }),
+]);
+
 export const ReactionBody = t.Object(
-  { emoji: t.Object({ id: t.Null(), name: t.String() }), count: ResponseInteger(), me: t.Boolean({ description: "the caller reacted with it" }) },
+  { emoji: ReactionEmojiBody, count: ResponseInteger(), me: t.Boolean({ description: "the caller reacted with it" }) },
   { title: "Reaction", examples: [{ emoji: { id: null, name: "👍" }, count: 2, me: true }] },
 );
 
@@ -325,7 +331,7 @@ export const MessageParams = t.Object({ id: SnowflakeString, message_id: Snowfla
 export const ReactionParams = t.Object({
   id: SnowflakeString,
   message_id: SnowflakeString,
-  emoji: t.String({ maxLength: 256, description: "a unicode emoji, URL-encoded" }),
+  emoji: t.String({ maxLength: 256, description: "a unicode emoji, or a custom one as `name:id`, URL-encoded" }),
 });
 
 export const HistoryQuery = t.Object({

@@ -21,23 +21,23 @@ const emojiOf = (raw: string): string => {
   }
 };
 
-/** PUT|DELETE …/reactions/{emoji}/@me and GET …/reactions/{emoji}. */
+/** PUT|DELETE …/reactions/{emoji}/@me and GET …/reactions/{emoji}; `emoji` is a unicode emoji or `name:id`. */
 export const reactionRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCases>) => {
   return group(deps)
     .put(
       "/channels/:id/messages/:message_id/reactions/:emoji/@me",
       async ({ caller, params }) => useCases.addReaction(caller.userId, params.id, params.message_id, emojiOf(params.emoji)).then(noContent),
-      limitedRoute({ summary: "React with a unicode emoji (ADD_REACTIONS); reacting twice changes nothing", schemas: { params: ReactionParams }, ok: { 204: NoContent }, failures: [lacks("ADD_REACTIONS", "READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji"), fails("LIMIT_REACHED", "the message has 20 distinct emojis")], rateLimit: REACTION_LIMIT }),
+      limitedRoute({ summary: "React with a unicode emoji or a custom one as `name:id` (ADD_REACTIONS); reacting twice changes nothing", schemas: { params: ReactionParams }, ok: { 204: NoContent }, failures: [lacks("ADD_REACTIONS", "READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji nor `name:id`"), fails("INVALID_EMOJI", "a custom emoji that does not exist, of a guild the caller is not in, or restricted to roles the caller lacks"), fails("LIMIT_REACHED", "the message has 20 distinct emojis")], rateLimit: REACTION_LIMIT }),
     )
     .delete(
       "/channels/:id/messages/:message_id/reactions/:emoji/@me",
       async ({ caller, params }) => useCases.removeReaction(caller.userId, params.id, params.message_id, emojiOf(params.emoji)).then(noContent),
-      limitedRoute({ summary: "Remove the caller's reaction", schemas: { params: ReactionParams }, ok: { 204: NoContent }, failures: [lacks("READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji")], rateLimit: REACTION_LIMIT }),
+      limitedRoute({ summary: "Remove the caller's reaction", schemas: { params: ReactionParams }, ok: { 204: NoContent }, failures: [lacks("READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji nor `name:id`")], rateLimit: REACTION_LIMIT }),
     )
     .get(
       "/channels/:id/messages/:message_id/reactions/:emoji",
       ({ caller, params, query }) =>
         useCases.listReactionUsers(caller.userId, params.id, params.message_id, emojiOf(params.emoji), { limit: query.limit, after: query.after }),
-      route({ summary: "The users who reacted with an emoji, by ascending id (limit 1–100, after a user id)", schemas: { params: ReactionParams, query: ReactionUsersQuery }, ok: { 200: t.Array(UserBody) }, failures: [lacks("READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji")] }),
+      route({ summary: "The users who reacted with an emoji, by ascending id (limit 1–100, after a user id)", schemas: { params: ReactionParams, query: ReactionUsersQuery }, ok: { 200: t.Array(UserBody) }, failures: [lacks("READ_MESSAGE_HISTORY"), ...channelFailures, UNKNOWN_MESSAGE, fails("VALIDATION", "Unknown Emoji: not one unicode emoji nor `name:id`")] }),
     );
 };

@@ -2,6 +2,7 @@ import type { GuildReadRepositories, GuildUnitOfWork } from "../../../domains/gu
 import type { SnowflakeGenerator } from "../../kernel/snowflake";
 import type { DbExecutor } from "./database";
 import { DrizzleDefaultChannels } from "./drizzle-default-channels";
+import { DrizzleEmojiRepository } from "./drizzle-emoji-repository";
 import { DrizzleGuildRepository } from "./drizzle-guild-repository";
 import { DrizzleInviteRepository } from "./drizzle-invite-repository";
 import { DrizzleBanRepository, DrizzleMemberRepository } from "./drizzle-member-repository";
@@ -15,6 +16,7 @@ export const drizzleGuildRepositories = (db: DbExecutor): GuildReadRepositories 
   members: new DrizzleMemberRepository(db),
   bans: new DrizzleBanRepository(db),
   invites: new DrizzleInviteRepository(db),
+  emojis: new DrizzleEmojiRepository(db),
 });
 
 /** The guild unit of work: repositories, default-channel writer and outbox all bound to one transaction. */
