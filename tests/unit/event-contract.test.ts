@@ -84,9 +84,9 @@ describe("a gateway session sends what the rules decide, under the table's names
     /** Resolves once `count` frames were written (they leave after their resume-buffer write). */
     const written = (count: number) => new Promise<void>((resolve) => (frames.length >= count ? resolve() : waiters.push({ count, resolve })));
     const routes = eventRoutes<PresenceEvent>(rules, { PRESENCE_UPDATED: "PRESENCE_UPDATE" });
-    const session = new GatewaySession("s1", socket, { rules: routes, router: {} as never, resume: { append: async () => {} } as never, onError: (error) => { throw error; } }, 0);
+    const session = new GatewaySession("s1", socket, { rules: routes, router: { join: async () => {}, leave: async () => {} } as never, resume: { append: async () => {} } as never, onError: (error) => { throw error; } }, 0);
     session.viewer = { userId: "2", sessionId: "a" };
-    session.topics.add("guild:1");
+    void session.applyTopicChanges({ subscribe: ["guild:1"] });
     return { session, frames, written };
   };
   const presence = (status: string) => event<PresenceEvent>("PRESENCE_UPDATED", { user_id: "5", guild_id: "1", status: status as "online" });

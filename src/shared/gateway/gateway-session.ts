@@ -222,7 +222,7 @@ export class GatewaySession implements TopicListener {
   /** Makes `work` the tail of the queue, counted until it settles; a failure is reported, not passed on. */
   private track(work: Promise<void>): Promise<void> {
     this.queued++;
-    const run = work.then(
+    const run: Promise<void> = work.then(
       () => this.settle(run),
       (error: unknown) => {
         this.settle(run);
