@@ -35,19 +35,26 @@ const CONNECT_PERIOD_MS = 60_000;
  * until `release`, or until its reservation lapses.
  */
 export const createConnectionAdmission = (limits: GatewayConnectionLimits | undefined, now: () => number) => {
-  const perIp = new Map<string, number>();
+  /** Sockets per IP, with the IP's string that every connection from it shares (not one string per connection). */
+  const perIp = new Map<string, { readonly ip: string; count: number }>();
   /** Admitted upgrades whose socket has not opened yet; each counts against its IP for RESERVATION_MS at most. */
   const reserved = new Set<CountedConnection>();
-  const countIp = (ip: string, delta: number) => {
-    const next = (perIp.get(ip) ?? 0) + delta;
-    if (next > 0) perIp.set(ip, next);
-    else perIp.delete(ip);
+  /** Counts one more socket for `ip`; returns the IP's shared string. */
+  const countIp = (ip: string): string => {
+    const counted = perIp.get(ip);
+    if (counted === undefined) perIp.set(ip, { ip, count: 1 });
+    else counted.count++;
+    return counted?.ip ?? ip;
+  };
+  const uncountIp = (ip: string) => {
+    const counted = perIp.get(ip);
+    if (counted !== undefined && --counted.count <= 0) perIp.delete(ip);
   };
   /** Stops counting `connection` against its IP (once). */
   const release = (connection: CountedConnection) => {
     if (connection.ip === undefined) return;
     reserved.delete(connection);
-    countIp(connection.ip, -1);
+    uncountIp(connection.ip);
     connection.ip = undefined;
   };
 
@@ -63,7 +70,7 @@ export const createConnectionAdmission = (limits: GatewayConnectionLimits | unde
     ): Promise<C | Refusal> {
       if (!limits) return connect(undefined, now());
       const ip = clientIp(request, server, limits.trustProxy);
-      if (limits.maxPerIp > 0 && (perIp.get(ip) ?? 0) >= limits.maxPerIp) {
+      if (limits.maxPerIp > 0 && (perIp.get(ip)?.count ?? 0) >= limits.maxPerIp) {
         return { status: 429, retryAfterS: 5, message: "Too many gateway connections from this address." };
       }
       if (limits.connectsPerMinute > 0) {
@@ -72,10 +79,11 @@ export const createConnectionAdmission = (limits: GatewayConnectionLimits | unde
           return { status: 429, retryAfterS: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)), message: "You are connecting too fast." };
         }
       }
+      // Without a cap there is nothing to count: the connection keeps no address.
+      if (limits.maxPerIp === 0) return connect(undefined, now());
       // Counted from now, so that a burst of simultaneous upgrades cannot slip past the cap before any opens.
-      const connection = connect(ip, now());
+      const connection = connect(countIp(ip), now());
       reserved.add(connection);
-      countIp(ip, 1);
       return connection;
     },
 

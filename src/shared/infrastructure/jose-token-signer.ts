@@ -23,7 +23,8 @@ export class JoseTokenSigner implements TokenSigner {
   /**
    * Every authenticated request presents its token again, and checking a signature was a fifth of a cached history
    * read. A token's signature and claims never change, and the keys are fixed for the process, so the verdict on a
-   * token string is kept until the token expires. Revocation is not decided here: the caller checks it each time.
+   * token string is kept until the token expires (unless the caller asks not to: the gateway, whose connections
+   * present their token once). Revocation is not decided here: the caller checks it each time.
    */
   private readonly verified = new Map<string, VerifiedAccessToken>();
 
@@ -47,7 +48,7 @@ export class JoseTokenSigner implements TokenSigner {
       .sign(key);
   }
 
-  async verify(token: string): Promise<VerifiedAccessToken | null> {
+  async verify(token: string, options?: { readonly remember?: boolean }): Promise<VerifiedAccessToken | null> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
     const known = this.verified.get(token);
     if (known) {
@@ -56,7 +57,7 @@ export class JoseTokenSigner implements TokenSigner {
       return null;
     }
     const claims = await this.check(token);
-    if (claims) {
+    if (claims && options?.remember !== false) {
       if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, claims);
     }

@@ -38,12 +38,12 @@ const authenticateBot = async (deps: AuthenticateDeps, token: string, parsed: Pa
 /** The caller a token stands for; UNAUTHORIZED when it is malformed, badly signed, expired, revoked or reset. */
 export const authenticate =
   (deps: AuthenticateDeps) =>
-  async (presented: string, scheme: TokenScheme = "raw"): Promise<Caller> => {
+  async (presented: string, scheme: TokenScheme = "raw", options?: { readonly remember?: boolean }): Promise<Caller> => {
     const token = scheme === "raw" ? presented.replace(/^Bot[ \t]+/i, "") : presented;
     const bot = scheme === "bearer" ? null : parseBotToken(token);
     if (bot) return authenticateBot(deps, token, bot);
     if (scheme === "bot") throw unauthorized();
-    const claims = await deps.signer.verify(token);
+    const claims = await deps.signer.verify(token, options);
     if (!claims) throw unauthorized();
     if (await deps.revocations.isRevoked(claims.sessionId)) throw unauthorized();
     return { userId: claims.userId, sessionId: claims.sessionId };

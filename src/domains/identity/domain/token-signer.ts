@@ -14,6 +14,10 @@ export interface TokenSigner {
   readonly lifetimeMs: number;
   /** A signed token for this user and session, valid for `lifetimeMs` from now. */
   sign(claims: { userId: Snowflake; sessionId: Snowflake }): Promise<string>;
-  /** The claims of a well-formed, well-signed, unexpired token; null for anything else. */
-  verify(token: string): Promise<VerifiedAccessToken | null>;
+  /**
+   * The claims of a well-formed, well-signed, unexpired token; null for anything else. A signer may keep its verdict
+   * on a token for the next requests that present it; `remember: false` asks it not to (a gateway connection
+   * presents its token once, and keeping one per connection would cost memory for nothing).
+   */
+  verify(token: string, options?: { readonly remember?: boolean }): Promise<VerifiedAccessToken | null>;
 }

@@ -87,7 +87,9 @@ export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
     /** `.use()` it and declare `{ auth: true }` to get `caller` in a handler (see auth-plugin.ts). */
     authPlugin: auth,
     /** The caller of a raw access token (gateway IDENTIFY); rejects with DomainError UNAUTHORIZED. */
-    authenticateToken: (token: string): Promise<Caller> => useCases.authenticate(token, "raw" satisfies TokenScheme),
+    // Not remembered: a gateway connection presents its token once, and a verdict kept per connection would hold
+    // ~1.4 KiB for each idle session and push the tokens of REST callers out of the signer's bounded cache.
+    authenticateToken: (token: string): Promise<Caller> => useCases.authenticate(token, "raw" satisfies TokenScheme, { remember: false }),
     /** An application's bot for another domain (adding it to a guild): null when there is no such application. */
     applicationBot: useCases.applicationBot,
     /** Accounts by id for other domains (members, DM recipients): deleted ones as their placeholder, unknown ids left out. */

@@ -4,30 +4,33 @@ import { pingRedis } from "./redis-client";
 
 type Handler = (message: string, topic: string) => void;
 
-/**
- * A topic this node listens to, with the handlers that want it: one, or a Set of several. A gateway node holds a
- * topic per connected user, each with one handler, so a topic keeps as few objects as it can: no Set for one
- * handler, no closure per subscription, and no promise once Redis confirmed.
- */
-interface Topic {
-  handlers: Registration | Set<Registration>;
-  /** Settles when Redis has confirmed the SUBSCRIBE. */
-  subscribed: Promise<void>;
-}
-
 const CONFIRMED: Promise<void> = Promise.resolve();
 
-/** One subscribe() call (the same function subscribed twice counts twice); `unsubscribe` is what the caller gets. */
+/**
+ * One subscribe() call (the same function subscribed twice counts twice); `unsubscribe` is what the caller gets.
+ * The first registration of a topic is also the topic's entry: it holds the topic's handlers (itself, or a Set once
+ * there are several) and the SUBSCRIBE. A gateway node holds a topic per connected user, each with one handler, so
+ * a topic keeps as few objects as it can: no entry of its own, no Set for one handler, no closure per subscription,
+ * and no promise once Redis confirmed.
+ */
 class Registration {
   private active = true;
   readonly unsubscribe: () => Promise<void> = this.end.bind(this);
+  /** As the topic's entry: the handlers that want the topic. */
+  handlers: Registration | Set<Registration> = this;
+  /** As the topic's entry: settles when Redis has confirmed the SUBSCRIBE. */
+  subscribed: Promise<void> = CONFIRMED;
+  /** The topic's entry: this registration, or the topic's first. */
+  private readonly entry: Topic;
 
   constructor(
     readonly handler: Handler,
     private readonly pubSub: RedisPubSub,
     private readonly topic: string,
-    private readonly entry: Topic,
-  ) {}
+    entry?: Topic,
+  ) {
+    this.entry = entry ?? this;
+  }
 
   private async end(): Promise<void> {
     if (!this.active) return;
@@ -35,6 +38,9 @@ class Registration {
     await this.pubSub.release(this.topic, this.entry, this);
   }
 }
+
+/** A topic this node listens to: its first registration. */
+type Topic = Pick<Registration, "handlers" | "subscribed">;
 
 const has = (handlers: Topic["handlers"], registration: Registration) => handlers === registration || (handlers instanceof Set && handlers.has(registration));
 
@@ -98,8 +104,7 @@ export class RedisPubSub implements PubSub {
     let entry = this.topics.get(topic);
     let registration: Registration;
     if (entry === undefined) {
-      const created: Topic = { handlers: undefined!, subscribed: CONFIRMED };
-      created.handlers = registration = new Registration(handler, this, topic, created);
+      const created = (registration = new Registration(handler, this, topic));
       created.subscribed = this.subscriber.subscribe(this.prefix + topic).then(
         () => {
           created.subscribed = CONFIRMED;
