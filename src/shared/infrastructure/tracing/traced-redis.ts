@@ -1,38 +1,18 @@
 import { list as redisCommands } from "@ioredis/commands";
-import { type Span, SpanKind, type Tracer, context, trace } from "@opentelemetry/api";
+import { type Span, SpanKind, type Tracer, context } from "@opentelemetry/api";
 import type { Redis } from "ioredis";
-import { failSpan } from "./tracing";
+import { endWith, insideSpan } from "./tracing";
 
 const COMMANDS: ReadonlySet<string> = new Set(redisCommands.flatMap((name) => [name, `${name}Buffer`]));
 
 const commandSpan = (tracer: Tracer, name: string, attributes: Record<string, string | number> = {}): Span =>
   tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { "db.system.name": "redis", "db.operation.name": name, ...attributes } }, context.active());
 
-/** Commands are traced inside a span only (a request's, a dispatch's): a background loop's own commands make no traces. */
-const traced = (): boolean => trace.getSpan(context.active()) !== undefined;
-
-const endOn = (span: Span, result: unknown): unknown => {
-  if (!(result instanceof Promise)) {
-    span.end();
-    return result;
-  }
-  return result.then(
-    (value) => {
-      span.end();
-      return value;
-    },
-    (error: unknown) => {
-      failSpan(span, error);
-      throw error;
-    },
-  );
-};
-
 /** A pipeline or MULTI whose `exec` is one span naming the commands it sent. */
 const tracedBatch = (tracer: Tracer, kind: "PIPELINE" | "MULTI", batch: { exec: (...args: unknown[]) => unknown; length: number }) => {
   const exec = batch.exec;
   batch.exec = (...args: unknown[]) =>
-    traced() ? endOn(commandSpan(tracer, kind, { "db.operation.batch.size": batch.length }), exec.apply(batch, args)) : exec.apply(batch, args);
+    insideSpan() ? endWith(commandSpan(tracer, kind, { "db.operation.batch.size": batch.length }), exec.apply(batch, args)) : exec.apply(batch, args);
   return batch;
 };
 
@@ -56,10 +36,10 @@ export const tracedRedis = (tracer: Tracer, client: Redis): Redis => {
         wrapper = (...args: unknown[]) => tracedBatch(tracer, kind, value.apply(target, args));
       } else if (property === "call") {
         wrapper = (name: string, ...args: unknown[]) =>
-          traced() ? endOn(commandSpan(tracer, String(name).toUpperCase()), value.call(target, name, ...args)) : value.call(target, name, ...args);
+          insideSpan() ? endWith(commandSpan(tracer, String(name).toUpperCase()), value.call(target, name, ...args)) : value.call(target, name, ...args);
       } else if (typeof property === "string" && (COMMANDS.has(property) || property in scripts)) {
         const name = COMMANDS.has(property) ? property.replace(/Buffer$/, "").toUpperCase() : property;
-        wrapper = (...args: unknown[]) => (traced() ? endOn(commandSpan(tracer, name), value.apply(target, args)) : value.apply(target, args));
+        wrapper = (...args: unknown[]) => (insideSpan() ? endWith(commandSpan(tracer, name), value.apply(target, args)) : value.apply(target, args));
       } else {
         wrapper = value.bind(target);
       }

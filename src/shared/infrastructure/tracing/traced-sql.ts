@@ -1,7 +1,7 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { type Attributes, type Span, SpanKind, type Tracer, context, trace } from "@opentelemetry/api";
 import type { Sql, SqlInstrumentation } from "../postgres/database";
-import { failSpan } from "./tracing";
+import { endWith, failSpan, insideSpan } from "./tracing";
 
 /** Statements seen, with their summaries: a node runs a few hundred shapes, each summarized once. */
 const summaries = new Map<string, { operation: string; table: string | undefined }>();
@@ -31,9 +31,6 @@ export const summarizeStatement = (text: string): { operation: string; table: st
   return summary;
 };
 
-/** Statements are traced inside a span only (a request's, a job's): a background loop's own polls make no traces. */
-const traced = (): boolean => trace.getSpan(context.active()) !== undefined;
-
 const statementSpan = (tracer: Tracer, system: string, text: string): Span => {
   const { operation, table } = summarizeStatement(text);
   const attributes: Attributes = { "db.system.name": system, "db.operation.name": operation, "db.query.text": text };
@@ -45,16 +42,7 @@ const statementSpan = (tracer: Tracer, system: string, text: string): Span => {
 /** Runs `work(…)` of a transaction inside a span of its own, so that its statements are the span's children. */
 const inTransactionSpan = <T>(tracer: Tracer, system: string, work: () => Promise<T>): Promise<T> => {
   const span = tracer.startSpan("transaction", { kind: SpanKind.CLIENT, attributes: { "db.system.name": system } }, context.active());
-  return context.with(trace.setSpan(context.active(), span), work).then(
-    (value) => {
-      span.end();
-      return value;
-    },
-    (error: unknown) => {
-      failSpan(span, error);
-      throw error;
-    },
-  );
+  return endWith(span, context.with(trace.setSpan(context.active(), span), work));
 };
 
 /** A postgres-js query settles through its own `resolve` and `reject`: the span ends there, without starting it early. */
@@ -66,7 +54,7 @@ const tracedPostgres = (tracer: Tracer, client: Sql): Sql =>
       if (property === "unsafe") {
         return (query: string, parameters?: unknown[], options?: object) => {
           const pending = target.unsafe(query, parameters as never, options as never) as unknown as PendingQuery;
-          if (!traced()) return pending;
+          if (!insideSpan()) return pending;
           const span = statementSpan(tracer, "postgresql", query);
           const { resolve, reject } = pending;
           pending.resolve = (value) => {
@@ -85,7 +73,7 @@ const tracedPostgres = (tracer: Tracer, client: Sql): Sql =>
           const work = args.pop() as (scoped: Sql) => unknown;
           const begin = Reflect.get(target, property) as (...all: unknown[]) => Promise<unknown>;
           const run = () => begin.call(target, ...args, (scoped: Sql) => work(tracedPostgres(tracer, scoped)));
-          return traced() ? inTransactionSpan(tracer, "postgresql", run) : run();
+          return insideSpan() ? inTransactionSpan(tracer, "postgresql", run) : run();
         };
       }
       const value = Reflect.get(target, property, receiver);
@@ -96,18 +84,9 @@ const tracedPostgres = (tracer: Tracer, client: Sql): Sql =>
 type Queries = Pick<PGlite, "query"> | Pick<Transaction, "query">;
 
 const tracedQuery = (tracer: Tracer, target: Queries) => (text: string, ...rest: unknown[]) => {
-  if (!traced()) return (target.query as (...all: unknown[]) => Promise<unknown>).call(target, text, ...rest);
+  if (!insideSpan()) return (target.query as (...all: unknown[]) => Promise<unknown>).call(target, text, ...rest);
   const span = statementSpan(tracer, "postgresql", text);
-  return (target.query as (...all: unknown[]) => Promise<unknown>).call(target, text, ...rest).then(
-    (value) => {
-      span.end();
-      return value;
-    },
-    (error: unknown) => {
-      failSpan(span, error);
-      throw error;
-    },
-  );
+  return endWith(span, (target.query as (...all: unknown[]) => Promise<unknown>).call(target, text, ...rest));
 };
 
 const tracedPglite = (tracer: Tracer, client: PGlite): PGlite =>
@@ -118,7 +97,7 @@ const tracedPglite = (tracer: Tracer, client: PGlite): PGlite =>
         return <T>(work: (tx: Transaction) => Promise<T>) => {
           const run = () =>
             target.transaction((tx) => work(new Proxy(tx, { get: (t, p, r) => (p === "query" ? tracedQuery(tracer, t) : Reflect.get(t, p, r)) })));
-          return traced() ? inTransactionSpan(tracer, "postgresql", run) : run();
+          return insideSpan() ? inTransactionSpan(tracer, "postgresql", run) : run();
         };
       }
       const value = Reflect.get(target, property, receiver);

@@ -91,7 +91,7 @@ const linkOf = (traceparent: string | undefined): Link | undefined => {
 };
 
 /** Ends `span` when `result` settles (or now, for a plain value), marking it failed on an error. */
-const endWith = <T>(span: Span, result: T): T => {
+export const endWith = <T>(span: Span, result: T): T => {
   if (result instanceof Promise) {
     return result.then(
       (value) => {
@@ -107,6 +107,12 @@ const endWith = <T>(span: Span, result: T): T => {
   span.end();
   return result;
 };
+
+/**
+ * Whether work runs inside a span (a request's, a job's, a dispatch's): the clients trace their statements and
+ * commands only then, so a background loop's own polls make no traces.
+ */
+export const insideSpan = (): boolean => trace.getSpan(context.active()) !== undefined;
 
 /** Records `error` on `span` and ends it. */
 export const failSpan = (span: Span, error: unknown): void => {
