@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { identify } from "../support/gateway";
 import { type ApiClient, apiClient, createGuild, expectStatus, generalOf, joinAll } from "../support/guild";
-import { type TestUser, identityEnv, registerUser } from "../support/identity";
+import { type TestUser, identityEnv, jwtKeyFiles, registerUser } from "../support/identity";
 import type { MessageBody } from "../support/message";
 import { type ReceivedSpan, SPAN_KIND, startOtlpReceiver } from "../support/otlp-receiver";
+import { type NodeProcess, spawnNode } from "../support/process";
 import { type Mode, type TestServer, modeNamed, startServer, waitFor } from "../support/server";
 
 const SEND_ROUTE = "/api/v1/channels/:id/messages";
@@ -44,7 +45,8 @@ describe("tracing: one send is one trace across nodes (postgres+redis)", () => {
   const mode = modeNamed("postgres+redis");
   const receiver = startOtlpReceiver();
   let nodeA: TestServer;
-  let nodeB: TestServer;
+  // Its own process: nothing but the event on the bus can carry the trace from node A to it.
+  let nodeB: NodeProcess;
   let api: ApiClient;
   let owner: TestUser;
   let member: TestUser;
@@ -52,7 +54,14 @@ describe("tracing: one send is one trace across nodes (postgres+redis)", () => {
 
   beforeAll(async () => {
     nodeA = await startServer(mode, tracingEnv(mode, receiver.url, "1"));
-    nodeB = await startServer(mode, tracingEnv(mode, receiver.url, "2"));
+    const keys = jwtKeyFiles();
+    nodeB = await spawnNode({
+      ...tracingEnv(mode, receiver.url, "2"),
+      DATABASE_URL: process.env.DATABASE_URL ?? "",
+      REDIS_URL: process.env.REDIS_URL ?? "",
+      JWT_PRIVATE_KEY_FILE: keys.privateKey,
+      JWT_PUBLIC_KEY_FILE: keys.publicKey,
+    });
     api = apiClient(nodeA);
     [owner, member] = await Promise.all([registerUser(nodeA), registerUser(nodeA)]);
     const guild = await createGuild(api, owner, "Traced");
