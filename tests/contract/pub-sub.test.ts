@@ -134,6 +134,28 @@ describe("RedisPubSub on the Redis side", () => {
     await eventually(async () => expect(await listeners()).toBe(0));
   });
 
+  test("unsubscribe(topic, handler) ends one subscription of that handler, and the topic with its last", async () => {
+    const namespace = uniqueNamespace();
+    const clients = redisClients(namespace);
+    const bus = new RedisPubSub({ redis: clients.command, subscriber: clients.subscriber });
+    const listeners = async () => Number(((await clients.command.call("PUBSUB", "NUMSUB", `${namespace}user:5`)) as [string, number])[1]);
+    const [shared, other] = [recorder(), recorder()];
+    await bus.subscribe("user:5", shared.handler);
+    await bus.subscribe("user:5", shared.handler);
+    await bus.subscribe("user:5", other.handler);
+    await bus.unsubscribe("user:5", shared.handler);
+    await bus.publish("user:5", "one left");
+    await eventually(() => expect(other.received).toEqual(["one left"]));
+    expect(shared.received).toEqual(["one left"]);
+    await bus.unsubscribe("user:5", other.handler);
+    await bus.unsubscribe("user:5", other.handler); // not subscribed any more: nothing happens
+    await bus.publish("user:5", "shared only");
+    await eventually(() => expect(shared.received).toEqual(["one left", "shared only"]));
+    expect(await listeners()).toBe(1);
+    await bus.unsubscribe("user:5", shared.handler);
+    await eventually(async () => expect(await listeners()).toBe(0));
+  });
+
   test("subscribes its topics again on the new connection", async () => {
     const namespace = uniqueNamespace();
     const name = `xcord-test-${namespace.slice(5, -1)}`;

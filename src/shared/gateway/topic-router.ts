@@ -4,6 +4,7 @@ import type { Tracing } from "../infrastructure/tracing/tracing";
 import type { PubSub } from "../kernel/ports";
 
 type Unsubscribe = () => Promise<void>;
+const SUBSCRIBED = true;
 
 /** A receiver of the events of the topics it joined. */
 export interface TopicListener {
@@ -30,8 +31,11 @@ export const createTopicRouter = (
 ) => {
   /** Each topic's listener, or a Set when several: most topics (a user's) have one, and a Set each would be kept. */
   const members = new Map<Topic, TopicListener | Set<TopicListener>>();
-  /** Each topic's subscription: its promise until it is confirmed, then the unsubscriber it resolved to. */
-  const unsubscribers = new Map<Topic, Promise<Unsubscribe> | Unsubscribe>();
+  /**
+   * Each topic's subscription: its promise until it is confirmed; then SUBSCRIBED when the bus ends subscriptions by
+   * topic and handler (nothing kept per topic), else the unsubscriber the promise resolved to.
+   */
+  const unsubscribers = new Map<Topic, Promise<Unsubscribe> | Unsubscribe | typeof SUBSCRIBED>();
 
   /** One handler for every topic, not a closure per topic. */
   const deliver = (message: string, name: string) => {
@@ -67,7 +71,7 @@ export const createTopicRouter = (
           unsubscribers.set(topic, (subscription = subscribing));
           subscribing.then(
             (unsubscribe) => {
-              if (unsubscribers.get(topic) === subscribing) unsubscribers.set(topic, unsubscribe);
+              if (unsubscribers.get(topic) === subscribing) unsubscribers.set(topic, pubSub.unsubscribe ? SUBSCRIBED : unsubscribe);
             },
             (error: unknown) => {
               unsubscribers.delete(topic);
@@ -75,7 +79,7 @@ export const createTopicRouter = (
             },
           );
         }
-        if (typeof subscription !== "function") pending.push(subscription);
+        if (subscription instanceof Promise) pending.push(subscription);
       }
       await Promise.all(pending);
     },
@@ -92,7 +96,12 @@ export const createTopicRouter = (
         const subscription = unsubscribers.get(topic);
         unsubscribers.delete(topic);
         if (subscription) {
-          const unsubscribed = typeof subscription === "function" ? subscription() : subscription.then((unsubscribe) => unsubscribe());
+          const unsubscribed =
+            subscription === SUBSCRIBED
+              ? pubSub.unsubscribe!(topic, deliver)
+              : typeof subscription === "function"
+                ? subscription()
+                : subscription.then((unsubscribe) => unsubscribe());
           pending.push(unsubscribed.catch((error) => onError(error, topic)));
         }
       }

@@ -6,51 +6,20 @@ type Handler = (message: string, topic: string) => void;
 
 const CONFIRMED: Promise<void> = Promise.resolve();
 
-/**
- * One subscribe() call (the same function subscribed twice counts twice); `unsubscribe` is what the caller gets.
- * The first registration of a topic is also the topic's entry: it holds the topic's handlers (itself, or a Set once
- * there are several) and the SUBSCRIBE. A gateway node holds a topic per connected user, each with one handler, so
- * a topic keeps as few objects as it can: no entry of its own, no Set for one handler, no closure per subscription,
- * and no promise once Redis confirmed.
- */
-class Registration {
-  private active = true;
-  readonly unsubscribe: () => Promise<void> = this.end.bind(this);
-  /** As the topic's entry: the handlers that want the topic. */
-  handlers: Registration | Set<Registration> = this;
-  /** As the topic's entry: settles when Redis has confirmed the SUBSCRIBE. */
-  subscribed: Promise<void> = CONFIRMED;
-  /** The topic's entry: this registration, or the topic's first. */
-  private readonly entry: Topic;
-
-  constructor(
-    readonly handler: Handler,
-    private readonly pubSub: RedisPubSub,
-    private readonly topic: string,
-    entry?: Topic,
-  ) {
-    this.entry = entry ?? this;
-  }
-
-  private async end(): Promise<void> {
-    if (!this.active) return;
-    this.active = false;
-    await this.pubSub.release(this.topic, this.entry, this);
-  }
+/** A topic being subscribed, or with several handlers (the same function subscribed twice is there twice). */
+interface Topic {
+  readonly handlers: Handler[];
+  /** Settles when Redis has confirmed the SUBSCRIBE. */
+  subscribed: Promise<void>;
 }
 
-/** A topic this node listens to: its first registration. */
-type Topic = Pick<Registration, "handlers" | "subscribed">;
+/**
+ * What the node keeps of a topic: its one handler once Redis confirmed it, or its entry. A gateway node holds a
+ * topic per connected user, each with the topic router's one handler, so such a topic keeps no object at all.
+ */
+type Kept = Handler | Topic;
 
-const has = (handlers: Topic["handlers"], registration: Registration) => handlers === registration || (handlers instanceof Set && handlers.has(registration));
-
-/** Takes `registration` out of `entry`; true when no handler is left. */
-const remove = (entry: Topic, registration: Registration): boolean => {
-  const handlers = entry.handlers;
-  if (handlers === registration) return true;
-  if (handlers instanceof Set && handlers.delete(registration) && handlers.size === 1) entry.handlers = handlers.values().next().value!;
-  return false;
-};
+const handlersOf = (kept: Kept | undefined): readonly Handler[] => (kept === undefined ? [] : typeof kept === "function" ? [kept] : kept.handlers);
 
 export interface RedisPubSubOptions {
   /** The shared command connection; publishes go through it. */
@@ -71,7 +40,7 @@ const reportToConsole = (error: unknown, topic: string) => console.error(`pub/su
  * The connections belong to whoever created them; close() only drops this adapter's subscriptions.
  */
 export class RedisPubSub implements PubSub {
-  private readonly topics = new Map<string, Topic>();
+  private readonly topics = new Map<string, Kept>();
   private readonly prefix: string;
   private readonly redis: Redis;
   private readonly subscriber: Redis;
@@ -101,13 +70,14 @@ export class RedisPubSub implements PubSub {
 
   /** Adds a handler, subscribing the node to `topic` when it is the first; resolves once Redis confirmed. */
   async subscribe(topic: string, handler: Handler): Promise<() => Promise<void>> {
-    let entry = this.topics.get(topic);
-    let registration: Registration;
-    if (entry === undefined) {
-      const created = (registration = new Registration(handler, this, topic));
+    const kept = this.topics.get(topic);
+    let entry: Topic;
+    if (kept === undefined) {
+      const created: Topic = { handlers: [handler], subscribed: CONFIRMED };
       created.subscribed = this.subscriber.subscribe(this.prefix + topic).then(
         () => {
           created.subscribed = CONFIRMED;
+          if (created.handlers.length === 1 && this.topics.get(topic) === created) this.topics.set(topic, created.handlers[0]!);
         },
         (error: unknown) => {
           if (this.topics.get(topic) === created) this.topics.delete(topic);
@@ -115,24 +85,39 @@ export class RedisPubSub implements PubSub {
         },
       );
       this.topics.set(topic, (entry = created));
+    } else if (typeof kept === "function") {
+      this.topics.set(topic, (entry = { handlers: [kept, handler], subscribed: CONFIRMED }));
     } else {
-      registration = new Registration(handler, this, topic, entry);
-      const handlers = entry.handlers;
-      if (handlers instanceof Set) handlers.add(registration);
-      else entry.handlers = new Set([handlers, registration]);
+      (entry = kept).handlers.push(handler);
     }
     try {
       await entry.subscribed;
     } catch (error) {
-      remove(entry, registration);
+      const at = entry.handlers.indexOf(handler);
+      if (at >= 0) entry.handlers.splice(at, 1);
       throw error;
     }
-    return registration.unsubscribe;
+    let active = true;
+    return async () => {
+      if (!active) return;
+      active = false;
+      await this.unsubscribe(topic, handler);
+    };
   }
 
-  /** A registration ended: the topic is unsubscribed with its last one. */
-  async release(topic: string, entry: Topic, registration: Registration): Promise<void> {
-    if (!remove(entry, registration) || this.topics.get(topic) !== entry) return;
+  /** Ends one subscription of `handler` to `topic`; the topic is unsubscribed with its last handler. */
+  async unsubscribe(topic: string, handler: Handler): Promise<void> {
+    const kept = this.topics.get(topic);
+    if (kept === undefined) return;
+    if (typeof kept === "function") {
+      if (kept !== handler) return;
+    } else {
+      const at = kept.handlers.indexOf(handler);
+      if (at < 0) return;
+      kept.handlers.splice(at, 1);
+      if (kept.handlers.length === 1 && kept.subscribed === CONFIRMED) this.topics.set(topic, kept.handlers[0]!);
+      if (kept.handlers.length > 0) return;
+    }
     this.topics.delete(topic);
     // The handler is gone already; if Redis is unreachable the stale subscription ends with the connection.
     await this.subscriber.unsubscribe(this.prefix + topic).catch(() => undefined);
@@ -166,19 +151,18 @@ export class RedisPubSub implements PubSub {
   private dispatch(channel: string, message: string): void {
     if (!channel.startsWith(this.prefix)) return;
     const topic = channel.slice(this.prefix.length);
-    const entry = this.topics.get(topic);
-    if (!entry) return;
-    const handlers = entry.handlers;
-    if (!(handlers instanceof Set)) return this.call(handlers, message, topic);
-    for (const registration of [...handlers]) {
-      if (!has(entry.handlers, registration)) continue; // removed by an earlier handler of this message
-      this.call(registration, message, topic);
+    const kept = this.topics.get(topic);
+    if (kept === undefined) return;
+    if (typeof kept === "function") return this.call(kept, message, topic);
+    for (const handler of [...kept.handlers]) {
+      if (!handlersOf(this.topics.get(topic)).includes(handler)) continue; // removed by an earlier handler of this message
+      this.call(handler, message, topic);
     }
   }
 
-  private call(registration: Registration, message: string, topic: string): void {
+  private call(handler: Handler, message: string, topic: string): void {
     try {
-      registration.handler(message, topic);
+      handler(message, topic);
     } catch (error) {
       this.onHandlerError(error, topic);
     }

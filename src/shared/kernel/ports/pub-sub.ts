@@ -7,6 +7,12 @@ export interface PubSub {
    * Subscriptions are reference-counted: the node listens to a topic while any handler wants it.
    */
   subscribe(topic: string, handler: (message: string, topic: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Ends one subscription of `handler` to `topic`, as calling the function `subscribe` returned does: for a caller
+   * holding many topics with one handler (the gateway, a topic per connected user), which then keeps no function
+   * per topic. Absent on adapters that do not offer it.
+   */
+  unsubscribe?(topic: string, handler: (message: string, topic: string) => void): Promise<void>;
   /** True while the adapter can deliver (for /ready). */
   healthy(): Promise<boolean>;
   /**
