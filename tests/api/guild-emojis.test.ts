@@ -5,7 +5,9 @@ import type { TestUser } from "../support/identity";
 import { type MessageBody, pngBytes, send } from "../support/message";
 import { fieldErrors } from "../support/errors";
 import { MODES, type TestServer } from "../support/server";
+import { eq } from "drizzle-orm";
 import { Intent } from "../../src/shared/gateway/intents";
+import { blobs } from "../../src/shared/infrastructure/postgres/blob-schema";
 
 interface EmojiBody {
   id: string;
@@ -175,6 +177,19 @@ for (const mode of MODES) {
       expect(emoji.roles).toEqual([managers.id]);
       expectStatus(await api.delete(`/guilds/${guild.id}/roles/${managers.id}`, owner), 204);
       expect(expectStatus(await api.get<EmojiBody>(`/guilds/${guild.id}/emojis/${emoji.id}`, owner), 200).roles).toEqual([]);
+    });
+
+    test("deleting the guild deletes its emoji and their images", async () => {
+      const { guild } = await expressionsGuild();
+      const emoji = await created(guild.id, owner, "doomed");
+      expect((await fetch(`${server.url}/api/v1/emojis/${emoji.id}.png`)).status).toBe(200);
+      expectStatus(await api.delete(`/guilds/${guild.id}`, owner), 204);
+      expect((await fetch(`${server.url}/api/v1/emojis/${emoji.id}.png`)).status).toBe(404);
+      // PostgreSQL holds the images in this mode (BLOB_STORE=postgres): the bytes are gone too, not only the row.
+      if (mode.name === "postgres+redis") {
+        const left = await server.app.database.db.select().from(blobs).where(eq(blobs.key, `emojis/${emoji.id}`));
+        expect(left).toEqual([]);
+      }
     });
 
     test("the image is served without auth, byte for byte, with its type, nosniff and cache headers", async () => {
