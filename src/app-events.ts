@@ -1,4 +1,4 @@
-import type { ChannelEvent, ChannelVisibility, PermissionChanges } from "./domains/channel";
+import type { ChannelEvent, ChannelVisibility, PermissionChanges, ThreadEvent } from "./domains/channel";
 import type { GuildEvent } from "./domains/guild";
 import type { UserEvent } from "./domains/identity";
 import type { MessageEvent } from "./domains/message";
@@ -12,7 +12,7 @@ import { handleEvents } from "./shared/kernel/domain-event";
  * in the past tense (`MESSAGE_SENT`, `ROLE_CREATED`); the gateway's dispatch names are API.md's (Discord's), and
  * the table below is the one place that maps the first to the second.
  */
-export type AppEvent = UserEvent | GuildEvent | ChannelEvent | MessageEvent | PresenceEvent | VoiceEvent;
+export type AppEvent = UserEvent | GuildEvent | ChannelEvent | ThreadEvent | MessageEvent | PresenceEvent | VoiceEvent;
 
 /** The dispatch each event is sent as; null for the events no session is sent (they are for caches and consumers). */
 export const DISPATCH_NAMES = {
@@ -36,6 +36,10 @@ export const DISPATCH_NAMES = {
   CHANNEL_CREATED: "CHANNEL_CREATE",
   CHANNEL_UPDATED: "CHANNEL_UPDATE",
   CHANNEL_DELETED: "CHANNEL_DELETE",
+  THREAD_CREATED: "THREAD_CREATE",
+  THREAD_UPDATED: "THREAD_UPDATE",
+  THREAD_DELETED: "THREAD_DELETE",
+  THREAD_MEMBERS_UPDATED: "THREAD_MEMBERS_UPDATE",
   MESSAGE_SENT: "MESSAGE_CREATE",
   MESSAGE_UPDATED: "MESSAGE_UPDATE",
   MESSAGE_DELETED: "MESSAGE_DELETE",
@@ -56,8 +60,11 @@ export const DISPATCH_NAMES = {
 const GUILD_WIDE_CHANGES = ["SERVER_UPDATED", "SERVER_DELETED", "ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED"] as const satisfies readonly GuildEvent["type"][];
 /** Events after which what the event's user may do in its guild may have changed. */
 const MEMBER_CHANGES = ["MEMBER_ADDED", "MEMBER_UPDATED", "MEMBER_REMOVED", "BAN_ADDED"] as const satisfies readonly GuildEvent["type"][];
-/** Events that change a channel's overwrites or settings. */
-const CHANNEL_CHANGES = ["CHANNEL_UPDATED", "CHANNEL_DELETED"] as const satisfies readonly ChannelEvent["type"][];
+/**
+ * Events that change a channel's overwrites or settings, or a thread's state (locked, archived) or members (who sees
+ * a private one). A parent's change reaches its threads' answers too (both caches keep threads under their parent).
+ */
+const CHANNEL_CHANGES = ["CHANNEL_UPDATED", "CHANNEL_DELETED", "THREAD_UPDATED", "THREAD_DELETED", "THREAD_MEMBERS_UPDATED"] as const satisfies readonly (ChannelEvent | ThreadEvent)["type"][];
 
 /** One handler for each of `types`. */
 const each = <K extends string, H>(types: readonly K[], handler: H): Record<K, H> =>
@@ -71,7 +78,7 @@ const each = <K extends string, H>(types: readonly K[], handler: H): Record<K, H
 export const PERMISSION_CHANGES: PermissionChanges = {
   guildWide: new Set(GUILD_WIDE_CHANGES),
   member: new Set(MEMBER_CHANGES),
-  channel: new Set<ChannelEvent["type"] | MessageEvent["type"]>([...CHANNEL_CHANGES, "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]),
+  channel: new Set<(ChannelEvent | ThreadEvent)["type"] | MessageEvent["type"]>([...CHANNEL_CHANGES, "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]),
   messageSent: "MESSAGE_SENT" satisfies MessageEvent["type"],
 };
 
@@ -85,5 +92,5 @@ export const visibilityChanges = (visibility: Pick<ChannelVisibility, "forgetGui
     visibility.forgetMember(data.guild_id, data.user.id);
   const channel = ({ data }: { readonly data: { readonly id: string } }) => visibility.forgetChannel(data.id);
   // The same events as the permission cache's: both caches answer what a user may do in a channel.
-  return handleEvents<GuildEvent | ChannelEvent>({ ...each(GUILD_WIDE_CHANGES, guildWide), ...each(MEMBER_CHANGES, member), ...each(CHANNEL_CHANGES, channel) });
+  return handleEvents<GuildEvent | ChannelEvent | ThreadEvent>({ ...each(GUILD_WIDE_CHANGES, guildWide), ...each(MEMBER_CHANGES, member), ...each(CHANNEL_CHANGES, channel) });
 };

@@ -15,7 +15,7 @@ import { type Tracing, createTracing, noTracing } from "./shared/infrastructure/
 import { classifyDatabaseFault } from "./shared/infrastructure/postgres/database-errors";
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createCommitNotices } from "./shared/infrastructure/commit-notices";
-import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channelReady, createChannelModule, createChannelVisibility, createPermissionCache } from "./domains/channel";
+import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channelReady, createChannelModule, createChannelVisibility, createPermissionCache, startThreadArchiver, threadsForGuildCreate } from "./domains/channel";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule, startSessionPurge } from "./domains/identity";
@@ -33,6 +33,7 @@ import { DrizzleWebhookRepository, drizzleWebhookUnitOfWork } from "./shared/inf
 import { Sha256WebhookTokens } from "./shared/infrastructure/sha256-webhook-tokens";
 import { DrizzleChannelRepository } from "./shared/infrastructure/postgres/drizzle-channel-repository";
 import { drizzleChannelUnitOfWork } from "./shared/infrastructure/postgres/drizzle-channel-unit-of-work";
+import { DrizzleThreadRepository } from "./shared/infrastructure/postgres/drizzle-thread-repository";
 import { drizzleGuildRepositories, drizzleGuildUnitOfWork } from "./shared/infrastructure/postgres/drizzle-guild-unit-of-work";
 import { DrizzlePermissionFacts } from "./shared/infrastructure/postgres/drizzle-permission-facts";
 import { BunPasswordHasher } from "./shared/infrastructure/bun-password-hasher";
@@ -154,11 +155,14 @@ export const createApp = async (options: AppOptions) => {
   const channel = createChannelModule({
     unitOfWork: drizzleChannelUnitOfWork(transact),
     channels: new DrizzleChannelRepository(database.statements),
+    threads: new DrizzleThreadRepository(database.statements),
     permissions,
     guilds: guildAccess,
     users,
     clock,
     ids,
+    // The message module is made further down; a thread start reaches it only once the app serves requests.
+    starterMessage: async (userId, channelId, messageId) => void (await message.useCases.getMessage(userId, channelId, messageId)),
     ...routeSettings,
   });
   // One blob store for attachments and emoji images (keys `emojis/<id>` for the latter).
@@ -198,6 +202,7 @@ export const createApp = async (options: AppOptions) => {
     publicUrl: () => baseUrl,
     notices,
     historyCacheBytes: config.historyCacheBytes,
+    threadMessageSent: channel.useCases.threadMessageSent,
     webhooks: { unitOfWork: drizzleWebhookUnitOfWork(transact), repository: new DrizzleWebhookRepository(database.statements), tokens: new Sha256WebhookTokens() },
     ...routeSettings,
   });
@@ -213,6 +218,9 @@ export const createApp = async (options: AppOptions) => {
         onError: (error, what) => logger.error({ err: error }, `${what} failed`),
       })
     : async () => {};
+  const stopThreadArchiver = worker
+    ? startThreadArchiver({ archive: channel.useCases.archiveIdleThreads, intervalMs: 60_000, onError: (error) => logger.error({ err: error }, "thread auto-archive failed") })
+    : () => {};
   const stopSessionPurge = worker
     ? startSessionPurge({ purgeSessions: identity.purgeSessions, intervalMs: 60 * 60_000, onError: (error) => logger.error({ err: error }, "session purge failed") })
     : () => {};
@@ -229,6 +237,7 @@ export const createApp = async (options: AppOptions) => {
     memberCount: guild.memberCount,
     guildPermissions: async (userId, guildId) => (await guildAccess.standing(guildId, userId))?.permissions ?? 0n,
     channelPermissions: visibility.permissions,
+    threadsOf: threadsForGuildCreate(channel.useCases.visibleActiveThreads),
   });
   const presence = createPresenceService({
     store: adapters.presence,
@@ -438,6 +447,7 @@ export const createApp = async (options: AppOptions) => {
       presence.stop();
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
       stopSessionPurge();
+      stopThreadArchiver();
       await identity.close();
       message.close();
       await stopMessageJobs();

@@ -48,9 +48,11 @@ const buildWorld = async (api: ApiClient, owner: TestUser, member: TestUser, ban
   // A webhook and one of its messages, so that the token routes are fuzzed past the token check.
   const hook = expectStatus(await api.post<{ id: string; token: string }>(`/channels/${general.id}/webhooks`, owner, { name: "Fuzz" }), 201);
   const hooked = expectStatus(await api.post<{ id: string }>(`/webhooks/${hook.id}/${hook.token}?wait=true`, null, { content: "hooked" }), 200);
+  // A thread, so that the thread routes are fuzzed past the lookup.
+  const thread = expectStatus(await api.post<{ id: string }>(`/channels/${general.id}/threads`, owner, { name: "Fuzzed thread", type: 11 }), 201);
   // A custom emoji, so that the emoji routes and `name:id` reactions are fuzzed past the lookup.
   const emoji = expectStatus(await api.post<{ id: string }>(`/guilds/${guild.id}/emojis`, owner, { name: "fuzzed", image: `data:image/png;base64,${Buffer.from(pngBytes()).toString("base64")}` }), 201);
-  const snowflakes = [guild.id, ...guild.channels.map((channel) => channel.id), category.id, role.id, message.id, owner.user.id, member.user.id, banned.user.id, dm.id, otherSessionId, hook.id, hooked.id, emoji.id];
+  const snowflakes = [guild.id, ...guild.channels.map((channel) => channel.id), category.id, role.id, message.id, owner.user.id, member.user.id, banned.user.id, dm.id, otherSessionId, hook.id, hooked.id, emoji.id, thread.id];
   return { guild, messageId: message.id, pool: { snowflakes, strings: [invite.code, "👍", "🔥", owner.user.username, "general", hook.token, `fuzzed:${emoji.id}`, `${emoji.id}.png`] } };
 };
 

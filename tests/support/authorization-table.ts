@@ -124,6 +124,14 @@ const emojiOf = (w: World) => {
   if (!worldEmojis.has(w)) worldEmojis.set(w, freshEmoji(w));
   return worldEmojis.get(w)!;
 };
+/** A public thread of the owner's in the matrix channel: a fresh one for the routes that change or delete it, else one per world. */
+const freshThread = async (w: World, type: 11 | 12 = 11) =>
+  expectStatus(await w.api.post<{ id: string }>(`/channels/${w.channel.id}/threads`, w.users.owner, { name: "Matrix thread", type }), 201);
+const worldThreads = new WeakMap<World, Promise<{ id: string }>>();
+const threadOf = (w: World) => {
+  if (!worldThreads.has(w)) worldThreads.set(w, freshThread(w));
+  return worldThreads.get(w)!;
+};
 const freshRole = async (w: World) => expectStatus(await w.api.post<{ id: string }>(`/guilds/${w.guild.id}/roles`, w.users.owner, { name: "temp" }), 201);
 
 export const AUTHORIZATION_TABLE: readonly Row[] = [
@@ -323,6 +331,41 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     path: `/api/v1/channels/${w.channel.id}/messages/${w.message.id}/reactions/${encodeURIComponent("👍")}`,
   })),
   guild("GET /api/v1/channels/{id}/pins", "READ_MESSAGE_HISTORY", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}/pins` })),
+  guild("POST /api/v1/channels/{id}/messages/{message_id}/threads", "CREATE_PUBLIC_THREADS", 201, async (w) => ({
+    path: `/api/v1/channels/${w.channel.id}/messages/${(await fresh(w, "starter")).id}/threads`,
+    body: { name: "from a message" },
+  }), { also: ["READ_MESSAGE_HISTORY"] }),
+  guild("POST /api/v1/channels/{id}/threads", "CREATE_PUBLIC_THREADS", 201, (w) => ({ path: `/api/v1/channels/${w.channel.id}/threads`, body: { name: "public", type: 11 } })),
+  guild("POST /api/v1/channels/{id}/threads", "CREATE_PRIVATE_THREADS", 201, (w) => ({ path: `/api/v1/channels/${w.channel.id}/threads`, body: { name: "private", type: 12 } }), {
+    note: "a private thread",
+  }),
+  guild("POST /api/v1/channels/{id}/messages", "SEND_MESSAGES_IN_THREADS", 201, async (w) => ({ path: `/api/v1/channels/${(await threadOf(w)).id}/messages`, body: { content: "in a thread" } }), {
+    note: "in a thread",
+  }),
+  guild("PATCH /api/v1/channels/{id}", "MANAGE_THREADS", 200, async (w) => ({ path: `/api/v1/channels/${(await freshThread(w)).id}`, body: { locked: true } }), {
+    note: "locking a thread",
+  }),
+  guild("DELETE /api/v1/channels/{id}", "MANAGE_THREADS", 200, async (w) => ({ path: `/api/v1/channels/${(await freshThread(w)).id}` }), { note: "a thread" }),
+  guild("PUT /api/v1/channels/{id}/thread-members/@me", "membership", 204, async (w) => ({ path: `/api/v1/channels/${(await threadOf(w)).id}/thread-members/@me` })),
+  guild("DELETE /api/v1/channels/{id}/thread-members/@me", "membership", 204, async (w) => ({ path: `/api/v1/channels/${(await threadOf(w)).id}/thread-members/@me` })),
+  guild("PUT /api/v1/channels/{id}/thread-members/{user_id}", "SEND_MESSAGES_IN_THREADS", 204, async (w) => ({
+    path: `/api/v1/channels/${(await threadOf(w)).id}/thread-members/${w.users.owner.user.id}`,
+  })),
+  guild("DELETE /api/v1/channels/{id}/thread-members/{user_id}", "MANAGE_THREADS", 204, async (w) => ({
+    path: `/api/v1/channels/${(await freshThread(w)).id}/thread-members/${w.users.owner.user.id}`,
+  })),
+  guild("GET /api/v1/channels/{id}/thread-members/{user_id}", "membership", 200, async (w) => ({
+    path: `/api/v1/channels/${(await threadOf(w)).id}/thread-members/${w.users.owner.user.id}`,
+  })),
+  guild("GET /api/v1/channels/{id}/thread-members", "membership", 200, async (w) => ({ path: `/api/v1/channels/${(await threadOf(w)).id}/thread-members` })),
+  guild("GET /api/v1/guilds/{id}/threads/active", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/threads/active` })),
+  guild("GET /api/v1/channels/{id}/threads/archived/public", "READ_MESSAGE_HISTORY", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}/threads/archived/public` })),
+  guild("GET /api/v1/channels/{id}/threads/archived/private", "MANAGE_THREADS", 200, (w) => ({ path: `/api/v1/channels/${w.channel.id}/threads/archived/private` }), {
+    also: ["READ_MESSAGE_HISTORY"],
+  }),
+  guild("GET /api/v1/channels/{id}/users/@me/threads/archived/private", "READ_MESSAGE_HISTORY", 200, (w) => ({
+    path: `/api/v1/channels/${w.channel.id}/users/@me/threads/archived/private`,
+  })),
   guild("PUT /api/v1/channels/{id}/pins/{message_id}", "MANAGE_MESSAGES", 204, (w) => ({ path: `/api/v1/channels/${w.channel.id}/pins/${w.message.id}` }), {
     also: ["READ_MESSAGE_HISTORY"],
   }),

@@ -17,7 +17,7 @@ describe("permission bitfields", () => {
     expect(Permission.MANAGE_ROLES).toBe(268435456n);
   });
 
-  test("default @everyone holds exactly the API.md set", () => {
+  test("default @everyone holds exactly the API.md set, and Discord's thread permissions", () => {
     expect(permissionNames(DEFAULT_EVERYONE_PERMISSIONS).sort()).toEqual(
       <PermissionName[]>[
         "VIEW_CHANNEL",
@@ -29,6 +29,9 @@ describe("permission bitfields", () => {
         "CONNECT",
         "SPEAK",
         "CHANGE_NICKNAME",
+        "CREATE_PUBLIC_THREADS",
+        "CREATE_PRIVATE_THREADS",
+        "SEND_MESSAGES_IN_THREADS",
       ].sort(),
     );
   });

@@ -6,7 +6,8 @@
 
 // The module, wired, and its gateway part.
 export { type ChannelModule, createChannelModule } from "./presentation/channel-module";
-export { channelDispatchRules, channelReady } from "./presentation/channel-gateway";
+export { channelDispatchRules, channelReady, threadsForGuildCreate } from "./presentation/channel-gateway";
+export { startThreadArchiver } from "./application/archive-threads";
 export { type ChannelVisibility, createChannelVisibility } from "./presentation/channel-visibility";
 
 // Permissions in a channel: the resolvers (from facts an adapter reads), the node's cache, and the checks.
@@ -16,10 +17,12 @@ export { FactsGuildAccess } from "./application/facts-guild-access";
 export { memberStanding, requirePermission, viewChannel } from "./application/channel-access";
 export type { GuildAccess } from "./domain/guild-access";
 export type { PermissionResolver, ResolvedChannel } from "./domain/permission-resolver";
-export { ChannelType, isGuildChannel } from "./domain/channel";
+export { ChannelType, isGuildChannel, isThread } from "./domain/channel";
 
 // Events.
 export type { ChannelCreated, ChannelDeleted, ChannelEvent, ChannelUpdated } from "./domain/channel-events";
+export type { ThreadEvent } from "./domain/thread-events";
 
 // Wire schemas other domains' routes and the AsyncAPI document embed.
 export { ChannelBody, ChannelParams, channelFailures } from "./presentation/channel-schemas";
+export { ThreadMemberBody } from "./presentation/thread-schemas";

@@ -127,9 +127,10 @@ export interface GuildCreateParts {
 export const completeGuildCreate = <G extends object>(guild: G, parts: GuildCreateParts) => ({
   // The guild's own emoji when it carries them.
   emojis: [] as readonly unknown[],
+  // The guild's active threads when it carries them.
+  threads: [] as readonly unknown[],
   ...guild,
   ...parts,
-  threads: [],
   stickers: [],
   stage_instances: [],
   guild_scheduled_events: [],

@@ -68,6 +68,10 @@ const NEEDS: ReadonlyMap<string, Needs> = new Map<string, Needs>([
   ["THREAD_CREATE", guildOnly(Intent.GUILDS)],
   ["THREAD_UPDATE", guildOnly(Intent.GUILDS)],
   ["THREAD_DELETE", guildOnly(Intent.GUILDS)],
+  ["THREAD_LIST_SYNC", guildOnly(Intent.GUILDS)],
+  ["THREAD_MEMBER_UPDATE", guildOnly(Intent.GUILDS)],
+  // Discord sends a GUILDS-only session the updates about itself; XCord sends them only with GUILD_MEMBERS.
+  ["THREAD_MEMBERS_UPDATE", guildOnly(Intent.GUILD_MEMBERS)],
   ["CHANNEL_PINS_UPDATE", both(Intent.GUILDS, Intent.DIRECT_MESSAGES)],
   ["GUILD_MEMBER_ADD", guildOnly(Intent.GUILD_MEMBERS)],
   ["GUILD_MEMBER_UPDATE", guildOnly(Intent.GUILD_MEMBERS)],

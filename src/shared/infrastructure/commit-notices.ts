@@ -21,7 +21,7 @@ export const noticeOf = (event: DomainEvent): CommitNotice => {
   const data = (event.data ?? {}) as EventIds;
   return {
     type: event.type,
-    channelId: idOrNull(data.channel_id) ?? (event.type.startsWith("CHANNEL_") ? idOrNull(data.id) : null),
+    channelId: idOrNull(data.channel_id) ?? (event.type.startsWith("CHANNEL_") || event.type.startsWith("THREAD_") ? idOrNull(data.id) : null),
     guildId: idOrNull(data.guild_id),
     userId: idOrNull(data.user?.id) ?? idOrNull(data.user_id),
     messageId: event.type.startsWith("MESSAGE_") ? idOrNull(data.id) : null,

@@ -34,6 +34,16 @@ export const ErrorCode = {
   INVALID_EMOJI: "INVALID_EMOJI",
   /** A guild already has its 50 static or 50 animated custom emoji (Discord's 30008). */
   EMOJI_LIMIT: "EMOJI_LIMIT",
+  /** A message that already started a thread (Discord's 160004). */
+  THREAD_ALREADY_CREATED: "THREAD_ALREADY_CREATED",
+  /** Adding or removing members of an archived thread (Discord's 50083). */
+  THREAD_ARCHIVED: "THREAD_ARCHIVED",
+  /** A locked thread refuses what only its moderators may do (Discord's 160005). */
+  THREAD_LOCKED: "THREAD_LOCKED",
+  /** The guild has its 1000 active threads (Discord's 160006). */
+  THREAD_LIMIT: "THREAD_LIMIT",
+  /** The thread has its 1000 members (Discord's 30033). */
+  THREAD_MEMBER_LIMIT: "THREAD_MEMBER_LIMIT",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   LIMIT_REACHED: "LIMIT_REACHED",

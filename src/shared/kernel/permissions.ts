@@ -24,6 +24,12 @@ export const Permission = {
   MANAGE_WEBHOOKS: 1n << 29n,
   /** Edit and delete any custom emoji of the guild, and create them (Discord's, formerly MANAGE_EMOJIS_AND_STICKERS). */
   MANAGE_GUILD_EXPRESSIONS: 1n << 30n,
+  /** Threads: delete, lock, archive and edit any; see private ones; remove members (Discord's). */
+  MANAGE_THREADS: 1n << 34n,
+  CREATE_PUBLIC_THREADS: 1n << 35n,
+  CREATE_PRIVATE_THREADS: 1n << 36n,
+  /** Sending in threads (SEND_MESSAGES does not apply there). */
+  SEND_MESSAGES_IN_THREADS: 1n << 38n,
   /** Create custom emoji, and edit or delete one's own. */
   CREATE_GUILD_EXPRESSIONS: 1n << 43n,
 } as const;
@@ -42,7 +48,10 @@ export const DEFAULT_EVERYONE_PERMISSIONS: bigint =
   Permission.ATTACH_FILES |
   Permission.CONNECT |
   Permission.SPEAK |
-  Permission.CHANGE_NICKNAME;
+  Permission.CHANGE_NICKNAME |
+  Permission.CREATE_PUBLIC_THREADS |
+  Permission.CREATE_PRIVATE_THREADS |
+  Permission.SEND_MESSAGES_IN_THREADS;
 
 /** True when every bit of `required` is set in `granted`. */
 export const hasPermission = (granted: bigint, required: bigint): boolean => (granted & required) === required;

@@ -1,6 +1,6 @@
 import { SnowflakeString as Snowflake, Timestamp } from "./schema-types";
 import { Type as T, type TSchema } from "@sinclair/typebox";
-import { ChannelBody } from "../../domains/channel";
+import { ChannelBody, ThreadMemberBody } from "../../domains/channel";
 import { EmojiBody, GuildBody, InviteBody, MemberBody, RoleBody } from "../../domains/guild";
 import { CurrentUserBody, UserBody } from "../../domains/identity";
 import { MessageBody } from "../../domains/message";
@@ -59,7 +59,15 @@ const Emoji = T.Union([
 const VisibleStatus = T.Union([T.Literal("online"), T.Literal("idle"), T.Literal("dnd"), T.Literal("offline")]);
 
 /** A guild as READY and GUILD_CREATE carry it: roles, the channels the receiver can view, and the member count. */
-const GatewayGuild = T.Object({ ...GuildBody.properties, member_count: T.Integer({ minimum: 1 }) }, { title: "GatewayGuild" });
+/** A thread as READY and GUILD_CREATE list it: with the receiver's thread `member` when they joined it. */
+// The member's fields copied, not the titled schema: an optional copy of it would be a second "ThreadMember".
+const ThreadMemberField = T.Optional(T.Object(ThreadMemberBody.properties, { description: "the receiver's thread member, when they joined it" }));
+const GatewayThread = T.Object({ ...ChannelBody.properties, member: ThreadMemberField }, { title: "GatewayThread" });
+/** A guild as READY and GUILD_CREATE carry it: roles, the channels and active threads the receiver can view, and the member count. */
+const GatewayGuild = T.Object(
+  { ...GuildBody.properties, member_count: T.Integer({ minimum: 1 }), threads: T.Array(GatewayThread, { description: "the active threads the receiver can see" }) },
+  { title: "GatewayGuild" },
+);
 const ReadState = T.Object(
   { channel_id: Snowflake, last_message_id: T.Union([Snowflake, T.Null()]), mention_count: T.Integer({ minimum: 0 }) },
   { title: "ReadState" },
@@ -98,7 +106,6 @@ const BotGuild = T.Object(
     members: T.Array(GatewayMember, { description: "every member of a guild that is not large, else the bot alone" }),
     presences: T.Array(Presence, { description: "of the members listed, with GUILD_PRESENCES" }),
     voice_states: T.Array(VoiceStateBody),
-    threads: T.Array(T.Never(), { description: "always empty: XCord has no threads" }),
     stickers: T.Array(T.Never()),
     stage_instances: T.Array(T.Never()),
     guild_scheduled_events: T.Array(T.Never()),
@@ -198,6 +205,29 @@ const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: stri
   ["CHANNEL_CREATE", ChannelBody, "Guild channels: to members with VIEW_CHANNEL there. A new DM: to both participants, each seeing the other in `recipients`."],
   ["CHANNEL_UPDATE", ChannelBody, "To members with VIEW_CHANNEL in the channel after the change."],
   ["CHANNEL_DELETE", ChannelBody, "To members who could view the channel (judged by the overwrites it had)."],
+  [
+    "THREAD_CREATE",
+    T.Object({ ...ChannelBody.properties, member: ThreadMemberField }),
+    "A new thread (`newly_created: true`) to members who can see it: the parent's VIEW_CHANNEL, and for a private thread its members and MANAGE_THREADS holders. A user added to a thread gets it with their thread `member`.",
+  ],
+  ["THREAD_UPDATE", ChannelBody, "To members who can see the thread after the change (renamed, archived, auto-archived, locked, …)."],
+  [
+    "THREAD_DELETE",
+    T.Object({ id: Snowflake, guild_id: Snowflake, parent_id: Snowflake, type: T.Integer() }),
+    "To members who could see the thread (a private one: its members and MANAGE_THREADS holders).",
+  ],
+  ["THREAD_MEMBER_UPDATE", T.Object({ ...ThreadMemberBody.properties, guild_id: Snowflake }), "To the user themself, when they join or are added to a thread."],
+  [
+    "THREAD_MEMBERS_UPDATE",
+    T.Object({
+      id: Snowflake,
+      guild_id: Snowflake,
+      member_count: T.Integer({ minimum: 0 }),
+      added_members: T.Optional(T.Array(ThreadMemberBody)),
+      removed_member_ids: T.Optional(T.Array(Snowflake)),
+    }),
+    "To members who can see the thread, and to a removed member (intent GUILD_MEMBERS).",
+  ],
   ["MESSAGE_CREATE", MessageBody, "Guild channels: to members with VIEW_CHANNEL there; DMs: to both participants. Carries the sender's `nonce`."],
   ["MESSAGE_UPDATE", MessageBody, "Like MESSAGE_CREATE: the whole edited message."],
   ["MESSAGE_DELETE", T.Object({ id: Snowflake, ...inChannel }), "Like MESSAGE_CREATE."],

@@ -2,9 +2,11 @@ import type { Clock } from "../../../shared/kernel/clock";
 import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import type { ChannelRepository } from "../domain/channel-repository";
 import type { ChannelUnitOfWork } from "../domain/channel-unit-of-work";
+import type { ThreadRepository } from "../domain/thread-repository";
 import type { GuildAccess } from "../domain/guild-access";
 import type { PermissionResolver } from "../domain/permission-resolver";
 import type { UserDirectory } from "../../../shared/kernel/users";
+import type { StarterMessageCheck } from "./start-thread";
 
 /** Every port the channel use cases take; each use case picks the ones it needs. */
 export interface ChannelDeps {
@@ -12,9 +14,12 @@ export interface ChannelDeps {
   readonly unitOfWork: ChannelUnitOfWork;
   /** Reads outside any transaction. */
   readonly channels: ChannelRepository;
+  readonly threads: ThreadRepository;
   readonly permissions: PermissionResolver;
   readonly guilds: GuildAccess;
   readonly users: UserDirectory;
   readonly clock: Clock;
   readonly ids: SnowflakeGenerator;
+  /** The message domain's check that a thread's starter message exists and the caller can read it. */
+  readonly starterMessage: StarterMessageCheck;
 }

@@ -7,6 +7,11 @@ import { listGuildChannels, visibleChannels } from "./list-guild-channels";
 import { deleteOverwrite, putOverwrite } from "./overwrites";
 import { reorderChannels } from "./reorder-channels";
 import { updateChannel } from "./update-channel";
+import { archiveIdleThreads } from "./archive-threads";
+import { listActiveThreads, listArchivedThreads, listJoinedArchivedThreads, visibleActiveThreads } from "./list-threads";
+import { startThread, startThreadFromMessage } from "./start-thread";
+import { addThreadMember, getThreadMember, joinThread, leaveThread, listThreadMembers, removeThreadMember } from "./thread-members";
+import { threadMessageSent } from "./update-thread";
 
 /** Every channel use case, built on the same ports: what the routes, the gateway and the guild domain call. */
 export const channelUseCases = (deps: ChannelDeps) => ({
@@ -21,6 +26,20 @@ export const channelUseCases = (deps: ChannelDeps) => ({
   deleteOverwrite: deleteOverwrite(deps),
   openDm: openDm(deps),
   listDms: listDms(deps),
+  startThreadFromMessage: startThreadFromMessage(deps),
+  startThread: startThread(deps),
+  joinThread: joinThread(deps),
+  leaveThread: leaveThread(deps),
+  addThreadMember: addThreadMember(deps),
+  removeThreadMember: removeThreadMember(deps),
+  getThreadMember: getThreadMember(deps),
+  listThreadMembers: listThreadMembers(deps),
+  listActiveThreads: listActiveThreads(deps),
+  visibleActiveThreads: visibleActiveThreads(deps),
+  listArchivedThreads: listArchivedThreads(deps),
+  listJoinedArchivedThreads: listJoinedArchivedThreads(deps),
+  threadMessageSent: threadMessageSent(deps),
+  archiveIdleThreads: archiveIdleThreads(deps),
 });
 
 export type ChannelUseCases = ReturnType<typeof channelUseCases>;

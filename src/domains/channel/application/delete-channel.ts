@@ -1,16 +1,19 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { ChannelType, type GuildChannel } from "../domain/channel";
+import { type Channel, ChannelType, isThread } from "../domain/channel";
 import { channelDeleted, channelUpdated } from "../domain/channel-events";
 import type { ChannelDeps } from "./channel-deps";
-import { manageChannel } from "./channel-access";
+import { manageChannel, viewChannel } from "./channel-access";
+import { deleteThread } from "./update-thread";
 
 /**
  * Deletes a guild channel with its overwrites and invites (CHANNEL_DELETE); MANAGE_CHANNELS in it. Deleting a
  * category leaves its channels in place without a parent (CHANNEL_UPDATE for each).
  */
 export const deleteChannel =
-  (deps: Pick<ChannelDeps, "permissions" | "unitOfWork">) =>
-  async (userId: Snowflake, channelId: Snowflake): Promise<GuildChannel> => {
+  (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "threads">) =>
+  async (userId: Snowflake, channelId: Snowflake): Promise<Channel> => {
+    // A thread: MANAGE_THREADS, THREAD_DELETE (update-thread.ts).
+    if (isThread((await viewChannel(deps, userId, channelId)).channel)) return deleteThread(deps)(userId, channelId);
     const { channel } = await manageChannel(deps, userId, channelId, "MANAGE_CHANNELS");
     await deps.unitOfWork(async (repositories) => {
       const children =

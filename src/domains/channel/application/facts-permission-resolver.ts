@@ -16,7 +16,7 @@ export class FactsPermissionResolver implements PermissionResolver {
   async forChannel(userId: Snowflake, channelId: Snowflake): Promise<ResolvedChannel | null> {
     if (!isSnowflake(channelId) || !isSnowflake(userId)) return null;
     const found = await this.facts.channel(channelId, userId);
-    return found ? resolveChannel(found.channel, found.guild, userId) : null;
+    return found ? resolveChannel(found.channel, found.guild, userId, found.thread) : null;
   }
 
   async channelsOf(userId: Snowflake, guildId: Snowflake): Promise<ResolvedChannel[]> {

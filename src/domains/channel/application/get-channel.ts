@@ -1,5 +1,5 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { type Channel, isGuildChannel } from "../domain/channel";
+import { type Channel, isDm, isThread } from "../domain/channel";
 import type { UserProfile } from "../../../shared/kernel/users";
 import type { ChannelDeps } from "./channel-deps";
 import { viewChannel } from "./channel-access";
@@ -12,7 +12,7 @@ export interface ChannelView {
 
 /** Attaches the other participants' profiles to DMs (one directory call for the whole list). */
 export const withRecipients = async (deps: Pick<ChannelDeps, "users">, viewerId: Snowflake, channels: readonly Channel[]): Promise<ChannelView[]> => {
-  const others = (channel: Channel) => (isGuildChannel(channel) ? [] : channel.recipientIds.filter((id) => id !== viewerId));
+  const others = (channel: Channel) => (isDm(channel) ? channel.recipientIds.filter((id) => id !== viewerId) : []);
   const ids = [...new Set(channels.flatMap(others))];
   const users = new Map((ids.length === 0 ? [] : await deps.users.findUsers(ids)).map((user) => [user.id, user]));
   return channels.map((channel) => ({
@@ -23,9 +23,11 @@ export const withRecipients = async (deps: Pick<ChannelDeps, "users">, viewerId:
 
 /** A channel the caller can view: a guild channel with VIEW_CHANNEL, or a DM they are in. */
 export const getChannel =
-  (deps: Pick<ChannelDeps, "permissions" | "users">) =>
+  (deps: Pick<ChannelDeps, "permissions" | "users" | "threads">) =>
   async (userId: Snowflake, channelId: Snowflake): Promise<ChannelView> => {
-    const { channel } = await viewChannel(deps, userId, channelId);
+    const viewed = (await viewChannel(deps, userId, channelId)).channel;
+    // A thread's counts move with every message and member: read afresh, not as the permission cache keeps it.
+    const channel = isThread(viewed) ? ((await deps.threads.find(viewed.id)) ?? viewed) : viewed;
     const [view] = await withRecipients(deps, userId, [channel]);
     return view as ChannelView;
   };

@@ -2,6 +2,7 @@ import type { Clock } from "../../../shared/kernel/clock";
 import type { CommitNotice, CommitNotices } from "../../../shared/kernel/ports";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { PermissionResolver, ResolvedChannel } from "../domain/permission-resolver";
+import { isThread } from "../domain/channel";
 
 /**
  * Which committed events change which answers. Most are the guild domain's and the message domain's events, which
@@ -61,6 +62,8 @@ export const createPermissionCache = (options: {
   const maxChannels = options.maxChannels ?? 50_000;
   const byChannel = new Map<Snowflake, ChannelEntry>();
   const channelsOfGuild = new Map<Snowflake, Set<Snowflake>>();
+  /** Threads by parent: a thread's answers are computed from its parent's overwrites, so they go with the parent's. */
+  const threadsOfParent = new Map<Snowflake, Set<Snowflake>>();
   /** Bumped by every notice the cache acts on but sends: an answer read across one is not kept. */
   let generation = 0;
   /** Channels being read, with how many reads and the newest message sent to each meanwhile. */
@@ -76,10 +79,17 @@ export const createPermissionCache = (options: {
       if (channels?.size === 0) channelsOfGuild.delete(entry.guildId);
     }
   };
+  const forgetWithThreads = (channelId: Snowflake) => {
+    forgetChannel(channelId);
+    const threads = threadsOfParent.get(channelId);
+    threadsOfParent.delete(channelId);
+    for (const threadId of threads ?? []) forgetChannel(threadId);
+  };
   const clear = () => {
     generation++;
     byChannel.clear();
     channelsOfGuild.clear();
+    threadsOfParent.clear();
   };
   const messageSent = (channelId: Snowflake, messageId: Snowflake) => {
     const read = loading.get(channelId);
@@ -88,7 +98,7 @@ export const createPermissionCache = (options: {
     if (entry) entry.newest = later(entry.newest, messageId);
   };
   const apply = (notice: CommitNotice) => {
-    if (changes.channel.has(notice.type) && notice.channelId) forgetChannel(notice.channelId);
+    if (changes.channel.has(notice.type) && notice.channelId) forgetWithThreads(notice.channelId);
     if (!notice.guildId) return;
     const channels = [...(channelsOfGuild.get(notice.guildId) ?? [])];
     if (changes.guildWide.has(notice.type)) for (const channelId of channels) forgetChannel(channelId);
@@ -115,6 +125,11 @@ export const createPermissionCache = (options: {
     if (!entry) {
       if (byChannel.size >= maxChannels) forgetChannel(byChannel.keys().next().value as Snowflake);
       byChannel.set(channelId, (entry = { guildId: resolved.guildId, newest: null, users: new Map() }));
+      if (isThread(resolved.channel)) {
+        let threads = threadsOfParent.get(resolved.channel.parentId);
+        if (!threads) threadsOfParent.set(resolved.channel.parentId, (threads = new Set()));
+        threads.add(channelId);
+      }
       if (resolved.guildId) {
         let channels = channelsOfGuild.get(resolved.guildId);
         if (!channels) channelsOfGuild.set(resolved.guildId, (channels = new Set()));

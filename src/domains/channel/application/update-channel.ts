@@ -1,15 +1,16 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { checkFields } from "../../../shared/kernel/field-checks";
-import { type GuildChannel, checkParent, checkPosition, normalizeChannelName, normalizeTopic, normalizeUserLimit } from "../domain/channel";
+import { type Channel, type GuildChannel, checkParent, isThread, checkPosition, normalizeChannelName, normalizeTopic, normalizeUserLimit } from "../domain/channel";
 import { channelPayload, channelUpdated } from "../domain/channel-events";
 import { type OverwriteInput, changedBits, parseOverwrites } from "../domain/overwrite";
 import type { ChannelDeps } from "./channel-deps";
-import { manageChannel, requirePermission } from "./channel-access";
+import { manageChannel, requirePermission, viewChannel } from "./channel-access";
+import { type UpdateThreadInput, updateThread } from "./update-thread";
 import { checkGrantable, checkTargetsInBody } from "./overwrite-rules";
 
 /** Fields left undefined stay as they are; null clears topic or parent; overwrites replace the whole list. */
-export interface UpdateChannelInput {
+export interface UpdateChannelInput extends UpdateThreadInput {
   /** Discord's libraries may send the channel's type back; only its current type is accepted (a type never changes). */
   readonly type?: number;
   readonly name?: string;
@@ -25,8 +26,10 @@ export interface UpdateChannelInput {
  * there, and the bits that change must be ones the caller holds.
  */
 export const updateChannel =
-  (deps: Pick<ChannelDeps, "permissions" | "guilds" | "channels" | "unitOfWork">) =>
-  async (userId: Snowflake, channelId: Snowflake, input: UpdateChannelInput): Promise<GuildChannel> => {
+  (deps: Pick<ChannelDeps, "permissions" | "guilds" | "channels" | "unitOfWork" | "clock" | "threads">) =>
+  async (userId: Snowflake, channelId: Snowflake, input: UpdateChannelInput): Promise<Channel> => {
+    // A thread has its own rules and fields (update-thread.ts).
+    if (isThread((await viewChannel(deps, userId, channelId)).channel)) return updateThread(deps)(userId, channelId, input);
     const { channel, permissions } = await manageChannel(deps, userId, channelId, "MANAGE_CHANNELS");
     const fields = checkFields({
       type: () => {

@@ -1,6 +1,7 @@
 import { type DomainEvent, type NewDomainEvent, type Topic, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { type Channel, ChannelType, type DmChannel, VOICE_BITRATE, isGuildChannel } from "./channel";
+import { type Channel, ChannelType, type DmChannel, VOICE_BITRATE, isGuildChannel, isThread } from "./channel";
+import { type ThreadPayload, threadPayload } from "./thread-events";
 import type { Overwrite } from "./overwrite";
 import { type UserPayload, type UserProfile, userPayload } from "../../../shared/kernel/users";
 
@@ -24,7 +25,8 @@ export interface ChannelPayload {
   readonly user_limit?: number;
   /** Voice channels: Discord's field, which its libraries read (see VOICE_BITRATE). */
   readonly bitrate?: number;
-  readonly permission_overwrites: OverwritePayload[];
+  /** Guild channels and DMs (empty); threads have none (their parent's apply). */
+  readonly permission_overwrites?: OverwritePayload[];
   readonly last_message_id: Snowflake | null;
   /** DMs: the other participant(s), from the point of view of whoever receives the object. */
   readonly recipients?: UserPayload[];
@@ -38,8 +40,10 @@ export const overwritePayload = (overwrite: Overwrite): OverwritePayload => ({
 });
 
 /** A channel as API.md shows it; a DM lists `recipients`, the users other than the viewer. */
-export const channelPayload = (channel: Channel, recipients: readonly UserProfile[] = []): ChannelPayload =>
-  isGuildChannel(channel)
+export const channelPayload = (channel: Channel, recipients: readonly UserProfile[] = []): ChannelPayload | ThreadPayload =>
+  isThread(channel)
+    ? threadPayload(channel)
+    : isGuildChannel(channel)
     ? {
         id: channel.id,
         type: channel.type,
@@ -71,7 +75,7 @@ const guildChannelEvent =
   <T extends ChannelEvent["type"]>(type: T) =>
   (channel: Channel): NewDomainEvent<T, ChannelPayload> => ({
     type,
-    topics: [isGuildChannel(channel) ? topics.guild(channel.guildId) : topics.channel(channel.id)],
+    topics: [channel.type === ChannelType.DM ? topics.channel(channel.id) : topics.guild(channel.guildId)],
     data: channelPayload(channel),
   });
 

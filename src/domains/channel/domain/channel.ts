@@ -2,9 +2,12 @@ import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/dom
 import { Permission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Overwrite } from "./overwrite";
+import { type ThreadChannel, isThreadType } from "./thread";
+
+export type { ThreadChannel } from "./thread";
 
 /** Discord's channel types that XCord has. */
-export const ChannelType = { GUILD_TEXT: 0, DM: 1, GUILD_VOICE: 2, GUILD_CATEGORY: 4 } as const;
+export const ChannelType = { GUILD_TEXT: 0, DM: 1, GUILD_VOICE: 2, GUILD_CATEGORY: 4, PUBLIC_THREAD: 11, PRIVATE_THREAD: 12 } as const;
 
 /**
  * The `bitrate` voice channels show: Discord's default, 64 kbps. Discord's libraries require the field; XCord
@@ -40,9 +43,14 @@ export interface DmChannel {
   readonly lastMessageId: Snowflake | null;
 }
 
-export type Channel = GuildChannel | DmChannel;
+export type Channel = GuildChannel | DmChannel | ThreadChannel;
 
-export const isGuildChannel = (channel: Channel): channel is GuildChannel => channel.type !== ChannelType.DM;
+/** A text, voice or category channel of a guild (not a thread, not a DM). */
+export const isGuildChannel = (channel: Channel): channel is GuildChannel => channel.type !== ChannelType.DM && !isThreadType(channel.type);
+export const isThread = (channel: Channel): channel is ThreadChannel => isThreadType(channel.type);
+export const isDm = (channel: Channel): channel is DmChannel => channel.type === ChannelType.DM;
+/** The guild a channel or thread belongs to; null for a DM. */
+export const guildOf = (channel: Channel): Snowflake | null => (isDm(channel) ? null : channel.guildId);
 
 export const CHANNEL_NAME_MAX = 100;
 export const TOPIC_MAX = 1024;

@@ -1,5 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Channel } from "./channel";
+import type { Overwrite } from "./overwrite";
 
 /**
  * One user's stored facts in one guild: what their permissions there are computed from (permission-rules.ts).
@@ -19,6 +20,8 @@ export interface GuildFacts {
 export interface ChannelFacts {
   readonly channel: Channel;
   readonly guild: GuildFacts;
+  /** Threads: their parent's overwrites (a thread's permissions are its parent's) and whether the user is a member. */
+  readonly thread?: { readonly parentOverwrites: readonly Overwrite[]; readonly member: boolean };
 }
 
 /** Reads the facts permissions are computed from; computes nothing. Callers pass checked snowflakes. */
@@ -27,7 +30,7 @@ export interface PermissionFacts {
   channel(channelId: Snowflake, userId: Snowflake): Promise<ChannelFacts | null>;
   /** The user's facts in a guild; null when the guild does not exist. */
   guild(guildId: Snowflake, userId: Snowflake): Promise<GuildFacts | null>;
-  /** Every channel of a guild. */
+  /** Every channel of a guild (threads aside). */
   channelsOf(guildId: Snowflake): Promise<Channel[]>;
   /** True when the role belongs to the guild. */
   hasRole(guildId: Snowflake, roleId: Snowflake): Promise<boolean>;

@@ -1,9 +1,10 @@
 import { computePermissions } from "../../../shared/kernel/compute-permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { type Channel, DM_PERMISSIONS, isGuildChannel } from "./channel";
+import { type Channel, DM_PERMISSIONS, isDm, isThread } from "./channel";
 import type { GuildStanding } from "./guild-access";
 import type { Overwrite } from "./overwrite";
-import type { GuildFacts } from "./permission-facts";
+import type { ChannelFacts, GuildFacts } from "./permission-facts";
+import { threadPermissions } from "./thread";
 import type { ResolvedChannel } from "./permission-resolver";
 
 /**
@@ -21,10 +22,18 @@ export const permissionsFrom = (facts: GuildFacts, guildId: Snowflake, userId: S
   });
 };
 
-/** A channel with the user's permissions in it: a DM's recipients hold DM_PERMISSIONS, anyone else nothing. */
-export const resolveChannel = (channel: Channel, facts: GuildFacts, userId: Snowflake): ResolvedChannel => {
-  if (!isGuildChannel(channel)) {
+/**
+ * A channel with the user's permissions in it: a DM's recipients hold DM_PERMISSIONS, anyone else nothing; a thread
+ * gives what its parent gives, by Discord's thread rules (thread.ts).
+ */
+export const resolveChannel = (channel: Channel, facts: GuildFacts, userId: Snowflake, thread?: ChannelFacts["thread"]): ResolvedChannel => {
+  if (isDm(channel)) {
     return { channel, guildId: null, permissions: channel.recipientIds.includes(userId) ? DM_PERMISSIONS : 0n };
+  }
+  if (isThread(channel)) {
+    const parentPermissions = permissionsFrom(facts, channel.guildId, userId, thread?.parentOverwrites ?? []);
+    const member = thread?.member ?? false;
+    return { channel, guildId: channel.guildId, permissions: threadPermissions(channel, { parentPermissions, member }), threadMember: member };
   }
   return { channel, guildId: channel.guildId, permissions: permissionsFrom(facts, channel.guildId, userId, channel.overwrites) };
 };

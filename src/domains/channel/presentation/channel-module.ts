@@ -2,11 +2,12 @@ import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type RouteSettings, mountRoutes, routeDeps } from "../../../shared/presentation/route-kit";
 import type { ChannelDeps } from "../application/channel-deps";
 import { channelUseCases } from "../application/channel-use-cases";
-import { type Channel, isGuildChannel } from "../domain/channel";
+import { type Channel, guildOf, isDm } from "../domain/channel";
 import { channelPayload } from "../domain/channel-events";
 import { channelRoutes } from "./channel-routes";
 import { dmRoutes } from "./dm-routes";
 import { guildChannelRoutes } from "./guild-channel-routes";
+import { threadRoutes } from "./thread-routes";
 
 
 /** The adapters app.ts builds for the channel domain, plus the auth plugin and rate-limit settings. */
@@ -16,8 +17,8 @@ export interface ChannelModuleDeps extends ChannelDeps, RouteSettings {}
 const inviteChannel = (channel: Channel) => ({
   id: channel.id,
   type: channel.type,
-  guildId: isGuildChannel(channel) ? channel.guildId : null,
-  name: isGuildChannel(channel) ? channel.name : null,
+  guildId: guildOf(channel),
+  name: isDm(channel) ? null : channel.name,
 });
 
 /**
@@ -28,7 +29,7 @@ export const createChannelModule = (deps: ChannelModuleDeps) => {
   const useCases = channelUseCases(deps);
   const routes = routeDeps(useCases, deps);
   return {
-    routes: mountRoutes(routes, guildChannelRoutes, channelRoutes, dmRoutes),
+    routes: mountRoutes(routes, guildChannelRoutes, channelRoutes, dmRoutes, threadRoutes),
     useCases,
     /** `forChannel(userId, channelId)` → `{ channel, guildId, permissions }` in one database round trip. */
     permissions: deps.permissions,

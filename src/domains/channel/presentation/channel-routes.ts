@@ -33,15 +33,20 @@ export const channelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>)
             position: body.position,
             parentId: body.parent_id,
             overwrites: body.permission_overwrites,
+            archived: body.archived,
+            autoArchiveDuration: body.auto_archive_duration,
+            locked: body.locked,
+            invitable: body.invitable,
+            rateLimitPerUser: body.rate_limit_per_user,
           }),
           recipients: [],
         }),
-      route({ summary: "Edit a guild channel (MANAGE_CHANNELS; permission_overwrites also MANAGE_ROLES)", schemas: { params: ChannelParams, body: UpdateChannelBody }, ok: { 200: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites"), ...channelFailures, fails("VALIDATION", "a field does not apply to the channel (a DM, a topic on a voice channel, a parent that is not a category)")] }),
+      route({ summary: "Edit a guild channel (MANAGE_CHANNELS; permission_overwrites also MANAGE_ROLES), or a thread (its creator: name, archived, auto_archive_duration; MANAGE_THREADS: everything; anyone who may send in it: unarchive)", schemas: { params: ChannelParams, body: UpdateChannelBody }, ok: { 200: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites", "MANAGE_THREADS", "SEND_MESSAGES_IN_THREADS"), ...channelFailures, fails("VALIDATION", "a field does not apply to the channel (a DM, a topic on a voice channel, a parent that is not a category)"), fails("THREAD_ARCHIVED", "the thread is archived and the request does not unarchive it")] }),
     )
     .delete(
       "/channels/:id",
       async ({ caller, params }) => toChannelBody({ channel: await useCases.deleteChannel(caller.userId, params.id), recipients: [] }),
-      route({ summary: "Delete a guild channel and answer it (MANAGE_CHANNELS); a category's channels lose their parent", schemas: { params: ChannelParams }, ok: { 200: ChannelBody }, failures: [lacks("MANAGE_CHANNELS"), ...channelFailures] }),
+      route({ summary: "Delete a guild channel and answer it (MANAGE_CHANNELS; a thread: MANAGE_THREADS); a category's channels lose their parent, a text channel's threads go with it", schemas: { params: ChannelParams }, ok: { 200: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_THREADS"), ...channelFailures] }),
     )
     .put(
       "/channels/:id/permissions/:overwrite_id",

@@ -6,6 +6,7 @@ import { CHANNEL_NAME_MAX, TOPIC_MAX, USER_LIMIT_MAX } from "../domain/channel";
 import { channelPayload } from "../domain/channel-events";
 import { MAX_OVERWRITES } from "../domain/overwrite";
 import type { ChannelView } from "../application/get-channel";
+import { AUTO_ARCHIVE_DURATIONS, RATE_LIMIT_PER_USER_MAX } from "../domain/thread";
 
 /** The failures of every route on a channel: it does not exist, or the caller cannot see it. */
 export const channelFailures = [
@@ -27,6 +28,18 @@ const CHANNEL_EXAMPLE = {
   last_message_id: null,
 };
 
+export const ThreadMetadataBody = t.Object(
+  {
+    archived: t.Boolean(),
+    auto_archive_duration: ResponseInteger({ description: "minutes of inactivity before the thread archives itself: 60, 1440, 4320 or 10080" }),
+    archive_timestamp: Timestamp,
+    locked: t.Boolean(),
+    invitable: t.Optional(t.Boolean({ description: "private threads: whether members without MANAGE_THREADS may add others" })),
+    create_timestamp: Timestamp,
+  },
+  { title: "ThreadMetadata" },
+);
+
 export const OverwriteBody = t.Object(
   { id: SnowflakeString, type: t.Union([t.Literal(0), t.Literal(1)], { description: "0 role, 1 member" }), allow: t.String(), deny: t.String() },
   { title: "Overwrite" },
@@ -35,7 +48,7 @@ export const OverwriteBody = t.Object(
 export const ChannelBody = t.Object(
   {
     id: SnowflakeString,
-    type: ResponseInteger({ description: "0 text, 1 DM, 2 voice, 4 category" }),
+    type: ResponseInteger({ description: "0 text, 1 DM, 2 voice, 4 category, 11 public thread, 12 private thread" }),
     guild_id: t.Optional(SnowflakeString),
     name: t.Optional(t.String()),
     position: t.Optional(ResponseInteger()),
@@ -43,9 +56,17 @@ export const ChannelBody = t.Object(
     topic: t.Optional(t.Nullable(t.String())),
     user_limit: t.Optional(ResponseInteger({ description: "guild channels: users allowed in a voice channel at once, 0 unlimited (always 0 for text and category)" })),
     bitrate: t.Optional(ResponseInteger({ description: "voice channels: 64000, Discord's default, for Discord's libraries (XCord does not set or enforce a bitrate)" })),
-    permission_overwrites: t.Array(OverwriteBody),
+    permission_overwrites: t.Optional(t.Array(OverwriteBody, { description: "guild channels and DMs; threads have none (their parent's apply)" })),
     last_message_id: t.Nullable(SnowflakeString),
     recipients: t.Optional(t.Array(UserBody, { description: "DMs: the other participant" })),
+    owner_id: t.Optional(SnowflakeString),
+    rate_limit_per_user: t.Optional(ResponseInteger({ description: "threads: slow mode in seconds" })),
+    message_count: t.Optional(ResponseInteger({ description: "threads: messages in it" })),
+    member_count: t.Optional(ResponseInteger({ description: "threads: members of it" })),
+    total_message_sent: t.Optional(ResponseInteger({ description: "threads: as message_count (XCord counts the messages there now)" })),
+    flags: t.Optional(ResponseInteger()),
+    thread_metadata: t.Optional(ThreadMetadataBody),
+    newly_created: t.Optional(t.Boolean()),
   },
   { title: "Channel", examples: [CHANNEL_EXAMPLE] },
 );
@@ -86,6 +107,8 @@ const IGNORED_CHANNEL_SETTINGS = {
   default_thread_rate_limit_per_user: Ignored.integer(),
 };
 
+const { rate_limit_per_user: _slowMode, ...withoutSlowMode } = IGNORED_CHANNEL_SETTINGS;
+
 export const CreateChannelBody = t.Object(
   {
     name: nameField,
@@ -109,7 +132,14 @@ export const UpdateChannelBody = t.Object(
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     permission_overwrites: t.Optional(overwritesField),
     type: t.Optional(IntegerInput({ description: "the channel's current type; a type never changes (400 otherwise)" })),
-    ...ignoredDiscordFields({ bitrate: Ignored.integer(), flags: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
+    archived: t.Optional(t.Boolean({ description: "threads: archive or unarchive" })),
+    auto_archive_duration: t.Optional(IntegerInput({ description: `threads: ${AUTO_ARCHIVE_DURATIONS.join(", ")} minutes` })),
+    locked: t.Optional(t.Boolean({ description: "threads: only MANAGE_THREADS holders may then unarchive it or send to it (MANAGE_THREADS)" })),
+    invitable: t.Optional(t.Boolean({ description: "private threads: whether members may add others (MANAGE_THREADS)" })),
+    rate_limit_per_user: t.Optional(
+      t.Nullable(IntegerInput({ minimum: 0, maximum: RATE_LIMIT_PER_USER_MAX, description: "threads: slow mode in seconds (MANAGE_THREADS); accepted and ignored on other channels" })),
+    ),
+    ...ignoredDiscordFields({ bitrate: Ignored.integer(), flags: Ignored.integer(), applied_tags: Ignored.list(5), ...withoutSlowMode }),
   },
   { ...strict, examples: [{ topic: "Release planning" }] },
 );

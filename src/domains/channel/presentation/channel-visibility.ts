@@ -1,5 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { PermissionResolver } from "../domain/permission-resolver";
+import { isThread } from "../domain/channel";
 
 /** Cached (channel, user) answers kept per node; the oldest channels go first past this. */
 const MAX_CHANNELS = 50_000;
@@ -14,11 +15,16 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
   /** Answers being read are promises; once read, the value itself, so a dispatch decides without waiting. */
   const byChannel = new Map<Snowflake, { guildId: Snowflake | null; users: Map<Snowflake, Promise<bigint> | bigint> }>();
   const channelsOfGuild = new Map<Snowflake, Set<Snowflake>>();
+  /** Threads by parent: a thread's answers are its parent's, so a change of the parent drops them too. */
+  const threadsOfParent = new Map<Snowflake, Set<Snowflake>>();
 
   const forgetChannel = (channelId: Snowflake) => {
     const entry = byChannel.get(channelId);
     byChannel.delete(channelId);
     if (entry?.guildId) channelsOfGuild.get(entry.guildId)?.delete(channelId);
+    const threads = threadsOfParent.get(channelId);
+    threadsOfParent.delete(channelId);
+    for (const threadId of threads ?? []) forgetChannel(threadId);
   };
 
   const remember = (channelId: Snowflake, userId: Snowflake, answer: Promise<bigint>) => {
@@ -58,6 +64,11 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
         const entry = byChannel.get(channelId);
         if (entry && entry.users.get(userId) === answer) {
           entry.users.set(userId, permissions);
+          if (resolved && isThread(resolved.channel)) {
+            let threads = threadsOfParent.get(resolved.channel.parentId);
+            if (!threads) threadsOfParent.set(resolved.channel.parentId, (threads = new Set()));
+            threads.add(channelId);
+          }
           if (resolved?.guildId) {
             entry.guildId = resolved.guildId;
             let set = channelsOfGuild.get(resolved.guildId);

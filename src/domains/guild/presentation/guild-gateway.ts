@@ -29,12 +29,14 @@ export interface GuildGatewayDeps {
   readonly guildPermissions: (userId: Snowflake, guildId: Snowflake) => Promise<bigint>;
   /** The user's permissions in a channel (0 when they cannot see it). */
   readonly channelPermissions: (userId: Snowflake, channelId: Snowflake) => Promise<bigint> | bigint;
+  /** The guild's active threads the user can see (the channel domain's), for READY's and GUILD_CREATE's `threads`. */
+  readonly threadsOf?: (userId: Snowflake, guildId: Snowflake) => Promise<readonly unknown[]>;
 }
 
-/** GUILD_CREATE as the viewer sees it: roles, the channels they can view, and the member count. */
+/** GUILD_CREATE as the viewer sees it: roles, the channels and active threads they can view, and the member count. */
 const guildCreate = async (deps: GuildGatewayDeps, userId: Snowflake, guildId: Snowflake) => {
-  const [view, memberCount] = await Promise.all([deps.useCases.getGuild(userId, guildId), deps.memberCount(guildId)]);
-  return { ...fullGuildPayload(view.guild, view.roles, view.channels, view.emojis), member_count: memberCount };
+  const [view, memberCount, threads] = await Promise.all([deps.useCases.getGuild(userId, guildId), deps.memberCount(guildId), deps.threadsOf?.(userId, guildId) ?? []]);
+  return { ...fullGuildPayload(view.guild, view.roles, view.channels, view.emojis), member_count: memberCount, threads };
 };
 
 

@@ -1,6 +1,6 @@
 import { Permission, type PermissionName, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { ChannelType, type ResolvedChannel, isGuildChannel, memberStanding, requirePermission, viewChannel } from "../../channel";
+import { ChannelType, type ResolvedChannel, isThread, memberStanding, requirePermission, viewChannel } from "../../channel";
 import type { MessageChannel } from "../domain/message-channel";
 import { notTextChannel } from "../domain/message-errors";
 import type { MessageDeps } from "./message-deps";
@@ -8,13 +8,17 @@ import type { MessageDeps } from "./message-deps";
 export { memberStanding };
 
 /** The channel domain's answer in the message domain's terms. */
-export const toMessageChannel = (resolved: ResolvedChannel): MessageChannel => ({
-  id: resolved.channel.id,
-  guildId: resolved.guildId,
-  text: resolved.channel.type === ChannelType.GUILD_TEXT || resolved.channel.type === ChannelType.DM,
-  recipientIds: isGuildChannel(resolved.channel) ? [] : resolved.channel.recipientIds,
-  permissions: resolved.permissions,
-});
+export const toMessageChannel = (resolved: ResolvedChannel): MessageChannel => {
+  const { channel } = resolved;
+  return {
+    id: channel.id,
+    guildId: resolved.guildId,
+    text: channel.type === ChannelType.GUILD_TEXT || channel.type === ChannelType.DM || isThread(channel),
+    recipientIds: channel.type === ChannelType.DM ? channel.recipientIds : [],
+    permissions: resolved.permissions,
+    ...(isThread(channel) ? { thread: { archived: channel.metadata.archived, member: resolved.threadMember ?? false } } : {}),
+  };
+};
 
 /**
  * A text channel or DM the caller can see and holds every named permission in: 404 10003 when it does not exist,

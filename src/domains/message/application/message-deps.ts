@@ -8,6 +8,7 @@ import type { EmojiAccess } from "../domain/emoji";
 import type { MessageMembers } from "../domain/message-members";
 import type { MessageRepositories, MessageUnitOfWork, MessageWriteTogether } from "../domain/message-unit-of-work";
 import type { UrlSigner } from "../domain/url-signer";
+import type { ThreadMessageSent } from "../domain/message-channel";
 import type { HistoryCache } from "./history-cache";
 import type { UserDirectory } from "../../../shared/kernel/users";
 
@@ -40,4 +41,6 @@ export interface MessageDeps {
   readonly publicUrl: () => string;
   /** The node's newest pages (see history-cache.ts); without it every page is read from the repository. */
   readonly historyCache?: HistoryCache;
+  /** What a send to a thread does to it (the channel domain's); without it, sends leave threads as they are. */
+  readonly threadMessageSent?: ThreadMessageSent;
 }

@@ -57,7 +57,7 @@ class NonceTaken extends Error {}
 
 type SendDeps = Pick<
   MessageDeps,
-  "permissions" | "unitOfWork" | "writeTogether" | "repositories" | "users" | "members" | "signer" | "clock" | "ids" | "publicUrl" | "blobs" | "detector" | "maxUploadBytes"
+  "permissions" | "unitOfWork" | "writeTogether" | "repositories" | "users" | "members" | "signer" | "clock" | "ids" | "publicUrl" | "blobs" | "detector" | "maxUploadBytes" | "threadMessageSent"
 >;
 
 /** The message a live nonce already stands for, or null (it expired, or its message was deleted meanwhile). */
@@ -150,6 +150,8 @@ export const sendMessage =
       ...(input.webhook ? { webhook: input.webhook.author } : {}),
     };
     const claimIds = [...fields.attachments.storedIds, ...uploads.map((upload) => upload.attachment.id)];
+    // Into a thread, as on Discord: an archived one is unarchived and the author joins it, before the message is there.
+    if (channel.thread && (channel.thread.archived || !channel.thread.member)) await deps.threadMessageSent?.(userId, channelId);
     const [users, member] = await Promise.all([
       profilesOf(deps, [...new Set([userId, ...mentions.userIds, ...(replied ? [replied.authorId, ...replied.mentionIds] : [])])]),
       channel.guildId ? membership : Promise.resolve<AuthorMembership | null>(null),

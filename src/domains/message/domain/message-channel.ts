@@ -11,4 +11,9 @@ export interface MessageChannel {
   readonly recipientIds: readonly Snowflake[];
   /** The caller's permissions in the channel; zero when they cannot see it. */
   readonly permissions: bigint;
+  /** Threads: whether it is archived and whether the caller is a member (a send unarchives it and joins them). */
+  readonly thread?: { readonly archived: boolean; readonly member: boolean };
 }
+
+/** What a message sent to a thread does to the thread (the channel domain's rule): unarchive it, add its author. */
+export type ThreadMessageSent = (userId: Snowflake, threadId: Snowflake) => Promise<void>;

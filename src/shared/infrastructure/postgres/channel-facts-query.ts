@@ -2,10 +2,14 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
 import type { GuildFacts } from "../../../domains/channel/domain/permission-facts";
 import type { Database } from "./database";
-import { type ChannelRow, lastMessageIdOf } from "./drizzle-channel-repository";
+import { type ChannelRow, lastMessageIdOf, threadCountsOf } from "./drizzle-channel-repository";
 
-/** A channel with its overwrites and one user's facts in its guild: everything `forChannel` computes from. */
-export type ChannelFactsRow = ChannelRow & GuildFacts;
+/**
+ * A channel with its overwrites and one user's facts in its guild: everything `forChannel` computes from. A thread's
+ * owner is `threadOwnerId` here (`ownerId` is the guild's), with its parent's overwrites and the user's membership.
+ */
+export type ChannelFactsRow = ChannelRow &
+  GuildFacts & { threadOwnerId: string | null; parentOverwrites: ChannelRow["overwrites"] | null; threadMember: boolean };
 
 /** Reads a channel's facts for a user in one round trip; undefined when the channel does not exist. */
 export type ChannelFactsQuery = (channelId: string, userId: string) => Promise<ChannelFactsRow | undefined>;
@@ -18,6 +22,13 @@ export type ChannelFactsQuery = (channelId: string, userId: string) => Promise<C
 const CHANNEL_FACTS = `SELECT c.id::text AS "id", c.type AS "type", c.guild_id::text AS "guildId", c.name AS "name",
   c.position AS "position", c.parent_id::text AS "parentId", c.topic AS "topic", c.user_limit AS "userLimit", ${lastMessageIdOf("c")} AS "lastMessageId",
   c.dm_low_user_id::text AS "dmLowUserId", c.dm_high_user_id::text AS "dmHighUserId",
+  c.owner_id::text AS "threadOwnerId", c.rate_limit_per_user AS "rateLimitPerUser", c.thread_archived AS "threadArchived",
+  c.auto_archive_duration AS "autoArchiveDuration", c.archive_timestamp AS "archiveTimestamp", c.thread_locked AS "threadLocked",
+  c.thread_invitable AS "threadInvitable", c.thread_created_at AS "threadCreatedAt",
+  ${threadCountsOf("c").messageCount} AS "messageCount", ${threadCountsOf("c").memberCount} AS "memberCount",
+  (CASE WHEN c.type IN (11, 12) THEN coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type, 'allow', o.allow::text, 'deny', o.deny::text)
+    ORDER BY o.target_id) FROM permission_overwrites o WHERE o.channel_id = c.parent_id), '[]'::json) END) AS "parentOverwrites",
+  (c.type IN (11, 12) AND EXISTS (SELECT 1 FROM thread_members t WHERE t.thread_id = c.id AND t.user_id = $2)) AS "threadMember",
   coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type, 'allow', o.allow::text, 'deny', o.deny::text)
     ORDER BY o.target_id) FROM permission_overwrites o WHERE o.channel_id = c.id), '[]'::json) AS "overwrites",
   g.owner_id::text AS "ownerId", e.permissions::text AS "everyone", (m.user_id IS NOT NULL) AS "member",

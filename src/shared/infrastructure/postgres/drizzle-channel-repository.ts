@@ -1,5 +1,6 @@
-import { and, desc, eq, getTableColumns, or, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, notInArray, or, sql } from "drizzle-orm";
 import { ChannelType, type Channel, type DmChannel, type GuildChannel, type GuildChannelType } from "../../../domains/channel/domain/channel";
+import { type AutoArchiveDuration, type ThreadChannel, type ThreadChannelType, isThreadType } from "../../../domains/channel/domain/thread";
 import type { ChannelRepository } from "../../../domains/channel/domain/channel-repository";
 import type { Overwrite } from "../../../domains/channel/domain/overwrite";
 import { isSnowflake } from "../../kernel/snowflake";
@@ -21,15 +22,56 @@ interface OverwriteJson {
  */
 export const lastMessageIdOf = (alias: string) => `(SELECT max(m.id)::text FROM messages m WHERE m.channel_id = ${alias}.id)`;
 
+/** Threads' message and member counts, derived when read (nothing else pays for them: other channels skip both). */
+export const threadCountsOf = (alias: string) => ({
+  messageCount: `(CASE WHEN ${alias}.type IN (11, 12) THEN (SELECT count(*)::int FROM messages m WHERE m.channel_id = ${alias}.id) ELSE 0 END)`,
+  memberCount: `(CASE WHEN ${alias}.type IN (11, 12) THEN (SELECT count(*)::int FROM thread_members t WHERE t.thread_id = ${alias}.id) ELSE 0 END)`,
+});
+
+const THREAD_TYPES = [ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD];
+
 /** A channel row with its overwrites gathered in the same query (the outer table named in full: drizzle leaves it unqualified). */
 export const channelColumns = {
   ...getTableColumns(channels),
   lastMessageId: sql<string | null>`${sql.raw(lastMessageIdOf('"channels"'))}`,
+  messageCount: sql<number>`${sql.raw(threadCountsOf('"channels"').messageCount)}`,
+  memberCount: sql<number>`${sql.raw(threadCountsOf('"channels"').memberCount)}`,
   overwrites: sql<OverwriteJson[]>`coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type,
     'allow', o.allow::text, 'deny', o.deny::text) ORDER BY o.target_id) FROM ${permissionOverwrites} o WHERE o.channel_id = "channels"."id"), '[]'::json)`,
 };
 
-export type ChannelRow = typeof channels.$inferSelect & { lastMessageId: string | null; overwrites: OverwriteJson[] };
+export type ChannelRow = Omit<typeof channels.$inferSelect, "archiveTimestamp" | "threadCreatedAt"> & {
+  lastMessageId: string | null;
+  overwrites: OverwriteJson[];
+  messageCount: number | string;
+  memberCount: number | string;
+  /** A Date through drizzle, ISO text from the raw facts query. */
+  archiveTimestamp: Date | string | null;
+  threadCreatedAt: Date | string | null;
+};
+
+const isoOf = (value: Date | string | null): string => (value === null ? new Date(0).toISOString() : new Date(value).toISOString());
+
+const toThread = (row: ChannelRow): ThreadChannel => ({
+  id: row.id,
+  type: row.type as ThreadChannelType,
+  guildId: row.guildId ?? "",
+  parentId: row.parentId ?? "",
+  ownerId: row.ownerId ?? "",
+  name: row.name ?? "",
+  rateLimitPerUser: row.rateLimitPerUser,
+  lastMessageId: row.lastMessageId,
+  messageCount: Number(row.messageCount),
+  memberCount: Number(row.memberCount),
+  metadata: {
+    archived: row.threadArchived,
+    autoArchiveDuration: (row.autoArchiveDuration ?? 1440) as AutoArchiveDuration,
+    archiveTimestamp: isoOf(row.archiveTimestamp),
+    locked: row.threadLocked,
+    invitable: row.threadInvitable,
+    createTimestamp: isoOf(row.threadCreatedAt),
+  },
+});
 
 export const toOverwrite = (json: OverwriteJson): Overwrite => ({
   id: json.id,
@@ -39,6 +81,7 @@ export const toOverwrite = (json: OverwriteJson): Overwrite => ({
 });
 
 export const toChannel = (row: ChannelRow): Channel => {
+  if (isThreadType(row.type)) return toThread(row);
   if (row.type === ChannelType.DM) {
     return { id: row.id, type: ChannelType.DM, recipientIds: [row.dmLowUserId ?? "", row.dmHighUserId ?? ""], lastMessageId: row.lastMessageId };
   }
@@ -81,7 +124,10 @@ export class DrizzleChannelRepository implements ChannelRepository {
   }
 
   async listByGuild(guildId: string): Promise<GuildChannel[]> {
-    const rows = await this.db.select(channelColumns).from(channels).where(eq(channels.guildId, guildId));
+    const rows = await this.db
+      .select(channelColumns)
+      .from(channels)
+      .where(and(eq(channels.guildId, guildId), notInArray(channels.type, THREAD_TYPES)));
     return rows.map(toChannel) as GuildChannel[];
   }
 
@@ -95,6 +141,8 @@ export class DrizzleChannelRepository implements ChannelRepository {
   }
 
   async delete(id: string): Promise<void> {
+    // A channel's threads go with it (the parent key would only un-parent them, as it does a category's channels).
+    await this.db.delete(channels).where(and(eq(channels.parentId, id), inArray(channels.type, THREAD_TYPES)));
     await this.db.delete(channels).where(eq(channels.id, id));
   }
 

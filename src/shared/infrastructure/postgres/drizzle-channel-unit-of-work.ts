@@ -1,5 +1,6 @@
 import type { ChannelUnitOfWork } from "../../../domains/channel/domain/channel-unit-of-work";
 import { DrizzleChannelRepository } from "./drizzle-channel-repository";
+import { DrizzleThreadRepository } from "./drizzle-thread-repository";
 import type { Transact } from "./outbox";
 
 /** The channel unit of work: the repository and the outbox bound to one transaction. */
@@ -9,6 +10,7 @@ export const drizzleChannelUnitOfWork =
     transact((tx, outbox) =>
       work({
         channels: new DrizzleChannelRepository(tx),
+        threads: new DrizzleThreadRepository(tx),
         record: async (events) => void (await outbox.write(tx, events)),
       }),
     );

@@ -1,10 +1,10 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Channel } from "../../../domains/channel/domain/channel";
 import type { ChannelFacts, GuildFacts, PermissionFacts } from "../../../domains/channel/domain/permission-facts";
 import { channels } from "./channel-schema";
 import type { ChannelFactsQuery } from "./channel-facts-query";
 import type { Db } from "./database";
-import { channelColumns, toChannel } from "./drizzle-channel-repository";
+import { channelColumns, toChannel, toOverwrite } from "./drizzle-channel-repository";
 import { guilds, memberRoles, members, roles } from "./guild-schema";
 
 const USER = sql.placeholder("userId");
@@ -45,14 +45,17 @@ export class DrizzlePermissionFacts implements PermissionFacts {
     this.guildChannelsQuery = db
       .select(channelColumns)
       .from(channels)
-      .where(eq(channels.guildId, sql.placeholder("guildId")))
+      .where(and(eq(channels.guildId, sql.placeholder("guildId")), notInArray(channels.type, [11, 12])))
       .prepare("resolve_guild_channels");
   }
 
   async channel(channelId: string, userId: string): Promise<ChannelFacts | null> {
     const row = await this.channelFacts(channelId, userId);
-    // The row holds the guild facts under their own names.
-    return row ? { channel: toChannel(row), guild: row } : null;
+    if (!row) return null;
+    // The row holds the guild facts under their own names; a thread's owner under its own.
+    const channel = toChannel({ ...row, ownerId: row.threadOwnerId });
+    const thread = row.parentOverwrites ? { parentOverwrites: row.parentOverwrites.map(toOverwrite), member: row.threadMember } : undefined;
+    return { channel, guild: row, ...(thread ? { thread } : {}) };
   }
 
   async guild(guildId: string, userId: string): Promise<GuildFacts | null> {

@@ -1,0 +1,107 @@
+import { Permission } from "../../../shared/kernel/permissions";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { checkFields } from "../../../shared/kernel/field-checks";
+import {
+  DEFAULT_AUTO_ARCHIVE_DURATION,
+  MAX_ACTIVE_THREADS,
+  type ThreadChannel,
+  type ThreadChannelType,
+  ThreadType,
+  checkAutoArchiveDuration,
+  checkRateLimitPerUser,
+  checkThreadType,
+  normalizeThreadName,
+  threadAlreadyExists,
+  tooManyThreads,
+} from "../domain/thread";
+import { threadCreated } from "../domain/thread-events";
+import type { ChannelDeps } from "./channel-deps";
+import { requireBits, viewParent } from "./thread-access";
+
+export interface StartThreadInput {
+  readonly name: string;
+  readonly autoArchiveDuration?: number;
+  readonly rateLimitPerUser?: number | null;
+  /** Without a message only: 11 or 12 (Discord's default, 12). */
+  readonly type?: number;
+  /** Private threads: whether members may add others (default true). */
+  readonly invitable?: boolean;
+}
+
+/** The message a thread starts from, which the message domain owns: it throws when the caller cannot read it there. */
+export type StarterMessageCheck = (userId: Snowflake, channelId: Snowflake, messageId: Snowflake) => Promise<void>;
+
+type StartDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids">;
+
+/** Writes a new thread with its creator as first member (THREAD_CREATE); false when its id is taken. */
+const createThread = async (deps: StartDeps, userId: Snowflake, thread: ThreadChannel): Promise<ThreadChannel | null> =>
+  deps.unitOfWork(async (repositories) => {
+    if ((await repositories.threads.countActive(thread.guildId)) >= MAX_ACTIVE_THREADS) throw tooManyThreads();
+    const member = { threadId: thread.id, userId, joinedAt: thread.metadata.createTimestamp, flags: 0 };
+    if (!(await repositories.threads.insert(thread, [member]))) return null;
+    const created = { ...thread, memberCount: 1 };
+    await repositories.record([threadCreated(created)]);
+    return created;
+  });
+
+const draft = (deps: StartDeps, input: StartThreadInput, type: ThreadChannelType) => {
+  const fields = checkFields({
+    name: () => normalizeThreadName(input.name),
+    autoArchiveDuration: () => checkAutoArchiveDuration(input.autoArchiveDuration ?? DEFAULT_AUTO_ARCHIVE_DURATION),
+    rateLimitPerUser: () => checkRateLimitPerUser(input.rateLimitPerUser ?? 0),
+  });
+  const now = new Date(deps.clock.now()).toISOString();
+  return (id: Snowflake, guildId: Snowflake, parentId: Snowflake, ownerId: Snowflake): ThreadChannel => ({
+    id,
+    type,
+    guildId,
+    parentId,
+    ownerId,
+    name: fields.name,
+    rateLimitPerUser: fields.rateLimitPerUser,
+    lastMessageId: null,
+    messageCount: 0,
+    memberCount: 0,
+    metadata: {
+      archived: false,
+      autoArchiveDuration: fields.autoArchiveDuration,
+      archiveTimestamp: now,
+      locked: false,
+      invitable: input.invitable ?? true,
+      createTimestamp: now,
+    },
+  });
+};
+
+/**
+ * Starts a public thread from a message of a text channel (THREAD_CREATE); the thread takes the message's id.
+ * CREATE_PUBLIC_THREADS, and reading the message. A message starts at most one thread (400 160004).
+ */
+export const startThreadFromMessage =
+  (deps: StartDeps & { readonly starterMessage: StarterMessageCheck }) =>
+  async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake, input: Omit<StartThreadInput, "type" | "invitable">): Promise<ThreadChannel> => {
+    const { channel, permissions } = await viewParent(deps, userId, channelId);
+    requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
+    const make = draft(deps, input, ThreadType.PUBLIC_THREAD);
+    await deps.starterMessage(userId, channelId, messageId);
+    const created = await createThread(deps, userId, make(messageId, channel.guildId, channel.id, userId));
+    if (!created) throw threadAlreadyExists();
+    return created;
+  };
+
+/**
+ * Starts a thread with no message (THREAD_CREATE): public (11, CREATE_PUBLIC_THREADS) or private (12, Discord's
+ * default, CREATE_PRIVATE_THREADS). At most 1000 active threads per guild.
+ */
+export const startThread =
+  (deps: StartDeps) =>
+  async (userId: Snowflake, channelId: Snowflake, input: StartThreadInput): Promise<ThreadChannel> => {
+    const { channel, permissions } = await viewParent(deps, userId, channelId);
+    const type = checkFields({ type: () => checkThreadType(input.type) }).type;
+    if (type === ThreadType.PUBLIC_THREAD) requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
+    else requireBits(permissions, Permission.CREATE_PRIVATE_THREADS, "CREATE_PRIVATE_THREADS");
+    const make = draft(deps, input, type);
+    const created = await createThread(deps, userId, make(deps.ids.next(), channel.guildId, channel.id, userId));
+    if (!created) throw new Error("a new snowflake collided with a channel id");
+    return created;
+  };

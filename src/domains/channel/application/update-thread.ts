@@ -1,0 +1,115 @@
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { invalidField } from "../../../shared/kernel/domain-error";
+import { checkFields } from "../../../shared/kernel/field-checks";
+import { missingPermissions } from "../../../shared/kernel/common-errors";
+import {
+  MAX_THREAD_MEMBERS,
+  type ThreadChannel,
+  type ThreadChanges,
+  ThreadType,
+  checkAutoArchiveDuration,
+  checkRateLimitPerUser,
+  normalizeThreadName,
+  refusedThreadChange,
+  threadArchived,
+} from "../domain/thread";
+import { type ThreadEvent, threadDeleted, threadMembersUpdated, threadPayload, threadUpdated } from "../domain/thread-events";
+import type { Unrecorded } from "../../../shared/kernel/domain-event";
+import type { ChannelDeps } from "./channel-deps";
+import { holdsManageThreads, viewThread } from "./thread-access";
+
+export interface UpdateThreadInput {
+  readonly name?: string;
+  readonly archived?: boolean;
+  readonly autoArchiveDuration?: number;
+  readonly locked?: boolean;
+  readonly invitable?: boolean;
+  readonly rateLimitPerUser?: number | null;
+}
+
+/**
+ * Edits a thread (THREAD_UPDATE) by Discord's rules (refusedThreadChange): MANAGE_THREADS may change anything; the
+ * creator may rename, archive and set the auto-archive duration of an unlocked thread; anyone who may send in it may
+ * unarchive an unlocked one. An archived thread takes no change unless the same request unarchives it (400 50083).
+ */
+export const updateThread =
+  (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "threads">) =>
+  async (userId: Snowflake, threadId: Snowflake, input: UpdateThreadInput): Promise<ThreadChannel> => {
+    const { thread, permissions } = await viewThread(deps, userId, threadId);
+    const changes: ThreadChanges = checkFields({
+      name: () => (input.name === undefined ? undefined : normalizeThreadName(input.name)),
+      archived: () => input.archived,
+      autoArchiveDuration: () => (input.autoArchiveDuration === undefined ? undefined : checkAutoArchiveDuration(input.autoArchiveDuration)),
+      locked: () => input.locked,
+      invitable: () => {
+        if (input.invitable !== undefined && thread.type !== ThreadType.PRIVATE_THREAD) throw invalidField("invitable", "Only private threads are invitable.");
+        return input.invitable;
+      },
+      rateLimitPerUser: () => (input.rateLimitPerUser === undefined || input.rateLimitPerUser === null ? undefined : checkRateLimitPerUser(input.rateLimitPerUser)),
+    });
+    const refused = refusedThreadChange(thread, changes, { userId, permissions });
+    if (refused) throw missingPermissions(refused);
+    if (thread.metadata.archived && changes.archived !== false) throw threadArchived();
+    const archived = changes.archived ?? thread.metadata.archived;
+    const updated: ThreadChannel = {
+      ...thread,
+      name: changes.name ?? thread.name,
+      rateLimitPerUser: changes.rateLimitPerUser ?? thread.rateLimitPerUser,
+      metadata: {
+        ...thread.metadata,
+        archived,
+        autoArchiveDuration: changes.autoArchiveDuration ?? thread.metadata.autoArchiveDuration,
+        locked: changes.locked ?? thread.metadata.locked,
+        invitable: changes.invitable ?? thread.metadata.invitable,
+        archiveTimestamp: archived === thread.metadata.archived ? thread.metadata.archiveTimestamp : new Date(deps.clock.now()).toISOString(),
+      },
+    };
+    if (JSON.stringify(threadPayload(updated)) === JSON.stringify(threadPayload(thread))) return thread;
+    await deps.unitOfWork(async (repositories) => {
+      await repositories.threads.update(updated);
+      await repositories.record([threadUpdated(updated)]);
+    });
+    return updated;
+  };
+
+/** Deletes a thread with its messages and members (THREAD_DELETE); MANAGE_THREADS. */
+export const deleteThread =
+  (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "threads">) =>
+  async (userId: Snowflake, threadId: Snowflake): Promise<ThreadChannel> => {
+    const { thread, permissions } = await viewThread(deps, userId, threadId);
+    if (!holdsManageThreads(permissions)) throw missingPermissions("MANAGE_THREADS");
+    await deps.unitOfWork(async (repositories) => {
+      const memberIds = thread.type === ThreadType.PRIVATE_THREAD ? await repositories.threads.memberIds(thread.id) : [];
+      await repositories.threads.delete(thread.id);
+      await repositories.record([threadDeleted(thread, memberIds)]);
+    });
+    return thread;
+  };
+
+/**
+ * What a message sent to a thread does to it, as on Discord: an archived (unlocked) thread is unarchived, and the
+ * author joins it if they had not (THREAD_UPDATE, THREAD_MEMBERS_UPDATE). The send's own checks come first.
+ */
+export const threadMessageSent =
+  (deps: Pick<ChannelDeps, "unitOfWork" | "clock">) =>
+  async (userId: Snowflake, threadId: Snowflake): Promise<void> => {
+    const now = new Date(deps.clock.now()).toISOString();
+    await deps.unitOfWork(async (repositories) => {
+      const thread = await repositories.threads.find(threadId);
+      if (!thread) return;
+      const events: Unrecorded<ThreadEvent>[] = [];
+      let current = thread;
+      if (thread.metadata.archived && !thread.metadata.locked) {
+        current = { ...thread, metadata: { ...thread.metadata, archived: false, archiveTimestamp: now } };
+        await repositories.threads.update(current);
+      }
+      // A full thread still takes the message; its author just does not join.
+      const joined = current.memberCount < MAX_THREAD_MEMBERS && (await repositories.threads.addMember({ threadId, userId, joinedAt: now, flags: 0 }));
+      if (joined) {
+        current = { ...current, memberCount: current.memberCount + 1 };
+        events.push(threadMembersUpdated(current, { added: [{ threadId, userId, joinedAt: now, flags: 0 }] }));
+      }
+      if (current.metadata.archived !== thread.metadata.archived) events.unshift(threadUpdated(current));
+      if (events.length > 0) await repositories.record(events);
+    });
+  };
