@@ -15,7 +15,7 @@ import { type Tracing, createTracing, noTracing } from "./shared/infrastructure/
 import { classifyDatabaseFault } from "./shared/infrastructure/postgres/database-errors";
 import { createOutboxWriter, createTransact } from "./shared/infrastructure/postgres/outbox";
 import { createCommitNotices } from "./shared/infrastructure/commit-notices";
-import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channelReady, createChannelModule, createChannelVisibility, createPermissionCache, startThreadArchiver, threadsForGuildCreate } from "./domains/channel";
+import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channelReady, createChannelModule, createChannelVisibility, createPermissionCache, startThreadArchiver, threadListSync, threadsForGuildCreate } from "./domains/channel";
 import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule, startSessionPurge } from "./domains/identity";
@@ -288,7 +288,7 @@ export const createApp = async (options: AppOptions) => {
         ...identity.gateway.rules,
         ...presenceDispatchRules,
         ...guildDispatch.rules,
-        ...channelDispatchRules(visibility, permissions),
+        ...channelDispatchRules(visibility, permissions, threadListSync(channel.useCases)),
         ...message.gateway.rules(visibility.permissions),
         ...voice.gateway.rules,
       },

@@ -283,6 +283,22 @@ for (const mode of MODES) {
       expect(expectStatus(await api.get<ThreadListBody>(`/guilds/${guild.id}/threads/active`, alice), 200).threads).toEqual([]);
     });
 
+    test("a member who gains access to a channel gets THREAD_LIST_SYNC with its active threads they may see", async () => {
+      const { general } = await threadGuild();
+      const open = await publicThread(general.id, alice);
+      const hidden = await privateThread(general.id, alice);
+      await overwriteMember(api, owner, general.id, bob.user.id, { deny: ["VIEW_CHANNEL"] });
+      const { client: bobClient } = await connect(bob);
+      expectError(await api.get(`/channels/${open.id}`, bob), 403, 50001);
+      expectStatus(await api.delete(`/channels/${general.id}/permissions/${bob.user.id}`, owner), 204);
+      const sync = await bobClient.dispatch("THREAD_LIST_SYNC", (d) => d.channel_ids?.[0] === general.id);
+      expect(sync.d).toMatchObject({ guild_id: general.guild_id, channel_ids: [general.id], members: [] });
+      expect(sync.d.threads.map((thread: ThreadBody) => thread.id)).toEqual([open.id]);
+      expect(sync.d.threads.map((thread: ThreadBody) => thread.id)).not.toContain(hidden.id);
+      // It comes with the CHANNEL_UPDATE that gave the access.
+      await bobClient.dispatch("CHANNEL_UPDATE", (d) => d.id === general.id);
+    });
+
     test("READY's guilds carry the active threads the user can see", async () => {
       const { guild, general } = await threadGuild();
       const open = await publicThread(general.id, alice);

@@ -6,7 +6,7 @@
 
 // The module, wired, and its gateway part.
 export { type ChannelModule, createChannelModule } from "./presentation/channel-module";
-export { channelDispatchRules, channelReady, threadsForGuildCreate } from "./presentation/channel-gateway";
+export { channelDispatchRules, channelReady, threadListSync, threadsForGuildCreate } from "./presentation/channel-gateway";
 export { startThreadArchiver } from "./application/archive-threads";
 export { type ChannelVisibility, createChannelVisibility } from "./presentation/channel-visibility";
 

@@ -216,6 +216,11 @@ const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: stri
     T.Object({ id: Snowflake, guild_id: Snowflake, parent_id: Snowflake, type: T.Integer() }),
     "To members who could see the thread (a private one: its members and MANAGE_THREADS holders).",
   ],
+  [
+    "THREAD_LIST_SYNC",
+    T.Object({ guild_id: Snowflake, channel_ids: T.Array(Snowflake), threads: T.Array(ChannelBody), members: T.Array(ThreadMemberBody) }),
+    "To a member who gains access to a text channel with active threads (its overwrites changed): those threads they can see, and their thread members.",
+  ],
   ["THREAD_MEMBER_UPDATE", T.Object({ ...ThreadMemberBody.properties, guild_id: Snowflake }), "To the user themself, when they join or are added to a thread."],
   [
     "THREAD_MEMBERS_UPDATE",

@@ -40,6 +40,8 @@ export const channelUseCases = (deps: ChannelDeps) => ({
   listJoinedArchivedThreads: listJoinedArchivedThreads(deps),
   threadMessageSent: threadMessageSent(deps),
   archiveIdleThreads: archiveIdleThreads(deps),
+  /** A channel's active threads, whoever asks (the gateway filters them per session). */
+  activeThreadsIn: async (guildId: string, channelId: string) => (await deps.threads.listActive(guildId)).filter((thread) => thread.parentId === channelId),
 });
 
 export type ChannelUseCases = ReturnType<typeof channelUseCases>;

@@ -3,6 +3,7 @@ import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { ChannelCreated, ChannelEvent, ChannelPayload, ChannelUpdated } from "../domain/channel-events";
 import { type ThreadCreated, type ThreadEvent, type ThreadUpdated, withoutPrivateParts } from "../domain/thread-events";
 import type { Overwrite } from "../domain/overwrite";
+import { ChannelType } from "../domain/channel";
 import type { PermissionResolver } from "../domain/permission-resolver";
 import type { ChannelView } from "../application/get-channel";
 import { toChannelBody } from "./channel-schemas";
@@ -19,7 +20,33 @@ const overwritesOf = (channel: ChannelPayload): Overwrite[] =>
  * CHANNEL_CREATE/UPDATE/DELETE: guild channels only to members who can view them (a deleted channel is judged
  * by the overwrites it had); DM channels travel on their recipients' own topics and go as they are.
  */
-export const channelDispatchRules = (visibility: ChannelVisibility, resolver: PermissionResolver): DispatchRules<ChannelEvent | ThreadEvent> => {
+/** THREAD_LIST_SYNC's `d` for a user who gained access to a text channel; null when it has no thread they may see. */
+export type ThreadListSync = (event: object, userId: string, guildId: string, channelId: string) => Promise<unknown | null>;
+
+/**
+ * THREAD_LIST_SYNC as Discord sends it when a user gains access to a channel: the channel's active threads they can
+ * see, with their thread members. Whether the channel has active threads at all is read once per event.
+ */
+export const threadListSync = (useCases: Pick<ChannelUseCases, "visibleActiveThreads" | "activeThreadsIn">): ThreadListSync => {
+  const perEvent = new WeakMap<object, Promise<boolean>>();
+  return async (event, userId, guildId, channelId) => {
+    let any = perEvent.get(event);
+    if (!any) perEvent.set(event, (any = useCases.activeThreadsIn(guildId, channelId).then((threads) => threads.length > 0)));
+    if (!(await any)) return null;
+    const { threads, members } = await useCases.visibleActiveThreads(userId, guildId);
+    const here = threads.filter((thread) => thread.parentId === channelId);
+    if (here.length === 0) return null;
+    const ids = new Set(here.map((thread) => thread.id));
+    return {
+      guild_id: guildId,
+      channel_ids: [channelId],
+      threads: here.map((thread) => toChannelBody({ channel: thread, recipients: [] })),
+      members: members.filter((member) => ids.has(member.threadId)).map(toThreadMemberBody),
+    };
+  };
+};
+
+export const channelDispatchRules = (visibility: ChannelVisibility, resolver: PermissionResolver, threadSync?: ThreadListSync): DispatchRules<ChannelEvent | ThreadEvent> => {
   const visibleNow: DispatchRule<ChannelCreated | ChannelUpdated> = async ({ data: channel }, viewer) => {
     if (!channel.guild_id) return FORWARD;
     return canView(await visibility.permissions(viewer.userId, channel.id)) ? FORWARD : null;
@@ -29,7 +56,16 @@ export const channelDispatchRules = (visibility: ChannelVisibility, resolver: Pe
     canView(await visibility.permissions(viewer.userId, data.id)) ? FORWARD : null;
   return {
     CHANNEL_CREATED: visibleNow,
-    CHANNEL_UPDATED: visibleNow,
+    // A text channel the viewer may not have seen before (overwrites changed): also its active threads.
+    async CHANNEL_UPDATED(event, viewer) {
+      const decision = await visibleNow(event, viewer);
+      const channel = event.data;
+      if (decision === null || !threadSync || !channel.guild_id || channel.type !== ChannelType.GUILD_TEXT) return decision;
+      const before = visibility.previously(viewer.userId, channel.id);
+      if (before !== undefined && canView(before)) return decision;
+      const sync = await threadSync(event, viewer.userId, channel.guild_id, channel.id);
+      return sync ? { dispatches: [{ d: channel }, { t: "THREAD_LIST_SYNC", d: sync }] } : decision;
+    },
     async CHANNEL_DELETED({ data: channel }, viewer) {
       if (!channel.guild_id) return FORWARD;
       return canView(await resolver.inGuild(viewer.userId, channel.guild_id, overwritesOf(channel))) ? FORWARD : null;

@@ -4,6 +4,8 @@ import { isThread } from "../domain/channel";
 
 /** Cached (channel, user) answers kept per node; the oldest channels go first past this. */
 const MAX_CHANNELS = 50_000;
+/** Changed channels whose earlier answers are kept (see `previously`). */
+const MAX_REMEMBERED_CHANGES = 100;
 
 /**
  * The gateway's node-wide answer to "what may this user do in this channel", asked for every dispatch of a channel
@@ -44,6 +46,21 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
   /** Everyone's answers in the guild's channels: its roles or @everyone changed. */
   const forgetGuild = (guildId: Snowflake) => {
     for (const channelId of [...(channelsOfGuild.get(guildId) ?? [])]) forgetChannel(channelId);
+  };
+
+  /**
+   * The answers a channel's change dropped, kept until its next change (for the last few channels changed): what
+   * each user could do there before, which tells who just gained access (THREAD_LIST_SYNC).
+   */
+  const before = new Map<Snowflake, Map<Snowflake, Promise<bigint> | bigint>>();
+  const forgetChanged = (channelId: Snowflake) => {
+    const users = byChannel.get(channelId)?.users;
+    before.delete(channelId);
+    if (users) {
+      if (before.size >= MAX_REMEMBERED_CHANGES) before.delete(before.keys().next().value as Snowflake);
+      before.set(channelId, users);
+    }
+    forgetChannel(channelId);
   };
 
   /** One member's answers in the guild's channels: their roles or membership changed. */
@@ -88,7 +105,13 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
      */
     forgetGuild,
     forgetMember,
-    forgetChannel,
+    forgetChannel: forgetChanged,
+
+    /** The user's permissions in the channel before its last change, when the node knew them; undefined otherwise. */
+    previously(userId: Snowflake, channelId: Snowflake): bigint | undefined {
+      const answer = before.get(channelId)?.get(userId);
+      return typeof answer === "bigint" ? answer : undefined;
+    },
 
     /** Cached channels, for tests and metrics. */
     size: () => byChannel.size,
