@@ -19,7 +19,7 @@ import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channe
 import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule, startSessionPurge } from "./domains/identity";
-import { createGuildModule, guildGateway, guildMemberDirectory } from "./domains/guild";
+import { type GuildEvent, createGuildModule, guildGateway, guildMemberDirectory } from "./domains/guild";
 import { createMessageModule, startMessageJobs } from "./domains/message";
 import { MAX_VOICE_FRAME_BYTES, createVoiceModule, startVoiceSweep } from "./domains/voice";
 import { idempotentHandler } from "./shared/infrastructure/idempotent-consumer";
@@ -42,7 +42,7 @@ import { loadJwtKeys } from "./shared/infrastructure/jwt-keys";
 import { KvSessionRevocations } from "./shared/infrastructure/kv-session-revocations";
 import { drizzleIdentityRepositories, drizzleIdentityUnitOfWork } from "./shared/infrastructure/postgres/drizzle-identity-unit-of-work";
 import { createPresenceService, presenceDispatchRules, presenceReady, presenceTracker } from "./domains/presence";
-import type { DomainEvent } from "./shared/kernel/domain-event";
+import { type DomainEvent, eventConsumer } from "./shared/kernel/domain-event";
 import { drizzleVoiceQueries, drizzleVoiceUnitOfWork } from "./shared/infrastructure/postgres/drizzle-voice-repository";
 import { type MediasoupSfu, createMediasoupSfu } from "./shared/infrastructure/sfu/mediasoup-sfu";
 import { gatewayBotRoutes, gatewayInfoRoutes, gatewayUrlOf } from "./shared/gateway/gateway-info-routes";
@@ -66,6 +66,9 @@ export interface AppOptions {
   /** Where log lines go; stdout when unset. Tests capture them here. */
   readonly logDestination?: DestinationStream;
 }
+
+/** The consumer group that takes departed members out of their guild's threads. */
+const THREAD_CLEANUP_GROUP = "channel.thread-members";
 
 /** Where the REST API is served: /api/v1 first (the documented one), then the prefixes Discord's clients use. */
 const API_PREFIXES = ["/api/v1", "/api/v9", "/api/v10", "/api"] as const;
@@ -221,6 +224,14 @@ export const createApp = async (options: AppOptions) => {
   const stopThreadArchiver = worker
     ? startThreadArchiver({ archive: channel.useCases.archiveIdleThreads, intervalMs: 60_000, onError: (error) => logger.error({ err: error }, "thread auto-archive failed") })
     : () => {};
+  // A member who leaves a guild leaves its threads (worker nodes, once per event across them).
+  const threadCleanup = eventConsumer<GuildEvent>({ MEMBER_REMOVED: async ({ data }) => void (await channel.useCases.leaveGuildThreads(data.guild_id, data.user.id)) });
+  const stopThreadCleanup = worker
+    ? await adapters.stream.consume(
+        { group: THREAD_CLEANUP_GROUP, consumer: consumerName, types: threadCleanup.types },
+        idempotentHandler(adapters.kv, THREAD_CLEANUP_GROUP, threadCleanup.handle),
+      )
+    : async () => {};
   const stopSessionPurge = worker
     ? startSessionPurge({ purgeSessions: identity.purgeSessions, intervalMs: 60 * 60_000, onError: (error) => logger.error({ err: error }, "session purge failed") })
     : () => {};
@@ -448,6 +459,7 @@ export const createApp = async (options: AppOptions) => {
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
       stopSessionPurge();
       stopThreadArchiver();
+      await stopThreadCleanup();
       await identity.close();
       message.close();
       await stopMessageJobs();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type GatewayClient, identify } from "../support/gateway";
-import { type ApiClient, type ChannelBody, apiClient, expectError, expectStatus, guildWith, registerUsers, startGuildServer } from "../support/guild";
+import { type ApiClient, type ChannelBody, apiClient, expectError, expectStatus, guildWith, joinAll, registerUsers, startGuildServer } from "../support/guild";
 import { type TestUser, identityEnv, logIn } from "../support/identity";
 import { overwriteMember, send } from "../support/message";
 import { MODES, type TestServer, modeNamed, startServer } from "../support/server";
@@ -154,6 +154,19 @@ for (const mode of MODES) {
       expectError(await api.get(`/channels/${open.id}/thread-members/${bob.user.id}`, alice), 404, 10007);
       expectError(await api.put(`/channels/${open.id}/thread-members/@me`, outsider), 403, 50001);
       expectError(await api.put(`/channels/${general.id}/thread-members/@me`, alice), 400, 50035);
+    });
+
+    test("a member who leaves the guild leaves its threads: rejoining does not give a private thread back", async () => {
+      const { guild, general } = await threadGuild();
+      const thread = await privateThread(general.id, alice);
+      expectStatus(await api.put(`/channels/${thread.id}/thread-members/${bob.user.id}`, alice), 204);
+      const { client: aliceClient } = await connect(alice);
+      expectStatus(await api.delete(`/guilds/${guild.id}/members/${bob.user.id}`, owner), 204);
+      const update = await aliceClient.dispatch("THREAD_MEMBERS_UPDATE", (d) => d.id === thread.id && d.removed_member_ids?.includes(bob.user.id));
+      expect(update.d.member_count).toBe(1);
+      await joinAll(api, owner, guild, [bob]);
+      expectError(await api.get(`/channels/${thread.id}`, bob), 403, 50001);
+      expectError(await api.get(`/channels/${thread.id}/thread-members/${bob.user.id}`, alice), 404, 10007);
     });
 
     test("join, leave, get and list members", async () => {

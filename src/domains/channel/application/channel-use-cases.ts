@@ -10,7 +10,7 @@ import { updateChannel } from "./update-channel";
 import { archiveIdleThreads } from "./archive-threads";
 import { listActiveThreads, listArchivedThreads, listJoinedArchivedThreads, visibleActiveThreads } from "./list-threads";
 import { startThread, startThreadFromMessage } from "./start-thread";
-import { addThreadMember, getThreadMember, joinThread, leaveThread, listThreadMembers, removeThreadMember } from "./thread-members";
+import { addThreadMember, getThreadMember, joinThread, leaveGuildThreads, leaveThread, listThreadMembers, removeThreadMember } from "./thread-members";
 import { threadMessageSent } from "./update-thread";
 
 /** Every channel use case, built on the same ports: what the routes, the gateway and the guild domain call. */
@@ -32,6 +32,7 @@ export const channelUseCases = (deps: ChannelDeps) => ({
   leaveThread: leaveThread(deps),
   addThreadMember: addThreadMember(deps),
   removeThreadMember: removeThreadMember(deps),
+  leaveGuildThreads: leaveGuildThreads(deps),
   getThreadMember: getThreadMember(deps),
   listThreadMembers: listThreadMembers(deps),
   listActiveThreads: listActiveThreads(deps),

@@ -96,3 +96,18 @@ export const listThreadMembers =
     await viewThread(deps, userId, threadId);
     return deps.threads.listMembers(threadId, { after: page.after, limit });
   };
+
+/**
+ * A user who left the guild (left, kicked or banned) leaves its threads too, as on Discord (THREAD_MEMBERS_UPDATE for
+ * each): rejoining does not give back a private thread. Re-running it for the same departure changes nothing.
+ */
+export const leaveGuildThreads =
+  (deps: Pick<ChannelDeps, "unitOfWork">) =>
+  async (guildId: Snowflake, userId: Snowflake): Promise<number> =>
+    deps.unitOfWork(async (repositories) => {
+      const left = await repositories.threads.removeFromGuild(guildId, userId);
+      const threads = await Promise.all(left.map((id) => repositories.threads.find(id)));
+      const events = threads.flatMap((thread) => (thread ? [threadMembersUpdated(thread, { removedIds: [userId] })] : []));
+      if (events.length > 0) await repositories.record(events);
+      return left.length;
+    });

@@ -26,6 +26,8 @@ export interface ThreadRepository {
   listMembers(threadId: Snowflake, page: { readonly after?: Snowflake; readonly limit: number }): Promise<ThreadMember[]>;
   /** Every member's user id (private threads' deletion names them). */
   memberIds(threadId: Snowflake): Promise<Snowflake[]>;
+  /** Removes the user from every thread of the guild; the ids of the threads they were in. */
+  removeFromGuild(guildId: Snowflake, userId: Snowflake): Promise<Snowflake[]>;
   /** The user's memberships among these threads. */
   membershipsOf(userId: Snowflake, threadIds: readonly Snowflake[]): Promise<ThreadMember[]>;
   /** Every thread of the guild that is not archived. */

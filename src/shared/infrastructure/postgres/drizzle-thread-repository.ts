@@ -130,6 +130,19 @@ export class DrizzleThreadRepository implements ThreadRepository {
     return rows.map(toMember);
   }
 
+  async removeFromGuild(guildId: string, userId: string): Promise<string[]> {
+    const rows = await this.db
+      .delete(threadMembers)
+      .where(
+        and(
+          eq(threadMembers.userId, userId),
+          inArray(threadMembers.threadId, this.db.select({ id: channels.id }).from(channels).where(and(eq(channels.guildId, guildId), isThreadRow))),
+        ),
+      )
+      .returning({ threadId: threadMembers.threadId });
+    return rows.map((row) => row.threadId);
+  }
+
   async memberIds(threadId: string): Promise<string[]> {
     const rows = await this.db.select({ userId: threadMembers.userId }).from(threadMembers).where(eq(threadMembers.threadId, threadId));
     return rows.map((row) => row.userId);
