@@ -23,13 +23,13 @@ const WEBHOOK_DEFAULT_MENTIONS: AllowedMentions = { parse: ["users", "roles"] };
 export type ExecuteInput = Pick<SendMessageInput, "content" | "embeds" | "allowedMentions" | "flags" | "attachments" | "files"> & {
   readonly username?: string;
   readonly avatarUrl?: string;
-  /** Discord's threads and forum posts: XCord has neither, so any of these is refused. */
+  /** Discord's threads and forum posts: webhooks cannot post to threads yet and XCord has no forums, so any of these is refused. */
   readonly threadId?: Snowflake;
   readonly threadName?: string;
   readonly appliedTags?: readonly Snowflake[];
 };
 
-/** Refuses what needs threads or forum channels, which XCord does not have. */
+/** Refuses what needs a webhook to post in a thread (not built yet) or forum channels (XCord has none). */
 const refuseThreads = (input: Pick<ExecuteInput, "threadId" | "threadName" | "appliedTags">) => {
   if (input.threadId !== undefined) throw noThreads();
   if (input.threadName !== undefined) throw invalidField("thread_name", "XCord has no forum channels: omit thread_name.");

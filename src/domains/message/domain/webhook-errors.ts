@@ -11,4 +11,4 @@ export const invalidWebhookToken = () => new DomainError(ErrorCode.INVALID_WEBHO
 export const webhookLimit = () => new DomainError(ErrorCode.WEBHOOK_LIMIT, `Maximum number of webhooks reached (${WEBHOOKS_PER_CHANNEL_MAX}).`);
 
 /** Threads do not exist in XCord: an execute or message route naming one is refused, not silently sent elsewhere. */
-export const noThreads = () => new DomainError(ErrorCode.VALIDATION, "Invalid Form Body", { thread_id: "XCord has no threads: omit thread_id." });
+export const noThreads = () => new DomainError(ErrorCode.VALIDATION, "Invalid Form Body", { thread_id: "Webhooks cannot post to threads yet: omit thread_id." });

@@ -129,7 +129,7 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
           response: {
             200: annotated(MessageBody, { description: "OK — with ?wait=true: the message, authored by the webhook, with `webhook_id`" }),
             204: annotated(NoContent, { description: "No Content — without ?wait=true: the message was sent" }),
-            ...limited(WEBHOOK_EXECUTE_LIMIT, fails("VALIDATION", "no content, embeds or files; a forbidden username; thread_id, thread_name or applied_tags (XCord has no threads)")),
+            ...limited(WEBHOOK_EXECUTE_LIMIT, fails("VALIDATION", "no content, embeds or files; a forbidden username; thread_id, thread_name or applied_tags (webhooks cannot post to threads yet; no forum channels)")),
           },
           detail: detail("Execute: post a message as the webhook (no login; JSON, or multipart payload_json + files[n]); 5 per 2 s per webhook"),
         },
