@@ -53,6 +53,24 @@ for (const { name, make } of cases) {
       expect(one.received).toEqual([]);
     });
 
+    test("unsubscribe(topic, handler) ends one subscription of that handler; an unknown one is a no-op", async () => {
+      const bus = await make();
+      const [shared, other] = [recorder(), recorder()];
+      await bus.subscribe("user:9", shared.handler);
+      await bus.subscribe("user:9", shared.handler);
+      await bus.subscribe("user:9", other.handler);
+      await bus.unsubscribe("user:9", shared.handler);
+      await bus.publish("user:9", "both");
+      await eventually(() => expect([shared.received, other.received]).toEqual([["both"], ["both"]]));
+      await bus.unsubscribe("user:9", other.handler);
+      await bus.unsubscribe("user:9", other.handler);
+      await bus.unsubscribe("user:404", other.handler);
+      await bus.unsubscribe("user:9", shared.handler);
+      await bus.publish("user:9", "nobody");
+      await quietPeriod(30);
+      expect([shared.received, other.received]).toEqual([["both"], ["both"]]);
+    });
+
     test("counts references: one unsubscribe leaves the other handler on the topic", async () => {
       const bus = await make();
       const [leaving, staying] = [recorder(), recorder()];

@@ -25,7 +25,7 @@ describe("commit notices", () => {
   test("the writer's node hears a commit before announce returns; other nodes through pub/sub; unwatched types are not sent", async () => {
     const bus = new MemoryPubSub();
     const published: string[] = [];
-    const spy: PubSub = { ...bus, publish: async (topic, message) => (published.push(message), bus.publish(topic, message)), subscribe: bus.subscribe.bind(bus), healthy: bus.healthy.bind(bus), close: bus.close.bind(bus) };
+    const spy: PubSub = { ...bus, publish: async (topic, message) => (published.push(message), bus.publish(topic, message)), subscribe: bus.subscribe.bind(bus), unsubscribe: bus.unsubscribe.bind(bus), healthy: bus.healthy.bind(bus), close: bus.close.bind(bus) };
     const [writer, other] = [createCommitNotices({ pubSub: spy, logger: silent() }), createCommitNotices({ pubSub: bus, logger: silent() })];
     await Promise.all([writer.start(), other.start()]);
     const heardHere: CommitNotice[] = [];
@@ -51,6 +51,7 @@ describe("commit notices", () => {
         throw new Error("bus down");
       },
       subscribe: async () => async () => {},
+      unsubscribe: async () => {},
       healthy: async () => true,
       onConnectionChange: (next) => ((listener = next), () => {}),
       close: async () => {},

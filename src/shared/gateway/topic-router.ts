@@ -32,10 +32,10 @@ export const createTopicRouter = (
   /** Each topic's listener, or a Set when several: most topics (a user's) have one, and a Set each would be kept. */
   const members = new Map<Topic, TopicListener | Set<TopicListener>>();
   /**
-   * Each topic's subscription: its promise until it is confirmed; then SUBSCRIBED when the bus ends subscriptions by
-   * topic and handler (nothing kept per topic), else the unsubscriber the promise resolved to.
+   * Each topic's subscription: its promise until it is confirmed, then SUBSCRIBED: the bus ends a subscription by
+   * topic and handler, so nothing else is kept per topic.
    */
-  const unsubscribers = new Map<Topic, Promise<Unsubscribe> | Unsubscribe | typeof SUBSCRIBED>();
+  const unsubscribers = new Map<Topic, Promise<Unsubscribe> | typeof SUBSCRIBED>();
 
   /** One handler for every topic, not a closure per topic. */
   const deliver = (message: string, name: string) => {
@@ -70,8 +70,8 @@ export const createTopicRouter = (
           const subscribing = pubSub.subscribe(topic, deliver);
           unsubscribers.set(topic, (subscription = subscribing));
           subscribing.then(
-            (unsubscribe) => {
-              if (unsubscribers.get(topic) === subscribing) unsubscribers.set(topic, pubSub.unsubscribe ? SUBSCRIBED : unsubscribe);
+            () => {
+              if (unsubscribers.get(topic) === subscribing) unsubscribers.set(topic, SUBSCRIBED);
             },
             (error: unknown) => {
               unsubscribers.delete(topic);
@@ -96,12 +96,7 @@ export const createTopicRouter = (
         const subscription = unsubscribers.get(topic);
         unsubscribers.delete(topic);
         if (subscription) {
-          const unsubscribed =
-            subscription === SUBSCRIBED
-              ? pubSub.unsubscribe!(topic, deliver)
-              : typeof subscription === "function"
-                ? subscription()
-                : subscription.then((unsubscribe) => unsubscribe());
+          const unsubscribed = subscription === SUBSCRIBED ? pubSub.unsubscribe(topic, deliver) : subscription.then((unsubscribe) => unsubscribe());
           pending.push(unsubscribed.catch((error) => onError(error, topic)));
         }
       }

@@ -56,6 +56,18 @@ export class MemoryPubSub implements PubSub {
     };
   }
 
+  /** Removes one registration of `handler` on `topic`, as the function subscribe() returned does. */
+  async unsubscribe(topic: string, handler: Handler): Promise<void> {
+    const subscriptions = this.topics.get(topic);
+    if (!subscriptions) return;
+    for (const subscription of subscriptions) {
+      if (subscription.handler !== handler) continue;
+      subscriptions.delete(subscription);
+      break;
+    }
+    if (subscriptions.size === 0) this.topics.delete(topic);
+  }
+
   /** Always true: nothing can be down in process. */
   async healthy(): Promise<boolean> {
     return true;

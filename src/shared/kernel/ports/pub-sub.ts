@@ -10,9 +10,9 @@ export interface PubSub {
   /**
    * Ends one subscription of `handler` to `topic`, as calling the function `subscribe` returned does: for a caller
    * holding many topics with one handler (the gateway, a topic per connected user), which then keeps no function
-   * per topic. Absent on adapters that do not offer it.
+   * per topic. Nothing happens when `handler` is not subscribed to `topic`.
    */
-  unsubscribe?(topic: string, handler: (message: string, topic: string) => void): Promise<void>;
+  unsubscribe(topic: string, handler: (message: string, topic: string) => void): Promise<void>;
   /** True while the adapter can deliver (for /ready). */
   healthy(): Promise<boolean>;
   /**
