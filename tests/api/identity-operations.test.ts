@@ -95,7 +95,7 @@ for (const mode of MODES) {
           what: "USER_CREATED",
         });
         expect(event.topics).toEqual([`user:${user.user.id}`]);
-        const { email: _, ...publicUser } = user.user;
+        const { email: _, mfa_enabled: __, ...publicUser } = user.user;
         expect(event.data).toEqual({ user: publicUser });
         expect(JSON.stringify(event)).not.toContain(user.password);
       } finally {

@@ -42,6 +42,7 @@ for (const mode of MODES) {
           bot: false,
           created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
           email: `${username}@Example.Test`,
+          mfa_enabled: false,
         });
         expect(user.access_token.split(".")).toHaveLength(3);
         expect(user.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);

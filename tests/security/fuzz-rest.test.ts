@@ -152,6 +152,7 @@ for (const mode of MODES) {
         ["POST", `/api/v1/channels/${channel}/messages`, { content: "a", nonce: "\u0000" }, "nonce"],
         ["GET", `/api/v1/guilds/${world.guild.id}/messages/search?content=%00`, undefined, "content"],
         ["POST", "/api/v1/auth/login", { login: "\u0000", password: "password" }, "login"],
+        ["POST", "/api/v1/auth/mfa/totp", { ticket: "\u0000", code: "123456" }, "ticket"],
       ];
       for (const [method, path, json, field] of cases) {
         const response = await server.request(path, { method, json, token: owner.access_token });

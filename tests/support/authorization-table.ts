@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Secret, TOTP } from "otpauth";
 import { Permission, type PermissionName } from "../../src/shared/kernel/permissions";
 import { type Actor, type World, freshSession } from "./authorization";
 import { expectStatus } from "./guild";
@@ -132,6 +133,16 @@ const threadOf = (w: World) => {
   if (!worldThreads.has(w)) worldThreads.set(w, freshThread(w));
   return worldThreads.get(w)!;
 };
+/** The TOTP code of `secret` one step ahead: accepted (±1 step) and later than the step that enabled it. */
+const nextCode = (secret: string) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + 30_000 });
+/** A throwaway account with two-factor login on (the actors' own logins must stay single-factor). */
+const enrolledUser = async (w: World) => {
+  const user = await registerUser(w.server);
+  const secret = new Secret({ size: 20 }).base32;
+  const code = TOTP.generate({ secret: Secret.fromBase32(secret) });
+  expectStatus(await w.api.post("/users/@me/mfa/totp/enable", user, { secret, code, password: user.password }), 200);
+  return { user, secret };
+};
 const freshRole = async (w: World) => expectStatus(await w.api.post<{ id: string }>(`/guilds/${w.guild.id}/roles`, w.users.owner, { name: "temp" }), 201);
 
 export const AUTHORIZATION_TABLE: readonly Row[] = [
@@ -146,6 +157,11 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   }),
   publicRow("POST /api/v1/auth/login", 200, (w) => ({ path: "/api/v1/auth/login", body: { login: w.users.victim.email, password: w.users.victim.password } })),
   publicRow("POST /api/v1/auth/refresh", 200, async (w) => ({ path: "/api/v1/auth/refresh", body: { refresh_token: (await freshSession(w, w.users.victim)).refresh_token } })),
+  publicRow("POST /api/v1/auth/mfa/totp", 200, async (w) => {
+    const { user, secret } = await enrolledUser(w);
+    const { ticket } = expectStatus(await w.api.post<{ ticket: string }>("/auth/login", null, { login: user.username, password: user.password }), 200);
+    return { path: "/api/v1/auth/mfa/totp", body: { ticket, code: nextCode(secret) } };
+  }),
   publicRow("GET /api/v1/emojis/{file}", 200, async (w) => ({ path: `/api/v1/emojis/${(await emojiOf(w)).id}.png` })),
   publicRow("GET /api/v1/invites/{code}", 200, (w) => ({ path: `/api/v1/invites/${w.invite.code}` })),
   publicRow("GET /api/v1/attachments/{id}/{filename}", 200, async (w) => {
@@ -166,6 +182,21 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     return { path: "/api/v1/users/@me", body: { password: throwaway?.password ?? "whatever-password" }, as: throwaway };
   }),
   self("GET /api/v1/users/@me/sessions", 200, () => ({ path: "/api/v1/users/@me/sessions" })),
+  self("GET /api/v1/users/@me/mfa/totp/secret", 200, () => ({ path: "/api/v1/users/@me/mfa/totp/secret" })),
+  self("POST /api/v1/users/@me/mfa/totp/enable", 200, async (w, _actor, as) => {
+    const throwaway = as && (await registerUser(w.server));
+    const secret = new Secret({ size: 20 }).base32;
+    const code = TOTP.generate({ secret: Secret.fromBase32(secret) });
+    return { path: "/api/v1/users/@me/mfa/totp/enable", body: { secret, code, password: throwaway?.password ?? "whatever-password" }, as: throwaway };
+  }),
+  self("POST /api/v1/users/@me/mfa/totp/disable", 204, async (w, _actor, as) => {
+    const enrolled = as && (await enrolledUser(w));
+    return { path: "/api/v1/users/@me/mfa/totp/disable", body: { code: enrolled ? nextCode(enrolled.secret) : "123456" }, as: enrolled?.user ?? null };
+  }),
+  self("POST /api/v1/users/@me/mfa/codes", 200, async (w, _actor, as) => {
+    const enrolled = as && (await enrolledUser(w));
+    return { path: "/api/v1/users/@me/mfa/codes", body: { password: enrolled?.user.password ?? "whatever-password" }, as: enrolled?.user ?? null };
+  }),
   self("DELETE /api/v1/users/@me/sessions/{id}", 204, async (w, _actor, as) => {
     const other = await freshSession(w, me(as, w));
     const sid = JSON.parse(Buffer.from(other.access_token.split(".")[1]!, "base64url").toString()).sid as string;

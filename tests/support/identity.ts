@@ -6,7 +6,7 @@ import type { Mode, TestServer } from "./server";
 
 /** The body of a successful register or login. */
 export interface AuthBody {
-  user: { id: string; username: string; display_name: string | null; discriminator: "0"; global_name: string | null; avatar: string | null; bot: boolean; created_at: string; email: string | null };
+  user: { id: string; username: string; display_name: string | null; discriminator: "0"; global_name: string | null; avatar: string | null; bot: boolean; created_at: string; email: string | null; mfa_enabled: boolean };
   access_token: string;
   refresh_token: string;
   expires_in: number;

@@ -11,6 +11,7 @@ const user = (id: string, username = `user_${id}`): User => ({
   email: null,
   createdAt: new Date("2026-11-21T10:00:00.000Z"),
   deleted: false,
+  mfaEnabled: false,
 });
 
 /** A store of users that counts the ids it was asked for; `gate` holds a load until released. */

@@ -23,6 +23,7 @@ const user: User = {
   email: "Alice@Example.test",
   createdAt: new Date("2026-11-21T10:00:00.000Z"),
   deleted: false,
+  mfaEnabled: false,
 };
 
 describe("usernames", () => {

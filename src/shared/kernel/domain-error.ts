@@ -17,6 +17,16 @@ export const ErrorCode = {
   UNKNOWN_MEMBER: "UNKNOWN_MEMBER",
   UNKNOWN_SESSION: "UNKNOWN_SESSION",
   UNKNOWN_APPLICATION: "UNKNOWN_APPLICATION",
+  /** Enabling two-factor login on an account that has it (Discord's 60001). */
+  MFA_ALREADY_ENABLED: "MFA_ALREADY_ENABLED",
+  /** A two-factor action on an account without it (Discord's 60002). */
+  MFA_NOT_ENABLED: "MFA_NOT_ENABLED",
+  /** A TOTP secret that is not base32 of 16–64 characters (Discord's 60005). */
+  INVALID_MFA_SECRET: "INVALID_MFA_SECRET",
+  /** A login ticket that is unknown, expired, used or worn out by wrong codes (Discord's 60006). */
+  INVALID_MFA_TICKET: "INVALID_MFA_TICKET",
+  /** A wrong, reused or locked-out two-factor or backup code (Discord's 60008). */
+  INVALID_MFA_CODE: "INVALID_MFA_CODE",
   /** A bot account called a route meant for people (Discord's 20001). */
   BOTS_FORBIDDEN: "BOTS_FORBIDDEN",
   /** A person called a route meant for bot accounts (Discord's 20002). */

@@ -45,6 +45,7 @@ export const createBot =
         email: null,
         createdAt: now,
         deleted: false,
+        mfaEnabled: false,
       };
       const tokenId = deps.ids.next();
       const { token, hash } = newBotToken(user.id, tokenId);

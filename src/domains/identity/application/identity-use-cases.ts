@@ -16,6 +16,7 @@ import { refreshSession } from "./refresh-session";
 import { registerUser } from "./register-user";
 import { revokeSession } from "./revoke-session";
 import { updateCurrentUser } from "./update-current-user";
+import { completeMfaLogin, disableTotp, enableTotp, newTotpEnrolment, regenerateBackupCodes } from "./two-factor";
 
 /**
  * Every identity use case, built on the same ports: what the routes, the gateway and the session purge call.
@@ -35,6 +36,11 @@ export const identityUseCases = (deps: IdentityDeps & { readonly profiles: Pick<
   return {
     registerUser: registerUser(deps),
     logIn: logIn(deps),
+    completeMfaLogin: completeMfaLogin(deps),
+    newTotpEnrolment: newTotpEnrolment(deps),
+    enableTotp: forgetting(enableTotp(deps)),
+    disableTotp: forgetting(disableTotp(deps)),
+    regenerateBackupCodes: regenerateBackupCodes(deps),
     refreshSession: refreshSession(deps),
     logOut: logOut(deps),
     authenticate: authenticate(deps),

@@ -35,6 +35,7 @@ export const registerUser =
       email: fields.email,
       createdAt: new Date(deps.clock.now()),
       deleted: false,
+      mfaEnabled: false,
     };
     const tokens = await deps.unitOfWork(async (repositories) => {
       await repositories.users.insert(user, passwordHash, [userCreated(user)]);

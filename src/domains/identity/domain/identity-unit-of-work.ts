@@ -1,4 +1,5 @@
 import type { ApplicationRepository } from "./application-repository";
+import type { MfaRepository } from "./mfa-repository";
 import type { SessionRepository } from "./session-repository";
 import type { UserRepository } from "./user-repository";
 
@@ -7,6 +8,7 @@ export interface IdentityRepositories {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly applications: ApplicationRepository;
+  readonly mfa: MfaRepository;
 }
 
 /** Runs `work` in one transaction: every write made through the given repositories, events included, commits or none. */

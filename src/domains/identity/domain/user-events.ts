@@ -11,7 +11,7 @@ import { type UserPayload, userPayload } from "../../../shared/kernel/users";
 export type UserEventData = UserPayload;
 
 export type UserCreated = DomainEvent<"USER_CREATED", { user: UserEventData }>;
-export type UserUpdated = DomainEvent<"USER_UPDATED", { user: UserEventData & { email: string | null } }>;
+export type UserUpdated = DomainEvent<"USER_UPDATED", { user: UserEventData & { email: string | null; mfa_enabled: boolean } }>;
 export type UserDeleted = DomainEvent<"USER_DELETED", { user: UserEventData }>;
 export type UserEvent = UserCreated | UserUpdated | UserDeleted;
 
@@ -26,7 +26,7 @@ export const userCreated = (user: User): Unrecorded<UserCreated> => ({
 export const userUpdated = (user: User): Unrecorded<UserUpdated> => ({
   type: "USER_UPDATED",
   topics: [topics.user(user.id), topics.profiles()],
-  data: { user: { ...publicData(user), email: user.email } },
+  data: { user: { ...publicData(user), email: user.email, mfa_enabled: user.mfaEnabled } },
 });
 
 /** Carries the anonymized placeholder, so listeners can redraw history without the old name. */

@@ -14,6 +14,8 @@ export interface User {
   readonly email: string | null;
   readonly createdAt: Date;
   readonly deleted: boolean;
+  /** Whether logging in takes a two-factor code too (see mfa.ts). */
+  readonly mfaEnabled: boolean;
 }
 
 /** A user with the hash needed to check their password; never leaves the application layer. */
@@ -88,6 +90,7 @@ export const anonymized = (user: User): User => ({
   avatar: null,
   email: null,
   deleted: true,
+  mfaEnabled: false,
 });
 
 /** The error for a taken username or email: 409 with the field, since telling is unavoidable at sign-up. */

@@ -105,8 +105,8 @@ const USER_EXAMPLE = {
 
 export const UserBody = t.Object(userFields, { title: "User", examples: [USER_EXAMPLE] });
 export const CurrentUserBody = t.Object(
-  { ...userFields, email: t.Nullable(t.String()) },
-  { title: "CurrentUser", examples: [{ ...USER_EXAMPLE, email: "alice@example.com" }] },
+  { ...userFields, email: t.Nullable(t.String()), mfa_enabled: t.Boolean({ description: "whether logging in takes a two-factor code" }) },
+  { title: "CurrentUser", examples: [{ ...USER_EXAMPLE, email: "alice@example.com", mfa_enabled: false }] },
 );
 
 const tokenFields = {
@@ -124,7 +124,7 @@ const TOKENS_EXAMPLE = {
 export const TokensBody = t.Object(tokenFields, { title: "Tokens", examples: [TOKENS_EXAMPLE] });
 export const AuthBody = t.Object(
   { user: CurrentUserBody, ...tokenFields },
-  { title: "Auth", examples: [{ user: { ...USER_EXAMPLE, display_name: null, global_name: null, email: "alice@example.com" }, ...TOKENS_EXAMPLE }] },
+  { title: "Auth", examples: [{ user: { ...USER_EXAMPLE, display_name: null, global_name: null, email: "alice@example.com", mfa_enabled: false }, ...TOKENS_EXAMPLE }] },
 );
 
 export const SessionBody = t.Object(
@@ -156,7 +156,7 @@ export const SessionBody = t.Object(
 export const toUserBody = (user: User): typeof UserBody.static => userPayload(user);
 
 /** The caller's own User, with the email. */
-export const toCurrentUserBody = (user: User): typeof CurrentUserBody.static => ({ ...toUserBody(user), email: user.email });
+export const toCurrentUserBody = (user: User): typeof CurrentUserBody.static => ({ ...toUserBody(user), email: user.email, mfa_enabled: user.mfaEnabled });
 
 export const toTokensBody = (grant: TokenGrant): typeof TokensBody.static => ({
   access_token: grant.accessToken,

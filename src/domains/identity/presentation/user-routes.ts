@@ -1,7 +1,9 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
 import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
+import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import type { IdentityUseCases } from "../application/identity-use-cases";
+import { BackupCodesBody, BackupCodesRequestBody, DisableTotpBody, EnableTotpBody, TotpSecretBody, toBackupCodesBody } from "./mfa-schemas";
 import {
   CurrentUserBody,
   DeleteMeBody,
@@ -15,11 +17,13 @@ import {
   toUserBody,
 } from "./identity-schemas";
 
-const { group, route } = routesTagged(["Identity"]);
+const { group, route, limitedRoute } = routesTagged(["Identity"]);
+/** Changes of two-factor settings per user: each checks a password or a code, so keep guessing slow. */
+export const MFA_SETTINGS_LIMIT: RateLimitRule = { bucket: "users.mfa", limit: 5, periodMs: 60_000, by: "user" };
 /** Bot accounts have no password and no login sessions. */
 const BOTS_FORBIDDEN = fails("BOTS_FORBIDDEN", "the caller is a bot account");
 
-/** /users/@me (profile, password, deletion), /users/@me/sessions and /users/{id}; all need a caller. */
+/** /users/@me (profile, password, deletion), /users/@me/sessions, /users/@me/mfa/… and /users/{id}; all need a caller. */
 export const userRoutes = ({ useCases, ...deps }: RouteDeps<IdentityUseCases>) => {
   return group(deps)
     .get(
@@ -55,6 +59,57 @@ export const userRoutes = ({ useCases, ...deps }: RouteDeps<IdentityUseCases>) =
       "/users/@me/sessions/:id",
       async ({ caller, params }) => useCases.revokeSession(caller, params.id).then(noContent),
       route({ summary: "Log one session out; its tokens stop working at once", schemas: { params: IdParams }, ok: { 204: NoContent }, failures: [fails("UNKNOWN_SESSION", "no session of the caller has this id"), BOTS_FORBIDDEN] }),
+    )
+    .get(
+      "/users/@me/mfa/totp/secret",
+      ({ caller }) => useCases.newTotpEnrolment(caller),
+      route({ summary: "A new TOTP secret and its otpauth:// URI for an authenticator app (nothing is stored until enable)", schemas: {}, ok: { 200: TotpSecretBody }, failures: [BOTS_FORBIDDEN] }),
+    )
+    .post(
+      "/users/@me/mfa/totp/enable",
+      async ({ caller, body }) => {
+        const { user, backupCodes } = await useCases.enableTotp(caller, body);
+        return toBackupCodesBody(user.id, backupCodes);
+      },
+      limitedRoute({
+        summary: "Turn two-factor login on with a secret, its current code and the password; answers the 10 backup codes once and ends every other session",
+        schemas: { body: EnableTotpBody },
+        ok: { 200: BackupCodesBody },
+        rateLimit: MFA_SETTINGS_LIMIT,
+        failures: [
+          fails("VALIDATION", "the password is missing or wrong"),
+          fails("INVALID_MFA_SECRET", "the secret is not 16–64 base32 characters"),
+          fails("INVALID_MFA_CODE", "the code is not the secret's current one (±30 s)"),
+          fails("MFA_ALREADY_ENABLED", "two-factor login is already on"),
+          BOTS_FORBIDDEN,
+        ],
+      }),
+    )
+    .post(
+      "/users/@me/mfa/totp/disable",
+      async ({ caller, body }) => useCases.disableTotp(caller, body.code).then(noContent),
+      limitedRoute({
+        summary: "Turn two-factor login off with a current code or a backup code",
+        schemas: { body: DisableTotpBody },
+        ok: { 204: NoContent },
+        rateLimit: MFA_SETTINGS_LIMIT,
+        failures: [
+          fails("INVALID_MFA_CODE", "the code is wrong or already used, or the account is locked after 10 wrong codes"),
+          fails("MFA_NOT_ENABLED", "two-factor login is off"),
+          BOTS_FORBIDDEN,
+        ],
+      }),
+    )
+    .post(
+      "/users/@me/mfa/codes",
+      async ({ caller, body }) => toBackupCodesBody(caller.userId, await useCases.regenerateBackupCodes(caller, body.password)),
+      limitedRoute({
+        summary: "Ten new backup codes after the password; the old ones stop working",
+        schemas: { body: BackupCodesRequestBody },
+        ok: { 200: BackupCodesBody },
+        rateLimit: MFA_SETTINGS_LIMIT,
+        failures: [fails("VALIDATION", "the password is missing or wrong"), fails("MFA_NOT_ENABLED", "two-factor login is off"), BOTS_FORBIDDEN],
+      }),
     )
     .get(
       "/users/:id",

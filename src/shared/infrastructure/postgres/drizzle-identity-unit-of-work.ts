@@ -1,6 +1,7 @@
 import type { IdentityRepositories, IdentityUnitOfWork } from "../../../domains/identity/domain/identity-unit-of-work";
 import type { DbExecutor } from "./database";
 import { DrizzleApplicationRepository } from "./drizzle-application-repository";
+import { DrizzleMfaRepository } from "./drizzle-mfa-repository";
 import { DrizzleSessionRepository } from "./drizzle-session-repository";
 import { DrizzleUserRepository } from "./drizzle-user-repository";
 import type { Transact } from "./outbox";
@@ -10,6 +11,7 @@ export const drizzleIdentityRepositories = (db: DbExecutor, transact: Transact):
   users: new DrizzleUserRepository(db, transact),
   sessions: new DrizzleSessionRepository(db),
   applications: new DrizzleApplicationRepository(db),
+  mfa: new DrizzleMfaRepository(db, transact),
 });
 
 /** The identity unit of work: repositories bound to one transaction, whose outbox writes commit with it. */
@@ -18,5 +20,10 @@ export const drizzleIdentityUnitOfWork =
   (work) =>
     transact((tx, outbox) => {
       const inTransaction: Transact = (write) => write(tx, outbox);
-      return work({ users: new DrizzleUserRepository(tx, inTransaction), sessions: new DrizzleSessionRepository(tx), applications: new DrizzleApplicationRepository(tx) });
+      return work({
+        users: new DrizzleUserRepository(tx, inTransaction),
+        sessions: new DrizzleSessionRepository(tx),
+        applications: new DrizzleApplicationRepository(tx),
+        mfa: new DrizzleMfaRepository(tx, inTransaction),
+      });
     });

@@ -20,6 +20,7 @@ const userColumns = {
   email: users.email,
   createdAt: users.createdAt,
   deleted: users.deleted,
+  mfaEnabled: users.mfaEnabled,
 };
 
 const toUser = (row: Omit<UserRow, "passwordHash" | "updatedAt">): User => ({
@@ -31,6 +32,7 @@ const toUser = (row: Omit<UserRow, "passwordHash" | "updatedAt">): User => ({
   email: row.email,
   createdAt: row.createdAt,
   deleted: row.deleted,
+  mfaEnabled: row.mfaEnabled,
 });
 
 const toCredentials = (row: UserRow | undefined): UserCredentials | null =>
@@ -113,6 +115,7 @@ export class DrizzleUserRepository implements UserRepository {
     });
   }
 
+  /** What a save writes: never `mfa_enabled`, which only the MFA repository sets, with the enrolment it stands for. */
   private columns(user: User) {
     return {
       id: user.id,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { reference, snowflake, timestamptz } from "./columns";
 
 /** Accounts. Deleted accounts keep their row with personal fields erased, so history stays readable. */
@@ -17,6 +17,8 @@ export const users = pgTable(
     /** argon2id, encoded with its parameters; null once deleted. */
     passwordHash: text("password_hash"),
     deleted: boolean("deleted").notNull().default(false),
+    /** True exactly when the user has a `user_totp` row; kept here so every read of a user carries it. */
+    mfaEnabled: boolean("mfa_enabled").notNull().default(false),
     createdAt: timestamptz("created_at").notNull(),
     updatedAt: timestamptz("updated_at").notNull(),
   },
@@ -89,4 +91,44 @@ export const botTokens = pgTable(
     revokedAt: timestamptz("revoked_at"),
   },
   (table) => [index("bot_tokens_application_idx").on(table.applicationId), index("bot_tokens_revoked_idx").on(table.revokedAt)],
+);
+
+/**
+ * Two-factor (TOTP) enrolments. The secret is base32 as the user's authenticator holds it: the server needs it in
+ * the clear to compute codes, so it is never returned by the API nor logged. `last_step` is the last RFC 6238 time
+ * step whose code was accepted (no code of it or before is taken again); `failures` counts wrong codes since
+ * `failures_since`, and `locked_until` refuses every code after too many.
+ */
+export const userTotp = pgTable("user_totp", {
+  userId: reference("user_id", () => users.id, { onDelete: "cascade" }).primaryKey(),
+  secret: text("secret").notNull(),
+  lastStep: bigint("last_step", { mode: "number" }).notNull(),
+  failures: integer("failures").notNull().default(0),
+  failuresSince: timestamptz("failures_since"),
+  lockedUntil: timestamptz("locked_until"),
+  enabledAt: timestamptz("enabled_at").notNull(),
+});
+
+/** Single-use backup codes, by the SHA-256 of the user id and the code (they are random, so a fast hash will do). */
+export const mfaBackupCodes = pgTable(
+  "mfa_backup_codes",
+  {
+    userId: reference("user_id", () => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamptz("used_at"),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+);
+
+/** Login tickets of enrolled users between password and code, by the SHA-256 of their secret; single-use, 5 minutes. */
+export const mfaTickets = pgTable(
+  "mfa_tickets",
+  {
+    ticketHash: text("ticket_hash").primaryKey(),
+    userId: reference("user_id", () => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    usedAt: timestamptz("used_at"),
+  },
+  (table) => [index("mfa_tickets_user_idx").on(table.userId), index("mfa_tickets_expires_idx").on(table.expiresAt)],
 );
