@@ -7,6 +7,8 @@ export const Permission = {
   MANAGE_CHANNELS: 1n << 4n,
   MANAGE_GUILD: 1n << 5n,
   ADD_REACTIONS: 1n << 6n,
+  /** Discord's "Video": camera video (and screen share) in voice channels. */
+  STREAM: 1n << 9n,
   VIEW_CHANNEL: 1n << 10n,
   SEND_MESSAGES: 1n << 11n,
   MANAGE_MESSAGES: 1n << 13n,
