@@ -247,6 +247,7 @@ describe("voice in two real browsers (postgres+redis)", () => {
       const entry = (stats.data.participants as any[]).find((candidate) => candidate.user_id === member.user.id);
       expect(entry).toEqual({
         user_id: member.user.id,
+        kind: "audio",
         score: expect.any(Number),
         packet_loss: expect.any(Number),
         jitter_ms: expect.any(Number),

@@ -21,6 +21,19 @@ const OPUS_PARAMETERS: OpaqueJson = {
   rtcp: { cname: "test", reducedSize: true },
 };
 
+/** What mediasoup-client sends for a camera with three simulcast layers (SSRC-signalled here; browsers use rids). */
+const VP8_SIMULCAST: OpaqueJson = {
+  mid: "1",
+  codecs: [{ mimeType: "video/VP8", payloadType: 96, clockRate: 90000, rtcpFeedback: [{ type: "nack" }, { type: "ccm", parameter: "fir" }] }],
+  headerExtensions: [{ uri: "urn:ietf:params:rtp-hdrext:sdes:mid", id: 4 }],
+  encodings: [
+    { ssrc: 2001, scalabilityMode: "L1T3", maxBitrate: 150_000 },
+    { ssrc: 2002, scalabilityMode: "L1T3", maxBitrate: 500_000 },
+    { ssrc: 2003, scalabilityMode: "L1T3", maxBitrate: 1_200_000 },
+  ],
+  rtcp: { cname: "test", reducedSize: true },
+};
+
 const DTLS_CLIENT: OpaqueJson = {
   role: "client",
   fingerprints: [{ algorithm: "sha-256", value: Array.from({ length: 32 }, () => "AB").join(":") }],
@@ -110,11 +123,11 @@ describe("Sfu contract (mediasoup)", () => {
       { ...OPUS_PARAMETERS, encodings: [{ ssrc: 1, rid: "r0" }, { ssrc: 2, rid: "r1" }] },
     ];
     for (const rtpParameters of bad) {
-      await expect(room.produce(send.id, rtpParameters as OpaqueJson)).rejects.toThrow();
+      await expect(room.produce(send.id, "audio", rtpParameters as OpaqueJson)).rejects.toThrow();
     }
-    await expect(room.produce(recv.id, OPUS_PARAMETERS)).rejects.toThrow("not a send transport");
+    await expect(room.produce(recv.id, "audio", OPUS_PARAMETERS)).rejects.toThrow("not a send transport");
     await expect(room.connectTransport(send.id, null as unknown as OpaqueJson)).rejects.toThrow(TypeError);
-    expect(await room.produce(send.id, OPUS_PARAMETERS)).toBeString();
+    expect(await room.produce(send.id, "audio", OPUS_PARAMETERS)).toBeString();
     expect(sfu.workerPids()).toEqual(pids);
     expect(sfu.status().state).toBe("ready");
   });
@@ -124,7 +137,7 @@ describe("Sfu contract (mediasoup)", () => {
     const room = await sfu.openRoom("room-1");
     const send = await room.createTransport("send");
     const recv = await room.createTransport("recv");
-    const producerId = await room.produce(send.id, OPUS_PARAMETERS);
+    const producerId = await room.produce(send.id, "audio", OPUS_PARAMETERS);
     expect(room.canConsume(producerId, room.rtpCapabilities)).toBe(true);
     expect(room.canConsume(producerId, { codecs: "nope" })).toBe(false);
     expect(room.canConsume("no-such-producer", room.rtpCapabilities)).toBe(false);
@@ -148,11 +161,43 @@ describe("Sfu contract (mediasoup)", () => {
     expect(closed).toEqual([consumer.id]);
   });
 
+  test("a room offers VP8 and H.264 (packetization mode 1, 42e01f) for camera video", async () => {
+    const { sfu } = await startSfu();
+    const room = await sfu.openRoom("room-1");
+    const codecs = room.rtpCapabilities.codecs as Array<Record<string, unknown>>;
+    expect(codecs).toContainEqual(expect.objectContaining({ kind: "video", mimeType: "video/VP8", clockRate: 90000 }));
+    expect(codecs).toContainEqual(
+      expect.objectContaining({ kind: "video", mimeType: "video/H264", parameters: expect.objectContaining({ "packetization-mode": 1, "profile-level-id": "42e01f" }) }),
+    );
+  });
+
+  test("simulcast video: three layers in, a video consumer preferring the highest, layers the client can lower", async () => {
+    const { sfu } = await startSfu();
+    const room = await sfu.openRoom("room-1");
+    const send = await room.createTransport("send");
+    const recv = await room.createTransport("recv");
+    const encodings = VP8_SIMULCAST.encodings as OpaqueJson[];
+    await expect(room.produce(send.id, "video", { ...VP8_SIMULCAST, encodings: [...encodings, { ssrc: 2004 }] })).rejects.toThrow("at most 3 encodings");
+    await expect(room.produce(send.id, "video", { ...VP8_SIMULCAST, encodings: [{ ssrc: 2001, maxBitrate: 9_000_000 }] })).rejects.toThrow("maxBitrate");
+    await expect(room.produce(send.id, "audio", VP8_SIMULCAST)).rejects.toThrow();
+    const producerId = await room.produce(send.id, "video", VP8_SIMULCAST);
+    const consumer = await room.consume(recv.id, producerId, room.rtpCapabilities);
+    expect(consumer.kind).toBe("video");
+    expect((consumer.rtpParameters.codecs as Array<{ mimeType: string }>)[0]?.mimeType).toBe("video/VP8");
+    expect(room.consumerQuality(consumer.id)).toMatchObject({ layers: null, preferredLayers: { spatialLayer: 2, temporalLayer: 2 } });
+    await room.setConsumerPreferredLayers(consumer.id, { spatialLayer: 0, temporalLayer: 1 });
+    expect(room.consumerQuality(consumer.id)?.preferredLayers).toEqual({ spatialLayer: 0, temporalLayer: 1 });
+    await room.setConsumerPreferredLayers(consumer.id, { spatialLayer: 5 });
+    expect(room.consumerQuality(consumer.id)?.preferredLayers?.spatialLayer).toBe(2); // clamped to the producer's layers
+    expect(room.consumerQuality("no-such-consumer")).toBeNull();
+    await expect(room.setConsumerPreferredLayers("no-such-consumer", { spatialLayer: 0 })).rejects.toThrow("unknown consumer");
+  });
+
   test("producer quality is zero before media and null once the producer is gone", async () => {
     const { sfu } = await startSfu();
     const room = await sfu.openRoom("room-1");
     const send = await room.createTransport("send");
-    const producerId = await room.produce(send.id, OPUS_PARAMETERS);
+    const producerId = await room.produce(send.id, "audio", OPUS_PARAMETERS);
     expect(await room.producerQuality(producerId)).toEqual({ score: 0, packetLoss: 0, jitterMs: 0, bitrate: 0, packets: 0 });
     room.closeTransport(send.id);
     expect(await room.producerQuality(producerId)).toBeNull();
@@ -164,7 +209,7 @@ describe("Sfu contract (mediasoup)", () => {
     const room = await sfu.openRoom("room-1");
     const send = await room.createTransport("send");
     const recv = await room.createTransport("recv");
-    await room.consume(recv.id, await room.produce(send.id, OPUS_PARAMETERS), room.rtpCapabilities);
+    await room.consume(recv.id, await room.produce(send.id, "audio", OPUS_PARAMETERS), room.rtpCapabilities);
     const closed: string[] = [];
     room.onConsumerClosed((consumerId) => closed.push(consumerId));
     room.close();
@@ -180,7 +225,7 @@ describe("Sfu contract (mediasoup)", () => {
     const b = await sfu.openRoom("b");
     expect([a.workerPid, b.workerPid]).toEqual([first!, second!]);
     const send = await a.createTransport("send");
-    await a.produce(send.id, OPUS_PARAMETERS); // a: router + producer = 2
+    await a.produce(send.id, "audio", OPUS_PARAMETERS); // a: router + producer = 2
     b.close();
     const c = await sfu.openRoom("c"); // 2 vs 0
     const d = await sfu.openRoom("d"); // 2 vs 1

@@ -12,5 +12,6 @@ export const voiceStateFixture = (userId: string, overrides: Partial<VoiceState>
   mute: false,
   deaf: false,
   suppress: false,
+  selfVideo: false,
   ...overrides,
 });

@@ -17,8 +17,8 @@ const refusal = (run: () => unknown) => {
 };
 
 const withConsumers = (peer: VoicePeer, resumed: readonly string[], paused: readonly string[]) => {
-  for (const id of resumed) peer.consumers.set(id, { producerUserId: `user-${id}`, resumedByClient: true });
-  for (const id of paused) peer.consumers.set(id, { producerUserId: `user-${id}`, resumedByClient: false });
+  for (const id of resumed) peer.consumers.set(id, { producerUserId: `user-${id}`, kind: "audio", resumedByClient: true });
+  for (const id of paused) peer.consumers.set(id, { producerUserId: `user-${id}`, kind: "audio", resumedByClient: false });
 };
 
 describe("VoicePeer: transports", () => {

@@ -135,7 +135,7 @@ describe("VoiceRoom: who consumes whom", () => {
     produce(room, speaker);
     expect(room.consumerAdded(listener, "consumer-1", "11")).toBe(true);
     expect(listener.consumes("11")).toBe(true);
-    expect(listener.consumers.get("consumer-1")).toEqual({ producerUserId: "11", resumedByClient: false });
+    expect(listener.consumers.get("consumer-1")).toEqual({ producerUserId: "11", kind: "audio", resumedByClient: false });
     expect(room.consumption(listener, speaker)).toBeUndefined();
   });
 

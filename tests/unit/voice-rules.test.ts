@@ -41,7 +41,7 @@ describe("admitToChannel", () => {
 });
 
 describe("voice events", () => {
-  const state = { userId: "3", guildId: "1", channelId: "2", gatewaySessionId: "s", authSessionId: "a", selfMute: true, selfDeaf: false, mute: false, deaf: true, suppress: false };
+  const state = { userId: "3", guildId: "1", channelId: "2", gatewaySessionId: "s", authSessionId: "a", selfMute: true, selfDeaf: false, mute: false, deaf: true, suppress: false, selfVideo: false };
 
   test("a leave names the channel left and goes to the guild topic", () => {
     const event = voiceStateEvent(state, null);
@@ -60,6 +60,8 @@ describe("voice events", () => {
       mute: false,
       deaf: true,
       suppress: false,
+      self_video: false,
     });
+    expect(voiceStatePayload({ ...state, selfVideo: true }).self_video).toBe(true);
   });
 });

@@ -21,11 +21,17 @@ const Participant = T.Object(
     mute: T.Boolean({ description: "server mute" }),
     deaf: T.Boolean({ description: "server deafen" }),
     suppress: T.Boolean({ description: "joined without SPEAK: may listen, not send" }),
-    producing: T.Boolean(),
+    producing: T.Boolean({ description: "sends microphone audio" }),
     speaking: T.Boolean(),
+    self_video: T.Boolean({ description: "sends camera video (as in VOICE_STATE_UPDATE)" }),
   },
   { title: "VoiceParticipant" },
 );
+
+const Kind = T.Union([T.Literal("audio"), T.Literal("video")]);
+const Layers = T.Union([T.Object({ spatial_layer: T.Integer({ minimum: 0, maximum: 2 }), temporal_layer: T.Integer({ minimum: 0, maximum: 2 }) }), T.Null()], {
+  description: "simulcast layers: spatial 0 is the lowest resolution; null for audio, or while nothing is forwarded",
+});
 
 /** One request of the voice socket: its `data` and what a successful response carries. */
 interface VoiceMethodDoc {
@@ -70,17 +76,36 @@ const VOICE_METHODS: readonly VoiceMethodDoc[] = [
   },
   {
     method: "produce",
-    summary: "Sends the microphone: one audio producer per connection (403 50013 when suppressed)",
-    data: T.Object({ transport_id: Id, kind: T.Literal("audio"), rtp_parameters: Opaque("mediasoup-client's rtpParameters") }),
+    summary:
+      "Sends the microphone (kind audio, one encoding; 403 50013 when suppressed) or the camera (kind video, VP8 or H.264, up to three simulcast encodings; 403 50013 without STREAM); one producer of each kind per connection",
+    data: T.Object({ transport_id: Id, kind: Kind, rtp_parameters: Opaque("mediasoup-client's rtpParameters") }),
     result: T.Object({ producer_id: T.String() }),
   },
   {
+    method: "close_producer",
+    summary: "Stops one of your producers (camera off: self_video becomes false); its consumers end with consumer_closed",
+    data: T.Object({ producer_id: Id }),
+    result: Empty,
+  },
+  {
     method: "consume",
-    summary: "Receives everyone else's audio from now on, each producer announced by consumer_new",
+    summary: "Receives everyone else's audio and video from now on, each producer announced by consumer_new",
     data: T.Object({ rtp_capabilities: Opaque("the Device's rtpCapabilities") }),
     result: Empty,
   },
-  { method: "resume_consumer", summary: "Starts receiving one consumer (refused while deafened)", data: T.Object({ consumer_id: Id }), result: Empty },
+  { method: "resume_consumer", summary: "Starts receiving one consumer (audio: refused while deafened)", data: T.Object({ consumer_id: Id }), result: Empty },
+  {
+    method: "pause_consumer",
+    summary: "Stops receiving one consumer until resume_consumer (a video tile nobody sees)",
+    data: T.Object({ consumer_id: Id }),
+    result: Empty,
+  },
+  {
+    method: "set_preferred_layers",
+    summary: "The highest simulcast layers a video consumer should get; the SFU forwards the best its bandwidth estimate allows at or below them",
+    data: T.Object({ consumer_id: Id, spatial_layer: T.Integer({ minimum: 0, maximum: 2 }), temporal_layer: T.Optional(T.Integer({ minimum: 0, maximum: 2, default: 2 })) }),
+    result: Empty,
+  },
   { method: "ping", summary: "Keep-alive and round-trip probe", data: Empty, result: Empty },
 ];
 
@@ -120,17 +145,22 @@ export const voiceErrorMessage: MessageDoc = {
 const NOTIFICATIONS: ReadonlyArray<readonly [event: string, data: TSchema, summary: string]> = [
   ["participant_joined", Participant, "Someone joined the room."],
   ["participant_left", T.Object({ user_id: Snowflake }), "Someone left the room."],
-  ["participant_updated", Participant, "Someone's mute, deafen, suppress or producing changed."],
+  ["participant_updated", Participant, "Someone's mute, deafen, suppress, producing or self_video changed."],
   [
     "consumer_new",
     T.Object({
       consumer_id: T.String(),
       producer_id: T.String(),
       user_id: Snowflake,
-      kind: T.Literal("audio"),
+      kind: Kind,
       rtp_parameters: Opaque("for mediasoup-client's recvTransport.consume"),
     }),
-    "A paused consumer of someone's audio: consume it on the receive transport, then resume_consumer.",
+    "A paused consumer of someone's audio or camera: consume it on the receive transport, then resume_consumer.",
+  ],
+  [
+    "consumer_layers",
+    T.Object({ consumer_id: T.String(), layers: Layers }),
+    "The layers a video consumer forwards changed (bandwidth estimate, set_preferred_layers, the sender's layers).",
   ],
   ["consumer_closed", T.Object({ consumer_id: T.String(), user_id: Snowflake }), "A consumer ended (its producer or transport went away)."],
   ["speaking", T.Object({ user_id: Snowflake, speaking: T.Boolean() }), "A participant started or stopped speaking."],
@@ -140,15 +170,30 @@ const NOTIFICATIONS: ReadonlyArray<readonly [event: string, data: TSchema, summa
       participants: T.Array(
         T.Object({
           user_id: Snowflake,
+          kind: Kind,
           score: T.Number({ description: "0–10, 10 is perfect" }),
           packet_loss: T.Number({ description: "fraction lost, 0–1" }),
           jitter_ms: T.Number(),
           bitrate: T.Number({ description: "bits per second" }),
           packets: T.Number({ description: "received so far" }),
         }),
+        { description: "one per producer: how it reaches the server (video: its simulcast layers together)" },
+      ),
+      consumers: T.Array(
+        T.Object({
+          consumer_id: T.String(),
+          user_id: Snowflake,
+          kind: Kind,
+          paused: T.Boolean(),
+          score: T.Number({ description: "0–10: the stream sent to you" }),
+          producer_score: T.Number({ description: "0–10: the stream forwarded, as it reaches the server" }),
+          layers: Layers,
+          preferred_layers: Layers,
+        }),
+        { description: "your own consumers" },
       ),
     }),
-    "Every VOICE_STATS_INTERVAL_MS: the quality of each producing participant's incoming audio.",
+    "Every VOICE_STATS_INTERVAL_MS: the quality of each producer's incoming media, and of your consumers.",
   ],
   ["reconnect", T.Object({ reason: T.String() }), "The room moved or the server is stopping: the socket closes with 4015 next; open it again."],
 ];

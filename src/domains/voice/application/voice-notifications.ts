@@ -1,6 +1,6 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import type { ConsumerOptions, OpaqueJson, StreamQuality } from "../domain/sfu";
-import type { VoicePeer } from "../domain/voice-peer";
+import type { ConsumerOptions, ConsumerQuality, Layers, MediaKind, OpaqueJson, StreamQuality } from "../domain/sfu";
+import type { ConsumerEntry, VoicePeer } from "../domain/voice-peer";
 import type { VoiceState } from "../domain/voice-state";
 
 /**
@@ -18,6 +18,7 @@ export const participantOf = (peer: VoicePeer) => ({
   suppress: peer.state.suppress,
   producing: peer.producerId !== undefined,
   speaking: peer.speaking,
+  self_video: peer.state.selfVideo,
 });
 
 /** The answer to `identify`: the router's capabilities and everyone seated. */
@@ -38,12 +39,31 @@ export const consumerNewOf = (options: ConsumerOptions, producerUserId: Snowflak
   rtp_parameters: options.rtpParameters,
 });
 
-/** One participant of `stats`: how their audio reaches the server. */
-export const streamStatsOf = (userId: Snowflake, quality: StreamQuality) => ({
+/** One producer of `stats`: how a participant's audio or camera video reaches the server. */
+export const streamStatsOf = (userId: Snowflake, kind: MediaKind, quality: StreamQuality) => ({
   user_id: userId,
+  kind,
   score: quality.score,
   packet_loss: quality.packetLoss,
   jitter_ms: quality.jitterMs,
   bitrate: quality.bitrate,
   packets: quality.packets,
 });
+
+/** Layers on the wire: `{ spatial_layer, temporal_layer }`, or null. */
+const layersOf = (layers: Layers | null) => (layers ? { spatial_layer: layers.spatialLayer, temporal_layer: layers.temporalLayer } : null);
+
+/** One of the peer's consumers in its `stats`: the score of what it receives, and for video the layers. */
+export const consumerStatsOf = (consumerId: string, entry: ConsumerEntry, quality: ConsumerQuality, deafened: boolean) => ({
+  consumer_id: consumerId,
+  user_id: entry.producerUserId,
+  kind: entry.kind,
+  paused: !entry.resumedByClient || (entry.kind === "audio" && deafened),
+  score: quality.score,
+  producer_score: quality.producerScore,
+  layers: layersOf(quality.layers),
+  preferred_layers: layersOf(quality.preferredLayers),
+});
+
+/** consumer_layers: the layers a video consumer forwards now changed (null: none, e.g. the producer paused). */
+export const consumerLayersOf = (consumerId: string, layers: Layers | null) => ({ consumer_id: consumerId, layers: layersOf(layers) });

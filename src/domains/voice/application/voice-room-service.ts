@@ -2,13 +2,13 @@ import { type DomainEvent, handleEvents } from "../../../shared/kernel/domain-ev
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { ChannelDeleted } from "../../channel";
 import type { ServerDeleted } from "../../guild";
-import type { OpaqueJson, SfuRoom } from "../domain/sfu";
+import type { Layers, MediaKind, OpaqueJson, SfuRoom } from "../domain/sfu";
 import { Closing, type VoiceClosing } from "../domain/voice-close";
 import { type TransportDirection, VoicePeer } from "../domain/voice-peer";
 import { VoiceRoom } from "../domain/voice-room";
 import type { VoiceQueries } from "../domain/voice-repository";
 import type { VoiceState, VoiceStateUpdated } from "../domain/voice-state";
-import { consumerNewOf, participantOf, readyOf, streamStatsOf } from "./voice-notifications";
+import { consumerLayersOf, consumerNewOf, consumerStatsOf, participantOf, readyOf, streamStatsOf } from "./voice-notifications";
 
 /** The guild events a room acts on. */
 type RoomEvent = ChannelDeleted | ServerDeleted | VoiceStateUpdated;
@@ -25,6 +25,10 @@ export interface RoomDeps {
   readonly queries: VoiceQueries;
   /** Listens to a guild's events (pub/sub); resolves with the function that stops. */
   readonly subscribeGuild: (guildId: Snowflake, handler: (event: DomainEvent) => void) => Promise<() => Promise<void>>;
+  /** The user's permissions in the channel now (STREAM decides whether they may send camera video). */
+  readonly permissionsIn: (userId: Snowflake, channelId: Snowflake) => Promise<bigint>;
+  /** Records `self_video` on the user's voice state (a VOICE_STATE_UPDATED), if it is still the one seated. */
+  readonly setSelfVideo: (seated: VoiceState, selfVideo: boolean) => Promise<unknown>;
   readonly stateTtlMs: number;
   readonly statsIntervalMs: number;
   readonly now: () => number;
@@ -33,6 +37,9 @@ export interface RoomDeps {
 
 /** A participant connected to a room: the signaling methods of docs/voice.md, carried out on the room's SFU router. */
 export class Peer extends VoicePeer {
+  /** `self_video` changes of this connection, one after another (a camera switched on and off quickly ends off). */
+  private selfVideoChanges: Promise<unknown> = Promise.resolve();
+
   constructor(
     readonly room: Room,
     state: VoiceState,
@@ -59,12 +66,32 @@ export class Peer extends VoicePeer {
     return {};
   }
 
-  async produce(transportId: string, rtpParameters: OpaqueJson) {
-    this.checkProduce(transportId);
-    const producerId = await this.room.sfu.produce(transportId, rtpParameters);
-    if (this.startProducing(producerId)) await this.room.sfu.setProducerPaused(producerId, true);
-    await this.room.producerAdded(this);
+  async produce(transportId: string, kind: MediaKind, rtpParameters: OpaqueJson) {
+    const permissions = kind === "video" ? await this.room.permissionsOf(this) : 0n;
+    this.checkProduce(transportId, kind, permissions);
+    const producerId = await this.room.sfu.produce(transportId, kind, rtpParameters);
+    if (this.startProducing(producerId, kind)) await this.room.sfu.setProducerPaused(producerId, true);
+    await this.room.producerAdded(this, kind);
+    if (kind === "video") this.announceVideo(true);
     return { producer_id: producerId };
+  }
+
+  /** The client stopped a producer (its camera, or microphone): closed at the SFU, its consumers end with it. */
+  async closeProducer(producerId: string) {
+    const kind = this.stopProducing(producerId);
+    this.room.seats.producerRemoved(producerId);
+    this.room.sfu.closeProducer(producerId);
+    if (kind === "video") this.announceVideo(false);
+    else this.room.participantChanged(this);
+    return {};
+  }
+
+  /** `self_video` follows the camera; a failure is logged (the media itself is unaffected). */
+  announceVideo(on: boolean): void {
+    const seated = this.state;
+    this.selfVideoChanges = this.selfVideoChanges
+      .then(() => this.room.deps.setSelfVideo(seated, on))
+      .catch((error: unknown) => this.room.deps.onError(error, { room: this.room.seats.channelId, user: this.userId, what: "self_video" }));
   }
 
   async consume(rtpCapabilities: OpaqueJson) {
@@ -83,6 +110,20 @@ export class Peer extends VoicePeer {
   async resumeConsumer(consumerId: string) {
     this.requestResume(consumerId);
     await this.room.sfu.setConsumerPaused(consumerId, false);
+    return {};
+  }
+
+  /** The client does not render a consumer (a video tile off screen): nothing is forwarded until resume_consumer. */
+  async pauseConsumer(consumerId: string) {
+    this.requestPause(consumerId);
+    await this.room.sfu.setConsumerPaused(consumerId, true);
+    return {};
+  }
+
+  /** The highest layers the client wants of a video consumer; the SFU's bandwidth estimate may forward lower ones. */
+  async setPreferredLayers(consumerId: string, layers: Layers) {
+    this.checkPreferredLayers(consumerId, layers);
+    await this.room.sfu.setConsumerPreferredLayers(consumerId, layers);
     return {};
   }
 
@@ -109,7 +150,7 @@ export class Room {
     channelId: Snowflake,
     guildId: Snowflake,
     readonly sfu: SfuRoom,
-    private readonly deps: RoomDeps,
+    readonly deps: RoomDeps,
     private readonly onClosed: () => void,
   ) {
     this.seats = new VoiceRoom(channelId, guildId);
@@ -120,6 +161,9 @@ export class Room {
     sfu.onConsumerClosed((consumerId) => {
       const closed = this.seats.consumerClosed(consumerId);
       if (closed) closed.peer.connection.notify("consumer_closed", { consumer_id: consumerId, user_id: closed.producerUserId });
+    });
+    sfu.onConsumerLayersChanged((consumerId, layers) => {
+      this.seats.consumerOwner(consumerId)?.connection.notify("consumer_layers", consumerLayersOf(consumerId, layers));
     });
     this.every(deps.statsIntervalMs, () => this.reportStats());
     this.every(Math.max(1000, deps.stateTtlMs / 3), () => this.refreshStates());
@@ -158,8 +202,10 @@ export class Room {
 
   /** A participant's socket closed, or they were removed: close their transports and tell the others. */
   remove(peer: Peer, closing?: VoiceClosing, successor?: Peer): void {
+    const hadVideo = peer.videoProducerId !== undefined;
     const departure = this.seats.leave(peer);
     if (!departure) return;
+    if (hadVideo) peer.announceVideo(false); // a no-op when the voice state ended or moved meanwhile
     for (const transportId of departure.transportIds) this.sfu.closeTransport(transportId);
     if (closing) peer.connection.close(closing.code, closing.reason);
     // The user's own new connection (`successor`) is not told that they left.
@@ -171,25 +217,40 @@ export class Room {
    * A new producer reaches everyone already consuming. One listener's failure (say, capabilities that no longer
    * fit) is theirs alone: it is logged, and neither the producer nor the other listeners are refused.
    */
-  async producerAdded(producer: Peer): Promise<void> {
-    const listeners = this.seats.producerAdded(producer);
-    this.broadcast("participant_updated", participantOf(producer), producer);
-    const results = await Promise.allSettled(listeners.map((peer) => this.consumeFrom(peer, producer)));
+  async producerAdded(producer: Peer, kind: MediaKind = "audio"): Promise<void> {
+    const listeners = this.seats.producerAdded(producer, kind);
+    // Camera video is announced by the VOICE_STATE_UPDATED that sets self_video (participant_updated then).
+    if (kind === "audio") this.broadcast("participant_updated", participantOf(producer), producer);
+    const results = await Promise.allSettled(listeners.map((peer) => this.consumeFrom(peer, producer, kind)));
     results.forEach((result, index) => {
       if (result.status === "rejected") this.deps.onError(result.reason, { room: this.seats.channelId, consumer: listeners[index]!.userId, what: "consume" });
     });
   }
 
   async consumeAll(consumer: Peer): Promise<void> {
-    await Promise.all(this.seats.others(consumer).map((peer) => this.consumeFrom(consumer, peer)));
+    const kinds: MediaKind[] = ["audio", "video"];
+    await Promise.all(this.seats.others(consumer).flatMap((peer) => kinds.map((kind) => this.consumeFrom(consumer, peer, kind))));
   }
 
-  /** A paused consumer of `producer` for `consumer`, announced with consumer_new (the client then resumes it). */
-  private async consumeFrom(consumer: Peer, producer: Peer): Promise<void> {
-    const wanted = this.seats.consumption(consumer, producer);
+  /** The user's STREAM and other permissions in this channel now. */
+  permissionsOf(peer: Peer): Promise<bigint> {
+    return this.deps.permissionsIn(peer.userId, this.seats.channelId);
+  }
+
+  /** Tells the others that `peer` changed (say, stopped producing). */
+  participantChanged(peer: Peer): void {
+    this.broadcast("participant_updated", participantOf(peer), peer);
+  }
+
+  /**
+   * A paused consumer of `producer`'s audio or video for `consumer`, announced with consumer_new (the client then
+   * resumes it). A consumer the client cannot decode (no common codec) is skipped.
+   */
+  private async consumeFrom(consumer: Peer, producer: Peer, kind: MediaKind): Promise<void> {
+    const wanted = this.seats.consumption(consumer, producer, kind);
     if (!wanted || !this.sfu.canConsume(wanted.producerId, wanted.rtpCapabilities)) return;
     const options = await this.sfu.consume(wanted.transportId, wanted.producerId, wanted.rtpCapabilities);
-    if (!this.seats.consumerAdded(consumer, options.id, producer.userId)) return;
+    if (!this.seats.consumerAdded(consumer, options.id, producer.userId, kind)) return;
     consumer.connection.notify("consumer_new", consumerNewOf(options, producer.userId));
   }
 
@@ -208,13 +269,24 @@ export class Room {
     },
   });
 
+  /**
+   * `stats`: how each producer's media reaches the server (everyone gets the same list), and to each peer how its
+   * own consumers fare (score, and for video the layers forwarded and preferred).
+   */
   private async reportStats(): Promise<void> {
     const participants = [];
-    for (const [producerId, peer] of this.seats.producing()) {
+    for (const [producerId, peer] of [...this.seats.producing()]) {
       const quality = await this.sfu.producerQuality(producerId);
-      if (quality) participants.push(streamStatsOf(peer.userId, quality));
+      if (quality) participants.push(streamStatsOf(peer.userId, producerId === peer.videoProducerId ? "video" : "audio", quality));
     }
-    if (participants.length > 0) this.broadcast("stats", { participants });
+    for (const peer of this.seats.peers()) {
+      const consumers = [];
+      for (const [consumerId, entry] of peer.consumers) {
+        const quality = this.sfu.consumerQuality(consumerId);
+        if (quality) consumers.push(consumerStatsOf(consumerId, entry, quality, peer.deafened));
+      }
+      if (participants.length > 0 || consumers.length > 0) peer.connection.notify("stats", { participants, consumers });
+    }
   }
 
   /** Connected participants keep their voice states alive. */

@@ -119,6 +119,8 @@ export const updateVoiceState =
         mute: moderation.mute,
         deaf: moderation.deaf,
         suppress,
+        // The camera belongs to the voice connection: op 4 from the same gateway session keeps it, a new one has none yet.
+        selfVideo: alreadyIn && current?.gatewaySessionId === gatewaySessionId ? current.selfVideo : false,
       };
       const events: NewDomainEvent[] = [];
       if (current && !alreadyIn) events.push(...(await leaveLocked(repositories, current, now)));
@@ -141,3 +143,25 @@ export const updateVoiceState =
     const token = await deps.tokens.issue({ userId, guildId: request.guildId, channelId, gatewaySessionId });
     return { guild_id: request.guildId, channel_id: channelId, endpoint: node.endpoint, token };
   };
+
+/**
+ * The room saw the user's camera start or stop: `self_video` of their voice state follows, with a
+ * VOICE_STATE_UPDATED, as long as the voice state is still the one the room seated (same channel and gateway
+ * session). False when nothing changed.
+ */
+export const setSelfVideo =
+  (deps: VoiceDeps) =>
+  async (seated: VoiceState, selfVideo: boolean): Promise<boolean> =>
+    deps.unitOfWork(async (repositories) => {
+      const { voice } = repositories;
+      await voice.lockChannels([seated.channelId]);
+      const state = await voice.stateOf(seated.userId);
+      if (!state || state.channelId !== seated.channelId || state.gatewaySessionId !== seated.gatewaySessionId) return false;
+      if (state.selfVideo === selfVideo) return false;
+      const updated: VoiceState = { ...state, selfVideo };
+      const now = deps.clock.now();
+      // An existing row keeps its joined_at; the expiry moves forward as a connected room's refresh would.
+      await voice.save(updated, new Date(now), new Date(now + deps.stateTtlMs));
+      await repositories.record([voiceStateEvent(updated)]);
+      return true;
+    });

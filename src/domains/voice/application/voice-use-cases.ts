@@ -1,6 +1,6 @@
 import type { VoiceDeps } from "./voice-deps";
 import { expireVoiceStates, listVoiceStates, moderateVoice } from "./voice-moderation";
-import { leaveVoice, updateVoiceState } from "./voice-state-updates";
+import { leaveVoice, setSelfVideo, updateVoiceState } from "./voice-state-updates";
 
 /** Every voice use case, built on the same ports: what the routes, the gateway's op 4 and the sweep call. */
 export const voiceUseCases = (deps: VoiceDeps) => ({
@@ -8,6 +8,7 @@ export const voiceUseCases = (deps: VoiceDeps) => ({
   moderateVoice: moderateVoice(deps),
   updateVoiceState: updateVoiceState(deps),
   leaveVoice: leaveVoice(deps),
+  setSelfVideo: setSelfVideo(deps),
   expireVoiceStates: expireVoiceStates(deps),
 });
 

@@ -1,5 +1,5 @@
 /**
- * The selective forwarding unit (SFU) port: rooms that forward every participant's audio to the others.
+ * The selective forwarding unit (SFU) port: rooms that forward every participant's audio and camera video to the others.
  * The adapter is mediasoup (src/shared/infrastructure/sfu); WebRTC parameters pass between the client's
  * mediasoup-client and the SFU unchanged, so the domain treats them as opaque JSON.
  */
@@ -15,12 +15,36 @@ export interface TransportOptions {
   readonly dtlsParameters: OpaqueJson;
 }
 
+/** Microphone audio, or camera video (up to three simulcast encodings). */
+export type MediaKind = "audio" | "video";
+
 /** What a client needs to receive one producer (mediasoup-client's `ConsumerOptions`). */
 export interface ConsumerOptions {
   readonly id: string;
   readonly producerId: string;
-  readonly kind: "audio";
+  readonly kind: MediaKind;
   readonly rtpParameters: OpaqueJson;
+}
+
+/**
+ * A simulcast layer: `spatialLayer` indexes the encodings from the lowest resolution (0) up, `temporalLayer` the
+ * frame rates within one (0 is the lowest).
+ */
+export interface Layers {
+  readonly spatialLayer: number;
+  readonly temporalLayer: number;
+}
+
+/** How one consumer fares, from the SFU's sending side. */
+export interface ConsumerQuality {
+  /** mediasoup's 0–10 score of the stream sent to the consumer (10 is perfect). */
+  readonly score: number;
+  /** The score of the producer's stream it forwards (for simulcast: of the layer being forwarded). */
+  readonly producerScore: number;
+  /** The layers being forwarded now (video only; null while none is, or for audio). */
+  readonly layers: Layers | null;
+  /** The layers the client asked for (video only). */
+  readonly preferredLayers: Layers | null;
 }
 
 /** How well one participant's audio reaches the SFU, from the receiving side of its producer. */
@@ -53,22 +77,34 @@ export interface SfuRoom {
   /** A WebRTC transport (UDP preferred, TCP allowed) on the configured port range and announced address. */
   createTransport(direction: "send" | "recv"): Promise<TransportOptions>;
   connectTransport(transportId: string, dtlsParameters: OpaqueJson): Promise<void>;
-  /** Starts receiving audio on a send transport; resolves with the producer id. Throws on bad parameters. */
-  produce(transportId: string, rtpParameters: OpaqueJson): Promise<string>;
+  /**
+   * Starts receiving audio or camera video on a send transport; resolves with the producer id. Throws TypeError on
+   * parameters out of the room's limits (encodings, bitrates, RTP ranges) and the SFU's own refusals.
+   */
+  produce(transportId: string, kind: MediaKind, rtpParameters: OpaqueJson): Promise<string>;
   /** Whether a client with these capabilities can receive that producer. */
   canConsume(producerId: string, rtpCapabilities: OpaqueJson): boolean;
   /** A consumer of `producerId` on a receive transport; it starts paused (the client resumes it when ready). */
   consume(transportId: string, producerId: string, rtpCapabilities: OpaqueJson): Promise<ConsumerOptions>;
   setProducerPaused(producerId: string, paused: boolean): Promise<void>;
   setConsumerPaused(consumerId: string, paused: boolean): Promise<void>;
+  /**
+   * The highest layers a video consumer may forward; the SFU forwards the best layers at or below them that its
+   * bandwidth estimate of the consumer's downlink allows (no-op for audio).
+   */
+  setConsumerPreferredLayers(consumerId: string, layers: { spatialLayer: number; temporalLayer?: number }): Promise<void>;
   closeTransport(transportId: string): void;
   closeProducer(producerId: string): void;
-  /** Quality of the audio a producer receives, or null when it is gone. */
+  /** Quality of the media a producer receives (for simulcast: its layers together), or null when it is gone. */
   producerQuality(producerId: string): Promise<StreamQuality | null>;
+  /** Score and layers of a consumer, or null when it is gone. */
+  consumerQuality(consumerId: string): ConsumerQuality | null;
   /** Speaking starts and stops per producer (from an audio-level observer on the router). */
   onSpeaking(listener: (producerId: string, speaking: boolean) => void): void;
   /** A consumer closed by the SFU itself (its producer or transport went away). */
   onConsumerClosed(listener: (consumerId: string) => void): void;
+  /** A video consumer's forwarded layers changed (bandwidth estimate, preferred layers, the producer's layers); null: none. */
+  onConsumerLayersChanged(listener: (consumerId: string, layers: Layers | null) => void): void;
   close(): void;
   readonly closed: boolean;
 }

@@ -1,5 +1,5 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import type { OpaqueJson } from "./sfu";
+import type { MediaKind, OpaqueJson } from "./sfu";
 import { Closing, type VoiceClosing } from "./voice-close";
 import type { VoicePeer } from "./voice-peer";
 import type { VoiceState, VoiceStatePayload } from "./voice-state";
@@ -21,8 +21,8 @@ export interface Departure {
 export type SeatChange<P> = { readonly peer: P; readonly closing: VoiceClosing } | { readonly peer: P; readonly state: VoiceState };
 
 /**
- * Who is in one voice channel's room, and who hears whom: one seat per user, a producer reaches every other seated
- * peer, a consumer belongs to the peer receiving it. Plain state: the application makes the SFU calls and the
+ * Who is in one voice channel's room, and who hears (and sees) whom: one seat per user, each producer (microphone,
+ * camera) reaches every other seated peer, a consumer belongs to the peer receiving it. Plain state: the application makes the SFU calls and the
  * notifications these decisions call for. `P` is the application's peer (a VoicePeer with its connection).
  */
 export class VoiceRoom<P extends VoicePeer> {
@@ -64,15 +64,21 @@ export class VoiceRoom<P extends VoicePeer> {
     peer.left = true;
     if (this.seats.get(peer.userId) === peer) this.seats.delete(peer.userId);
     if (peer.producerId) this.producers.delete(peer.producerId);
+    if (peer.videoProducerId) this.producers.delete(peer.videoProducerId);
     for (const consumerId of peer.consumers.keys()) this.consumerOwners.delete(consumerId);
     const transportIds = [peer.sendTransportId, peer.recvTransportId].filter((id): id is string => Boolean(id));
     return { transportIds, empty: this.seats.size === 0 };
   }
 
-  /** A new producer: every other seated peer should receive it. */
-  producerAdded(producer: P): P[] {
-    this.producers.set(producer.producerId!, producer);
+  /** A new producer (the peer's microphone, or its camera): every other seated peer should receive it. */
+  producerAdded(producer: P, kind: MediaKind = "audio"): P[] {
+    this.producers.set(producer.producerOf(kind)!, producer);
     return this.others(producer);
+  }
+
+  /** A producer the client closed: no longer the room's. */
+  producerRemoved(producerId: string): void {
+    this.producers.delete(producerId);
   }
 
   /** The producers of the room with their peers, live (a peer leaving while it is read drops out). */
@@ -85,23 +91,29 @@ export class VoiceRoom<P extends VoicePeer> {
   }
 
   /**
-   * Whether `consumer` should receive `producer` now: the producer produces, the consumer has a receive transport
-   * and capabilities and is still here, and does not already receive that user.
+   * Whether `consumer` should receive `producer`'s audio (or video) now: the producer produces it, the consumer has
+   * a receive transport and capabilities and is still here, and does not already receive that user's audio (video).
    */
-  consumption(consumer: P, producer: P): Consumption | undefined {
-    const producerId = producer.producerId;
+  consumption(consumer: P, producer: P, kind: MediaKind = "audio"): Consumption | undefined {
+    const producerId = producer.producerOf(kind);
     const { recvTransportId, rtpCapabilities } = consumer;
     if (!producerId || !recvTransportId || !rtpCapabilities || consumer.left) return undefined;
-    if (consumer.consumes(producer.userId)) return undefined;
+    if (consumer.consumes(producer.userId, kind)) return undefined;
     return { transportId: recvTransportId, producerId, rtpCapabilities };
   }
 
   /** Records a consumer the SFU made; false when the consumer left meanwhile (nothing to announce). */
-  consumerAdded(consumer: P, consumerId: string, producerUserId: Snowflake): boolean {
+  consumerAdded(consumer: P, consumerId: string, producerUserId: Snowflake, kind: MediaKind = "audio"): boolean {
     if (consumer.left) return false;
-    consumer.consumers.set(consumerId, { producerUserId, resumedByClient: false });
+    consumer.consumers.set(consumerId, { producerUserId, kind, resumedByClient: false });
     this.consumerOwners.set(consumerId, consumer);
     return true;
+  }
+
+  /** The peer owning a consumer (a layers change goes to it), unless it left. */
+  consumerOwner(consumerId: string): P | undefined {
+    const peer = this.consumerOwners.get(consumerId);
+    return peer && !peer.left ? peer : undefined;
   }
 
   /** The SFU closed a consumer: forgotten; returns whom to tell (none when its peer left). */
@@ -131,8 +143,8 @@ export class VoiceRoom<P extends VoicePeer> {
     if (update.channel_id !== this.channelId || update.session_id !== peer.state.gatewaySessionId) {
       return { peer, closing: update.channel_id === null ? Closing.leftChannel : Closing.moved };
     }
-    const { self_mute: selfMute, self_deaf: selfDeaf, mute, deaf, suppress } = update;
-    return { peer, state: { ...peer.state, selfMute, selfDeaf, mute, deaf, suppress } };
+    const { self_mute: selfMute, self_deaf: selfDeaf, mute, deaf, suppress, self_video: selfVideo } = update;
+    return { peer, state: { ...peer.state, selfMute, selfDeaf, mute, deaf, suppress, selfVideo } };
   }
 
   /** Marks the room closed; true the first time only. */

@@ -19,6 +19,8 @@ export interface VoiceState {
   readonly deaf: boolean;
   /** Joined without SPEAK: may listen, not send. */
   readonly suppress: boolean;
+  /** Sends camera video now (a video producer on the voice socket); set by the server, not by op 4. */
+  readonly selfVideo: boolean;
 }
 
 /** A voice channel as the voice domain needs it. */
@@ -57,6 +59,7 @@ export const voiceStatePayload = (state: VoiceState, channelId: Snowflake | null
   mute: state.mute,
   deaf: state.deaf,
   suppress: state.suppress,
+  self_video: state.selfVideo,
 });
 
 export type VoiceStatePayload = ReturnType<typeof voiceStatePayload>;

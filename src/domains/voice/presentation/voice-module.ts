@@ -55,6 +55,9 @@ export const createVoiceModule = (moduleDeps: VoiceModuleDeps) => {
         tokens,
         nodeId: deps.nodeId,
         subscribeGuild: (guildId, handler) => deps.pubSub.subscribe(topics.guild(guildId), (message) => handler(parseEvent(message))),
+        permissionsIn: async (userId, channelId) => (await deps.channels.forChannel(userId, channelId))?.permissions ?? 0n,
+        // useCases is made below; a room calls this only once a client produces video.
+        setSelfVideo: (seated, selfVideo) => useCases.setSelfVideo(seated, selfVideo),
         stateTtlMs: deps.stateTtlMs,
         statsIntervalMs: deps.statsIntervalMs,
         now: () => deps.clock.now(),

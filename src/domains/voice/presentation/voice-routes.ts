@@ -20,6 +20,7 @@ export const VoiceStateBody = t.Object(
     mute: t.Boolean({ description: "server mute (MUTE_MEMBERS)" }),
     deaf: t.Boolean({ description: "server deafen (DEAFEN_MEMBERS)" }),
     suppress: t.Boolean({ description: "joined without SPEAK: may listen, not send" }),
+    self_video: t.Boolean({ description: "sends camera video now (set by the server while the user's voice socket produces video)" }),
   },
   {
     title: "VoiceState",
@@ -34,6 +35,7 @@ export const VoiceStateBody = t.Object(
         mute: false,
         deaf: false,
         suppress: false,
+        self_video: false,
       },
     ],
   },

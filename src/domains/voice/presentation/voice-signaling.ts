@@ -32,11 +32,19 @@ const METHODS: Readonly<Record<string, ReturnType<typeof method>>> = {
     peer.connectTransport(data.transport_id, data.dtls_parameters),
   ),
   produce: method(
-    T.Object({ transport_id: Id, kind: T.Literal("audio"), rtp_parameters: Json }),
-    (peer, data: { transport_id: string; rtp_parameters: Record<string, unknown> }) => peer.produce(data.transport_id, data.rtp_parameters),
+    T.Object({ transport_id: Id, kind: T.Union([T.Literal("audio"), T.Literal("video")]), rtp_parameters: Json }),
+    (peer, data: { transport_id: string; kind: "audio" | "video"; rtp_parameters: Record<string, unknown> }) =>
+      peer.produce(data.transport_id, data.kind, data.rtp_parameters),
   ),
+  close_producer: method(T.Object({ producer_id: Id }), (peer, data: { producer_id: string }) => peer.closeProducer(data.producer_id)),
   consume: method(T.Object({ rtp_capabilities: Json }), (peer, data: { rtp_capabilities: Record<string, unknown> }) => peer.consume(data.rtp_capabilities)),
   resume_consumer: method(T.Object({ consumer_id: Id }), (peer, data: { consumer_id: string }) => peer.resumeConsumer(data.consumer_id)),
+  pause_consumer: method(T.Object({ consumer_id: Id }), (peer, data: { consumer_id: string }) => peer.pauseConsumer(data.consumer_id)),
+  set_preferred_layers: method(
+    T.Object({ consumer_id: Id, spatial_layer: T.Integer({ minimum: 0, maximum: 2 }), temporal_layer: T.Optional(T.Integer({ minimum: 0, maximum: 2 })) }),
+    (peer, data: { consumer_id: string; spatial_layer: number; temporal_layer?: number }) =>
+      peer.setPreferredLayers(data.consumer_id, { spatialLayer: data.spatial_layer, temporalLayer: data.temporal_layer ?? 2 }),
+  ),
   ping: method(T.Object({}), async () => ({})),
 };
 const checkRequest = TypeCompiler.Compile(Request);

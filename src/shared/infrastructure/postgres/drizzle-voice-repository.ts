@@ -20,6 +20,7 @@ const toState = (row: StateRow): VoiceState => ({
   mute: row.mute,
   deaf: row.deaf,
   suppress: row.suppress,
+  selfVideo: row.selfVideo,
 });
 
 const toCall = (row: CallRow): VoiceCall => ({ ...row });

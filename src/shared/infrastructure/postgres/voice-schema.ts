@@ -27,6 +27,8 @@ export const voiceStates = pgTable(
     deaf: boolean("deaf").notNull(),
     /** Joined without SPEAK: hears, may not send. */
     suppress: boolean("suppress").notNull(),
+    /** Sends camera video now: the room sets it while the user's voice socket has a video producer. */
+    selfVideo: boolean("self_video").notNull().default(false),
     joinedAt: timestamptz("joined_at").notNull(),
     expiresAt: timestamptz("expires_at").notNull(),
   },

@@ -1,6 +1,8 @@
 import type { types } from "mediasoup";
 import {
   type ConsumerOptions,
+  type Layers,
+  type MediaKind,
   type OpaqueJson,
   type SfuRoom,
   SfuUnavailableError,
@@ -9,12 +11,23 @@ import {
 } from "../../../domains/voice/domain/sfu";
 import type { Logger } from "../logger";
 import { createListenerSet } from "./listener-set";
-import { checkRtpParameterRanges } from "./rtp-parameters-check";
+import { MAX_INCOMING_BITRATE, checkCodecKinds, checkEncodings, checkRtpParameterRanges } from "./rtp-parameters-check";
 import { createSpeakingDetector } from "./speaking-detector";
-import { streamQualityFromStats } from "./stream-quality";
+import { consumerQualityOf, streamQualityFromStats } from "./stream-quality";
 
-/** The one codec of a voice room: Opus, 48 kHz stereo, as every WebRTC browser sends it. */
+/** The audio codec of a voice room: Opus, 48 kHz stereo, as every WebRTC browser sends it. */
 export const OPUS: types.RouterRtpCodecCapability = { kind: "audio", mimeType: "audio/opus", clockRate: 48000, channels: 2 };
+/** Camera video: VP8, which every WebRTC browser sends and decodes in software, simulcast included. */
+export const VP8: types.RouterRtpCodecCapability = { kind: "video", mimeType: "video/VP8", clockRate: 90000 };
+/** And H.264 Constrained Baseline 3.1 (packetization mode 1): the profile browsers decode in hardware. */
+export const H264: types.RouterRtpCodecCapability = {
+  kind: "video",
+  mimeType: "video/H264",
+  clockRate: 90000,
+  parameters: { "packetization-mode": 1, "profile-level-id": "42e01f", "level-asymmetry-allowed": 1 },
+};
+/** The router's codecs, in order of preference for consumers. */
+export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [OPUS, VP8, H264];
 
 /** Audio-level reports every 250 ms (snappy indicators), for every producer louder than -60 dBov (above room noise). */
 export const AUDIO_LEVELS: types.AudioLevelObserverOptions = { interval: 250, threshold: -60, maxEntries: 64 };
@@ -45,9 +58,9 @@ interface RoomTransport {
   readonly direction: Direction;
 }
 
-/** Opens a router with Opus and an audio-level observer on `worker`, and wraps them as a room. */
+/** Opens a router with Opus, VP8 and H.264 and an audio-level observer on `worker`, and wraps them as a room. */
 export const openMediasoupRoom = async (id: string, worker: types.Worker, settings: RoomSettings): Promise<MediasoupRoom> => {
-  const router = await worker.createRouter({ mediaCodecs: [OPUS], appData: { roomId: id } });
+  const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { roomId: id } });
   try {
     const audioLevels = await router.createAudioLevelObserver(AUDIO_LEVELS);
     return createRoom(id, worker, router, audioLevels, settings);
@@ -74,6 +87,7 @@ const createRoom = (
   const consumers = new Map<string, types.Consumer>();
   const speakingListeners = createListenerSet<[string, boolean]>("speaking", settings.logger);
   const consumerClosedListeners = createListenerSet<[string]>("consumerClosed", settings.logger);
+  const layersListeners = createListenerSet<[string, Layers | null]>("consumerLayersChanged", settings.logger);
   const speaking = createSpeakingDetector({ holdMs: SPEAKING_HOLD_MS, emit: speakingListeners.emit });
 
   audioLevels.on("volumes", (volumes) => speaking.heard(volumes.map((volume) => volume.producer.id)));
@@ -135,6 +149,7 @@ const createRoom = (
       if (direction !== "send" && direction !== "recv") throw new TypeError("direction must be send or recv");
       const transport = await router.createWebRtcTransport({ listenInfos: settings.listenInfos, preferUdp: true });
       transports.set(transport.id, { transport, direction });
+      if (direction === "send") await transport.setMaxIncomingBitrate(MAX_INCOMING_BITRATE);
       transport.observer.once("close", () => transports.delete(transport.id));
       return transportOptions(transport);
     },
@@ -144,11 +159,18 @@ const createRoom = (
       await transportFor(transportId).connect({ dtlsParameters: dtlsParameters as unknown as types.DtlsParameters });
     },
 
-    async produce(transportId, rtpParameters) {
+    async produce(transportId, kind, rtpParameters) {
+      if (kind !== "audio" && kind !== "video") throw new TypeError("kind must be audio or video");
       requireObject(rtpParameters, "rtpParameters");
       checkRtpParameterRanges(rtpParameters);
+      checkCodecKinds(kind, rtpParameters);
+      checkEncodings(kind, rtpParameters);
       const transport = transportFor(transportId, "send");
-      const producer = await transport.produce({ kind: "audio", rtpParameters: rtpParameters as unknown as types.RtpParameters });
+      const producer = await transport.produce({ kind, rtpParameters: rtpParameters as unknown as types.RtpParameters });
+      if (kind === "video") {
+        track(producers, producer);
+        return producer.id;
+      }
       track(producers, producer, () => speaking.forget(producer.id));
       await audioLevels.addProducer({ producerId: producer.id }).catch((error: unknown) => {
         settings.logger.warn({ err: error, roomId: id }, "voice producer not added to the audio-level observer");
@@ -172,7 +194,13 @@ const createRoom = (
       track(consumers, consumer);
       consumer.on("producerclose", () => reportConsumerClosed(consumer.id));
       consumer.on("transportclose", () => reportConsumerClosed(consumer.id));
-      return { id: consumer.id, producerId, kind: "audio", rtpParameters: consumer.rtpParameters as unknown as OpaqueJson } satisfies ConsumerOptions;
+      // Simulcast: mediasoup starts at the layer its estimate of the receiver's downlink allows and moves up to the
+      // preferred layers (by default the highest) as the estimate grows, down when it shrinks.
+      consumer.on("layerschange", (layers) => {
+        layersListeners.emit(consumer.id, layers ? { spatialLayer: layers.spatialLayer, temporalLayer: layers.temporalLayer ?? 0 } : null);
+      });
+      const kind: MediaKind = consumer.kind;
+      return { id: consumer.id, producerId, kind, rtpParameters: consumer.rtpParameters as unknown as OpaqueJson } satisfies ConsumerOptions;
     },
 
     async setProducerPaused(producerId, paused) {
@@ -188,6 +216,17 @@ const createRoom = (
     async setConsumerPaused(consumerId, paused) {
       const consumer = consumerFor(consumerId);
       await (paused ? consumer.pause() : consumer.resume());
+    },
+
+    async setConsumerPreferredLayers(consumerId, layers) {
+      const consumer = consumerFor(consumerId);
+      if (consumer.kind !== "video") return;
+      await consumer.setPreferredLayers(layers);
+    },
+
+    consumerQuality(consumerId) {
+      const consumer = consumers.get(consumerId);
+      return consumer && !consumer.closed ? consumerQualityOf(consumer) : null;
     },
 
     closeTransport(transportId) {
@@ -213,6 +252,7 @@ const createRoom = (
 
     onSpeaking: speakingListeners.add,
     onConsumerClosed: consumerClosedListeners.add,
+    onConsumerLayersChanged: layersListeners.add,
 
     close() {
       router.close();

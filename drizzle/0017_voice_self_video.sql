@@ -1,0 +1,1 @@
+ALTER TABLE "voice_states" ADD COLUMN "self_video" boolean DEFAULT false NOT NULL;
