@@ -4,7 +4,7 @@
  * mediasoup-client on top of Chromium's WebRTC. Tests drive it through `window.xcordVoice` (see `VoicePageApi`).
  */
 import { Device } from "mediasoup-client";
-import type { Consumer, Producer, RtpCapabilities, Transport } from "mediasoup-client/types";
+import type { Consumer, Producer, RtpCapabilities, RtpEncodingParameters, Transport } from "mediasoup-client/types";
 import { Gateway, Signaling, type SignalingError, SignalingRefusal } from "./sockets";
 
 /** What a test passes to `join`. */
@@ -13,6 +13,29 @@ export interface JoinOptions {
   readonly token: string;
   readonly guildId: string;
   readonly channelId: string;
+}
+
+/** A camera to start: the capture size and the simulcast encodings (lowest resolution first). */
+export interface CameraOptions {
+  readonly width: number;
+  readonly height: number;
+  readonly frameRate: number;
+  readonly encodings: RtpEncodingParameters[];
+}
+
+/** What this page decodes of one user's camera (inbound-rtp video of its consumer). */
+export interface InboundVideo {
+  readonly consumerId: string;
+  readonly framesDecoded: number;
+  readonly frameWidth: number;
+  readonly frameHeight: number;
+}
+
+/** What this page's camera sends, per simulcast encoding (outbound-rtp video), by rid. */
+export interface OutboundVideo {
+  readonly rid: string;
+  readonly frameWidth: number;
+  readonly framesEncoded: number;
 }
 
 /** One thing the page saw: a signaling notification, a gateway dispatch it cares about, or a socket closing. */
@@ -27,6 +50,14 @@ export interface VoicePageEvent {
 export interface VoicePageApi {
   /** Joins through gateway and signaling, produces the microphone and asks to consume; resolves with ids. */
   join(options: JoinOptions): Promise<{ userId: string; sessionId: string; producerId: string }>;
+  /** Captures the fake camera and produces it (kind video) with these encodings; resolves with the producer id. */
+  startCamera(options: CameraOptions): Promise<{ producerId: string }>;
+  /** Closes the camera's producer and tells the server (close_producer). */
+  stopCamera(): Promise<void>;
+  /** The video this page decodes from `userId`'s camera, or null when it has no video consumer of theirs. */
+  inboundVideo(userId: string): Promise<InboundVideo | null>;
+  /** What this page's camera sends, per encoding. */
+  outboundVideo(): Promise<OutboundVideo[]>;
   /** Sends op 4 again for the same channel: only `self_mute` / `self_deaf` change. */
   updateSelf(state: { selfMute: boolean; selfDeaf: boolean }): void;
   /**
@@ -56,8 +87,26 @@ interface MicrophoneTrack {
 }
 interface MediaDevices {
   getUserMedia(constraints: { audio: Record<string, boolean> }): Promise<{ getAudioTracks(): MicrophoneTrack[] }>;
+  getUserMedia(constraints: { video: Record<string, number> }): Promise<{ getVideoTracks(): MicrophoneTrack[] }>;
 }
-const browser = globalThis as unknown as { navigator: { mediaDevices: MediaDevices }; xcordVoice: VoicePageApi };
+/** A `<video>` element: remote video is played into one, as a client renders a tile. */
+interface VideoElement {
+  srcObject: unknown;
+  muted: boolean;
+  autoplay: boolean;
+  play(): Promise<void>;
+  remove(): void;
+}
+interface Document {
+  createElement(tag: "video"): VideoElement;
+  readonly body: { appendChild(element: VideoElement): void };
+}
+const browser = globalThis as unknown as {
+  navigator: { mediaDevices: MediaDevices };
+  document: Document;
+  MediaStream: new (tracks: unknown[]) => unknown;
+  xcordVoice: VoicePageApi;
+};
 
 /** The gateway dispatches a page records (the voice ones). */
 const GATEWAY_EVENTS = new Set([
@@ -71,7 +120,7 @@ const GATEWAY_EVENTS = new Set([
 const createClient = (): VoicePageApi => {
   const recorded: VoicePageEvent[] = [];
   const record = (source: VoicePageEvent["source"], name: string, data: unknown) => recorded.push({ at: Date.now(), source, name, data });
-  const consumers = new Map<string, { consumer: Consumer; userId: string }>();
+  const consumers = new Map<string, { consumer: Consumer; userId: string; tile?: VideoElement }>();
   let gateway: Gateway | undefined;
   let signaling: Signaling | undefined;
   let device: Device | undefined;
@@ -80,9 +129,11 @@ const createClient = (): VoicePageApi => {
   let producer: Producer | undefined;
   let joined: JoinOptions | undefined;
   let microphone: MicrophoneTrack | undefined;
+  let camera: MicrophoneTrack | undefined;
+  let cameraProducer: Producer | undefined;
 
   /** consumer_new: create the consumer on the receive transport, then ask the server to resume it. */
-  const onConsumerNew = async (data: { consumer_id: string; producer_id: string; user_id: string; kind: "audio"; rtp_parameters: any }) => {
+  const onConsumerNew = async (data: { consumer_id: string; producer_id: string; user_id: string; kind: "audio" | "video"; rtp_parameters: any }) => {
     if (!recvTransport || !signaling) throw new Error("consumer_new before the receive transport exists");
     const consumer = await recvTransport.consume({
       id: data.consumer_id,
@@ -90,7 +141,17 @@ const createClient = (): VoicePageApi => {
       kind: data.kind,
       rtpParameters: data.rtp_parameters,
     });
-    consumers.set(consumer.id, { consumer, userId: data.user_id });
+    // A video consumer is rendered into a <video> tile, as a client shows it.
+    let tile: VideoElement | undefined;
+    if (data.kind === "video") {
+      tile = browser.document.createElement("video");
+      tile.muted = true;
+      tile.autoplay = true;
+      tile.srcObject = new browser.MediaStream([consumer.track]);
+      browser.document.body.appendChild(tile);
+      tile.play().catch((error: unknown) => record("client", "error", { during: "video play", message: String(error) }));
+    }
+    consumers.set(consumer.id, { consumer, userId: data.user_id, tile });
     await signaling.request("resume_consumer", { consumer_id: consumer.id });
     record("client", "consumer_resumed", { consumer_id: consumer.id, user_id: data.user_id });
   };
@@ -100,7 +161,9 @@ const createClient = (): VoicePageApi => {
     if (event === "consumer_new") {
       onConsumerNew(data).catch((error: unknown) => record("client", "error", { during: "consumer_new", message: String(error) }));
     } else if (event === "consumer_closed") {
-      consumers.get(data.consumer_id)?.consumer.close();
+      const entry = consumers.get(data.consumer_id);
+      entry?.consumer.close();
+      entry?.tile?.remove();
       consumers.delete(data.consumer_id);
     }
   };
@@ -179,9 +242,14 @@ const createClient = (): VoicePageApi => {
   };
 
   const closeMedia = () => {
-    for (const { consumer } of consumers.values()) consumer.close();
+    for (const { consumer, tile } of consumers.values()) {
+      consumer.close();
+      tile?.remove();
+    }
     consumers.clear();
     producer?.close();
+    cameraProducer?.close();
+    camera?.stop();
     sendTransport?.close();
     recvTransport?.close();
     microphone?.stop();
@@ -199,8 +267,57 @@ const createClient = (): VoicePageApi => {
     return packets;
   };
 
+  const startCamera: VoicePageApi["startCamera"] = async ({ width, height, frameRate, encodings }) => {
+    if (!sendTransport) throw new Error("not joined");
+    const stream = await browser.navigator.mediaDevices.getUserMedia({ video: { width, height, frameRate } });
+    camera = stream.getVideoTracks()[0];
+    if (!camera) throw new Error("getUserMedia gave no video track");
+    cameraProducer = await sendTransport.produce({ track: camera as never, encodings, codecOptions: { videoGoogleStartBitrate: 1000 } });
+    return { producerId: cameraProducer.id };
+  };
+
+  const stopCamera: VoicePageApi["stopCamera"] = async () => {
+    if (!cameraProducer || !signaling) throw new Error("no camera");
+    const id = cameraProducer.id;
+    cameraProducer.close();
+    camera?.stop();
+    cameraProducer = undefined;
+    await signaling.request("close_producer", { producer_id: id });
+  };
+
+  type VideoStat = { type: string; kind?: string; framesDecoded?: number; framesEncoded?: number; frameWidth?: number; frameHeight?: number; rid?: string };
+
+  const inboundVideo: VoicePageApi["inboundVideo"] = async (userId) => {
+    for (const { consumer, userId: from } of consumers.values()) {
+      if (from !== userId || consumer.kind !== "video" || consumer.closed) continue;
+      let found: InboundVideo | null = null;
+      (await consumer.getStats()).forEach((stat: VideoStat) => {
+        if (stat.type === "inbound-rtp" && stat.kind === "video") {
+          found = { consumerId: consumer.id, framesDecoded: stat.framesDecoded ?? 0, frameWidth: stat.frameWidth ?? 0, frameHeight: stat.frameHeight ?? 0 };
+        }
+      });
+      return found ?? { consumerId: consumer.id, framesDecoded: 0, frameWidth: 0, frameHeight: 0 };
+    }
+    return null;
+  };
+
+  const outboundVideo: VoicePageApi["outboundVideo"] = async () => {
+    if (!cameraProducer) return [];
+    const layers: OutboundVideo[] = [];
+    (await cameraProducer.getStats()).forEach((stat: VideoStat) => {
+      if (stat.type === "outbound-rtp" && stat.kind === "video") {
+        layers.push({ rid: stat.rid ?? "", frameWidth: stat.frameWidth ?? 0, framesEncoded: stat.framesEncoded ?? 0 });
+      }
+    });
+    return layers;
+  };
+
   return {
     join,
+    startCamera,
+    stopCamera,
+    inboundVideo,
+    outboundVideo,
     updateSelf,
     request: async (method, data) => {
       if (!signaling) throw new Error("not joined");
@@ -215,11 +332,14 @@ const createClient = (): VoicePageApi => {
     state: () => ({
       device: device?.handlerName,
       send: sendTransport?.connectionState,
+      sendTransportId: sendTransport?.id,
       recv: recvTransport?.connectionState,
       producer: producer && { id: producer.id, paused: producer.paused, closed: producer.closed },
+      camera: cameraProducer && { id: cameraProducer.id, paused: cameraProducer.paused, closed: cameraProducer.closed },
       consumers: [...consumers.values()].map(({ consumer, userId }) => ({
         id: consumer.id,
         userId,
+        kind: consumer.kind,
         paused: consumer.paused,
         closed: consumer.closed,
       })),

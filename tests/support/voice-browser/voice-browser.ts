@@ -1,16 +1,17 @@
 /**
  * Headless Chromium pages running the browser voice client (client.ts): the client is bundled for the browser
  * at test time and served with a tiny HTML page from `http://localhost` (a secure context, so getUserMedia works);
- * Chromium's fake capture device gives every page a microphone that plays SPEECH below.
+ * Chromium's fake capture device gives every page a microphone that plays SPEECH below, and a camera (a moving test
+ * pattern at whatever size is asked for).
  */
 import type { Server } from "bun";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
-import type { JoinOptions, VoicePageApi, VoicePageEvent } from "./client";
+import type { CameraOptions, InboundVideo, JoinOptions, OutboundVideo, VoicePageApi, VoicePageEvent } from "./client";
 
-export type { JoinOptions, VoicePageEvent };
+export type { CameraOptions, InboundVideo, JoinOptions, OutboundVideo, VoicePageEvent };
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -82,6 +83,10 @@ export interface VoicePage {
   readonly console: string[];
   join(options: JoinOptions): Promise<{ userId: string; sessionId: string; producerId: string }>;
   updateSelf(state: { selfMute: boolean; selfDeaf: boolean }): Promise<void>;
+  startCamera(options: CameraOptions): Promise<{ producerId: string }>;
+  stopCamera(): Promise<void>;
+  inboundVideo(userId: string): Promise<InboundVideo | null>;
+  outboundVideo(): Promise<OutboundVideo[]>;
   request: VoicePageApi["request"];
   leave(): Promise<{ closeCode: number | null }>;
   inboundAudioPackets(userId?: string): Promise<number>;
@@ -128,7 +133,7 @@ export const launchVoiceBrowser = async (): Promise<VoiceBrowser> => {
   const pages: Page[] = [];
 
   const openPage = async (): Promise<VoicePage> => {
-    const context = await browser.newContext({ permissions: ["microphone"] });
+    const context = await browser.newContext({ permissions: ["microphone", "camera"] });
     const page = await context.newPage();
     pages.push(page);
     const console: string[] = [];
@@ -141,6 +146,10 @@ export const launchVoiceBrowser = async (): Promise<VoiceBrowser> => {
       console,
       join: (options) => page.evaluate((o) => (globalThis as unknown as Api).xcordVoice.join(o), options),
       updateSelf: (state) => page.evaluate((s) => (globalThis as unknown as Api).xcordVoice.updateSelf(s), state),
+      startCamera: (options) => page.evaluate((o) => (globalThis as unknown as Api).xcordVoice.startCamera(o), options),
+      stopCamera: () => page.evaluate(() => (globalThis as unknown as Api).xcordVoice.stopCamera()),
+      inboundVideo: (userId) => page.evaluate((id) => (globalThis as unknown as Api).xcordVoice.inboundVideo(id), userId),
+      outboundVideo: () => page.evaluate(() => (globalThis as unknown as Api).xcordVoice.outboundVideo()),
       request: (method, data) => page.evaluate(([m, d]) => (globalThis as unknown as Api).xcordVoice.request(m, d), [method, data] as const),
       leave: () => page.evaluate(() => (globalThis as unknown as Api).xcordVoice.leave()),
       inboundAudioPackets: (userId) => page.evaluate((id) => (globalThis as unknown as Api).xcordVoice.inboundAudioPackets(id), userId),
