@@ -9,7 +9,17 @@ import { HOSTILE_NUMBERS, HOSTILE_STRINGS, deeplyNested } from "./fuzz";
 
 /** Frames are JSON text of at most 16 KiB (docs/voice.md). */
 export const MAX_FRAME_BYTES = 16 * 1024;
-export const KNOWN_METHODS = ["create_transport", "connect_transport", "produce", "consume", "resume_consumer", "ping"] as const;
+export const KNOWN_METHODS = [
+  "create_transport",
+  "connect_transport",
+  "produce",
+  "close_producer",
+  "consume",
+  "resume_consumer",
+  "pause_consumer",
+  "set_preferred_layers",
+  "ping",
+] as const;
 /** Names a method table lookup must not trip over: Object.prototype's keys, near-misses, and junk. */
 export const UNKNOWN_METHODS = [
   "constructor",
@@ -382,7 +392,17 @@ export const dataFor = (method: string, context: VoiceFuzzContext): fc.Arbitrary
       validish = fc.record({ rtp_capabilities: rtpCapabilities(context.routerCapabilities) });
       break;
     case "resume_consumer":
+    case "pause_consumer":
       validish = fc.record({ consumer_id: idOf(["consumer"]) });
+      break;
+    case "set_preferred_layers": {
+      const layer = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 2 }), weight: 8 }, { arbitrary: fc.constantFrom<unknown>(-1, 3, 2.5, 2 ** 31, "0"), weight: 1 }, { arbitrary: hostileValue, weight: 1 });
+      validish = fc.record({ consumer_id: idOf(["consumer"]), spatial_layer: layer, temporal_layer: layer }, { requiredKeys: ["consumer_id", "spatial_layer"] });
+      break;
+    }
+    case "close_producer":
+      // Only the owner's producer has a name here: closing someone else's must be refused, never done.
+      validish = fc.record({ producer_id: idOf(["ownerProducer"]) });
       break;
     case "ping":
       validish = fc.constant({});
