@@ -1,6 +1,7 @@
 /** Camera video in a voice room: who may produce it, how consumers of it pause and take layers, and its limits. */
 import { describe, expect, test } from "bun:test";
 import type { types } from "mediasoup";
+import { ChannelType, VideoQualityMode, normalizeVideoQualityMode } from "../../src/domains/channel/domain/channel";
 import { VoicePeer } from "../../src/domains/voice/domain/voice-peer";
 import { VoiceRoom } from "../../src/domains/voice/domain/voice-room";
 import { type VoiceState, voiceStatePayload } from "../../src/domains/voice/domain/voice-state";
@@ -196,5 +197,25 @@ describe("Quality of simulcast streams", () => {
     });
     const audio = { kind: "audio", score, currentLayers: undefined, preferredLayers: undefined } as types.Consumer;
     expect(consumerQualityOf(audio)).toEqual({ score: 9, producerScore: 10, layers: null, preferredLayers: null });
+  });
+});
+
+describe("A voice channel's video quality mode", () => {
+  const reason = (type: 0 | 2 | 4, value: number) => {
+    try {
+      normalizeVideoQualityMode(type, value);
+      return "ok";
+    } catch (error) {
+      return (error as DomainError).fields?.video_quality_mode;
+    }
+  };
+
+  test("1 (auto) or 2 (full); 2 only on voice channels", () => {
+    expect(normalizeVideoQualityMode(ChannelType.GUILD_VOICE, 2)).toBe(VideoQualityMode.FULL);
+    expect(normalizeVideoQualityMode(ChannelType.GUILD_TEXT, 1)).toBe(VideoQualityMode.AUTO);
+    expect(reason(2, 3)).toBe("Must be 1 (auto) or 2 (full).");
+    expect(reason(2, 0)).toBe("Must be 1 (auto) or 2 (full).");
+    expect(reason(0, 2)).toBe("Only voice channels have a video quality mode.");
+    expect(reason(4, 2)).toBe("Only voice channels have a video quality mode.");
   });
 });

@@ -1,7 +1,9 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { checkFields } from "../../../shared/kernel/field-checks";
 import {
+  ChannelType,
   type GuildChannel,
+  VideoQualityMode,
   checkChannelCount,
   checkGuildChannelType,
   checkParent,
@@ -9,6 +11,7 @@ import {
   normalizeChannelName,
   normalizeTopic,
   normalizeUserLimit,
+  normalizeVideoQualityMode,
 } from "../domain/channel";
 import { channelCreated } from "../domain/channel-events";
 import { type OverwriteInput, changedBits, parseOverwrites } from "../domain/overwrite";
@@ -23,6 +26,8 @@ export interface CreateChannelInput {
   readonly topic?: string | null;
   /** Voice channels only; 0 (the default) is unlimited. */
   readonly userLimit?: number;
+  /** Voice channels only; 1 (auto, the default) or 2 (full). */
+  readonly videoQualityMode?: number;
   readonly position?: number;
   readonly overwrites?: readonly OverwriteInput[];
 }
@@ -41,6 +46,7 @@ export const createChannel =
       name: () => normalizeChannelName(type, input.name),
       topic: () => normalizeTopic(type, input.topic ?? null),
       userLimit: () => normalizeUserLimit(type, input.userLimit ?? 0),
+      videoQualityMode: () => normalizeVideoQualityMode(type, input.videoQualityMode ?? VideoQualityMode.AUTO),
       position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
       overwrites: () => parseOverwrites(input.overwrites ?? []),
     });
@@ -59,6 +65,7 @@ export const createChannel =
       parentId,
       topic: fields.topic,
       userLimit: fields.userLimit,
+      ...(type === ChannelType.GUILD_VOICE ? { videoQualityMode: fields.videoQualityMode } : {}),
       overwrites: fields.overwrites,
       lastMessageId: null,
     };

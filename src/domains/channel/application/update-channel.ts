@@ -1,7 +1,18 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { checkFields } from "../../../shared/kernel/field-checks";
-import { type Channel, type GuildChannel, checkParent, isThread, checkPosition, normalizeChannelName, normalizeTopic, normalizeUserLimit } from "../domain/channel";
+import {
+  type Channel,
+  ChannelType,
+  type GuildChannel,
+  checkParent,
+  checkPosition,
+  isThread,
+  normalizeChannelName,
+  normalizeTopic,
+  normalizeUserLimit,
+  normalizeVideoQualityMode,
+} from "../domain/channel";
 import { channelPayload, channelUpdated } from "../domain/channel-events";
 import { type OverwriteInput, changedBits, parseOverwrites } from "../domain/overwrite";
 import type { ChannelDeps } from "./channel-deps";
@@ -16,6 +27,7 @@ export interface UpdateChannelInput extends UpdateThreadInput {
   readonly name?: string;
   readonly topic?: string | null;
   readonly userLimit?: number;
+  readonly videoQualityMode?: number;
   readonly position?: number;
   readonly parentId?: Snowflake | null;
   readonly overwrites?: readonly OverwriteInput[];
@@ -38,6 +50,7 @@ export const updateChannel =
       name: () => (input.name === undefined ? undefined : normalizeChannelName(channel.type, input.name)),
       topic: () => (input.topic === undefined ? undefined : normalizeTopic(channel.type, input.topic)),
       userLimit: () => (input.userLimit === undefined ? undefined : normalizeUserLimit(channel.type, input.userLimit)),
+      videoQualityMode: () => (input.videoQualityMode === undefined ? undefined : normalizeVideoQualityMode(channel.type, input.videoQualityMode)),
       position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
       overwrites: () => (input.overwrites === undefined ? undefined : parseOverwrites(input.overwrites)),
     });
@@ -55,6 +68,7 @@ export const updateChannel =
       name: fields.name ?? channel.name,
       topic: fields.topic === undefined ? channel.topic : fields.topic,
       userLimit: fields.userLimit ?? channel.userLimit,
+      ...(channel.type === ChannelType.GUILD_VOICE ? { videoQualityMode: fields.videoQualityMode ?? channel.videoQualityMode } : {}),
       position: fields.position ?? channel.position,
       parentId,
       overwrites: fields.overwrites ?? channel.overwrites,

@@ -1,6 +1,6 @@
 import { type DomainEvent, type NewDomainEvent, type Topic, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { type Channel, ChannelType, type DmChannel, VOICE_BITRATE, isGuildChannel, isThread } from "./channel";
+import { type Channel, ChannelType, type DmChannel, VOICE_BITRATE, VideoQualityMode, isGuildChannel, isThread } from "./channel";
 import { type ThreadPayload, threadPayload } from "./thread-events";
 import type { Overwrite } from "./overwrite";
 import { type UserPayload, type UserProfile, userPayload } from "../../../shared/kernel/users";
@@ -25,6 +25,8 @@ export interface ChannelPayload {
   readonly user_limit?: number;
   /** Voice channels: Discord's field, which its libraries read (see VOICE_BITRATE). */
   readonly bitrate?: number;
+  /** Voice channels: 1 auto, 2 full (VideoQualityMode). */
+  readonly video_quality_mode?: number;
   /** Guild channels and DMs (empty); threads have none (their parent's apply). */
   readonly permission_overwrites?: OverwritePayload[];
   readonly last_message_id: Snowflake | null;
@@ -53,7 +55,7 @@ export const channelPayload = (channel: Channel, recipients: readonly UserProfil
         parent_id: channel.parentId,
         topic: channel.topic,
         user_limit: channel.userLimit,
-        ...(channel.type === ChannelType.GUILD_VOICE ? { bitrate: VOICE_BITRATE } : {}),
+        ...(channel.type === ChannelType.GUILD_VOICE ? { bitrate: VOICE_BITRATE, video_quality_mode: channel.videoQualityMode ?? VideoQualityMode.AUTO } : {}),
         permission_overwrites: channel.overwrites.map(overwritePayload),
         last_message_id: channel.lastMessageId,
       }

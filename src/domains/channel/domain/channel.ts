@@ -14,6 +14,9 @@ export const ChannelType = { GUILD_TEXT: 0, DM: 1, GUILD_VOICE: 2, GUILD_CATEGOR
  * neither sets nor enforces a bitrate (the clients' Opus encoders choose theirs), and it cannot be changed.
  */
 export const VOICE_BITRATE = 64_000;
+/** Discord's video quality of a voice channel: 1 auto (the SFU picks each viewer's layer), 2 full (720p where it can). */
+export const VideoQualityMode = { AUTO: 1, FULL: 2 } as const;
+export type VideoQualityMode = (typeof VideoQualityMode)[keyof typeof VideoQualityMode];
 export type GuildChannelType = typeof ChannelType.GUILD_TEXT | typeof ChannelType.GUILD_VOICE | typeof ChannelType.GUILD_CATEGORY;
 
 /** A text or voice channel, or a category grouping them, in a guild. */
@@ -29,6 +32,8 @@ export interface GuildChannel {
   readonly topic: string | null;
   /** Voice channels only: how many users may be connected at once; 0 means unlimited. */
   readonly userLimit: number;
+  /** Voice channels only: camera video quality; absent means 1 (auto). */
+  readonly videoQualityMode?: VideoQualityMode;
   readonly overwrites: readonly Overwrite[];
   /** Set by the message domain. */
   readonly lastMessageId: Snowflake | null;
@@ -94,6 +99,13 @@ export const normalizeUserLimit = (type: GuildChannelType, limit: number, field 
   if (!Number.isInteger(limit) || limit < 0 || limit > USER_LIMIT_MAX) throw invalidField(field, `Must be an integer between 0 and ${USER_LIMIT_MAX}.`);
   if (limit !== 0 && type !== ChannelType.GUILD_VOICE) throw invalidField(field, "Only voice channels have a user limit.");
   return limit;
+};
+
+/** A video quality mode is 1 (auto) or 2 (full), and only a voice channel may have 2. */
+export const normalizeVideoQualityMode = (type: GuildChannelType, mode: number, field = "video_quality_mode"): VideoQualityMode => {
+  if (mode !== VideoQualityMode.AUTO && mode !== VideoQualityMode.FULL) throw invalidField(field, "Must be 1 (auto) or 2 (full).");
+  if (mode !== VideoQualityMode.AUTO && type !== ChannelType.GUILD_VOICE) throw invalidField(field, "Only voice channels have a video quality mode.");
+  return mode;
 };
 
 export const checkPosition = (position: number, field = "position"): number => {

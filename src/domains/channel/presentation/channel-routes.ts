@@ -30,6 +30,7 @@ export const channelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>)
             name: body.name,
             topic: body.topic,
             userLimit: body.user_limit,
+            videoQualityMode: body.video_quality_mode,
             position: body.position,
             parentId: body.parent_id,
             overwrites: body.permission_overwrites,

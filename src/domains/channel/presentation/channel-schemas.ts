@@ -56,6 +56,7 @@ export const ChannelBody = t.Object(
     topic: t.Optional(t.Nullable(t.String())),
     user_limit: t.Optional(ResponseInteger({ description: "guild channels: users allowed in a voice channel at once, 0 unlimited (always 0 for text and category)" })),
     bitrate: t.Optional(ResponseInteger({ description: "voice channels: 64000, Discord's default, for Discord's libraries (XCord does not set or enforce a bitrate)" })),
+    video_quality_mode: t.Optional(ResponseInteger({ description: "voice channels: camera video quality, 1 auto (default), 2 full" })),
     permission_overwrites: t.Optional(t.Array(OverwriteBody, { description: "guild channels and DMs; threads have none (their parent's apply)" })),
     last_message_id: t.Nullable(SnowflakeString),
     recipients: t.Optional(t.Array(UserBody, { description: "DMs: the other participant" })),
@@ -88,17 +89,17 @@ const userLimitField = IntegerInput({
   maximum: USER_LIMIT_MAX,
   description: `voice channels: users allowed at once, 1–${USER_LIMIT_MAX}, or 0 (default) for unlimited`,
 });
+const videoQualityModeField = IntegerInput({ minimum: 1, maximum: 2, description: "voice channels: camera video quality, 1 auto (default) or 2 full" });
 const position = IntegerInput({ minimum: 0 });
 
 /**
- * Channel settings of Discord's that XCord does not have yet (slow mode, NSFW, forum and thread defaults, voice region
- * and video quality): accepted on create and modify, ignored. Voice channels report `bitrate` 64000 whatever is sent.
+ * Channel settings of Discord's that XCord does not have yet (slow mode, NSFW, forum and thread defaults, voice
+ * region): accepted on create and modify, ignored. Voice channels report `bitrate` 64000 whatever is sent.
  */
 const IGNORED_CHANNEL_SETTINGS = {
   rate_limit_per_user: Ignored.integer(),
   nsfw: Ignored.boolean(),
   rtc_region: Ignored.string(64),
-  video_quality_mode: Ignored.integer(),
   default_auto_archive_duration: Ignored.integer(),
   default_reaction_emoji: Ignored.object(),
   available_tags: Ignored.list(20),
@@ -116,6 +117,7 @@ export const CreateChannelBody = t.Object(
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     topic: t.Optional(topicField),
     user_limit: t.Optional(userLimitField),
+    video_quality_mode: t.Optional(videoQualityModeField),
     position: t.Optional(position),
     permission_overwrites: t.Optional(overwritesField),
     ...ignoredDiscordFields({ bitrate: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
@@ -128,6 +130,7 @@ export const UpdateChannelBody = t.Object(
     name: t.Optional(nameField),
     topic: t.Optional(topicField),
     user_limit: t.Optional(userLimitField),
+    video_quality_mode: t.Optional(videoQualityModeField),
     position: t.Optional(position),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     permission_overwrites: t.Optional(overwritesField),

@@ -27,6 +27,7 @@ export const guildChannelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCa
               parentId: body.parent_id,
               topic: body.topic,
               userLimit: body.user_limit,
+              videoQualityMode: body.video_quality_mode,
               position: body.position,
               overwrites: body.permission_overwrites,
             }),

@@ -20,7 +20,7 @@ export type ChannelFactsQuery = (channelId: string, userId: string) => Promise<C
  * driver rounds). Aliases match the drizzle row shape so the same mapping reads both.
  */
 const CHANNEL_FACTS = `SELECT c.id::text AS "id", c.type AS "type", c.guild_id::text AS "guildId", c.name AS "name",
-  c.position AS "position", c.parent_id::text AS "parentId", c.topic AS "topic", c.user_limit AS "userLimit", ${lastMessageIdOf("c")} AS "lastMessageId",
+  c.position AS "position", c.parent_id::text AS "parentId", c.topic AS "topic", c.user_limit AS "userLimit", c.video_quality_mode AS "videoQualityMode", ${lastMessageIdOf("c")} AS "lastMessageId",
   c.dm_low_user_id::text AS "dmLowUserId", c.dm_high_user_id::text AS "dmHighUserId",
   c.owner_id::text AS "threadOwnerId", c.rate_limit_per_user AS "rateLimitPerUser", c.thread_archived AS "threadArchived",
   c.auto_archive_duration AS "autoArchiveDuration", c.archive_timestamp AS "archiveTimestamp", c.thread_locked AS "threadLocked",

@@ -22,6 +22,8 @@ export const channels = pgTable(
     topic: text("topic"),
     /** Voice channels only; 0 means unlimited. */
     userLimit: integer("user_limit").notNull().default(0),
+    /** Voice channels only: camera video quality, 1 auto or 2 full (null elsewhere). */
+    videoQualityMode: smallint("video_quality_mode"),
     /**
      * No longer read or written: a channel's newest message is derived from the messages primary key (see
      * lastMessageIdOf). Kept while nodes of the previous release, which still update it on every send, may run

@@ -94,6 +94,7 @@ export const toChannel = (row: ChannelRow): Channel => {
     parentId: row.parentId,
     topic: row.topic,
     userLimit: row.userLimit,
+    ...(row.type === ChannelType.GUILD_VOICE ? { videoQualityMode: row.videoQualityMode === 2 ? 2 : 1 } : {}),
     overwrites: row.overwrites.map(toOverwrite),
     lastMessageId: row.lastMessageId,
   };
@@ -135,7 +136,14 @@ export class DrizzleChannelRepository implements ChannelRepository {
     for (const channel of changed) {
       await this.db
         .update(channels)
-        .set({ name: channel.name, topic: channel.topic, userLimit: channel.userLimit, position: channel.position, parentId: channel.parentId })
+        .set({
+          name: channel.name,
+          topic: channel.topic,
+          userLimit: channel.userLimit,
+          videoQualityMode: channel.videoQualityMode ?? null,
+          position: channel.position,
+          parentId: channel.parentId,
+        })
         .where(eq(channels.id, channel.id));
     }
   }
