@@ -193,6 +193,18 @@ for (const mode of MODES) {
       await voiceStateOf(watcher.client, leaver.user.id, (d) => d.channel_id === null);
     });
 
+    test("op 4 with the `self_video` Discord's client adds is accepted; the camera state is the voice socket's, not op 4's", async () => {
+      const [camera] = await registerUsers(server, 1);
+      await joinAll(api, owner, guild, [camera]);
+      const watcher = await connect(third);
+      const { client } = await connect(camera);
+      client.send({ op: 4, d: { guild_id: guild.id, channel_id: general.id, self_mute: false, self_deaf: false, self_video: true } });
+      await client.dispatch("VOICE_SERVER_UPDATE", (d) => d.channel_id === general.id);
+      expect(await voiceStateOf(watcher.client, camera.user.id, (d) => d.channel_id === general.id)).toMatchObject({ self_video: false });
+      client.send({ op: 4, d: { guild_id: guild.id, channel_id: null, self_mute: false, self_deaf: false, self_video: "yes" } });
+      expect(await client.closed()).toMatchObject({ code: 4002 });
+    });
+
     test("a voice state nobody connects to expires (VOICE_STATE_TTL_MS) and the call ends", async () => {
       const watcher = await connect(third);
       const ghostChannel = await createVoiceChannel(api, owner, guild.id, "Ghost");

@@ -39,5 +39,25 @@ for (const mode of MODES) {
       // An @everyone that may not send gets nothing new.
       expect(BigInt(row!.permissions)).toBe(Permission.VIEW_CHANNEL);
     });
+
+    test("0019 gives @everyone STREAM where it may connect to voice, and nothing else", async () => {
+      const db = server.app.database.db;
+      const guildId = String((BigInt(Date.now()) << 22n) + 7n);
+      const voice = (Permission.VIEW_CHANNEL | Permission.CONNECT | Permission.SPEAK).toString();
+      await db.execute(sql`INSERT INTO users (id, username, created_at, updated_at) VALUES (${guildId}, ${`old-${guildId}`}, now(), now())`);
+      await db.execute(sql`INSERT INTO guilds (id, name, owner_id, created_at) VALUES (${guildId}, 'Before video', ${guildId}, now())`);
+      await db.execute(sql`INSERT INTO roles (id, guild_id, name, permissions) VALUES (${guildId}, ${guildId}, '@everyone', ${voice})`);
+      await db.execute(sql.raw(migration("0019_everyone_stream_permission.sql")));
+      expect(await permissionsOf(guildId)).toBe(BigInt(voice) | Permission.STREAM);
+      await db.execute(sql`UPDATE roles SET permissions = ${Permission.VIEW_CHANNEL.toString()} WHERE id = ${guildId}`);
+      await db.execute(sql.raw(migration("0019_everyone_stream_permission.sql")));
+      expect(await permissionsOf(guildId)).toBe(Permission.VIEW_CHANNEL);
+    });
+
+    const permissionsOf = async (roleId: string): Promise<bigint> => {
+      const result = (await server.app.database.db.execute(sql`SELECT permissions::text FROM roles WHERE id = ${roleId}`)) as unknown;
+      const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ permissions: string }>;
+      return BigInt(row!.permissions);
+    };
   });
 }

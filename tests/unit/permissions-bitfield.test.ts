@@ -17,7 +17,7 @@ describe("permission bitfields", () => {
     expect(Permission.MANAGE_ROLES).toBe(268435456n);
   });
 
-  test("default @everyone holds exactly the API.md set, and Discord's thread permissions", () => {
+  test("default @everyone holds exactly the API.md set, and Discord's thread and video (STREAM) permissions", () => {
     expect(permissionNames(DEFAULT_EVERYONE_PERMISSIONS).sort()).toEqual(
       <PermissionName[]>[
         "VIEW_CHANNEL",
@@ -28,6 +28,7 @@ describe("permission bitfields", () => {
         "ATTACH_FILES",
         "CONNECT",
         "SPEAK",
+        "STREAM",
         "CHANGE_NICKNAME",
         "CREATE_PUBLIC_THREADS",
         "CREATE_PRIVATE_THREADS",

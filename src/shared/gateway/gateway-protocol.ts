@@ -124,7 +124,14 @@ export const IdentifyPayload = T.Object(
 );
 export const PresenceUpdatePayload = T.Object(presenceFields, { additionalProperties: false });
 export const VoiceStateUpdatePayload = T.Object(
-  { guild_id: SnowflakeLike, channel_id: T.Union([SnowflakeLike, T.Null()]), self_mute: T.Boolean(), self_deaf: T.Boolean() },
+  {
+    guild_id: SnowflakeLike,
+    channel_id: T.Union([SnowflakeLike, T.Null()]),
+    self_mute: T.Boolean(),
+    self_deaf: T.Boolean(),
+    // Discord's own client sends it; XCord takes the camera state from the voice socket (voice.md) and ignores this.
+    self_video: T.Optional(T.Boolean()),
+  },
   { additionalProperties: false },
 );
 export const ResumePayload = T.Object(

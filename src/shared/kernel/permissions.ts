@@ -50,6 +50,7 @@ export const DEFAULT_EVERYONE_PERMISSIONS: bigint =
   Permission.ATTACH_FILES |
   Permission.CONNECT |
   Permission.SPEAK |
+  Permission.STREAM |
   Permission.CHANGE_NICKNAME |
   Permission.CREATE_PUBLIC_THREADS |
   Permission.CREATE_PRIVATE_THREADS |
