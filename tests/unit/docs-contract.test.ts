@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { VoiceClose } from "../../src/domains/voice/application/voice-rooms";
 import { MAX_BUFFERED_BYTES } from "../../src/shared/gateway/gateway-session";
 import { CloseCode, FRAME_LIMIT, HEARTBEAT_INTERVAL_MS, MAX_FRAME_BYTES, Op, RESUME_BUFFER_LENGTH } from "../../src/shared/gateway/gateway-protocol";
-import { Permission } from "../../src/shared/kernel/permissions";
+import { ALL_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, Permission } from "../../src/shared/kernel/permissions";
 import { DISCORD_EPOCH, LEGACY_EPOCH } from "../../src/shared/kernel/snowflake";
 import { buildAsyncApiDocument } from "../../src/shared/presentation/asyncapi";
 import { DEFAULT_JSON_LIMIT } from "../../src/shared/presentation/body-parser";
@@ -101,6 +101,8 @@ describe("docs/rest.md documents the REST conventions as built", () => {
   test("every permission with its bit value, the snowflake epoch and the size limits", () => {
     const permissions = Object.entries(Permission).map(([name, bit]) => row(name, `1 << ${bit.toString(2).length - 1}`, bit.toString()));
     expect(missing(rest, permissions)).toEqual([]);
+    // The totals a client copies: every bit together, and a new guild's @everyone.
+    expect(missing(rest, [`\`${ALL_PERMISSIONS}\``, `\`${DEFAULT_EVERYONE_PERMISSIONS}\``])).toEqual([]);
     expect(missing(rest, [new Date(DISCORD_EPOCH).toISOString(), `${DISCORD_EPOCH}`, new Date(LEGACY_EPOCH).toISOString(), `${LEGACY_EPOCH}`, DEFAULT_JSON_LIMIT.toLocaleString("en-US"), `${MAX_JSON_DEPTH} levels`])).toEqual([]);
   });
 });
