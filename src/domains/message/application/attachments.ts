@@ -2,8 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { StoredBlob } from "../domain/blob-store";
-import { type Attachment, UPLOAD_CLAIM_WINDOW_MS, isImage, resolveContentType, sanitizeFilename, servesInline } from "../domain/attachment";
-import { imageDimensions } from "../domain/image-dimensions";
+import { type Attachment, UPLOAD_CLAIM_WINDOW_MS, newAttachment, resolveContentType, servesInline } from "../domain/attachment";
 import { NONCE_WINDOW_MS } from "../domain/message";
 import { tooLarge, unknownAttachment } from "../domain/message-errors";
 import { type AttachmentPayload, attachmentPayload } from "../domain/message-payloads";
@@ -43,20 +42,17 @@ export const prepareUpload = async (
   if (input.bytes.byteLength === 0) throw invalidField(field, "Cannot upload an empty file.");
   // Taken before the detection awaits: files prepared together get ids in their order, the order reads list them in.
   const id = deps.ids.next();
-  const contentType = resolveContentType(await deps.detector.detect(input.bytes), isUtf8Text(input.bytes));
-  const dimensions = isImage(contentType) ? imageDimensions(contentType, input.bytes) : null;
-  const attachment: Attachment = {
+  const attachment = newAttachment({
     id,
     channelId,
     uploaderId: userId,
-    filename: sanitizeFilename(input.filename),
-    contentType,
+    filename: input.filename,
+    contentType: resolveContentType(await deps.detector.detect(input.bytes), isUtf8Text(input.bytes)),
     size: input.bytes.byteLength,
-    width: dimensions?.width ?? null,
-    height: dimensions?.height ?? null,
+    head: input.bytes,
     description: input.description ?? null,
     createdAt: new Date(deps.clock.now()),
-  };
+  });
   return { attachment, bytes: input.bytes };
 };
 

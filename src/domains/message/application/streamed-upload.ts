@@ -1,9 +1,8 @@
 import { isUtf8 } from "node:buffer";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { type Attachment, isImage, resolveContentType, sanitizeFilename } from "../domain/attachment";
+import { type Attachment, newAttachment, resolveContentType } from "../domain/attachment";
 import { BlobTooLargeError } from "../domain/blob-store";
-import { imageDimensions } from "../domain/image-dimensions";
 import { tooLarge } from "../domain/message-errors";
 import type { MessageDeps } from "./message-deps";
 
@@ -104,20 +103,17 @@ export const storeStreamedUpload = async (deps: StreamDeps, userId: Snowflake, c
   } catch (error) {
     throw error instanceof BlobTooLargeError ? tooLarge(deps.maxUploadBytes) : error;
   }
-  const contentType = resolveContentType(detected, text?.isText() ?? false);
-  const dimensions = isImage(contentType) ? imageDimensions(contentType, head.bytes) : null;
-  const attachment: Attachment = {
+  const attachment = newAttachment({
     id,
     channelId,
     uploaderId: userId,
-    filename: sanitizeFilename(input.filename),
-    contentType,
+    filename: input.filename,
+    contentType: resolveContentType(detected, text?.isText() ?? false),
     size,
-    width: dimensions?.width ?? null,
-    height: dimensions?.height ?? null,
+    head: head.bytes,
     description: null,
     createdAt: new Date(deps.clock.now()),
-  };
+  });
   try {
     await deps.repositories.attachments.insert(attachment);
   } catch (error) {

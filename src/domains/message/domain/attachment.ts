@@ -1,4 +1,5 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { imageDimensions } from "./image-dimensions";
 
 /** An uploaded file: first an unused upload, then part of exactly one message. */
 export interface Attachment {
@@ -34,6 +35,15 @@ const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}<>:"/\\|?*]/gu;
  * A filename safe to store, show and put in a URL path: the last path component, unsafe characters and runs of
  * whitespace turned into `_`, no leading dots (no hidden or `..` names), at most 255 code points.
  */
+/** A new upload: its name sanitized, and an image measured from `head`, its first bytes (or all of them). */
+export const newAttachment = (
+  upload: Omit<Attachment, "filename" | "width" | "height"> & { readonly filename: string; readonly head: Uint8Array },
+): Attachment => {
+  const { head, filename, ...fields } = upload;
+  const dimensions = isImage(fields.contentType) ? imageDimensions(fields.contentType, head) : null;
+  return { ...fields, filename: sanitizeFilename(filename), width: dimensions?.width ?? null, height: dimensions?.height ?? null };
+};
+
 export const sanitizeFilename = (raw: string): string => {
   const base = raw.normalize("NFC").split(/[/\\]/).pop() ?? "";
   const cleaned = base.replace(UNSAFE, "_").replace(/\s+/gu, "_").replace(/^[.\s]+/u, "");
