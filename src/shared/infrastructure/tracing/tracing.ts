@@ -158,6 +158,7 @@ export const createTracing = (config: TracingConfig, nodeId: number, version: st
     ],
   });
   const tracer = provider.getTracer("xcord", version);
+  let stopped = false;
 
   const startSpan = (name: string, options: SpanOptions): { span: Span; context: Context } => {
     const parent = options.parent === undefined ? context.active() : options.parent === null ? ROOT_CONTEXT : contextOf(options.parent);
@@ -211,6 +212,9 @@ export const createTracing = (config: TracingConfig, nodeId: number, version: st
       return spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
     },
     async shutdown() {
+      // Once: the failure paths of a start and a later stop may both call it, and the globals are counted.
+      if (stopped) return;
+      stopped = true;
       await provider.shutdown();
       releaseGlobals();
     },
