@@ -29,6 +29,8 @@ beforeAll(async () => {
   s3Endpoint = `http://127.0.0.1:${started.port}`;
 });
 afterAll(async () => {
+  // Bun's S3 client keeps its connections alive: close() would wait for them.
+  s3.httpServer?.closeAllConnections();
   await s3.close();
   rmSync(root, { recursive: true, force: true });
 });

@@ -56,6 +56,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Bun's S3 client keeps its connections alive, and an upload cut off midway may leave one open: close() would wait
+  // for them, so they are ended first.
+  s3?.server.httpServer?.closeAllConnections();
   await Promise.all([postgresDb?.close(), bouncedDb?.close(), s3 ? within(5000, "stopping s3rver", s3.server.close()) : undefined]);
   rmSync(root, { recursive: true, force: true });
 });

@@ -12,6 +12,9 @@ declare module "s3rver" {
     constructor(options: S3rverOptions);
     /** Listens; resolves with the bound address (port 0 picks a free one). */
     run(): Promise<{ address: string; port: number; family: string }>;
+    /** Stops listening; resolves once every connection has ended (an idle keep-alive one holds it). */
     close(): Promise<void>;
+    /** The listening server, once `run` resolved. */
+    httpServer?: import("node:http").Server;
   }
 }
