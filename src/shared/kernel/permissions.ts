@@ -7,6 +7,8 @@ export const Permission = {
   MANAGE_CHANNELS: 1n << 4n,
   MANAGE_GUILD: 1n << 5n,
   ADD_REACTIONS: 1n << 6n,
+  /** Read the guild's audit log (and hear GUILD_AUDIT_LOG_ENTRY_CREATE). */
+  VIEW_AUDIT_LOG: 1n << 7n,
   /** Discord's "Video": camera video (and screen share) in voice channels. */
   STREAM: 1n << 9n,
   VIEW_CHANNEL: 1n << 10n,

@@ -9,3 +9,4 @@ export * from "./voice-schema";
 export * from "./webhook-schema";
 export * from "./blob-schema";
 export * from "./emoji-schema";
+export * from "./audit-log-schema";
