@@ -132,3 +132,23 @@ export const mfaTickets = pgTable(
   },
   (table) => [index("mfa_tickets_user_idx").on(table.userId), index("mfa_tickets_expires_idx").on(table.expiresAt)],
 );
+
+/**
+ * Friends, requests and blocks, Discord's relationships: one row per side that holds one. A friendship and a
+ * request are two rows (FRIEND/FRIEND; PENDING_OUTGOING/PENDING_INCOMING); a block is the blocker's row alone.
+ * `type` is Discord's: 1 FRIEND, 2 BLOCKED, 3 PENDING_INCOMING, 4 PENDING_OUTGOING.
+ */
+export const relationships = pgTable(
+  "relationships",
+  {
+    userId: reference("user_id", () => users.id, { onDelete: "cascade" }),
+    otherId: reference("other_id", () => users.id, { onDelete: "cascade" }),
+    type: integer("type").notNull(),
+    since: timestamptz("since").notNull(),
+  },
+  (table) => [
+    primaryKey({ name: "relationships_pkey", columns: [table.userId, table.otherId] }),
+    // Who blocked a user (their block list is read by user_id through the key).
+    index("relationships_blocked_idx").on(table.otherId).where(sql`${table.type} = 2`),
+  ],
+);

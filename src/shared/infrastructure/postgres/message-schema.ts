@@ -165,3 +165,17 @@ export const messageNonces = pgTable(
     index("message_nonces_created_idx").on(table.createdAt),
   ],
 );
+
+/**
+ * DM delivery (an XCord extension): the newest message of a DM that some gateway session of `user_id` was sent, so
+ * every message of the other participant up to it shows `delivered`. One row per (DM, recipient), only moved forward.
+ */
+export const dmDeliveries = pgTable(
+  "dm_deliveries",
+  {
+    channelId: reference("channel_id", () => channels.id, { onDelete: "cascade" }),
+    userId: snowflake("user_id").notNull(),
+    deliveredUpTo: snowflake("delivered_up_to").notNull(),
+  },
+  (table) => [primaryKey({ name: "dm_deliveries_pkey", columns: [table.channelId, table.userId] })],
+);
