@@ -34,6 +34,7 @@ const channel = (fields: Partial<GuildChannel>): GuildChannel => ({
   parentId: null,
   topic: null,
   userLimit: 0,
+  rateLimitPerUser: 0,
   overwrites: [],
   lastMessageId: null,
   ...fields,

@@ -14,7 +14,7 @@ const MODS = "200";
 const { VIEW_CHANNEL, SEND_MESSAGES, MANAGE_MESSAGES, KICK_MEMBERS, ADMINISTRATOR } = Permission;
 
 const text = (id: string, overwrites: Overwrite[] = []): GuildChannel => ({
-  id, type: ChannelType.GUILD_TEXT, guildId: GUILD, name: "general", position: 0, parentId: null, topic: null, userLimit: 0, overwrites, lastMessageId: null,
+  id, type: ChannelType.GUILD_TEXT, guildId: GUILD, name: "general", position: 0, parentId: null, topic: null, userLimit: 0, rateLimitPerUser: 0, overwrites, lastMessageId: null,
 });
 const dm = (id: string): Channel => ({ id, type: ChannelType.DM, recipientIds: [ALICE, BOB], lastMessageId: null });
 

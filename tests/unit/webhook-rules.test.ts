@@ -47,7 +47,7 @@ describe("a webhook's message author", () => {
   });
 
   test("it posts in its guild text channel with its own rights, not its creator's", () => {
-    expect(webhookChannel(hook)).toEqual({ id: "2", guildId: "1", text: true, recipientIds: [], permissions: WEBHOOK_PERMISSIONS });
+    expect(webhookChannel(hook)).toEqual({ id: "2", guildId: "1", text: true, recipientIds: [], permissions: WEBHOOK_PERMISSIONS, rateLimitPerUser: 0 });
     for (const bit of [Permission.VIEW_CHANNEL, Permission.SEND_MESSAGES, Permission.ATTACH_FILES, Permission.MENTION_EVERYONE]) expect(hasPermission(WEBHOOK_PERMISSIONS, bit)).toBe(true);
     expect(hasPermission(WEBHOOK_PERMISSIONS, Permission.MANAGE_MESSAGES)).toBe(false);
   });

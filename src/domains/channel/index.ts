@@ -15,6 +15,7 @@ export { type PermissionChanges, createPermissionCache } from "./application/per
 export { FactsPermissionResolver } from "./application/facts-permission-resolver";
 export { FactsGuildAccess } from "./application/facts-guild-access";
 export { memberStanding, requirePermission, viewChannel } from "./application/channel-access";
+export { enforceSlowMode } from "./application/slow-mode";
 export type { GuildAccess } from "./domain/guild-access";
 export type { PermissionResolver, ResolvedChannel } from "./domain/permission-resolver";
 export { ChannelType, isGuildChannel, isThread } from "./domain/channel";

@@ -59,6 +59,8 @@ export const ErrorCode = {
   LIMIT_REACHED: "LIMIT_REACHED",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   RATE_LIMITED: "RATE_LIMITED",
+  /** A message or thread within a channel's slow-mode window (Discord's 429 20016); carries `retryAfterMs`. */
+  SLOWMODE_RATE_LIMITED: "SLOWMODE_RATE_LIMITED",
   UNAVAILABLE: "UNAVAILABLE",
 } as const;
 
@@ -75,6 +77,8 @@ export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
     readonly code: C,
     message: string,
     readonly fields?: FieldErrors,
+    /** Refusals that end by themselves (a 429): how long until the action may be retried, in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

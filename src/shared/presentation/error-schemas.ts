@@ -46,6 +46,7 @@ const API_ERROR_NAMES: { readonly [C in ErrorCode]: string } = {
   LIMIT_REACHED: "Maximum number reached",
   PAYLOAD_TOO_LARGE: "Request entity too large",
   RATE_LIMITED: "You are being rate limited.",
+  SLOWMODE_RATE_LIMITED: "This action cannot be performed due to slowmode rate limit.",
   UNAVAILABLE: "Service unavailable",
 };
 
@@ -87,10 +88,13 @@ type ErrorBodySchema = ReturnType<typeof errorBody>;
 /** The error body of the contract, for responses described by their route. */
 export const ErrorBody = errorBody("An error: `code` is the API error code, `message` says why", { code: 10003, message: "Unknown Channel" });
 
-const rateLimitedBody = (description: string) =>
+const rateLimitedBody = (description: string, domainCodes: readonly number[] = []) =>
   t.Object(
     {
-      code: t.Literal(0),
+      code:
+        domainCodes.length === 0
+          ? t.Literal(0)
+          : t.Union([t.Literal(0), ...domainCodes.map((code) => t.Literal(code))], { description: "0 for a rate limit of the route, else the API error code" }),
       message: t.String(),
       retry_after: t.Number({ description: "seconds" }),
       global: t.Boolean({ description: "true for the per-user limit of every authenticated route" }),
@@ -147,6 +151,9 @@ export const errorResponses = (options: { auth: boolean; rateLimit?: RateLimitRu
     byStatus.set(status, [...(byStatus.get(status) ?? []), failure]);
   }
   const responses: Record<number, TObject> = {};
+  // A domain's own 429s (slow mode) are told beside the route's rate limits, in the rate-limit body they share.
+  const limited = byStatus.get(429) ?? [];
+  byStatus.delete(429);
   for (const [status, list] of byStatus) {
     const lines = list.map(line);
     if (status === 400) lines.push(`${MALFORMED_JSON.code} ${MALFORMED_JSON.message}`);
@@ -154,7 +161,13 @@ export const errorResponses = (options: { auth: boolean; rateLimit?: RateLimitRu
   }
   responses[413] = described(413, [line(TOO_LARGE)], exampleOf(TOO_LARGE));
   const limits = [...(options.rateLimit ? [perPeriod(options.rateLimit)] : []), ...(options.auth ? ["the global limit of 50 requests per second per user"] : [])];
-  if (limits.length > 0) responses[429] = rateLimitedBody(`Too Many Requests — ${limits.join("; ")}; wait \`retry_after\` seconds`);
+  const reasons = [...limited.map(line), ...limits];
+  if (reasons.length > 0) {
+    responses[429] = rateLimitedBody(
+      `Too Many Requests — ${reasons.join("; ")}; wait \`retry_after\` seconds`,
+      limited.map((failure) => ERROR_TABLE[failure.code].code),
+    );
+  }
   responses[500] = described(500, [`${INTERNAL_ERROR.code} ${INTERNAL_ERROR.message}: a bug, logged with the request id`], {
     code: INTERNAL_ERROR.code,
     message: INTERNAL_ERROR.message,

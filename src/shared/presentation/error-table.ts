@@ -41,6 +41,7 @@ export const ERROR_TABLE: { readonly [C in ErrorCode]: { readonly status: number
   LIMIT_REACHED: { status: 400, code: 30001 },
   PAYLOAD_TOO_LARGE: { status: 413, code: 40005 },
   RATE_LIMITED: { status: 429, code: 0 },
+  SLOWMODE_RATE_LIMITED: { status: 429, code: 20016 },
   UNAVAILABLE: { status: 503, code: 0 },
 };
 

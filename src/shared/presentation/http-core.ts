@@ -92,6 +92,7 @@ export const httpCore = (options: HttpCoreOptions) => {
 
   const respond = (set: { status?: number | string; headers: Record<string, unknown> }, response: ErrorResponse) => {
     set.status = response.status;
+    if (response.headers) Object.assign(set.headers, response.headers);
     set.headers["content-type"] = "application/json";
     return response.body;
   };

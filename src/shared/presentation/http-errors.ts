@@ -27,7 +27,9 @@ export interface NestedErrors {
 
 export interface ErrorResponse {
   readonly status: number;
-  readonly body: { code: number; message: string; errors?: NestedErrors };
+  readonly body: { code: number; message: string; errors?: NestedErrors; retry_after?: number; global?: boolean };
+  /** Headers the answer adds (a 429's Retry-After). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Where a reason about the whole body, query or value is kept in the flat form (`_body`, `_query`, `_value`). */
@@ -231,9 +233,21 @@ export const validationReasons = (issues: readonly ValidationIssue[], where: str
   return reasons;
 };
 
+/**
+ * A domain error as the contract's answer. One that ends by itself (`retryAfterMs`, e.g. slow mode's 429 20016) is
+ * shaped as Discord's rate-limit answers are: `retry_after` in seconds and `global: false` in the body, and the
+ * `Retry-After` header in whole seconds, rounded up.
+ */
 export const fromDomainError = (error: DomainError): ErrorResponse => {
   const { status, code } = ERROR_TABLE[error.code];
-  return { status, body: { code, message: error.message, ...(error.fields ? { errors: nestDomainFields(error.fields) } : {}) } };
+  const body = { code, message: error.message, ...(error.fields ? { errors: nestDomainFields(error.fields) } : {}) };
+  if (error.retryAfterMs === undefined) return { status, body };
+  const retryAfterMs = Math.max(0, Math.ceil(error.retryAfterMs));
+  return {
+    status,
+    body: { ...body, retry_after: retryAfterMs / 1000, global: false },
+    headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)), "x-ratelimit-scope": "user" },
+  };
 };
 
 /** The one place that turns any thrown value into the contract's error response. */

@@ -1,4 +1,5 @@
 import type { Clock } from "../../../shared/kernel/clock";
+import type { RateLimiter } from "../../../shared/kernel/ports";
 import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import type { ChannelRepository } from "../domain/channel-repository";
 import type { ChannelUnitOfWork } from "../domain/channel-unit-of-work";
@@ -18,6 +19,8 @@ export interface ChannelDeps {
   readonly permissions: PermissionResolver;
   readonly guilds: GuildAccess;
   readonly users: UserDirectory;
+  /** The node's shared rate limiter: slow mode's windows (Redis across nodes). */
+  readonly rateLimiter: RateLimiter;
   readonly clock: Clock;
   readonly ids: SnowflakeGenerator;
   /** The message domain's check that a thread's starter message exists and the caller can read it. */

@@ -9,6 +9,7 @@ import {
   checkParent,
   checkPosition,
   normalizeChannelName,
+  normalizeRateLimitPerUser,
   normalizeTopic,
   normalizeUserLimit,
   normalizeVideoQualityMode,
@@ -26,6 +27,8 @@ export interface CreateChannelInput {
   readonly topic?: string | null;
   /** Voice channels only; 0 (the default) is unlimited. */
   readonly userLimit?: number;
+  /** Text channels only: slow mode in seconds; 0 (the default) is off. */
+  readonly rateLimitPerUser?: number | null;
   /** Voice channels only; 1 (auto, the default) or 2 (full). */
   readonly videoQualityMode?: number;
   readonly position?: number;
@@ -46,6 +49,7 @@ export const createChannel =
       name: () => normalizeChannelName(type, input.name),
       topic: () => normalizeTopic(type, input.topic ?? null),
       userLimit: () => normalizeUserLimit(type, input.userLimit ?? 0),
+      rateLimitPerUser: () => normalizeRateLimitPerUser(type, input.rateLimitPerUser ?? 0),
       videoQualityMode: () => normalizeVideoQualityMode(type, input.videoQualityMode ?? VideoQualityMode.AUTO),
       position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
       overwrites: () => parseOverwrites(input.overwrites ?? []),
@@ -65,6 +69,7 @@ export const createChannel =
       parentId,
       topic: fields.topic,
       userLimit: fields.userLimit,
+      rateLimitPerUser: fields.rateLimitPerUser,
       ...(type === ChannelType.GUILD_VOICE ? { videoQualityMode: fields.videoQualityMode } : {}),
       overwrites: fields.overwrites,
       lastMessageId: null,

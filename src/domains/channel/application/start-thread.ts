@@ -14,8 +14,10 @@ import {
   threadAlreadyExists,
   tooManyThreads,
 } from "../domain/thread";
+import type { GuildChannel } from "../domain/channel";
 import { threadCreated } from "../domain/thread-events";
 import type { ChannelDeps } from "./channel-deps";
+import { enforceSlowMode } from "./slow-mode";
 import { requireBits, viewParent } from "./thread-access";
 
 export interface StartThreadInput {
@@ -31,7 +33,11 @@ export interface StartThreadInput {
 /** The message a thread starts from, which the message domain owns: it throws when the caller cannot read it there. */
 export type StarterMessageCheck = (userId: Snowflake, channelId: Snowflake, messageId: Snowflake) => Promise<void>;
 
-type StartDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids">;
+type StartDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids" | "rateLimiter" | "users">;
+
+/** Slow mode of the parent: a member starts one thread per window there (Discord's rule), beside their one message. */
+const parentSlowMode = (deps: StartDeps, userId: Snowflake, channel: GuildChannel, permissions: bigint) =>
+  enforceSlowMode(deps, userId, { channelId: channel.id, seconds: channel.rateLimitPerUser, permissions, thread: false }, "thread");
 
 /** Writes a new thread with its creator as first member (THREAD_CREATE); false when its id is taken. */
 const createThread = async (deps: StartDeps, userId: Snowflake, thread: ThreadChannel): Promise<ThreadChannel | null> =>
@@ -84,6 +90,7 @@ export const startThreadFromMessage =
     requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
     const make = draft(deps, input, ThreadType.PUBLIC_THREAD);
     await deps.starterMessage(userId, channelId, messageId);
+    await parentSlowMode(deps, userId, channel, permissions);
     const created = await createThread(deps, userId, make(messageId, channel.guildId, channel.id, userId));
     if (!created) throw threadAlreadyExists();
     return created;
@@ -101,6 +108,7 @@ export const startThread =
     if (type === ThreadType.PUBLIC_THREAD) requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
     else requireBits(permissions, Permission.CREATE_PRIVATE_THREADS, "CREATE_PRIVATE_THREADS");
     const make = draft(deps, input, type);
+    await parentSlowMode(deps, userId, channel, permissions);
     const created = await createThread(deps, userId, make(deps.ids.next(), channel.guildId, channel.id, userId));
     if (!created) throw new Error("a new snowflake collided with a channel id");
     return created;

@@ -23,6 +23,8 @@ export interface ChannelPayload {
   readonly topic?: string | null;
   /** Guild channels: 0 (unlimited) unless a voice channel has a limit. */
   readonly user_limit?: number;
+  /** Text channels: slow mode in seconds (0: off). */
+  readonly rate_limit_per_user?: number;
   /** Voice channels: Discord's field, which its libraries read (see VOICE_BITRATE). */
   readonly bitrate?: number;
   /** Voice channels: 1 auto, 2 full (VideoQualityMode). */
@@ -55,6 +57,7 @@ export const channelPayload = (channel: Channel, recipients: readonly UserProfil
         parent_id: channel.parentId,
         topic: channel.topic,
         user_limit: channel.userLimit,
+        ...(channel.type === ChannelType.GUILD_TEXT ? { rate_limit_per_user: channel.rateLimitPerUser } : {}),
         ...(channel.type === ChannelType.GUILD_VOICE ? { bitrate: VOICE_BITRATE, video_quality_mode: channel.videoQualityMode ?? VideoQualityMode.AUTO } : {}),
         permission_overwrites: channel.overwrites.map(overwritePayload),
         last_message_id: channel.lastMessageId,

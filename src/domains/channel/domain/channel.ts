@@ -2,7 +2,7 @@ import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/dom
 import { Permission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Overwrite } from "./overwrite";
-import { type ThreadChannel, isThreadType } from "./thread";
+import { type ThreadChannel, checkRateLimitPerUser, isThreadType } from "./thread";
 
 export type { ThreadChannel } from "./thread";
 
@@ -34,6 +34,8 @@ export interface GuildChannel {
   readonly userLimit: number;
   /** Voice channels only: camera video quality; absent means 1 (auto). */
   readonly videoQualityMode?: VideoQualityMode;
+  /** Text channels only: slow mode, the seconds a member waits between two messages (0: off). */
+  readonly rateLimitPerUser: number;
   readonly overwrites: readonly Overwrite[];
   /** Set by the message domain. */
   readonly lastMessageId: Snowflake | null;
@@ -108,6 +110,13 @@ export const normalizeVideoQualityMode = (type: GuildChannelType, mode: number, 
   return mode;
 };
 
+/** Slow mode is 0 (off) to 21600 seconds (6 hours), and only a text channel may have it on. */
+export const normalizeRateLimitPerUser = (type: GuildChannelType, seconds: number, field = "rate_limit_per_user"): number => {
+  const checked = checkRateLimitPerUser(seconds, field);
+  if (checked !== 0 && type !== ChannelType.GUILD_TEXT) throw invalidField(field, "Only text channels have a slow mode.");
+  return checked;
+};
+
 export const checkPosition = (position: number, field = "position"): number => {
   if (!Number.isInteger(position) || position < 0) throw invalidField(field, "Must be an integer of at least 0.");
   return position;
@@ -137,7 +146,7 @@ export const byPosition = <C extends GuildChannel>(channels: readonly C[]): C[] 
 
 /** The channels every new guild starts with: `general` (text) and `General` (voice). */
 export const defaultGuildChannels = (guildId: Snowflake, nextId: () => Snowflake): GuildChannel[] => {
-  const base = { guildId, parentId: null, topic: null, userLimit: 0, overwrites: [], lastMessageId: null };
+  const base = { guildId, parentId: null, topic: null, userLimit: 0, rateLimitPerUser: 0, overwrites: [], lastMessageId: null };
   return [
     { ...base, id: nextId(), type: ChannelType.GUILD_TEXT, name: "general", position: 0 },
     { ...base, id: nextId(), type: ChannelType.GUILD_VOICE, name: "General", position: 1 },

@@ -24,6 +24,7 @@ const CHANNEL_EXAMPLE = {
   parent_id: null,
   topic: null,
   user_limit: 0,
+  rate_limit_per_user: 0,
   permission_overwrites: [],
   last_message_id: null,
 };
@@ -61,7 +62,7 @@ export const ChannelBody = t.Object(
     last_message_id: t.Nullable(SnowflakeString),
     recipients: t.Optional(t.Array(UserBody, { description: "DMs: the other participant" })),
     owner_id: t.Optional(SnowflakeString),
-    rate_limit_per_user: t.Optional(ResponseInteger({ description: "threads: slow mode in seconds" })),
+    rate_limit_per_user: t.Optional(ResponseInteger({ description: "text channels and threads: slow mode, seconds a member waits between two messages (0 off)" })),
     message_count: t.Optional(ResponseInteger({ description: "threads: messages in it" })),
     member_count: t.Optional(ResponseInteger({ description: "threads: members of it" })),
     total_message_sent: t.Optional(ResponseInteger({ description: "threads: as message_count (XCord counts the messages there now)" })),
@@ -93,11 +94,10 @@ const videoQualityModeField = IntegerInput({ minimum: 1, maximum: 2, description
 const position = IntegerInput({ minimum: 0 });
 
 /**
- * Channel settings of Discord's that XCord does not have yet (slow mode, NSFW, forum and thread defaults, voice
- * region): accepted on create and modify, ignored. Voice channels report `bitrate` 64000 whatever is sent.
+ * Channel settings of Discord's that XCord does not have yet (NSFW, forum and thread defaults, voice region):
+ * accepted on create and modify, ignored. Voice channels report `bitrate` 64000 whatever is sent.
  */
 const IGNORED_CHANNEL_SETTINGS = {
-  rate_limit_per_user: Ignored.integer(),
   nsfw: Ignored.boolean(),
   rtc_region: Ignored.string(64),
   default_auto_archive_duration: Ignored.integer(),
@@ -108,7 +108,13 @@ const IGNORED_CHANNEL_SETTINGS = {
   default_thread_rate_limit_per_user: Ignored.integer(),
 };
 
-const { rate_limit_per_user: _slowMode, ...withoutSlowMode } = IGNORED_CHANNEL_SETTINGS;
+const slowModeField = t.Nullable(
+  IntegerInput({
+    minimum: 0,
+    maximum: RATE_LIMIT_PER_USER_MAX,
+    description: `slow mode: seconds a member waits between two messages, 0 (off) to ${RATE_LIMIT_PER_USER_MAX}; text channels (MANAGE_CHANNELS) and threads (MANAGE_THREADS)`,
+  }),
+);
 
 export const CreateChannelBody = t.Object(
   {
@@ -118,6 +124,7 @@ export const CreateChannelBody = t.Object(
     topic: t.Optional(topicField),
     user_limit: t.Optional(userLimitField),
     video_quality_mode: t.Optional(videoQualityModeField),
+    rate_limit_per_user: t.Optional(slowModeField),
     position: t.Optional(position),
     permission_overwrites: t.Optional(overwritesField),
     ...ignoredDiscordFields({ bitrate: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
@@ -139,10 +146,8 @@ export const UpdateChannelBody = t.Object(
     auto_archive_duration: t.Optional(IntegerInput({ description: `threads: ${AUTO_ARCHIVE_DURATIONS.join(", ")} minutes` })),
     locked: t.Optional(t.Boolean({ description: "threads: only MANAGE_THREADS holders may then unarchive it or send to it (MANAGE_THREADS)" })),
     invitable: t.Optional(t.Boolean({ description: "private threads: whether members may add others (MANAGE_THREADS)" })),
-    rate_limit_per_user: t.Optional(
-      t.Nullable(IntegerInput({ minimum: 0, maximum: RATE_LIMIT_PER_USER_MAX, description: "threads: slow mode in seconds (MANAGE_THREADS); accepted and ignored on other channels" })),
-    ),
-    ...ignoredDiscordFields({ bitrate: Ignored.integer(), flags: Ignored.integer(), applied_tags: Ignored.list(5), ...withoutSlowMode }),
+    rate_limit_per_user: t.Optional(slowModeField),
+    ...ignoredDiscordFields({ bitrate: Ignored.integer(), flags: Ignored.integer(), applied_tags: Ignored.list(5), ...IGNORED_CHANNEL_SETTINGS }),
   },
   { ...strict, examples: [{ topic: "Release planning" }] },
 );

@@ -28,6 +28,7 @@ export const guildChannelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCa
               topic: body.topic,
               userLimit: body.user_limit,
               videoQualityMode: body.video_quality_mode,
+              rateLimitPerUser: body.rate_limit_per_user,
               position: body.position,
               overwrites: body.permission_overwrites,
             }),

@@ -16,6 +16,7 @@ export const toMessageChannel = (resolved: ResolvedChannel): MessageChannel => {
     text: channel.type === ChannelType.GUILD_TEXT || channel.type === ChannelType.DM || isThread(channel),
     recipientIds: channel.type === ChannelType.DM ? channel.recipientIds : [],
     permissions: resolved.permissions,
+    rateLimitPerUser: channel.type === ChannelType.GUILD_TEXT || isThread(channel) ? channel.rateLimitPerUser : 0,
     ...(isThread(channel) ? { thread: { archived: channel.metadata.archived, member: resolved.threadMember ?? false } } : {}),
   };
 };

@@ -1,5 +1,5 @@
 import type { Clock } from "../../../shared/kernel/clock";
-import type { PubSub } from "../../../shared/kernel/ports";
+import type { PubSub, RateLimiter } from "../../../shared/kernel/ports";
 import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import type { GuildAccess, PermissionResolver } from "../../channel";
 import type { BlobStore } from "../domain/blob-store";
@@ -25,6 +25,8 @@ export interface MessageDeps {
   /** The channel domain's view of guild membership (search is for members only). */
   readonly guilds: GuildAccess;
   readonly users: UserDirectory;
+  /** The node's shared rate limiter: slow mode's windows (Redis across nodes). */
+  readonly rateLimiter: RateLimiter;
   /** Guild members and roles as messages need them: the author's membership (`member`) and role mentions. */
   readonly members: MessageMembers;
   readonly blobs: BlobStore;

@@ -11,6 +11,7 @@ import { type MessagePayload, memberPayload, messagePayload } from "../domain/me
 import type { NewMessage, NonceKey } from "../domain/message-repository";
 import type { NewMessageWrites } from "../domain/message-unit-of-work";
 import type { WebhookSender } from "../domain/webhook";
+import { enforceSlowMode } from "../../channel";
 import { attachmentUrl } from "./attachment-links";
 import { storeUploads } from "./attachments";
 import { channelWith } from "./message-access";
@@ -57,7 +58,7 @@ class NonceTaken extends Error {}
 
 type SendDeps = Pick<
   MessageDeps,
-  "permissions" | "unitOfWork" | "writeTogether" | "repositories" | "users" | "members" | "signer" | "clock" | "ids" | "publicUrl" | "blobs" | "detector" | "maxUploadBytes" | "threadMessageSent"
+  "permissions" | "unitOfWork" | "writeTogether" | "repositories" | "users" | "members" | "signer" | "clock" | "ids" | "publicUrl" | "blobs" | "detector" | "maxUploadBytes" | "threadMessageSent" | "rateLimiter"
 >;
 
 /** The message a live nonce already stands for, or null (it expired, or its message was deleted meanwhile). */
@@ -150,6 +151,11 @@ export const sendMessage =
       ...(input.webhook ? { webhook: input.webhook.author } : {}),
     };
     const claimIds = [...fields.attachments.storedIds, ...uploads.map((upload) => upload.attachment.id)];
+    // Slow mode takes the member's window only once the send is known to be valid; webhooks are not held by it.
+    if (!input.webhook) {
+      const scope = { channelId, seconds: channel.rateLimitPerUser, permissions: channel.permissions, thread: channel.thread !== undefined };
+      await enforceSlowMode(deps, userId, scope, "message");
+    }
     // Into a thread, as on Discord: an archived one is unarchived and the author joins it, before the message is there.
     if (channel.thread && (channel.thread.archived || !channel.thread.member)) await deps.threadMessageSent?.(userId, channelId);
     const [users, member] = await Promise.all([

@@ -73,6 +73,8 @@ export const webhookChannel = (webhook: Webhook): MessageChannel => ({
   text: true,
   recipientIds: [],
   permissions: WEBHOOK_PERMISSIONS,
+  // Webhooks are not held by slow mode (Discord's rule).
+  rateLimitPerUser: 0,
 });
 
 /** Who sends a webhook's message, for the message domain's send path: the author it shows, and the channel. */
