@@ -49,6 +49,7 @@ for (const mode of MODES) {
         parent_id: null,
         topic: "anything",
         user_limit: 0,
+        rate_limit_per_user: 0,
         permission_overwrites: [],
         last_message_id: null,
       });
