@@ -3,7 +3,7 @@ import { type ApiClient, type ChannelBody, apiClient, bits, expectError, expectS
 import { type TestUser, asBot, createBot, identityEnv } from "../support/identity";
 import { MODES, type TestServer, modeNamed, startServer, waitFor } from "../support/server";
 
-type SlowChannel = ChannelBody & { rate_limit_per_user?: number };
+
 interface SlowModeRefusal {
   code: number;
   message: string;
@@ -32,15 +32,15 @@ for (const mode of MODES) {
     afterAll(() => server.stop());
 
     const slowChannel = async (seconds: number, name = "slow") =>
-      expectStatus(await api.post<SlowChannel>(`/guilds/${guildId}/channels`, owner, { name, rate_limit_per_user: seconds }), 201);
+      expectStatus(await api.post<ChannelBody>(`/guilds/${guildId}/channels`, owner, { name, rate_limit_per_user: seconds }), 201);
     const post = (as: TestUser, channelId: string, content: unknown = "hello") =>
       server.request(`/api/v1/channels/${channelId}/messages`, { method: "POST", token: as.access_token, json: { content } });
 
     test("text channels take rate_limit_per_user on create and PATCH with MANAGE_CHANNELS, 0–21600, and show it", async () => {
       const channel = await slowChannel(30, "settings");
       expect(channel.rate_limit_per_user).toBe(30);
-      expect(expectStatus(await api.get<SlowChannel>(`/channels/${channel.id}`, alice), 200).rate_limit_per_user).toBe(30);
-      expect(expectStatus(await api.patch<SlowChannel>(`/channels/${channel.id}`, owner, { rate_limit_per_user: 120 }), 200).rate_limit_per_user).toBe(120);
+      expect(expectStatus(await api.get<ChannelBody>(`/channels/${channel.id}`, alice), 200).rate_limit_per_user).toBe(30);
+      expect(expectStatus(await api.patch<ChannelBody>(`/channels/${channel.id}`, owner, { rate_limit_per_user: 120 }), 200).rate_limit_per_user).toBe(120);
       expectError(await api.patch(`/channels/${channel.id}`, alice, { rate_limit_per_user: 0 }), 403, 50013);
       expectError(await api.patch(`/channels/${channel.id}`, moderator, { rate_limit_per_user: 0 }), 403, 50013);
       expectError(await api.patch(`/channels/${channel.id}`, owner, { rate_limit_per_user: 21_601 }), 400, 50035);
@@ -48,7 +48,7 @@ for (const mode of MODES) {
       expectError(await api.post(`/guilds/${guildId}/channels`, owner, { name: "Loud", type: 2, rate_limit_per_user: 10 }), 400, 50035);
       expectError(await api.post(`/guilds/${guildId}/channels`, alice, { name: "mine", rate_limit_per_user: 10 }), 403, 50013);
       // A plain text channel shows 0, as Discord's do.
-      expect(expectStatus(await api.post<SlowChannel>(`/guilds/${guildId}/channels`, owner, { name: "fast" }), 201).rate_limit_per_user).toBe(0);
+      expect(expectStatus(await api.post<ChannelBody>(`/guilds/${guildId}/channels`, owner, { name: "fast" }), 201).rate_limit_per_user).toBe(0);
     });
 
     test("a member sends once per window: the next send is 429 20016 with retry_after and Retry-After; others and moderators are not held", async () => {
@@ -94,7 +94,7 @@ for (const mode of MODES) {
 
     test("threads: their own slow mode (MANAGE_THREADS exempt there), and starting threads is held by the parent's, apart from sending", async () => {
       const channel = await slowChannel(60, "thread-parent");
-      const thread = expectStatus(await api.post<SlowChannel>(`/channels/${channel.id}/threads`, alice, { name: "talk", type: 11 }), 201);
+      const thread = expectStatus(await api.post<ChannelBody>(`/channels/${channel.id}/threads`, alice, { name: "talk", type: 11 }), 201);
       // One thread per window in the parent; a message there is a window of its own.
       expectError(await api.post(`/channels/${channel.id}/threads`, alice, { name: "another", type: 11 }), 429, 20016);
       expect((await post(alice, channel.id, "in parent")).status).toBe(201);
@@ -103,7 +103,7 @@ for (const mode of MODES) {
       // The thread has no slow mode until MANAGE_THREADS sets one.
       for (let i = 0; i < 2; i++) expect((await post(bob, thread.id, `bob ${i}`)).status).toBe(201);
       expectError(await api.patch(`/channels/${thread.id}`, bob, { rate_limit_per_user: 30 }), 403, 50013);
-      expect(expectStatus(await api.patch<SlowChannel>(`/channels/${thread.id}`, threadMod, { rate_limit_per_user: 30 }), 200).rate_limit_per_user).toBe(30);
+      expect(expectStatus(await api.patch<ChannelBody>(`/channels/${thread.id}`, threadMod, { rate_limit_per_user: 30 }), 200).rate_limit_per_user).toBe(30);
       expect((await post(bob, thread.id, "held")).status).toBe(201);
       expectError(await api.post(`/channels/${thread.id}/messages`, bob, { content: "too soon" }), 429, 20016);
       for (let i = 0; i < 2; i++) expect((await post(threadMod, thread.id, `thread mod ${i}`)).status).toBe(201);
@@ -146,7 +146,7 @@ describe("slow mode across nodes (postgres+redis)", () => {
     const api = apiClient(first);
     const [owner, alice] = await registerUsers(first, 2);
     const { guild } = await guildWith(api, owner, { members: [alice] });
-    const channel = expectStatus(await api.post<SlowChannel>(`/guilds/${guild.id}/channels`, owner, { name: "shared", rate_limit_per_user: 60 }), 201);
+    const channel = expectStatus(await api.post<ChannelBody>(`/guilds/${guild.id}/channels`, owner, { name: "shared", rate_limit_per_user: 60 }), 201);
     const sendThrough = (server: TestServer, content: string) =>
       server.request(`/api/v1/channels/${channel.id}/messages`, { method: "POST", token: alice.access_token, json: { content } });
     expect((await sendThrough(first, "via node 1")).status).toBe(201);

@@ -29,6 +29,8 @@ export interface ChannelBody {
   position?: number;
   parent_id?: string | null;
   topic?: string | null;
+  /** Text channels and threads: slow mode in seconds. */
+  rate_limit_per_user?: number;
   permission_overwrites: OverwriteBody[];
   last_message_id: string | null;
   recipients?: Array<{ id: string; username: string }>;
