@@ -171,7 +171,7 @@ export const createApp = async (options: AppOptions) => {
   // One blob store for attachments and emoji images (keys `emojis/<id>` for the latter).
   const blobs = createBlobStore(config, database);
   const guild = createGuildModule({
-    unitOfWork: drizzleGuildUnitOfWork(transact, ids),
+    unitOfWork: drizzleGuildUnitOfWork(transact, ids, clock),
     repositories: drizzleGuildRepositories(database.statements),
     users,
     channels: channel.forGuilds,

@@ -94,7 +94,7 @@ for (const mode of MODES) {
 
     test("creating a guild is one transaction: a failure after the guild row leaves nothing behind, events included", async () => {
       const { app } = server;
-      const failing = drizzleGuildUnitOfWork(app.transact, app.ids);
+      const failing = drizzleGuildUnitOfWork(app.transact, app.ids, { now: () => Date.now() });
       const create = createGuildUseCase({
         unitOfWork: (work) =>
           failing((repositories) =>

@@ -29,3 +29,4 @@ export type {
 // Wire schemas other domains' routes and the AsyncAPI document embed.
 export { EmojiBody, GuildBody, GuildParams, MemberBody, MemberParams, RoleBody, UNKNOWN_MEMBER } from "./presentation/guild-schemas";
 export { InviteBody } from "./presentation/invite-schemas";
+export { AuditLogEntryBody } from "./presentation/audit-log-routes";

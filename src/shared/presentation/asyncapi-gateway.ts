@@ -1,7 +1,7 @@
 import { SnowflakeString as Snowflake, Timestamp } from "./schema-types";
 import { Type as T, type TSchema } from "@sinclair/typebox";
 import { ChannelBody, ThreadMemberBody } from "../../domains/channel";
-import { EmojiBody, GuildBody, InviteBody, MemberBody, RoleBody } from "../../domains/guild";
+import { AuditLogEntryBody, EmojiBody, GuildBody, InviteBody, MemberBody, RoleBody } from "../../domains/guild";
 import { CurrentUserBody, UserBody } from "../../domains/identity";
 import { MessageBody } from "../../domains/message";
 import { VoiceStateBody } from "../../domains/voice";
@@ -200,6 +200,7 @@ const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: stri
   ["GUILD_ROLE_UPDATE", withGuild({ role: RoleBody }), "To every member."],
   ["GUILD_ROLE_DELETE", withGuild({ role_id: Snowflake }), "To every member."],
   ["GUILD_EMOJIS_UPDATE", withGuild({ emojis: T.Array(EmojiBody, { description: "every custom emoji of the guild after the change (no `user`)" }) }), "To every member (intent GUILD_EXPRESSIONS): an emoji was uploaded, edited or deleted."],
+  ["GUILD_AUDIT_LOG_ENTRY_CREATE", withGuild(AuditLogEntryBody.properties), "To members with VIEW_AUDIT_LOG (intent GUILD_MODERATION): an audit log entry was recorded (rest.md \"Audit log\")."],
   ["INVITE_CREATE", withGuild({ ...InviteBody.properties, channel_id: Snowflake }), "To members with MANAGE_GUILD, or MANAGE_CHANNELS on the invite's channel."],
   ["INVITE_DELETE", withGuild({ code: T.String(), channel_id: Snowflake }), "To members with MANAGE_GUILD, or MANAGE_CHANNELS on the invite's channel."],
   ["CHANNEL_CREATE", ChannelBody, "Guild channels: to members with VIEW_CHANNEL there. A new DM: to both participants, each seeing the other in `recipients`."],

@@ -1,3 +1,4 @@
+import { AuditLogEvent, auditEntry } from "../../../shared/kernel/audit-log";
 import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
 import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import { parsePermissions } from "../../../shared/kernel/permissions";
@@ -92,7 +93,10 @@ export const authorizeBot =
         const roles = await repositories.roles.listByGuild(input.guildId);
         const member = await repositories.members.find(input.guildId, bot.id);
         if (member) await updateBotMember(repositories, deps, member, bot, roles, permissions);
-        else await addBotMember(repositories, deps, input.guildId, bot, roles, permissions);
+        else {
+          await addBotMember(repositories, deps, input.guildId, bot, roles, permissions);
+          await repositories.audit([auditEntry({ userId }, input.guildId, AuditLogEvent.BOT_ADD, { targetId: bot.id })]);
+        }
       });
     await attempt().catch((error: unknown) => {
       if (!(error instanceof AlreadyAdded)) throw error;

@@ -1,3 +1,4 @@
+import { AuditLogEvent, auditEntry } from "../../../shared/kernel/audit-log";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Ban, checkDeleteMessageSeconds, normalizeReason } from "../domain/ban";
 import { outranked, unknownBan } from "../domain/guild-errors";
@@ -44,7 +45,7 @@ export interface BanInput {
  */
 export const banUser =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users" | "clock">) =>
-  async (userId: Snowflake, guildId: Snowflake, targetId: Snowflake, input: BanInput): Promise<void> => {
+  async (userId: Snowflake, guildId: Snowflake, targetId: Snowflake, input: BanInput, auditReason?: string): Promise<void> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     requirePermission(context, "BAN_MEMBERS");
     const fields = checkFields({
@@ -55,7 +56,9 @@ export const banUser =
     const member = await deps.repositories.members.find(guildId, targetId);
     // Hierarchy only ranks members; anyone else (who cannot be the owner) may be banned pre-emptively.
     if (member && !canActOn(context.actor, standingOf(context.guild, context.roles, member))) throw outranked("the member's highest role");
-    const ban: Ban = { guildId, userId: targetId, reason: fields.reason, createdAt: new Date(deps.clock.now()) };
+    // X-Audit-Log-Reason is Discord's way to give a ban its reason; the body's `reason` is its older one.
+    const reason = auditReason ?? fields.reason ?? undefined;
+    const ban: Ban = { guildId, userId: targetId, reason: reason ?? null, createdAt: new Date(deps.clock.now()) };
     await deps.unitOfWork(async (repositories) => {
       await repositories.bans.put(ban);
       const removed = await repositories.members.delete(guildId, targetId);
@@ -63,13 +66,15 @@ export const banUser =
         ...(removed ? [memberRemoved(guildId, userPayload(user)), ...(await dropManagedRoles(repositories, guildId, user))] : []),
         banAdded(guildId, userPayload(user), fields.deleteMessageSeconds),
       ]);
+      const days = Math.floor(fields.deleteMessageSeconds / 86_400);
+      await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.MEMBER_BAN_ADD, { targetId, ...(days > 0 ? { options: { delete_member_days: String(days) } } : {}) })]);
     });
   };
 
 /** Lifts a ban (GUILD_BAN_REMOVE); BAN_MEMBERS; a 404 when the user was not banned. */
 export const unbanUser =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users">) =>
-  async (userId: Snowflake, guildId: Snowflake, targetId: Snowflake): Promise<void> => {
+  async (userId: Snowflake, guildId: Snowflake, targetId: Snowflake, reason?: string): Promise<void> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     requirePermission(context, "BAN_MEMBERS");
     if (!(await deps.repositories.bans.find(guildId, targetId))) throw unknownBan();
@@ -77,5 +82,6 @@ export const unbanUser =
     await deps.unitOfWork(async (repositories) => {
       if (!(await repositories.bans.delete(guildId, targetId))) throw unknownBan();
       await repositories.record([banRemoved(guildId, userPayload(user))]);
+      await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.MEMBER_BAN_REMOVE, { targetId })]);
     });
   };

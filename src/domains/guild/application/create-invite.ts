@@ -1,5 +1,7 @@
 import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
+import { INVITE_AUDIT_FIELDS } from "../domain/guild-audit";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { missingAccess, missingPermissions, unknownChannel, unknownGuild } from "../domain/guild-errors";
 import { inviteCreated } from "../domain/guild-events";
@@ -19,7 +21,7 @@ const CODE_ATTEMPTS = 3;
  */
 export const createInvite =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users" | "channels" | "clock" | "random">) =>
-  async (userId: Snowflake, channelId: Snowflake, options: InviteOptions): Promise<InvitePayload> => {
+  async (userId: Snowflake, channelId: Snowflake, options: InviteOptions, reason?: string): Promise<InvitePayload> => {
     const access = await deps.channels.access(userId, channelId);
     if (!access) throw unknownChannel();
     if (!hasPermission(access.permissions, Permission.VIEW_CHANNEL)) throw missingAccess();
@@ -37,6 +39,7 @@ export const createInvite =
       const created = await deps.unitOfWork(async (repositories) => {
         if (!(await repositories.invites.insert(invite))) return false;
         await repositories.record([inviteCreated(guild.id, payload)]);
+        await repositories.audit([auditEntry({ userId, reason }, guild.id, AuditLogEvent.INVITE_CREATE, { changes: auditChanges(null, invite, INVITE_AUDIT_FIELDS) })]);
         return true;
       });
       if (created) return payload;

@@ -1,8 +1,10 @@
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { missingPermissions } from "../domain/guild-errors";
 import { roleCreated } from "../domain/guild-events";
 import { ungrantable } from "../domain/hierarchy";
 import { LOWEST_POSITION, type Role, checkRoleCount, isEveryone } from "../domain/role";
+import { ROLE_AUDIT_FIELDS } from "../domain/guild-audit";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext, requirePermission } from "./guild-context";
 import { type RoleInput, checkRoleInput } from "./role-input";
@@ -13,7 +15,7 @@ import { type RoleInput, checkRoleInput } from "./role-input";
  */
 export const createRole =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "ids">) =>
-  async (userId: Snowflake, guildId: Snowflake, input: RoleInput): Promise<Role> => {
+  async (userId: Snowflake, guildId: Snowflake, input: RoleInput, reason?: string): Promise<Role> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     requirePermission(context, "MANAGE_ROLES");
     const fields = checkRoleInput(input);
@@ -35,6 +37,7 @@ export const createRole =
     await deps.unitOfWork(async (repositories) => {
       await repositories.roles.insert(role);
       await repositories.record([roleCreated(role)]);
+      await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.ROLE_CREATE, { targetId: role.id, changes: auditChanges(null, role, ROLE_AUDIT_FIELDS) })]);
     });
     return role;
   };

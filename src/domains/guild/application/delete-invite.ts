@@ -1,6 +1,8 @@
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import { missingPermissions, unknownInvite } from "../domain/guild-errors";
 import { inviteDeleted } from "../domain/guild-events";
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
+import { INVITE_AUDIT_FIELDS } from "../domain/guild-audit";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext } from "./guild-context";
@@ -8,7 +10,7 @@ import { loadGuildContext } from "./guild-context";
 /** Revokes an invite (INVITE_DELETE); its creator may, and so may anyone with MANAGE_GUILD. */
 export const deleteInvite =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork">) =>
-  async (userId: Snowflake, code: string): Promise<void> => {
+  async (userId: Snowflake, code: string, reason?: string): Promise<void> => {
     const invite = await deps.repositories.invites.find(code);
     if (!invite) throw unknownInvite();
     const context = await loadGuildContext(deps.repositories, invite.guildId, userId);
@@ -18,5 +20,6 @@ export const deleteInvite =
     await deps.unitOfWork(async (repositories) => {
       if (!(await repositories.invites.delete(code))) throw unknownInvite();
       await repositories.record([inviteDeleted(invite.guildId, code, invite.channelId)]);
+      await repositories.audit([auditEntry({ userId, reason }, invite.guildId, AuditLogEvent.INVITE_DELETE, { changes: auditChanges(invite, null, INVITE_AUDIT_FIELDS) })]);
     });
   };

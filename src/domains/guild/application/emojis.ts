@@ -1,5 +1,7 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
+import { EMOJI_AUDIT_FIELDS } from "../domain/guild-audit";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { UserProfile } from "../../../shared/kernel/users";
 import {
@@ -97,7 +99,7 @@ export const getEmoji =
  */
 export const createEmoji =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users" | "ids" | "emojiImages" | "imageTypes">) =>
-  async (userId: Snowflake, guildId: Snowflake, input: CreateEmojiInput): Promise<EmojiList> => {
+  async (userId: Snowflake, guildId: Snowflake, input: CreateEmojiInput, reason?: string): Promise<EmojiList> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     if ((context.actor.permissions & EXPRESSIONS) === 0n) throw missingPermissions("CREATE_GUILD_EXPRESSIONS or MANAGE_GUILD_EXPRESSIONS");
     const name = checkEmojiName(input.name);
@@ -115,6 +117,7 @@ export const createEmoji =
         checkEmojiSlots(await repositories.emojis.listLocked(guildId), animated);
         await repositories.emojis.insert(emoji);
         await recordAll(repositories, guildId);
+        await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.EMOJI_CREATE, { targetId: emoji.id, changes: auditChanges(null, emoji, EMOJI_AUDIT_FIELDS) })]);
       });
     } catch (error) {
       await deps.emojiImages.delete(key).catch(() => {});
@@ -126,7 +129,7 @@ export const createEmoji =
 /** Renames an emoji or changes the roles that may use it (GUILD_EMOJIS_UPDATE); see requireEmojiManager. */
 export const updateEmoji =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users">) =>
-  async (userId: Snowflake, guildId: Snowflake, emojiId: Snowflake, input: UpdateEmojiInput): Promise<EmojiList> => {
+  async (userId: Snowflake, guildId: Snowflake, emojiId: Snowflake, input: UpdateEmojiInput, reason?: string): Promise<EmojiList> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     const emoji = await findIn(deps, guildId, emojiId);
     requireEmojiManager(context, emoji);
@@ -138,6 +141,8 @@ export const updateEmoji =
     await deps.unitOfWork(async (repositories) => {
       await repositories.emojis.update(updated);
       await recordAll(repositories, guildId);
+      const changes = auditChanges(emoji, updated, EMOJI_AUDIT_FIELDS);
+      if (changes.length > 0) await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.EMOJI_UPDATE, { targetId: emojiId, changes })]);
     });
     return { emojis: [updated], creators: await profilesOf(deps.users, [updated.creatorId]) };
   };
@@ -145,13 +150,14 @@ export const updateEmoji =
 /** Deletes an emoji and then its image (GUILD_EMOJIS_UPDATE); see requireEmojiManager. Reactions with it stay. */
 export const deleteEmoji =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "emojiImages">) =>
-  async (userId: Snowflake, guildId: Snowflake, emojiId: Snowflake): Promise<void> => {
+  async (userId: Snowflake, guildId: Snowflake, emojiId: Snowflake, reason?: string): Promise<void> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     const emoji = await findIn(deps, guildId, emojiId);
     requireEmojiManager(context, emoji);
     await deps.unitOfWork(async (repositories) => {
       await repositories.emojis.delete(guildId, emojiId);
       await recordAll(repositories, guildId);
+      await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.EMOJI_DELETE, { targetId: emojiId, changes: auditChanges(emoji, null, EMOJI_AUDIT_FIELDS) })]);
     });
     // After the commit: a failure here leaves bytes nobody links to, never an emoji without its image.
     await deps.emojiImages.delete(emojiImageKey(emojiId)).catch(() => {});

@@ -1,3 +1,4 @@
+import { listAuditLog } from "./audit-log";
 import { banUser, listBans, unbanUser } from "./bans";
 import { createGuild } from "./create-guild";
 import { createInvite } from "./create-invite";
@@ -58,6 +59,7 @@ export const guildUseCases = (deps: GuildDeps) => ({
   deleteEmoji: deleteEmoji(deps),
   openEmojiImage: openEmojiImage(deps),
   usableEmoji: usableEmoji(deps),
+  listAuditLog: listAuditLog(deps),
 });
 
 export type GuildUseCases = ReturnType<typeof guildUseCases>;

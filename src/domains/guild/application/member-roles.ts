@@ -1,4 +1,5 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
+import { AuditLogEvent, auditEntry } from "../../../shared/kernel/audit-log";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { managedRole, missingPermissions, outranked, unknownRole } from "../domain/guild-errors";
 import { memberUpdated } from "../domain/guild-events";
@@ -6,6 +7,7 @@ import { memberPayload } from "../domain/guild-payloads";
 import { canActOn, canManageRole } from "../domain/hierarchy";
 import type { Member } from "../domain/member";
 import { isEveryone, isManaged } from "../domain/role";
+import { memberRoleChanges } from "../domain/guild-audit";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
 
@@ -15,7 +17,7 @@ type Change = "add" | "remove";
 const changeMemberRole =
   (change: Change) =>
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users">) =>
-  async (userId: Snowflake, guildId: Snowflake, memberId: Snowflake, roleId: Snowflake): Promise<void> => {
+  async (userId: Snowflake, guildId: Snowflake, memberId: Snowflake, roleId: Snowflake, reason?: string): Promise<void> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     requirePermission(context, "MANAGE_ROLES");
     const role = context.roles.find((candidate) => candidate.id === roleId);
@@ -35,6 +37,8 @@ const changeMemberRole =
       const others = target.member.roleIds.filter((id) => id !== roleId);
       const updated: Member = { ...target.member, roleIds: change === "add" ? [...others, roleId] : others };
       await repositories.record([memberUpdated(guildId, memberPayload(updated, user))]);
+      const changes = change === "add" ? memberRoleChanges([role], []) : memberRoleChanges([], [role]);
+      await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.MEMBER_ROLE_UPDATE, { targetId: memberId, changes })]);
     });
   };
 

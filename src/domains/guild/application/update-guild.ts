@@ -1,7 +1,9 @@
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Guild, normalizeGuildName, normalizeIcon } from "../domain/guild";
 import { missingPermissions } from "../domain/guild-errors";
+import { GUILD_AUDIT_FIELDS } from "../domain/guild-audit";
 import { serverUpdated } from "../domain/guild-events";
 import { checkFields } from "../../../shared/kernel/field-checks";
 import { loadGuildContext, requirePermission } from "./guild-context";
@@ -15,10 +17,10 @@ export interface UpdateGuildInput {
   readonly ownerId?: Snowflake;
 }
 
-/** Renames a guild, changes its icon or (owner only, to a member) transfers it (SERVER_UPDATED); MANAGE_GUILD. */
+/** Renames a guild, changes its icon or (owner only, to a member) transfers it (SERVER_UPDATED); MANAGE_GUILD; an audit log entry (GUILD_UPDATE) with `reason`. */
 export const updateGuild =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "channels">) =>
-  async (userId: Snowflake, guildId: Snowflake, input: UpdateGuildInput): Promise<GuildView> => {
+  async (userId: Snowflake, guildId: Snowflake, input: UpdateGuildInput, reason?: string): Promise<GuildView> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     requirePermission(context, "MANAGE_GUILD");
     const fields = checkFields({
@@ -38,11 +40,12 @@ export const updateGuild =
       icon: fields.icon === undefined ? guild.icon : fields.icon,
       ownerId: input.ownerId ?? guild.ownerId,
     };
-    const changed = updated.name !== guild.name || updated.icon !== guild.icon || updated.ownerId !== guild.ownerId;
-    if (changed) {
+    const changes = auditChanges(guild, updated, GUILD_AUDIT_FIELDS);
+    if (changes.length > 0) {
       await deps.unitOfWork(async (repositories) => {
         await repositories.guilds.update(updated);
         await repositories.record([serverUpdated(updated, context.roles)]);
+        await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.GUILD_UPDATE, { targetId: guildId, changes })]);
       });
     }
     const [channels, emojis] = await Promise.all([deps.channels.visibleTo(guildId, userId), deps.repositories.emojis.listByGuild(guildId)]);

@@ -1,4 +1,5 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { managedRole, missingPermissions, outranked } from "../domain/guild-errors";
 import { memberUpdated } from "../domain/guild-events";
@@ -7,6 +8,7 @@ import { canActOn, canManageRole } from "../domain/hierarchy";
 import { type Member, normalizeNick } from "../domain/member";
 import type { MemberVoiceChange } from "../domain/member-voice";
 import { isEveryone, isManaged } from "../domain/role";
+import { MEMBER_AUDIT_FIELDS, memberRoleChanges } from "../domain/guild-audit";
 import { checkFields } from "../../../shared/kernel/field-checks";
 import { type GuildContext, loadGuildContext, loadTarget, profileOf, requirePermission } from "./guild-context";
 import type { GuildDeps } from "./guild-deps";
@@ -40,7 +42,7 @@ const checkRoleSet = (context: GuildContext, ids: readonly Snowflake[]): Snowfla
  */
 export const updateMember =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users" | "memberVoice">) =>
-  async (userId: Snowflake, guildId: Snowflake, memberId: Snowflake, input: UpdateMemberInput): Promise<MemberView> => {
+  async (userId: Snowflake, guildId: Snowflake, memberId: Snowflake, input: UpdateMemberInput, reason?: string): Promise<MemberView> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     const target = await loadTarget(deps.repositories, context, memberId);
     const self = memberId === userId;
@@ -75,6 +77,15 @@ export const updateMember =
       await deps.unitOfWork(async (repositories) => {
         await repositories.members.update(updated);
         await repositories.record([memberUpdated(guildId, memberPayload(updated, user))]);
+        // Discord logs a nick change as MEMBER_UPDATE and a role change as MEMBER_ROLE_UPDATE, one entry each.
+        const actor = { userId, reason };
+        const nick = auditChanges(current, updated, MEMBER_AUDIT_FIELDS);
+        const added = changedRoles.filter((role) => after.has(role.id));
+        const removed = changedRoles.filter((role) => before.has(role.id));
+        await repositories.audit([
+          ...(nick.length > 0 ? [auditEntry(actor, guildId, AuditLogEvent.MEMBER_UPDATE, { targetId: memberId, changes: nick })] : []),
+          ...(changedRoles.length > 0 ? [auditEntry(actor, guildId, AuditLogEvent.MEMBER_ROLE_UPDATE, { targetId: memberId, changes: memberRoleChanges(added, removed) })] : []),
+        ]);
       });
     }
     return { member: updated, user };

@@ -1,9 +1,11 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { missingPermissions, unknownRole } from "../domain/guild-errors";
 import { roleUpdated } from "../domain/guild-events";
 import { canManageRole, ungrantable } from "../domain/hierarchy";
 import { type Role, isEveryone } from "../domain/role";
+import { ROLE_AUDIT_FIELDS } from "../domain/guild-audit";
 import type { GuildDeps } from "./guild-deps";
 import { loadGuildContext, requirePermission } from "./guild-context";
 import { type RoleInput, checkRoleInput } from "./role-input";
@@ -14,7 +16,7 @@ import { type RoleInput, checkRoleInput } from "./role-input";
  */
 export const updateRole =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork">) =>
-  async (userId: Snowflake, guildId: Snowflake, roleId: Snowflake, input: RoleInput): Promise<Role> => {
+  async (userId: Snowflake, guildId: Snowflake, roleId: Snowflake, input: RoleInput, reason?: string): Promise<Role> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
     requirePermission(context, "MANAGE_ROLES");
     const role = context.roles.find((candidate) => candidate.id === roleId);
@@ -38,6 +40,8 @@ export const updateRole =
     await deps.unitOfWork(async (repositories) => {
       await repositories.roles.update([updated]);
       await repositories.record([roleUpdated(updated)]);
+      const changes = auditChanges(role, updated, ROLE_AUDIT_FIELDS);
+      if (changes.length > 0) await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.ROLE_UPDATE, { targetId: roleId, changes })]);
     });
     return updated;
   };

@@ -1,3 +1,4 @@
+import type { AuditLogEntryCreated } from "../../../shared/kernel/audit-log";
 import { type DomainEvent, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Guild } from "./guild";
@@ -55,7 +56,9 @@ export type GuildEvent =
   | RoleDeleted
   | InviteCreated
   | InviteDeleted
-  | EmojisUpdated;
+  | EmojisUpdated
+  /** Written by every domain's unit of work (shared/kernel/audit-log.ts); the guild domain dispatches it. */
+  | AuditLogEntryCreated;
 
 export const serverCreated = (guild: Guild, roles: readonly Role[], channels: readonly ChannelPayload[]): Unrecorded<ServerCreated> => ({
   type: "SERVER_CREATED",

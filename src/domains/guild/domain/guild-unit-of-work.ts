@@ -1,4 +1,6 @@
+import type { AuditLogRecorder } from "../../../shared/kernel/audit-log";
 import type { Unrecorded } from "../../../shared/kernel/domain-event";
+import type { AuditLogRepository } from "./audit-log-repository";
 import type { BanRepository, MemberRepository } from "./member-repository";
 import type { DefaultChannels } from "./guild-channels";
 import type { EmojiRepository } from "./emoji-repository";
@@ -14,10 +16,14 @@ export interface GuildReadRepositories {
   readonly bans: BanRepository;
   readonly invites: InviteRepository;
   readonly emojis: EmojiRepository;
+  readonly auditLog: AuditLogRepository;
 }
 
-/** The same repositories bound to one transaction, with the outbox and the channel writer of that transaction. */
-export interface GuildRepositories extends GuildReadRepositories {
+/**
+ * The same repositories bound to one transaction, with the outbox, the audit log (`audit`) and the channel writer of
+ * that transaction.
+ */
+export interface GuildRepositories extends GuildReadRepositories, AuditLogRecorder {
   readonly channels: DefaultChannels;
   /** Records events; they are written to the outbox and commit, or not, with everything else. */
   record(events: readonly Unrecorded<GuildEvent>[]): Promise<void>;

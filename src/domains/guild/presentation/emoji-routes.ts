@@ -1,3 +1,4 @@
+import { auditReason } from "../../../shared/presentation/audit-reason";
 import { t } from "elysia";
 import { errorResponses, fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
@@ -43,7 +44,7 @@ export const emojiRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) => 
     )
     .post(
       "/guilds/:id/emojis",
-      async ({ caller, params, body, status }) => status(201, first(toEmojiBodies(await useCases.createEmoji(caller.userId, params.id, body)))),
+      async ({ caller, params, body, status, request }) => status(201, first(toEmojiBodies(await useCases.createEmoji(caller.userId, params.id, body, auditReason(request))))),
       limitedRoute({
         summary: "Upload a custom emoji: image data of a PNG, GIF or WebP of at most 256 KiB (CREATE_ or MANAGE_GUILD_EXPRESSIONS; 50 static and 50 animated per guild)",
         schemas: { params: GuildParams, body: CreateEmojiBody },
@@ -54,12 +55,12 @@ export const emojiRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) => 
     )
     .patch(
       "/guilds/:id/emojis/:emoji_id",
-      async ({ caller, params, body }) => first(toEmojiBodies(await useCases.updateEmoji(caller.userId, params.id, params.emoji_id, body))),
+      async ({ caller, params, body, request }) => first(toEmojiBodies(await useCases.updateEmoji(caller.userId, params.id, params.emoji_id, body, auditReason(request)))),
       route({ summary: "Rename an emoji or change the roles that may use it (MANAGE_GUILD_EXPRESSIONS; one's own: CREATE_GUILD_EXPRESSIONS)", schemas: { params: EmojiParams, body: UpdateEmojiBody }, ok: { 200: EmojiBody }, failures: [EDITING, ...guildFailures, UNKNOWN_EMOJI] }),
     )
     .delete(
       "/guilds/:id/emojis/:emoji_id",
-      async ({ caller, params }) => useCases.deleteEmoji(caller.userId, params.id, params.emoji_id).then(noContent),
+      async ({ caller, params, request }) => useCases.deleteEmoji(caller.userId, params.id, params.emoji_id, auditReason(request)).then(noContent),
       route({ summary: "Delete an emoji and its image (MANAGE_GUILD_EXPRESSIONS; one's own: CREATE_GUILD_EXPRESSIONS)", schemas: { params: EmojiParams }, ok: { 204: NoContent }, failures: [EDITING, ...guildFailures, UNKNOWN_EMOJI] }),
     );
 };

@@ -15,6 +15,7 @@ import { isDomainError } from "../../../shared/kernel/domain-error";
 import { type Topic, topics } from "../../../shared/kernel/domain-event";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { AuditLogEntryCreated } from "../../../shared/kernel/audit-log";
 import type { BanAdded, BanRemoved, GuildEvent, InviteCreated, InviteDeleted } from "../domain/guild-events";
 import { fullGuildPayload, memberPayload } from "../domain/guild-payloads";
 import type { GuildUseCases } from "../application/guild-use-cases";
@@ -144,7 +145,7 @@ export const guildGateway = (deps: GuildGatewayDeps) => {
 
   /** Only to members holding `permission` guild-wide. */
   const withGuildPermission =
-    (permission: bigint): DispatchRule<BanAdded | BanRemoved> =>
+    (permission: bigint): DispatchRule<BanAdded | BanRemoved | AuditLogEntryCreated> =>
     async ({ data }, viewer) =>
       hasPermission(await deps.guildPermissions(viewer.userId, data.guild_id), permission) ? FORWARD : null;
 
@@ -172,6 +173,8 @@ export const guildGateway = (deps: GuildGatewayDeps) => {
     INVITE_DELETED: managesInvites,
     // Every member may use the guild's emoji, so every member hears of them (intent GUILD_EXPRESSIONS).
     EMOJIS_UPDATED: forwardToAll,
+    // The audit log is for those who may read it (intent GUILD_MODERATION).
+    AUDIT_LOG_ENTRY_CREATED: withGuildPermission(Permission.VIEW_AUDIT_LOG),
   };
 
   return { ready, rules };

@@ -6,6 +6,7 @@ import { guildUseCases } from "../application/guild-use-cases";
 import type { ApplicationBots } from "../domain/application-bots";
 import { presenceAudience } from "../application/presence-audience";
 import { LARGE_GUILD_THRESHOLD } from "../domain/guild";
+import { auditLogRoutes } from "./audit-log-routes";
 import { banRoutes } from "./ban-routes";
 import { emojiImageRoutes, emojiRoutes } from "./emoji-routes";
 import { guildRoutes } from "./guild-routes";
@@ -26,7 +27,7 @@ export interface GuildModuleDeps extends GuildDeps, RouteSettings {
 export const createGuildModule = (deps: GuildModuleDeps) => {
   const useCases = { ...guildUseCases(deps), authorizeBot: authorizeBot(deps) };
   return {
-    routes: mountRoutes(routeDeps(useCases, deps), guildRoutes, memberRoutes, roleRoutes, banRoutes, inviteRoutes, oauth2Routes, emojiRoutes, emojiImageRoutes),
+    routes: mountRoutes(routeDeps(useCases, deps), guildRoutes, memberRoutes, roleRoutes, banRoutes, inviteRoutes, oauth2Routes, emojiRoutes, emojiImageRoutes, auditLogRoutes),
     useCases,
     /** How many members a guild has (GUILD_CREATE's member_count). */
     memberCount: (guildId: Snowflake): Promise<number> => deps.repositories.members.count(guildId),

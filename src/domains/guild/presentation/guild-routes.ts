@@ -1,3 +1,4 @@
+import { auditReason } from "../../../shared/presentation/audit-reason";
 import { t } from "elysia";
 import { fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
@@ -21,8 +22,8 @@ export const guildRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) => 
     )
     .patch(
       "/guilds/:id",
-      async ({ caller, params, body }) =>
-        toGuildBody(await useCases.updateGuild(caller.userId, params.id, { name: body.name, icon: body.icon, ownerId: body.owner_id })),
+      async ({ caller, params, body, request }) =>
+        toGuildBody(await useCases.updateGuild(caller.userId, params.id, { name: body.name, icon: body.icon, ownerId: body.owner_id }, auditReason(request))),
       route({ summary: "Rename a guild, change its icon or transfer it (MANAGE_GUILD; owner_id by the owner only)", schemas: { params: GuildParams, body: UpdateGuildBody }, ok: { 200: GuildBody }, failures: [lacks("MANAGE_GUILD", "owner_id: not the owner"), ...guildFailures, UNKNOWN_MEMBER] }),
     )
     .delete(

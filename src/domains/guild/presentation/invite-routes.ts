@@ -1,3 +1,4 @@
+import { auditReason } from "../../../shared/presentation/audit-reason";
 import { Elysia, t } from "elysia";
 import { errorResponses, fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
@@ -20,8 +21,8 @@ export const inviteRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) =>
     .use(deps.auth)
     .post(
       "/channels/:id/invites",
-      async ({ caller, params, body, status }) =>
-        status(201, await useCases.createInvite(caller.userId, params.id, { maxAge: body?.max_age, maxUses: body?.max_uses })),
+      async ({ caller, params, body, status, request }) =>
+        status(201, await useCases.createInvite(caller.userId, params.id, { maxAge: body?.max_age, maxUses: body?.max_uses }, auditReason(request))),
       limitedRoute({ summary: "Create an invite to the channel's guild (CREATE_INSTANT_INVITE; 10 per minute)", schemas: { params: ChannelParams, body: t.Optional(CreateInviteBody) }, ok: { 201: InviteBody }, failures: [lacks("CREATE_INSTANT_INVITE"), ...channelFailures, fails("CONFLICT", "no free invite code could be drawn; try again")], rateLimit: INVITE_CREATE_LIMIT }),
     )
     .get("/invites/:code", async ({ params }) => useCases.previewInvite(params.code), {
@@ -36,7 +37,7 @@ export const inviteRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) =>
     )
     .delete(
       "/invites/:code",
-      async ({ caller, params }) => useCases.deleteInvite(caller.userId, params.code).then(noContent),
+      async ({ caller, params, request }) => useCases.deleteInvite(caller.userId, params.code, auditReason(request)).then(noContent),
       route({ summary: "Revoke an invite (its inviter, or MANAGE_GUILD)", schemas: { params: InviteParams }, ok: { 204: NoContent }, failures: [lacks("MANAGE_GUILD (unless the caller created the invite)"), fails("MISSING_ACCESS", "the caller is not a member of the guild"), UNKNOWN_INVITE] }),
     )
     .get("/guilds/:id/invites", async ({ caller, params }) => useCases.listInvites(caller.userId, params.id), route({ summary: "A guild's working invites (MANAGE_GUILD)", schemas: { params: GuildParams }, ok: { 200: t.Array(InviteBody) }, failures: [lacks("MANAGE_GUILD"), ...guildFailures] }));

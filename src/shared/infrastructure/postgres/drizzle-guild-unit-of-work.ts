@@ -1,5 +1,7 @@
 import type { GuildReadRepositories, GuildUnitOfWork } from "../../../domains/guild/domain/guild-unit-of-work";
+import type { Clock } from "../../kernel/clock";
 import type { SnowflakeGenerator } from "../../kernel/snowflake";
+import { DrizzleAuditLogRepository, drizzleAuditLogRecorder } from "./drizzle-audit-log";
 import type { DbExecutor } from "./database";
 import { DrizzleDefaultChannels } from "./drizzle-default-channels";
 import { DrizzleEmojiRepository } from "./drizzle-emoji-repository";
@@ -17,16 +19,18 @@ export const drizzleGuildRepositories = (db: DbExecutor): GuildReadRepositories 
   bans: new DrizzleBanRepository(db),
   invites: new DrizzleInviteRepository(db),
   emojis: new DrizzleEmojiRepository(db),
+  auditLog: new DrizzleAuditLogRepository(db),
 });
 
-/** The guild unit of work: repositories, default-channel writer and outbox all bound to one transaction. */
+/** The guild unit of work: repositories, default-channel writer, outbox and audit log all bound to one transaction. */
 export const drizzleGuildUnitOfWork =
-  (transact: Transact, ids: SnowflakeGenerator): GuildUnitOfWork =>
+  (transact: Transact, ids: SnowflakeGenerator, clock: Clock): GuildUnitOfWork =>
   (work) =>
     transact((tx, outbox) =>
       work({
         ...drizzleGuildRepositories(tx),
         channels: new DrizzleDefaultChannels(tx, ids),
         record: async (events) => void (await outbox.write(tx, events)),
+        ...drizzleAuditLogRecorder(tx, outbox, ids, clock),
       }),
     );
