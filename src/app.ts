@@ -19,7 +19,7 @@ import { FactsGuildAccess, FactsPermissionResolver, channelDispatchRules, channe
 import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule, startSessionPurge } from "./domains/identity";
-import { type GuildEvent, createGuildModule, guildGateway, guildMemberDirectory } from "./domains/guild";
+import { type GuildEvent, createGuildModule, guildGateway, guildMemberDirectory, startAuditLogRetention } from "./domains/guild";
 import { createMessageModule, startMessageJobs } from "./domains/message";
 import { MAX_VOICE_FRAME_BYTES, createVoiceModule, startVoiceSweep } from "./domains/voice";
 import { idempotentHandler } from "./shared/infrastructure/idempotent-consumer";
@@ -234,6 +234,13 @@ export const createApp = async (options: AppOptions) => {
     : async () => {};
   const stopSessionPurge = worker
     ? startSessionPurge({ purgeSessions: identity.purgeSessions, intervalMs: 60 * 60_000, onError: (error) => logger.error({ err: error }, "session purge failed") })
+    : () => {};
+  const stopAuditLogRetention = worker
+    ? startAuditLogRetention({
+        purge: () => guild.purgeAuditLog(config.auditLogRetentionDays),
+        intervalMs: 60 * 60_000,
+        onError: (error) => logger.error({ err: error }, "audit log retention failed"),
+      })
     : () => {};
   let stopVoiceSweep = async () => {};
   let accepting = true;
@@ -458,6 +465,7 @@ export const createApp = async (options: AppOptions) => {
       presence.stop();
       await http.stop(false).catch((error: unknown) => logger.warn({ err: error }, "server stop failed"));
       stopSessionPurge();
+      stopAuditLogRetention();
       stopThreadArchiver();
       await stopThreadCleanup();
       await identity.close();

@@ -6,6 +6,7 @@
 // The module, wired, and its gateway part.
 export { type GuildModule, createGuildModule } from "./presentation/guild-module";
 export { guildGateway, guildMemberDirectory } from "./presentation/guild-gateway";
+export { startAuditLogRetention } from "./application/audit-log-retention";
 
 // Events.
 export type {

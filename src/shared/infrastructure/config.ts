@@ -77,6 +77,8 @@ export interface Config {
   readonly s3: S3Config | undefined;
   /** Memory for the node's newest history pages (bytes, estimated); 0 turns the cache off. */
   readonly historyCacheBytes: number;
+  /** Days an audit log entry is kept (Discord's 45); worker nodes delete older ones. */
+  readonly auditLogRetentionDays: number;
   readonly gateway: {
     readonly heartbeatIntervalMs: number;
     readonly identifyTimeoutMs: number;
@@ -170,6 +172,7 @@ export const loadConfig = (env: Env = process.env, terminal = Boolean(process.st
     blobStore,
     s3,
     historyCacheBytes: read.int("HISTORY_CACHE_MB", 64, 0, 64 * 1024) * 1024 * 1024,
+    auditLogRetentionDays: read.int("AUDIT_LOG_RETENTION_DAYS", 45, 1, 36_500),
     gateway: {
       heartbeatIntervalMs: read.int("GATEWAY_HEARTBEAT_INTERVAL_MS", 41_250, 100, 600_000),
       identifyTimeoutMs: read.int("GATEWAY_IDENTIFY_TIMEOUT_MS", 10_000, 100, 600_000),

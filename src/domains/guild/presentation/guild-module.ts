@@ -2,6 +2,7 @@ import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type RouteSettings, mountRoutes, routeDeps } from "../../../shared/presentation/route-kit";
 import type { GuildDeps } from "../application/guild-deps";
 import { authorizeBot } from "../application/authorize-bot";
+import { purgeAuditLog } from "../application/audit-log-retention";
 import { guildUseCases } from "../application/guild-use-cases";
 import type { ApplicationBots } from "../domain/application-bots";
 import { presenceAudience } from "../application/presence-audience";
@@ -33,6 +34,8 @@ export const createGuildModule = (deps: GuildModuleDeps) => {
     memberCount: (guildId: Snowflake): Promise<number> => deps.repositories.members.count(guildId),
     /** The custom emoji a user may react with (the message domain's EmojiAccess), or null. */
     usableEmoji: useCases.usableEmoji,
+    /** Deletes the audit log entries older than `retentionDays` (the worker's hourly job). */
+    purgeAuditLog: (retentionDays: number) => purgeAuditLog({ auditLog: deps.repositories.auditLog, clock: deps.clock, retentionDays })(),
     ...presenceAudience(deps, useCases, deps.largeGuildThreshold ?? LARGE_GUILD_THRESHOLD),
   };
 };
