@@ -286,6 +286,7 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     expect: { granted: [403, 50013] },
   }),
   guild("DELETE /api/v1/guilds/{id}/emojis/{emoji_id}", "MANAGE_GUILD_EXPRESSIONS", 204, async (w) => ({ path: `/api/v1/guilds/${w.guild.id}/emojis/${(await freshEmoji(w)).id}` })),
+  guild("GET /api/v1/guilds/{id}/audit-logs", "VIEW_AUDIT_LOG", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/audit-logs?limit=5` })),
   guild("GET /api/v1/guilds/{id}/bans", "BAN_MEMBERS", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/bans` })),
   guild("PUT /api/v1/guilds/{id}/bans/{user_id}", "BAN_MEMBERS", 204, async (w) => {
     await w.heal();
