@@ -156,7 +156,7 @@ export const createApp = async (options: AppOptions) => {
   // forChannel from the node's memory, kept current by the commit notices (permission-cache.ts).
   const permissions = createPermissionCache({ inner: resolver, notices, clock, changes: PERMISSION_CHANGES });
   const channel = createChannelModule({
-    unitOfWork: drizzleChannelUnitOfWork(transact),
+    unitOfWork: drizzleChannelUnitOfWork(transact, ids, clock),
     channels: new DrizzleChannelRepository(database.statements),
     threads: new DrizzleThreadRepository(database.statements),
     permissions,
@@ -377,7 +377,7 @@ export const createApp = async (options: AppOptions) => {
       cors({
         origin: config.corsOrigins.includes("*") ? true : [...config.corsOrigins],
         exposeHeaders: EXPOSED_HEADERS,
-        allowedHeaders: ["authorization", "content-type", "x-request-id"],
+        allowedHeaders: ["authorization", "content-type", "x-request-id", "x-audit-log-reason"],
         maxAge: 600,
       }),
     )

@@ -137,6 +137,59 @@ for (const mode of MODES) {
       expect(await latest(guild.id, 62)).toMatchObject({ target_id: emoji.id, changes: [{ key: "name", old_value: "blobby" }] });
     });
 
+    test("channels and overwrites: create, update, delete and each overwrite change as its own entry", async () => {
+      const { guild, roles } = await auditedGuild();
+      const channel = expectStatus(
+        await api.post<{ id: string }>(`/guilds/${guild.id}/channels`, owner, { name: "ops", topic: "t", permission_overwrites: [{ id: member.user.id, type: 1, allow: "0", deny: "1024" }] }, reasonHeader("new room")),
+        201,
+      );
+      expect(await latest(guild.id, 10)).toMatchObject({
+        target_id: channel.id,
+        reason: "new room",
+        changes: expect.arrayContaining([
+          { key: "name", new_value: "ops" },
+          { key: "type", new_value: 0 },
+          { key: "topic", new_value: "t" },
+          { key: "permission_overwrites", new_value: [{ id: member.user.id, type: 1, allow: "0", deny: "1024" }] },
+        ]),
+      });
+      expectStatus(await api.patch(`/channels/${channel.id}`, owner, { name: "ops-2", topic: null }), 200);
+      expect((await latest(guild.id, 11)).changes).toEqual([
+        { key: "name", old_value: "ops", new_value: "ops-2" },
+        { key: "topic", old_value: "t" },
+      ]);
+      expectStatus(await api.put(`/channels/${channel.id}/permissions/${roles.auditors.id}`, owner, { type: 0, allow: "2048", deny: "0" }, reasonHeader("let them talk")), 204);
+      expect(await latest(guild.id, 13)).toMatchObject({
+        target_id: channel.id,
+        reason: "let them talk",
+        options: { id: roles.auditors.id, type: "0" },
+        changes: [{ key: "id", new_value: roles.auditors.id }, { key: "type", new_value: 0 }, { key: "allow", new_value: "2048" }, { key: "deny", new_value: "0" }],
+      });
+      expectStatus(await api.put(`/channels/${channel.id}/permissions/${roles.auditors.id}`, owner, { type: 0, allow: "3072", deny: "0" }), 204);
+      expect(await latest(guild.id, 14)).toMatchObject({ options: { id: roles.auditors.id, type: "0" }, changes: [{ key: "allow", old_value: "2048", new_value: "3072" }] });
+      // A PATCH replacing the list: the member's overwrite goes (15), the role's stays unchanged (no entry).
+      expectStatus(await api.patch(`/channels/${channel.id}`, owner, { permission_overwrites: [{ id: roles.auditors.id, type: 0, allow: "3072", deny: "0" }] }), 200);
+      expect(await latest(guild.id, 15)).toMatchObject({ options: { id: member.user.id, type: "1" }, changes: expect.arrayContaining([{ key: "deny", old_value: "1024" }]) });
+      expect((await auditLog(guild.id, "?action_type=14")).audit_log_entries).toHaveLength(1);
+      expectStatus(await api.delete(`/channels/${channel.id}/permissions/${roles.auditors.id}`, owner), 204);
+      expect((await auditLog(guild.id, "?action_type=15")).audit_log_entries).toHaveLength(2);
+      expectStatus(await api.delete(`/channels/${channel.id}`, owner, undefined, reasonHeader("done")), 200);
+      expect(await latest(guild.id, 12)).toMatchObject({ target_id: channel.id, reason: "done", changes: expect.arrayContaining([{ key: "name", old_value: "ops-2" }]) });
+    });
+
+    test("threads: create, update and delete", async () => {
+      const { guild } = await auditedGuild();
+      const thread = expectStatus(await api.post<{ id: string }>(`/channels/${generalOf(guild).id}/threads`, member, { name: "plans", type: 11 }, reasonHeader("planning")), 201);
+      expect(await latest(guild.id, 110)).toMatchObject({ user_id: member.user.id, target_id: thread.id, reason: "planning", changes: expect.arrayContaining([{ key: "name", new_value: "plans" }, { key: "type", new_value: 11 }]) });
+      expectStatus(await api.patch(`/channels/${thread.id}`, owner, { locked: true, name: "plans-2" }), 200);
+      expect((await latest(guild.id, 111)).changes).toEqual([
+        { key: "name", old_value: "plans", new_value: "plans-2" },
+        { key: "locked", old_value: false, new_value: true },
+      ]);
+      expectStatus(await api.delete(`/channels/${thread.id}`, owner), 200);
+      expect(await latest(guild.id, 112)).toMatchObject({ user_id: owner.user.id, target_id: thread.id, changes: expect.arrayContaining([{ key: "name", old_value: "plans-2" }]) });
+    });
+
     test("filters and paging: user_id, action_type, limit, before and after (newest first)", async () => {
       const { guild } = await auditedGuild();
       for (const name of ["one", "two", "three"]) expectStatus(await api.patch(`/guilds/${guild.id}`, owner, { name }), 200);

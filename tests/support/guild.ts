@@ -78,7 +78,7 @@ export interface Reply<T = unknown> {
 
 /** A small client over /api/v1 that parses every answer. */
 export const apiClient = (server: TestServer) => {
-  const call = async <T = unknown>(method: string, path: string, as?: TestUser | null, json?: unknown, headers?: HeadersInit): Promise<Reply<T>> => {
+  const call = async <T = unknown>(method: string, path: string, as?: TestUser | null, json?: unknown, headers?: Record<string, string>): Promise<Reply<T>> => {
     const response = await server.request(`/api/v1${path}`, { method, json, headers, ...(as ? { token: as.access_token } : {}) });
     const text = await response.text();
     return { status: response.status, body: (text === "" ? undefined : JSON.parse(text)) as T };
@@ -86,10 +86,10 @@ export const apiClient = (server: TestServer) => {
   return {
     get: <T = unknown>(path: string, as?: TestUser | null) => call<T>("GET", path, as),
     // `headers`: extra request headers, such as X-Audit-Log-Reason.
-    post: <T = unknown>(path: string, as: TestUser | null, json?: unknown, headers?: HeadersInit) => call<T>("POST", path, as, json, headers),
-    patch: <T = unknown>(path: string, as: TestUser | null, json?: unknown, headers?: HeadersInit) => call<T>("PATCH", path, as, json, headers),
-    put: <T = unknown>(path: string, as: TestUser | null, json?: unknown, headers?: HeadersInit) => call<T>("PUT", path, as, json, headers),
-    delete: <T = unknown>(path: string, as: TestUser | null, json?: unknown, headers?: HeadersInit) => call<T>("DELETE", path, as, json, headers),
+    post: <T = unknown>(path: string, as: TestUser | null, json?: unknown, headers?: Record<string, string>) => call<T>("POST", path, as, json, headers),
+    patch: <T = unknown>(path: string, as: TestUser | null, json?: unknown, headers?: Record<string, string>) => call<T>("PATCH", path, as, json, headers),
+    put: <T = unknown>(path: string, as: TestUser | null, json?: unknown, headers?: Record<string, string>) => call<T>("PUT", path, as, json, headers),
+    delete: <T = unknown>(path: string, as: TestUser | null, json?: unknown, headers?: Record<string, string>) => call<T>("DELETE", path, as, json, headers),
   };
 };
 

@@ -1,3 +1,5 @@
+import { AuditLogEvent, auditEntry } from "../../../shared/kernel/audit-log";
+import { createdChannelChanges } from "../domain/channel-audit";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { checkFields } from "../../../shared/kernel/field-checks";
 import {
@@ -41,7 +43,7 @@ export interface CreateChannelInput {
  */
 export const createChannel =
   (deps: Pick<ChannelDeps, "guilds" | "channels" | "unitOfWork" | "ids">) =>
-  async (userId: Snowflake, guildId: Snowflake, input: CreateChannelInput): Promise<GuildChannel> => {
+  async (userId: Snowflake, guildId: Snowflake, input: CreateChannelInput, reason?: string): Promise<GuildChannel> => {
     const standing = await memberStanding(deps, guildId, userId);
     requirePermission(standing.permissions, "MANAGE_CHANNELS");
     const type = checkGuildChannelType(input.type);
@@ -77,6 +79,7 @@ export const createChannel =
     await deps.unitOfWork(async (repositories) => {
       await repositories.channels.insert(channel);
       await repositories.record([channelCreated(channel)]);
+      await repositories.audit([auditEntry({ userId, reason }, guildId, AuditLogEvent.CHANNEL_CREATE, { targetId: channel.id, changes: createdChannelChanges(channel) })]);
     });
     return channel;
   };

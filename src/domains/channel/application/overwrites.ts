@@ -1,3 +1,4 @@
+import { overwriteEntries } from "../domain/channel-audit";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { channelUpdated } from "../domain/channel-events";
 import { type Overwrite, changedBits, parseOverwrite } from "../domain/overwrite";
@@ -17,7 +18,7 @@ export interface OverwriteChange {
  */
 export const putOverwrite =
   (deps: Pick<ChannelDeps, "permissions" | "guilds" | "unitOfWork">) =>
-  async (userId: Snowflake, channelId: Snowflake, targetId: Snowflake, change: OverwriteChange): Promise<void> => {
+  async (userId: Snowflake, channelId: Snowflake, targetId: Snowflake, change: OverwriteChange, reason?: string): Promise<void> => {
     const { channel, permissions } = await manageChannel(deps, userId, channelId, "MANAGE_ROLES");
     const overwrite = parseOverwrite({ ...change, id: targetId }, "");
     await checkTarget(deps, channel.guildId, overwrite);
@@ -27,13 +28,14 @@ export const putOverwrite =
     await deps.unitOfWork(async (repositories) => {
       await repositories.channels.putOverwrite(channel.id, overwrite);
       await repositories.record([channelUpdated({ ...channel, overwrites })]);
+      await repositories.audit(overwriteEntries({ userId, reason }, channel, channel.overwrites, overwrites));
     });
   };
 
 /** Deletes a channel's overwrite for a target (CHANNEL_UPDATE when there was one); MANAGE_ROLES, as for putting it. */
 export const deleteOverwrite =
   (deps: Pick<ChannelDeps, "permissions" | "unitOfWork">) =>
-  async (userId: Snowflake, channelId: Snowflake, targetId: Snowflake): Promise<void> => {
+  async (userId: Snowflake, channelId: Snowflake, targetId: Snowflake, reason?: string): Promise<void> => {
     const { channel, permissions } = await manageChannel(deps, userId, channelId, "MANAGE_ROLES");
     const before = channel.overwrites.filter((existing) => existing.id === targetId);
     checkGrantable(permissions, changedBits(before, []));
@@ -41,5 +43,6 @@ export const deleteOverwrite =
       if (!(await repositories.channels.deleteOverwrite(channel.id, targetId))) return;
       const overwrites = channel.overwrites.filter((existing) => existing.id !== targetId);
       await repositories.record([channelUpdated({ ...channel, overwrites })]);
+      await repositories.audit(overwriteEntries({ userId, reason }, channel, channel.overwrites, overwrites));
     });
   };

@@ -1,3 +1,5 @@
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
+import { THREAD_AUDIT_FIELDS } from "../domain/channel-audit";
 import { Permission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { checkFields } from "../../../shared/kernel/field-checks";
@@ -40,13 +42,14 @@ const parentSlowMode = (deps: StartDeps, userId: Snowflake, channel: GuildChanne
   enforceSlowMode(deps, userId, { channelId: channel.id, seconds: channel.rateLimitPerUser, permissions, thread: false }, "thread");
 
 /** Writes a new thread with its creator as first member (THREAD_CREATE); false when its id is taken. */
-const createThread = async (deps: StartDeps, userId: Snowflake, thread: ThreadChannel): Promise<ThreadChannel | null> =>
+const createThread = async (deps: StartDeps, userId: Snowflake, thread: ThreadChannel, reason: string | undefined): Promise<ThreadChannel | null> =>
   deps.unitOfWork(async (repositories) => {
     if ((await repositories.threads.countActive(thread.guildId)) >= MAX_ACTIVE_THREADS) throw tooManyThreads();
     const member = { threadId: thread.id, userId, joinedAt: thread.metadata.createTimestamp, flags: 0 };
     if (!(await repositories.threads.insert(thread, [member]))) return null;
     const created = { ...thread, memberCount: 1 };
     await repositories.record([threadCreated(created)]);
+    await repositories.audit([auditEntry({ userId, reason }, thread.guildId, AuditLogEvent.THREAD_CREATE, { targetId: thread.id, changes: auditChanges(null, created, THREAD_AUDIT_FIELDS) })]);
     return created;
   });
 
@@ -85,13 +88,13 @@ const draft = (deps: StartDeps, input: StartThreadInput, type: ThreadChannelType
  */
 export const startThreadFromMessage =
   (deps: StartDeps & { readonly starterMessage: StarterMessageCheck }) =>
-  async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake, input: Omit<StartThreadInput, "type" | "invitable">): Promise<ThreadChannel> => {
+  async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake, input: Omit<StartThreadInput, "type" | "invitable">, reason?: string): Promise<ThreadChannel> => {
     const { channel, permissions } = await viewParent(deps, userId, channelId);
     requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
     const make = draft(deps, input, ThreadType.PUBLIC_THREAD);
     await deps.starterMessage(userId, channelId, messageId);
     await parentSlowMode(deps, userId, channel, permissions);
-    const created = await createThread(deps, userId, make(messageId, channel.guildId, channel.id, userId));
+    const created = await createThread(deps, userId, make(messageId, channel.guildId, channel.id, userId), reason);
     if (!created) throw threadAlreadyExists();
     return created;
   };
@@ -102,14 +105,14 @@ export const startThreadFromMessage =
  */
 export const startThread =
   (deps: StartDeps) =>
-  async (userId: Snowflake, channelId: Snowflake, input: StartThreadInput): Promise<ThreadChannel> => {
+  async (userId: Snowflake, channelId: Snowflake, input: StartThreadInput, reason?: string): Promise<ThreadChannel> => {
     const { channel, permissions } = await viewParent(deps, userId, channelId);
     const type = checkFields({ type: () => checkThreadType(input.type) }).type;
     if (type === ThreadType.PUBLIC_THREAD) requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
     else requireBits(permissions, Permission.CREATE_PRIVATE_THREADS, "CREATE_PRIVATE_THREADS");
     const make = draft(deps, input, type);
     await parentSlowMode(deps, userId, channel, permissions);
-    const created = await createThread(deps, userId, make(deps.ids.next(), channel.guildId, channel.id, userId));
+    const created = await createThread(deps, userId, make(deps.ids.next(), channel.guildId, channel.id, userId), reason);
     if (!created) throw new Error("a new snowflake collided with a channel id");
     return created;
   };

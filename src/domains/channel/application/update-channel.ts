@@ -1,3 +1,4 @@
+import { channelUpdateEntries } from "../domain/channel-audit";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { checkFields } from "../../../shared/kernel/field-checks";
@@ -40,9 +41,9 @@ export interface UpdateChannelInput extends UpdateThreadInput {
  */
 export const updateChannel =
   (deps: Pick<ChannelDeps, "permissions" | "guilds" | "channels" | "unitOfWork" | "clock" | "threads">) =>
-  async (userId: Snowflake, channelId: Snowflake, input: UpdateChannelInput): Promise<Channel> => {
+  async (userId: Snowflake, channelId: Snowflake, input: UpdateChannelInput, reason?: string): Promise<Channel> => {
     // A thread has its own rules and fields (update-thread.ts).
-    if (isThread((await viewChannel(deps, userId, channelId)).channel)) return updateThread(deps)(userId, channelId, input);
+    if (isThread((await viewChannel(deps, userId, channelId)).channel)) return updateThread(deps)(userId, channelId, input, reason);
     const { channel, permissions } = await manageChannel(deps, userId, channelId, "MANAGE_CHANNELS");
     const fields = checkFields({
       type: () => {
@@ -81,6 +82,7 @@ export const updateChannel =
       await repositories.channels.update([updated]);
       if (fields.overwrites !== undefined) await repositories.channels.replaceOverwrites(channel.id, fields.overwrites);
       await repositories.record([channelUpdated(updated)]);
+      await repositories.audit(channelUpdateEntries({ userId, reason }, channel, updated));
     });
     return updated;
   };

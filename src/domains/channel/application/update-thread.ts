@@ -1,3 +1,5 @@
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
+import { THREAD_AUDIT_FIELDS } from "../domain/channel-audit";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { checkFields } from "../../../shared/kernel/field-checks";
@@ -34,7 +36,7 @@ export interface UpdateThreadInput {
  */
 export const updateThread =
   (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "threads">) =>
-  async (userId: Snowflake, threadId: Snowflake, input: UpdateThreadInput): Promise<ThreadChannel> => {
+  async (userId: Snowflake, threadId: Snowflake, input: UpdateThreadInput, reason?: string): Promise<ThreadChannel> => {
     const { thread, permissions } = await viewThread(deps, userId, threadId);
     const changes: ThreadChanges = checkFields({
       name: () => (input.name === undefined ? undefined : normalizeThreadName(input.name)),
@@ -68,6 +70,8 @@ export const updateThread =
     await deps.unitOfWork(async (repositories) => {
       await repositories.threads.update(updated);
       await repositories.record([threadUpdated(updated)]);
+      const changes = auditChanges(thread, updated, THREAD_AUDIT_FIELDS);
+      if (changes.length > 0) await repositories.audit([auditEntry({ userId, reason }, thread.guildId, AuditLogEvent.THREAD_UPDATE, { targetId: thread.id, changes })]);
     });
     return updated;
   };
@@ -75,13 +79,14 @@ export const updateThread =
 /** Deletes a thread with its messages and members (THREAD_DELETE); MANAGE_THREADS. */
 export const deleteThread =
   (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "threads">) =>
-  async (userId: Snowflake, threadId: Snowflake): Promise<ThreadChannel> => {
+  async (userId: Snowflake, threadId: Snowflake, reason?: string): Promise<ThreadChannel> => {
     const { thread, permissions } = await viewThread(deps, userId, threadId);
     if (!holdsManageThreads(permissions)) throw missingPermissions("MANAGE_THREADS");
     await deps.unitOfWork(async (repositories) => {
       const memberIds = thread.type === ThreadType.PRIVATE_THREAD ? await repositories.threads.memberIds(thread.id) : [];
       await repositories.threads.delete(thread.id);
       await repositories.record([threadDeleted(thread, memberIds)]);
+      await repositories.audit([auditEntry({ userId, reason }, thread.guildId, AuditLogEvent.THREAD_DELETE, { targetId: thread.id, changes: auditChanges(thread, null, THREAD_AUDIT_FIELDS) })]);
     });
     return thread;
   };

@@ -1,3 +1,4 @@
+import { auditReason } from "../../../shared/presentation/audit-reason";
 import { t } from "elysia";
 import { fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
@@ -17,7 +18,7 @@ export const guildChannelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCa
     )
     .post(
       "/guilds/:id/channels",
-      async ({ caller, params, body, status }) =>
+      async ({ caller, params, body, status, request }) =>
         status(
           201,
           asBody(
@@ -31,7 +32,7 @@ export const guildChannelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCa
               rateLimitPerUser: body.rate_limit_per_user,
               position: body.position,
               overwrites: body.permission_overwrites,
-            }),
+            }, auditReason(request)),
           ),
         ),
       route({ summary: "Create a text, voice or category channel (MANAGE_CHANNELS; at most 500 per guild)", schemas: { params: ChannelParams, body: CreateChannelBody }, ok: { 201: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites"), ...guildFailures, fails("VALIDATION", "type is not 0, 2 or 4, the parent is not a category of the guild, or a field does not apply to the type"), fails("LIMIT_REACHED", "the guild has 500 channels")] }),

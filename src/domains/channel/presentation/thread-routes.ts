@@ -1,3 +1,4 @@
+import { auditReason } from "../../../shared/presentation/audit-reason";
 import { fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
 import type { ChannelUseCases } from "../application/channel-use-cases";
@@ -30,7 +31,7 @@ export const threadRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>) 
   return group(deps)
     .post(
       "/channels/:id/messages/:message_id/threads",
-      async ({ caller, params, body, status }) =>
+      async ({ caller, params, body, status, request }) =>
         status(
           201,
           asBody(
@@ -38,7 +39,7 @@ export const threadRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>) 
               name: body.name,
               autoArchiveDuration: body.auto_archive_duration,
               rateLimitPerUser: body.rate_limit_per_user,
-            }),
+            }, auditReason(request)),
           ),
         ),
       route({
@@ -50,7 +51,7 @@ export const threadRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>) 
     )
     .post(
       "/channels/:id/threads",
-      async ({ caller, params, body, status }) =>
+      async ({ caller, params, body, status, request }) =>
         status(
           201,
           asBody(
@@ -60,7 +61,7 @@ export const threadRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>) 
               type: body.type,
               invitable: body.invitable,
               rateLimitPerUser: body.rate_limit_per_user,
-            }),
+            }, auditReason(request)),
           ),
         ),
       route({
