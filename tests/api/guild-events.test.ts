@@ -63,7 +63,10 @@ for (const mode of MODES) {
         (seen) => seen.some((e) => e.type === "SERVER_DELETED"),
       );
       // SERVER_CREATED may still be on its way when the subscription starts.
-      const events = heard.filter((e) => e.type !== "SERVER_CREATED");
+      const events = heard.filter((e) => e.type !== "SERVER_CREATED" && e.type !== "AUDIT_LOG_ENTRY_CREATED");
+      // Each moderation or configuration change also wrote its audit log entry, on the same topic (joins and leaves do not).
+      const audited = heard.filter((e) => e.type === "AUDIT_LOG_ENTRY_CREATED").map((e) => (e.data as { action_type: number }).action_type);
+      expect(audited).toEqual([1, 30, 31, 40, 25, 42, 32]);
       expect(events.map((e) => e.type)).toEqual([
         "SERVER_UPDATED",
         "ROLE_CREATED",
