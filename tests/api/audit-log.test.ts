@@ -153,10 +153,11 @@ for (const mode of MODES) {
           { key: "permission_overwrites", new_value: [{ id: member.user.id, type: 1, allow: "0", deny: "1024" }] },
         ]),
       });
-      expectStatus(await api.patch(`/channels/${channel.id}`, owner, { name: "ops-2", topic: null }), 200);
+      expectStatus(await api.patch(`/channels/${channel.id}`, owner, { name: "ops-2", topic: null, rate_limit_per_user: 5 }), 200);
       expect((await latest(guild.id, 11)).changes).toEqual([
         { key: "name", old_value: "ops", new_value: "ops-2" },
         { key: "topic", old_value: "t" },
+        { key: "rate_limit_per_user", new_value: 5 },
       ]);
       expectStatus(await api.put(`/channels/${channel.id}/permissions/${roles.auditors.id}`, owner, { type: 0, allow: "2048", deny: "0" }, reasonHeader("let them talk")), 204);
       expect(await latest(guild.id, 13)).toMatchObject({

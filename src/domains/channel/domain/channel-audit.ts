@@ -25,6 +25,7 @@ export const CHANNEL_AUDIT_FIELDS: AuditFields<GuildChannel> = {
   position: (channel) => channel.position,
   parent_id: (channel) => channel.parentId,
   user_limit: (channel) => (channel.userLimit === 0 ? null : channel.userLimit),
+  rate_limit_per_user: (channel) => (channel.rateLimitPerUser === 0 ? null : channel.rateLimitPerUser),
   video_quality_mode: (channel) => channel.videoQualityMode ?? null,
 };
 
