@@ -1,6 +1,6 @@
 import type { ChannelEvent, ChannelVisibility, PermissionChanges, ThreadEvent } from "./domains/channel";
 import type { GuildEvent } from "./domains/guild";
-import type { UserEvent } from "./domains/identity";
+import type { RelationshipEvent, UserEvent } from "./domains/identity";
 import type { MessageEvent } from "./domains/message";
 import type { PresenceEvent } from "./domains/presence";
 import type { VoiceEvent } from "./domains/voice";
@@ -12,13 +12,15 @@ import { handleEvents } from "./shared/kernel/domain-event";
  * in the past tense (`MESSAGE_SENT`, `ROLE_CREATED`); the gateway's dispatch names are API.md's (Discord's), and
  * the table below is the one place that maps the first to the second.
  */
-export type AppEvent = UserEvent | GuildEvent | ChannelEvent | ThreadEvent | MessageEvent | PresenceEvent | VoiceEvent;
+export type AppEvent = UserEvent | RelationshipEvent | GuildEvent | ChannelEvent | ThreadEvent | MessageEvent | PresenceEvent | VoiceEvent;
 
 /** The dispatch each event is sent as; null for the events no session is sent (they are for caches and consumers). */
 export const DISPATCH_NAMES = {
   USER_CREATED: null,
   USER_UPDATED: "USER_UPDATE",
   USER_DELETED: null,
+  RELATIONSHIP_ADDED: "RELATIONSHIP_ADD",
+  RELATIONSHIP_REMOVED: "RELATIONSHIP_REMOVE",
   SERVER_CREATED: "GUILD_CREATE",
   SERVER_UPDATED: "GUILD_UPDATE",
   SERVER_DELETED: "GUILD_DELETE",

@@ -150,6 +150,7 @@ export const createApp = async (options: AppOptions) => {
   const routeSettings = { ...limits, auth: identity.authPlugin };
   await identity.watchProfileChanges();
   const users = { findUsers: identity.findUsers };
+  const blocks = identity.blocks;
   const permissionFacts = new DrizzlePermissionFacts(database.statements, channelFactsQuery({ db: database.statements, kind: database.kind }));
   const resolver = new FactsPermissionResolver(permissionFacts);
   const guildAccess = new FactsGuildAccess(permissionFacts);
@@ -162,6 +163,7 @@ export const createApp = async (options: AppOptions) => {
     permissions,
     guilds: guildAccess,
     users,
+    blocks,
     clock,
     ids,
     // The message module is made further down; a thread start reaches it only once the app serves requests.
@@ -190,6 +192,7 @@ export const createApp = async (options: AppOptions) => {
     writeTogether: drizzleMessageWriteTogether(database.statements, outboxWriter, afterCommit),
     repositories: drizzleMessageRepositories(database.statements),
     members: new DrizzleMessageMembers(database.statements),
+    blocks,
     permissions,
     guilds: guildAccess,
     users,
@@ -299,12 +302,12 @@ export const createApp = async (options: AppOptions) => {
     logger,
     metrics,
     authenticate: identity.authenticateToken,
-    contributors: [identity.gateway.ready, guildDispatch.ready, channelReady(channel.useCases.listDms), presenceReady(presence, async (viewer) => guild.peersOf(viewer.userId, await readyGuilds(viewer))), message.gateway.ready, voice.gateway.ready],
+    contributors: [identity.gateway.ready, guildDispatch.ready, channelReady(channel.useCases.listDms), presenceReady(presence, async (viewer) => guild.peersOf(viewer.userId, await readyGuilds(viewer)), blocks), message.gateway.ready, voice.gateway.ready],
     // Every event of AppEvent needs its rule here (null for none): a missing or unknown one does not compile.
     rules: eventRoutes<AppEvent>(
       {
         ...identity.gateway.rules,
-        ...presenceDispatchRules,
+        ...presenceDispatchRules(blocks),
         ...guildDispatch.rules,
         ...channelDispatchRules(visibility, permissions, threadListSync(channel.useCases)),
         ...message.gateway.rules(visibility.permissions),

@@ -9,6 +9,7 @@ export { startSessionPurge } from "./application/identity-jobs";
 
 // Events.
 export type { UserCreated, UserDeleted, UserEvent, UserUpdated } from "./domain/user-events";
+export type { RelationshipAdded, RelationshipEvent, RelationshipRemoved } from "./domain/relationship-events";
 
 // Wire schemas other domains' routes and the AsyncAPI document embed.
 export { CurrentUserBody, UserBody } from "./presentation/identity-schemas";

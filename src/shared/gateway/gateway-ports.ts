@@ -78,6 +78,8 @@ export interface ReadyContribution {
   readonly user?: unknown;
   readonly guilds?: readonly unknown[];
   readonly private_channels?: readonly unknown[];
+  /** A person's friends, requests and blocks (a bot's READY has none). */
+  readonly relationships?: readonly unknown[];
   readonly read_state?: readonly unknown[];
   readonly presences?: readonly unknown[];
   /** Who is in which voice channel of the user's guilds. */

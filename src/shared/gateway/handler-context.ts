@@ -49,6 +49,7 @@ export type GatheredReady = ReadyContribution & {
   topics: Topic[];
   guilds: unknown[];
   private_channels: unknown[];
+  relationships: unknown[];
   read_state: unknown[];
   presences: unknown[];
   voice_states: unknown[];
@@ -59,6 +60,7 @@ export const gatherReady = async (deps: HandlerDeps, viewer: Viewer): Promise<Ga
   const merged = {
     guilds: [] as unknown[],
     private_channels: [] as unknown[],
+    relationships: [] as unknown[],
     read_state: [] as unknown[],
     presences: [] as unknown[],
     voice_states: [] as unknown[],
@@ -69,6 +71,7 @@ export const gatherReady = async (deps: HandlerDeps, viewer: Viewer): Promise<Ga
     merged.user ??= part.user;
     merged.guilds.push(...(part.guilds ?? []));
     merged.private_channels.push(...(part.private_channels ?? []));
+    merged.relationships.push(...(part.relationships ?? []));
     merged.read_state.push(...(part.read_state ?? []));
     merged.presences.push(...(part.presences ?? []));
     merged.voice_states.push(...(part.voice_states ?? []));

@@ -20,3 +20,6 @@ export const missingPermissions = (what: PermissionName | bigint | string): Doma
   const detail = typeof what === "bigint" ? permissionNames(what).join(", ") : what;
   return new DomainError(ErrorCode.MISSING_PERMISSIONS, `Missing Permissions: ${detail}`);
 };
+
+/** 403 50007: a DM between users one of whom blocked the other (Discord says no more than this). */
+export const cannotMessageUser = () => new DomainError(ErrorCode.CANNOT_MESSAGE_USER, "Cannot send messages to this user");

@@ -54,6 +54,20 @@ export const ErrorCode = {
   THREAD_LIMIT: "THREAD_LIMIT",
   /** The thread has its 1000 members (Discord's 30033). */
   THREAD_MEMBER_LIMIT: "THREAD_MEMBER_LIMIT",
+  /** A friend request either side's block refuses; Discord says no more (80001). */
+  FRIEND_REQUEST_BLOCKED: "FRIEND_REQUEST_BLOCKED",
+  /** A friend request to or from a bot account (Discord's 80002). */
+  BOTS_CANNOT_HAVE_FRIENDS: "BOTS_CANNOT_HAVE_FRIENDS",
+  /** A friend request to oneself (Discord's 80003). */
+  CANNOT_FRIEND_SELF: "CANNOT_FRIEND_SELF",
+  /** A friend request by a username nobody has (Discord's 80004). */
+  NO_SUCH_DISCORD_TAG: "NO_SUCH_DISCORD_TAG",
+  /** A friend request by username to a friend (Discord's 80007). */
+  ALREADY_FRIENDS: "ALREADY_FRIENDS",
+  /** The user already has 1000 relationships (Discord's 30002). */
+  RELATIONSHIP_LIMIT: "RELATIONSHIP_LIMIT",
+  /** A DM between users one of whom blocked the other (Discord's 50007). */
+  CANNOT_MESSAGE_USER: "CANNOT_MESSAGE_USER",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   LIMIT_REACHED: "LIMIT_REACHED",

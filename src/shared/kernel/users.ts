@@ -71,3 +71,23 @@ export const userPayload = (user: UserProfile): UserPayload => ({
   bot: user.bot,
   created_at: user.createdAt.toISOString(),
 });
+
+/** Who a user blocked and who blocked them, as the node keeps it (both empty for most users). */
+export interface BlockEntry {
+  /** The users this user blocked. */
+  readonly blocked: ReadonlySet<Snowflake>;
+  /** The users who blocked this user. */
+  readonly blockedBy: ReadonlySet<Snowflake>;
+}
+
+/**
+ * Blocks as other domains check them (owned by the identity domain): on the send path and in the gateway's fan-out,
+ * so an entry is kept in the node, and a known one is answered without a promise.
+ */
+export interface BlockList {
+  /** The user's entry: a value when the node knows it, else a promise of it. */
+  of(userId: Snowflake): BlockEntry | Promise<BlockEntry>;
+}
+
+/** True when either of the two users blocked the other, as `entry` (one of theirs) says. */
+export const blockedEitherWay = (entry: BlockEntry, otherId: Snowflake): boolean => entry.blocked.has(otherId) || entry.blockedBy.has(otherId);

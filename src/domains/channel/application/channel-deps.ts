@@ -6,7 +6,7 @@ import type { ChannelUnitOfWork } from "../domain/channel-unit-of-work";
 import type { ThreadRepository } from "../domain/thread-repository";
 import type { GuildAccess } from "../domain/guild-access";
 import type { PermissionResolver } from "../domain/permission-resolver";
-import type { UserDirectory } from "../../../shared/kernel/users";
+import type { BlockList, UserDirectory } from "../../../shared/kernel/users";
 import type { StarterMessageCheck } from "./start-thread";
 
 /** Every port the channel use cases take; each use case picks the ones it needs. */
@@ -21,6 +21,8 @@ export interface ChannelDeps {
   readonly users: UserDirectory;
   /** The node's shared rate limiter: slow mode's windows (Redis across nodes). */
   readonly rateLimiter: RateLimiter;
+  /** Who blocked whom (the identity domain's): a blocked user opens no DM with the one who blocked them. */
+  readonly blocks: BlockList;
   readonly clock: Clock;
   readonly ids: SnowflakeGenerator;
   /** The message domain's check that a thread's starter message exists and the caller can read it. */

@@ -12,6 +12,8 @@ import { logIn } from "./log-in";
 import { logOut } from "./log-out";
 import type { ProfileCache } from "./profile-cache";
 import { purgeSessions } from "./purge-sessions";
+import type { BlockCache } from "./block-cache";
+import { changeRelationship, listRelationships, requestFriendByUsername } from "./relationships";
 import { refreshSession } from "./refresh-session";
 import { registerUser } from "./register-user";
 import { revokeSession } from "./revoke-session";
@@ -23,7 +25,7 @@ import { completeMfaLogin, disableTotp, enableTotp, newTotpEnrolment, regenerate
  * `profiles` is the node's profile cache: a profile changed here is dropped from it at once (other nodes drop it
  * when the event reaches them).
  */
-export const identityUseCases = (deps: IdentityDeps & { readonly profiles: Pick<ProfileCache, "forget">; readonly botCredentials: BotCredentialCache }) => {
+export const identityUseCases = (deps: IdentityDeps & { readonly profiles: ProfileCache; readonly botCredentials: BotCredentialCache; readonly blocks: BlockCache }) => {
   const forgetting =
     <A extends unknown[], R>(useCase: (caller: Caller, ...rest: A) => Promise<R>) =>
     async (caller: Caller, ...rest: A): Promise<R> => {
@@ -59,6 +61,9 @@ export const identityUseCases = (deps: IdentityDeps & { readonly profiles: Pick<
     applicationBot: applicationBot(deps),
     createBot: createBot(deps),
     resetBotToken: resetBotToken(deps),
+    listRelationships: listRelationships(deps),
+    changeRelationship: changeRelationship(deps),
+    requestFriendByUsername: requestFriendByUsername(deps),
   };
 };
 

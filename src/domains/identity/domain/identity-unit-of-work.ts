@@ -1,5 +1,6 @@
 import type { ApplicationRepository } from "./application-repository";
 import type { MfaRepository } from "./mfa-repository";
+import type { RelationshipRepository } from "./relationship-repository";
 import type { SessionRepository } from "./session-repository";
 import type { UserRepository } from "./user-repository";
 
@@ -9,6 +10,7 @@ export interface IdentityRepositories {
   readonly sessions: SessionRepository;
   readonly applications: ApplicationRepository;
   readonly mfa: MfaRepository;
+  readonly relationships: RelationshipRepository;
 }
 
 /** Runs `work` in one transaction: every write made through the given repositories, events included, commits or none. */

@@ -8,6 +8,9 @@ import type { IdentityDeps } from "../application/identity-deps";
 import { identityUseCases } from "../application/identity-use-cases";
 import { createBotCredentialCache } from "../application/bot-credential-cache";
 import { createProfileCache } from "../application/profile-cache";
+import { createBlockCache } from "../application/block-cache";
+import { BLOCK_CHANGES, type RelationshipEvent } from "../domain/relationship-events";
+import type { BlockList } from "../../../shared/kernel/users";
 import { type RevocationRows, resilientRevocations } from "../application/resilient-revocations";
 import type { TokenScheme } from "../application/authenticate";
 import type { Caller } from "../domain/session";
@@ -17,6 +20,7 @@ import { authPlugin } from "../../../shared/presentation/auth-plugin";
 import { identityDispatchRules, identityReady } from "./identity-gateway";
 import { applicationRoutes } from "./application-routes";
 import { identityRoutes } from "./identity-routes";
+import { relationshipRoutes } from "./relationship-routes";
 import { userRoutes } from "./user-routes";
 
 
@@ -55,7 +59,8 @@ export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
   const deps = { ...moduleDeps, revocations };
   const profiles = createProfileCache({ load: (ids) => deps.repositories.users.findMany(ids), clock: deps.clock });
   const botCredentials = createBotCredentialCache({ clock: deps.clock });
-  const baseUseCases = identityUseCases({ ...deps, profiles, botCredentials });
+  const blocks = createBlockCache({ load: (userId) => deps.repositories.relationships.blocksOf(userId), clock: deps.clock });
+  const baseUseCases = identityUseCases({ ...deps, profiles, botCredentials, blocks });
   const useCases = {
     ...baseUseCases,
     /** Every node drops the application's cached bot credentials, so its bot's next call carries the new flags. */
@@ -83,6 +88,7 @@ export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
     routes: new Elysia()
       .use(identityRoutes({ ...routes, trustProxy: deps.trustProxy }))
       .use(userRoutes(routes))
+      .use(relationshipRoutes(routes))
       .use(applicationRoutes(routes)),
     /** `.use()` it and declare `{ auth: true }` to get `caller` in a handler (see auth-plugin.ts). */
     authPlugin: auth,
@@ -94,6 +100,8 @@ export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
     applicationBot: useCases.applicationBot,
     /** Accounts by id for other domains (members, DM recipients): deleted ones as their placeholder, unknown ids left out. */
     findUsers: (ids: readonly Snowflake[]): Promise<User[]> => profiles.findUsers(ids.filter(isSnowflake)),
+    /** Who blocked whom, for the checks of other domains (DMs, mentions, typing, presence), kept in the node. */
+    blocks: blocks satisfies BlockList as BlockList,
     /** Keeps the profile and bot credential caches current: changes on any node drop what they touch here. */
     async watchProfileChanges(): Promise<void> {
       const forget = ({ data }: UserUpdated | UserDeleted) => profiles.forget(data.user.id);
@@ -103,8 +111,15 @@ export const createIdentityModule = (moduleDeps: IdentityModuleDeps) => {
       // Bot credentials cached here go when their application changes or their token is revoked on any node.
       tracked(await deps.pubSub.subscribe(APPLICATION_CHANGES, (applicationId) => botCredentials.forgetApplication(applicationId)));
       tracked(await deps.revocations.onRevoked(({ sessionId }) => botCredentials.forget(sessionId)));
+      // A block added or ended on any node: both users' entries go.
+      tracked(
+        await deps.pubSub.subscribe(BLOCK_CHANGES, (message) => {
+          const { data } = parseEvent<RelationshipEvent>(message);
+          blocks.forget(data.user_id, data.relationship.id);
+        }),
+      );
     },
-    /** The identity part of the gateway: READY's user, and USER_UPDATE. */
+    /** The identity part of the gateway: READY's user and relationships, USER_UPDATE and the RELATIONSHIP_ dispatches. */
     gateway: { ready: identityReady(useCases), rules: identityDispatchRules },
     /** Calls `listener` for every session revoked on any node (close its sockets with 4004); returns a stopper. */
     async onSessionRevoked(listener: SessionRevocationListener): Promise<() => Promise<void>> {

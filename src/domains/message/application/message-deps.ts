@@ -10,7 +10,7 @@ import type { MessageRepositories, MessageUnitOfWork, MessageWriteTogether } fro
 import type { UrlSigner } from "../domain/url-signer";
 import type { ThreadMessageSent } from "../domain/message-channel";
 import type { HistoryCache } from "./history-cache";
-import type { UserDirectory } from "../../../shared/kernel/users";
+import type { BlockList, UserDirectory } from "../../../shared/kernel/users";
 
 /** Every port the message use cases take; each use case picks the ones it needs. */
 export interface MessageDeps {
@@ -27,6 +27,8 @@ export interface MessageDeps {
   readonly users: UserDirectory;
   /** The node's shared rate limiter: slow mode's windows (Redis across nodes). */
   readonly rateLimiter: RateLimiter;
+  /** Who blocked whom (the identity domain's, kept in the node): DMs between them refuse sends, and mentions by a blocked user count for no one who blocked them. */
+  readonly blocks: BlockList;
   /** Guild members and roles as messages need them: the author's membership (`member`) and role mentions. */
   readonly members: MessageMembers;
   readonly blobs: BlobStore;

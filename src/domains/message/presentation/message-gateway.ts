@@ -2,16 +2,17 @@ import { type DispatchRule, type DispatchRules, FORWARD, type ReadyContributor, 
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { MessageEvent, MessageRead } from "../domain/message-events";
 import type { MessageUseCases } from "../application/message-use-cases";
+import type { BlockEntry, BlockList } from "../../../shared/kernel/users";
 
 /** A user's permissions in a channel (0 when they cannot see it); the gateway's node-wide cached answer, a value once known. */
 export type ChannelPermissions = (userId: string, channelId: string) => Promise<bigint> | bigint;
 
 /**
- * MESSAGE_CREATE and the rest, TYPING_START (not to the typist), WEBHOOKS_UPDATE and MESSAGE_ACK. Guild channel events reach only
+ * MESSAGE_CREATE and the rest, TYPING_START (not to the typist, nor to those who blocked them), WEBHOOKS_UPDATE and MESSAGE_ACK. Guild channel events reach only
  * sessions whose user has VIEW_CHANNEL there; DM and read-receipt events travel on `user:` topics only to those
  * allowed, so they need no check.
  */
-export const messageDispatchRules = (channelPermissions: ChannelPermissions): DispatchRules<MessageEvent> => {
+export const messageDispatchRules = (channelPermissions: ChannelPermissions, blocks: BlockList): DispatchRules<MessageEvent> => {
   const decide = (permissions: bigint) => (hasPermission(permissions, Permission.VIEW_CHANNEL) ? FORWARD : null);
   const viewers: DispatchRule<Exclude<MessageEvent, MessageRead>> = ({ data }, viewer) => {
     if (!data.guild_id) return FORWARD;
@@ -29,7 +30,12 @@ export const messageDispatchRules = (channelPermissions: ChannelPermissions): Di
     CHANNEL_PINS_UPDATED: viewers,
     WEBHOOKS_UPDATED: viewers,
     MESSAGE_READ: forwardToAll,
-    TYPING_STARTED: (event, viewer) => (event.data.user_id === viewer.userId ? null : viewers(event, viewer)),
+    TYPING_STARTED: (event, viewer) => {
+      if (event.data.user_id === viewer.userId) return null;
+      const decideTyping = (entry: BlockEntry) => (entry.blocked.has(event.data.user_id) ? null : viewers(event, viewer));
+      const entry = blocks.of(viewer.userId);
+      return entry instanceof Promise ? entry.then(decideTyping) : decideTyping(entry);
+    },
   };
 };
 

@@ -56,7 +56,7 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
     useCases,
     historyCache,
     /** `rules` takes the gateway's cached channel permissions, which decide who hears guild channel events. */
-    gateway: { rules: (channelPermissions: ChannelPermissions) => messageDispatchRules(channelPermissions), ready: messageReady(useCases) },
+    gateway: { rules: (channelPermissions: ChannelPermissions) => messageDispatchRules(channelPermissions, deps.blocks), ready: messageReady(useCases) },
     /** Stops the newest-page and membership caches. */
     close(): void {
       historyCache?.close();

@@ -2,6 +2,7 @@ import type { Delivery, DispatchRules, PresenceTracker, ReadyContributor, Viewer
 import type { PresenceService } from "../application/presence-service";
 import { clientStatusOf } from "../domain/presence";
 import type { PresenceEvent } from "../domain/presence-events";
+import type { BlockEntry, BlockList } from "../../../shared/kernel/users";
 
 /** The delivery of one event, built once for the node and handed to every session that gets it. */
 const deliveries = new WeakMap<object, Delivery>();
@@ -16,11 +17,16 @@ const deliveryOf = (data: PresenceEvent["data"]): Delivery => {
 
 /**
  * PRESENCE_UPDATE, Discord's presence object `{user: {id}, guild_id, status, activities, client_status}`, to the
- * other members of the guild.
+ * other members of the guild, except those the user blocked (`blocks`: the node's entries, a value once known).
  */
-export const presenceDispatchRules: DispatchRules<PresenceEvent> = {
-  PRESENCE_UPDATED: ({ data }, viewer) => (data.user_id === viewer.userId ? null : deliveryOf(data)),
-};
+export const presenceDispatchRules = (blocks: BlockList): DispatchRules<PresenceEvent> => ({
+  PRESENCE_UPDATED: ({ data }, viewer) => {
+    if (data.user_id === viewer.userId) return null;
+    const decide = (entry: BlockEntry) => (entry.blockedBy.has(data.user_id) ? null : deliveryOf(data));
+    const entry = blocks.of(viewer.userId);
+    return entry instanceof Promise ? entry.then(decide) : decide(entry);
+  },
+});
 
 /** The gateway's view of the presence service. */
 export const presenceTracker = (presence: PresenceService): PresenceTracker => ({
@@ -33,12 +39,14 @@ export const presenceTracker = (presence: PresenceService): PresenceTracker => (
 
 /**
  * READY `presences[]`: the presence (status, activities, client_status) of the users the session can see in its
- * guilds, minus itself and those offline. `peersOf` bounds the list (members of small guilds), so READY stays small
+ * guilds, minus itself, those offline and those who blocked it. `peersOf` bounds the list (members of small guilds), so READY stays small
  * in large guilds.
  */
 export const presenceReady =
-  (presence: PresenceService, peersOf: (viewer: Viewer) => Promise<readonly string[]>): ReadyContributor =>
+  (presence: PresenceService, peersOf: (viewer: Viewer) => Promise<readonly string[]>, blocks: BlockList): ReadyContributor =>
   async (viewer) => {
-    const peers = (await peersOf(viewer)).filter((id) => id !== viewer.userId);
+    const [all, entry] = await Promise.all([peersOf(viewer), blocks.of(viewer.userId)]);
+    // Those who blocked the viewer are left out, as their PRESENCE_UPDATEs are.
+    const peers = all.filter((id) => id !== viewer.userId && !entry.blockedBy.has(id));
     return { presences: await presence.presencesOf(peers) };
   };

@@ -2,6 +2,7 @@ import type { IdentityRepositories, IdentityUnitOfWork } from "../../../domains/
 import type { DbExecutor } from "./database";
 import { DrizzleApplicationRepository } from "./drizzle-application-repository";
 import { DrizzleMfaRepository } from "./drizzle-mfa-repository";
+import { DrizzleRelationshipRepository } from "./drizzle-relationship-repository";
 import { DrizzleSessionRepository } from "./drizzle-session-repository";
 import { DrizzleUserRepository } from "./drizzle-user-repository";
 import type { Transact } from "./outbox";
@@ -12,6 +13,7 @@ export const drizzleIdentityRepositories = (db: DbExecutor, transact: Transact):
   sessions: new DrizzleSessionRepository(db),
   applications: new DrizzleApplicationRepository(db),
   mfa: new DrizzleMfaRepository(db, transact),
+  relationships: new DrizzleRelationshipRepository(db, transact),
 });
 
 /** The identity unit of work: repositories bound to one transaction, whose outbox writes commit with it. */
@@ -25,5 +27,6 @@ export const drizzleIdentityUnitOfWork =
         sessions: new DrizzleSessionRepository(tx),
         applications: new DrizzleApplicationRepository(tx),
         mfa: new DrizzleMfaRepository(tx, inTransaction),
+        relationships: new DrizzleRelationshipRepository(tx, inTransaction),
       });
     });
