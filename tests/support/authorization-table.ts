@@ -206,6 +206,11 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   self("GET /api/v1/users/@me/guilds", 200, () => ({ path: "/api/v1/users/@me/guilds" })),
   self("GET /api/v1/users/@me/channels", 200, () => ({ path: "/api/v1/users/@me/channels" })),
   self("POST /api/v1/users/@me/channels", 200, (w) => ({ path: "/api/v1/users/@me/channels", body: { recipient_id: w.users.victim.user.id } })),
+  // Friend requests to the victim, who never answers: each call leaves the pair as it was (outgoing, or nothing).
+  self("GET /api/v1/users/@me/relationships", 200, () => ({ path: "/api/v1/users/@me/relationships" })),
+  self("PUT /api/v1/users/@me/relationships/{user_id}", 204, (w) => ({ path: `/api/v1/users/@me/relationships/${w.users.victim.user.id}`, body: {} })),
+  self("DELETE /api/v1/users/@me/relationships/{user_id}", 204, (w) => ({ path: `/api/v1/users/@me/relationships/${w.users.victim.user.id}` })),
+  self("POST /api/v1/users/@me/relationships", 204, (w) => ({ path: "/api/v1/users/@me/relationships", body: { username: w.users.victim.user.username } })),
   self("POST /api/v1/applications", 201, () => ({ path: "/api/v1/applications", body: { name: "Matrix App" } })),
   self("GET /api/v1/applications", 200, () => ({ path: "/api/v1/applications" })),
   self("GET /api/v1/applications/{id}", 200, async (w, _actor, as) => ({ path: `/api/v1/applications/${as ? (await applicationOf(w, as)).id : "1"}` }), {
