@@ -209,6 +209,7 @@ export const createApp = async (options: AppOptions) => {
     notices,
     historyCacheBytes: config.historyCacheBytes,
     threadMessageSent: channel.useCases.threadMessageSent,
+    onError: (error, what) => logger.error({ err: error }, `${what} failed`),
     webhooks: { unitOfWork: drizzleWebhookUnitOfWork(transact), repository: new DrizzleWebhookRepository(database.statements), tokens: new Sha256WebhookTokens() },
     ...routeSettings,
   });
@@ -316,6 +317,7 @@ export const createApp = async (options: AppOptions) => {
       DISPATCH_NAMES,
     ),
     observers: [visibilityChanges(visibility)],
+    onForwarded: message.gateway.onForwarded,
     presence: presenceTracker(presence),
     voice: voice.gateway.handler,
     members: guildMemberDirectory({ useCases: guild.useCases, memberCount: guild.memberCount }),

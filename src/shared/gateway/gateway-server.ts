@@ -7,7 +7,7 @@ import { watchEventBus } from "./bus-health";
 import { createConnectionAdmission, type GatewayConnectionLimits } from "./connection-admission";
 import { createFrameHandler } from "./frame-handler";
 import type { GatewayConnection } from "./gateway-connection";
-import type { EventRoutes, GatewayAuthenticator, GuildMemberDirectory, PresenceTracker, ReadyContributor, VoiceStateHandler } from "./gateway-ports";
+import type { EventRoutes, GatewayAuthenticator, GuildMemberDirectory, PresenceTracker, ReadyContributor, Viewer, VoiceStateHandler } from "./gateway-ports";
 import type { IdentifyBudget } from "./identify-budget";
 import { gatewayUpgradeRoute } from "./gateway-upgrade-route";
 import { createResumeStore } from "./resume-store";
@@ -30,6 +30,8 @@ export interface GatewayOptions {
   readonly rules: EventRoutes;
   /** Called once per event reaching the node, before sessions handle it (e.g. to drop cached permissions). */
   readonly observers?: ReadonlyArray<(event: DomainEvent) => void>;
+  /** Called for each event a session is sent under its own dispatch name (SessionDeps.onForwarded). */
+  readonly onForwarded?: (event: DomainEvent, viewer: Viewer) => void;
   readonly presence: PresenceTracker;
   readonly voice?: VoiceStateHandler;
   /** Guild members for op 8 and a bot's GUILD_CREATE. */
@@ -92,7 +94,7 @@ export const createGateway = (options: GatewayOptions) => {
     admission,
     busUp: bus.isUp,
     handleFrame,
-    sessionDeps: { rules: options.rules, router, resume, onError, onSlowConsumer: () => metrics.gatewaySlowConsumers.inc() },
+    sessionDeps: { rules: options.rules, router, resume, onError, onSlowConsumer: () => metrics.gatewaySlowConsumers.inc(), ...(options.onForwarded ? { onForwarded: options.onForwarded } : {}) },
     resume,
     presence: options.presence,
     metrics,

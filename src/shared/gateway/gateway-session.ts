@@ -91,6 +91,11 @@ export interface SessionDeps {
   readonly onError: (error: unknown, context: Record<string, unknown>) => void;
   /** A session was closed as a slow consumer (for metrics). */
   readonly onSlowConsumer?: () => void;
+  /**
+   * An event went out to a session under its own dispatch name (the DM delivery marks hear of MESSAGE_CREATE
+   * here). Called in the fan-out's loop: it must only note what it needs and return.
+   */
+  readonly onForwarded?: (event: DomainEvent, viewer: Viewer) => void;
 }
 
 /**
@@ -344,11 +349,18 @@ export class GatewaySession implements TopicListener {
     const profile = this.profile;
     if (profile === undefined) {
       // The common case: no intents to honour, the payload every session shares.
-      if (decision === FORWARD) return void this.dispatch(name, event.data, event.id);
+      if (decision === FORWARD) {
+        this.deps.onForwarded?.(event, this.viewer!);
+        return void this.dispatch(name, event.data, event.id);
+      }
       for (const dispatch of decision.dispatches) void this.dispatch(dispatch.t ?? name, dispatch.d, event.id);
     } else {
       const inGuild = guildIdOf(event) !== undefined;
-      if (decision === FORWARD) return profile.wants(name, inGuild) ? void this.dispatch(name, profile.view(name, event.data), event.id) : undefined;
+      if (decision === FORWARD) {
+        if (!profile.wants(name, inGuild)) return undefined;
+        this.deps.onForwarded?.(event, this.viewer!);
+        return void this.dispatch(name, profile.view(name, event.data), event.id);
+      }
       for (const { t = name, d } of decision.dispatches) if (profile.wants(t, inGuild)) void this.dispatch(t, profile.view(t, d), event.id);
     }
     return decision.subscribe?.length || decision.unsubscribe?.length ? this.applyTopicChanges(decision) : undefined;

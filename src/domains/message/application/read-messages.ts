@@ -7,6 +7,7 @@ import type { HistoryPage } from "../domain/message-repository";
 import { channelWith } from "./message-access";
 import type { MessageDeps } from "./message-deps";
 import { renderMessage, renderMessages } from "./message-views";
+import { withDelivery } from "./dm-delivery";
 
 export interface HistoryInput {
   readonly limit?: number;
@@ -34,23 +35,24 @@ export const listMessages =
   (deps: ReadDeps) =>
   async (userId: Snowflake, channelId: Snowflake, input: HistoryInput): Promise<MessagePayload[]> => {
     const page = historyPage(input);
-    await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
+    const channel = await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
     const newest = page.before === undefined && page.after === undefined && page.around === undefined;
     const messages =
       newest && deps.historyCache
         ? await deps.historyCache.newest(channelId, page.limit, userId)
         : await deps.repositories.messages.history(channelId, page, userId);
-    return renderMessages(deps, messages);
+    return withDelivery(deps, channel, userId, await renderMessages(deps, messages));
   };
 
 /** One message of a channel (VIEW_CHANNEL, READ_MESSAGE_HISTORY); 404 10008 when it is not there. */
 export const getMessage =
   (deps: ReadDeps) =>
   async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake): Promise<MessagePayload> => {
-    await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
+    const channel = await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
     const message = await deps.repositories.messages.find(channelId, messageId, userId);
     if (!message) throw unknownMessage();
-    return renderMessage(deps, message);
+    const [rendered] = await withDelivery(deps, channel, userId, [await renderMessage(deps, message)]);
+    return rendered as MessagePayload;
   };
 
 /** The channel's pinned messages, most recently pinned first (VIEW_CHANNEL, READ_MESSAGE_HISTORY). */

@@ -3,6 +3,7 @@ import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type ReactionEmojiPayload, reactionEmojiOf } from "./emoji";
 import type { MessageChannel } from "./message-channel";
 import type { MessagePayload } from "./message-payloads";
+import type { DeliveryStatus } from "./delivery";
 import type { WebhooksUpdated } from "./webhook-events";
 
 /*
@@ -22,6 +23,8 @@ export type MessageReactionAdded = DomainEvent<"MESSAGE_REACTION_ADDED", Reactio
 export type MessageReactionRemoved = DomainEvent<"MESSAGE_REACTION_REMOVED", ReactionData>;
 export type ChannelPinsUpdated = DomainEvent<"CHANNEL_PINS_UPDATED", Where & { last_pin_timestamp: string | null }>;
 export type MessageRead = DomainEvent<"MESSAGE_READ", { channel_id: Snowflake; message_id: Snowflake; mention_count: number }>;
+/** A DM's status for its sender (an XCord extension): `user_id` (the recipient) got or read it up to `message_id`. */
+export type MessageDeliveryUpdated = DomainEvent<"MESSAGE_DELIVERY_UPDATED", { channel_id: Snowflake; message_id: Snowflake; user_id: Snowflake; status: DeliveryStatus }>;
 /** Ephemeral: published straight to pub/sub by `startTyping`, never through the outbox. `timestamp` in Unix seconds, as Discord. */
 export type TypingStarted = DomainEvent<"TYPING_STARTED", Where & { user_id: Snowflake; timestamp: number }>;
 
@@ -34,6 +37,7 @@ export type MessageEvent =
   | MessageReactionRemoved
   | ChannelPinsUpdated
   | MessageRead
+  | MessageDeliveryUpdated
   | TypingStarted
   | WebhooksUpdated;
 
@@ -98,4 +102,17 @@ export const typingStarted = (channel: Pick<MessageChannel, "id" | "guildId" | "
   type: "TYPING_STARTED",
   topics: channelTopics(channel),
   data: { ...where(channel), user_id: userId, timestamp: Math.floor(nowMs / 1000) },
+});
+
+/** To the DM's other participant, the sender of what `recipientId` got or read: their messages up to `messageId` have `status`. */
+export const messageDeliveryUpdated = (
+  channelId: Snowflake,
+  messageId: Snowflake,
+  recipientId: Snowflake,
+  senderId: Snowflake,
+  status: DeliveryStatus,
+): Unrecorded<MessageDeliveryUpdated> => ({
+  type: "MESSAGE_DELIVERY_UPDATED",
+  topics: [topics.user(senderId)],
+  data: { channel_id: channelId, message_id: messageId, user_id: recipientId, status },
 });

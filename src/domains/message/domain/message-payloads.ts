@@ -57,6 +57,8 @@ export interface MessagePayload {
   readonly embeds: Embed[];
   readonly components: never[];
   readonly flags: number;
+  /** XCord's DM delivery status, on the caller's own DM messages in REST answers only (domain/delivery.ts). */
+  readonly delivery?: "sent" | "delivered" | "read";
   /** Replies only. */
   readonly message_reference?: MessageReferencePayload;
   /** Replies only: the replied-to message, null once deleted. */

@@ -12,7 +12,24 @@ export interface ReadState {
  * emptied up to the acknowledged message on ack); @everyone is counted when read, from the messages that carry it,
  * so a mention of everyone costs no write per member.
  */
+/** A DM recipient's sessions were sent the DM's messages up to `messageId`. */
+export interface DeliveryMark {
+  readonly channelId: Snowflake;
+  readonly userId: Snowflake;
+  readonly messageId: Snowflake;
+}
+
+/** How far a DM's recipient got: sent up to `deliveredUpTo`, read up to `readUpTo` (null: nothing yet). */
+export interface DeliveryState {
+  readonly deliveredUpTo: Snowflake | null;
+  readonly readUpTo: Snowflake | null;
+}
+
 export interface ReadStateRepository {
+  /** Moves each mark's delivered-up-to forward (never back); answers the marks that moved it. */
+  markDelivered(marks: readonly DeliveryMark[]): Promise<DeliveryMark[]>;
+  /** How far `userId` got in the DM `channelId`. */
+  delivery(channelId: Snowflake, userId: Snowflake): Promise<DeliveryState>;
   /** Sets the user's last read message and empties their mention inbox up to it. */
   ack(userId: Snowflake, channelId: Snowflake, messageId: Snowflake, at: Date): Promise<void>;
   /** Adds the message to the inboxes of the users who have not read past it. */

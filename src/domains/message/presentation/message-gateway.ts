@@ -1,6 +1,6 @@
 import { type DispatchRule, type DispatchRules, FORWARD, type ReadyContributor, forwardToAll } from "../../../shared/gateway/gateway-ports";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
-import type { MessageEvent, MessageRead } from "../domain/message-events";
+import type { MessageDeliveryUpdated, MessageEvent, MessageRead } from "../domain/message-events";
 import type { MessageUseCases } from "../application/message-use-cases";
 import type { BlockEntry, BlockList } from "../../../shared/kernel/users";
 
@@ -14,7 +14,7 @@ export type ChannelPermissions = (userId: string, channelId: string) => Promise<
  */
 export const messageDispatchRules = (channelPermissions: ChannelPermissions, blocks: BlockList): DispatchRules<MessageEvent> => {
   const decide = (permissions: bigint) => (hasPermission(permissions, Permission.VIEW_CHANNEL) ? FORWARD : null);
-  const viewers: DispatchRule<Exclude<MessageEvent, MessageRead>> = ({ data }, viewer) => {
+  const viewers: DispatchRule<Exclude<MessageEvent, MessageRead | MessageDeliveryUpdated>> = ({ data }, viewer) => {
     if (!data.guild_id) return FORWARD;
     // Decided in the same turn when the answer is known: a fan-out to thousands of sessions waits on no promise.
     const permissions = channelPermissions(viewer.userId, data.channel_id);
@@ -30,6 +30,8 @@ export const messageDispatchRules = (channelPermissions: ChannelPermissions, blo
     CHANNEL_PINS_UPDATED: viewers,
     WEBHOOKS_UPDATED: viewers,
     MESSAGE_READ: forwardToAll,
+    // Travels on the sender's `user:` topic alone.
+    MESSAGE_DELIVERY_UPDATED: forwardToAll,
     TYPING_STARTED: (event, viewer) => {
       if (event.data.user_id === viewer.userId) return null;
       const decideTyping = (entry: BlockEntry) => (entry.blocked.has(event.data.user_id) ? null : viewers(event, viewer));

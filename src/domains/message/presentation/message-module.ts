@@ -2,6 +2,7 @@ import type { CommitNotices } from "../../../shared/kernel/ports";
 import { type RouteSettings, mountRoutes, routeDeps } from "../../../shared/presentation/route-kit";
 import { createHistoryCache } from "../application/history-cache";
 import { createMembershipCache } from "../application/membership-cache";
+import { createDeliveryTracker, markDelivered } from "../application/dm-delivery";
 import type { MessageDeps } from "../application/message-deps";
 import { messageUseCases } from "../application/message-use-cases";
 import { attachmentRoutes } from "./attachment-routes";
@@ -23,6 +24,8 @@ export interface MessageModuleDeps extends MessageDeps, RouteSettings {
   readonly historyCacheBytes: number;
   /** Incoming webhooks' storage and tokens. */
   readonly webhooks: WebhookPorts;
+  /** Where failures of background writes (DM delivery marks) are reported. */
+  readonly onError?: (error: unknown, what: string) => void;
 }
 
 /** Loads the cache with nobody's reactions marked `me` (no user has id 0); the cache adds the viewer's own. */
@@ -47,6 +50,7 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
   const members = createMembershipCache({ inner: deps.members, notices: deps.notices, clock: deps.clock });
   const useCases = messageUseCases({ ...deps, members, historyCache });
   const routes = routeDeps(useCases, deps);
+  const deliveries = createDeliveryTracker({ markDelivered: markDelivered(deps), onError: (error) => deps.onError?.(error, "recording DM deliveries") });
   const webhooks = { ...routeDeps(webhookUseCases({ ...deps, members, historyCache }), deps), publicUrl: deps.publicUrl };
 
   return {
@@ -56,9 +60,17 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
     useCases,
     historyCache,
     /** `rules` takes the gateway's cached channel permissions, which decide who hears guild channel events. */
-    gateway: { rules: (channelPermissions: ChannelPermissions) => messageDispatchRules(channelPermissions, deps.blocks), ready: messageReady(useCases) },
-    /** Stops the newest-page and membership caches. */
+    gateway: {
+      rules: (channelPermissions: ChannelPermissions) => messageDispatchRules(channelPermissions, deps.blocks),
+      ready: messageReady(useCases),
+      /** The gateway's hook for each event it sends a session: DM MESSAGE_CREATEs become delivery marks. */
+      onForwarded: deliveries.forwarded,
+    },
+    /** Writes the pending DM delivery marks now (tests; they are written every 250 ms anyway). */
+    flushDeliveries: deliveries.flush,
+    /** Stops the newest-page and membership caches and the delivery marks. */
     close(): void {
+      deliveries.close();
       historyCache?.close();
       members.close();
     },

@@ -156,6 +156,12 @@ const messageFields = {
   embeds: t.Array(EmbedBody),
   components: t.Array(t.Never(), { description: "always empty: XCord has no message components" }),
   flags: ResponseInteger({ description: "SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096)" }),
+  delivery: t.Optional(
+    t.Union([t.Literal("sent"), t.Literal("delivered"), t.Literal("read")], {
+      description:
+        "XCord extension (Discord has none): on the caller's own messages in a DM, in REST answers: sent (stored), delivered (a gateway session of the recipient got it), read (the recipient's read state reached it)",
+    }),
+  ),
   message_reference: t.Optional(MessageReferenceBody),
 };
 

@@ -1,8 +1,8 @@
 import { type SQL, and, eq, lte, sql } from "drizzle-orm";
-import type { ReadState, ReadStateRepository } from "../../../domains/message/domain/read-state-repository";
+import type { DeliveryMark, DeliveryState, ReadState, ReadStateRepository } from "../../../domains/message/domain/read-state-repository";
 import type { DbExecutor } from "./database";
 import { bigintArray, rowsOf } from "./drizzle-message-rows";
-import { messageMentions, messages, readStates } from "./message-schema";
+import { dmDeliveries, messageMentions, messages, readStates } from "./message-schema";
 
 interface StateRow {
   channel_id: string;
@@ -38,6 +38,30 @@ export class DrizzleReadStateRepository implements ReadStateRepository {
     await this.db
       .delete(messageMentions)
       .where(and(eq(messageMentions.userId, userId), eq(messageMentions.channelId, channelId), lte(messageMentions.messageId, messageId)));
+  }
+
+  async markDelivered(marks: readonly DeliveryMark[]): Promise<DeliveryMark[]> {
+    if (marks.length === 0) return [];
+    // One statement for the batch; the WHERE keeps a mark from moving back, and RETURNING lists those that moved.
+    const rows = rowsOf<{ channel_id: string | number | bigint; user_id: string | number | bigint; delivered_up_to: string | number | bigint }>(
+      await this.db.execute(sql`INSERT INTO ${dmDeliveries} AS d (channel_id, user_id, delivered_up_to)
+        SELECT c, u, m FROM unnest(${bigintArray(marks.map((mark) => mark.channelId))}, ${bigintArray(marks.map((mark) => mark.userId))}, ${bigintArray(marks.map((mark) => mark.messageId))}) AS t(c, u, m)
+          WHERE EXISTS (SELECT 1 FROM channels WHERE id = c)
+        ON CONFLICT (channel_id, user_id) DO UPDATE SET delivered_up_to = excluded.delivered_up_to
+          WHERE d.delivered_up_to < excluded.delivered_up_to
+        RETURNING channel_id, user_id, delivered_up_to`),
+    );
+    return rows.map((row) => ({ channelId: String(row.channel_id), userId: String(row.user_id), messageId: String(row.delivered_up_to) }));
+  }
+
+  async delivery(channelId: string, userId: string): Promise<DeliveryState> {
+    const rows = rowsOf<{ delivered: string | number | bigint | null; read: string | number | bigint | null }>(
+      await this.db.execute(sql`SELECT
+        (SELECT delivered_up_to FROM ${dmDeliveries} WHERE channel_id = ${channelId}::bigint AND user_id = ${userId}::bigint) AS delivered,
+        (SELECT last_message_id FROM ${readStates} WHERE channel_id = ${channelId}::bigint AND user_id = ${userId}::bigint) AS read`),
+    );
+    const row = rows[0];
+    return { deliveredUpTo: row?.delivered == null ? null : String(row.delivered), readUpTo: row?.read == null ? null : String(row.read) };
   }
 
   async addMentions(channelId: string, messageId: string, userIds: readonly string[]): Promise<void> {
