@@ -151,7 +151,7 @@ describe("the AsyncAPI document of the gateway and voice sockets", () => {
     // READY and GUILD_CREATE: a user's form, then a bot's (Discord's).
     const [userReady, botReady] = dispatch("READY").anyOf.map(deref);
     expect(Object.keys(userReady.properties).sort()).toEqual(
-      ["guilds", "presences", "private_channels", "read_state", "resume_gateway_url", "session_id", "user", "v", "voice_states"].sort(),
+      ["guilds", "presences", "private_channels", "read_state", "relationships", "resume_gateway_url", "session_id", "user", "v", "voice_states"].sort(),
     );
     expect(botReady.required).toEqual(expect.arrayContaining(["application", "guilds", "session_id", "resume_gateway_url", "user", "v"]));
     expect(dispatch("MESSAGE_CREATE").required).toContain("author");

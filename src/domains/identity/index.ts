@@ -13,3 +13,4 @@ export type { RelationshipAdded, RelationshipEvent, RelationshipRemoved } from "
 
 // Wire schemas other domains' routes and the AsyncAPI document embed.
 export { CurrentUserBody, UserBody } from "./presentation/identity-schemas";
+export { RelationshipBody } from "./presentation/relationship-schemas";

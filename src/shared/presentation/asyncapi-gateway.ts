@@ -2,7 +2,7 @@ import { SnowflakeString as Snowflake, Timestamp } from "./schema-types";
 import { Type as T, type TSchema } from "@sinclair/typebox";
 import { ChannelBody, ThreadMemberBody } from "../../domains/channel";
 import { AuditLogEntryBody, EmojiBody, GuildBody, InviteBody, MemberBody, RoleBody } from "../../domains/guild";
-import { CurrentUserBody, UserBody } from "../../domains/identity";
+import { CurrentUserBody, RelationshipBody, UserBody } from "../../domains/identity";
 import { MessageBody } from "../../domains/message";
 import { VoiceStateBody } from "../../domains/voice";
 import {
@@ -124,6 +124,7 @@ const Ready = T.Object(
     user: CurrentUserBody,
     guilds: T.Array(GatewayGuild),
     private_channels: T.Array(ChannelBody, { description: "the user's DM channels" }),
+    relationships: T.Array(RelationshipBody, { description: "the user's friends, friend requests and blocks" }),
     read_state: T.Array(ReadState),
     presences: T.Array(Presence, { description: "peers in guilds that are not large, except offline ones and the user" }),
     voice_states: T.Array(VoiceStateBody, { description: "who is in the voice channels the user can see" }),
@@ -246,6 +247,26 @@ const DISPATCHES: ReadonlyArray<readonly [t: string, d: TSchema, receivers: stri
   ["TYPING_START", T.Object({ ...inChannel, user_id: Snowflake, timestamp: T.Integer({ description: "Unix seconds" }) }), "To those who can view the channel, except the typist; show it for 10 s. Not kept for RESUME."],
   ["PRESENCE_UPDATE", T.Object({ ...Presence.properties, guild_id: Snowflake }), "To the other members of each guild (not large) the user is in, once per guild, when their status or activities change. Not kept for RESUME."],
   ["USER_UPDATE", CurrentUserBody, "To the user's own sessions: their username, display name or avatar changed."],
+  [
+    "RELATIONSHIP_ADD",
+    RelationshipBody,
+    "To the sessions of each side whose relationship was added or changed: a friend request (the sender gets type 4, the receiver 3), an accepted one (both 1), a block (type 2, to the blocker alone).",
+  ],
+  [
+    "RELATIONSHIP_REMOVE",
+    T.Object({ id: Snowflake, type: T.Integer({ minimum: 1, maximum: 4 }), nickname: T.Null() }),
+    "To the sessions of each side whose relationship ended: a removed friend, a cancelled or declined request, an unblock (the blocker alone). A block ends the blocked user's friendship or request with the blocker: they get this, and nothing about the block.",
+  ],
+  [
+    "MESSAGE_DELIVERY_UPDATE",
+    T.Object({
+      channel_id: Snowflake,
+      message_id: Snowflake,
+      user_id: Snowflake,
+      status: T.Union([T.Literal("delivered"), T.Literal("read")]),
+    }),
+    "XCord extension (Discord has none): to a DM message's sender, when the recipient's gateway session got their messages up to `message_id` (delivered) or the recipient's read state reached it (read).",
+  ],
   [
     "VOICE_STATE_UPDATE",
     T.Object({ ...VoiceStateBody.properties, previous_channel_id: T.Optional(Snowflake) }),

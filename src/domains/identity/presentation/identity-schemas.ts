@@ -92,7 +92,7 @@ const userFields = {
   created_at: Timestamp,
 };
 
-const USER_EXAMPLE = {
+export const USER_EXAMPLE = {
   id: "1234567890123456700",
   username: "alice",
   display_name: "Alice",
