@@ -20,7 +20,7 @@ import { createErrorTracker } from "./shared/infrastructure/sentry";
 import { prepareDataDir } from "./shared/infrastructure/data-dir";
 import { createIdentityModule, startSessionPurge } from "./domains/identity";
 import { type GuildEvent, createGuildModule, guildGateway, guildMemberDirectory, startAuditLogRetention } from "./domains/guild";
-import { createMessageModule, startMessageJobs } from "./domains/message";
+import { ForumMessageBody, MessageBody, createMessageModule, startMessageJobs } from "./domains/message";
 import { MAX_VOICE_FRAME_BYTES, createVoiceModule, startVoiceSweep } from "./domains/voice";
 import { idempotentHandler } from "./shared/infrastructure/idempotent-consumer";
 import { FileTypeDetector } from "./shared/infrastructure/file-type-detector";
@@ -168,6 +168,8 @@ export const createApp = async (options: AppOptions) => {
     ids,
     // The message module is made further down; a thread start reaches it only once the app serves requests.
     starterMessage: async (userId, channelId, messageId) => void (await message.useCases.getMessage(userId, channelId, messageId)),
+    forumStarter: (userId, request) => message.forumStarter(userId, request),
+    forumMessage: { body: ForumMessageBody, response: MessageBody },
     ...routeSettings,
   });
   // One blob store for attachments and emoji images (keys `emojis/<id>` for the latter).

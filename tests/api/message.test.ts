@@ -68,8 +68,8 @@ for (const mode of MODES) {
 
     test("voice channels and categories hold no messages (400); unknown channels are 404 10003", async () => {
       const voice = guild.channels.find((channel) => channel.type === 2)!;
-      expectError(await api.post(`/channels/${voice.id}/messages`, owner, { content: "hi" }), 400, 50035);
-      expectError(await api.get(`/channels/${voice.id}/messages`, owner), 400, 50035);
+      expectError(await api.post(`/channels/${voice.id}/messages`, owner, { content: "hi" }), 400, 50008);
+      expectError(await api.get(`/channels/${voice.id}/messages`, owner), 400, 50008);
       expectError(await api.post("/channels/123/messages", owner, { content: "hi" }), 404, 10003);
       expectError(await api.get("/channels/123/messages", owner), 404, 10003);
       expectError(await api.post(`/channels/${general}/messages`, null, { content: "hi" }), 401, 40001);

@@ -42,6 +42,7 @@ const facts = (factsOf: ((userId: string) => GuildFacts) | null, channels: Chann
     channelsOf: async () => (asked.push("channelsOf"), channels.filter((c) => c.type !== ChannelType.DM)),
     hasRole: async (_guildId, roleId) => (asked.push("hasRole"), roleId === MODS),
     hasMember: async (_guildId, userId) => (asked.push("hasMember"), userId === ALICE),
+    hasEmoji: async () => (asked.push("hasEmoji"), false),
   };
   return { port, asked };
 };

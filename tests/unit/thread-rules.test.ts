@@ -13,7 +13,7 @@ import { DEFAULT_EVERYONE_PERMISSIONS, Permission, hasPermission } from "../../s
 
 const { VIEW_CHANNEL, SEND_MESSAGES, SEND_MESSAGES_IN_THREADS, MANAGE_THREADS } = Permission;
 
-const thread = (overrides: { type?: 11 | 12; locked?: boolean; archived?: boolean; ownerId?: string } = {}): ThreadChannel => ({
+const thread = (overrides: { type?: 11 | 12; locked?: boolean; archived?: boolean; ownerId?: string; appliedTags?: string[] } = {}): ThreadChannel => ({
   id: "10",
   type: overrides.type ?? ThreadType.PUBLIC_THREAD,
   guildId: "1",
@@ -24,6 +24,8 @@ const thread = (overrides: { type?: 11 | 12; locked?: boolean; archived?: boolea
   lastMessageId: null,
   messageCount: 0,
   memberCount: 1,
+  appliedTags: overrides.appliedTags ?? null,
+  flags: 0,
   metadata: {
     archived: overrides.archived ?? false,
     autoArchiveDuration: 60,

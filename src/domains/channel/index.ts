@@ -23,6 +23,7 @@ export { ChannelType, isGuildChannel, isThread } from "./domain/channel";
 // Events.
 export type { ChannelCreated, ChannelDeleted, ChannelEvent, ChannelUpdated } from "./domain/channel-events";
 export type { ThreadEvent } from "./domain/thread-events";
+export type { ForumStarterRequest } from "./application/start-forum-post";
 
 // Wire schemas other domains' routes and the AsyncAPI document embed.
 export { ChannelBody, ChannelParams, channelFailures } from "./presentation/channel-schemas";

@@ -24,3 +24,5 @@ export type { WebhooksUpdated } from "./domain/webhook-events";
 
 // Wire schemas the AsyncAPI document embeds.
 export { MessageBody } from "./presentation/message-schemas";
+// The body of a forum post's first message, which the channel domain's thread route takes.
+export { ForumMessageBody } from "./presentation/message-schemas";

@@ -68,6 +68,8 @@ export const ErrorCode = {
   RELATIONSHIP_LIMIT: "RELATIONSHIP_LIMIT",
   /** A DM between users one of whom blocked the other (Discord's 50007). */
   CANNOT_MESSAGE_USER: "CANNOT_MESSAGE_USER",
+  /** A message route on a channel that holds no messages: voice, category, forum (Discord's 50008). */
+  NOT_TEXT_CHANNEL: "NOT_TEXT_CHANNEL",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   LIMIT_REACHED: "LIMIT_REACHED",

@@ -48,6 +48,7 @@ const API_ERROR_NAMES: { readonly [C in ErrorCode]: string } = {
   ALREADY_FRIENDS: "You're already friends with that user.",
   RELATIONSHIP_LIMIT: "Maximum number of friends reached (1000)",
   CANNOT_MESSAGE_USER: "Cannot send messages to this user",
+  NOT_TEXT_CHANNEL: "Cannot send messages in a non-text channel",
   NOT_FOUND: "Not Found",
   CONFLICT: "Already taken",
   LIMIT_REACHED: "Maximum number reached",

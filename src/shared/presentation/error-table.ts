@@ -43,6 +43,7 @@ export const ERROR_TABLE: { readonly [C in ErrorCode]: { readonly status: number
   ALREADY_FRIENDS: { status: 400, code: 80007 },
   RELATIONSHIP_LIMIT: { status: 400, code: 30002 },
   CANNOT_MESSAGE_USER: { status: 403, code: 50007 },
+  NOT_TEXT_CHANNEL: { status: 400, code: 50008 },
   NOT_FOUND: { status: 404, code: 0 },
   CONFLICT: { status: 409, code: 40002 },
   LIMIT_REACHED: { status: 400, code: 30001 },

@@ -8,6 +8,7 @@ import type { GuildAccess } from "../domain/guild-access";
 import type { PermissionResolver } from "../domain/permission-resolver";
 import type { BlockList, UserDirectory } from "../../../shared/kernel/users";
 import type { StarterMessageCheck } from "./start-thread";
+import type { ForumStarter } from "./start-forum-post";
 
 /** Every port the channel use cases take; each use case picks the ones it needs. */
 export interface ChannelDeps {
@@ -27,4 +28,6 @@ export interface ChannelDeps {
   readonly ids: SnowflakeGenerator;
   /** The message domain's check that a thread's starter message exists and the caller can read it. */
   readonly starterMessage: StarterMessageCheck;
+  /** The message domain's send of a forum post's first message. */
+  readonly forumStarter: ForumStarter;
 }

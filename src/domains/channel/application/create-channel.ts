@@ -21,8 +21,11 @@ import { type OverwriteInput, changedBits, parseOverwrites } from "../domain/ove
 import type { ChannelDeps } from "./channel-deps";
 import { memberStanding, requirePermission } from "./channel-access";
 import { checkGrantable, checkTargetsInBody } from "./overwrite-rules";
+import { type ForumSettingsInput, applyForumSettings } from "./forum-settings";
+import { DEFAULT_FORUM_SETTINGS } from "../domain/forum";
 
-export interface CreateChannelInput {
+/** Forum fields apply to forums (type 15) only; other channels ignore them, as before forums existed. */
+export interface CreateChannelInput extends ForumSettingsInput {
   readonly name: string;
   readonly type: number;
   readonly parentId?: Snowflake | null;
@@ -38,7 +41,7 @@ export interface CreateChannelInput {
 }
 
 /**
- * Creates a text, voice or category channel (CHANNEL_CREATE); MANAGE_CHANNELS. A parent must be a category of the
+ * Creates a text, voice, forum or category channel (CHANNEL_CREATE); MANAGE_CHANNELS. A parent must be a category of the
  * same guild; overwrites must target its roles or members and only touch bits the caller holds. At most 500.
  */
 export const createChannel =
@@ -56,6 +59,7 @@ export const createChannel =
       position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
       overwrites: () => parseOverwrites(input.overwrites ?? []),
     });
+    const forum = type === ChannelType.GUILD_FORUM ? await applyForumSettings(deps, guildId, DEFAULT_FORUM_SETTINGS, input) : undefined;
     const parentId = input.parentId ?? null;
     if (parentId !== null) checkParent(type, guildId, await deps.channels.find(parentId));
     checkGrantable(standing.permissions, changedBits([], fields.overwrites));
@@ -73,6 +77,7 @@ export const createChannel =
       userLimit: fields.userLimit,
       rateLimitPerUser: fields.rateLimitPerUser,
       ...(type === ChannelType.GUILD_VOICE ? { videoQualityMode: fields.videoQualityMode } : {}),
+      ...(forum ? { forum } : {}),
       overwrites: fields.overwrites,
       lastMessageId: null,
     };

@@ -21,4 +21,8 @@ export class FactsGuildAccess implements GuildAccess {
   async hasMember(guildId: Snowflake, userId: Snowflake): Promise<boolean> {
     return isSnowflake(userId) && this.facts.hasMember(guildId, userId);
   }
+
+  async hasEmoji(guildId: Snowflake, emojiId: Snowflake): Promise<boolean> {
+    return isSnowflake(emojiId) && this.facts.hasEmoji(guildId, emojiId);
+  }
 }

@@ -74,7 +74,7 @@ export const listArchivedThreads =
   async (userId: Snowflake, channelId: Snowflake, kind: "public" | "private", page: { readonly before?: string; readonly limit?: number }): Promise<ThreadList> => {
     const limit = pageLimit(page.limit);
     if (page.before !== undefined && Number.isNaN(Date.parse(page.before))) throw invalidField("before", "Must be an ISO 8601 timestamp.");
-    const { permissions } = await viewParent(deps, userId, channelId);
+    const { permissions } = await viewParent(deps, userId, channelId, "any");
     requireBits(permissions, Permission.READ_MESSAGE_HISTORY, "READ_MESSAGE_HISTORY");
     if (kind === "private") requireBits(permissions, Permission.MANAGE_THREADS, "MANAGE_THREADS");
     const type = kind === "public" ? ThreadType.PUBLIC_THREAD : ThreadType.PRIVATE_THREAD;
@@ -86,7 +86,7 @@ export const listJoinedArchivedThreads =
   (deps: Pick<ChannelDeps, "permissions" | "threads">) =>
   async (userId: Snowflake, channelId: Snowflake, page: { readonly before?: Snowflake; readonly limit?: number }): Promise<ThreadList> => {
     const limit = pageLimit(page.limit);
-    const { permissions } = await viewParent(deps, userId, channelId);
+    const { permissions } = await viewParent(deps, userId, channelId, "any");
     requireBits(permissions, Permission.READ_MESSAGE_HISTORY, "READ_MESSAGE_HISTORY");
     return withMemberships(deps, userId, await deps.threads.listJoinedArchived(channelId, userId, { before: page.before, limit }));
   };

@@ -21,6 +21,8 @@ import { threadCreated } from "../domain/thread-events";
 import type { ChannelDeps } from "./channel-deps";
 import { enforceSlowMode } from "./slow-mode";
 import { requireBits, viewParent } from "./thread-access";
+import { ChannelType } from "../domain/channel";
+import { type ForumPost, type StartForumPostInput, startForumPost } from "./start-forum-post";
 
 export interface StartThreadInput {
   readonly name: string;
@@ -38,11 +40,11 @@ export type StarterMessageCheck = (userId: Snowflake, channelId: Snowflake, mess
 type StartDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids" | "rateLimiter" | "users">;
 
 /** Slow mode of the parent: a member starts one thread per window there (Discord's rule), beside their one message. */
-const parentSlowMode = (deps: StartDeps, userId: Snowflake, channel: GuildChannel, permissions: bigint) =>
+export const parentSlowMode = (deps: StartDeps, userId: Snowflake, channel: GuildChannel, permissions: bigint) =>
   enforceSlowMode(deps, userId, { channelId: channel.id, seconds: channel.rateLimitPerUser, permissions, thread: false }, "thread");
 
 /** Writes a new thread with its creator as first member (THREAD_CREATE); false when its id is taken. */
-const createThread = async (deps: StartDeps, userId: Snowflake, thread: ThreadChannel, reason: string | undefined): Promise<ThreadChannel | null> =>
+export const createThread = async (deps: Pick<StartDeps, "unitOfWork">, userId: Snowflake, thread: ThreadChannel, reason: string | undefined): Promise<ThreadChannel | null> =>
   deps.unitOfWork(async (repositories) => {
     if ((await repositories.threads.countActive(thread.guildId)) >= MAX_ACTIVE_THREADS) throw tooManyThreads();
     const member = { threadId: thread.id, userId, joinedAt: thread.metadata.createTimestamp, flags: 0 };
@@ -53,7 +55,7 @@ const createThread = async (deps: StartDeps, userId: Snowflake, thread: ThreadCh
     return created;
   });
 
-const draft = (deps: StartDeps, input: StartThreadInput, type: ThreadChannelType) => {
+export const draft = (deps: Pick<StartDeps, "clock">, input: StartThreadInput, type: ThreadChannelType) => {
   const fields = checkFields({
     name: () => normalizeThreadName(input.name),
     autoArchiveDuration: () => checkAutoArchiveDuration(input.autoArchiveDuration ?? DEFAULT_AUTO_ARCHIVE_DURATION),
@@ -71,6 +73,8 @@ const draft = (deps: StartDeps, input: StartThreadInput, type: ThreadChannelType
     lastMessageId: null,
     messageCount: 0,
     memberCount: 0,
+    appliedTags: null,
+    flags: 0,
     metadata: {
       archived: false,
       autoArchiveDuration: fields.autoArchiveDuration,
@@ -89,7 +93,7 @@ const draft = (deps: StartDeps, input: StartThreadInput, type: ThreadChannelType
 export const startThreadFromMessage =
   (deps: StartDeps & { readonly starterMessage: StarterMessageCheck }) =>
   async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake, input: Omit<StartThreadInput, "type" | "invitable">, reason?: string): Promise<ThreadChannel> => {
-    const { channel, permissions } = await viewParent(deps, userId, channelId);
+    const { channel, permissions } = await viewParent(deps, userId, channelId, "text");
     requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
     const make = draft(deps, input, ThreadType.PUBLIC_THREAD);
     await deps.starterMessage(userId, channelId, messageId);
@@ -99,14 +103,19 @@ export const startThreadFromMessage =
     return created;
   };
 
+/** A thread start's input: a forum post's also has its tags and first message. */
+export type StartAnyThreadInput = StartThreadInput & Omit<StartForumPostInput, "name">;
+
 /**
  * Starts a thread with no message (THREAD_CREATE): public (11, CREATE_PUBLIC_THREADS) or private (12, Discord's
- * default, CREATE_PRIVATE_THREADS). At most 1000 active threads per guild.
+ * default, CREATE_PRIVATE_THREADS). In a forum, a post with its first message (start-forum-post.ts). At most 1000
+ * active threads per guild.
  */
 export const startThread =
-  (deps: StartDeps) =>
-  async (userId: Snowflake, channelId: Snowflake, input: StartThreadInput, reason?: string): Promise<ThreadChannel> => {
-    const { channel, permissions } = await viewParent(deps, userId, channelId);
+  (deps: StartDeps & Pick<ChannelDeps, "forumStarter">) =>
+  async (userId: Snowflake, channelId: Snowflake, input: StartAnyThreadInput, reason?: string): Promise<ThreadChannel | ForumPost> => {
+    const { channel, permissions } = await viewParent(deps, userId, channelId, "any");
+    if (channel.type === ChannelType.GUILD_FORUM) return startForumPost(deps)(userId, channel, permissions, input, reason);
     const type = checkFields({ type: () => checkThreadType(input.type) }).type;
     if (type === ThreadType.PUBLIC_THREAD) requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
     else requireBits(permissions, Permission.CREATE_PRIVATE_THREADS, "CREATE_PRIVATE_THREADS");

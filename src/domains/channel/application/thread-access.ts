@@ -28,10 +28,21 @@ export const viewThread = async (deps: Pick<ChannelDeps, "permissions" | "thread
   return { thread, permissions: resolved.permissions, member: resolved.threadMember ?? false };
 };
 
-/** A text channel the caller can see, to start threads in or list them: 400 for any other channel. */
-export const viewParent = async (deps: Pick<ChannelDeps, "permissions">, userId: Snowflake, channelId: Snowflake): Promise<{ channel: GuildChannel; permissions: bigint }> => {
+/**
+ * A channel the caller can see that holds threads, to start threads in or list them: a text channel, or (`any`) a
+ * forum too. 400 for any other channel.
+ */
+export const viewParent = async (
+  deps: Pick<ChannelDeps, "permissions">,
+  userId: Snowflake,
+  channelId: Snowflake,
+  kinds: "text" | "any",
+): Promise<{ channel: GuildChannel; permissions: bigint }> => {
   const resolved = await viewChannel(deps, userId, channelId);
-  if (resolved.channel.type !== ChannelType.GUILD_TEXT) throw invalidField("channel_id", "Threads belong to text channels only.");
+  const type = resolved.channel.type;
+  if (type !== ChannelType.GUILD_TEXT && (kinds === "text" || type !== ChannelType.GUILD_FORUM)) {
+    throw invalidField("channel_id", kinds === "text" ? "Threads start from messages of text channels only." : "Threads belong to text and forum channels only.");
+  }
   return { channel: resolved.channel as GuildChannel, permissions: resolved.permissions };
 };
 

@@ -21,9 +21,11 @@ import type { ChannelDeps } from "./channel-deps";
 import { manageChannel, requirePermission, viewChannel } from "./channel-access";
 import { type UpdateThreadInput, updateThread } from "./update-thread";
 import { checkGrantable, checkTargetsInBody } from "./overwrite-rules";
+import { type ForumSettingsInput, applyForumSettings } from "./forum-settings";
+import { DEFAULT_FORUM_SETTINGS } from "../domain/forum";
 
 /** Fields left undefined stay as they are; null clears topic or parent; overwrites replace the whole list. */
-export interface UpdateChannelInput extends UpdateThreadInput {
+export interface UpdateChannelInput extends UpdateThreadInput, ForumSettingsInput {
   /** Discord's libraries may send the channel's type back; only its current type is accepted (a type never changes). */
   readonly type?: number;
   readonly name?: string;
@@ -40,7 +42,7 @@ export interface UpdateChannelInput extends UpdateThreadInput {
  * there, and the bits that change must be ones the caller holds.
  */
 export const updateChannel =
-  (deps: Pick<ChannelDeps, "permissions" | "guilds" | "channels" | "unitOfWork" | "clock" | "threads">) =>
+  (deps: Pick<ChannelDeps, "permissions" | "guilds" | "channels" | "unitOfWork" | "clock" | "threads" | "ids">) =>
   async (userId: Snowflake, channelId: Snowflake, input: UpdateChannelInput, reason?: string): Promise<Channel> => {
     // A thread has its own rules and fields (update-thread.ts).
     if (isThread((await viewChannel(deps, userId, channelId)).channel)) return updateThread(deps)(userId, channelId, input, reason);
@@ -57,6 +59,7 @@ export const updateChannel =
       position: () => (input.position === undefined ? undefined : checkPosition(input.position)),
       overwrites: () => (input.overwrites === undefined ? undefined : parseOverwrites(input.overwrites)),
     });
+    const forum = channel.type === ChannelType.GUILD_FORUM ? await applyForumSettings(deps, channel.guildId, channel.forum ?? DEFAULT_FORUM_SETTINGS, input) : undefined;
     const parentId = input.parentId === undefined ? channel.parentId : input.parentId;
     if (parentId !== null && parentId !== channel.parentId) {
       checkParent(channel.type, channel.guildId, await deps.channels.find(parentId));
@@ -73,6 +76,7 @@ export const updateChannel =
       userLimit: fields.userLimit ?? channel.userLimit,
       rateLimitPerUser: fields.rateLimitPerUser ?? channel.rateLimitPerUser,
       ...(channel.type === ChannelType.GUILD_VOICE ? { videoQualityMode: fields.videoQualityMode ?? channel.videoQualityMode } : {}),
+      ...(forum ? { forum } : {}),
       position: fields.position ?? channel.position,
       parentId,
       overwrites: fields.overwrites ?? channel.overwrites,

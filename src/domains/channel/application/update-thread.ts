@@ -19,6 +19,8 @@ import { type ThreadEvent, threadDeleted, threadMembersUpdated, threadPayload, t
 import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import type { ChannelDeps } from "./channel-deps";
 import { holdsManageThreads, viewThread } from "./thread-access";
+import { ChannelFlag, DEFAULT_FORUM_SETTINGS, checkAppliedTags, checkThreadFlags } from "../domain/forum";
+import { isGuildChannel } from "../domain/channel";
 
 export interface UpdateThreadInput {
   readonly name?: string;
@@ -27,17 +29,26 @@ export interface UpdateThreadInput {
   readonly locked?: boolean;
   readonly invitable?: boolean;
   readonly rateLimitPerUser?: number | null;
+  /** Forum posts: the forum's tags it carries (its creator or MANAGE_THREADS; moderated tags MANAGE_THREADS). */
+  readonly appliedTags?: readonly Snowflake[];
+  /** Forum posts: PINNED (MANAGE_THREADS), one per forum. */
+  readonly flags?: number;
 }
 
 /**
  * Edits a thread (THREAD_UPDATE) by Discord's rules (refusedThreadChange): MANAGE_THREADS may change anything; the
  * creator may rename, archive and set the auto-archive duration of an unlocked thread; anyone who may send in it may
  * unarchive an unlocked one. An archived thread takes no change unless the same request unarchives it (400 50083).
+ * A forum post's tags are its creator's to choose, moderated ones MANAGE_THREADS'; pinning it is MANAGE_THREADS'.
  */
 export const updateThread =
-  (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "threads">) =>
+  (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "threads" | "channels">) =>
   async (userId: Snowflake, threadId: Snowflake, input: UpdateThreadInput, reason?: string): Promise<ThreadChannel> => {
     const { thread, permissions } = await viewThread(deps, userId, threadId);
+    const post = thread.appliedTags !== null;
+    const parent = post && input.appliedTags !== undefined ? await deps.channels.find(thread.parentId) : null;
+    const forum = parent && isGuildChannel(parent) ? (parent.forum ?? DEFAULT_FORUM_SETTINGS) : DEFAULT_FORUM_SETTINGS;
+    let touchesModerated = false;
     const changes: ThreadChanges = checkFields({
       name: () => (input.name === undefined ? undefined : normalizeThreadName(input.name)),
       archived: () => input.archived,
@@ -48,7 +59,21 @@ export const updateThread =
         return input.invitable;
       },
       rateLimitPerUser: () => (input.rateLimitPerUser === undefined || input.rateLimitPerUser === null ? undefined : checkRateLimitPerUser(input.rateLimitPerUser)),
+      appliedTags: () => {
+        if (input.appliedTags === undefined) return undefined;
+        if (!post) throw invalidField("applied_tags", "Only forum posts have tags.");
+        const checked = checkAppliedTags(input.appliedTags, forum, thread.appliedTags ?? []);
+        touchesModerated = checked.touchesModerated;
+        return checked.tags;
+      },
+      flags: () => {
+        if (input.flags === undefined) return undefined;
+        const flags = checkThreadFlags(input.flags);
+        if (flags !== 0 && !post) throw invalidField("flags", "Only forum posts may be pinned.");
+        return flags;
+      },
     });
+    if (touchesModerated && !holdsManageThreads(permissions)) throw missingPermissions("MANAGE_THREADS");
     const refused = refusedThreadChange(thread, changes, { userId, permissions });
     if (refused) throw missingPermissions(refused);
     if (thread.metadata.archived && changes.archived !== false) throw threadArchived();
@@ -57,6 +82,8 @@ export const updateThread =
       ...thread,
       name: changes.name ?? thread.name,
       rateLimitPerUser: changes.rateLimitPerUser ?? thread.rateLimitPerUser,
+      appliedTags: changes.appliedTags ?? thread.appliedTags,
+      flags: changes.flags ?? thread.flags,
       metadata: {
         ...thread.metadata,
         archived,

@@ -2,6 +2,7 @@ import { type DomainEvent, type NewDomainEvent, type Topic, type Unrecorded, top
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Channel, ChannelType, type DmChannel, VOICE_BITRATE, VideoQualityMode, isGuildChannel, isThread } from "./channel";
 import { type ThreadPayload, threadPayload } from "./thread-events";
+import { DEFAULT_FORUM_SETTINGS, type ForumSettings, type ForumTag } from "./forum";
 import type { Overwrite } from "./overwrite";
 import { type UserPayload, type UserProfile, userPayload } from "../../../shared/kernel/users";
 
@@ -29,12 +30,39 @@ export interface ChannelPayload {
   readonly bitrate?: number;
   /** Voice channels: 1 auto, 2 full (VideoQualityMode). */
   readonly video_quality_mode?: number;
+  /** Forums: Discord's forum fields. */
+  readonly available_tags?: ForumTagPayload[];
+  readonly default_reaction_emoji?: { readonly emoji_id: Snowflake | null; readonly emoji_name: string | null } | null;
+  readonly default_sort_order?: number | null;
+  readonly default_forum_layout?: number;
+  readonly default_thread_rate_limit_per_user?: number;
+  /** Forums: REQUIRE_TAG; threads: PINNED. */
+  readonly flags?: number;
   /** Guild channels and DMs (empty); threads have none (their parent's apply). */
   readonly permission_overwrites?: OverwritePayload[];
   readonly last_message_id: Snowflake | null;
   /** DMs: the other participant(s), from the point of view of whoever receives the object. */
   readonly recipients?: UserPayload[];
 }
+
+export interface ForumTagPayload {
+  readonly id: Snowflake;
+  readonly name: string;
+  readonly moderated: boolean;
+  readonly emoji_id: Snowflake | null;
+  readonly emoji_name: string | null;
+}
+
+export const forumTagPayload = (tag: ForumTag): ForumTagPayload => ({ id: tag.id, name: tag.name, moderated: tag.moderated, emoji_id: tag.emojiId, emoji_name: tag.emojiName });
+
+const forumPayload = (forum: ForumSettings) => ({
+  available_tags: forum.availableTags.map(forumTagPayload),
+  default_reaction_emoji: forum.defaultReactionEmoji ? { emoji_id: forum.defaultReactionEmoji.emojiId, emoji_name: forum.defaultReactionEmoji.emojiName } : null,
+  default_sort_order: forum.defaultSortOrder,
+  default_forum_layout: forum.defaultForumLayout,
+  default_thread_rate_limit_per_user: forum.defaultThreadRateLimitPerUser,
+  flags: forum.flags,
+});
 
 export const overwritePayload = (overwrite: Overwrite): OverwritePayload => ({
   id: overwrite.id,
@@ -57,8 +85,9 @@ export const channelPayload = (channel: Channel, recipients: readonly UserProfil
         parent_id: channel.parentId,
         topic: channel.topic,
         user_limit: channel.userLimit,
-        ...(channel.type === ChannelType.GUILD_TEXT ? { rate_limit_per_user: channel.rateLimitPerUser } : {}),
+        ...(channel.type === ChannelType.GUILD_TEXT || channel.type === ChannelType.GUILD_FORUM ? { rate_limit_per_user: channel.rateLimitPerUser } : {}),
         ...(channel.type === ChannelType.GUILD_VOICE ? { bitrate: VOICE_BITRATE, video_quality_mode: channel.videoQualityMode ?? VideoQualityMode.AUTO } : {}),
+        ...(channel.type === ChannelType.GUILD_FORUM ? forumPayload(channel.forum ?? DEFAULT_FORUM_SETTINGS) : {}),
         permission_overwrites: channel.overwrites.map(overwritePayload),
         last_message_id: channel.lastMessageId,
       }

@@ -2,12 +2,13 @@ import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/dom
 import { Permission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Overwrite } from "./overwrite";
+import { FORUM_TOPIC_MAX, type ForumSettings } from "./forum";
 import { type ThreadChannel, checkRateLimitPerUser, isThreadType } from "./thread";
 
 export type { ThreadChannel } from "./thread";
 
 /** Discord's channel types that XCord has. */
-export const ChannelType = { GUILD_TEXT: 0, DM: 1, GUILD_VOICE: 2, GUILD_CATEGORY: 4, PUBLIC_THREAD: 11, PRIVATE_THREAD: 12 } as const;
+export const ChannelType = { GUILD_TEXT: 0, DM: 1, GUILD_VOICE: 2, GUILD_CATEGORY: 4, PUBLIC_THREAD: 11, PRIVATE_THREAD: 12, GUILD_FORUM: 15 } as const;
 
 /**
  * The `bitrate` voice channels show: Discord's default, 64 kbps. Discord's libraries require the field; XCord
@@ -17,9 +18,13 @@ export const VOICE_BITRATE = 64_000;
 /** Discord's video quality of a voice channel: 1 auto (the SFU picks each viewer's layer), 2 full (720p where it can). */
 export const VideoQualityMode = { AUTO: 1, FULL: 2 } as const;
 export type VideoQualityMode = (typeof VideoQualityMode)[keyof typeof VideoQualityMode];
-export type GuildChannelType = typeof ChannelType.GUILD_TEXT | typeof ChannelType.GUILD_VOICE | typeof ChannelType.GUILD_CATEGORY;
+export type GuildChannelType =
+  | typeof ChannelType.GUILD_TEXT
+  | typeof ChannelType.GUILD_VOICE
+  | typeof ChannelType.GUILD_CATEGORY
+  | typeof ChannelType.GUILD_FORUM;
 
-/** A text or voice channel, or a category grouping them, in a guild. */
+/** A text, voice or forum channel, or a category grouping them, in a guild. */
 export interface GuildChannel {
   readonly id: Snowflake;
   readonly type: GuildChannelType;
@@ -28,14 +33,16 @@ export interface GuildChannel {
   readonly position: number;
   /** The category it sits in, if any. */
   readonly parentId: Snowflake | null;
-  /** Text channels only. */
+  /** Text channels, and forums (their post guidelines). */
   readonly topic: string | null;
   /** Voice channels only: how many users may be connected at once; 0 means unlimited. */
   readonly userLimit: number;
   /** Voice channels only: camera video quality; absent means 1 (auto). */
   readonly videoQualityMode?: VideoQualityMode;
-  /** Text channels only: slow mode, the seconds a member waits between two messages (0: off). */
+  /** Text and forum channels: slow mode, the seconds a member waits between two messages or posts (0: off). */
   readonly rateLimitPerUser: number;
+  /** Forums only: their tags and the defaults of their posts. */
+  readonly forum?: ForumSettings;
   readonly overwrites: readonly Overwrite[];
   /** Set by the message domain. */
   readonly lastMessageId: Snowflake | null;
@@ -52,7 +59,7 @@ export interface DmChannel {
 
 export type Channel = GuildChannel | DmChannel | ThreadChannel;
 
-/** A text, voice or category channel of a guild (not a thread, not a DM). */
+/** A text, voice, forum or category channel of a guild (not a thread, not a DM). */
 export const isGuildChannel = (channel: Channel): channel is GuildChannel => channel.type !== ChannelType.DM && !isThreadType(channel.type);
 export const isThread = (channel: Channel): channel is ThreadChannel => isThreadType(channel.type);
 export const isDm = (channel: Channel): channel is DmChannel => channel.type === ChannelType.DM;
@@ -67,32 +74,33 @@ export const MAX_CHANNELS_PER_GUILD = 500;
 export const DM_PERMISSIONS =
   Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.READ_MESSAGE_HISTORY | Permission.ADD_REACTIONS | Permission.ATTACH_FILES;
 
-const GUILD_TYPES: ReadonlySet<number> = new Set([ChannelType.GUILD_TEXT, ChannelType.GUILD_VOICE, ChannelType.GUILD_CATEGORY]);
+const GUILD_TYPES: ReadonlySet<number> = new Set([ChannelType.GUILD_TEXT, ChannelType.GUILD_VOICE, ChannelType.GUILD_CATEGORY, ChannelType.GUILD_FORUM]);
 const CONTROL_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 export const checkGuildChannelType = (type: number, field = "type"): GuildChannelType => {
-  if (!GUILD_TYPES.has(type)) throw invalidField(field, "Must be 0 (text), 2 (voice) or 4 (category).");
+  if (!GUILD_TYPES.has(type)) throw invalidField(field, "Must be 0 (text), 2 (voice), 4 (category) or 15 (forum).");
   return type as GuildChannelType;
 };
 
 /**
- * A channel name is 1–100 characters after trimming. Text channel names are also lower-cased with each run of
- * whitespace turned into one dash, as Discord shows them (`General Chat` → `general-chat`).
+ * A channel name is 1–100 characters after trimming. Text and forum channel names are also lower-cased with each run
+ * of whitespace turned into one dash, as Discord shows them (`General Chat` → `general-chat`).
  */
 export const normalizeChannelName = (type: GuildChannelType, raw: string, field = "name"): string => {
   let name = raw.trim();
-  if (type === ChannelType.GUILD_TEXT) name = name.toLowerCase().replace(/\s+/g, "-");
+  if (type === ChannelType.GUILD_TEXT || type === ChannelType.GUILD_FORUM) name = name.toLowerCase().replace(/\s+/g, "-");
   if (name.length < 1 || name.length > CHANNEL_NAME_MAX) throw invalidField(field, `Must be between 1 and ${CHANNEL_NAME_MAX} characters long.`);
   if (CONTROL_CHARACTERS.test(name)) throw invalidField(field, "Must not contain control characters.");
   return name;
 };
 
-/** A topic is at most 1024 characters, on text channels only; null or blank clears it. */
+/** A topic is at most 1024 characters on a text channel, 4096 on a forum, and no other channel has one; null or blank clears it. */
 export const normalizeTopic = (type: GuildChannelType, raw: string | null, field = "topic"): string | null => {
   const topic = raw?.trim() ?? "";
   if (topic === "") return null;
-  if (type !== ChannelType.GUILD_TEXT) throw invalidField(field, "Only text channels have a topic.");
-  if (topic.length > TOPIC_MAX) throw invalidField(field, `Must be at most ${TOPIC_MAX} characters long.`);
+  if (type !== ChannelType.GUILD_TEXT && type !== ChannelType.GUILD_FORUM) throw invalidField(field, "Only text and forum channels have a topic.");
+  const max = type === ChannelType.GUILD_FORUM ? FORUM_TOPIC_MAX : TOPIC_MAX;
+  if (topic.length > max) throw invalidField(field, `Must be at most ${max} characters long.`);
   return topic;
 };
 
@@ -110,10 +118,10 @@ export const normalizeVideoQualityMode = (type: GuildChannelType, mode: number, 
   return mode;
 };
 
-/** Slow mode is 0 (off) to 21600 seconds (6 hours), and only a text channel may have it on. */
+/** Slow mode is 0 (off) to 21600 seconds (6 hours), and only a text channel (on messages) or a forum (on posts) may have it on. */
 export const normalizeRateLimitPerUser = (type: GuildChannelType, seconds: number, field = "rate_limit_per_user"): number => {
   const checked = checkRateLimitPerUser(seconds, field);
-  if (checked !== 0 && type !== ChannelType.GUILD_TEXT) throw invalidField(field, "Only text channels have a slow mode.");
+  if (checked !== 0 && type !== ChannelType.GUILD_TEXT && type !== ChannelType.GUILD_FORUM) throw invalidField(field, "Only text and forum channels have a slow mode.");
   return checked;
 };
 

@@ -36,4 +36,6 @@ export interface PermissionFacts {
   hasRole(guildId: Snowflake, roleId: Snowflake): Promise<boolean>;
   /** True when the user is a member of the guild. */
   hasMember(guildId: Snowflake, userId: Snowflake): Promise<boolean>;
+  /** True when the custom emoji belongs to the guild. */
+  hasEmoji(guildId: Snowflake, emojiId: Snowflake): Promise<boolean>;
 }

@@ -24,6 +24,8 @@ export interface ThreadPayload extends ChannelPayload {
   readonly member_count: number;
   readonly total_message_sent: number;
   readonly flags: number;
+  /** Forum posts: the ids of the tags they carry. */
+  readonly applied_tags?: Snowflake[];
   readonly thread_metadata: ThreadMetadataPayload;
 }
 
@@ -47,7 +49,8 @@ export const threadPayload = (thread: ThreadChannel): ThreadPayload => ({
   message_count: thread.messageCount,
   member_count: thread.memberCount,
   total_message_sent: thread.messageCount,
-  flags: 0,
+  flags: thread.flags,
+  ...(thread.appliedTags ? { applied_tags: [...thread.appliedTags] } : {}),
   thread_metadata: {
     archived: thread.metadata.archived,
     auto_archive_duration: thread.metadata.autoArchiveDuration,

@@ -13,7 +13,7 @@ export interface ThreadRepository {
   insert(thread: ThreadChannel, members: readonly ThreadMember[]): Promise<boolean>;
   /** The thread with this id, or null (also for a channel that is not a thread). */
   find(id: Snowflake): Promise<ThreadChannel | null>;
-  /** Saves name, slow mode and metadata. */
+  /** Saves name, slow mode, metadata, applied tags and flags; pinning a second post of one forum throws (400). */
   update(thread: ThreadChannel): Promise<void>;
   /** Deletes the thread with its members and messages. */
   delete(id: Snowflake): Promise<void>;

@@ -31,18 +31,22 @@ export interface ThreadMetadata {
   readonly createTimestamp: string;
 }
 
-/** A public or private thread under a text channel of a guild. */
+/** A public or private thread under a text channel of a guild, or a post (a public thread) in a forum. */
 export interface ThreadChannel {
   readonly id: Snowflake;
   readonly type: ThreadChannelType;
   readonly guildId: Snowflake;
-  /** The text channel it belongs to; its permissions are the parent's. */
+  /** The text or forum channel it belongs to; its permissions are the parent's. */
   readonly parentId: Snowflake;
   /** Who started it. */
   readonly ownerId: Snowflake;
   readonly name: string;
   readonly rateLimitPerUser: number;
   readonly metadata: ThreadMetadata;
+  /** Forum posts: the ids of the forum's tags it carries; null for threads of text channels. */
+  readonly appliedTags: readonly Snowflake[] | null;
+  /** PINNED (a forum's pinned post) or 0. */
+  readonly flags: number;
   /** Derived from the thread's messages and members when read. */
   readonly lastMessageId: Snowflake | null;
   readonly messageCount: number;
@@ -126,7 +130,11 @@ export interface ThreadChanges {
   readonly locked?: boolean;
   readonly invitable?: boolean;
   readonly rateLimitPerUser?: number;
+  readonly appliedTags?: readonly Snowflake[];
+  readonly flags?: number;
 }
+
+const sameTags = (a: readonly Snowflake[], b: readonly Snowflake[]): boolean => a.length === b.length && a.every((id) => b.includes(id));
 
 /** The permission name a refused thread edit names, or null when the caller may make every change. */
 export const refusedThreadChange = (
@@ -139,14 +147,15 @@ export const refusedThreadChange = (
   const owner = thread.ownerId === caller.userId;
   const changed = <K extends keyof ThreadChanges>(key: K, current: ThreadChanges[K]) => changes[key] !== undefined && changes[key] !== current;
   const meta = thread.metadata;
-  // Locking, unlocking, invitable and slow mode are moderators' settings.
-  if (changed("locked", meta.locked) || changed("invitable", meta.invitable) || changed("rateLimitPerUser", thread.rateLimitPerUser)) return "MANAGE_THREADS";
+  // Locking, unlocking, invitable, slow mode and pinning are moderators' settings.
+  if (changed("locked", meta.locked) || changed("invitable", meta.invitable) || changed("rateLimitPerUser", thread.rateLimitPerUser) || changed("flags", thread.flags)) return "MANAGE_THREADS";
   // A locked thread stays as it is for everyone else.
-  if (meta.locked && (changed("archived", meta.archived) || changed("name", thread.name) || changed("autoArchiveDuration", meta.autoArchiveDuration))) return "MANAGE_THREADS";
+  const tagsChanged = changes.appliedTags !== undefined && !sameTags(changes.appliedTags, thread.appliedTags ?? []);
+  if (meta.locked && (changed("archived", meta.archived) || changed("name", thread.name) || changed("autoArchiveDuration", meta.autoArchiveDuration) || tagsChanged)) return "MANAGE_THREADS";
   // Unarchiving an unlocked thread only takes being able to send in it, as a message would do the same.
   if (changes.archived === false && meta.archived && !hasPermission(caller.permissions, Permission.SEND_MESSAGES)) return "SEND_MESSAGES_IN_THREADS";
-  // The thread's creator may rename it, archive it and choose its auto-archive duration.
-  if (!owner && (changed("name", thread.name) || changes.archived === true && !meta.archived || changed("autoArchiveDuration", meta.autoArchiveDuration))) return "MANAGE_THREADS";
+  // The thread's creator may rename it, archive it, choose its auto-archive duration and (a post) its tags.
+  if (!owner && (changed("name", thread.name) || changes.archived === true && !meta.archived || changed("autoArchiveDuration", meta.autoArchiveDuration) || tagsChanged)) return "MANAGE_THREADS";
   return null;
 };
 

@@ -56,11 +56,11 @@ export const channelDispatchRules = (visibility: ChannelVisibility, resolver: Pe
     canView(await visibility.permissions(viewer.userId, data.id)) ? FORWARD : null;
   return {
     CHANNEL_CREATED: visibleNow,
-    // A text channel the viewer may not have seen before (overwrites changed): also its active threads.
+    // A text or forum channel the viewer may not have seen before (overwrites changed): also its active threads.
     async CHANNEL_UPDATED(event, viewer) {
       const decision = await visibleNow(event, viewer);
       const channel = event.data;
-      if (decision === null || !threadSync || !channel.guild_id || channel.type !== ChannelType.GUILD_TEXT) return decision;
+      if (decision === null || !threadSync || !channel.guild_id || (channel.type !== ChannelType.GUILD_TEXT && channel.type !== ChannelType.GUILD_FORUM)) return decision;
       const before = visibility.previously(viewer.userId, channel.id);
       if (before !== undefined && canView(before)) return decision;
       const sync = await threadSync(event, viewer.userId, channel.guild_id, channel.id);

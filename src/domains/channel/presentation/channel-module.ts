@@ -8,10 +8,14 @@ import { channelRoutes } from "./channel-routes";
 import { dmRoutes } from "./dm-routes";
 import { guildChannelRoutes } from "./guild-channel-routes";
 import { threadRoutes } from "./thread-routes";
+import type { ForumMessageSchemas } from "./thread-schemas";
 
 
 /** The adapters app.ts builds for the channel domain, plus the auth plugin and rate-limit settings. */
-export interface ChannelModuleDeps extends ChannelDeps, RouteSettings {}
+export interface ChannelModuleDeps extends ChannelDeps, RouteSettings {
+  /** The message domain's schemas of a forum post's first message. */
+  readonly forumMessage: ForumMessageSchemas;
+}
 
 /** What an invite shows of a channel. */
 const inviteChannel = (channel: Channel) => ({
@@ -29,7 +33,7 @@ export const createChannelModule = (deps: ChannelModuleDeps) => {
   const useCases = channelUseCases(deps);
   const routes = routeDeps(useCases, deps);
   return {
-    routes: mountRoutes(routes, guildChannelRoutes, channelRoutes, dmRoutes, threadRoutes),
+    routes: mountRoutes(routes, guildChannelRoutes, channelRoutes, dmRoutes, threadRoutes(deps.forumMessage)),
     useCases,
     /** `forChannel(userId, channelId)` → `{ channel, guildId, permissions }` in one database round trip. */
     permissions: deps.permissions,

@@ -9,6 +9,7 @@ import {
   PutOverwriteBody,
   UpdateChannelBody,
   channelFailures,
+  forumSettingsOf,
   toChannelBody,
 } from "./channel-schemas";
 
@@ -40,10 +41,13 @@ export const channelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>)
             locked: body.locked,
             invitable: body.invitable,
             rateLimitPerUser: body.rate_limit_per_user,
+            ...forumSettingsOf(body),
+            flags: body.flags,
+            appliedTags: body.applied_tags,
           }, auditReason(request)),
           recipients: [],
         }),
-      route({ summary: "Edit a guild channel (MANAGE_CHANNELS; permission_overwrites also MANAGE_ROLES), or a thread (its creator: name, archived, auto_archive_duration; MANAGE_THREADS: everything; anyone who may send in it: unarchive)", schemas: { params: ChannelParams, body: UpdateChannelBody }, ok: { 200: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites", "MANAGE_THREADS", "SEND_MESSAGES_IN_THREADS"), ...channelFailures, fails("VALIDATION", "a field does not apply to the channel (a DM, a topic on a voice channel, a parent that is not a category)"), fails("THREAD_ARCHIVED", "the thread is archived and the request does not unarchive it")] }),
+      route({ summary: "Edit a guild channel (MANAGE_CHANNELS; permission_overwrites also MANAGE_ROLES), or a thread (its creator: name, archived, auto_archive_duration, a forum post's applied_tags; MANAGE_THREADS: everything, moderated tags and PINNED included; anyone who may send in it: unarchive)", schemas: { params: ChannelParams, body: UpdateChannelBody }, ok: { 200: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites", "MANAGE_THREADS", "SEND_MESSAGES_IN_THREADS"), ...channelFailures, fails("VALIDATION", "a field does not apply to the channel (a DM, a topic on a voice channel, a parent that is not a category), a forum tag or emoji is invalid, or the forum has a pinned post already"), fails("THREAD_ARCHIVED", "the thread is archived and the request does not unarchive it")] }),
     )
     .delete(
       "/channels/:id",

@@ -7,6 +7,7 @@ import { channelPayload } from "../domain/channel-events";
 import { MAX_OVERWRITES } from "../domain/overwrite";
 import type { ChannelView } from "../application/get-channel";
 import { AUTO_ARCHIVE_DURATIONS, RATE_LIMIT_PER_USER_MAX } from "../domain/thread";
+import { FORUM_TAG_NAME_MAX, FORUM_TOPIC_MAX, MAX_APPLIED_TAGS, MAX_FORUM_TAGS } from "../domain/forum";
 
 /** The failures of every route on a channel: it does not exist, or the caller cannot see it. */
 export const channelFailures = [
@@ -46,10 +47,23 @@ export const OverwriteBody = t.Object(
   { title: "Overwrite" },
 );
 
+export const ForumTagBody = t.Object(
+  {
+    id: SnowflakeString,
+    name: t.String(),
+    moderated: t.Boolean({ description: "only MANAGE_THREADS holders may apply or remove it" }),
+    emoji_id: t.Nullable(SnowflakeString),
+    emoji_name: t.Nullable(t.String()),
+  },
+  { title: "ForumTag" },
+);
+
+const ForumEmojiBody = t.Object({ emoji_id: t.Nullable(SnowflakeString), emoji_name: t.Nullable(t.String()) }, { title: "DefaultReaction" });
+
 export const ChannelBody = t.Object(
   {
     id: SnowflakeString,
-    type: ResponseInteger({ description: "0 text, 1 DM, 2 voice, 4 category, 11 public thread, 12 private thread" }),
+    type: ResponseInteger({ description: "0 text, 1 DM, 2 voice, 4 category, 11 public thread, 12 private thread, 15 forum" }),
     guild_id: t.Optional(SnowflakeString),
     name: t.Optional(t.String()),
     position: t.Optional(ResponseInteger()),
@@ -66,7 +80,13 @@ export const ChannelBody = t.Object(
     message_count: t.Optional(ResponseInteger({ description: "threads: messages in it" })),
     member_count: t.Optional(ResponseInteger({ description: "threads: members of it" })),
     total_message_sent: t.Optional(ResponseInteger({ description: "threads: as message_count (XCord counts the messages there now)" })),
-    flags: t.Optional(ResponseInteger()),
+    flags: t.Optional(ResponseInteger({ description: "forums: REQUIRE_TAG (16); threads: PINNED (2), a forum's pinned post" })),
+    available_tags: t.Optional(t.Array(ForumTagBody, { description: "forums: the tags posts may carry" })),
+    default_reaction_emoji: t.Optional(t.Nullable(ForumEmojiBody, { description: "forums: the emoji clients offer as a post's default reaction" })),
+    default_sort_order: t.Optional(t.Nullable(ResponseInteger({ description: "forums: 0 latest activity, 1 creation date, null not set" }))),
+    default_forum_layout: t.Optional(ResponseInteger({ description: "forums: 0 not set, 1 list, 2 gallery" })),
+    default_thread_rate_limit_per_user: t.Optional(ResponseInteger({ description: "forums: the slow mode a new post starts with" })),
+    applied_tags: t.Optional(t.Array(SnowflakeString, { description: "forum posts: the ids of the forum's tags they carry" })),
     thread_metadata: t.Optional(ThreadMetadataBody),
     newly_created: t.Optional(t.Boolean()),
   },
@@ -84,7 +104,9 @@ const nameField = t.String({
   minLength: 1,
   maxLength: CHANNEL_NAME_MAX,
 });
-const topicField = t.Nullable(t.String({ description: `text channels, at most ${TOPIC_MAX} characters; null clears it`, maxLength: TOPIC_MAX }));
+const topicField = t.Nullable(
+  t.String({ description: `text channels, at most ${TOPIC_MAX} characters; forums (their guidelines), at most ${FORUM_TOPIC_MAX}; null clears it`, maxLength: FORUM_TOPIC_MAX }),
+);
 const userLimitField = IntegerInput({
   minimum: 0,
   maximum: USER_LIMIT_MAX,
@@ -94,18 +116,13 @@ const videoQualityModeField = IntegerInput({ minimum: 1, maximum: 2, description
 const position = IntegerInput({ minimum: 0 });
 
 /**
- * Channel settings of Discord's that XCord does not have yet (NSFW, forum and thread defaults, voice region):
+ * Channel settings of Discord's that XCord does not have yet (NSFW, thread defaults, voice region):
  * accepted on create and modify, ignored. Voice channels report `bitrate` 64000 whatever is sent.
  */
 const IGNORED_CHANNEL_SETTINGS = {
   nsfw: Ignored.boolean(),
   rtc_region: Ignored.string(64),
   default_auto_archive_duration: Ignored.integer(),
-  default_reaction_emoji: Ignored.object(),
-  available_tags: Ignored.list(20),
-  default_sort_order: Ignored.integer(),
-  default_forum_layout: Ignored.integer(),
-  default_thread_rate_limit_per_user: Ignored.integer(),
 };
 
 const slowModeField = t.Nullable(
@@ -116,10 +133,51 @@ const slowModeField = t.Nullable(
   }),
 );
 
+const ForumTagInputBody = t.Object(
+  {
+    id: t.Optional(SnowflakeString),
+    name: t.String({ minLength: 1, maxLength: FORUM_TAG_NAME_MAX, description: `1–${FORUM_TAG_NAME_MAX} characters` }),
+    moderated: t.Optional(t.Boolean()),
+    emoji_id: t.Optional(t.Nullable(SnowflakeString)),
+    emoji_name: t.Optional(t.Nullable(t.String({ maxLength: 64 }))),
+  },
+  { ...strict, description: "with the id of an existing tag to keep it; without one for a new tag (the server gives it an id)" },
+);
+const ForumEmojiInputBody = t.Object(
+  { emoji_id: t.Optional(t.Nullable(SnowflakeString)), emoji_name: t.Optional(t.Nullable(t.String({ maxLength: 64 }))) },
+  { ...strict, description: "a custom emoji of the guild (emoji_id) or a Unicode emoji (emoji_name), not both" },
+);
+
+/** Discord's forum fields: they apply to forums (type 15) only and are ignored on other channels. */
+const FORUM_SETTINGS = {
+  available_tags: t.Optional(t.Array(ForumTagInputBody, { maxItems: MAX_FORUM_TAGS, description: `forums: at most ${MAX_FORUM_TAGS} tags; the list replaces the forum's` })),
+  default_reaction_emoji: t.Optional(t.Nullable(ForumEmojiInputBody)),
+  default_sort_order: t.Optional(t.Nullable(IntegerInput({ minimum: 0, maximum: 1, description: "forums: 0 latest activity, 1 creation date" }))),
+  default_forum_layout: t.Optional(IntegerInput({ minimum: 0, maximum: 2, description: "forums: 0 not set, 1 list, 2 gallery" })),
+  default_thread_rate_limit_per_user: t.Optional(
+    t.Nullable(IntegerInput({ minimum: 0, maximum: RATE_LIMIT_PER_USER_MAX, description: `forums: the slow mode new posts start with, 0–${RATE_LIMIT_PER_USER_MAX} seconds` })),
+  ),
+};
+
+/** The forum fields of a body in the use cases' terms. */
+export const forumSettingsOf = (body: {
+  available_tags?: (typeof ForumTagInputBody.static)[];
+  default_reaction_emoji?: typeof ForumEmojiInputBody.static | null;
+  default_sort_order?: number | null;
+  default_forum_layout?: number;
+  default_thread_rate_limit_per_user?: number | null;
+}) => ({
+  availableTags: body.available_tags?.map((tag) => ({ id: tag.id, name: tag.name, moderated: tag.moderated, emojiId: tag.emoji_id, emojiName: tag.emoji_name })),
+  defaultReactionEmoji: body.default_reaction_emoji && { emojiId: body.default_reaction_emoji.emoji_id, emojiName: body.default_reaction_emoji.emoji_name },
+  defaultSortOrder: body.default_sort_order,
+  defaultForumLayout: body.default_forum_layout,
+  defaultThreadRateLimitPerUser: body.default_thread_rate_limit_per_user,
+});
+
 export const CreateChannelBody = t.Object(
   {
     name: nameField,
-    type: t.Optional(IntegerInput({ description: "0 text (default), 2 voice, 4 category" })),
+    type: t.Optional(IntegerInput({ description: "0 text (default), 2 voice, 4 category, 15 forum" })),
     parent_id: t.Optional(t.Nullable(SnowflakeString)),
     topic: t.Optional(topicField),
     user_limit: t.Optional(userLimitField),
@@ -127,6 +185,8 @@ export const CreateChannelBody = t.Object(
     rate_limit_per_user: t.Optional(slowModeField),
     position: t.Optional(position),
     permission_overwrites: t.Optional(overwritesField),
+    ...FORUM_SETTINGS,
+    flags: t.Optional(IntegerInput({ minimum: 0, description: "forums: REQUIRE_TAG (16) or 0; ignored on other channels" })),
     ...ignoredDiscordFields({ bitrate: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
   },
   { ...strict, examples: [{ name: "general-chat", topic: "Anything goes" }] },
@@ -147,7 +207,12 @@ export const UpdateChannelBody = t.Object(
     locked: t.Optional(t.Boolean({ description: "threads: only MANAGE_THREADS holders may then unarchive it or send to it (MANAGE_THREADS)" })),
     invitable: t.Optional(t.Boolean({ description: "private threads: whether members may add others (MANAGE_THREADS)" })),
     rate_limit_per_user: t.Optional(slowModeField),
-    ...ignoredDiscordFields({ bitrate: Ignored.integer(), flags: Ignored.integer(), applied_tags: Ignored.list(5), ...IGNORED_CHANNEL_SETTINGS }),
+    ...FORUM_SETTINGS,
+    flags: t.Optional(IntegerInput({ minimum: 0, description: "forums: REQUIRE_TAG (16) or 0; forum posts: PINNED (2) or 0 (MANAGE_THREADS, one pinned post per forum)" })),
+    applied_tags: t.Optional(
+      t.Array(SnowflakeString, { maxItems: MAX_APPLIED_TAGS, description: `forum posts: at most ${MAX_APPLIED_TAGS} of the forum's tags (the creator or MANAGE_THREADS; moderated tags MANAGE_THREADS)` }),
+    ),
+    ...ignoredDiscordFields({ bitrate: Ignored.integer(), ...IGNORED_CHANNEL_SETTINGS }),
   },
   { ...strict, examples: [{ topic: "Release planning" }] },
 );

@@ -3,7 +3,7 @@ import { t } from "elysia";
 import { fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
 import type { ChannelUseCases } from "../application/channel-use-cases";
-import { ChannelBody, ChannelParams, ChannelPositionsBody, CreateChannelBody, toChannelBody } from "./channel-schemas";
+import { ChannelBody, ChannelParams, ChannelPositionsBody, CreateChannelBody, forumSettingsOf, toChannelBody } from "./channel-schemas";
 
 const { group, route } = routesTagged(["Channels"]);
 
@@ -32,10 +32,12 @@ export const guildChannelRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCa
               rateLimitPerUser: body.rate_limit_per_user,
               position: body.position,
               overwrites: body.permission_overwrites,
+              ...forumSettingsOf(body),
+              flags: body.flags,
             }, auditReason(request)),
           ),
         ),
-      route({ summary: "Create a text, voice or category channel (MANAGE_CHANNELS; at most 500 per guild)", schemas: { params: ChannelParams, body: CreateChannelBody }, ok: { 201: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites"), ...guildFailures, fails("VALIDATION", "type is not 0, 2 or 4, the parent is not a category of the guild, or a field does not apply to the type"), fails("LIMIT_REACHED", "the guild has 500 channels")] }),
+      route({ summary: "Create a text, voice, forum or category channel (MANAGE_CHANNELS; at most 500 per guild)", schemas: { params: ChannelParams, body: CreateChannelBody }, ok: { 201: ChannelBody }, failures: [lacks("MANAGE_CHANNELS", "MANAGE_ROLES with permission_overwrites"), ...guildFailures, fails("VALIDATION", "type is not 0, 2, 4 or 15, the parent is not a category of the guild, a field does not apply to the type, or a forum tag or emoji is invalid"), fails("LIMIT_REACHED", "the guild has 500 channels")] }),
     )
     .patch(
       "/guilds/:id/channels",

@@ -6,14 +6,16 @@ import { ChannelBody, ChannelParams, channelFailures, toChannelBody } from "./ch
 import {
   ArchivedThreadsQuery,
   JoinedArchivedThreadsQuery,
+  type ForumMessageSchemas,
   StartFromMessageParams,
-  StartThreadBody,
   StartThreadFromMessageBody,
   ThreadListBody,
   ThreadMemberBody,
   ThreadMemberParams,
   ThreadMembersQuery,
   ThreadParams,
+  startThreadBody,
+  startedThreadBody,
   toThreadListBody,
   toThreadMemberBody,
 } from "./thread-schemas";
@@ -26,8 +28,11 @@ const notThread = fails("VALIDATION", "the channel is not a thread");
 const archived = fails("THREAD_ARCHIVED", "the thread is archived");
 const asBody = (channel: Parameters<typeof toChannelBody>[0]["channel"]) => toChannelBody({ channel, recipients: [] });
 
-/** Discord's thread routes: starting threads, their members, and the lists of active and archived threads. */
-export const threadRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>) => {
+/**
+ * Discord's thread routes: starting threads and forum posts, their members, and the lists of active and archived
+ * threads. A forum post's first message has the message domain's schemas, which the composition root hands over.
+ */
+export const threadRoutes = (forumMessage: ForumMessageSchemas) => ({ useCases, ...deps }: RouteDeps<ChannelUseCases>) => {
   return group(deps)
     .post(
       "/channels/:id/messages/:message_id/threads",
@@ -51,24 +56,29 @@ export const threadRoutes = ({ useCases, ...deps }: RouteDeps<ChannelUseCases>) 
     )
     .post(
       "/channels/:id/threads",
-      async ({ caller, params, body, status, request }) =>
-        status(
-          201,
-          asBody(
-            await useCases.startThread(caller.userId, params.id, {
-              name: body.name,
-              autoArchiveDuration: body.auto_archive_duration,
-              type: body.type,
-              invitable: body.invitable,
-              rateLimitPerUser: body.rate_limit_per_user,
-            }, auditReason(request)),
-          ),
-        ),
+      async ({ caller, params, body, status, request }) => {
+        const started = await useCases.startThread(caller.userId, params.id, {
+          name: body.name,
+          autoArchiveDuration: body.auto_archive_duration,
+          type: body.type,
+          invitable: body.invitable,
+          rateLimitPerUser: body.rate_limit_per_user,
+          appliedTags: body.applied_tags,
+          message: body.message,
+        }, auditReason(request));
+        return status(201, "thread" in started ? { ...asBody(started.thread), message: started.message } : asBody(started));
+      },
       route({
-        summary: "Start a thread without a message: public (type 11, CREATE_PUBLIC_THREADS) or private (type 12, the default; CREATE_PRIVATE_THREADS)",
-        schemas: { params: ChannelParams, body: StartThreadBody },
-        ok: { 201: ChannelBody },
-        failures: [lacks("CREATE_PUBLIC_THREADS", "CREATE_PRIVATE_THREADS"), ...channelFailures, notTextChannel, fails("THREAD_LIMIT", "the guild has 1000 active threads")],
+        summary:
+          "Start a thread without a message: public (type 11, CREATE_PUBLIC_THREADS) or private (type 12, the default; CREATE_PRIVATE_THREADS); in a forum, a post (SEND_MESSAGES) with its first message, which takes the thread's id",
+        schemas: { params: ChannelParams, body: startThreadBody(forumMessage.body) },
+        ok: { 201: startedThreadBody(forumMessage.response) },
+        failures: [
+          lacks("CREATE_PUBLIC_THREADS", "CREATE_PRIVATE_THREADS", "SEND_MESSAGES in a forum", "MANAGE_THREADS for a moderated tag"),
+          ...channelFailures,
+          fails("VALIDATION", "the channel is not a text or forum channel, a field is invalid, a forum post has no message, an unknown tag, or none where the forum requires one"),
+          fails("THREAD_LIMIT", "the guild has 1000 active threads"),
+        ],
       }),
     )
     .put(

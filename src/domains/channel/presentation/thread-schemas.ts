@@ -1,5 +1,6 @@
-import { t } from "elysia";
-import { IntegerInput, ResponseInteger, SnowflakeString, Timestamp, ignoredDiscordFields, Ignored } from "../../../shared/presentation/schema-types";
+import { type TSchema, t } from "elysia";
+import { IntegerInput, ResponseInteger, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
+import { MAX_APPLIED_TAGS } from "../domain/forum";
 import { AUTO_ARCHIVE_DURATIONS, RATE_LIMIT_PER_USER_MAX, THREAD_NAME_MAX, type ThreadMember } from "../domain/thread";
 import { threadMemberPayload } from "../domain/thread-events";
 import type { ThreadList } from "../application/list-threads";
@@ -53,17 +54,30 @@ export const StartThreadFromMessageBody = t.Object(
   { ...strict, examples: [{ name: "Release discussion", auto_archive_duration: 1440 }] },
 );
 
-export const StartThreadBody = t.Object(
-  {
-    name: nameField,
-    auto_archive_duration: t.Optional(autoArchiveField),
-    type: t.Optional(IntegerInput({ description: "11 public thread, 12 private thread (default, as Discord)" })),
-    invitable: t.Optional(t.Boolean({ description: "private threads: whether members may add others (default true)" })),
-    rate_limit_per_user: t.Optional(rateLimitField),
-    ...ignoredDiscordFields({ applied_tags: Ignored.list(5) }),
-  },
-  { ...strict, examples: [{ name: "Planning", type: 12, invitable: false }] },
-);
+/** The message domain's schemas of a forum post's first message: the request's `message` and the answer's. */
+export interface ForumMessageSchemas<Body extends TSchema = TSchema, Response extends TSchema = TSchema> {
+  readonly body: Body;
+  readonly response: Response;
+}
+
+/** A thread start's body; in a forum, a post's with its tags and first message. */
+export const startThreadBody = <Body extends TSchema>(message: Body) =>
+  t.Object(
+    {
+      name: nameField,
+      auto_archive_duration: t.Optional(autoArchiveField),
+      type: t.Optional(IntegerInput({ description: "11 public thread, 12 private thread (default, as Discord); ignored in a forum (a post is always 11)" })),
+      invitable: t.Optional(t.Boolean({ description: "private threads: whether members may add others (default true)" })),
+      rate_limit_per_user: t.Optional(rateLimitField),
+      applied_tags: t.Optional(t.Array(SnowflakeString, { maxItems: MAX_APPLIED_TAGS, description: `forums: at most ${MAX_APPLIED_TAGS} of the forum's tags (moderated ones MANAGE_THREADS)` })),
+      message: t.Optional({ ...message, description: "forums (required there): the post's first message, which takes the thread's id" }),
+    },
+    { ...strict, examples: [{ name: "Planning", type: 12, invitable: false }] },
+  );
+
+/** A started thread; a forum post's also carries its first message, as on Discord. */
+export const startedThreadBody = <Response extends TSchema>(message: Response) =>
+  t.Object({ ...ChannelBody.properties, message: t.Optional(message) }, { title: "StartedThread", examples: [THREAD_EXAMPLE] });
 
 export const ThreadMembersQuery = t.Object({
   with_member: t.Optional(t.Union([t.Boolean(), t.String()], { description: "accepted; XCord's thread members carry no guild member yet" })),

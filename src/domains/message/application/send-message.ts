@@ -17,6 +17,8 @@ import { enforceSlowMode } from "../../channel";
 import { attachmentUrl } from "./attachment-links";
 import { storeUploads } from "./attachments";
 import { channelWith } from "./message-access";
+import type { MessageChannel } from "../domain/message-channel";
+import { requirePermission } from "../../channel";
 import type { MessageDeps } from "./message-deps";
 import { type AttachmentEntry, type FilePart, prepareFiles, readAttachmentRequest } from "./message-files";
 import { profilesOf, renderMessage } from "./message-views";
@@ -47,7 +49,27 @@ export interface SendMessageInput {
   readonly files?: readonly FilePart[];
   /** A webhook's execute: the webhook is the author (`userId` is its id) and its channel needs no user's permissions. */
   readonly webhook?: WebhookSender;
+  /** A forum post's first message (the channel domain's start-forum-post.ts): `channelId` names the new thread. */
+  readonly starter?: ForumStarter;
 }
+
+/**
+ * A forum post's first message: it takes the thread's id, its author's permissions are those in the forum (checked
+ * there), and the thread is written by `createThread` once the message is checked, just before the message is.
+ */
+export interface ForumStarter {
+  readonly guildId: Snowflake;
+  /** The forum: the thread is not there yet when the author's membership is read. */
+  readonly forumId: Snowflake;
+  readonly permissions: bigint;
+  readonly createThread: () => Promise<void>;
+}
+
+const starterChannel = (channelId: Snowflake, starter: ForumStarter, attaching: boolean): MessageChannel => {
+  if (attaching) requirePermission(starter.permissions, "ATTACH_FILES");
+  // The forum's slow mode already spaced this post; its first message is not held by the new thread's.
+  return { id: channelId, guildId: starter.guildId, text: true, recipientIds: [], permissions: starter.permissions, rateLimitPerUser: 0, thread: { archived: false, member: true } };
+};
 
 /** The message, and whether this call created it (false: a live nonce named an earlier one). */
 export interface SentMessage {
@@ -107,13 +129,14 @@ export const sendMessage =
     const files = input.files ?? [];
     const attaching = files.length > 0 || (input.attachments?.length ?? 0) > 0;
     // Read beside the permission check, not after it: guild sends show the author's `member`.
-    const membership = input.webhook ? Promise.resolve(null) : deps.members.authorIn(channelId, userId);
+    const membership = input.webhook ? Promise.resolve(null) : deps.members.authorIn(input.starter?.forumId ?? channelId, userId);
     membership.catch(() => undefined);
     // Read beside the permission check too: a known entry is a value, an unknown one one query per user and minute.
     const blocking = input.webhook ? null : deps.blocks.of(userId);
     if (blocking instanceof Promise) blocking.catch(() => undefined);
     const channel =
       input.webhook?.channel ??
+      (input.starter && starterChannel(channelId, input.starter, attaching)) ??
       (await channelWith(
         deps,
         userId,
@@ -144,7 +167,7 @@ export const sendMessage =
       prepareFiles(deps, userId, channelId, fields.attachments.files),
     ]);
     const draft = {
-      id: deps.ids.next(),
+      id: input.starter ? channelId : deps.ids.next(),
       channelId,
       guildId: channel.guildId,
       authorId: userId,
@@ -185,6 +208,7 @@ export const sendMessage =
     // MESSAGE_CREATE shows the author's member, as Discord's does; the answer does not (Discord's REST does not
     // either), which keeps a send's answer as cheap to check and write as before.
     const sentEvent = (body: MessagePayload) => messageSent(channel, member ? { ...body, member: memberPayload(member) } : body);
+    await input.starter?.createThread();
     const plain = !input.webhook && !key && claimIds.length === 0 && !replied && fields.embeds.length === 0 && fields.flags === 0 && mentions.roleIds.length === 0;
     if (plain) {
       // Nothing to read back inside the transaction, and only the columns of the one-statement insert: the whole send is one statement.

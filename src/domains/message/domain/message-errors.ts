@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
+import { DomainError, ErrorCode } from "../../../shared/kernel/domain-error";
 
 export const unknownMessage = () => new DomainError(ErrorCode.UNKNOWN_MESSAGE, "Unknown Message");
 export const unknownAttachment = () => new DomainError(ErrorCode.NOT_FOUND, "Unknown Attachment");
@@ -7,7 +7,7 @@ export const unknownAttachment = () => new DomainError(ErrorCode.NOT_FOUND, "Unk
 export const notAuthor = () => new DomainError(ErrorCode.NOT_AUTHOR, "Cannot edit a message authored by another user");
 
 /** Messages live in text channels and DMs only. */
-export const notTextChannel = () => invalidField("channel_id", "Cannot send messages in a non-text channel.");
+export const notTextChannel = () => new DomainError(ErrorCode.NOT_TEXT_CHANNEL, "Cannot send messages in a non-text channel");
 
 /** A signed attachment URL that is malformed, tampered with or expired: 403, as a bad capability. */
 export const badAttachmentSignature = () => new DomainError(ErrorCode.MISSING_ACCESS, "This attachment link is invalid or has expired.");

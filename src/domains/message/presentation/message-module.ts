@@ -8,7 +8,10 @@ import { messageUseCases } from "../application/message-use-cases";
 import { attachmentRoutes } from "./attachment-routes";
 import { channelActivityRoutes } from "./channel-activity-routes";
 import { type ChannelPermissions, messageDispatchRules, messageReady } from "./message-gateway";
-import { messageRoutes } from "./message-routes";
+import { messageRoutes, sendInputOf } from "./message-routes";
+import type { ForumMessageBody } from "./message-schemas";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import type { ForumStarterRequest } from "../../channel";
 import { reactionRoutes } from "./reaction-routes";
 import { searchRoutes } from "./search-routes";
 import type { WebhookPorts } from "../application/webhook-deps";
@@ -59,6 +62,15 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
     ),
     useCases,
     historyCache,
+    /** Sends a forum post's first message into its new thread (the channel domain's ForumStarter); answers its payload. */
+    forumStarter: async (userId: Snowflake, request: ForumStarterRequest) =>
+      (
+        await useCases.sendMessage(userId, request.threadId, {
+          // The channel route checked the body against ForumMessageBody.
+          ...sendInputOf(request.message as typeof ForumMessageBody.static),
+          starter: { guildId: request.guildId, forumId: request.forumId, permissions: request.permissions, createThread: request.createThread },
+        })
+      ).message,
     /** `rules` takes the gateway's cached channel permissions, which decide who hears guild channel events. */
     gateway: {
       rules: (channelPermissions: ChannelPermissions) => messageDispatchRules(channelPermissions, deps.blocks),

@@ -36,7 +36,7 @@ export const entriesOf = (attachments: SendBody["attachments"] | EditBody["attac
 export const allowedOf = (allowed: SendBody["allowed_mentions"]) =>
   allowed ? { parse: allowed.parse, users: allowed.users, roles: allowed.roles, repliedUser: allowed.replied_user } : allowed;
 
-const sendInputOf = (body: SendBody): SendMessageInput => ({
+export const sendInputOf = (body: SendBody): SendMessageInput => ({
   content: body.content,
   nonce: body.nonce,
   enforceNonce: body.enforce_nonce,
@@ -112,7 +112,7 @@ export const messageRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCases>)
         return sent.created ? status(201, sent.message) : status(200, sent.message);
       },
       withMultipart(
-        limitedRoute({ summary: "Send a message, JSON or multipart payload_json + files[n] (SEND_MESSAGES; ATTACH_FILES with attachments; READ_MESSAGE_HISTORY to reply); 200 with the first message for a repeated enforced nonce", schemas: { params: ChannelParams, body: SendMessageBody }, ok: { 201: annotated(MessageBody, { description: "Created — the new message" }), 200: annotated(MessageBody, { description: "OK — the first message sent with this enforced nonce in the last 5 minutes" }) }, failures: [lacks("SEND_MESSAGES", "ATTACH_FILES with attachments", "READ_MESSAGE_HISTORY to reply"), ...channelFailures, fails("VALIDATION", "no content, embeds or attachments; an embed over Discord's limits; a replied-to message not in the channel; an attachment is not the caller's unused upload to this channel"), fails("PAYLOAD_TOO_LARGE", "a file is larger than MAX_UPLOAD_BYTES")], rateLimit: SEND_LIMIT }),
+        limitedRoute({ summary: "Send a message, JSON or multipart payload_json + files[n] (SEND_MESSAGES; ATTACH_FILES with attachments; READ_MESSAGE_HISTORY to reply); 200 with the first message for a repeated enforced nonce", schemas: { params: ChannelParams, body: SendMessageBody }, ok: { 201: annotated(MessageBody, { description: "Created — the new message" }), 200: annotated(MessageBody, { description: "OK — the first message sent with this enforced nonce in the last 5 minutes" }) }, failures: [lacks("SEND_MESSAGES", "ATTACH_FILES with attachments", "READ_MESSAGE_HISTORY to reply"), ...channelFailures, fails("NOT_TEXT_CHANNEL", "a voice, category or forum channel (a forum takes posts: POST /channels/{id}/threads)"), fails("VALIDATION", "no content, embeds or attachments; an embed over Discord's limits; a replied-to message not in the channel; an attachment is not the caller's unused upload to this channel"), fails("PAYLOAD_TOO_LARGE", "a file is larger than MAX_UPLOAD_BYTES")], rateLimit: SEND_LIMIT }),
         SendMessageMultipart,
       ),
     )

@@ -277,6 +277,13 @@ export const SendMessageBody = t.Object(
   { ...strict, examples: [{ content: "Hello, world!" }] },
 );
 
+/** A forum post's first message: what a send takes, less nonces and replies (Discord's forum thread message params). */
+export const ForumMessageBody = t.Omit(SendMessageBody, ["nonce", "enforce_nonce", "message_reference"], {
+  ...strict,
+  title: "ForumThreadMessage",
+  examples: [{ content: "What do you think of the new release?" }],
+});
+
 export const EditMessageBody = t.Object(
   {
     content: t.Optional(t.Nullable(content(`at most ${CONTENT_MAX} characters (code points); null clears it`))),

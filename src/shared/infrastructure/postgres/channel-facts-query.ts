@@ -24,7 +24,9 @@ const CHANNEL_FACTS = `SELECT c.id::text AS "id", c.type AS "type", c.guild_id::
   c.dm_low_user_id::text AS "dmLowUserId", c.dm_high_user_id::text AS "dmHighUserId",
   c.owner_id::text AS "threadOwnerId", c.rate_limit_per_user AS "rateLimitPerUser", c.thread_archived AS "threadArchived",
   c.auto_archive_duration AS "autoArchiveDuration", c.archive_timestamp AS "archiveTimestamp", c.thread_locked AS "threadLocked",
-  c.thread_invitable AS "threadInvitable", c.thread_created_at AS "threadCreatedAt",
+  c.thread_invitable AS "threadInvitable", c.thread_created_at AS "threadCreatedAt", c.flags AS "flags", c.available_tags AS "availableTags",
+  c.default_reaction_emoji AS "defaultReactionEmoji", c.default_sort_order AS "defaultSortOrder", c.default_forum_layout AS "defaultForumLayout",
+  c.default_thread_rate_limit_per_user AS "defaultThreadRateLimitPerUser", c.applied_tags AS "appliedTags",
   ${threadCountsOf("c").messageCount} AS "messageCount", ${threadCountsOf("c").memberCount} AS "memberCount",
   (CASE WHEN c.type IN (11, 12) THEN coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type, 'allow', o.allow::text, 'deny', o.deny::text)
     ORDER BY o.target_id) FROM permission_overwrites o WHERE o.channel_id = c.parent_id), '[]'::json) END) AS "parentOverwrites",

@@ -1,8 +1,22 @@
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, bigint, boolean, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, bigint, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { reference, snowflake, timestamptz } from "./columns";
 import { guilds } from "./guild-schema";
 import { users } from "./identity-schema";
+
+/** A forum tag as stored (the domain's ForumTag). */
+export interface StoredForumTag {
+  readonly id: string;
+  readonly name: string;
+  readonly moderated: boolean;
+  readonly emojiId: string | null;
+  readonly emojiName: string | null;
+}
+
+export interface StoredForumEmoji {
+  readonly emojiId: string | null;
+  readonly emojiName: string | null;
+}
 
 /**
  * Guild channels and DMs in one table, since messages, reads and permissions address both by channel id. A DM has no
@@ -44,6 +58,20 @@ export const channels = pgTable(
     threadLocked: boolean("thread_locked").notNull().default(false),
     threadInvitable: boolean("thread_invitable").notNull().default(true),
     threadCreatedAt: timestamptz("thread_created_at"),
+    /** Discord's channel flags: REQUIRE_TAG on a forum, PINNED on a forum post. */
+    flags: integer("flags").notNull().default(0),
+    /** Forums: their tags, [{id, name, moderated, emojiId, emojiName}] (at most 20, read and written whole). */
+    availableTags: jsonb("available_tags").$type<StoredForumTag[]>(),
+    /** Forums: {emojiId, emojiName} or null. */
+    defaultReactionEmoji: jsonb("default_reaction_emoji").$type<StoredForumEmoji>(),
+    /** Forums: 0 latest activity, 1 creation date, or null. */
+    defaultSortOrder: smallint("default_sort_order"),
+    /** Forums: 0 not set, 1 list, 2 gallery. */
+    defaultForumLayout: smallint("default_forum_layout"),
+    /** Forums: the slow mode a new post starts with. */
+    defaultThreadRateLimitPerUser: integer("default_thread_rate_limit_per_user"),
+    /** Forum posts: the ids of the forum's tags they carry (at most 5); null for threads of text channels. */
+    appliedTags: jsonb("applied_tags").$type<string[]>(),
   },
   (table) => [
     index("channels_guild_idx").on(table.guildId),
@@ -52,6 +80,8 @@ export const channels = pgTable(
     index("channels_dm_high_idx").on(table.dmHighUserId),
     // The auto-archive job's scan: only threads still active.
     index("channels_active_threads_idx").on(table.archiveTimestamp).where(sql`type IN (11, 12) AND NOT thread_archived`),
+    // A forum pins at most one post: two moderators pinning at once cannot both succeed.
+    uniqueIndex("channels_pinned_post_key").on(table.parentId).where(sql`type IN (11, 12) AND (flags & 2) <> 0`),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, inArray, notInArray, or, sql } from "drizzle-orm";
 import { ChannelType, type Channel, type DmChannel, type GuildChannel, type GuildChannelType } from "../../../domains/channel/domain/channel";
+import type { ForumSettings } from "../../../domains/channel/domain/forum";
 import { type AutoArchiveDuration, type ThreadChannel, type ThreadChannelType, isThreadType } from "../../../domains/channel/domain/thread";
 import type { ChannelRepository } from "../../../domains/channel/domain/channel-repository";
 import type { Overwrite } from "../../../domains/channel/domain/overwrite";
@@ -22,9 +23,12 @@ interface OverwriteJson {
  */
 export const lastMessageIdOf = (alias: string) => `(SELECT max(m.id)::text FROM messages m WHERE m.channel_id = ${alias}.id)`;
 
-/** Threads' message and member counts, derived when read (nothing else pays for them: other channels skip both). */
+/**
+ * Threads' message and member counts, derived when read (nothing else pays for them: other channels skip both). As
+ * on Discord, a forum post's starter message (the one with the thread's id) is not counted.
+ */
 export const threadCountsOf = (alias: string) => ({
-  messageCount: `(CASE WHEN ${alias}.type IN (11, 12) THEN (SELECT count(*)::int FROM messages m WHERE m.channel_id = ${alias}.id) ELSE 0 END)`,
+  messageCount: `(CASE WHEN ${alias}.type IN (11, 12) THEN (SELECT count(*)::int FROM messages m WHERE m.channel_id = ${alias}.id AND m.id <> ${alias}.id) ELSE 0 END)`,
   memberCount: `(CASE WHEN ${alias}.type IN (11, 12) THEN (SELECT count(*)::int FROM thread_members t WHERE t.thread_id = ${alias}.id) ELSE 0 END)`,
 });
 
@@ -63,6 +67,8 @@ const toThread = (row: ChannelRow): ThreadChannel => ({
   lastMessageId: row.lastMessageId,
   messageCount: Number(row.messageCount),
   memberCount: Number(row.memberCount),
+  appliedTags: row.appliedTags ?? null,
+  flags: row.flags,
   metadata: {
     archived: row.threadArchived,
     autoArchiveDuration: (row.autoArchiveDuration ?? 1440) as AutoArchiveDuration,
@@ -78,6 +84,25 @@ export const toOverwrite = (json: OverwriteJson): Overwrite => ({
   type: json.type,
   allow: BigInt(json.allow),
   deny: BigInt(json.deny),
+});
+
+const toForum = (row: ChannelRow): ForumSettings => ({
+  availableTags: row.availableTags ?? [],
+  defaultReactionEmoji: row.defaultReactionEmoji ?? null,
+  defaultSortOrder: row.defaultSortOrder === 0 || row.defaultSortOrder === 1 ? row.defaultSortOrder : null,
+  defaultForumLayout: row.defaultForumLayout === 1 || row.defaultForumLayout === 2 ? row.defaultForumLayout : 0,
+  defaultThreadRateLimitPerUser: row.defaultThreadRateLimitPerUser ?? 0,
+  flags: row.flags,
+});
+
+/** A forum's settings as columns; other channels store their defaults (null, and flags 0). */
+const forumColumns = (forum: ForumSettings | undefined) => ({
+  flags: forum?.flags ?? 0,
+  availableTags: forum ? [...forum.availableTags] : null,
+  defaultReactionEmoji: forum?.defaultReactionEmoji ?? null,
+  defaultSortOrder: forum?.defaultSortOrder ?? null,
+  defaultForumLayout: forum?.defaultForumLayout ?? null,
+  defaultThreadRateLimitPerUser: forum?.defaultThreadRateLimitPerUser ?? null,
 });
 
 export const toChannel = (row: ChannelRow): Channel => {
@@ -96,6 +121,7 @@ export const toChannel = (row: ChannelRow): Channel => {
     userLimit: row.userLimit,
     rateLimitPerUser: row.rateLimitPerUser,
     ...(row.type === ChannelType.GUILD_VOICE ? { videoQualityMode: row.videoQualityMode === 2 ? 2 : 1 } : {}),
+    ...(row.type === ChannelType.GUILD_FORUM ? { forum: toForum(row) } : {}),
     overwrites: row.overwrites.map(toOverwrite),
     lastMessageId: row.lastMessageId,
   };
@@ -114,8 +140,8 @@ export class DrizzleChannelRepository implements ChannelRepository {
   constructor(private readonly db: DbExecutor) {}
 
   async insert(channel: GuildChannel): Promise<void> {
-    const { overwrites, ...fields } = channel;
-    await this.db.insert(channels).values(fields);
+    const { overwrites, forum, ...fields } = channel;
+    await this.db.insert(channels).values({ ...fields, ...forumColumns(forum) });
     if (overwrites.length > 0) await this.db.insert(permissionOverwrites).values(overwrites.map((o) => overwriteRow(channel.id, o)));
   }
 
@@ -145,6 +171,7 @@ export class DrizzleChannelRepository implements ChannelRepository {
           videoQualityMode: channel.videoQualityMode ?? null,
           position: channel.position,
           parentId: channel.parentId,
+          ...forumColumns(channel.forum),
         })
         .where(eq(channels.id, channel.id));
     }

@@ -6,6 +6,7 @@ import type { ChannelFactsQuery } from "./channel-facts-query";
 import type { Db } from "./database";
 import { channelColumns, toChannel, toOverwrite } from "./drizzle-channel-repository";
 import { guilds, memberRoles, members, roles } from "./guild-schema";
+import { guildEmojis } from "./emoji-schema";
 
 const USER = sql.placeholder("userId");
 
@@ -74,5 +75,9 @@ export class DrizzlePermissionFacts implements PermissionFacts {
 
   async hasMember(guildId: string, userId: string): Promise<boolean> {
     return found(this.db.select({ userId: members.userId }).from(members).where(and(eq(members.guildId, guildId), eq(members.userId, userId))).limit(1));
+  }
+
+  async hasEmoji(guildId: string, emojiId: string): Promise<boolean> {
+    return found(this.db.select({ id: guildEmojis.id }).from(guildEmojis).where(and(eq(guildEmojis.id, emojiId), eq(guildEmojis.guildId, guildId))).limit(1));
   }
 }

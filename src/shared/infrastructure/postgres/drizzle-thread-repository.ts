@@ -7,6 +7,8 @@ import type { DbExecutor } from "./database";
 import { deleteRows } from "./delete-rows";
 import { channelColumns, toChannel } from "./drizzle-channel-repository";
 import { rowsOf } from "./drizzle-message-rows";
+import { violatedConstraint } from "./drizzle-user-repository";
+import { postAlreadyPinned } from "../../../domains/channel/domain/forum";
 
 const THREAD_TYPES = [11, 12];
 const isThreadRow = inArray(channels.type, THREAD_TYPES);
@@ -62,6 +64,8 @@ export class DrizzleThreadRepository implements ThreadRepository {
         threadLocked: thread.metadata.locked,
         threadInvitable: thread.metadata.invitable,
         threadCreatedAt: new Date(thread.metadata.createTimestamp),
+        appliedTags: thread.appliedTags ? [...thread.appliedTags] : null,
+        flags: thread.flags,
       })
       .onConflictDoNothing()
       .returning({ id: channels.id });
@@ -90,8 +94,15 @@ export class DrizzleThreadRepository implements ThreadRepository {
         archiveTimestamp: new Date(thread.metadata.archiveTimestamp),
         threadLocked: thread.metadata.locked,
         threadInvitable: thread.metadata.invitable,
+        appliedTags: thread.appliedTags ? [...thread.appliedTags] : null,
+        flags: thread.flags,
       })
-      .where(eq(channels.id, thread.id));
+      .where(eq(channels.id, thread.id))
+      .catch((error: unknown) => {
+        // The partial unique index is what keeps two concurrent pins of one forum from both succeeding.
+        if (violatedConstraint(error) === "channels_pinned_post_key") throw postAlreadyPinned();
+        throw error;
+      });
   }
 
   async delete(id: string): Promise<void> {

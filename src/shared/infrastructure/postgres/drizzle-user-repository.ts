@@ -39,7 +39,7 @@ const toCredentials = (row: UserRow | undefined): UserCredentials | null =>
   row ? { user: toUser(row), passwordHash: row.passwordHash } : null;
 
 /** The unique constraint a failed statement broke (postgres-js and PGlite name it differently; drizzle wraps both). */
-const violatedConstraint = (error: unknown): string | undefined => {
+export const violatedConstraint = (error: unknown): string | undefined => {
   for (let cause = error; cause && typeof cause === "object"; cause = (cause as { cause?: unknown }).cause) {
     const { code, constraint_name: name, constraint } = cause as Record<string, unknown>;
     if (code === "23505") return String(name ?? constraint ?? "");

@@ -1,0 +1,89 @@
+import { Permission } from "../../../shared/kernel/permissions";
+import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { checkFields } from "../../../shared/kernel/field-checks";
+import { invalidField } from "../../../shared/kernel/domain-error";
+import { missingPermissions } from "../../../shared/kernel/common-errors";
+import type { GuildChannel } from "../domain/channel";
+import { DEFAULT_FORUM_SETTINGS, checkAppliedTags } from "../domain/forum";
+import { type ThreadChannel, ThreadType } from "../domain/thread";
+import { threadDeleted } from "../domain/thread-events";
+import type { ChannelDeps } from "./channel-deps";
+import { holdsManageThreads, requireBits } from "./thread-access";
+import { type StartThreadInput, createThread, draft, parentSlowMode } from "./start-thread";
+
+/** A forum post: the thread's fields, its tags, and its starter message (the message domain's to read and check). */
+export interface StartForumPostInput extends Omit<StartThreadInput, "type" | "invitable"> {
+  readonly appliedTags?: readonly Snowflake[];
+  /** Required: the body of the post's first message, as the message domain reads it. */
+  readonly message?: unknown;
+}
+
+/** What the message domain is asked to send as a post's first message. */
+export interface ForumStarterRequest {
+  /** The new thread, whose id the message takes. */
+  readonly threadId: Snowflake;
+  readonly guildId: Snowflake;
+  readonly forumId: Snowflake;
+  /** The author's permissions in the forum, which the thread has. */
+  readonly permissions: bigint;
+  readonly message: unknown;
+  /** Writes the thread (THREAD_CREATE); called once the message is checked and before it is written. */
+  readonly createThread: () => Promise<void>;
+}
+
+/** The message domain's send of a forum post's first message: answers its wire payload, or throws without writing it. */
+export type ForumStarter = (userId: Snowflake, request: ForumStarterRequest) => Promise<unknown>;
+
+/** A new forum post and its first message (the message domain's payload), as Discord answers the start. */
+export interface ForumPost {
+  readonly thread: ThreadChannel;
+  readonly message: unknown;
+}
+
+type PostDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids" | "forumStarter" | "rateLimiter" | "users">;
+
+/**
+ * Starts a post in a forum (THREAD_CREATE, then MESSAGE_CREATE): a public thread whose first message has the
+ * thread's id, as on Discord. SEND_MESSAGES in the forum; at most 5 of its tags, one at least when it requires a tag,
+ * moderated ones MANAGE_THREADS; the post's slow mode defaults to the forum's default_thread_rate_limit_per_user, and
+ * the forum's own slow mode (rate_limit_per_user) spaces a member's posts.
+ * Should the message fail once the thread is written (an attachment taken meanwhile), the thread is deleted again.
+ */
+export const startForumPost =
+  (deps: PostDeps) =>
+  async (userId: Snowflake, forum: GuildChannel, permissions: bigint, input: StartForumPostInput, reason?: string): Promise<ForumPost> => {
+    requireBits(permissions, Permission.SEND_MESSAGES, "SEND_MESSAGES");
+    const settings = forum.forum ?? DEFAULT_FORUM_SETTINGS;
+    const fields = checkFields({
+      message: () => {
+        if (input.message === undefined || input.message === null) throw invalidField("message", "A forum post needs its first message.");
+      },
+      appliedTags: () => checkAppliedTags(input.appliedTags ?? [], settings),
+    });
+    if (fields.appliedTags.touchesModerated && !holdsManageThreads(permissions)) throw missingPermissions("MANAGE_THREADS");
+    const rateLimitPerUser = input.rateLimitPerUser ?? settings.defaultThreadRateLimitPerUser;
+    const make = draft(deps, { ...input, rateLimitPerUser }, ThreadType.PUBLIC_THREAD);
+    const thread: ThreadChannel = { ...make(deps.ids.next(), forum.guildId, forum.id, userId), appliedTags: fields.appliedTags.tags };
+    let created: ThreadChannel | null = null;
+    // Once the first message is checked: the forum's slow mode takes the member's window only for a valid post.
+    const createPost = async () => {
+      await parentSlowMode(deps, userId, forum, permissions);
+      created = await createThread(deps, userId, thread, reason);
+      if (!created) throw new Error("a new snowflake collided with a channel id");
+    };
+    try {
+      const message = await deps.forumStarter(userId, { threadId: thread.id, guildId: forum.guildId, forumId: forum.id, permissions, message: input.message, createThread: createPost });
+      if (!created) throw new Error("the forum starter returned without writing the thread");
+      return { thread: { ...(created as ThreadChannel), lastMessageId: thread.id }, message };
+    } catch (error) {
+      if (created) await removeThread(deps, created);
+      throw error;
+    }
+  };
+
+/** Takes back a post whose first message failed (THREAD_DELETE). */
+const removeThread = async (deps: PostDeps, thread: ThreadChannel): Promise<void> =>
+  deps.unitOfWork(async (repositories) => {
+    await repositories.threads.delete(thread.id);
+    await repositories.record([threadDeleted(thread, [])]);
+  });
