@@ -277,8 +277,11 @@ export const SendMessageBody = t.Object(
   { ...strict, examples: [{ content: "Hello, world!" }] },
 );
 
-/** A forum post's first message: what a send takes, less nonces and replies (Discord's forum thread message params). */
-export const ForumMessageBody = t.Omit(SendMessageBody, ["nonce", "enforce_nonce", "message_reference"], {
+/**
+ * A forum post's first message: what a send takes, less nonces, replies and attachments (Discord's forum thread
+ * message params; XCord's uploads belong to an existing channel, and the post's thread does not exist yet).
+ */
+export const ForumMessageBody = t.Omit(SendMessageBody, ["nonce", "enforce_nonce", "message_reference", "attachments"], {
   ...strict,
   title: "ForumThreadMessage",
   examples: [{ content: "What do you think of the new release?" }],
