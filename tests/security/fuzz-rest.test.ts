@@ -52,7 +52,13 @@ const buildWorld = async (api: ApiClient, owner: TestUser, member: TestUser, ban
   const thread = expectStatus(await api.post<{ id: string }>(`/channels/${general.id}/threads`, owner, { name: "Fuzzed thread", type: 11 }), 201);
   // A custom emoji, so that the emoji routes and `name:id` reactions are fuzzed past the lookup.
   const emoji = expectStatus(await api.post<{ id: string }>(`/guilds/${guild.id}/emojis`, owner, { name: "fuzzed", image: `data:image/png;base64,${Buffer.from(pngBytes()).toString("base64")}` }), 201);
-  const snowflakes = [guild.id, ...guild.channels.map((channel) => channel.id), category.id, role.id, message.id, owner.user.id, member.user.id, banned.user.id, dm.id, otherSessionId, hook.id, hooked.id, emoji.id, thread.id];
+  // A forum with tags (one moderated) and a post, so that forum posts, tags and pins are fuzzed past the lookup.
+  const forum = expectStatus(
+    await api.post<{ id: string; available_tags: Array<{ id: string }> }>(`/guilds/${guild.id}/channels`, owner, { name: "fuzz-forum", type: 15, available_tags: [{ name: "open" }, { name: "mod", moderated: true, emoji_id: emoji.id }] }),
+    201,
+  );
+  const post = expectStatus(await api.post<{ id: string }>(`/channels/${forum.id}/threads`, owner, { name: "Fuzzed post", message: { content: "first" } }), 201);
+  const snowflakes = [guild.id, ...guild.channels.map((channel) => channel.id), category.id, role.id, message.id, owner.user.id, member.user.id, banned.user.id, dm.id, otherSessionId, hook.id, hooked.id, emoji.id, thread.id, forum.id, ...forum.available_tags.map((tag) => tag.id), post.id];
   return { guild, messageId: message.id, pool: { snowflakes, strings: [invite.code, "👍", "🔥", owner.user.username, "general", hook.token, `fuzzed:${emoji.id}`, `${emoji.id}.png`] } };
 };
 

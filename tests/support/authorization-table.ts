@@ -133,6 +133,25 @@ const threadOf = (w: World) => {
   if (!worldThreads.has(w)) worldThreads.set(w, freshThread(w));
   return worldThreads.get(w)!;
 };
+/** A forum of the owner's with an open and a moderated tag: a fresh one for the routes that change it, else one per world. */
+interface MatrixForum {
+  readonly id: string;
+  readonly available_tags: ReadonlyArray<{ readonly id: string; readonly moderated: boolean }>;
+}
+const freshForum = async (w: World) =>
+  expectStatus(
+    await w.api.post<MatrixForum>(`/guilds/${w.guild.id}/channels`, w.users.owner, { name: "matrix-forum", type: 15, available_tags: [{ name: "open" }, { name: "staff", moderated: true }] }),
+    201,
+  );
+const worldForums = new WeakMap<World, Promise<MatrixForum>>();
+const forumOf = (w: World) => {
+  if (!worldForums.has(w)) worldForums.set(w, freshForum(w));
+  return worldForums.get(w)!;
+};
+const tagOf = (forum: MatrixForum, moderated: boolean) => forum.available_tags.find((tag) => tag.moderated === moderated)!.id;
+/** A post of the owner's in `forum` (the world's unless given). */
+const freshPost = async (w: World, forum?: MatrixForum) =>
+  expectStatus(await w.api.post<{ id: string }>(`/channels/${(forum ?? (await forumOf(w))).id}/threads`, w.users.owner, { name: "Matrix post", message: { content: "first" } }), 201);
 /** The TOTP code of `secret` one step ahead: accepted (±1 step) and later than the step that enabled it. */
 const nextCode = (secret: string) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + 30_000 });
 /** A throwaway account with two-factor login on (the actors' own logins must stay single-factor). */
@@ -383,6 +402,26 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     note: "locking a thread",
   }),
   guild("DELETE /api/v1/channels/{id}", "MANAGE_THREADS", 200, async (w) => ({ path: `/api/v1/channels/${(await freshThread(w)).id}` }), { note: "a thread" }),
+  guild("POST /api/v1/guilds/{id}/channels", "MANAGE_CHANNELS", 201, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/channels`, body: { name: "forum", type: 15, available_tags: [{ name: "a" }] } }), {
+    note: "a forum with tags",
+  }),
+  guild("PATCH /api/v1/channels/{id}", "MANAGE_CHANNELS", 200, async (w) => ({ path: `/api/v1/channels/${(await freshForum(w)).id}`, body: { available_tags: [{ name: "only" }], flags: 16 } }), {
+    note: "a forum's tags and flags",
+  }),
+  guild("POST /api/v1/channels/{id}/threads", "SEND_MESSAGES", 201, async (w) => ({
+    path: `/api/v1/channels/${(await forumOf(w)).id}/threads`,
+    body: { name: "post", applied_tags: [tagOf(await forumOf(w), false)], message: { content: "first" } },
+  }), { note: "a forum post (not CREATE_PUBLIC_THREADS)" }),
+  guild("POST /api/v1/channels/{id}/threads", "MANAGE_THREADS", 201, async (w) => ({
+    path: `/api/v1/channels/${(await forumOf(w)).id}/threads`,
+    body: { name: "staff post", applied_tags: [tagOf(await forumOf(w), true)], message: { content: "first" } },
+  }), { also: ["SEND_MESSAGES"], note: "a forum post with a moderated tag" }),
+  guild("PATCH /api/v1/channels/{id}", "MANAGE_THREADS", 200, async (w) => ({ path: `/api/v1/channels/${(await freshPost(w)).id}`, body: { applied_tags: [tagOf(await forumOf(w), false)] } }), {
+    note: "another member's forum post's tags",
+  }),
+  guild("PATCH /api/v1/channels/{id}", "MANAGE_THREADS", 200, async (w) => ({ path: `/api/v1/channels/${(await freshPost(w, await freshForum(w))).id}`, body: { flags: 2 } }), {
+    note: "pinning a forum post",
+  }),
   guild("PUT /api/v1/channels/{id}/thread-members/@me", "membership", 204, async (w) => ({ path: `/api/v1/channels/${(await threadOf(w)).id}/thread-members/@me` })),
   guild("DELETE /api/v1/channels/{id}/thread-members/@me", "membership", 204, async (w) => ({ path: `/api/v1/channels/${(await threadOf(w)).id}/thread-members/@me` })),
   guild("PUT /api/v1/channels/{id}/thread-members/{user_id}", "SEND_MESSAGES_IN_THREADS", 204, async (w) => ({
