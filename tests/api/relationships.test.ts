@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type GatewayClient, identify } from "../support/gateway";
-import { type TestBot, type TestUser, asBot, createBot } from "../support/identity";
-import { type ApiClient, expectError, expectStatus, generalOf, guildWith, registerUsers, startGuildServer } from "../support/guild";
+import { type TestBot, type TestUser, asBot, createBot, identityEnv } from "../support/identity";
+import { type ApiClient, apiClient, expectError, expectStatus, generalOf, guildWith, registerUsers, startGuildServer } from "../support/guild";
 import { type ReadStateBody, openDm, send } from "../support/message";
-import { MODES, type TestServer } from "../support/server";
+import { MODES, type TestServer, startServer } from "../support/server";
 
 interface RelationshipBody {
   readonly id: string;
@@ -70,6 +70,25 @@ for (const mode of MODES) {
       // READY carries the relationships.
       const { ready } = await connect(alice);
       expect(ready.relationships.map((relationship) => [relationship.id, relationship.type]).sort()).toEqual([[bob.user.id, 1], [carol.user.id, 3]].sort());
+    });
+
+    test("crossing requests sent at once end as one friendship; a PUT without a body is a request", async () => {
+      const [alice, bob, carol] = await registerUsers(server, 3);
+      const replies = await Promise.all([put(alice, bob), put(bob, alice), put(alice, bob), put(bob, alice)]);
+      expect(replies.map((reply) => reply.status)).toEqual([204, 204, 204, 204]);
+      expect(await typesOf(alice)).toEqual([[bob.user.id, 1]]);
+      expect(await typesOf(bob)).toEqual([[alice.user.id, 1]]);
+      const bare = await server.request(`/api/v1/users/@me/relationships/${carol.user.id}`, { method: "PUT", token: alice.access_token });
+      expect({ status: bare.status, body: await bare.text() }).toEqual({ status: 204, body: "" });
+      expect(await typesOf(carol)).toEqual([[alice.user.id, 3]]);
+    });
+
+    test("a deleted account leaves its friends' lists", async () => {
+      const [alice, bob] = await registerUsers(server, 2);
+      expectStatus(await put(alice, bob), 204);
+      expectStatus(await api.delete("/users/@me", bob, { password: bob.password }), 204);
+      expect(await list(alice)).toEqual([]);
+      expectError(await put(alice, bob), 404, 10013);
     });
 
     test("DELETE ends a friendship, cancels or declines a request, on both sides", async () => {
@@ -202,6 +221,31 @@ for (const mode of MODES) {
       carols.send({ op: 3, d: { since: null, activities: [], status: "idle", afk: false } });
       await bobs.dispatch("PRESENCE_UPDATE", (d) => d.user.id === carol.user.id && d.status === "idle");
       expect(bobs.dispatches("PRESENCE_UPDATE").filter((frame) => frame.d.user.id === alice.user.id)).toEqual([]);
+    });
+  });
+}
+
+for (const mode of MODES) {
+  describe(`relationship rate limit (${mode.name})`, () => {
+    let server: TestServer;
+    let api: ApiClient;
+    beforeAll(async () => {
+      server = await startServer(mode, identityEnv(mode, { RATE_LIMIT_SCALE: "1" }));
+      api = apiClient(server);
+    });
+    afterAll(() => server.stop());
+
+    test("30 changes per minute per user, then 429 on the users.relationships bucket", async () => {
+      const [alice, bob] = await registerUsers(server, 2);
+      for (let i = 0; i < 15; i++) {
+        expectStatus(await api.put(`/users/@me/relationships/${bob.user.id}`, alice, {}), 204);
+        expectStatus(await api.delete(`/users/@me/relationships/${bob.user.id}`, alice), 204);
+      }
+      const limited = await server.request(`/api/v1/users/@me/relationships/${bob.user.id}`, { method: "PUT", json: {}, token: alice.access_token });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("x-ratelimit-bucket")).toBe("users.relationships");
+      // Bob's bucket is his own.
+      expectStatus(await api.put(`/users/@me/relationships/${alice.user.id}`, bob, {}), 204);
     });
   });
 }

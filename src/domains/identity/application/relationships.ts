@@ -31,7 +31,7 @@ const peopleOnly = (caller: Caller) => {
   if (caller.bot) throw new DomainError(ErrorCode.BOTS_FORBIDDEN, "Bots cannot use this endpoint");
 };
 
-/** The caller's friends, requests and blocks, each with the other user. */
+/** The caller's friends, requests and blocks, each with the other user; deleted accounts are left out. */
 export const listRelationships =
   (deps: Pick<RelationshipDeps, "repositories" | "profiles">) =>
   async (caller: Caller): Promise<RelationshipPayload[]> => {
@@ -40,7 +40,8 @@ export const listRelationships =
     const users = new Map((await deps.profiles.findUsers(rows.map((row) => row.otherId))).map((user) => [user.id, user]));
     return rows.flatMap((row) => {
       const other = users.get(row.otherId);
-      return other ? [relationshipPayload(other, row.type, row.since)] : [];
+      // A deleted account's relationships end with it (its rows stay until someone changes the pair).
+      return other && !other.deleted ? [relationshipPayload(other, row.type, row.since)] : [];
     });
   };
 

@@ -20,10 +20,10 @@ export const relationshipRoutes = ({ useCases, ...deps }: RouteDeps<IdentityUseC
     )
     .put(
       "/users/@me/relationships/:user_id",
-      async ({ caller, params, body }) => useCases.changeRelationship(caller, params.user_id, body.type === 2 ? "block" : "request").then(noContent),
+      async ({ caller, params, body }) => useCases.changeRelationship(caller, params.user_id, body?.type === 2 ? "block" : "request").then(noContent),
       limitedRoute({
         summary: "Send a friend request (or accept theirs) with no type or type 1; block with type 2 (ends a friendship or request)",
-        schemas: { params: RelationshipParams, body: PutRelationshipBody },
+        schemas: { params: RelationshipParams, body: t.Optional(PutRelationshipBody) },
         ok: { 204: NoContent },
         rateLimit: RELATIONSHIP_CHANGES_LIMIT,
         failures: [
