@@ -320,7 +320,7 @@ export const createApp = async (options: AppOptions) => {
     ),
     observers: [visibilityChanges(visibility)],
     onForwarded: message.gateway.onForwarded,
-    presence: presenceTracker(presence),
+    presence: presenceTracker(presence, blocks),
     voice: voice.gateway.handler,
     members: guildMemberDirectory({ useCases: guild.useCases, memberCount: guild.memberCount }),
     identifyBudget,

@@ -208,7 +208,7 @@ for (const mode of MODES) {
 
     test("block effects: the blocked user gets none of the blocker's presence (PRESENCE_UPDATE, READY presences)", async () => {
       const [owner, alice, bob, carol] = await registerUsers(server, 4);
-      await guildWith(api, owner, { name: "Presence blocks", members: [alice, bob, carol] });
+      const { guild } = await guildWith(api, owner, { name: "Presence blocks", members: [alice, bob, carol] });
       expectStatus(await put(alice, bob, { type: 2 }), 204);
       const { client: alices } = await connect(alice);
       const [{ client: bobs, ready: bobsReady }, { client: carols, ready: carolsReady }] = await Promise.all([connect(bob), connect(carol)]);
@@ -221,6 +221,12 @@ for (const mode of MODES) {
       carols.send({ op: 3, d: { since: null, activities: [], status: "idle", afk: false } });
       await bobs.dispatch("PRESENCE_UPDATE", (d) => d.user.id === carol.user.id && d.status === "idle");
       expect(bobs.dispatches("PRESENCE_UPDATE").filter((frame) => frame.d.user.id === alice.user.id)).toEqual([]);
+      // Nor in the presences of a member request (op 8).
+      bobs.send({ op: 8, d: { guild_id: guild.id, query: "", limit: 0, presences: true } });
+      const chunk = await bobs.dispatch("GUILD_MEMBERS_CHUNK", (d) => d.guild_id === guild.id);
+      const chunkPresences = (chunk.d.presences as { user: { id: string } }[]).map((presence) => presence.user.id);
+      expect(chunkPresences).toContain(carol.user.id);
+      expect(chunkPresences).not.toContain(alice.user.id);
     });
   });
 }

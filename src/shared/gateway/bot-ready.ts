@@ -75,7 +75,7 @@ export const botGuildCreates = async (deps: HandlerDeps, ready: GatheredReady, v
       const memberCount = guild.member_count ?? 0;
       const listed = (await deps.members?.forGuildCreate(viewer.userId, guild.id, largeThreshold)) ?? null;
       const members = listed?.members ?? [];
-      const presences = withPresences && members.length > 0 ? await deps.presence.presencesOf(members.map((member) => member.user.id)) : [];
+      const presences = withPresences && members.length > 0 ? await deps.presence.presencesOf(viewer, members.map((member) => member.user.id)) : [];
       return completeGuildCreate(
         { ...guild, member_count: memberCount },
         { joined_at: listed?.self.joined_at ?? null, large: memberCount > largeThreshold, members, presences, voice_states: voiceByGuild.get(guild.id) ?? [] },

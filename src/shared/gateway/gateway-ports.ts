@@ -153,8 +153,8 @@ export interface PresenceTracker {
   heartbeat(viewer: Viewer, gatewaySessionId: string): Promise<void>;
   /** The session closed. */
   disconnected(viewer: Viewer, gatewaySessionId: string): Promise<void>;
-  /** The presences of these users that are not offline, for `guildId` when given. */
-  presencesOf(userIds: readonly string[], guildId?: string): Promise<PresencePayload[]>;
+  /** The presences of these users that are not offline, for `guildId` when given, as `viewer` may see them (not of those who blocked it). */
+  presencesOf(viewer: Viewer, userIds: readonly string[], guildId?: string): Promise<PresencePayload[]>;
 }
 
 /** A guild member on the wire (Discord's guild member object); `user.id` names them. */

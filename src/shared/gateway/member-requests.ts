@@ -84,7 +84,7 @@ export const requestGuildMembers: OpHandler = {
     const cap = query === undefined ? 0 : query === "" ? limit : Math.min(limit === 0 ? MEMBER_QUERY_MAX : limit, MEMBER_QUERY_MAX);
     const found = deps.members ? await deps.members.find(viewer.userId, guildId, { userIds, query, limit: cap }) : { members: [], notFound: userIds ?? [] };
     if (found === null) return;
-    const presences = payload.presences ? await deps.presence.presencesOf(found.members.map((member) => member.user.id), guildId) : undefined;
+    const presences = payload.presences ? await deps.presence.presencesOf(viewer, found.members.map((member) => member.user.id), guildId) : undefined;
     const chunks = memberChunks(guildId, found.members, { notFound: found.notFound, presences, nonce });
     await session.enqueue(() => {
       for (const chunk of chunks) void session.dispatch("GUILD_MEMBERS_CHUNK", chunk);

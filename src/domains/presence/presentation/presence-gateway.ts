@@ -28,13 +28,16 @@ export const presenceDispatchRules = (blocks: BlockList): DispatchRules<Presence
   },
 });
 
-/** The gateway's view of the presence service. */
-export const presenceTracker = (presence: PresenceService): PresenceTracker => ({
+/** The gateway's view of the presence service; `blocks` hides from a viewer the presence of those who blocked it. */
+export const presenceTracker = (presence: PresenceService, blocks: BlockList): PresenceTracker => ({
   connected: (viewer, sessionId, input) => presence.connected(viewer.userId, sessionId, input),
   changed: (viewer, sessionId, input) => presence.changed(viewer.userId, sessionId, input),
   heartbeat: (viewer, sessionId) => presence.heartbeat(viewer.userId, sessionId),
   disconnected: (viewer, sessionId) => presence.disconnected(viewer.userId, sessionId),
-  presencesOf: (userIds, guildId) => presence.presencesOf(userIds, guildId),
+  presencesOf: async (viewer, userIds, guildId) => {
+    const entry = await blocks.of(viewer.userId);
+    return presence.presencesOf(entry.blockedBy.size === 0 ? userIds : userIds.filter((id) => !entry.blockedBy.has(id)), guildId);
+  },
 });
 
 /**
