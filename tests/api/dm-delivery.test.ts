@@ -4,6 +4,7 @@ import type { TestUser } from "../support/identity";
 import { type ApiClient, expectStatus, generalOf, guildWith, registerUsers, startGuildServer } from "../support/guild";
 import { type MessageBody, openDm, send } from "../support/message";
 import { MODES, type TestServer } from "../support/server";
+import { DrizzleReadStateRepository } from "../../src/shared/infrastructure/postgres/drizzle-read-state-repository";
 
 type Delivered = MessageBody & { delivery?: string };
 
@@ -58,6 +59,20 @@ for (const mode of MODES) {
       await bobs.closed();
       await send(api, alice, dm.id, "three");
       expect((await statuses(alice, dm.id))[0]).toEqual(["three", "sent"]);
+    });
+
+    test("a mark only moves forward; a mark of an unknown channel is dropped", async () => {
+      const [alice, bob] = await registerUsers(server, 2);
+      const dm = await openDm(api, alice, bob);
+      const [one, two] = [await send(api, alice, dm.id, "one"), await send(api, alice, dm.id, "two")];
+      const repository = new DrizzleReadStateRepository(server.app.database.statements);
+      const mark = (messageId: string, channelId = dm.id) => ({ channelId, userId: bob.user.id, messageId });
+      expect(await repository.markDelivered([mark(two.id)])).toEqual([mark(two.id)]);
+      expect(await repository.markDelivered([mark(one.id)])).toEqual([]);
+      expect(await repository.markDelivered([mark(two.id)])).toEqual([]);
+      expect(await repository.delivery(dm.id, bob.user.id)).toEqual({ deliveredUpTo: two.id, readUpTo: null });
+      expect(await repository.markDelivered([mark(two.id, "1")])).toEqual([]);
+      expect(await statuses(alice, dm.id)).toEqual([["two", "delivered"], ["one", "delivered"]]);
     });
 
     test("the author's own sessions mark nothing; a session without the DIRECT_MESSAGES intent marks nothing; guild messages carry no status", async () => {

@@ -72,7 +72,8 @@ describe("block cache", () => {
   test("answers a known entry without a promise, drops it on forget and after its time", async () => {
     let loads = 0;
     let blocked: string[] = ["2"];
-    const cache = createBlockCache({ load: async () => (loads++, { blocked, blockedBy: [] }), clock, ttlMs: 1000 });
+    let lastLoad: Promise<{ blocked: string[]; blockedBy: string[] }> = Promise.resolve({ blocked, blockedBy: [] });
+    const cache = createBlockCache({ load: () => (loads++, (lastLoad = Promise.resolve({ blocked, blockedBy: [] }))), clock, ttlMs: 1000 });
     expect((await cache.of("1")).blocked.has("2")).toBe(true);
     const known = cache.of("1");
     expect(known instanceof Promise).toBe(false);
@@ -81,8 +82,16 @@ describe("block cache", () => {
     cache.forget("1", "2");
     expect((await cache.of("1")).blocked.size).toBe(0);
     expect(loads).toBe(2);
+    // Past its time, the entry is answered once more while a fresh one loads.
+    blocked = ["3"];
     now += 1001;
-    expect(cache.of("1") instanceof Promise).toBe(true);
+    const stale = cache.of("1");
+    expect(stale instanceof Promise).toBe(false);
+    expect((stale as Awaited<typeof stale>).blocked.size).toBe(0);
+    expect(loads).toBe(3);
+    // The cache stores the fresh load in a callback registered before this await.
+    await lastLoad;
+    expect((cache.of("1") as Awaited<typeof stale>).blocked.has("3")).toBe(true);
   });
 
   test("a load that started before a forget does not store what it read", async () => {

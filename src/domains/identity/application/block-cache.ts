@@ -13,8 +13,8 @@ interface Cached {
 /**
  * Who blocked whom, kept in the node for the checks on hot paths (a DM send, mention counts, the gateway's typing and
  * presence fan-out): a known entry is answered in the same turn. An entry is dropped when a block of its user is
- * added or ended (at once on the node that made the change, through pub/sub on the others), and lives at most
- * `ttlMs` in any case, which bounds how stale it can be while pub/sub is down.
+ * added or ended (at once on the node that made the change, through pub/sub on the others); one older than `ttlMs` is
+ * answered once more while it is read again, which bounds how stale it can be while pub/sub is down.
  */
 export interface BlockCache extends BlockList {
   /** Drops the entries of these users: their next check reads the store. */
@@ -53,8 +53,11 @@ export const createBlockCache = (options: {
   return {
     of(userId) {
       const cached = entries.get(userId);
-      if (cached && cached.expiresAt > options.clock.now()) return cached.entry;
-      return loading.get(userId) ?? load(userId);
+      if (cached === undefined) return loading.get(userId) ?? load(userId);
+      // An old entry is answered while a fresh one loads: the fan-out to a connected user's sessions never waits
+      // on the database once READY has loaded their entry.
+      if (cached.expiresAt <= options.clock.now() && !loading.has(userId)) load(userId).catch(() => undefined);
+      return cached.entry;
     },
     forget(...userIds) {
       generation++;
