@@ -183,12 +183,14 @@ for (const mode of MODES) {
       await send(api, bob, dm.id, "after the unblock");
     });
 
-    test("block effects: the blocker gets no mention count and no TYPING_START from the blocked user; others still do", async () => {
+    test("block effects: the blocker gets no mention count (sends or edits) and no TYPING_START from the blocked user; others still do", async () => {
       const [owner, alice, bob, carol] = await registerUsers(server, 4);
       const { guild } = await guildWith(api, owner, { name: "Blocks", members: [alice, bob, carol] });
       const channel = generalOf(guild).id;
       expectStatus(await put(alice, bob, { type: 2 }), 204);
       await send(api, bob, channel, `hey <@${alice.user.id}>`);
+      const plain = await send(api, bob, channel, "plain");
+      expectStatus(await api.patch(`/channels/${channel}/messages/${plain.id}`, bob, { content: `edited for <@${alice.user.id}>` }), 200);
       await send(api, carol, channel, `hi <@${alice.user.id}> and <@${bob.user.id}>`);
       const [{ ready: alicesReady, client: alices }, { ready: bobsReady }] = await Promise.all([connect(alice), connect(bob)]);
       const stateOf = (ready: unknown) => (ready as { read_state: ReadStateBody[] }).read_state.find((state) => state.channel_id === channel);

@@ -32,7 +32,7 @@ export interface EditMessageInput {
 
 type EditDeps = Pick<
   MessageDeps,
-  "permissions" | "unitOfWork" | "repositories" | "users" | "members" | "signer" | "clock" | "publicUrl" | "blobs" | "detector" | "ids" | "maxUploadBytes"
+  "permissions" | "unitOfWork" | "repositories" | "users" | "blocks" | "members" | "signer" | "clock" | "publicUrl" | "blobs" | "detector" | "ids" | "maxUploadBytes"
 >;
 
 /** The attachments an edit keeps: those `attachments` names (all when it is left out); an id not on the message is a 400. */
@@ -86,6 +86,8 @@ export const editMessage =
       profilesOf(deps, namedUserIds({ ...message, mentionIds: mentions.userIds })),
       channel.guildId ? membership : Promise.resolve(null),
     ]);
+    // Those who blocked the author get no unread mention from them (as on a send); read before the transaction.
+    const blockedBy = mentions.userIds.length > 0 && !input.webhookChannel ? (await deps.blocks.of(userId)).blockedBy : undefined;
     await storeUploads(deps, uploads);
     const now = new Date(deps.clock.now());
     const removed = message.attachments.filter((attachment) => !kept.includes(attachment));
@@ -111,7 +113,7 @@ export const editMessage =
       };
       await repositories.messages.update(next);
       await repositories.readStates.removeMentions(messageId);
-      await repositories.readStates.addMentions(channelId, messageId, mentions.userIds.filter((id) => id !== userId));
+      await repositories.readStates.addMentions(channelId, messageId, mentions.userIds.filter((id) => id !== userId && !blockedBy?.has(id)));
       const body = messagePayload(next, users, (attachment) => attachmentUrl(deps, attachment));
       // Everyone hears the same event: `me` is the editor's view, so it is left out of it. MESSAGE_UPDATE shows the
       // author's member, as Discord's does; the answer does not.
