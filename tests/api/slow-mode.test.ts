@@ -3,7 +3,6 @@ import { type ApiClient, type ChannelBody, apiClient, bits, expectError, expectS
 import { type TestUser, asBot, createBot, identityEnv } from "../support/identity";
 import { MODES, type TestServer, modeNamed, startServer, waitFor } from "../support/server";
 
-
 interface SlowModeRefusal {
   code: number;
   message: string;

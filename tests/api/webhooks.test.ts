@@ -170,13 +170,13 @@ for (const mode of MODES) {
       expect(page.find((message) => message.id === sent.id)?.author.username).toBe("Build Bot");
     });
 
-    test("execute refuses what Discord refuses: nothing to send, a forbidden username, a thread", async () => {
+    test("execute refuses what Discord refuses: nothing to send, a forbidden username, an unknown thread", async () => {
       const hook = await create(owner, "Strict");
       expectError(await web.execute(hook, {}), 400, 50035);
       expectError(await web.execute(hook, { content: "   " }), 400, 50035);
       expectError(await web.execute(hook, { content: "hi", username: "clyde" }), 400, 50035);
       expectError(await web.execute(hook, { content: "hi", unknown_field: 1 }), 400, 50035);
-      expectError(await web.execute(hook, { content: "hi" }, "?thread_id=1234567890123"), 400, 50035);
+      expectError(await web.execute(hook, { content: "hi" }, "?thread_id=1234567890123"), 404, 10003);
     });
 
     test("@everyone pings only when allowed_mentions parses it", async () => {

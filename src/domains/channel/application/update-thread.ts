@@ -120,11 +120,12 @@ export const deleteThread =
 
 /**
  * What a message sent to a thread does to it, as on Discord: an archived (unlocked) thread is unarchived, and the
- * author joins it if they had not (THREAD_UPDATE, THREAD_MEMBERS_UPDATE). The send's own checks come first.
+ * author joins it if they had not (THREAD_UPDATE, THREAD_MEMBERS_UPDATE). The send's own checks come first. A
+ * webhook's message (`userId` null) unarchives it too but joins no one: a webhook is no member.
  */
 export const threadMessageSent =
   (deps: Pick<ChannelDeps, "unitOfWork" | "clock">) =>
-  async (userId: Snowflake, threadId: Snowflake): Promise<void> => {
+  async (threadId: Snowflake, userId: Snowflake | null): Promise<void> => {
     const now = new Date(deps.clock.now()).toISOString();
     await deps.unitOfWork(async (repositories) => {
       const thread = await repositories.threads.find(threadId);
@@ -136,7 +137,8 @@ export const threadMessageSent =
         await repositories.threads.update(current);
       }
       // A full thread still takes the message; its author just does not join.
-      const joined = current.memberCount < MAX_THREAD_MEMBERS && (await repositories.threads.addMember({ threadId, userId, joinedAt: now, flags: 0 }));
+      const joined =
+        userId !== null && current.memberCount < MAX_THREAD_MEMBERS && (await repositories.threads.addMember({ threadId, userId, joinedAt: now, flags: 0 }));
       if (joined) {
         current = { ...current, memberCount: current.memberCount + 1 };
         events.push(threadMembersUpdated(current, { added: [{ threadId, userId, joinedAt: now, flags: 0 }] }));

@@ -187,8 +187,11 @@ export const sendMessage =
       const scope = { channelId, seconds: channel.rateLimitPerUser, permissions: channel.permissions, thread: channel.thread !== undefined };
       await enforceSlowMode(deps, userId, scope, "message");
     }
-    // Into a thread, as on Discord: an archived one is unarchived and the author joins it, before the message is there.
-    if (channel.thread && (channel.thread.archived || !channel.thread.member)) await deps.threadMessageSent?.(userId, channelId);
+    // Into a thread, as on Discord: an archived one is unarchived and the author joins it (a webhook joins nothing),
+    // before the message is there.
+    if (channel.thread && (channel.thread.archived || (!input.webhook && !channel.thread.member))) {
+      await deps.threadMessageSent?.(channelId, input.webhook ? null : userId);
+    }
     const [users, member] = await Promise.all([
       profilesOf(deps, [...new Set([userId, ...mentions.userIds, ...(replied ? [replied.authorId, ...replied.mentionIds] : [])])]),
       channel.guildId ? membership : Promise.resolve<AuthorMembership | null>(null),

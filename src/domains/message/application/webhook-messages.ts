@@ -1,12 +1,15 @@
+import { unknownChannel } from "../../../shared/kernel/common-errors";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
+import { isThread } from "../../channel";
 import type { Message } from "../domain/message";
+import type { MessageChannel } from "../domain/message-channel";
 import { unknownMessage } from "../domain/message-errors";
 import { messageDeleted } from "../domain/message-events";
 import type { MessagePayload } from "../domain/message-payloads";
 import type { AllowedMentions } from "../domain/allowed-mentions";
 import { type Webhook, webhookAuthor, webhookChannel } from "../domain/webhook";
-import { noThreads } from "../domain/webhook-errors";
+import { webhookThreadLocked } from "../domain/webhook-errors";
 import { type EditMessageInput, editMessage } from "./edit-message";
 import { renderMessage } from "./message-views";
 import { type SendMessageInput, sendMessage } from "./send-message";
@@ -23,17 +26,39 @@ const WEBHOOK_DEFAULT_MENTIONS: AllowedMentions = { parse: ["users", "roles"] };
 export type ExecuteInput = Pick<SendMessageInput, "content" | "embeds" | "allowedMentions" | "flags" | "attachments" | "files"> & {
   readonly username?: string;
   readonly avatarUrl?: string;
-  /** Discord's threads and forum posts: webhooks cannot post to threads yet and XCord has no forums, so any of these is refused. */
+  /** A thread of the webhook's channel to post in (Discord's `thread_id` query). */
   readonly threadId?: Snowflake;
+  /** Discord's forum posts: XCord has no forum channels, so these are refused. */
   readonly threadName?: string;
   readonly appliedTags?: readonly Snowflake[];
 };
 
-/** Refuses what needs a webhook to post in a thread (not built yet) or forum channels (XCord has none). */
-const refuseThreads = (input: Pick<ExecuteInput, "threadId" | "threadName" | "appliedTags">) => {
-  if (input.threadId !== undefined) throw noThreads();
+/** Refuses what needs forum channels (XCord has none). */
+const refuseForumFields = (input: Pick<ExecuteInput, "threadName" | "appliedTags">) => {
   if (input.threadName !== undefined) throw invalidField("thread_name", "XCord has no forum channels: omit thread_name.");
   if (input.appliedTags !== undefined && input.appliedTags.length > 0) throw invalidField("applied_tags", "XCord has no forum channels: omit applied_tags.");
+};
+
+/**
+ * Where a webhook's message is, or goes: its channel, or with `thread_id` a thread of that channel (404 10003 for any
+ * other channel or thread, so a token reveals nothing of the rest of the guild). The webhook's own rights apply in the
+ * thread too, private ones included: the token is the right to post, as on Discord. Posting to a locked thread is
+ * 400 160005 (only MANAGE_THREADS holders post there); an archived one is unarchived by the post.
+ */
+const targetOf = async (
+  deps: Pick<WebhookDeps, "permissions">,
+  webhook: Webhook,
+  threadId: Snowflake | undefined,
+  purpose: "post" | "message",
+): Promise<MessageChannel> => {
+  const channel = webhookChannel(webhook);
+  if (threadId === undefined) return channel;
+  // Asked as the webhook, which is no user: the answer's channel is all that is read, not its permissions.
+  const resolved = await deps.permissions.forChannel(webhook.id, threadId);
+  const thread = resolved?.channel;
+  if (!thread || !isThread(thread) || thread.parentId !== webhook.channelId) throw unknownChannel();
+  if (purpose === "post" && thread.metadata.locked) throw webhookThreadLocked();
+  return { ...channel, id: thread.id, thread: { archived: thread.metadata.archived, member: false } };
 };
 
 /**
@@ -46,23 +71,24 @@ export const executeWebhook =
   (deps: WebhookDeps) =>
   async (webhookId: Snowflake, token: string, input: ExecuteInput): Promise<MessagePayload> => {
     const webhook = await webhookByToken(deps, webhookId, token);
-    refuseThreads(input);
+    refuseForumFields(input);
+    const channel = await targetOf(deps, webhook, input.threadId, "post");
     const author = webhookAuthor(webhook, { username: input.username, avatarUrl: input.avatarUrl });
-    const sent = await sendMessage(deps)(webhook.id, webhook.channelId, {
+    const sent = await sendMessage(deps)(webhook.id, channel.id, {
       content: input.content,
       embeds: input.embeds,
       allowedMentions: input.allowedMentions ?? WEBHOOK_DEFAULT_MENTIONS,
       flags: input.flags,
       attachments: input.attachments,
       files: input.files,
-      webhook: { author, channel: webhookChannel(webhook) },
+      webhook: { author, channel },
     });
     return sent.message;
   };
 
-/** A message this webhook sent, in its channel; 404 10008 for any other message. */
-const sentBy = async (deps: Pick<WebhookDeps, "repositories">, webhook: Webhook, messageId: Snowflake): Promise<Message> => {
-  const message = await deps.repositories.messages.find(webhook.channelId, messageId, webhook.id);
+/** A message this webhook sent, in its channel or the thread named; 404 10008 for any other message. */
+const sentBy = async (deps: Pick<WebhookDeps, "repositories">, webhook: Webhook, channel: MessageChannel, messageId: Snowflake): Promise<Message> => {
+  const message = await deps.repositories.messages.find(channel.id, messageId, webhook.id);
   if (!message || message.webhook?.id !== webhook.id) throw unknownMessage();
   return message;
 };
@@ -72,8 +98,8 @@ export const getWebhookMessage =
   (deps: WebhookDeps) =>
   async (webhookId: Snowflake, token: string, messageId: Snowflake, threadId?: Snowflake): Promise<MessagePayload> => {
     const webhook = await webhookByToken(deps, webhookId, token);
-    refuseThreads({ threadId });
-    return renderMessage(deps, await sentBy(deps, webhook, messageId));
+    const channel = await targetOf(deps, webhook, threadId, "message");
+    return renderMessage(deps, await sentBy(deps, webhook, channel, messageId));
   };
 
 /** Edits a message the webhook sent (MESSAGE_UPDATED), with its token; the message keeps the name it was sent under. */
@@ -81,16 +107,16 @@ export const editWebhookMessage =
   (deps: WebhookDeps) =>
   async (webhookId: Snowflake, token: string, messageId: Snowflake, input: EditMessageInput & { readonly threadId?: Snowflake }): Promise<MessagePayload> => {
     const webhook = await webhookByToken(deps, webhookId, token);
-    refuseThreads({ threadId: input.threadId });
-    await sentBy(deps, webhook, messageId);
-    return editMessage(deps)(webhook.id, webhook.channelId, messageId, {
+    const channel = await targetOf(deps, webhook, input.threadId, "message");
+    await sentBy(deps, webhook, channel, messageId);
+    return editMessage(deps)(webhook.id, channel.id, messageId, {
       content: input.content,
       embeds: input.embeds,
       flags: input.flags,
       allowedMentions: input.allowedMentions ?? WEBHOOK_DEFAULT_MENTIONS,
       attachments: input.attachments,
       files: input.files,
-      webhookChannel: webhookChannel(webhook),
+      webhookChannel: channel,
     });
   };
 
@@ -99,10 +125,10 @@ export const deleteWebhookMessage =
   (deps: WebhookDeps) =>
   async (webhookId: Snowflake, token: string, messageId: Snowflake, threadId?: Snowflake): Promise<void> => {
     const webhook = await webhookByToken(deps, webhookId, token);
-    refuseThreads({ threadId });
-    await sentBy(deps, webhook, messageId);
+    const channel = await targetOf(deps, webhook, threadId, "message");
+    await sentBy(deps, webhook, channel, messageId);
     await deps.unitOfWork(async (repositories) => {
-      if ((await repositories.messages.delete(webhook.channelId, [messageId])).length === 0) throw unknownMessage();
-      await repositories.record([messageDeleted(webhookChannel(webhook), messageId)]);
+      if ((await repositories.messages.delete(channel.id, [messageId])).length === 0) throw unknownMessage();
+      await repositories.record([messageDeleted(channel, messageId)]);
     });
   };

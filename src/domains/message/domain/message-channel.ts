@@ -17,5 +17,8 @@ export interface MessageChannel {
   readonly thread?: { readonly archived: boolean; readonly member: boolean };
 }
 
-/** What a message sent to a thread does to the thread (the channel domain's rule): unarchive it, add its author. */
-export type ThreadMessageSent = (userId: Snowflake, threadId: Snowflake) => Promise<void>;
+/**
+ * What a message sent to a thread does to the thread (the channel domain's rule): unarchive it, add its author.
+ * `authorId` is null for a webhook's message, which unarchives the thread but joins no one.
+ */
+export type ThreadMessageSent = (threadId: Snowflake, authorId: Snowflake | null) => Promise<void>;

@@ -10,5 +10,5 @@ export const invalidWebhookToken = () => new DomainError(ErrorCode.INVALID_WEBHO
 /** 400 30007: the channel has its 15 webhooks. */
 export const webhookLimit = () => new DomainError(ErrorCode.WEBHOOK_LIMIT, `Maximum number of webhooks reached (${WEBHOOKS_PER_CHANNEL_MAX}).`);
 
-/** Threads do not exist in XCord: an execute or message route naming one is refused, not silently sent elsewhere. */
-export const noThreads = () => new DomainError(ErrorCode.VALIDATION, "Invalid Form Body", { thread_id: "Webhooks cannot post to threads yet: omit thread_id." });
+/** 400 160005: a locked thread takes messages only from MANAGE_THREADS holders, which a webhook never is. */
+export const webhookThreadLocked = () => new DomainError(ErrorCode.THREAD_LOCKED, "Thread is locked");

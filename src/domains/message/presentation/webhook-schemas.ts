@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
-import { CodePointString, HttpUrlString, SnowflakeString, Timestamp } from "../../../shared/presentation/schema-types";
+import { CodePointString, HttpUrlString, SnowflakeString, Timestamp, annotated } from "../../../shared/presentation/schema-types";
 import { type UserPayload, userPayload } from "../../../shared/kernel/users";
 import { UserBody } from "../../identity";
 import type { WebhookView } from "../application/webhooks";
@@ -79,11 +79,11 @@ export const isTrue = (value: string | undefined): boolean => value !== undefine
 
 export const ExecuteQuery = t.Object({
   wait: t.Optional(BooleanQuery("true: answer 200 with the message; else 204 once it is sent")),
-  thread_id: t.Optional(SnowflakeString),
+  thread_id: t.Optional(annotated(SnowflakeString, { description: "post into this thread of the webhook's channel (an archived one is unarchived)" })),
   with_components: t.Optional(BooleanQuery("accepted and ignored: XCord has no components")),
 });
 export const WebhookMessageQuery = t.Object({
-  thread_id: t.Optional(SnowflakeString),
+  thread_id: t.Optional(annotated(SnowflakeString, { description: "the thread of the webhook's channel the message is in" })),
   with_components: t.Optional(BooleanQuery("accepted and ignored: XCord has no components")),
 });
 

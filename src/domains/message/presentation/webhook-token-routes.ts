@@ -84,6 +84,8 @@ const executeInputOf = (body: typeof ExecuteWebhookBody.static): ExecuteInput =>
 
 /** Every token route's refusals: the webhook is gone, or the token is not its own. */
 const tokenFailures = [UNKNOWN_WEBHOOK, INVALID_WEBHOOK_TOKEN] as const;
+/** `thread_id` that is no thread of the webhook's channel. */
+const THREAD_NOT_HERE = fails("UNKNOWN_CHANNEL", "thread_id is not a thread of the webhook's channel");
 const limited = (rule: RateLimitRule, ...failures: Parameters<typeof errorResponses>[1][]) => errorResponses({ auth: false, rateLimit: rule }, ...tokenFailures, ...failures);
 const detail = (summary: string) => ({ summary, tags: [...webhookTags] });
 
@@ -129,9 +131,16 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
           response: {
             200: annotated(MessageBody, { description: "OK — with ?wait=true: the message, authored by the webhook, with `webhook_id`" }),
             204: annotated(NoContent, { description: "No Content — without ?wait=true: the message was sent" }),
-            ...limited(WEBHOOK_EXECUTE_LIMIT, fails("VALIDATION", "no content, embeds or files; a forbidden username; thread_id, thread_name or applied_tags (webhooks cannot post to threads yet; no forum channels)")),
+            ...limited(
+              WEBHOOK_EXECUTE_LIMIT,
+              fails("VALIDATION", "no content, embeds or files; a forbidden username; thread_name or applied_tags (no forum channels)"),
+              THREAD_NOT_HERE,
+              fails("THREAD_LOCKED", "thread_id names a locked thread"),
+            ),
           },
-          detail: detail("Execute: post a message as the webhook (no login; JSON, or multipart payload_json + files[n]); 5 per 2 s per webhook"),
+          detail: detail(
+            "Execute: post a message as the webhook (no login; JSON, or multipart payload_json + files[n]); with ?thread_id= into that thread of its channel, unarchiving it; 5 per 2 s per webhook",
+          ),
         },
         SendMessageMultipart,
       ),
@@ -143,8 +152,8 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
         rateLimit: WEBHOOK_TOKEN_LIMIT,
         params: WebhookMessageParams,
         query: WebhookMessageQuery,
-        response: { 200: MessageBody, ...limited(WEBHOOK_TOKEN_LIMIT, fails("UNKNOWN_MESSAGE", "no message of this webhook has this id")) },
-        detail: detail("A message this webhook sent (no login)"),
+        response: { 200: MessageBody, ...limited(WEBHOOK_TOKEN_LIMIT, fails("UNKNOWN_MESSAGE", "no message of this webhook has this id (in the thread of thread_id)"), THREAD_NOT_HERE) },
+        detail: detail("A message this webhook sent (no login); one in a thread takes ?thread_id="),
       },
     )
     .patch(
@@ -165,8 +174,8 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
           params: WebhookMessageParams,
           query: WebhookMessageQuery,
           body: EditWebhookMessageBody,
-          response: { 200: MessageBody, ...limited(WEBHOOK_TOKEN_LIMIT, fails("UNKNOWN_MESSAGE", "no message of this webhook has this id")) },
-          detail: detail("Edit a message this webhook sent, as PATCH /channels/{id}/messages/{id} (no login; JSON or multipart)"),
+          response: { 200: MessageBody, ...limited(WEBHOOK_TOKEN_LIMIT, fails("UNKNOWN_MESSAGE", "no message of this webhook has this id (in the thread of thread_id)"), THREAD_NOT_HERE) },
+          detail: detail("Edit a message this webhook sent, as PATCH /channels/{id}/messages/{id} (no login; JSON or multipart); one in a thread takes ?thread_id="),
         },
         EditMessageMultipart,
         EDIT_NULLS,
@@ -179,8 +188,8 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
         rateLimit: WEBHOOK_TOKEN_LIMIT,
         params: WebhookMessageParams,
         query: WebhookMessageQuery,
-        response: { 204: NoContent, ...limited(WEBHOOK_TOKEN_LIMIT, UNKNOWN_MESSAGE) },
-        detail: detail("Delete a message this webhook sent (no login)"),
+        response: { 204: NoContent, ...limited(WEBHOOK_TOKEN_LIMIT, UNKNOWN_MESSAGE, THREAD_NOT_HERE) },
+        detail: detail("Delete a message this webhook sent (no login); one in a thread takes ?thread_id="),
       },
     );
 };
