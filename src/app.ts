@@ -180,6 +180,7 @@ export const createApp = async (options: AppOptions) => {
     users,
     channels: channel.forGuilds,
     bots: { applicationBot: identity.applicationBot },
+    twoFactorEnabled: async (userId) => (await identity.findUsers([userId]))[0]?.mfaEnabled ?? false,
     // The voice module is made further down; the member PATCH reaches it only once the app serves requests.
     memberVoice: (actorId, guildId, memberId, change) => voice.useCases.moderateVoice(actorId, guildId, memberId, change),
     clock,

@@ -257,6 +257,10 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   }),
 
   guild("GET /api/v1/guilds/{id}", "membership", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}` })),
+  guild("POST /api/v1/guilds/{id}/mfa", "owner", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}/mfa`, body: { level: 0 } }), {
+    note: "the matrix's owner has no two-factor login",
+    expect: { owner: [403, 60003] },
+  }),
   guild("PATCH /api/v1/guilds/{id}", "MANAGE_GUILD", 200, (w) => ({ path: `/api/v1/guilds/${w.guild.id}`, body: { name: "Matrix" } })),
   guild("DELETE /api/v1/guilds/{id}", "owner", 204, async (w, actor) => {
     // A guild of its own per actor where the actor stands as in the main one, so only it is deleted.

@@ -25,6 +25,8 @@ export const ErrorCode = {
   INVALID_MFA_SECRET: "INVALID_MFA_SECRET",
   /** A login ticket that is unknown, expired, used or worn out by wrong codes (Discord's 60006). */
   INVALID_MFA_TICKET: "INVALID_MFA_TICKET",
+  /** An action that needs the caller to have two-factor login enabled (Discord's 403 60003). */
+  TWO_FACTOR_REQUIRED: "TWO_FACTOR_REQUIRED",
   /** A wrong, reused or locked-out two-factor or backup code (Discord's 60008). */
   INVALID_MFA_CODE: "INVALID_MFA_CODE",
   /** A bot account called a route meant for people (Discord's 20001). */

@@ -27,6 +27,7 @@ const API_ERROR_NAMES: { readonly [C in ErrorCode]: string } = {
   INVALID_MFA_SECRET: "Invalid two-factor secret",
   INVALID_MFA_TICKET: "Invalid two-factor auth ticket",
   INVALID_MFA_CODE: "Invalid two-factor code",
+  TWO_FACTOR_REQUIRED: "Two factor is required for this operation",
   BOTS_FORBIDDEN: "Bots cannot use this endpoint",
   BOTS_ONLY: "Only bots can use this endpoint",
   INVALID_ROLE: "Invalid Role",

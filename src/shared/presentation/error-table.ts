@@ -22,6 +22,7 @@ export const ERROR_TABLE: { readonly [C in ErrorCode]: { readonly status: number
   INVALID_MFA_SECRET: { status: 400, code: 60005 },
   INVALID_MFA_TICKET: { status: 400, code: 60006 },
   INVALID_MFA_CODE: { status: 400, code: 60008 },
+  TWO_FACTOR_REQUIRED: { status: 403, code: 60003 },
   BOTS_FORBIDDEN: { status: 403, code: 20001 },
   BOTS_ONLY: { status: 403, code: 20002 },
   INVALID_ROLE: { status: 400, code: 50028 },

@@ -1,5 +1,5 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { type Guild, checkGuildCount, normalizeGuildName } from "../domain/guild";
+import { type Guild, MfaLevel, checkGuildCount, normalizeGuildName } from "../domain/guild";
 import { serverCreated } from "../domain/guild-events";
 import { newMember } from "../domain/member";
 import { everyoneRoleOf } from "../domain/role";
@@ -15,7 +15,7 @@ export const createGuild =
   async (userId: Snowflake, input: { name: string }): Promise<GuildView> => {
     const name = normalizeGuildName(input.name);
     const now = new Date(deps.clock.now());
-    const guild: Guild = { id: deps.ids.next(), name, icon: null, ownerId: userId, createdAt: now };
+    const guild: Guild = { id: deps.ids.next(), name, icon: null, ownerId: userId, createdAt: now, mfaLevel: MfaLevel.NONE };
     const everyone = everyoneRoleOf(guild.id);
     return deps.unitOfWork(async (repositories) => {
       checkGuildCount(await repositories.members.countForUser(userId));

@@ -1,5 +1,5 @@
 import type { Clock } from "../../../shared/kernel/clock";
-import type { SnowflakeGenerator } from "../../../shared/kernel/snowflake";
+import type { Snowflake, SnowflakeGenerator } from "../../../shared/kernel/snowflake";
 import type { EmojiImageStore, ImageTypeDetector } from "../domain/emoji-repository";
 import type { GuildChannels } from "../domain/guild-channels";
 import type { GuildReadRepositories, GuildUnitOfWork } from "../domain/guild-unit-of-work";
@@ -14,6 +14,8 @@ export interface GuildDeps {
   /** Reads outside any transaction. */
   readonly repositories: GuildReadRepositories;
   readonly users: UserDirectory;
+  /** Whether an account has two-factor login enabled (the identity domain's), for the guild's MFA level. */
+  readonly twoFactorEnabled: (userId: Snowflake) => Promise<boolean>;
   readonly channels: GuildChannels;
   readonly clock: Clock;
   readonly ids: SnowflakeGenerator;

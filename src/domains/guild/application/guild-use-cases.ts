@@ -22,6 +22,7 @@ import { addMemberRole, removeMemberRole } from "./member-roles";
 import { previewInvite } from "./preview-invite";
 import { reorderRoles } from "./reorder-roles";
 import { updateGuild } from "./update-guild";
+import { setGuildMfaLevel } from "./guild-mfa";
 import { updateMember } from "./update-member";
 import { updateRole } from "./update-role";
 
@@ -30,6 +31,7 @@ export const guildUseCases = (deps: GuildDeps) => ({
   createGuild: createGuild(deps),
   getGuild: getGuild(deps),
   updateGuild: updateGuild(deps),
+  setGuildMfaLevel: setGuildMfaLevel(deps),
   deleteGuild: deleteGuild(deps),
   listMyGuilds: listMyGuilds(deps),
   leaveGuild: leaveGuild(deps),

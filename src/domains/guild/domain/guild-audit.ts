@@ -14,6 +14,7 @@ export const GUILD_AUDIT_FIELDS: AuditFields<Guild> = {
   name: (guild) => guild.name,
   icon_hash: (guild) => guild.icon,
   owner_id: (guild) => guild.ownerId,
+  mfa_level: (guild) => guild.mfaLevel,
 };
 
 export const ROLE_AUDIT_FIELDS: AuditFields<Role> = {

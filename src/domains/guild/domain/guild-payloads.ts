@@ -40,6 +40,8 @@ export interface GuildPayload {
   readonly icon: string | null;
   readonly owner_id: Snowflake;
   readonly created_at: string;
+  /** 0 none, 1 elevated (Discord's). */
+  readonly mfa_level: number;
   readonly roles: RolePayload[];
 }
 
@@ -97,6 +99,7 @@ export const guildPayload = (guild: Guild, roles: readonly Role[]): GuildPayload
   icon: guild.icon,
   owner_id: guild.ownerId,
   created_at: guild.createdAt.toISOString(),
+  mfa_level: guild.mfaLevel,
   roles: byRank(roles).map(rolePayload),
 });
 

@@ -9,7 +9,13 @@ export interface Guild {
   readonly icon: string | null;
   readonly ownerId: Snowflake;
   readonly createdAt: Date;
+  /** Discord's MFA level: whether the guild asks its moderators for two-factor login. */
+  readonly mfaLevel: MfaLevel;
 }
+
+/** Discord's guild MFA levels: 0 NONE, 1 ELEVATED. */
+export const MfaLevel = { NONE: 0, ELEVATED: 1 } as const;
+export type MfaLevel = (typeof MfaLevel)[keyof typeof MfaLevel];
 
 export const GUILD_NAME_MIN = 2;
 export const GUILD_NAME_MAX = 100;

@@ -3,7 +3,7 @@ import { t } from "elysia";
 import { fails, guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
 import type { GuildUseCases } from "../application/guild-use-cases";
-import { CreateGuildBody, GuildBody, GuildParams, PartialGuildBody, UpdateGuildBody, TOO_MANY_GUILDS, UNKNOWN_MEMBER, toGuildBody, toPartialGuildBody } from "./guild-schemas";
+import { CreateGuildBody, GuildBody, GuildMfaBody, GuildParams, PartialGuildBody, UpdateGuildBody, TOO_MANY_GUILDS, UNKNOWN_MEMBER, toGuildBody, toPartialGuildBody } from "./guild-schemas";
 
 const { group, route } = routesTagged(["Guilds"]);
 
@@ -25,6 +25,16 @@ export const guildRoutes = ({ useCases, ...deps }: RouteDeps<GuildUseCases>) => 
       async ({ caller, params, body, request }) =>
         toGuildBody(await useCases.updateGuild(caller.userId, params.id, { name: body.name, icon: body.icon, ownerId: body.owner_id }, auditReason(request))),
       route({ summary: "Rename a guild, change its icon or transfer it (MANAGE_GUILD; owner_id by the owner only)", schemas: { params: GuildParams, body: UpdateGuildBody }, ok: { 200: GuildBody }, failures: [lacks("MANAGE_GUILD", "owner_id: not the owner"), ...guildFailures, UNKNOWN_MEMBER] }),
+    )
+    .post(
+      "/guilds/:id/mfa",
+      async ({ caller, params, body, request }) => ({ level: await useCases.setGuildMfaLevel(caller.userId, params.id, body.level, auditReason(request)) }),
+      route({
+        summary: "Set the guild's MFA level: 1 (elevated) takes the moderation permissions from members without two-factor login (owner only, who must have two-factor login)",
+        schemas: { params: GuildParams, body: GuildMfaBody },
+        ok: { 200: GuildMfaBody },
+        failures: [fails("MISSING_PERMISSIONS", "the caller does not own the guild"), fails("TWO_FACTOR_REQUIRED", "the owner has no two-factor login"), ...guildFailures],
+      }),
     )
     .delete(
       "/guilds/:id",

@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { fails } from "../../../shared/presentation/error-schemas";
-import { HttpUrlString, Ignored, ResponseInteger, SnowflakeString, Timestamp, exampleOf, ignoredDiscordFields } from "../../../shared/presentation/schema-types";
+import { HttpUrlString, Ignored, IntegerInput, ResponseInteger, SnowflakeString, Timestamp, exampleOf, ignoredDiscordFields } from "../../../shared/presentation/schema-types";
 import { ChannelBody } from "../../channel";
 import { UserBody } from "../../identity";
 import { GUILD_NAME_MAX, GUILD_NAME_MIN, type Guild, ICON_MAX } from "../domain/guild";
@@ -59,6 +59,7 @@ const guildFields = {
   icon: t.Nullable(t.String()),
   owner_id: SnowflakeString,
   created_at: Timestamp,
+  mfa_level: ResponseInteger({ description: "0 none, 1 elevated: members without two-factor login lose the moderation permissions (docs/rest.md)" }),
 };
 
 const GUILD_EXAMPLE = {
@@ -67,6 +68,7 @@ const GUILD_EXAMPLE = {
   icon: null,
   owner_id: "1234567890123456700",
   created_at: "2025-01-01T12:00:00.000Z",
+  mfa_level: 0,
 };
 
 export const GuildBody = t.Object(
@@ -99,9 +101,18 @@ export const GuildBody = t.Object(
   },
 );
 
+const { mfa_level: _mfaLevel, ...partialGuildFields } = guildFields;
+const { mfa_level: _mfaExample, ...PARTIAL_GUILD_EXAMPLE } = GUILD_EXAMPLE;
+
+/** Discord's body and answer of POST /guilds/{id}/mfa. */
+export const GuildMfaBody = t.Object(
+  { level: IntegerInput({ minimum: 0, maximum: 1, description: "0 none, 1 elevated" }) },
+  { ...strict, title: "GuildMfaLevel", examples: [{ level: 1 }] },
+);
+
 export const PartialGuildBody = t.Object(
-  { ...guildFields, owner: t.Boolean({ description: "true when the caller owns the guild" }) },
-  { title: "PartialGuild", examples: [{ ...GUILD_EXAMPLE, owner: true }] },
+  { ...partialGuildFields, owner: t.Boolean({ description: "true when the caller owns the guild" }) },
+  { title: "PartialGuild", examples: [{ ...PARTIAL_GUILD_EXAMPLE, owner: true }] },
 );
 
 export const MemberBody = t.Object(

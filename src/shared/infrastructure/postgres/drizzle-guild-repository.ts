@@ -13,6 +13,7 @@ const toGuild = (row: GuildRow): Guild => ({
   icon: row.icon,
   ownerId: row.ownerId,
   createdAt: row.createdAt,
+  mfaLevel: row.mfaLevel === 1 ? 1 : 0,
 });
 
 /** Guilds in Postgres; deleting one cascades to everything it holds (see guild-schema.ts). */
@@ -30,7 +31,7 @@ export class DrizzleGuildRepository implements GuildRepository {
   }
 
   async update(guild: Guild): Promise<void> {
-    await this.db.update(guilds).set({ name: guild.name, icon: guild.icon, ownerId: guild.ownerId }).where(eq(guilds.id, guild.id));
+    await this.db.update(guilds).set({ name: guild.name, icon: guild.icon, ownerId: guild.ownerId, mfaLevel: guild.mfaLevel }).where(eq(guilds.id, guild.id));
   }
 
   async delete(id: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, foreignKey, index, integer, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { reference, snowflake, timestamptz } from "./columns";
 import { users } from "./identity-schema";
 
@@ -15,6 +15,8 @@ export const guilds = pgTable(
     icon: text("icon"),
     ownerId: reference("owner_id", () => users.id),
     createdAt: timestamptz("created_at").notNull(),
+    /** Discord's MFA level: 0 none, 1 elevated (moderators need two-factor login); set by the owner. */
+    mfaLevel: smallint("mfa_level").notNull().default(0),
   },
   (table) => [index("guilds_owner_idx").on(table.ownerId)],
 );

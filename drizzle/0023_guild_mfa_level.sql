@@ -1,0 +1,1 @@
+ALTER TABLE "guilds" ADD COLUMN "mfa_level" smallint DEFAULT 0 NOT NULL;
