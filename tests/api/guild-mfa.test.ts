@@ -8,7 +8,7 @@ import { MODES, type TestServer } from "../support/server";
 type MfaGuild = GuildBody & { mfa_level: number };
 
 /** Turns two-factor login on for `user` through the API, as a client does. */
-export const enableTwoFactor = async (api: ApiClient, user: TestUser): Promise<void> => {
+const enableTwoFactor = async (api: ApiClient, user: TestUser): Promise<void> => {
   const secret = new Secret({ size: 20 }).base32;
   expectStatus(await api.post("/users/@me/mfa/totp/enable", user, { secret, code: TOTP.generate({ secret: Secret.fromBase32(secret) }), password: user.password }), 200);
 };

@@ -50,6 +50,7 @@ for (const mode of MODES) {
         icon: null,
         owner_id: owner.user.id,
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        mfa_level: 0,
         roles: [
           {
             id: guild.id,
