@@ -41,6 +41,8 @@ export interface GuildBody {
   icon: string | null;
   owner_id: string;
   created_at: string;
+  /** 0 none, 1 elevated (absent from partial guilds). */
+  mfa_level?: number;
   roles: RoleBody[];
   channels: ChannelBody[];
   /** The guild's custom emoji (tests/api/guild-emojis.test.ts has their shape). */
