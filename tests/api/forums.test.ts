@@ -9,6 +9,7 @@ import { startGuildServer } from "../support/guild";
 /** A forum as the API shows it (Discord's channel object of type 15). */
 interface ForumBody extends ChannelBody {
   flags: number;
+  rate_limit_per_user: number;
   available_tags: Array<{ id: string; name: string; moderated: boolean; emoji_id: string | null; emoji_name: string | null }>;
   default_reaction_emoji: { emoji_id: string | null; emoji_name: string | null } | null;
   default_sort_order: number | null;
@@ -166,6 +167,12 @@ for (const mode of MODES) {
       expectError(await api.patch(`/channels/${forum.id}`, moderator, { available_tags: [{ id: "123456789012345678", name: "forged" }] }), 400, 50035);
       expectError(await api.patch(`/channels/${forum.id}`, alice, { available_tags: [] }), 403, 50013);
       expectError(await api.patch(`/channels/${forum.id}`, alice, { flags: 0 }), 403, 50013);
+      // The audit log lists the forum fields that changed, under Discord's keys.
+      const audit = expectStatus(await api.get<{ audit_log_entries: Array<{ target_id: string; changes: Array<{ key: string; old_value?: unknown; new_value?: unknown }> }> }>(`/guilds/${guild.id}/audit-logs?action_type=11&limit=1`, owner), 200);
+      const entry = audit.audit_log_entries[0]!;
+      expect(entry.target_id).toBe(forum.id);
+      expect(entry.changes.map((change) => change.key).sort()).toEqual(["available_tags", "default_forum_layout", "flags", "topic"]);
+      expect(entry.changes.find((change) => change.key === "flags")).toEqual({ key: "flags", new_value: REQUIRE_TAG });
       expect(expectStatus(await api.patch<ForumBody>(`/channels/${forum.id}`, owner, { available_tags: [], flags: 0, default_reaction_emoji: null }), 200)).toMatchObject({
         available_tags: [],
         flags: 0,
@@ -243,6 +250,21 @@ for (const mode of MODES) {
       expectStatus(await post(forum.id, alice, { name: "Still fine", applied_tags: [question], message: { content: "hi" } }), 201);
       await overwriteMember(api, owner, forum.id, alice.user.id, { deny: ["SEND_MESSAGES"] });
       expectError(await post(forum.id, alice, { name: "Muted", applied_tags: [question], message: { content: "hi" } }), 403, 50013);
+    });
+
+    test("a forum's slow mode spaces each member's posts; a refused post does not take the window", async () => {
+      const { guild } = await forumGuild();
+      const forum = await forumIn(guild.id, { rate_limit_per_user: 600 });
+      expect(forum.rate_limit_per_user).toBe(600);
+      expectError(await post(forum.id, alice, { name: "Empty", message: {} }), 400, 50035);
+      expectStatus(await post(forum.id, alice, { name: "First", message: { content: "one" } }), 201);
+      const held = await post(forum.id, alice, { name: "Second", message: { content: "two" } });
+      expectError(held, 429, 20016);
+      expectStatus(await post(forum.id, bob, { name: "Bob's", message: { content: "mine" } }), 201);
+      // Moderators are not held, as on Discord.
+      expectStatus(await post(forum.id, moderator, { name: "Mod 1", message: { content: "a" } }), 201);
+      expectStatus(await post(forum.id, moderator, { name: "Mod 2", message: { content: "b" } }), 201);
+      expect(expectStatus(await api.get<ThreadListBody>(`/guilds/${guild.id}/threads/active`, owner), 200).threads.map((thread) => thread.name).sort()).toEqual(["Bob's", "First", "Mod 1", "Mod 2"]);
     });
 
     test("a forum takes no messages of its own and no threads from messages; its posts are listed like other threads", async () => {

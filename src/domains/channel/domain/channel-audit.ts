@@ -10,6 +10,7 @@ import {
   auditEntry,
 } from "../../../shared/kernel/audit-log";
 import type { GuildChannel } from "./channel";
+import type { ForumTag } from "./forum";
 import type { Overwrite } from "./overwrite";
 import type { ThreadChannel } from "./thread";
 
@@ -17,6 +18,8 @@ import type { ThreadChannel } from "./thread";
  * Discord's audit log change keys for channels and their overwrites. Overwrites are logged as entries of their own
  * (CHANNEL_OVERWRITE_*), except on a create, where Discord lists them as `permission_overwrites`.
  */
+
+const tagPayload = (tag: ForumTag) => ({ id: tag.id, name: tag.name, moderated: tag.moderated, emoji_id: tag.emojiId, emoji_name: tag.emojiName });
 
 export const CHANNEL_AUDIT_FIELDS: AuditFields<GuildChannel> = {
   name: (channel) => channel.name,
@@ -27,6 +30,16 @@ export const CHANNEL_AUDIT_FIELDS: AuditFields<GuildChannel> = {
   user_limit: (channel) => (channel.userLimit === 0 ? null : channel.userLimit),
   rate_limit_per_user: (channel) => (channel.rateLimitPerUser === 0 ? null : channel.rateLimitPerUser),
   video_quality_mode: (channel) => channel.videoQualityMode ?? null,
+  // Forums' settings (absent on other channels, so never listed for them).
+  available_tags: (channel) => channel.forum?.availableTags.map(tagPayload) ?? null,
+  default_reaction_emoji: (channel) => {
+    const emoji = channel.forum?.defaultReactionEmoji;
+    return emoji ? { emoji_id: emoji.emojiId, emoji_name: emoji.emojiName } : null;
+  },
+  default_sort_order: (channel) => channel.forum?.defaultSortOrder ?? null,
+  default_forum_layout: (channel) => channel.forum?.defaultForumLayout || null,
+  default_thread_rate_limit_per_user: (channel) => channel.forum?.defaultThreadRateLimitPerUser || null,
+  flags: (channel) => channel.forum?.flags || null,
 };
 
 export const THREAD_AUDIT_FIELDS: AuditFields<ThreadChannel> = {
@@ -37,6 +50,8 @@ export const THREAD_AUDIT_FIELDS: AuditFields<ThreadChannel> = {
   auto_archive_duration: (thread) => thread.metadata.autoArchiveDuration,
   rate_limit_per_user: (thread) => thread.rateLimitPerUser,
   invitable: (thread) => thread.metadata.invitable,
+  applied_tags: (thread) => (thread.appliedTags ? [...thread.appliedTags] : null),
+  flags: (thread) => thread.flags,
 };
 
 const overwritePayload = (overwrite: Overwrite) => ({ id: overwrite.id, type: overwrite.type, allow: overwrite.allow.toString(), deny: overwrite.deny.toString() });
