@@ -226,6 +226,12 @@ for (const mode of MODES) {
       expectError(await api.get(`/channels/${created.id}`, bob), 403, 50001);
       expectError(await post(forum.id, bob, { name: "sneaky", message: { content: "hi" } }), 403, 50001);
       expectError(await post(forum.id, outsider, { name: "outside", message: { content: "hi" } }), 403, 50001);
+
+      // Let in, bob gets the forum and its active posts at once (THREAD_LIST_SYNC), as for a text channel.
+      expectStatus(await api.delete(`/channels/${forum.id}/permissions/${bob.user.id}`, owner), 204);
+      const sync = await bobClient.dispatch("THREAD_LIST_SYNC", (d) => d.channel_ids?.[0] === forum.id);
+      expect(sync.d.threads.map((thread: PostBody) => thread.id)).toEqual([created.id]);
+      expect(sync.d.threads[0].applied_tags).toEqual([tagId(forum, "question")]);
     });
 
     test("posting takes SEND_MESSAGES in the forum (not CREATE_PUBLIC_THREADS), a first message, and the forum's tags", async () => {
