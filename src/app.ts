@@ -191,7 +191,7 @@ export const createApp = async (options: AppOptions) => {
     imageTypes: new FileTypeDetector(),
   });
   const message = createMessageModule({
-    unitOfWork: drizzleMessageUnitOfWork(transact),
+    unitOfWork: drizzleMessageUnitOfWork(transact, ids, clock),
     writeTogether: drizzleMessageWriteTogether(database.statements, outboxWriter, afterCommit),
     repositories: drizzleMessageRepositories(database.statements),
     members: new DrizzleMessageMembers(database.statements),
@@ -213,7 +213,7 @@ export const createApp = async (options: AppOptions) => {
     historyCacheBytes: config.historyCacheBytes,
     threadMessageSent: channel.useCases.threadMessageSent,
     onError: (error, what) => logger.error({ err: error }, `${what} failed`),
-    webhooks: { unitOfWork: drizzleWebhookUnitOfWork(transact), repository: new DrizzleWebhookRepository(database.statements), tokens: new Sha256WebhookTokens() },
+    webhooks: { unitOfWork: drizzleWebhookUnitOfWork(transact, ids, clock), repository: new DrizzleWebhookRepository(database.statements), tokens: new Sha256WebhookTokens() },
     ...routeSettings,
   });
   // Background jobs run on worker nodes: these from here, the voice sweep once the node listens.
@@ -278,7 +278,7 @@ export const createApp = async (options: AppOptions) => {
   });
   const sfu = await sfuStarting;
   const voice = createVoiceModule({
-    unitOfWork: drizzleVoiceUnitOfWork(transact),
+    unitOfWork: drizzleVoiceUnitOfWork(transact, ids, clock),
     queries: drizzleVoiceQueries(database.db),
     sfu,
     kv: adapters.kv,

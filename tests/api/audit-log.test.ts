@@ -191,6 +191,30 @@ for (const mode of MODES) {
       expect(await latest(guild.id, 112)).toMatchObject({ user_id: owner.user.id, target_id: thread.id, changes: expect.arrayContaining([{ key: "name", old_value: "plans-2" }]) });
     });
 
+    test("webhooks are recorded when a member changes them; a moderator's message deletes too, an author's own not", async () => {
+      const { guild } = await auditedGuild();
+      const channelId = generalOf(guild).id;
+      const hook = expectStatus(await api.post<{ id: string; token: string }>(`/channels/${channelId}/webhooks`, owner, { name: "Hooky" }, reasonHeader("ci")), 201);
+      expect(await latest(guild.id, 50)).toMatchObject({ target_id: hook.id, reason: "ci", changes: expect.arrayContaining([{ key: "name", new_value: "Hooky" }, { key: "channel_id", new_value: channelId }, { key: "type", new_value: 1 }]) });
+      expectStatus(await api.patch(`/webhooks/${hook.id}`, owner, { name: "Hooked" }), 200);
+      expect((await latest(guild.id, 51)).changes).toEqual([{ key: "name", old_value: "Hooky", new_value: "Hooked" }]);
+      // With its own token no member acts: nothing is recorded.
+      expectStatus(await api.patch(`/webhooks/${hook.id}/${hook.token}`, null, { name: "Self" }), 200);
+      expect((await auditLog(guild.id, "?action_type=51")).audit_log_entries).toHaveLength(1);
+      expectStatus(await api.delete(`/webhooks/${hook.id}`, owner), 204);
+      expect(await latest(guild.id, 52)).toMatchObject({ target_id: hook.id, changes: expect.arrayContaining([{ key: "name", old_value: "Self" }]) });
+
+      const own = await send(api, member, channelId, { content: "mine" });
+      expectStatus(await api.delete(`/channels/${channelId}/messages/${own.id}`, member), 204);
+      const theirs = await send(api, member, channelId, { content: "theirs" });
+      expectStatus(await api.delete(`/channels/${channelId}/messages/${theirs.id}`, owner, undefined, reasonHeader("off topic")), 204);
+      const deletes = (await auditLog(guild.id, "?action_type=72")).audit_log_entries;
+      expect(deletes).toEqual([expect.objectContaining({ user_id: owner.user.id, target_id: member.user.id, options: { channel_id: channelId, count: "1" }, reason: "off topic" })]);
+      const many = await Promise.all(["a", "b"].map((content) => send(api, member, channelId, { content })));
+      expectStatus(await api.post(`/channels/${channelId}/messages/bulk-delete`, owner, { messages: many.map((message) => message.id) }), 204);
+      expect(await latest(guild.id, 73)).toMatchObject({ user_id: owner.user.id, target_id: channelId, options: { count: "2" } });
+    });
+
     test("filters and paging: user_id, action_type, limit, before and after (newest first)", async () => {
       const { guild } = await auditedGuild();
       for (const name of ["one", "two", "three"]) expectStatus(await api.patch(`/guilds/${guild.id}`, owner, { name }), 200);

@@ -158,9 +158,17 @@ for (const mode of MODES) {
 
       expectStatus(await api.patch(path, owner, { mute: false, deaf: false }), 200);
       await voiceStateOf(watcher.client, member.user.id, (d) => !d.mute && !d.deaf && d.channel_id === general.id);
-      const kicked = expectStatus(await api.patch<{ channel_id: string | null }>(path, owner, { channel_id: null }), 200);
+      const kicked = expectStatus(await api.patch<{ channel_id: string | null }>(path, owner, { channel_id: null }, { "X-Audit-Log-Reason": "afk" }), 200);
       expect(kicked.channel_id).toBeNull();
       await voiceStateOf(watcher.client, member.user.id, (d) => d.channel_id === null);
+      // Each moderation is in the audit log: mute and deafen as MEMBER_UPDATE (24), the disconnect as MEMBER_DISCONNECT (27).
+      type Entries = { audit_log_entries: Array<{ action_type: number; target_id: string | null; changes?: unknown[]; options?: unknown; reason?: string }> };
+      const log = expectStatus(await api.get<Entries>(`/guilds/${guild.id}/audit-logs`, owner), 200).audit_log_entries;
+      expect(log.filter((entry) => entry.action_type === 24 && entry.target_id === member.user.id).map((entry) => entry.changes).slice(0, 2)).toEqual([
+        [{ key: "mute", old_value: true, new_value: false }, { key: "deaf", old_value: true, new_value: false }],
+        [{ key: "mute", old_value: false, new_value: true }, { key: "deaf", old_value: false, new_value: true }],
+      ]);
+      expect(log.find((entry) => entry.action_type === 27)).toMatchObject({ target_id: null, options: { count: "1" }, reason: "afk" });
     });
 
     test("Discord's member PATCH mutes, deafens and disconnects through the same moderation, with the same permissions", async () => {

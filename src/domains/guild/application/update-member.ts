@@ -71,7 +71,7 @@ export const updateMember =
     // permissions where the member is in voice, so a refusal there leaves nothing half written.
     if (hasVoiceChange(input.voice)) {
       if (!deps.memberVoice) throw invalidField("mute", "Voice is not available on this server.");
-      await deps.memberVoice(userId, guildId, memberId, input.voice);
+      await deps.memberVoice(userId, guildId, memberId, { ...input.voice, reason });
     }
     if (nickChanged || changedRoles.length > 0) {
       await deps.unitOfWork(async (repositories) => {

@@ -6,6 +6,8 @@ export interface MemberVoiceChange {
   readonly deaf?: boolean;
   /** True for `channel_id: null`: disconnect the member from voice. */
   readonly disconnect?: boolean;
+  /** X-Audit-Log-Reason, for the voice domain's audit log entries. */
+  readonly reason?: string;
 }
 
 /**

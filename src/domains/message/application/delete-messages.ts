@@ -1,3 +1,4 @@
+import { AuditLogEvent, auditEntry } from "../../../shared/kernel/audit-log";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { type Snowflake, snowflakeTimestamp } from "../../../shared/kernel/snowflake";
 import { missingPermissions } from "../../../shared/kernel/common-errors";
@@ -7,10 +8,13 @@ import { messageDeleted, messagesDeleted } from "../domain/message-events";
 import { channelWith, holds } from "./message-access";
 import type { MessageDeps } from "./message-deps";
 
-/** Deletes a message (MESSAGE_DELETED): its author may, and anyone with MANAGE_MESSAGES in a guild channel. */
+/**
+ * Deletes a message (MESSAGE_DELETED): its author may, and anyone with MANAGE_MESSAGES in a guild channel. A
+ * moderator's delete of someone else's message is audited (MESSAGE_DELETE, the author as target), as on Discord.
+ */
 export const deleteMessage =
   (deps: Pick<MessageDeps, "permissions" | "unitOfWork" | "repositories">) =>
-  async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake): Promise<void> => {
+  async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake, reason?: string): Promise<void> => {
     const channel = await channelWith(deps, userId, channelId);
     const message = await deps.repositories.messages.find(channelId, messageId, userId);
     if (!message) throw unknownMessage();
@@ -21,6 +25,10 @@ export const deleteMessage =
       const deleted = await repositories.messages.delete(channelId, [messageId]);
       if (deleted.length === 0) throw unknownMessage();
       await repositories.record([messageDeleted(channel, messageId)]);
+      if (channel.guildId !== null && message.authorId !== userId) {
+        const options = { channel_id: channelId, count: "1" };
+        await repositories.audit([auditEntry({ userId, reason }, channel.guildId, AuditLogEvent.MESSAGE_DELETE, { targetId: message.authorId, options })]);
+      }
     });
   };
 
@@ -30,7 +38,7 @@ export const deleteMessage =
  */
 export const bulkDeleteMessages =
   (deps: Pick<MessageDeps, "permissions" | "unitOfWork" | "repositories" | "clock">) =>
-  async (userId: Snowflake, channelId: Snowflake, messageIds: readonly Snowflake[]): Promise<void> => {
+  async (userId: Snowflake, channelId: Snowflake, messageIds: readonly Snowflake[], reason?: string): Promise<void> => {
     const channel = await channelWith(deps, userId, channelId, "MANAGE_MESSAGES");
     const ids = checkBulkIds(messageIds);
     const oldest = deps.clock.now() - BULK_DELETE_MAX_AGE_MS;
@@ -41,5 +49,8 @@ export const bulkDeleteMessages =
       const missing = ids.findIndex((id) => !deleted.has(id));
       if (missing >= 0) throw invalidField(`messages.${missing}`, "Unknown message in this channel.");
       await repositories.record([messagesDeleted(channel, ids)]);
+      if (channel.guildId !== null) {
+        await repositories.audit([auditEntry({ userId, reason }, channel.guildId, AuditLogEvent.MESSAGE_BULK_DELETE, { targetId: channelId, options: { count: String(ids.length) } })]);
+      }
     });
   };

@@ -1,9 +1,10 @@
+import { type AuditActor, AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
 import { missingPermissions } from "../../../shared/kernel/common-errors";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { UserProfile } from "../../../shared/kernel/users";
-import { type Webhook, WEBHOOKS_PER_CHANNEL_MAX, checkWebhookAvatar, checkWebhookName } from "../domain/webhook";
+import { type Webhook, WEBHOOKS_PER_CHANNEL_MAX, WEBHOOK_AUDIT_FIELDS, checkWebhookAvatar, checkWebhookName } from "../domain/webhook";
 import { invalidWebhookToken, unknownWebhook, webhookLimit } from "../domain/webhook-errors";
 import { webhooksUpdated } from "../domain/webhook-events";
 import { channelWith, memberStanding } from "./message-access";
@@ -60,7 +61,7 @@ export const webhookByToken = async (deps: Pick<Deps, "webhooks">, webhookId: Sn
 /** Creates an incoming webhook in a guild text channel (WEBHOOKS_UPDATE); MANAGE_WEBHOOKS, at most 15 per channel. */
 export const createWebhook =
   (deps: Deps) =>
-  async (userId: Snowflake, channelId: Snowflake, input: { readonly name: string; readonly avatar?: string | null }): Promise<WebhookView> => {
+  async (userId: Snowflake, channelId: Snowflake, input: { readonly name: string; readonly avatar?: string | null }, reason?: string): Promise<WebhookView> => {
     const channel = await managedChannel(deps, userId, channelId);
     const name = checkWebhookName(input.name);
     const avatar = checkWebhookAvatar(input.avatar ?? null);
@@ -70,6 +71,7 @@ export const createWebhook =
       if ((await repositories.webhooks.lockChannel(channelId)) >= WEBHOOKS_PER_CHANNEL_MAX) throw webhookLimit();
       await repositories.webhooks.insert(webhook);
       await repositories.record([webhooksUpdated(channel.guildId, channelId)]);
+      await repositories.audit([auditEntry({ userId, reason }, channel.guildId, AuditLogEvent.WEBHOOK_CREATE, { targetId: webhook.id, changes: auditChanges(null, webhook, WEBHOOK_AUDIT_FIELDS) })]);
     });
     const [view] = await withCreators(deps, [webhook]);
     return { ...view!, token };
@@ -100,8 +102,8 @@ export const getWebhook =
     return view!;
   };
 
-/** Saves the changes and tells the channels concerned (both, on a move). */
-const saveChanges = async (deps: Deps, webhook: Webhook, changes: WebhookChanges, moveCheck?: (target: Snowflake) => Promise<void>): Promise<Webhook> => {
+/** Saves the changes and tells the channels concerned (both, on a move); audited when a member (`actor`) made them. */
+const saveChanges = async (deps: Deps, webhook: Webhook, changes: WebhookChanges, actor: AuditActor | null, moveCheck?: (target: Snowflake) => Promise<void>): Promise<Webhook> => {
   const updated: Webhook = {
     ...webhook,
     ...(changes.name !== undefined ? { name: checkWebhookName(changes.name) } : {}),
@@ -115,6 +117,8 @@ const saveChanges = async (deps: Deps, webhook: Webhook, changes: WebhookChanges
     if (!(await repositories.webhooks.update(updated))) throw unknownWebhook();
     const channels = moved ? [webhook.channelId, updated.channelId] : [webhook.channelId];
     await repositories.record(channels.map((channelId) => webhooksUpdated(webhook.guildId, channelId)));
+    const audited = auditChanges(webhook, updated, WEBHOOK_AUDIT_FIELDS);
+    if (actor && audited.length > 0) await repositories.audit([auditEntry(actor, webhook.guildId, AuditLogEvent.WEBHOOK_UPDATE, { targetId: webhook.id, changes: audited })]);
   });
   return updated;
 };
@@ -125,9 +129,9 @@ const saveChanges = async (deps: Deps, webhook: Webhook, changes: WebhookChanges
  */
 export const updateWebhook =
   (deps: Deps) =>
-  async (userId: Snowflake, webhookId: Snowflake, changes: WebhookChanges): Promise<WebhookView> => {
+  async (userId: Snowflake, webhookId: Snowflake, changes: WebhookChanges, reason?: string): Promise<WebhookView> => {
     const webhook = await managedWebhook(deps, userId, webhookId);
-    const updated = await saveChanges(deps, webhook, changes, async (target) => {
+    const updated = await saveChanges(deps, webhook, changes, { userId, reason }, async (target) => {
       const channel = await managedChannel(deps, userId, target);
       if (channel.guildId !== webhook.guildId) throw invalidField("channel_id", "Must be a text channel of the webhook's guild.");
     });
@@ -138,15 +142,17 @@ export const updateWebhook =
 /** Deletes a webhook (WEBHOOKS_UPDATE); MANAGE_WEBHOOKS in its channel. Its messages stay; its token stops working at once. */
 export const deleteWebhook =
   (deps: Deps) =>
-  async (userId: Snowflake, webhookId: Snowflake): Promise<void> => {
+  async (userId: Snowflake, webhookId: Snowflake, reason?: string): Promise<void> => {
     const webhook = await managedWebhook(deps, userId, webhookId);
-    await removeWebhook(deps, webhook);
+    await removeWebhook(deps, webhook, { userId, reason });
   };
 
-const removeWebhook = async (deps: Pick<Deps, "webhooks">, webhook: Webhook): Promise<void> =>
+/** Deletes the webhook; audited when a member (`actor`) deleted it, not its own token. */
+const removeWebhook = async (deps: Pick<Deps, "webhooks">, webhook: Webhook, actor: AuditActor | null): Promise<void> =>
   deps.webhooks.unitOfWork(async (repositories) => {
     if (!(await repositories.webhooks.delete(webhook.id))) throw unknownWebhook();
     await repositories.record([webhooksUpdated(webhook.guildId, webhook.channelId)]);
+    if (actor) await repositories.audit([auditEntry(actor, webhook.guildId, AuditLogEvent.WEBHOOK_DELETE, { targetId: webhook.id, changes: auditChanges(webhook, null, WEBHOOK_AUDIT_FIELDS) })]);
   });
 
 /** The webhook its token opens, as Discord shows it there: without `user`. */
@@ -159,11 +165,11 @@ export const updateWebhookWithToken =
   (deps: Deps) =>
   async (webhookId: Snowflake, token: string, changes: Omit<WebhookChanges, "channelId">): Promise<WebhookView> => {
     const webhook = await webhookByToken(deps, webhookId, token);
-    return { webhook: await saveChanges(deps, webhook, { name: changes.name, avatar: changes.avatar }), creator: null, token };
+    return { webhook: await saveChanges(deps, webhook, { name: changes.name, avatar: changes.avatar }, null), creator: null, token };
   };
 
 /** Deletes the webhook with its own token. */
 export const deleteWebhookWithToken =
   (deps: Deps) =>
   async (webhookId: Snowflake, token: string): Promise<void> =>
-    removeWebhook(deps, await webhookByToken(deps, webhookId, token));
+    removeWebhook(deps, await webhookByToken(deps, webhookId, token), null);

@@ -1,3 +1,4 @@
+import type { AuditLogRecorder } from "../../../shared/kernel/audit-log";
 import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { AttachmentRepository } from "./attachment-repository";
@@ -14,9 +15,9 @@ export interface MessageRepositories {
   readonly readStates: ReadStateRepository;
 }
 
-/** Runs `work` in one transaction: every write, events included (`record`), commits or none. */
+/** Runs `work` in one transaction: every write, events (`record`) and audit log entries (`audit`) included, commits or none. */
 export type MessageUnitOfWork = <T>(
-  work: (repositories: MessageRepositories & { record(events: readonly Unrecorded<MessageEvent>[]): Promise<void> }) => Promise<T>,
+  work: (repositories: MessageRepositories & AuditLogRecorder & { record(events: readonly Unrecorded<MessageEvent>[]): Promise<void> }) => Promise<T>,
 ) => Promise<T>;
 
 /**

@@ -1,3 +1,4 @@
+import type { AuditLogRecorder } from "../../../shared/kernel/audit-log";
 import type { Unrecorded } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { MessageEvent } from "./message-events";
@@ -20,9 +21,9 @@ export interface WebhookRepository {
   delete(id: Snowflake): Promise<boolean>;
 }
 
-/** Runs `work` in one transaction: webhook writes and their events commit together or not at all. */
+/** Runs `work` in one transaction: webhook writes, their events and audit log entries commit together or not at all. */
 export type WebhookUnitOfWork = <T>(
-  work: (repositories: { readonly webhooks: WebhookRepository; record(events: readonly Unrecorded<MessageEvent>[]): Promise<void> }) => Promise<T>,
+  work: (repositories: AuditLogRecorder & { readonly webhooks: WebhookRepository; record(events: readonly Unrecorded<MessageEvent>[]): Promise<void> }) => Promise<T>,
 ) => Promise<T>;
 
 /** Webhook tokens: drawn at random, kept only as a hash, compared in constant time. */

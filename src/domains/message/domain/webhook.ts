@@ -1,3 +1,4 @@
+import type { AuditFields } from "../../../shared/kernel/audit-log";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { imageUrlOrNull } from "../../../shared/kernel/field-checks";
 import { Permission } from "../../../shared/kernel/permissions";
@@ -23,6 +24,14 @@ export interface Webhook {
   readonly avatar: string | null;
   readonly tokenHash: string;
 }
+
+/** Discord's audit log change keys for a webhook (type 1: incoming). */
+export const WEBHOOK_AUDIT_FIELDS: AuditFields<Webhook> = {
+  name: (webhook) => webhook.name,
+  type: () => 1,
+  channel_id: (webhook) => webhook.channelId,
+  avatar_hash: (webhook) => webhook.avatar,
+};
 
 /** Discord's limits: names of 1–80 characters, 15 webhooks per channel. */
 export const WEBHOOK_NAME_MAX = 80;

@@ -1,3 +1,4 @@
+import { auditReason } from "../../../shared/presentation/audit-reason";
 import { t } from "elysia";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { NoContent, type RouteDeps, noContent, routesTagged } from "../../../shared/presentation/route-kit";
@@ -124,7 +125,7 @@ export const messageRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCases>)
     )
     .post(
       "/channels/:id/messages/bulk-delete",
-      async ({ caller, params, body }) => useCases.bulkDeleteMessages(caller.userId, params.id, body.messages).then(noContent),
+      async ({ caller, params, body, request }) => useCases.bulkDeleteMessages(caller.userId, params.id, body.messages, auditReason(request)).then(noContent),
       route({ summary: "Delete 2–100 messages of the last 14 days at once (MANAGE_MESSAGES)", schemas: { params: ChannelParams, body: BulkDeleteBody }, ok: { 204: NoContent }, failures: [lacks("MANAGE_MESSAGES"), ...channelFailures, fails("VALIDATION", "an id repeats, is not a message of the channel, or is older than 14 days")] }),
     )
     .get(
@@ -144,7 +145,7 @@ export const messageRoutes = ({ useCases, ...deps }: RouteDeps<MessageUseCases>)
     )
     .delete(
       "/channels/:id/messages/:message_id",
-      async ({ caller, params }) => useCases.deleteMessage(caller.userId, params.id, params.message_id).then(noContent),
+      async ({ caller, params, request }) => useCases.deleteMessage(caller.userId, params.id, params.message_id, auditReason(request)).then(noContent),
       route({ summary: "Delete a message: its author, or anyone with MANAGE_MESSAGES", schemas: { params: MessageParams }, ok: { 204: NoContent }, failures: [lacks("MANAGE_MESSAGES (someone else's message)"), ...channelFailures, UNKNOWN_MESSAGE] }),
     );
 };

@@ -1,3 +1,4 @@
+import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
 import { DomainError, ErrorCode } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
@@ -10,6 +11,8 @@ export interface ModerationRequest {
   readonly deaf?: boolean;
   /** Only null: disconnect the member from voice. */
   readonly disconnect?: boolean;
+  /** X-Audit-Log-Reason, for the audit log. */
+  readonly reason?: string;
 }
 
 /** A member's voice standing in a guild: server mute/deafen, and the channel they are in (null when none). */
@@ -57,6 +60,7 @@ export const moderateVoice =
     if (request.deaf !== undefined) requirePermission(permissions, Permission.DEAFEN_MEMBERS, "DEAFEN_MEMBERS");
     if (request.disconnect) requirePermission(permissions, Permission.MOVE_MEMBERS, "MOVE_MEMBERS");
 
+    const actor = { userId: actorId, reason: request.reason };
     const result = await deps.unitOfWork(async (repositories) => {
       const { voice } = repositories;
       if (inGuild) await voice.lockChannels([inGuild.channelId]);
@@ -71,10 +75,14 @@ export const moderateVoice =
         await voice.save(updated, now, new Date(now.getTime() + deps.stateTtlMs));
         await repositories.record([voiceStateEvent(updated)]);
       }
+      const changes = auditChanges(previous, moderation, { mute: (m) => m.mute, deaf: (m) => m.deaf });
+      if (changes.length > 0) await repositories.audit([auditEntry(actor, guildId, AuditLogEvent.MEMBER_UPDATE, { targetId, changes })]);
       return { moderation, channelId: state.channelId };
     });
     let channelId = result.channelId;
-    if (request.disconnect && (await leaveVoice(deps)(targetId, { guildId }))) channelId = null;
+    // Discord's MEMBER_DISCONNECT names no target, only how many were disconnected.
+    const disconnected = auditEntry(actor, guildId, AuditLogEvent.MEMBER_DISCONNECT, { options: { count: "1" } });
+    if (request.disconnect && (await leaveVoice(deps)(targetId, { guildId }, [disconnected]))) channelId = null;
     return { guild_id: guildId, user_id: targetId, channel_id: channelId, ...result.moderation };
   };
 

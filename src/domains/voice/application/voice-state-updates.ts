@@ -1,3 +1,4 @@
+import type { NewAuditLogEntry } from "../../../shared/kernel/audit-log";
 import { DomainError, ErrorCode } from "../../../shared/kernel/domain-error";
 import type { NewDomainEvent, Unrecorded } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
@@ -60,7 +61,7 @@ const hostFor = async (deps: VoiceDeps, channelId: Snowflake): Promise<{ node: V
 /** The user leaves voice in `guildId` (op 4 with a null channel, or expiry); nothing when they are not in it. */
 export const leaveVoice =
   (deps: VoiceDeps) =>
-  async (userId: Snowflake, onlyIf: { guildId?: Snowflake; gatewaySessionId?: string } = {}): Promise<boolean> => {
+  async (userId: Snowflake, onlyIf: { guildId?: Snowflake; gatewaySessionId?: string } = {}, audit: readonly NewAuditLogEntry[] = []): Promise<boolean> => {
     const current = await deps.queries.stateOf(userId);
     if (!current) return false;
     return deps.unitOfWork(async (repositories) => {
@@ -70,6 +71,8 @@ export const leaveVoice =
       if (onlyIf.guildId !== undefined && state.guildId !== onlyIf.guildId) return false;
       if (onlyIf.gatewaySessionId !== undefined && state.gatewaySessionId !== onlyIf.gatewaySessionId) return false;
       await repositories.record(await leaveLocked(repositories, state, new Date(deps.clock.now())));
+      // A moderator's disconnect is audited only when it disconnected someone, with the leave itself.
+      await repositories.audit(audit);
       return true;
     });
   };

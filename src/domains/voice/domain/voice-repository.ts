@@ -1,3 +1,4 @@
+import type { AuditLogRecorder } from "../../../shared/kernel/audit-log";
 import type { NewDomainEvent } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import type { Moderation, VoiceCall, VoiceState } from "./voice-state";
@@ -24,7 +25,7 @@ export interface VoiceRepository {
   setModeration(guildId: Snowflake, userId: Snowflake, moderation: Moderation): Promise<void>;
 }
 
-export interface VoiceRepositories {
+export interface VoiceRepositories extends AuditLogRecorder {
   readonly voice: VoiceRepository;
   /** Records events; they commit, or not, with everything else. */
   record(events: readonly NewDomainEvent[]): Promise<void>;

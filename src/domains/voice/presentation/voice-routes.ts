@@ -1,3 +1,4 @@
+import { auditReason } from "../../../shared/presentation/audit-reason";
 import { t } from "elysia";
 import { guildFailures, lacks } from "../../../shared/presentation/error-schemas";
 import { SnowflakeString as Snowflake } from "../../../shared/presentation/schema-types";
@@ -77,7 +78,7 @@ export const voiceRoutes = (deps: RouteDeps<VoiceUseCases>) =>
     )
     .patch(
       "/guilds/:id/voice-states/:user_id",
-      ({ caller, params, body }) =>
-        deps.useCases.moderateVoice(caller.userId, params.id, params.user_id, { mute: body.mute, deaf: body.deaf, disconnect: body.channel_id === null }),
+      ({ caller, params, body, request }) =>
+        deps.useCases.moderateVoice(caller.userId, params.id, params.user_id, { mute: body.mute, deaf: body.deaf, disconnect: body.channel_id === null, reason: auditReason(request) }),
       limitedRoute({ summary: "Server mute (MUTE_MEMBERS), deafen (DEAFEN_MEMBERS) or disconnect (channel_id null; MOVE_MEMBERS) a member", schemas: { params: MemberParams, body: ModerateBody }, ok: { 200: MemberVoiceBody }, failures: [lacks("MUTE_MEMBERS (mute)", "DEAFEN_MEMBERS (deaf)", "MOVE_MEMBERS (channel_id null)"), ...guildFailures, UNKNOWN_MEMBER], rateLimit: MODERATION_LIMIT }),
     );

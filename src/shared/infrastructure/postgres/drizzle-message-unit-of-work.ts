@@ -1,3 +1,6 @@
+import type { Clock } from "../../kernel/clock";
+import type { SnowflakeGenerator } from "../../kernel/snowflake";
+import { drizzleAuditLogRecorder } from "./drizzle-audit-log";
 import type { Unrecorded } from "../../kernel/domain-event";
 import { type SQL, sql } from "drizzle-orm";
 import type { MessageEvent } from "../../../domains/message/domain/message-events";
@@ -22,11 +25,13 @@ export const drizzleMessageRepositories = (db: DbExecutor): MessageRepositories 
   readStates: new DrizzleReadStateRepository(db),
 });
 
-/** The message unit of work: repositories and the outbox bound to one transaction. */
+/** The message unit of work: repositories, the outbox and the audit log bound to one transaction. */
 export const drizzleMessageUnitOfWork =
-  (transact: Transact): MessageUnitOfWork =>
+  (transact: Transact, ids: SnowflakeGenerator, clock: Clock): MessageUnitOfWork =>
   (work) =>
-    transact((tx, outbox) => work({ ...drizzleMessageRepositories(tx), record: async (events) => void (await outbox.write(tx, events)) }));
+    transact((tx, outbox) =>
+      work({ ...drizzleMessageRepositories(tx), record: async (events) => void (await outbox.write(tx, events)), ...drizzleAuditLogRecorder(tx, outbox, ids, clock) }),
+    );
 
 /** What one send collected: its message rows, its mention inserts and its events. */
 interface CollectedSend {

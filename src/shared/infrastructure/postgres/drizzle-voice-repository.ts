@@ -1,3 +1,6 @@
+import type { Clock } from "../../kernel/clock";
+import type { SnowflakeGenerator } from "../../kernel/snowflake";
+import { drizzleAuditLogRecorder } from "./drizzle-audit-log";
 import { and, asc, count, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { VoiceQueries, VoiceRepository, VoiceUnitOfWork } from "../../../domains/voice/domain/voice-repository";
 import type { Moderation, VoiceCall, VoiceState } from "../../../domains/voice/domain/voice-state";
@@ -100,12 +103,13 @@ class DrizzleVoiceRepository implements VoiceRepository {
 
 /** The voice unit of work: the repository and the outbox bound to one transaction. */
 export const drizzleVoiceUnitOfWork =
-  (transact: Transact): VoiceUnitOfWork =>
+  (transact: Transact, ids: SnowflakeGenerator, clock: Clock): VoiceUnitOfWork =>
   (work) =>
     transact((tx, outbox) =>
       work({
         voice: new DrizzleVoiceRepository(tx),
         record: async (events) => void (await outbox.write(tx, events)),
+        ...drizzleAuditLogRecorder(tx, outbox, ids, clock),
       }),
     );
 

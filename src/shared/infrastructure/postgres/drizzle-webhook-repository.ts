@@ -1,3 +1,6 @@
+import type { Clock } from "../../kernel/clock";
+import type { SnowflakeGenerator } from "../../kernel/snowflake";
+import { drizzleAuditLogRecorder } from "./drizzle-audit-log";
 import { asc, eq, sql } from "drizzle-orm";
 import type { Webhook } from "../../../domains/message/domain/webhook";
 import type { WebhookRepository, WebhookUnitOfWork } from "../../../domains/message/domain/webhook-repository";
@@ -51,6 +54,8 @@ export class DrizzleWebhookRepository implements WebhookRepository {
 
 /** The webhook unit of work: the repository and the outbox bound to one transaction. */
 export const drizzleWebhookUnitOfWork =
-  (transact: Transact): WebhookUnitOfWork =>
+  (transact: Transact, ids: SnowflakeGenerator, clock: Clock): WebhookUnitOfWork =>
   (work) =>
-    transact((tx, outbox) => work({ webhooks: new DrizzleWebhookRepository(tx), record: async (events) => void (await outbox.write(tx, events)) }));
+    transact((tx, outbox) =>
+      work({ webhooks: new DrizzleWebhookRepository(tx), record: async (events) => void (await outbox.write(tx, events)), ...drizzleAuditLogRecorder(tx, outbox, ids, clock) }),
+    );
