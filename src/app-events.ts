@@ -64,6 +64,8 @@ export const DISPATCH_NAMES = {
 const GUILD_WIDE_CHANGES = ["SERVER_UPDATED", "SERVER_DELETED", "ROLE_CREATED", "ROLE_UPDATED", "ROLE_DELETED"] as const satisfies readonly GuildEvent["type"][];
 /** Events after which what the event's user may do in its guild may have changed. */
 const MEMBER_CHANGES = ["MEMBER_ADDED", "MEMBER_UPDATED", "MEMBER_REMOVED", "BAN_ADDED"] as const satisfies readonly GuildEvent["type"][];
+/** Events after which what the event's user may do in every guild may have changed: two-factor login on or off (guild MFA levels). */
+const USER_CHANGES = ["USER_UPDATED"] as const satisfies readonly UserEvent["type"][];
 /**
  * Events that change a channel's overwrites or settings, or a thread's state (locked, archived) or members (who sees
  * a private one). A parent's change reaches its threads' answers too (both caches keep threads under their parent).
@@ -82,6 +84,7 @@ const each = <K extends string, H>(types: readonly K[], handler: H): Record<K, H
 export const PERMISSION_CHANGES: PermissionChanges = {
   guildWide: new Set(GUILD_WIDE_CHANGES),
   member: new Set(MEMBER_CHANGES),
+  user: new Set(USER_CHANGES),
   channel: new Set<(ChannelEvent | ThreadEvent)["type"] | MessageEvent["type"]>([...CHANNEL_CHANGES, "MESSAGE_DELETED", "MESSAGE_DELETED_BULK"]),
   messageSent: "MESSAGE_SENT" satisfies MessageEvent["type"],
 };
@@ -90,11 +93,17 @@ export const PERMISSION_CHANGES: PermissionChanges = {
  * What each event drops from the gateway's channel visibility (channel/presentation/channel-visibility.ts), called
  * for every event as it reaches the node, before sessions decide on it.
  */
-export const visibilityChanges = (visibility: Pick<ChannelVisibility, "forgetGuild" | "forgetMember" | "forgetChannel">) => {
+export const visibilityChanges = (visibility: Pick<ChannelVisibility, "forgetGuild" | "forgetMember" | "forgetUser" | "forgetChannel">) => {
   const guildWide = ({ data }: { readonly data: { readonly guild_id: string } }) => visibility.forgetGuild(data.guild_id);
   const member = ({ data }: { readonly data: { readonly guild_id: string; readonly user: { readonly id: string } } }) =>
     visibility.forgetMember(data.guild_id, data.user.id);
   const channel = ({ data }: { readonly data: { readonly id: string } }) => visibility.forgetChannel(data.id);
+  const user = ({ data }: { readonly data: { readonly user: { readonly id: string } } }) => visibility.forgetUser(data.user.id);
   // The same events as the permission cache's: both caches answer what a user may do in a channel.
-  return handleEvents<GuildEvent | ChannelEvent | ThreadEvent>({ ...each(GUILD_WIDE_CHANGES, guildWide), ...each(MEMBER_CHANGES, member), ...each(CHANNEL_CHANGES, channel) });
+  return handleEvents<GuildEvent | ChannelEvent | ThreadEvent | UserEvent>({
+    ...each(GUILD_WIDE_CHANGES, guildWide),
+    ...each(MEMBER_CHANGES, member),
+    ...each(USER_CHANGES, user),
+    ...each(CHANNEL_CHANGES, channel),
+  });
 };

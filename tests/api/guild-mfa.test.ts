@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Secret, TOTP } from "otpauth";
 import { type GatewayClient, identify } from "../support/gateway";
-import { type ApiClient, type GuildBody, expectError, expectStatus, guildWith, startGuildServer } from "../support/guild";
-import type { TestUser } from "../support/identity";
+import { type ApiClient, type GuildBody, bits, expectError, expectStatus, guildWith, startGuildServer } from "../support/guild";
+import { type TestUser, asBot, createBot } from "../support/identity";
+import { send } from "../support/message";
 import { MODES, type TestServer } from "../support/server";
 
 /** Turns two-factor login on for `user` through the API, as a client does. */
@@ -15,11 +16,11 @@ for (const mode of MODES) {
   describe(`guild MFA level (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    let owner: TestUser, admin: TestUser, member: TestUser;
+    let owner: TestUser, admin: TestUser, member: TestUser, moderator: TestUser, victim: TestUser;
     let memberSession: GatewayClient;
 
     beforeAll(async () => {
-      ({ server, api, users: [owner, admin, member] } = await startGuildServer(mode, 3));
+      ({ server, api, users: [owner, admin, member, moderator, victim] } = await startGuildServer(mode, 5));
       memberSession = (await identify(server.url, member.access_token)).client;
     });
     afterAll(async () => {
@@ -42,6 +43,44 @@ for (const mode of MODES) {
       expectError(await api.patch(`/guilds/${guild.id}`, owner, { mfa_level: 0 }), 400, 50035);
       expect(expectStatus(await api.post(`/guilds/${guild.id}/mfa`, owner, { level: 0 }), 200)).toEqual({ level: 0 });
       expect(expectStatus(await api.get<GuildBody>(`/guilds/${guild.id}`, owner), 200).mfa_level).toBe(0);
+    });
+
+    test("at level 1, members without two-factor login lose the moderation permissions (403 60003), keep the others, and get them back with it", async () => {
+      const { guild, general } = await guildWith(api, owner, {
+        members: [admin, member, moderator, victim],
+        roles: {
+          admins: { name: "Admins", permissions: ["ADMINISTRATOR"], holders: [admin] },
+          mods: { name: "Mods", permissions: ["MANAGE_MESSAGES", "MANAGE_CHANNELS", "KICK_MEMBERS", "VIEW_AUDIT_LOG"], holders: [moderator] },
+        },
+      });
+      const bot = await createBot(server, owner);
+      expectStatus(await api.post(`/oauth2/authorize?client_id=${bot.application.id}&scope=bot`, owner, { guild_id: guild.id, permissions: bits("ADMINISTRATOR"), authorize: true }), 200);
+      // The owner of the earlier test already has two-factor login.
+      expectStatus(await api.post(`/guilds/${guild.id}/mfa`, owner, { level: 1 }), 200);
+      const victimMessage = await send(api, victim, general.id, "moderate me");
+
+      expectError(await api.delete(`/channels/${general.id}/messages/${victimMessage.id}`, moderator), 403, 60003);
+      expectError(await api.patch(`/channels/${general.id}`, moderator, { topic: "mine" }), 403, 60003);
+      expectError(await api.post(`/guilds/${guild.id}/channels`, moderator, { name: "mod-room" }), 403, 60003);
+      expectError(await api.delete(`/guilds/${guild.id}/members/${victim.user.id}`, moderator), 403, 60003);
+      expectError(await api.patch(`/guilds/${guild.id}`, admin, { name: "Taken over" }), 403, 60003);
+      expectError(await api.put(`/guilds/${guild.id}/bans/${victim.user.id}`, admin, {}), 403, 60003);
+      // What is no moderation permission stays: sending, and a permission outside Discord's two-factor list.
+      await send(api, moderator, general.id, "still here");
+      expectStatus(await api.get(`/guilds/${guild.id}/audit-logs`, moderator), 200);
+      // Without the permission at all it stays 50013.
+      expectError(await api.patch(`/channels/${general.id}`, member, { topic: "mine" }), 403, 50013);
+      // Bots are not held by the MFA level (docs/rest.md).
+      expect((await asBot(server, bot.token, "PATCH", `/channels/${general.id}`, { topic: "by the bot" })).status).toBe(200);
+
+      // Two-factor login on: the moderation permissions are back at once (the node's caches hear USER_UPDATED).
+      await enableTwoFactor(api, moderator);
+      expect((await api.delete(`/channels/${general.id}/messages/${victimMessage.id}`, moderator)).status).toBe(204);
+      expectStatus(await api.patch(`/channels/${general.id}`, moderator, { topic: "moderated" }), 200);
+      // Level 0 again: the administrator without two-factor login may act again (GUILD_UPDATE drops the answers).
+      expectStatus(await api.post(`/guilds/${guild.id}/mfa`, owner, { level: 0 }), 200);
+      expectStatus(await api.patch(`/guilds/${guild.id}`, admin, { name: "Renamed" }), 200);
+      expectStatus(await api.patch(`/channels/${general.id}`, admin, { topic: "admin again" }), 200);
     });
   });
 }

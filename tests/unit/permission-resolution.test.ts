@@ -18,7 +18,7 @@ const text = (id: string, overwrites: Overwrite[] = []): GuildChannel => ({
 });
 const dm = (id: string): Channel => ({ id, type: ChannelType.DM, recipientIds: [ALICE, BOB], lastMessageId: null });
 
-const NO_GUILD: GuildFacts = { ownerId: null, everyone: null, member: false, roles: [] };
+const NO_GUILD: GuildFacts = { ownerId: null, everyone: null, member: false, roles: [], twoFactorMissing: false };
 
 /** A guild where @everyone holds `everyone` and each user in `roles` is a member holding those roles. */
 const guild = (everyone: bigint, roles: Record<string, Array<[string, bigint]>>) => (userId: string): GuildFacts => ({
@@ -26,6 +26,7 @@ const guild = (everyone: bigint, roles: Record<string, Array<[string, bigint]>>)
   everyone: everyone.toString(),
   member: userId === OWNER || userId in roles,
   roles: (roles[userId] ?? []).map(([id, bits]) => ({ id, permissions: bits.toString() })),
+  twoFactorMissing: false,
 });
 
 /** A facts port over fixed data that counts what it is asked. */

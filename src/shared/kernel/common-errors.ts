@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from "./domain-error";
-import { type PermissionName, permissionNames } from "./permissions";
+import { Permission, type PermissionName, permissionNames } from "./permissions";
 
 /*
  * The errors several domains raise about the same things (guilds, channels, roles, members, users, permissions),
@@ -23,3 +23,14 @@ export const missingPermissions = (what: PermissionName | bigint | string): Doma
 
 /** 403 50007: a DM between users one of whom blocked the other (Discord says no more than this). */
 export const cannotMessageUser = () => new DomainError(ErrorCode.CANNOT_MESSAGE_USER, "Cannot send messages to this user");
+
+/** 403 60003: the guild's MFA level asks for two-factor login, which the caller does not have. */
+export const twoFactorRequired = () => new DomainError(ErrorCode.TWO_FACTOR_REQUIRED, "Two factor is required for this operation");
+
+/**
+ * The refusal of an action that needs `permission`: 60003 when the caller would hold it with two-factor login (the
+ * guild's MFA level withheld it, see computeGrant), else 50013 naming it. Every permission check of the domains
+ * refuses through here.
+ */
+export const permissionRefusal = (permission: PermissionName, withheld = 0n): DomainError =>
+  (withheld & Permission[permission]) !== 0n ? twoFactorRequired() : missingPermissions(permission);

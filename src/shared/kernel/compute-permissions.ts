@@ -1,4 +1,4 @@
-import { ALL_PERMISSIONS, Permission } from "./permissions";
+import { ALL_PERMISSIONS, Permission, TWO_FACTOR_PERMISSIONS } from "./permissions";
 import type { Snowflake } from "./snowflake";
 
 /** Whom a channel overwrite targets: a role (0) or a single member (1). */
@@ -21,6 +21,18 @@ export interface PermissionSubject {
   readonly roles: readonly { readonly id: Snowflake; readonly permissions: bigint }[];
   /** The channel's overwrites; leave undefined for guild-wide permissions. */
   readonly overwrites?: readonly PermissionOverwrite[];
+  /**
+   * The guild's MFA level is elevated and the member has no two-factor login (bots are never held: see
+   * docs/rest.md): the two-factor permissions are withheld, whatever grants them (ownership, ADMINISTRATOR, roles,
+   * overwrites).
+   */
+  readonly twoFactorMissing?: boolean;
+}
+
+/** What a member may do, and what they would also hold with two-factor login (`withheld`, 0 when nothing is). */
+export interface PermissionGrant {
+  readonly permissions: bigint;
+  readonly withheld: bigint;
 }
 
 const apply = (permissions: bigint, allow: bigint, deny: bigint): bigint => (permissions & ~deny) | allow;
@@ -31,9 +43,22 @@ const apply = (permissions: bigint, allow: bigint, deny: bigint): bigint => (per
  * a channel the overwrites then apply in three layers, each denying before allowing: @everyone's, the member's
  * roles' (all denies, then all allows), the member's own. Without VIEW_CHANNEL a channel grants nothing.
  */
-export const computePermissions = (subject: PermissionSubject): bigint => {
-  if (subject.memberId === subject.ownerId) return ALL_PERMISSIONS;
-  let permissions = subject.roles.reduce((all, role) => all | role.permissions, subject.everyoneRole.permissions);
+export const computePermissions = (subject: PermissionSubject): bigint =>
+  subject.twoFactorMissing ? withMask(subject, TWO_FACTOR_PERMISSIONS) : withMask(subject, 0n);
+
+/**
+ * computePermissions with what the MFA level withheld: the one place where the two-factor rule is decided. A
+ * refusal for a withheld bit is 60003 rather than 50013 (permissionRefusal in common-errors.ts).
+ */
+export const computeGrant = (subject: PermissionSubject): PermissionGrant => {
+  const permissions = computePermissions(subject);
+  return { permissions, withheld: subject.twoFactorMissing ? withMask(subject, 0n) & ~permissions : 0n };
+};
+
+/** The computation with the `mask` bits taken from every source, so that a masked ADMINISTRATOR grants nothing. */
+const withMask = (subject: PermissionSubject, mask: bigint): bigint => {
+  if (subject.memberId === subject.ownerId) return ALL_PERMISSIONS & ~mask;
+  let permissions = subject.roles.reduce((all, role) => all | role.permissions, subject.everyoneRole.permissions) & ~mask;
   if ((permissions & Permission.ADMINISTRATOR) !== 0n) return ALL_PERMISSIONS;
   const overwrites = subject.overwrites;
   if (!overwrites) return permissions;
@@ -54,5 +79,6 @@ export const computePermissions = (subject: PermissionSubject): bigint => {
   const own = overwrites.find((o) => o.type === OverwriteTarget.MEMBER && o.id === subject.memberId);
   if (own) permissions = apply(permissions, own.allow, own.deny);
 
+  permissions &= ~mask;
   return (permissions & Permission.VIEW_CHANNEL) === 0n ? 0n : permissions;
 };

@@ -40,6 +40,22 @@ export const Permission = {
 
 export type PermissionName = keyof typeof Permission;
 
+/**
+ * The permissions Discord withholds, in a guild whose MFA level is elevated, from members without two-factor login
+ * (those of Discord's list that XCord has).
+ */
+export const TWO_FACTOR_PERMISSIONS: bigint =
+  Permission.KICK_MEMBERS |
+  Permission.BAN_MEMBERS |
+  Permission.ADMINISTRATOR |
+  Permission.MANAGE_CHANNELS |
+  Permission.MANAGE_GUILD |
+  Permission.MANAGE_MESSAGES |
+  Permission.MANAGE_ROLES |
+  Permission.MANAGE_WEBHOOKS |
+  Permission.MANAGE_THREADS |
+  Permission.MANAGE_GUILD_EXPRESSIONS;
+
 /** Every bit XCord knows; what owners and administrators hold. */
 export const ALL_PERMISSIONS: bigint = Object.values(Permission).reduce((all, bit) => all | bit, 0n);
 

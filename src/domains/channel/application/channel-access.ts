@@ -1,7 +1,7 @@
 import { Permission, type PermissionName, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type GuildChannel, isGuildChannel } from "../domain/channel";
-import { missingAccess, missingPermissions, unknownChannel, unknownGuild } from "../../../shared/kernel/common-errors";
+import { missingAccess, missingPermissions, permissionRefusal, unknownChannel, unknownGuild } from "../../../shared/kernel/common-errors";
 import type { GuildStanding } from "../domain/guild-access";
 import type { ResolvedChannel } from "../domain/permission-resolver";
 import type { ChannelDeps } from "./channel-deps";
@@ -22,9 +22,8 @@ export const manageChannel = async (
   permission: PermissionName,
 ): Promise<{ channel: GuildChannel; permissions: bigint }> => {
   const resolved = await viewChannel(deps, userId, channelId);
-  if (!hasPermission(resolved.permissions, Permission[permission]) || !isGuildChannel(resolved.channel)) {
-    throw missingPermissions(permission);
-  }
+  if (!isGuildChannel(resolved.channel)) throw missingPermissions(permission);
+  requirePermission(resolved.permissions, permission, resolved.withheld);
   return { channel: resolved.channel, permissions: resolved.permissions };
 };
 
@@ -36,7 +35,7 @@ export const memberStanding = async (deps: Pick<ChannelDeps, "guilds">, guildId:
   return standing;
 };
 
-/** MISSING_PERMISSIONS unless `permissions` holds `permission`. */
-export const requirePermission = (permissions: bigint, permission: PermissionName): void => {
-  if (!hasPermission(permissions, Permission[permission])) throw missingPermissions(permission);
+/** MISSING_PERMISSIONS unless `permissions` holds `permission`; 60003 when the guild's MFA level `withheld` it. */
+export const requirePermission = (permissions: bigint, permission: PermissionName, withheld = 0n): void => {
+  if (!hasPermission(permissions, Permission[permission])) throw permissionRefusal(permission, withheld);
 };

@@ -48,7 +48,7 @@ export const createChannel =
   (deps: Pick<ChannelDeps, "guilds" | "channels" | "unitOfWork" | "ids">) =>
   async (userId: Snowflake, guildId: Snowflake, input: CreateChannelInput, reason?: string): Promise<GuildChannel> => {
     const standing = await memberStanding(deps, guildId, userId);
-    requirePermission(standing.permissions, "MANAGE_CHANNELS");
+    requirePermission(standing.permissions, "MANAGE_CHANNELS", standing.withheld);
     const type = checkGuildChannelType(input.type);
     const fields = checkFields({
       name: () => normalizeChannelName(type, input.name),

@@ -14,6 +14,11 @@ export interface PermissionChanges {
   readonly guildWide: ReadonlySet<string>;
   /** After these, what the event's user may do in its guild may have changed (their roles, membership, a ban). */
   readonly member: ReadonlySet<string>;
+  /**
+   * After these, what the event's user may do in every guild may have changed: their account (two-factor login, which
+   * a guild's MFA level asks of its moderators).
+   */
+  readonly user: ReadonlySet<string>;
   /** These change a channel as `forChannel` reads it: its settings and overwrites, or its newest message gone. */
   readonly channel: ReadonlySet<string>;
   /** A sent message: it changes only the channel's `lastMessageId`, which the cache moves forward in place. */
@@ -99,6 +104,7 @@ export const createPermissionCache = (options: {
   };
   const apply = (notice: CommitNotice) => {
     if (changes.channel.has(notice.type) && notice.channelId) forgetWithThreads(notice.channelId);
+    if (changes.user.has(notice.type) && notice.userId) for (const entry of byChannel.values()) entry.users.delete(notice.userId);
     if (!notice.guildId) return;
     const channels = [...(channelsOfGuild.get(notice.guildId) ?? [])];
     if (changes.guildWide.has(notice.type)) for (const channelId of channels) forgetChannel(channelId);
@@ -107,7 +113,7 @@ export const createPermissionCache = (options: {
     }
   };
   const stopWatching = notices.watch(
-    new Set([...changes.guildWide, ...changes.member, ...changes.channel, changes.messageSent]),
+    new Set([...changes.guildWide, ...changes.member, ...changes.user, ...changes.channel, changes.messageSent]),
     (batch) => {
       for (const notice of batch) {
         if (notice.type !== changes.messageSent) {

@@ -7,6 +7,8 @@ export interface GuildStanding {
   readonly member: boolean;
   /** Guild-wide permissions; zero for non-members. */
   readonly permissions: bigint;
+  /** What the guild's MFA level withholds until the user turns two-factor login on (see computeGrant). */
+  readonly withheld?: bigint;
 }
 
 /** What the channel domain needs to know of guilds, which the guild domain owns. */

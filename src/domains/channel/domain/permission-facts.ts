@@ -14,6 +14,8 @@ export interface GuildFacts {
   readonly member: boolean;
   /** The member's roles other than @everyone. */
   readonly roles: readonly { id: string; permissions: string }[];
+  /** The guild's MFA level is elevated and the user has no two-factor login (and is no bot). */
+  readonly twoFactorMissing: boolean;
 }
 
 /** A channel with one user's facts in its guild (all null or empty for a DM). */

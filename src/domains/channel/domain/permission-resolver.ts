@@ -9,6 +9,8 @@ export interface ResolvedChannel {
   readonly guildId: Snowflake | null;
   /** Zero when the user may not see the channel: not a member of its guild, not a DM recipient, or no VIEW_CHANNEL. */
   readonly permissions: bigint;
+  /** What the guild's MFA level withholds until the user turns two-factor login on (see computeGrant). */
+  readonly withheld?: bigint;
   /** Threads: whether the user is a member of it. */
   readonly threadMember?: boolean;
 }

@@ -68,6 +68,11 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
     for (const channelId of channelsOfGuild.get(guildId) ?? []) byChannel.get(channelId)?.users.delete(userId);
   };
 
+  /** The user's answers everywhere: something of the account itself changed (two-factor login, under a guild MFA level). */
+  const forgetUser = (userId: Snowflake) => {
+    for (const entry of byChannel.values()) entry.users.delete(userId);
+  };
+
   return {
     /**
      * The user's permissions in the channel; 0 when they cannot see it or it does not exist. A known answer comes
@@ -105,6 +110,7 @@ export const createChannelVisibility = (resolver: PermissionResolver) => {
      */
     forgetGuild,
     forgetMember,
+    forgetUser,
     forgetChannel: forgetChanged,
 
     /** The user's permissions in the channel before its last change, when the node knew them; undefined otherwise. */

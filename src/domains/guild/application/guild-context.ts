@@ -1,7 +1,8 @@
 import { Permission, type PermissionName, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import type { Guild } from "../domain/guild";
-import { missingAccess, missingPermissions, unknownGuild, unknownMember, unknownUser } from "../domain/guild-errors";
+import { type Guild, MfaLevel } from "../domain/guild";
+import { permissionRefusal } from "../../../shared/kernel/common-errors";
+import { missingAccess, unknownGuild, unknownMember, unknownUser } from "../domain/guild-errors";
 import type { GuildReadRepositories } from "../domain/guild-unit-of-work";
 import { type Standing, standingOf } from "../domain/hierarchy";
 import type { Member } from "../domain/member";
@@ -22,13 +23,16 @@ export const loadGuildContext = async (repositories: GuildReadRepositories, guil
   const [guild, member] = await Promise.all([repositories.guilds.find(guildId), repositories.members.find(guildId, userId)]);
   if (!guild) throw unknownGuild();
   if (!member) throw missingAccess();
-  const roles = await repositories.roles.listByGuild(guildId);
-  return { guild, roles, member, actor: standingOf(guild, roles, member) };
+  const [roles, twoFactorMissing] = await Promise.all([
+    repositories.roles.listByGuild(guildId),
+    guild.mfaLevel === MfaLevel.ELEVATED ? repositories.members.twoFactorReady(userId).then((ready) => !ready) : false,
+  ]);
+  return { guild, roles, member, actor: standingOf(guild, roles, member, twoFactorMissing) };
 };
 
-/** MISSING_PERMISSIONS unless the caller holds `permission` guild-wide. */
+/** MISSING_PERMISSIONS unless the caller holds `permission` guild-wide (60003 when the guild's MFA level withheld it). */
 export const requirePermission = (context: GuildContext, permission: PermissionName): void => {
-  if (!hasPermission(context.actor.permissions, Permission[permission])) throw missingPermissions(permission);
+  if (!hasPermission(context.actor.permissions, Permission[permission])) throw permissionRefusal(permission, context.actor.withheld);
 };
 
 /** Another member of the context's guild and their standing; UNKNOWN_MEMBER when they are not one. */

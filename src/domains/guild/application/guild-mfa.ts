@@ -1,5 +1,6 @@
 import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
-import { DomainError, ErrorCode, invalidField } from "../../../shared/kernel/domain-error";
+import { twoFactorRequired } from "../../../shared/kernel/common-errors";
+import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { type Guild, MfaLevel } from "../domain/guild";
 import { GUILD_AUDIT_FIELDS } from "../domain/guild-audit";
@@ -7,9 +8,6 @@ import { missingPermissions } from "../domain/guild-errors";
 import { serverUpdated } from "../domain/guild-events";
 import { loadGuildContext } from "./guild-context";
 import type { GuildDeps } from "./guild-deps";
-
-/** Discord's 403 60003. */
-export const twoFactorRequired = () => new DomainError(ErrorCode.TWO_FACTOR_REQUIRED, "Two factor is required for this operation");
 
 const checkMfaLevel = (level: number): MfaLevel => {
   if (level !== MfaLevel.NONE && level !== MfaLevel.ELEVATED) throw invalidField("level", "Must be 0 (none) or 1 (elevated).");

@@ -1,6 +1,6 @@
 import { ALL_PERMISSIONS } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { computePermissions } from "./compute-permissions";
+import { computeGrant } from "./compute-permissions";
 import type { Guild } from "./guild";
 import type { Member } from "./member";
 import { type Role, highestRole, isEveryone, outranks } from "./role";
@@ -11,22 +11,25 @@ export interface Standing {
   readonly isOwner: boolean;
   /** Guild-wide permissions. */
   readonly permissions: bigint;
+  /** What the guild's MFA level withholds from them until they turn two-factor login on (see computeGrant). */
+  readonly withheld: bigint;
   /** Their highest role; @everyone when they hold none. */
   readonly top: Role;
 }
 
 /** A member's standing, from the guild's roles (@everyone included) and the member's role ids. */
-export const standingOf = (guild: Pick<Guild, "id" | "ownerId">, roles: readonly Role[], member: Pick<Member, "userId" | "roleIds">): Standing => {
+export const standingOf = (
+  guild: Pick<Guild, "id" | "ownerId">,
+  roles: readonly Role[],
+  member: Pick<Member, "userId" | "roleIds">,
+  twoFactorMissing = false,
+): Standing => {
   const everyone = roles.find(isEveryone);
   if (!everyone) throw new Error(`guild ${guild.id} has no @everyone role`);
   const held = new Set(member.roleIds);
   const own = roles.filter((role) => held.has(role.id) && !isEveryone(role));
-  return {
-    userId: member.userId,
-    isOwner: member.userId === guild.ownerId,
-    permissions: computePermissions({ ownerId: guild.ownerId, memberId: member.userId, everyoneRole: everyone, roles: own }),
-    top: highestRole(everyone, own),
-  };
+  const grant = computeGrant({ ownerId: guild.ownerId, memberId: member.userId, everyoneRole: everyone, roles: own, twoFactorMissing });
+  return { userId: member.userId, isOwner: member.userId === guild.ownerId, ...grant, top: highestRole(everyone, own) };
 };
 
 /** The owner may manage every role; anyone else only roles strictly below their highest. */

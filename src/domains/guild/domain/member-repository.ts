@@ -8,6 +8,8 @@ export interface MemberRepository {
   insert(member: Member): Promise<boolean>;
   /** The membership, or null. */
   find(guildId: Snowflake, userId: Snowflake): Promise<Member | null>;
+  /** Whether the guild MFA level leaves the user's permissions whole: they have two-factor login, or are a bot. */
+  twoFactorReady(userId: Snowflake): Promise<boolean>;
   /** Members by ascending user id, after `after` when given. */
   list(guildId: Snowflake, page: { limit: number; after?: Snowflake }): Promise<Member[]>;
   /** Saves the nickname and replaces the role set. */

@@ -1,7 +1,7 @@
 import { AuditLogEvent, auditEntry } from "../../../shared/kernel/audit-log";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { type Snowflake, snowflakeTimestamp } from "../../../shared/kernel/snowflake";
-import { missingPermissions } from "../../../shared/kernel/common-errors";
+import { permissionRefusal } from "../../../shared/kernel/common-errors";
 import { BULK_DELETE_MAX_AGE_MS, checkBulkIds } from "../domain/message";
 import { unknownMessage } from "../domain/message-errors";
 import { messageDeleted, messagesDeleted } from "../domain/message-events";
@@ -19,7 +19,7 @@ export const deleteMessage =
     const message = await deps.repositories.messages.find(channelId, messageId, userId);
     if (!message) throw unknownMessage();
     if (message.authorId !== userId && !(channel.guildId && holds(channel.permissions, "MANAGE_MESSAGES"))) {
-      throw missingPermissions("MANAGE_MESSAGES");
+      throw permissionRefusal("MANAGE_MESSAGES", channel.withheld);
     }
     await deps.unitOfWork(async (repositories) => {
       const deleted = await repositories.messages.delete(channelId, [messageId]);

@@ -16,6 +16,7 @@ export const toMessageChannel = (resolved: ResolvedChannel): MessageChannel => {
     text: channel.type === ChannelType.GUILD_TEXT || channel.type === ChannelType.DM || isThread(channel),
     recipientIds: channel.type === ChannelType.DM ? channel.recipientIds : [],
     permissions: resolved.permissions,
+    ...(resolved.withheld ? { withheld: resolved.withheld } : {}),
     rateLimitPerUser: channel.type === ChannelType.GUILD_TEXT || isThread(channel) ? channel.rateLimitPerUser : 0,
     ...(isThread(channel) ? { thread: { archived: channel.metadata.archived, member: resolved.threadMember ?? false } } : {}),
   };
@@ -32,7 +33,7 @@ export const channelWith = async (
   ...required: PermissionName[]
 ): Promise<MessageChannel> => {
   const channel = toMessageChannel(await viewChannel(deps, userId, channelId));
-  for (const name of required) requirePermission(channel.permissions, name);
+  for (const name of required) requirePermission(channel.permissions, name, channel.withheld);
   if (!channel.text) throw notTextChannel();
   return channel;
 };

@@ -1,5 +1,5 @@
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { missingPermissions } from "../../../shared/kernel/common-errors";
+import { permissionRefusal } from "../../../shared/kernel/common-errors";
 import { PINS_MAX } from "../domain/message";
 import type { MessageChannel } from "../domain/message-channel";
 import { limitReached, unknownMessage } from "../domain/message-errors";
@@ -12,7 +12,7 @@ type PinDeps = Pick<MessageDeps, "permissions" | "unitOfWork" | "clock">;
 /** Guild channels need MANAGE_MESSAGES; in a DM either participant may pin, as in Discord. */
 const pinnable = async (deps: PinDeps, userId: Snowflake, channelId: Snowflake): Promise<MessageChannel> => {
   const channel = await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
-  if (channel.guildId !== null && !holds(channel.permissions, "MANAGE_MESSAGES")) throw missingPermissions("MANAGE_MESSAGES");
+  if (channel.guildId !== null && !holds(channel.permissions, "MANAGE_MESSAGES")) throw permissionRefusal("MANAGE_MESSAGES", channel.withheld);
   return channel;
 };
 

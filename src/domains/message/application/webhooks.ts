@@ -1,5 +1,5 @@
 import { type AuditActor, AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
-import { missingPermissions } from "../../../shared/kernel/common-errors";
+import { missingPermissions, permissionRefusal } from "../../../shared/kernel/common-errors";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
@@ -90,7 +90,7 @@ export const listGuildWebhooks =
   (deps: Deps) =>
   async (userId: Snowflake, guildId: Snowflake): Promise<WebhookView[]> => {
     const standing = await memberStanding(deps, guildId, userId);
-    if (!hasPermission(standing.permissions, Permission.MANAGE_WEBHOOKS)) throw missingPermissions("MANAGE_WEBHOOKS");
+    if (!hasPermission(standing.permissions, Permission.MANAGE_WEBHOOKS)) throw permissionRefusal("MANAGE_WEBHOOKS", standing.withheld);
     return withCreators(deps, await deps.webhooks.repository.listByGuild(guildId));
   };
 

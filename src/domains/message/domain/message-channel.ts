@@ -11,6 +11,8 @@ export interface MessageChannel {
   readonly recipientIds: readonly Snowflake[];
   /** The caller's permissions in the channel; zero when they cannot see it. */
   readonly permissions: bigint;
+  /** What the guild's MFA level withholds from the caller until they turn two-factor login on. */
+  readonly withheld?: bigint;
   /** Slow mode of a text channel or thread, in seconds (0: off, and always 0 for DMs). */
   readonly rateLimitPerUser: number;
   /** Threads: whether it is archived and whether the caller is a member (a send unarchives it and joins them). */

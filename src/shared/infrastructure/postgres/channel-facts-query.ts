@@ -34,6 +34,7 @@ const CHANNEL_FACTS = `SELECT c.id::text AS "id", c.type AS "type", c.guild_id::
   coalesce((SELECT json_agg(json_build_object('id', o.target_id::text, 'type', o.type, 'allow', o.allow::text, 'deny', o.deny::text)
     ORDER BY o.target_id) FROM permission_overwrites o WHERE o.channel_id = c.id), '[]'::json) AS "overwrites",
   g.owner_id::text AS "ownerId", e.permissions::text AS "everyone", (m.user_id IS NOT NULL) AS "member",
+  (coalesce(g.mfa_level, 0) = 1 AND NOT coalesce((SELECT u.mfa_enabled OR u.bot FROM users u WHERE u.id = $2), false)) AS "twoFactorMissing",
   coalesce((SELECT json_agg(json_build_object('id', r.id::text, 'permissions', r.permissions::text))
     FROM member_roles mr JOIN roles r ON r.id = mr.role_id WHERE mr.guild_id = c.guild_id AND mr.user_id = $2), '[]'::json) AS "roles"
 FROM channels c

@@ -5,6 +5,7 @@ import type { BanRepository, MemberRepository } from "../../../domains/guild/dom
 import { isSnowflake } from "../../kernel/snowflake";
 import type { DbExecutor } from "./database";
 import { bans, memberRoles, members } from "./guild-schema";
+import { users } from "./identity-schema";
 import { deleteRows } from "./delete-rows";
 
 /** A member row with its role ids gathered in the same query. */
@@ -41,6 +42,12 @@ export class DrizzleMemberRepository implements MemberRepository {
       .where(and(eq(members.guildId, guildId), eq(members.userId, userId)))
       .limit(1);
     return row ?? null;
+  }
+
+  async twoFactorReady(userId: string): Promise<boolean> {
+    if (!isSnowflake(userId)) return false;
+    const [row] = await this.db.select({ ready: sql<boolean>`${users.mfaEnabled} OR ${users.bot}` }).from(users).where(eq(users.id, userId)).limit(1);
+    return row?.ready ?? false;
   }
 
   async list(guildId: string, page: { limit: number; after?: string }): Promise<Member[]> {

@@ -7,6 +7,7 @@ import type { Db } from "./database";
 import { channelColumns, toChannel, toOverwrite } from "./drizzle-channel-repository";
 import { guilds, memberRoles, members, roles } from "./guild-schema";
 import { guildEmojis } from "./emoji-schema";
+import { users } from "./identity-schema";
 
 const USER = sql.placeholder("userId");
 
@@ -21,6 +22,7 @@ const guildFactColumns = {
   ownerId: sql<string | null>`${guilds.ownerId}::text`,
   everyone: sql<string | null>`(SELECT e.permissions::text FROM ${roles} e WHERE e.id = "guilds"."id")`,
   member: sql<boolean>`EXISTS (SELECT 1 FROM ${members} m WHERE m.guild_id = "guilds"."id" AND m.user_id = ${USER})`,
+  twoFactorMissing: sql<boolean>`("guilds"."mfa_level" = 1 AND NOT coalesce((SELECT u.mfa_enabled OR u.bot FROM ${users} u WHERE u.id = ${USER}), false))`,
   roles: sql<{ id: string; permissions: string }[]>`coalesce((SELECT json_agg(json_build_object('id', r.id::text, 'permissions', r.permissions::text))
     FROM ${memberRoles} mr JOIN ${roles} r ON r.id = mr.role_id WHERE mr.guild_id = "guilds"."id" AND mr.user_id = ${USER}), '[]'::json)`,
 };
