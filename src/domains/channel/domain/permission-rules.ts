@@ -23,6 +23,9 @@ export const grantFrom = (facts: GuildFacts, guildId: Snowflake, userId: Snowfla
   });
 };
 
+/** A grant as resolved answers carry it: `withheld` only when the MFA level withheld something (most answers). */
+const asFields = ({ permissions, withheld }: PermissionGrant): { permissions: bigint; withheld?: bigint } => (withheld === 0n ? { permissions } : { permissions, withheld });
+
 /** grantFrom's permissions alone. */
 export const permissionsFrom = (facts: GuildFacts, guildId: Snowflake, userId: Snowflake, overwrites?: readonly Overwrite[]): bigint =>
   grantFrom(facts, guildId, userId, overwrites).permissions;
@@ -41,12 +44,11 @@ export const resolveChannel = (channel: Channel, facts: GuildFacts, userId: Snow
     const permissions = threadPermissions(channel, { parentPermissions: parent.permissions, member });
     // What the thread would give with the parent's withheld bits back.
     const withheld = parent.withheld === 0n ? 0n : threadPermissions(channel, { parentPermissions: parent.permissions | parent.withheld, member }) & ~permissions;
-    return { channel, guildId: channel.guildId, permissions, withheld, threadMember: member };
+    return { channel, guildId: channel.guildId, ...asFields({ permissions, withheld }), threadMember: member };
   }
-  const grant = grantFrom(facts, channel.guildId, userId, channel.overwrites);
-  return { channel, guildId: channel.guildId, ...grant };
+  return { channel, guildId: channel.guildId, ...asFields(grantFrom(facts, channel.guildId, userId, channel.overwrites)) };
 };
 
 /** The user's standing in a guild; null when the guild does not exist. */
 export const standingFrom = (facts: GuildFacts, guildId: Snowflake, userId: Snowflake): GuildStanding | null =>
-  facts.ownerId === null ? null : { guildId, ownerId: facts.ownerId, member: facts.member, ...grantFrom(facts, guildId, userId) };
+  facts.ownerId === null ? null : { guildId, ownerId: facts.ownerId, member: facts.member, ...asFields(grantFrom(facts, guildId, userId)) };
