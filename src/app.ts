@@ -167,7 +167,7 @@ export const createApp = async (options: AppOptions) => {
     clock,
     ids,
     // The message module is made further down; a thread start reaches it only once the app serves requests.
-    starterMessage: async (userId, channelId, messageId) => void (await message.useCases.getMessage(userId, channelId, messageId)),
+    starterMessage: (userId, channelId, messageId) => message.useCases.starterMessageUpdate(userId, channelId, messageId),
     forumStarter: (userId, request) => message.forumStarter(userId, request),
     forumMessage: { body: ForumMessageBody, response: MessageBody },
     ...routeSettings,
@@ -212,6 +212,7 @@ export const createApp = async (options: AppOptions) => {
     notices,
     historyCacheBytes: config.historyCacheBytes,
     threadMessageSent: channel.useCases.threadMessageSent,
+    threadsByIds: channel.threadsByIds,
     onError: (error, what) => logger.error({ err: error }, `${what} failed`),
     webhooks: { unitOfWork: drizzleWebhookUnitOfWork(transact, ids, clock), repository: new DrizzleWebhookRepository(database.statements), tokens: new Sha256WebhookTokens() },
     ...routeSettings,

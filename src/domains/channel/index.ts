@@ -22,7 +22,8 @@ export { ChannelType, isGuildChannel, isThread } from "./domain/channel";
 
 // Events.
 export type { ChannelCreated, ChannelDeleted, ChannelEvent, ChannelUpdated } from "./domain/channel-events";
-export type { ThreadEvent } from "./domain/thread-events";
+export type { ThreadEvent, ThreadPayload } from "./domain/thread-events";
+export type { StarterMessageUpdate } from "./application/start-thread";
 export type { ForumStarterRequest } from "./application/start-forum-post";
 
 // Wire schemas other domains' routes and the AsyncAPI document embed.

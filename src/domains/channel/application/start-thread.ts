@@ -17,7 +17,8 @@ import {
   tooManyThreads,
 } from "../domain/thread";
 import type { GuildChannel } from "../domain/channel";
-import { threadCreated } from "../domain/thread-events";
+import { type ThreadPayload, threadCreated, threadPayload } from "../domain/thread-events";
+import type { DomainEvent, Unrecorded } from "../../../shared/kernel/domain-event";
 import type { ChannelDeps } from "./channel-deps";
 import { enforceSlowMode } from "./slow-mode";
 import { requireBits, viewParent } from "./thread-access";
@@ -34,8 +35,14 @@ export interface StartThreadInput {
   readonly invitable?: boolean;
 }
 
-/** The message a thread starts from, which the message domain owns: it throws when the caller cannot read it there. */
-export type StarterMessageCheck = (userId: Snowflake, channelId: Snowflake, messageId: Snowflake) => Promise<void>;
+/**
+ * The message a thread starts from, which the message domain owns: it throws when the caller cannot read it there,
+ * and answers the MESSAGE_UPDATE that shows the message with its new thread (Discord's `thread` and HAS_THREAD).
+ */
+export type StarterMessageCheck = (userId: Snowflake, channelId: Snowflake, messageId: Snowflake) => Promise<StarterMessageUpdate>;
+
+/** The parent channel's MESSAGE_UPDATE for a thread's starter message, made by the message domain. */
+export type StarterMessageUpdate = (thread: ThreadPayload) => Unrecorded<DomainEvent>;
 
 type StartDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids" | "rateLimiter" | "users">;
 
@@ -43,14 +50,25 @@ type StartDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids
 export const parentSlowMode = (deps: StartDeps, userId: Snowflake, channel: GuildChannel, permissions: bigint) =>
   enforceSlowMode(deps, userId, { channelId: channel.id, seconds: channel.rateLimitPerUser, permissions, thread: false }, "thread");
 
-/** Writes a new thread with its creator as first member (THREAD_CREATE); false when its id is taken. */
-export const createThread = async (deps: Pick<StartDeps, "unitOfWork">, userId: Snowflake, thread: ThreadChannel, reason: string | undefined): Promise<ThreadChannel | null> =>
+/**
+ * Writes a new thread with its creator as first member (THREAD_CREATE); false when its id is taken. A thread started
+ * from a message flags that message HAS_THREAD in the same transaction, and the parent hears MESSAGE_UPDATE for it.
+ */
+export const createThread = async (
+  deps: Pick<StartDeps, "unitOfWork">,
+  userId: Snowflake,
+  thread: ThreadChannel,
+  reason: string | undefined,
+  starter?: StarterMessageUpdate,
+): Promise<ThreadChannel | null> =>
   deps.unitOfWork(async (repositories) => {
     if ((await repositories.threads.countActive(thread.guildId)) >= MAX_ACTIVE_THREADS) throw tooManyThreads();
     const member = { threadId: thread.id, userId, joinedAt: thread.metadata.createTimestamp, flags: 0 };
     if (!(await repositories.threads.insert(thread, [member]))) return null;
     const created = { ...thread, memberCount: 1 };
-    await repositories.record([threadCreated(created)]);
+    // A starter deleted meanwhile leaves the thread without one, as on Discord.
+    const flagged = starter !== undefined && (await repositories.threads.flagStarterMessage(thread.parentId, thread.id));
+    await repositories.record(flagged ? [threadCreated(created), starter(threadPayload(created))] : [threadCreated(created)]);
     await repositories.audit([auditEntry({ userId, reason }, thread.guildId, AuditLogEvent.THREAD_CREATE, { targetId: thread.id, changes: auditChanges(null, created, THREAD_AUDIT_FIELDS) })]);
     return created;
   });
@@ -96,9 +114,9 @@ export const startThreadFromMessage =
     const { channel, permissions } = await viewParent(deps, userId, channelId, "text");
     requireBits(permissions, Permission.CREATE_PUBLIC_THREADS, "CREATE_PUBLIC_THREADS");
     const make = draft(deps, input, ThreadType.PUBLIC_THREAD);
-    await deps.starterMessage(userId, channelId, messageId);
+    const starter = await deps.starterMessage(userId, channelId, messageId);
     await parentSlowMode(deps, userId, channel, permissions);
-    const created = await createThread(deps, userId, make(messageId, channel.guildId, channel.id, userId), reason);
+    const created = await createThread(deps, userId, make(messageId, channel.guildId, channel.id, userId), reason, starter);
     if (!created) throw threadAlreadyExists();
     return created;
   };

@@ -1,5 +1,5 @@
 import type { AuditLogRecorder } from "../../../shared/kernel/audit-log";
-import type { Unrecorded } from "../../../shared/kernel/domain-event";
+import type { DomainEvent, Unrecorded } from "../../../shared/kernel/domain-event";
 import type { ChannelEvent } from "./channel-events";
 import type { ThreadEvent } from "./thread-events";
 import type { ChannelRepository } from "./channel-repository";
@@ -9,8 +9,11 @@ import type { ThreadRepository } from "./thread-repository";
 export interface ChannelRepositories extends AuditLogRecorder {
   readonly channels: ChannelRepository;
   readonly threads: ThreadRepository;
-  /** Records events; they are written to the outbox and commit, or not, with everything else. */
-  record(events: readonly Unrecorded<ChannelEvent | ThreadEvent>[]): Promise<void>;
+  /**
+   * Records events; they are written to the outbox and commit, or not, with everything else. Another domain's event
+   * (a thread's starter message's MESSAGE_UPDATE, which the message domain builds) may be recorded beside them.
+   */
+  record(events: readonly Unrecorded<ChannelEvent | ThreadEvent | DomainEvent>[]): Promise<void>;
 }
 
 /** Runs `work` in one transaction: every write, events included, commits or none. */

@@ -13,6 +13,13 @@ export interface ThreadRepository {
   insert(thread: ThreadChannel, members: readonly ThreadMember[]): Promise<boolean>;
   /** The thread with this id, or null (also for a channel that is not a thread). */
   find(id: Snowflake): Promise<ThreadChannel | null>;
+  /** The threads among these ids, in one query (ids of other channels, or of none, are left out). */
+  findMany(ids: readonly Snowflake[]): Promise<ThreadChannel[]>;
+  /**
+   * Marks the message a thread starts from (same id, in `channelId`) with Discord's HAS_THREAD flag, in the thread's
+   * transaction: history reads look up threads only for flagged messages. False when the message is gone.
+   */
+  flagStarterMessage(channelId: Snowflake, messageId: Snowflake): Promise<boolean>;
   /** Saves name, slow mode, metadata, applied tags and flags; pinning a second post of one forum throws (400). */
   update(thread: ThreadChannel): Promise<void>;
   /** Deletes the thread with its members and messages. */

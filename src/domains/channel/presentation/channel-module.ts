@@ -4,6 +4,7 @@ import type { ChannelDeps } from "../application/channel-deps";
 import { channelUseCases } from "../application/channel-use-cases";
 import { type Channel, guildOf, isDm } from "../domain/channel";
 import { channelPayload } from "../domain/channel-events";
+import { threadPayload } from "../domain/thread-events";
 import { channelRoutes } from "./channel-routes";
 import { dmRoutes } from "./dm-routes";
 import { guildChannelRoutes } from "./guild-channel-routes";
@@ -37,6 +38,8 @@ export const createChannelModule = (deps: ChannelModuleDeps) => {
     useCases,
     /** `forChannel(userId, channelId)` → `{ channel, guildId, permissions }` in one database round trip. */
     permissions: deps.permissions,
+    /** The threads among these ids as Discord's channel objects, in one query: the `thread` of starter messages. */
+    threadsByIds: async (ids: readonly Snowflake[]) => (await deps.threads.findMany(ids)).map(threadPayload),
     /** The guild module's view of channels (its GuildChannels port). */
     forGuilds: {
       visibleTo: async (guildId: Snowflake, userId: Snowflake) =>

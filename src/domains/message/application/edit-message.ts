@@ -1,3 +1,4 @@
+import { withThread } from "./starter-threads";
 import { DomainError, ErrorCode, type FieldErrors, invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { checkFields } from "../../../shared/kernel/field-checks";
@@ -32,7 +33,7 @@ export interface EditMessageInput {
 
 type EditDeps = Pick<
   MessageDeps,
-  "permissions" | "unitOfWork" | "repositories" | "users" | "blocks" | "members" | "signer" | "clock" | "publicUrl" | "blobs" | "detector" | "ids" | "maxUploadBytes"
+  "permissions" | "unitOfWork" | "repositories" | "users" | "blocks" | "members" | "signer" | "clock" | "publicUrl" | "blobs" | "detector" | "ids" | "maxUploadBytes" | "threadsByIds"
 >;
 
 /** The attachments an edit keeps: those `attachments` names (all when it is left out); an id not on the message is a 400. */
@@ -61,9 +62,11 @@ export const editMessage =
     const membership = input.webhookChannel ? Promise.resolve(null) : deps.members.authorIn(channelId, userId);
     membership.catch(() => undefined);
     const channel = input.webhookChannel ?? (await channelWith(deps, userId, channelId, ...(files.length > 0 ? (["ATTACH_FILES"] as const) : [])));
-    const message = await deps.repositories.messages.find(channelId, messageId, userId);
-    if (!message) throw unknownMessage();
-    if (message.authorId !== userId) throw notAuthor();
+    const found = await deps.repositories.messages.find(channelId, messageId, userId);
+    if (!found) throw unknownMessage();
+    if (found.authorId !== userId) throw notAuthor();
+    // A message that started a thread shows it in the edit's answer and MESSAGE_UPDATE too.
+    const message = await withThread(deps, found);
     const fields = checkFields({
       attachments: () => readAttachmentRequest(input.attachments ?? undefined, files),
       embeds: () => (input.embeds === undefined ? message.embeds : checkEmbeds(input.embeds ?? [])),

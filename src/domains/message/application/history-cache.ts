@@ -1,12 +1,12 @@
 import type { Clock } from "../../../shared/kernel/clock";
 import type { CommitNotices } from "../../../shared/kernel/ports";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import type { ChannelEvent } from "../../channel";
+import type { ChannelEvent, ThreadEvent } from "../../channel";
 import { HISTORY_LIMIT_MAX, type Message } from "../domain/message";
 import type { MessageEvent } from "../domain/message-events";
 
 /** Commits after which a channel's newest messages may read differently: the cache drops the channel. */
-export const HISTORY_CHANGING_EVENTS: ReadonlySet<string> = new Set<MessageEvent["type"] | ChannelEvent["type"]>([
+export const HISTORY_CHANGING_EVENTS: ReadonlySet<string> = new Set<MessageEvent["type"] | ChannelEvent["type"] | ThreadEvent["type"]>([
   "MESSAGE_SENT",
   "MESSAGE_UPDATED",
   "MESSAGE_DELETED",
@@ -16,10 +16,14 @@ export const HISTORY_CHANGING_EVENTS: ReadonlySet<string> = new Set<MessageEvent
   "CHANNEL_PINS_UPDATED",
   "CHANNEL_UPDATED",
   "CHANNEL_DELETED",
+  // A kept message may show a thread (`thread`): these change it, and name the thread, not the kept channel.
+  "THREAD_UPDATED",
+  "THREAD_DELETED",
+  "THREAD_MEMBERS_UPDATED",
 ]);
 
 export interface HistoryCacheOptions {
-  /** The channel's newest `limit` messages, newest first, with reaction counts and no viewer's `me`. */
+  /** The channel's newest `limit` messages, newest first, with reaction counts, no viewer's `me`, and their threads. */
   readonly load: (channelId: Snowflake, limit: number) => Promise<Message[]>;
   /** The viewer's own reactions among these messages. */
   readonly mine: (viewerId: Snowflake, messageIds: readonly Snowflake[]) => Promise<{ messageId: Snowflake; emoji: string }[]>;
@@ -47,6 +51,8 @@ interface Entry {
 interface Load {
   result: Promise<Entry>;
   valid: boolean;
+  /** Channels notices named while it ran: a thread among them, shown by what it read, may be shown old. */
+  readonly heard: Set<Snowflake>;
 }
 
 /** A rough size of a message in memory (JS strings are UTF-16), enough to bound the cache. */
@@ -58,7 +64,8 @@ const bytesOf = (message: Message): number =>
   message.mentionIds.length * 40 +
   // Embeds hold up to 6,000 characters and their keys; a reply holds its replied-to message too.
   (message.embeds.length > 0 ? JSON.stringify(message.embeds).length * 2 : 0) +
-  (message.referencedMessage ? bytesOf({ ...message.referencedMessage, referencedMessage: undefined }) : 0);
+  (message.referencedMessage ? bytesOf({ ...message.referencedMessage, referencedMessage: undefined }) : 0) +
+  (message.thread ? 1024 : 0);
 
 /**
  * The newest page of each channel read recently, kept in the node: most history reads are a channel being opened,
@@ -76,6 +83,11 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const entries = new Map<Snowflake, Entry>();
   const loads = new Map<Snowflake, Load>();
+  /**
+   * The threads kept messages show, to the channel keeping them: a notice about a thread (its update or deletion,
+   * a message sent in it, which changes its counts) drops the page that shows it.
+   */
+  const shownThreads = new Map<Snowflake, Snowflake>();
   let bytes = 0;
 
   const drop = (channelId: Snowflake) => {
@@ -83,6 +95,7 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
     if (entry) {
       entries.delete(channelId);
       bytes -= entry.bytes;
+      for (const message of entry.messages) if (message.thread) shownThreads.delete(message.thread.id);
     }
     const load = loads.get(channelId);
     if (load) {
@@ -94,6 +107,7 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
     for (const load of loads.values()) load.valid = false;
     loads.clear();
     entries.clear();
+    shownThreads.clear();
     bytes = 0;
   };
   const store = (channelId: Snowflake, entry: Entry) => {
@@ -102,12 +116,19 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
     while (bytes + entry.bytes > maxBytes) drop(entries.keys().next().value as Snowflake);
     entries.set(channelId, entry);
     bytes += entry.bytes;
+    for (const message of entry.messages) if (message.thread) shownThreads.set(message.thread.id, channelId);
   };
 
   const stopWatching = options.notices.watch(
     HISTORY_CHANGING_EVENTS,
     (notices) => {
-      for (const notice of notices) if (notice.channelId) drop(notice.channelId);
+      for (const notice of notices) {
+        if (!notice.channelId) continue;
+        for (const running of loads.values()) running.heard.add(notice.channelId);
+        const showing = shownThreads.get(notice.channelId);
+        drop(notice.channelId);
+        if (showing) drop(showing);
+      }
     },
     clear,
   );
@@ -116,7 +137,7 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
     const running = loads.get(channelId);
     if (running) return running.result;
     const trusted = options.notices.hearing();
-    const current = { valid: true } as Load;
+    const current = { valid: true, heard: new Set<Snowflake>() } as Load;
     current.result = options.load(channelId, HISTORY_LIMIT_MAX).then(
       (messages): Entry => {
         const entry: Entry = {
@@ -127,7 +148,8 @@ export const createHistoryCache = (options: HistoryCacheOptions) => {
         };
         if (loads.get(channelId) === current) loads.delete(channelId);
         // Read while the node heard every notice, and no notice for the channel came while reading: current.
-        if (trusted && current.valid && options.notices.hearing()) store(channelId, entry);
+        const threadChanged = messages.some((message) => message.thread && current.heard.has(message.thread.id));
+        if (trusted && current.valid && !threadChanged && options.notices.hearing()) store(channelId, entry);
         return entry;
       },
       (error: unknown) => {

@@ -10,6 +10,7 @@ import type { MessageRepositories, MessageUnitOfWork, MessageWriteTogether } fro
 import type { UrlSigner } from "../domain/url-signer";
 import type { ThreadMessageSent } from "../domain/message-channel";
 import type { HistoryCache } from "./history-cache";
+import type { ThreadsByIds } from "./starter-threads";
 import type { BlockList, UserDirectory } from "../../../shared/kernel/users";
 
 /** Every port the message use cases take; each use case picks the ones it needs. */
@@ -45,6 +46,8 @@ export interface MessageDeps {
   readonly publicUrl: () => string;
   /** The node's newest pages (see history-cache.ts); without it every page is read from the repository. */
   readonly historyCache?: HistoryCache;
+  /** The channel domain's threads by id: the `thread` of messages that started one (starter-threads.ts). */
+  readonly threadsByIds?: ThreadsByIds;
   /** What a send to a thread does to it (the channel domain's); without it, sends leave threads as they are. */
   readonly threadMessageSent?: ThreadMessageSent;
 }

@@ -5,7 +5,7 @@ import { editMessage } from "./edit-message";
 import type { MessageDeps } from "./message-deps";
 import { pinMessage, unpinMessage } from "./pins";
 import { addReaction, listReactionUsers, removeReaction } from "./reactions";
-import { getMessage, listMessages, listPins, listPinsPage } from "./read-messages";
+import { getMessage, listMessages, listPins, listPinsPage, starterMessageUpdate } from "./read-messages";
 import { ackMessage, readStates } from "./read-states";
 import { searchMessages } from "./search-messages";
 import { sendMessage } from "./send-message";
@@ -16,6 +16,7 @@ export const messageUseCases = (deps: MessageDeps) => ({
   sendMessage: sendMessage(deps),
   listMessages: listMessages(deps),
   getMessage: getMessage(deps),
+  starterMessageUpdate: starterMessageUpdate(deps),
   editMessage: editMessage(deps),
   deleteMessage: deleteMessage(deps),
   bulkDeleteMessages: bulkDeleteMessages(deps),

@@ -1,6 +1,9 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, PINS_MAX } from "../domain/message";
+import { HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, MessageFlags, PINS_MAX, type StarterThread } from "../domain/message";
+import { type MessageUpdated, messageUpdated } from "../domain/message-events";
+import type { Unrecorded } from "../../../shared/kernel/domain-event";
+import { withThread, withThreads } from "./starter-threads";
 import { unknownMessage } from "../domain/message-errors";
 import type { MessagePayload } from "../domain/message-payloads";
 import type { HistoryPage } from "../domain/message-repository";
@@ -16,7 +19,7 @@ export interface HistoryInput {
   readonly around?: Snowflake;
 }
 
-type ReadDeps = Pick<MessageDeps, "permissions" | "repositories" | "users" | "signer" | "clock" | "publicUrl" | "historyCache">;
+type ReadDeps = Pick<MessageDeps, "permissions" | "repositories" | "users" | "signer" | "clock" | "publicUrl" | "historyCache" | "threadsByIds">;
 
 /** Checks a history request: limit 1–100 (50 by default), at most one of before, after and around. */
 export const historyPage = (input: HistoryInput): HistoryPage => {
@@ -40,7 +43,7 @@ export const listMessages =
     const messages =
       newest && deps.historyCache
         ? await deps.historyCache.newest(channelId, page.limit, userId)
-        : await deps.repositories.messages.history(channelId, page, userId);
+        : await withThreads(deps, await deps.repositories.messages.history(channelId, page, userId));
     return withDelivery(deps, channel, userId, await renderMessages(deps, messages));
   };
 
@@ -51,8 +54,23 @@ export const getMessage =
     const channel = await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
     const message = await deps.repositories.messages.find(channelId, messageId, userId);
     if (!message) throw unknownMessage();
-    const [rendered] = await withDelivery(deps, channel, userId, [await renderMessage(deps, message)]);
+    const [rendered] = await withDelivery(deps, channel, userId, [await renderMessage(deps, await withThread(deps, message))]);
     return rendered as MessagePayload;
+  };
+
+/**
+ * The message a thread is started from, read by the starter (VIEW_CHANNEL, READ_MESSAGE_HISTORY; 404 10008), and the
+ * parent's MESSAGE_UPDATE that shows it with its new thread (`thread`, HAS_THREAD), which the thread's transaction
+ * records: Discord's event. Everyone hears the same event, so no viewer's `me` is in it.
+ */
+export const starterMessageUpdate =
+  (deps: ReadDeps) =>
+  async (userId: Snowflake, channelId: Snowflake, messageId: Snowflake): Promise<(thread: StarterThread) => Unrecorded<MessageUpdated>> => {
+    const channel = await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
+    const message = await deps.repositories.messages.find(channelId, messageId, userId);
+    if (!message) throw unknownMessage();
+    const body = await renderMessage(deps, { ...message, reactions: message.reactions.map((reaction) => ({ ...reaction, me: false })) });
+    return (thread) => messageUpdated(channel, { ...body, flags: body.flags | MessageFlags.HAS_THREAD, thread });
   };
 
 /** The channel's pinned messages, most recently pinned first (VIEW_CHANNEL, READ_MESSAGE_HISTORY). */
@@ -60,7 +78,7 @@ export const listPins =
   (deps: ReadDeps) =>
   async (userId: Snowflake, channelId: Snowflake): Promise<MessagePayload[]> => {
     await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
-    return renderMessages(deps, await deps.repositories.messages.pinned(channelId, userId));
+    return renderMessages(deps, await withThreads(deps, await deps.repositories.messages.pinned(channelId, userId)));
   };
 
 /** A page of Discord's new pins listing: pins with their times, most recent first, and whether older ones remain. */
@@ -83,6 +101,6 @@ export const listPinsPage =
     await channelWith(deps, userId, channelId, "READ_MESSAGE_HISTORY");
     const rows = await deps.repositories.messages.pinnedBefore(channelId, before, limit + 1, userId);
     const page = rows.slice(0, limit);
-    const payloads = await renderMessages(deps, page.map((row) => row.message));
+    const payloads = await renderMessages(deps, await withThreads(deps, page.map((row) => row.message)));
     return { items: page.map((row, index) => ({ pinned_at: row.pinnedAt.toISOString(), message: payloads[index] as MessagePayload })), has_more: rows.length > limit };
   };

@@ -2,7 +2,7 @@ import { type Snowflake, snowflakeTimestamp } from "../../../shared/kernel/snowf
 import { type ReactionEmojiPayload, reactionEmojiOf } from "./emoji";
 import { type Attachment, isImage } from "./attachment";
 import type { Embed } from "./embeds";
-import type { Message, Nonce } from "./message";
+import type { Message, Nonce, StarterThread } from "./message";
 import type { AuthorMembership } from "./message-members";
 import { type UserPayload, type UserProfile, userPayload as profilePayload } from "../../../shared/kernel/users";
 import { type WebhookAuthorPayload, webhookAuthorPayload } from "./webhook-payloads";
@@ -63,6 +63,8 @@ export interface MessagePayload {
   readonly message_reference?: MessageReferencePayload;
   /** Replies only: the replied-to message, null once deleted. */
   readonly referenced_message?: MessagePayload | null;
+  /** A message a thread was started from: that thread's channel object (Discord's `thread`). */
+  readonly thread?: StarterThread;
   /** Guild MESSAGE_CREATE and MESSAGE_UPDATE only: the author as a member. */
   readonly member?: MemberPayload;
   /** Only in the answer to the send and in MESSAGE_CREATE, as Discord. */
@@ -196,6 +198,7 @@ export const messagePayload = (
     ...(reference && message.referencedMessage !== undefined
       ? { referenced_message: message.referencedMessage ? messagePayload(message.referencedMessage, users, urlOf) : null }
       : {}),
+    ...(message.thread ? { thread: message.thread } : {}),
     ...(member ? { member: memberPayload(member) } : {}),
     ...(nonce !== undefined ? { nonce } : {}),
   };

@@ -9,8 +9,8 @@ import { codePointLength } from "../../../shared/kernel/text";
 export const MessageType = { DEFAULT: 0, REPLY: 19 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
-/** Discord's message flags a sender may set; any other bit is refused. */
-export const MessageFlags = { SUPPRESS_EMBEDS: 1 << 2, SUPPRESS_NOTIFICATIONS: 1 << 12 } as const;
+/** Discord's message flags; a sender may set SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS, HAS_THREAD is XCord's to set. */
+export const MessageFlags = { SUPPRESS_EMBEDS: 1 << 2, HAS_THREAD: 1 << 5, SUPPRESS_NOTIFICATIONS: 1 << 12 } as const;
 const SETTABLE_FLAGS = MessageFlags.SUPPRESS_EMBEDS | MessageFlags.SUPPRESS_NOTIFICATIONS;
 /** What an edit may change: Discord lets only SUPPRESS_EMBEDS be toggled after sending. */
 const EDITABLE_FLAGS = MessageFlags.SUPPRESS_EMBEDS;
@@ -28,6 +28,15 @@ export interface ReactionSummary {
   readonly count: number;
   /** True when the viewer is among those who reacted. */
   readonly me: boolean;
+}
+
+/**
+ * The thread a message started, as the channel domain shows it (Discord's channel object, carried as is): this
+ * domain reads only its id and parent.
+ */
+export interface StarterThread {
+  readonly id: Snowflake;
+  readonly parent_id: Snowflake;
 }
 
 /** A message in a guild text channel or a DM. Its creation time is its id's timestamp. */
@@ -48,6 +57,8 @@ export interface Message {
   readonly type: MessageType;
   /** MessageFlags bits. */
   readonly flags: number;
+  /** A message a thread was started from (HAS_THREAD), when read: that thread (starter-threads.ts). */
+  readonly thread?: StarterThread;
   /** Rich embeds as stored (checked by `checkEmbeds`). */
   readonly embeds: readonly Embed[];
   /** Roles of the guild mentioned with `<@&id>` that the author could mention. */
@@ -124,9 +135,13 @@ export const checkFlags = (flags: number | undefined, field = "flags"): number =
  */
 export const editedFlags = (current: number, requested: number | null | undefined, field = "flags"): number => {
   if (requested === undefined || requested === null) return current;
-  const value = checkFlags(requested, field);
+  // HAS_THREAD is the server's: echoed back by a library, it is ignored, and the message keeps it as it is.
+  const value = checkFlags(Number.isSafeInteger(requested) && requested >= 0 ? requested & ~MessageFlags.HAS_THREAD : requested, field);
   return (current & ~EDITABLE_FLAGS) | (value & EDITABLE_FLAGS);
 };
+
+/** Whether a thread was started from the message (HAS_THREAD). */
+export const hasThread = (message: Pick<Message, "flags">): boolean => (message.flags & MessageFlags.HAS_THREAD) !== 0;
 
 /** The ids of a bulk delete: 2–100, no repeats. */
 export const checkBulkIds = (ids: readonly Snowflake[], field = "messages"): Snowflake[] => {

@@ -1,6 +1,7 @@
 import type { CommitNotices } from "../../../shared/kernel/ports";
 import { type RouteSettings, mountRoutes, routeDeps } from "../../../shared/presentation/route-kit";
 import { createHistoryCache } from "../application/history-cache";
+import { withThreads } from "../application/starter-threads";
 import { createMembershipCache } from "../application/membership-cache";
 import { createDeliveryTracker, markDelivered } from "../application/dm-delivery";
 import type { MessageDeps } from "../application/message-deps";
@@ -42,7 +43,7 @@ export const createMessageModule = (deps: MessageModuleDeps) => {
   const historyCache =
     deps.historyCacheBytes > 0
       ? createHistoryCache({
-          load: (channelId, limit) => deps.repositories.messages.history(channelId, { limit }, NO_VIEWER),
+          load: async (channelId, limit) => [...(await withThreads(deps, await deps.repositories.messages.history(channelId, { limit }, NO_VIEWER)))],
           mine: (viewerId, messageIds) => deps.repositories.reactions.mine(viewerId, messageIds),
           notices: deps.notices,
           clock: deps.clock,

@@ -6,11 +6,11 @@ import { CodePointString, IntegerInput, ResponseInteger, SnowflakeString, Timest
 import { UserBody } from "../../identity";
 import { WebhookAuthorBody } from "./webhook-schemas";
 import { SEARCH_LIMIT_MAX, SEARCH_OFFSET_MAX, SEARCH_QUERY_MAX } from "../application/search-messages";
-import { BULK_DELETE_MAX, BULK_DELETE_MIN, CONTENT_MAX, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, MessageFlags, NONCE_MAX, PINS_MAX } from "../domain/message";
+import { BULK_DELETE_MAX, BULK_DELETE_MIN, CONTENT_MAX, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, MessageFlags, NONCE_MAX, PINS_MAX, type StarterThread } from "../domain/message";
 import { ALLOWED_MENTIONS_IDS_MAX } from "../domain/allowed-mentions";
 import { DESCRIPTION_MAX, FILENAME_MAX } from "../domain/attachment";
 import { EMBEDS_MAX, EmbedLimits } from "../domain/embeds";
-import { channelFailures } from "../../channel";
+import { ChannelBody, channelFailures } from "../../channel";
 
 export { SnowflakeString, channelFailures };
 
@@ -155,7 +155,7 @@ const messageFields = {
   mention_roles: t.Array(SnowflakeString, { description: "roles mentioned with <@&id> (mentionable ones, or any with MENTION_EVERYONE)" }),
   embeds: t.Array(EmbedBody),
   components: t.Array(t.Never(), { description: "always empty: XCord has no message components" }),
-  flags: ResponseInteger({ description: "SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096)" }),
+  flags: ResponseInteger({ description: "SUPPRESS_EMBEDS (4), HAS_THREAD (32: a thread was started from it) and SUPPRESS_NOTIFICATIONS (4096)" }),
   delivery: t.Optional(
     t.Union([t.Literal("sent"), t.Literal("delivered"), t.Literal("read")], {
       description:
@@ -194,6 +194,15 @@ export const MessageBody = t.Object(
   {
     ...messageFields,
     referenced_message: t.Optional(t.Nullable(ReferencedMessageBody, { description: "replies only: the replied-to message, null once it is deleted" })),
+    // The channel domain's object, carried as is; a schema of its own, since Elysia closes (additionalProperties)
+    // the schemas of responses it checks, and one titled Channel must stay one schema.
+    thread: t.Optional(
+      t.Unsafe<StarterThread>({
+        ...ChannelBody,
+        title: "StarterThread",
+        description: "a message a thread was started from (flag HAS_THREAD, 32): that thread, as GET /channels/{id} shows it",
+      }),
+    ),
     member: t.Optional(MessageMemberBody),
     nonce: t.Optional(t.Union([t.String(), ResponseInteger()], { description: "only in the answer to the send" })),
   },

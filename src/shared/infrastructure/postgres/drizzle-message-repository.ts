@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Message } from "../../../domains/message/domain/message";
 import type { HistoryPage, MessageRepository, NewMessage, NonceKey, SearchQuery } from "../../../domains/message/domain/message-repository";
-import { PINS_MAX } from "../../../domains/message/domain/message";
+import { MessageFlags, PINS_MAX } from "../../../domains/message/domain/message";
 import type { SnowflakeRange } from "../../kernel/snowflake";
 import type { DbExecutor } from "./database";
 import { preparedReads, shapeOf } from "./drizzle-message-history";
@@ -150,7 +150,8 @@ export class DrizzleMessageRepository implements MessageRepository {
         mentionIds: [...message.mentionIds],
         mentionEveryone: message.mentionEveryone,
         mentionRoleIds: [...message.mentionRoleIds],
-        flags: message.flags,
+        // HAS_THREAD is the thread start's to set (in its own transaction): an edit leaves the stored bit as it is.
+        flags: sql`(${messages.flags} & ${MessageFlags.HAS_THREAD}) | ${message.flags & ~MessageFlags.HAS_THREAD}`,
         embeds: message.embeds.length > 0 ? message.embeds : null,
         hasAttachments: message.attachments.length > 0,
       })

@@ -3,6 +3,8 @@ import type { ThreadChannel, ThreadChannelType, ThreadMember } from "../../../do
 import type { ThreadPage, ThreadRepository } from "../../../domains/channel/domain/thread-repository";
 import { DISCORD_EPOCH, LEGACY_EPOCH } from "../../kernel/snowflake";
 import { channels, threadMembers } from "./channel-schema";
+import { messages } from "./message-schema";
+import { MessageFlags } from "../../../domains/message/domain/message";
 import type { DbExecutor } from "./database";
 import { deleteRows } from "./delete-rows";
 import { channelColumns, toChannel } from "./drizzle-channel-repository";
@@ -81,6 +83,24 @@ export class DrizzleThreadRepository implements ThreadRepository {
       .where(and(eq(channels.id, id), isThreadRow))
       .limit(1);
     return row ? (toChannel(row) as ThreadChannel) : null;
+  }
+
+  async findMany(ids: readonly string[]): Promise<ThreadChannel[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .select(channelColumns)
+      .from(channels)
+      .where(and(inArray(channels.id, [...ids]), isThreadRow));
+    return rows.map((row) => toChannel(row) as ThreadChannel);
+  }
+
+  async flagStarterMessage(channelId: string, messageId: string): Promise<boolean> {
+    const rows = await this.db
+      .update(messages)
+      .set({ flags: sql`${messages.flags} | ${MessageFlags.HAS_THREAD}` })
+      .where(and(eq(messages.channelId, channelId), eq(messages.id, messageId)))
+      .returning({ id: messages.id });
+    return rows.length > 0;
   }
 
   async update(thread: ThreadChannel): Promise<void> {
