@@ -44,7 +44,7 @@ for (const { name, make } of cases) {
 
     test("getMany answers each key's value in order, null for a missing, expired or list key", async () => {
       const store = await make();
-      await store.setMany([["a", "1"], ["b", "2"]], 10_000);
+      await Promise.all([store.set("a", "1"), store.set("b", "2")]);
       await store.set("brief", "x", 30);
       await store.listPush("list", "item", 5, 10_000);
       expect(await store.getMany([])).toEqual([]);
@@ -52,7 +52,7 @@ for (const { name, make } of cases) {
       expect(await store.getMany(["b", "missing", "a", "brief", "list", "a"])).toEqual(["2", null, "1", null, null, "1"]);
       // More keys than one Redis command takes, in order.
       const many = Array.from({ length: 2_500 }, (_, i) => [`many:${i}`, `v${i}`] as const);
-      await store.setMany(many.filter((_, i) => i % 3 !== 0), 10_000);
+      await Promise.all(many.filter((_, i) => i % 3 !== 0).map(([key, value]) => store.set(key, value)));
       expect(await store.getMany(many.map(([key]) => key))).toEqual(many.map(([, value], i) => (i % 3 === 0 ? null : value)));
     });
 
@@ -60,21 +60,46 @@ for (const { name, make } of cases) {
       const namespace = uniqueNamespace();
       const [a, b] = [await make(namespace), await make(namespace)];
       const other = await make();
-      await a.setMany([["p:1", "one"], ["p:2", "two"]], 10_000);
+      await Promise.all([a.set("p:1", "one"), a.set("p:2", "two")]);
       await other.set("p:1", "elsewhere");
       expect(await b.getMany(["p:1", "p:2"])).toEqual(["one", "two"]);
       expect(await other.getMany(["p:1", "p:2"])).toEqual(["elsewhere", null]);
     });
 
-    test("setMany stores every entry with the expiry, replacing earlier values", async () => {
+    test("setFields stores fields of a hash that getFields answers in order, null for a missing one", async () => {
       const store = await make();
-      await store.set("b", "old");
-      await store.setMany([["a", "1"], ["b", "2"], ["c", "3"]], 10_000);
-      expect(await Promise.all(["a", "b", "c"].map((key) => store.get(key)))).toEqual(["1", "2", "3"]);
-      expect(await store.ttl("b")).toBeGreaterThan(9_000);
-      await store.setMany([], 10_000);
-      await store.setMany([["brief", "x"]], 60);
-      await eventually(async () => expect(await store.get("brief")).toBeNull());
+      await store.setFields("hash", [["a", "1"], ["b", "2"]], 10_000);
+      await store.setFields("hash", [["b", "replaced"], ["c", "3"]], 10_000);
+      expect(await store.getFields("hash", ["c", "missing", "a", "b", "a"])).toEqual(["3", null, "1", "replaced", "1"]);
+      expect(await store.getFields("absent", ["a", "b"])).toEqual([null, null]);
+      expect(await store.getFields("hash", [])).toEqual([]);
+      await store.setFields("hash", [], 10_000);
+      // More fields than one Redis command takes, in order.
+      const many = Array.from({ length: 2_500 }, (_, i) => [`f${i}`, `v${i}`] as const);
+      await store.setFields("big", many.filter((_, i) => i % 3 !== 0), 10_000);
+      expect(await store.getFields("big", many.map(([field]) => field))).toEqual(many.map(([, value], i) => (i % 3 === 0 ? null : value)));
+    });
+
+    test("a hash expires ttlMs after its last setFields, with every field", async () => {
+      const store = await make();
+      await store.setFields("hash", [["a", "1"]], 10_000);
+      await store.setFields("hash", [["b", "2"]], 60);
+      const left = await store.ttl("hash");
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(60);
+      await eventually(async () => expect(await store.getFields("hash", ["a", "b"])).toEqual([null, null]));
+      expect(await store.ttl("hash")).toBe(-2);
+    });
+
+    test("another node on the same backend reads the hash's fields; a string key is not a hash", async () => {
+      const namespace = uniqueNamespace();
+      const [a, b] = [await make(namespace), await make(namespace)];
+      await a.setFields("shared", [["x", "1"]], 10_000);
+      expect(await b.getFields("shared", ["x"])).toEqual(["1"]);
+      await a.set("plain", "value");
+      await expect(b.getFields("plain", ["x"])).rejects.toThrow(/WRONGTYPE/);
+      await expect(b.setFields("plain", [["x", "1"]], 10_000)).rejects.toThrow(/WRONGTYPE/);
+      await expect(b.get("shared")).rejects.toThrow(/WRONGTYPE/);
     });
 
     test("setIfAbsent: exactly one of 50 parallel callers wins", async () => {

@@ -3,7 +3,7 @@ import type { KeyValueStore } from "../../kernel/ports/key-value-store";
 import { sweepExpired } from "./expiring-entries";
 
 interface Entry {
-  value: string | string[];
+  value: string | string[] | Map<string, string>;
   /** Epoch ms; Infinity when the key never expires. */
   expiresAt: number;
 }
@@ -53,9 +53,20 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
   }
 
-  /** Sets each key as `set` would. */
-  async setMany(entries: ReadonlyArray<readonly [key: string, value: string]>, ttlMs: number): Promise<void> {
-    for (const [key, value] of entries) this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
+  /** Sets fields of the hash at `key` and restarts its expiry. */
+  async setFields(key: string, fields: ReadonlyArray<readonly [field: string, value: string]>, ttlMs: number): Promise<void> {
+    const entry = this.live(key);
+    if (entry && !(entry.value instanceof Map)) throw wrongType();
+    const hash = entry ? (entry.value as Map<string, string>) : new Map<string, string>();
+    for (const [field, value] of fields) hash.set(field, value);
+    this.entries.set(key, { value: hash, expiresAt: this.expiry(ttlMs) });
+  }
+
+  /** Each field's value in the hash at `key`, or null. */
+  async getFields(key: string, fields: readonly string[]): Promise<Array<string | null>> {
+    const entry = this.live(key);
+    if (entry && !(entry.value instanceof Map)) throw wrongType();
+    return fields.map((field) => (entry?.value as Map<string, string> | undefined)?.get(field) ?? null);
   }
 
   /** Sets `key` unless it holds a live value. */
@@ -88,7 +99,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
   async listPush(key: string, value: string, maxLength: number, ttlMs: number): Promise<void> {
     if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError("maxLength must be a positive integer");
     const entry = this.live(key);
-    if (entry && typeof entry.value === "string") throw wrongType();
+    if (entry && !Array.isArray(entry.value)) throw wrongType();
     const list = entry ? (entry.value as string[]) : [];
     list.push(value);
     if (list.length > maxLength) list.splice(0, list.length - maxLength);
@@ -98,8 +109,8 @@ export class MemoryKeyValueStore implements KeyValueStore {
   /** A copy of the list, oldest first. */
   async listRange(key: string): Promise<string[]> {
     const entry = this.live(key);
-    if (entry && typeof entry.value === "string") throw wrongType();
-    return entry ? [...entry.value] : [];
+    if (entry && !Array.isArray(entry.value)) throw wrongType();
+    return entry ? [...(entry.value as string[])] : [];
   }
 
   /** Milliseconds left, -1 without expiry, -2 when absent. */

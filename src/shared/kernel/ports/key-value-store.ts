@@ -6,8 +6,13 @@ export interface KeyValueStore {
   getMany(keys: readonly string[]): Promise<Array<string | null>>;
   /** Sets `key`; with `ttlMs` it expires after that many milliseconds. */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
-  /** Sets every key, each expiring after `ttlMs`, in one round trip; not atomic (a failure may leave some set). */
-  setMany(entries: ReadonlyArray<readonly [key: string, value: string]>, ttlMs: number): Promise<void>;
+  /**
+   * Sets fields of the hash at `key` (created when absent), which then expires `ttlMs` from now, in one round trip;
+   * not atomic (a failure may leave some fields set).
+   */
+  setFields(key: string, fields: ReadonlyArray<readonly [field: string, value: string]>, ttlMs: number): Promise<void>;
+  /** The values of `fields` of the hash at `key` in their order, null for each absent one (all when the key is absent). */
+  getFields(key: string, fields: readonly string[]): Promise<Array<string | null>>;
   /** Sets `key` only when absent; true when it was set. */
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
   /** Removes the keys; returns how many existed. */
