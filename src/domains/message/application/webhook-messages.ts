@@ -28,15 +28,15 @@ export type ExecuteInput = Pick<SendMessageInput, "content" | "embeds" | "allowe
   readonly avatarUrl?: string;
   /** A thread of the webhook's channel to post in (Discord's `thread_id` query). */
   readonly threadId?: Snowflake;
-  /** Discord's forum posts: XCord has no forum channels, so these are refused. */
+  /** Discord's forum posts by webhook: a webhook belongs to a text channel here, so these are refused. */
   readonly threadName?: string;
   readonly appliedTags?: readonly Snowflake[];
 };
 
-/** Refuses what needs forum channels (XCord has none). */
+/** Refuses a forum post by webhook (webhooks belong to text channels). */
 const refuseForumFields = (input: Pick<ExecuteInput, "threadName" | "appliedTags">) => {
-  if (input.threadName !== undefined) throw invalidField("thread_name", "XCord has no forum channels: omit thread_name.");
-  if (input.appliedTags !== undefined && input.appliedTags.length > 0) throw invalidField("applied_tags", "XCord has no forum channels: omit applied_tags.");
+  if (input.threadName !== undefined) throw invalidField("thread_name", "A webhook cannot start a forum post (start one with POST /channels/{forum}/threads): omit thread_name.");
+  if (input.appliedTags !== undefined && input.appliedTags.length > 0) throw invalidField("applied_tags", "A webhook cannot start a forum post: omit applied_tags.");
 };
 
 /**

@@ -51,8 +51,8 @@ export const ExecuteWebhookBody = t.Object(
     enforce_nonce: ignoredField("webhooks do not de-duplicate (discord.js sends it with every execute)"),
     nonce: ignoredField("webhooks do not de-duplicate"),
     sticker_ids: send.sticker_ids,
-    thread_name: t.Optional(t.String({ maxLength: 100, description: "refused when set: XCord has no forum channels" })),
-    applied_tags: t.Optional(t.Array(t.String(), { maxItems: 5, description: "refused when not empty: XCord has no forum channels" })),
+    thread_name: t.Optional(t.String({ maxLength: 100, description: "refused when set: a webhook belongs to a text channel and cannot start a forum post (POST /channels/{forum}/threads does)" })),
+    applied_tags: t.Optional(t.Array(t.String(), { maxItems: 5, description: "refused when not empty: a webhook cannot start a forum post" })),
   },
   { additionalProperties: false, examples: [{ content: "Build #42 passed", username: "CI" }] },
 );
@@ -133,7 +133,7 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
             204: annotated(NoContent, { description: "No Content — without ?wait=true: the message was sent" }),
             ...limited(
               WEBHOOK_EXECUTE_LIMIT,
-              fails("VALIDATION", "no content, embeds or files; a forbidden username; thread_name or applied_tags (no forum channels)"),
+              fails("VALIDATION", "no content, embeds or files; a forbidden username; thread_name or applied_tags (a webhook cannot start a forum post)"),
               THREAD_NOT_HERE,
               fails("THREAD_LOCKED", "thread_id names a locked thread"),
             ),
