@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Secret, TOTP } from "otpauth";
 import { type GatewayClient, identify } from "../support/gateway";
-import { type ApiClient, type GuildBody, bits, expectError, expectStatus, guildWith, startGuildServer } from "../support/guild";
-import { type TestUser, asBot, createBot } from "../support/identity";
+import { type ApiClient, type GuildBody, apiClient, bits, expectError, expectStatus, guildWith, registerUsers, startGuildServer } from "../support/guild";
+import { type TestUser, asBot, createBot, identityEnv } from "../support/identity";
 import { send } from "../support/message";
-import { MODES, type TestServer } from "../support/server";
+import { MODES, type TestServer, modeNamed, startServer } from "../support/server";
 
 /** Turns two-factor login on for `user` through the API, as a client does. */
 const enableTwoFactor = async (api: ApiClient, user: TestUser): Promise<void> => {
@@ -50,7 +50,7 @@ for (const mode of MODES) {
         members: [admin, member, moderator, victim],
         roles: {
           admins: { name: "Admins", permissions: ["ADMINISTRATOR"], holders: [admin] },
-          mods: { name: "Mods", permissions: ["MANAGE_MESSAGES", "MANAGE_CHANNELS", "KICK_MEMBERS", "VIEW_AUDIT_LOG"], holders: [moderator] },
+          mods: { name: "Mods", permissions: ["MANAGE_MESSAGES", "MANAGE_CHANNELS", "MANAGE_THREADS", "KICK_MEMBERS", "VIEW_AUDIT_LOG"], holders: [moderator] },
         },
       });
       const bot = await createBot(server, owner);
@@ -65,6 +65,8 @@ for (const mode of MODES) {
       expectError(await api.delete(`/guilds/${guild.id}/members/${victim.user.id}`, moderator), 403, 60003);
       expectError(await api.patch(`/guilds/${guild.id}`, admin, { name: "Taken over" }), 403, 60003);
       expectError(await api.put(`/guilds/${guild.id}/bans/${victim.user.id}`, admin, {}), 403, 60003);
+      const thread = expectStatus(await api.post<{ id: string }>(`/channels/${general.id}/threads`, victim, { name: "talk", type: 11 }), 201);
+      expectError(await api.patch(`/channels/${thread.id}`, moderator, { locked: true }), 403, 60003);
       // What is no moderation permission stays: sending, and a permission outside Discord's two-factor list.
       await send(api, moderator, general.id, "still here");
       expectStatus(await api.get(`/guilds/${guild.id}/audit-logs`, moderator), 200);
@@ -77,6 +79,7 @@ for (const mode of MODES) {
       await enableTwoFactor(api, moderator);
       expect((await api.delete(`/channels/${general.id}/messages/${victimMessage.id}`, moderator)).status).toBe(204);
       expectStatus(await api.patch(`/channels/${general.id}`, moderator, { topic: "moderated" }), 200);
+      expectStatus(await api.patch(`/channels/${thread.id}`, moderator, { locked: true }), 200);
       // Level 0 again: the administrator without two-factor login may act again (GUILD_UPDATE drops the answers).
       expectStatus(await api.post(`/guilds/${guild.id}/mfa`, owner, { level: 0 }), 200);
       expectStatus(await api.patch(`/guilds/${guild.id}`, admin, { name: "Renamed" }), 200);
@@ -84,3 +87,28 @@ for (const mode of MODES) {
     });
   });
 }
+
+describe("guild MFA level across nodes (postgres+redis)", () => {
+  const mode = modeNamed("postgres+redis");
+  let first: TestServer, second: TestServer;
+
+  beforeAll(async () => {
+    first = await startServer(mode, identityEnv(mode, { NODE_ID: "1" }));
+    second = await startServer(mode, identityEnv(mode, { NODE_ID: "2" }));
+  });
+  afterAll(async () => {
+    await Promise.all([first.stop(), second.stop()]);
+  });
+
+  test("a moderator who turns two-factor login on through one node may moderate through the other at once", async () => {
+    const [api, other] = [apiClient(first), apiClient(second)];
+    const [owner, moderator] = await registerUsers(first, 2);
+    const { guild, general } = await guildWith(api, owner, { members: [moderator], roles: { mods: { name: "Mods", permissions: ["MANAGE_CHANNELS"], holders: [moderator] } } });
+    await enableTwoFactor(api, owner);
+    expectStatus(await api.post(`/guilds/${guild.id}/mfa`, owner, { level: 1 }), 200);
+    // The second node answers (and keeps) the withheld permission first.
+    expectError(await other.patch(`/channels/${general.id}`, moderator, { topic: "before" }), 403, 60003);
+    await enableTwoFactor(api, moderator);
+    expectStatus(await other.patch(`/channels/${general.id}`, moderator, { topic: "after" }), 200);
+  });
+});

@@ -10,6 +10,8 @@ import { viewChannel } from "./channel-access";
 export interface ViewedThread {
   readonly thread: ThreadChannel;
   readonly permissions: bigint;
+  /** What the guild's MFA level withholds from the caller until they turn two-factor login on. */
+  readonly withheld: bigint;
   readonly member: boolean;
 }
 
@@ -25,7 +27,7 @@ export const viewThread = async (deps: Pick<ChannelDeps, "permissions" | "thread
   if (!isThread(resolved.channel)) throw notAThread();
   const thread = await deps.threads.find(threadId);
   if (!thread) throw unknownChannel();
-  return { thread, permissions: resolved.permissions, member: resolved.threadMember ?? false };
+  return { thread, permissions: resolved.permissions, withheld: resolved.withheld ?? 0n, member: resolved.threadMember ?? false };
 };
 
 /**

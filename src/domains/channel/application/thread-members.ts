@@ -1,7 +1,7 @@
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { missingPermissions, unknownMember } from "../../../shared/kernel/common-errors";
+import { missingPermissions, permissionRefusal, unknownMember } from "../../../shared/kernel/common-errors";
 import { MAX_THREAD_MEMBERS, type ThreadChannel, type ThreadMember, ThreadType, threadArchived, tooManyThreadMembers } from "../domain/thread";
 import { threadMembersUpdated } from "../domain/thread-events";
 import type { ChannelRepositories } from "../domain/channel-unit-of-work";
@@ -54,9 +54,9 @@ export const leaveThread =
 export const addThreadMember =
   (deps: MemberDeps) =>
   async (userId: Snowflake, threadId: Snowflake, memberId: Snowflake): Promise<void> => {
-    const { thread, permissions } = await viewThread(deps, userId, threadId);
+    const { thread, permissions, withheld } = await viewThread(deps, userId, threadId);
     if (!hasPermission(permissions, Permission.SEND_MESSAGES)) throw missingPermissions("SEND_MESSAGES_IN_THREADS");
-    if (thread.type === ThreadType.PRIVATE_THREAD && !thread.metadata.invitable && !holdsManageThreads(permissions)) throw missingPermissions("MANAGE_THREADS");
+    if (thread.type === ThreadType.PRIVATE_THREAD && !thread.metadata.invitable && !holdsManageThreads(permissions)) throw permissionRefusal("MANAGE_THREADS", withheld);
     notArchived(thread);
     // The added user must see the parent; a private thread they are not in yet hides itself from them, so ask of the parent.
     const target = await deps.permissions.forChannel(memberId, thread.parentId);
@@ -68,9 +68,9 @@ export const addThreadMember =
 export const removeThreadMember =
   (deps: MemberDeps) =>
   async (userId: Snowflake, threadId: Snowflake, memberId: Snowflake): Promise<void> => {
-    const { thread, permissions } = await viewThread(deps, userId, threadId);
+    const { thread, permissions, withheld } = await viewThread(deps, userId, threadId);
     const creator = thread.type === ThreadType.PRIVATE_THREAD && thread.ownerId === userId;
-    if (!holdsManageThreads(permissions) && !creator) throw missingPermissions("MANAGE_THREADS");
+    if (!holdsManageThreads(permissions) && !creator) throw permissionRefusal("MANAGE_THREADS", withheld);
     notArchived(thread);
     await deps.unitOfWork((repositories) => removeMember(repositories, thread, memberId));
   };

@@ -3,7 +3,7 @@ import { THREAD_AUDIT_FIELDS } from "../domain/channel-audit";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import { checkFields } from "../../../shared/kernel/field-checks";
-import { missingPermissions } from "../../../shared/kernel/common-errors";
+import { permissionRefusal } from "../../../shared/kernel/common-errors";
 import {
   MAX_THREAD_MEMBERS,
   type ThreadChannel,
@@ -44,7 +44,7 @@ export interface UpdateThreadInput {
 export const updateThread =
   (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "threads" | "channels">) =>
   async (userId: Snowflake, threadId: Snowflake, input: UpdateThreadInput, reason?: string): Promise<ThreadChannel> => {
-    const { thread, permissions } = await viewThread(deps, userId, threadId);
+    const { thread, permissions, withheld } = await viewThread(deps, userId, threadId);
     const post = thread.appliedTags !== null;
     const parent = post && input.appliedTags !== undefined ? await deps.channels.find(thread.parentId) : null;
     const forum = parent && isGuildChannel(parent) ? (parent.forum ?? DEFAULT_FORUM_SETTINGS) : DEFAULT_FORUM_SETTINGS;
@@ -73,9 +73,9 @@ export const updateThread =
         return flags;
       },
     });
-    if (touchesModerated && !holdsManageThreads(permissions)) throw missingPermissions("MANAGE_THREADS");
+    if (touchesModerated && !holdsManageThreads(permissions)) throw permissionRefusal("MANAGE_THREADS", withheld);
     const refused = refusedThreadChange(thread, changes, { userId, permissions });
-    if (refused) throw missingPermissions(refused);
+    if (refused) throw permissionRefusal(refused, withheld);
     if (thread.metadata.archived && changes.archived !== false) throw threadArchived();
     const archived = changes.archived ?? thread.metadata.archived;
     const updated: ThreadChannel = {
@@ -107,8 +107,8 @@ export const updateThread =
 export const deleteThread =
   (deps: Pick<ChannelDeps, "permissions" | "unitOfWork" | "threads">) =>
   async (userId: Snowflake, threadId: Snowflake, reason?: string): Promise<ThreadChannel> => {
-    const { thread, permissions } = await viewThread(deps, userId, threadId);
-    if (!holdsManageThreads(permissions)) throw missingPermissions("MANAGE_THREADS");
+    const { thread, permissions, withheld } = await viewThread(deps, userId, threadId);
+    if (!holdsManageThreads(permissions)) throw permissionRefusal("MANAGE_THREADS", withheld);
     await deps.unitOfWork(async (repositories) => {
       const memberIds = thread.type === ThreadType.PRIVATE_THREAD ? await repositories.threads.memberIds(thread.id) : [];
       await repositories.threads.delete(thread.id);
