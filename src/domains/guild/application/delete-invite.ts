@@ -1,5 +1,6 @@
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
-import { missingPermissions, unknownInvite } from "../domain/guild-errors";
+import { unknownInvite } from "../domain/guild-errors";
+import { permissionRefusal } from "../../../shared/kernel/common-errors";
 import { inviteDeleted } from "../domain/guild-events";
 import { AuditLogEvent, auditChanges, auditEntry } from "../../../shared/kernel/audit-log";
 import { INVITE_AUDIT_FIELDS } from "../domain/guild-audit";
@@ -15,7 +16,7 @@ export const deleteInvite =
     if (!invite) throw unknownInvite();
     const context = await loadGuildContext(deps.repositories, invite.guildId, userId);
     if (invite.inviterId !== userId && !hasPermission(context.actor.permissions, Permission.MANAGE_GUILD)) {
-      throw missingPermissions("MANAGE_GUILD");
+      throw permissionRefusal("MANAGE_GUILD", context.actor.withheld);
     }
     await deps.unitOfWork(async (repositories) => {
       if (!(await repositories.invites.delete(code))) throw unknownInvite();

@@ -15,6 +15,7 @@ import {
   isAnimated,
 } from "../domain/emoji";
 import { missingPermissions, unknownEmoji } from "../domain/guild-errors";
+import { permissionRefusal } from "../../../shared/kernel/common-errors";
 import { emojisUpdated } from "../domain/guild-events";
 import type { GuildRepositories } from "../domain/guild-unit-of-work";
 import { isEveryone } from "../domain/role";
@@ -60,7 +61,8 @@ const checkRoles = (context: GuildContext, roleIds: readonly Snowflake[]): Snowf
 const requireEmojiManager = (context: GuildContext, emoji: Emoji): void => {
   if (holds(context, Permission.MANAGE_GUILD_EXPRESSIONS)) return;
   if (emoji.creatorId === context.member.userId && holds(context, Permission.CREATE_GUILD_EXPRESSIONS)) return;
-  throw missingPermissions(emoji.creatorId === context.member.userId ? "MANAGE_GUILD_EXPRESSIONS or CREATE_GUILD_EXPRESSIONS" : "MANAGE_GUILD_EXPRESSIONS");
+  if (emoji.creatorId !== context.member.userId) throw permissionRefusal("MANAGE_GUILD_EXPRESSIONS", context.actor.withheld);
+  throw missingPermissions("MANAGE_GUILD_EXPRESSIONS or CREATE_GUILD_EXPRESSIONS");
 };
 
 const findIn = async (deps: Pick<GuildDeps, "repositories">, guildId: Snowflake, emojiId: Snowflake): Promise<Emoji> => {
