@@ -6,7 +6,7 @@ import type { ChannelRepository } from "../../../domains/channel/domain/channel-
 import type { Overwrite } from "../../../domains/channel/domain/overwrite";
 import { isSnowflake } from "../../kernel/snowflake";
 import { channels, permissionOverwrites } from "./channel-schema";
-import type { DbExecutor } from "./database";
+import { type DbExecutor, preparedOnce } from "./database";
 import { deleteRows } from "./delete-rows";
 
 /** Overwrites as json_agg hands them over: bitfields as text, so that no driver rounds them. */
@@ -137,6 +137,16 @@ const overwriteRow = (channelId: string, overwrite: Overwrite) => ({
 
 /** Channels and overwrites in Postgres. */
 export class DrizzleChannelRepository implements ChannelRepository {
+  /** READY reads it for every session that identifies. */
+  private readonly dmsQuery = preparedOnce(() =>
+    this.db
+      .select(channelColumns)
+      .from(channels)
+      .where(or(eq(channels.dmLowUserId, sql.placeholder("userId")), eq(channels.dmHighUserId, sql.placeholder("userId"))))
+      .orderBy(desc(channels.id))
+      .prepare("dm_channels_of"),
+  );
+
   constructor(private readonly db: DbExecutor) {}
 
   async insert(channel: GuildChannel): Promise<void> {
@@ -222,11 +232,7 @@ export class DrizzleChannelRepository implements ChannelRepository {
   }
 
   async listDms(userId: string): Promise<DmChannel[]> {
-    const rows = await this.db
-      .select(channelColumns)
-      .from(channels)
-      .where(or(eq(channels.dmLowUserId, userId), eq(channels.dmHighUserId, userId)))
-      .orderBy(desc(channels.id));
+    const rows = await this.dmsQuery().execute({ userId });
     return rows.map(toChannel) as DmChannel[];
   }
 }

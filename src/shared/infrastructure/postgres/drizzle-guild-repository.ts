@@ -1,8 +1,8 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Guild } from "../../../domains/guild/domain/guild";
 import type { GuildRepository } from "../../../domains/guild/domain/guild-repository";
 import { isSnowflake } from "../../kernel/snowflake";
-import type { DbExecutor } from "./database";
+import { type DbExecutor, preparedOnce } from "./database";
 import { guilds, members } from "./guild-schema";
 
 type GuildRow = typeof guilds.$inferSelect;
@@ -18,6 +18,17 @@ const toGuild = (row: GuildRow): Guild => ({
 
 /** Guilds in Postgres; deleting one cascades to everything it holds (see guild-schema.ts). */
 export class DrizzleGuildRepository implements GuildRepository {
+  /** READY reads it for every session that identifies. */
+  private readonly forMemberQuery = preparedOnce(() =>
+    this.db
+      .select({ guild: guilds })
+      .from(members)
+      .innerJoin(guilds, eq(guilds.id, members.guildId))
+      .where(eq(members.userId, sql.placeholder("userId")))
+      .orderBy(asc(guilds.id))
+      .prepare("guilds_for_member"),
+  );
+
   constructor(private readonly db: DbExecutor) {}
 
   async insert(guild: Guild): Promise<void> {
@@ -39,12 +50,7 @@ export class DrizzleGuildRepository implements GuildRepository {
   }
 
   async listForMember(userId: string): Promise<Guild[]> {
-    const rows = await this.db
-      .select({ guild: guilds })
-      .from(members)
-      .innerJoin(guilds, eq(guilds.id, members.guildId))
-      .where(eq(members.userId, userId))
-      .orderBy(asc(guilds.id));
+    const rows = await this.forMemberQuery().execute({ userId });
     return rows.map((row) => toGuild(row.guild));
   }
 }

@@ -1,9 +1,9 @@
-import { and, asc, count, eq, inArray, or } from "drizzle-orm";
+import { and, asc, count, eq, inArray, or, sql } from "drizzle-orm";
 import type { Unrecorded } from "../../kernel/domain-event";
 import type { PairState, Relationship, RelationshipType, SideChange } from "../../../domains/identity/domain/relationship";
 import type { RelationshipEvent } from "../../../domains/identity/domain/relationship-events";
 import type { RelationshipRepository } from "../../../domains/identity/domain/relationship-repository";
-import type { DbExecutor } from "./database";
+import { type DbExecutor, preparedOnce } from "./database";
 import { relationships, users } from "./identity-schema";
 import type { Transact } from "./outbox";
 
@@ -11,13 +11,23 @@ const BLOCKED = 2;
 
 /** Relationships in Postgres; `lockPair` and `apply` belong in one unit of work (`write` shares its transaction). */
 export class DrizzleRelationshipRepository implements RelationshipRepository {
+  /** READY reads it for every session that identifies. */
+  private readonly listQuery = preparedOnce(() =>
+    this.db
+      .select()
+      .from(relationships)
+      .where(eq(relationships.userId, sql.placeholder("userId")))
+      .orderBy(asc(relationships.since), asc(relationships.otherId))
+      .prepare("relationships_of"),
+  );
+
   constructor(
     private readonly db: DbExecutor,
     private readonly write: Transact,
   ) {}
 
   async list(userId: string): Promise<Relationship[]> {
-    const rows = await this.db.select().from(relationships).where(eq(relationships.userId, userId)).orderBy(asc(relationships.since), asc(relationships.otherId));
+    const rows = await this.listQuery().execute({ userId });
     return rows.map((row) => ({ ...row, type: row.type as RelationshipType }));
   }
 

@@ -4,7 +4,7 @@ import type { User, UserCredentials } from "../../../domains/identity/domain/use
 import { alreadyTaken } from "../../../domains/identity/domain/user";
 import type { UserEvent } from "../../../domains/identity/domain/user-events";
 import type { UserRepository } from "../../../domains/identity/domain/user-repository";
-import type { DbExecutor } from "./database";
+import { type DbExecutor, preparedOnce } from "./database";
 import { users } from "./identity-schema";
 import type { Transact } from "./outbox";
 
@@ -61,6 +61,9 @@ const explainConflict = (error: unknown): never => {
 
 /** Accounts in Postgres; writes and their events share one transaction (`write`). */
 export class DrizzleUserRepository implements UserRepository {
+  /** READY and most lookups of one user read it. */
+  private readonly findQuery = preparedOnce(() => this.db.select(userColumns).from(users).where(eq(users.id, sql.placeholder("id"))).limit(1).prepare("user_find"));
+
   constructor(
     private readonly db: DbExecutor,
     private readonly write: Transact,
@@ -77,7 +80,7 @@ export class DrizzleUserRepository implements UserRepository {
   }
 
   async find(id: string): Promise<User | null> {
-    const [row] = await this.db.select(userColumns).from(users).where(eq(users.id, id)).limit(1);
+    const [row] = await this.findQuery().execute({ id });
     return row ? toUser(row) : null;
   }
 
