@@ -214,7 +214,12 @@ export const createApp = async (options: AppOptions) => {
     threadMessageSent: channel.useCases.threadMessageSent,
     threadsByIds: channel.threadsByIds,
     onError: (error, what) => logger.error({ err: error }, `${what} failed`),
-    webhooks: { unitOfWork: drizzleWebhookUnitOfWork(transact, ids, clock), repository: new DrizzleWebhookRepository(database.statements), tokens: new Sha256WebhookTokens() },
+    webhooks: {
+      unitOfWork: drizzleWebhookUnitOfWork(transact, ids, clock),
+      repository: new DrizzleWebhookRepository(database.statements),
+      tokens: new Sha256WebhookTokens(),
+      forumPosts: channel.useCases.startWebhookForumPost,
+    },
     ...routeSettings,
   });
   // Background jobs run on worker nodes: these from here, the voice sweep once the node listens.

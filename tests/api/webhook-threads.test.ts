@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type GatewayClient, identify } from "../support/gateway";
 import { type ApiClient, type ChannelBody, type Reply, expectError, expectStatus, guildWith, startGuildServer } from "../support/guild";
 import type { TestUser } from "../support/identity";
-import { type MessageBody, createTextChannel, history } from "../support/message";
+import { type MessageBody, createTextChannel, history, overwriteMember } from "../support/message";
 import { MODES, type TestServer } from "../support/server";
 
 type ThreadBody = ChannelBody & { member_count: number; thread_metadata: { archived: boolean; locked: boolean } };
@@ -82,14 +82,88 @@ for (const mode of MODES) {
       expect(await history(api, owner, locked.id)).toHaveLength(0);
     });
 
-    test("thread_id must name a thread of the webhook's channel (404 10003); thread_name is refused (no forums)", async () => {
+    test("thread_id must name a thread of the webhook's channel (404 10003); thread_name is for forum webhooks only (400 220003)", async () => {
       const elsewhere = await thread(other, alice, 11, "elsewhere");
       expectError(await execute(elsewhere.id, { content: "wrong channel" }), 404, 10003);
       expectError(await execute(other, { content: "not a thread" }), 404, 10003);
       expectError(await execute(general, { content: "the channel itself" }), 404, 10003);
       expectError(await execute("1234567890123", { content: "nothing" }), 404, 10003);
       expect(await history(api, owner, elsewhere.id)).toHaveLength(0);
-      expectError(await execute(undefined, { content: "post", thread_name: "New post" }), 400, 50035);
+      expectError(await execute(undefined, { content: "post", thread_name: "New post" }), 400, 220003);
+      expectError(await execute(undefined, { content: "post", applied_tags: ["1234567890123"] }), 400, 50035);
+    });
+
+    describe("a forum's webhook", () => {
+      type ForumBody = ChannelBody & { available_tags: Array<{ id: string; name: string }> };
+      type PostBody = ThreadBody & { parent_id: string; owner_id: string; applied_tags: string[]; last_message_id: string | null };
+      let forum: ForumBody;
+      let forumHook: { id: string; token: string };
+      const tag = (name: string) => forum.available_tags.find((entry) => entry.name === name)!.id;
+      /** An execute with the forum webhook's token. */
+      const executeInForum = async <T = WebhookMessage>(body: unknown, query = "?wait=true"): Promise<Reply<T>> => {
+        const response = await fetch(`${server.url}/api/v1/webhooks/${forumHook.id}/${forumHook.token}${query}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        const text = await response.text();
+        return { status: response.status, body: (text === "" ? undefined : JSON.parse(text)) as T };
+      };
+      const activePosts = async () =>
+        expectStatus(await api.get<{ threads: PostBody[] }>(`/guilds/${forum.guild_id}/threads/active`, owner), 200).threads.filter((entry) => entry.parent_id === forum.id);
+
+      beforeAll(async () => {
+        forum = expectStatus(
+          await api.post<ForumBody>(`/guilds/${(await api.get<ChannelBody>(`/channels/${general}`, owner)).body.guild_id}/channels`, owner, {
+            type: 15,
+            name: "builds",
+            available_tags: [{ name: "failed" }, { name: "triaged", moderated: true }],
+          }),
+          201,
+        );
+        forumHook = expectStatus(await api.post<{ id: string; token: string }>(`/channels/${forum.id}/webhooks`, owner, { name: "CI" }), 201);
+      });
+
+      test("thread_name starts a post whose first message is the webhook's, as a member's post: THREAD_CREATE, MESSAGE_CREATE, tags, history", async () => {
+        const sent = expectStatus(await executeInForum({ content: "build #7 failed", username: "Build Bot", thread_name: "Build #7", applied_tags: [tag("failed")] }), 200);
+        expect(sent).toMatchObject({ id: sent.channel_id, webhook_id: forumHook.id, content: "build #7 failed", author: { id: forumHook.id, username: "Build Bot" } });
+        const created = await bobSession.dispatch("THREAD_CREATE", (d) => d.id === sent.channel_id);
+        expect(created.d).toMatchObject({ type: 11, parent_id: forum.id, name: "Build #7", owner_id: forumHook.id, applied_tags: [tag("failed")], member_count: 0 });
+        await bobSession.dispatch("MESSAGE_CREATE", (d) => d.id === sent.id && d.channel_id === sent.channel_id && d.webhook_id === forumHook.id);
+        const postRead = expectStatus(await api.get<PostBody>(`/channels/${sent.channel_id}`, bob), 200);
+        expect(postRead).toMatchObject({ parent_id: forum.id, name: "Build #7", owner_id: forumHook.id, applied_tags: [tag("failed")], last_message_id: sent.id, member_count: 0 });
+        expect((await history(api, bob, sent.channel_id)).map((message) => message.id)).toEqual([sent.id]);
+        // Without ?wait the post is made all the same (204).
+        expect((await executeInForum({ content: "quiet post", thread_name: "Build #8" }, "")).status).toBe(204);
+        expect((await activePosts()).map((entry) => entry.name)).toContain("Build #8");
+        // thread_id posts into an existing post, as in any thread of the webhook's channel.
+        const reply = expectStatus(await executeInForum({ content: "fixed" }, `?wait=true&thread_id=${sent.channel_id}`), 200);
+        expect(reply.channel_id).toBe(sent.channel_id);
+      });
+
+      test("refuses what Discord refuses, and a refused post leaves no thread", async () => {
+        const before = (await activePosts()).length;
+        expectError(await executeInForum({ content: "where to?" }), 400, 220001);
+        const post = expectStatus(await executeInForum({ content: "a post", thread_name: "Existing" }), 200);
+        expectError(await executeInForum({ content: "both", thread_name: "Other" }, `?wait=true&thread_id=${post.channel_id}`), 400, 220002);
+        expectError(await executeInForum({ content: "tags on a reply", applied_tags: [tag("failed")] }, `?wait=true&thread_id=${post.channel_id}`), 400, 50035);
+        // A moderated tag takes MANAGE_THREADS, which a webhook never holds; a tag of no forum is refused.
+        expectError(await executeInForum({ content: "triaged", thread_name: "Moderated", applied_tags: [tag("triaged")] }), 403, 50013);
+        expectError(await executeInForum({ content: "unknown tag", thread_name: "Unknown", applied_tags: ["1234567890123"] }), 400, 50035);
+        expectError(await executeInForum({ content: "   ", thread_name: "Empty" }), 400, 50035);
+        expectError(await executeInForum({ content: "no name", thread_name: "" }), 400, 50035);
+        expect((await activePosts()).length).toBe(before + 1);
+      });
+
+      test("a member who cannot see the forum hears nothing of a webhook's post", async () => {
+        await overwriteMember(api, owner, forum.id, alice.user.id, { deny: ["VIEW_CHANNEL"] });
+        const sent = expectStatus(await executeInForum({ content: "hidden post", thread_name: "Hidden" }), 200);
+        await bobSession.dispatch("THREAD_CREATE", (d) => d.id === sent.channel_id);
+        const marker = expectStatus(await execute(undefined, { content: "marker after the hidden post" }), 200);
+        await aliceSession.dispatch("MESSAGE_CREATE", (d) => d.id === marker.id);
+        expect(aliceSession.dispatches("THREAD_CREATE").some((frame) => frame.d.id === sent.channel_id)).toBe(false);
+        expect(aliceSession.dispatches("MESSAGE_CREATE").some((frame) => frame.d.id === sent.id)).toBe(false);
+      });
     });
 
     test("GET, PATCH and DELETE of a message in a thread take its thread_id", async () => {

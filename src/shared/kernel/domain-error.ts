@@ -52,6 +52,9 @@ export const ErrorCode = {
   THREAD_ARCHIVED: "THREAD_ARCHIVED",
   /** A locked thread refuses what only its moderators may do (Discord's 160005). */
   THREAD_LOCKED: "THREAD_LOCKED",
+  WEBHOOK_FORUM_NEEDS_THREAD: "WEBHOOK_FORUM_NEEDS_THREAD",
+  WEBHOOK_FORUM_BOTH_THREAD_FIELDS: "WEBHOOK_FORUM_BOTH_THREAD_FIELDS",
+  WEBHOOK_THREADS_FORUM_ONLY: "WEBHOOK_THREADS_FORUM_ONLY",
   /** The guild has its 1000 active threads (Discord's 160006). */
   THREAD_LIMIT: "THREAD_LIMIT",
   /** The thread has its 1000 members (Discord's 30033). */

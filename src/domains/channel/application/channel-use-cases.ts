@@ -10,6 +10,7 @@ import { updateChannel } from "./update-channel";
 import { archiveIdleThreads } from "./archive-threads";
 import { listActiveThreads, listArchivedThreads, listJoinedArchivedThreads, visibleActiveThreads } from "./list-threads";
 import { startThread, startThreadFromMessage } from "./start-thread";
+import { startWebhookForumPost } from "./start-forum-post";
 import { addThreadMember, getThreadMember, joinThread, leaveGuildThreads, leaveThread, listThreadMembers, removeThreadMember } from "./thread-members";
 import { threadMessageSent } from "./update-thread";
 
@@ -28,6 +29,7 @@ export const channelUseCases = (deps: ChannelDeps) => ({
   listDms: listDms(deps),
   startThreadFromMessage: startThreadFromMessage(deps),
   startThread: startThread(deps),
+  startWebhookForumPost: startWebhookForumPost(deps),
   joinThread: joinThread(deps),
   leaveThread: leaveThread(deps),
   addThreadMember: addThreadMember(deps),

@@ -9,7 +9,9 @@ import { type ThreadChannel, ThreadType } from "../domain/thread";
 import { threadDeleted } from "../domain/thread-events";
 import type { ChannelDeps } from "./channel-deps";
 import { holdsManageThreads, requireBits } from "./thread-access";
-import { type StartThreadInput, createThread, draft, parentSlowMode } from "./start-thread";
+import { type StartThreadInput, type ThreadStarter, createThread, draft, parentSlowMode } from "./start-thread";
+import { unknownChannel } from "../../../shared/kernel/common-errors";
+import { ChannelType, isGuildChannel } from "../domain/channel";
 
 /** A forum post: the thread's fields, its tags, and its starter message (the message domain's to read and check). */
 export interface StartForumPostInput extends Omit<StartThreadInput, "type" | "invitable"> {
@@ -51,7 +53,7 @@ type PostDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids"
  */
 export const startForumPost =
   (deps: PostDeps) =>
-  async (userId: Snowflake, forum: GuildChannel, permissions: bigint, input: StartForumPostInput, reason?: string): Promise<ForumPost> => {
+  async (userId: Snowflake, forum: GuildChannel, permissions: bigint, input: StartForumPostInput, reason?: string, by: ThreadStarter = "member"): Promise<ForumPost> => {
     requireBits(permissions, Permission.SEND_MESSAGES, "SEND_MESSAGES");
     const settings = forum.forum ?? DEFAULT_FORUM_SETTINGS;
     const fields = checkFields({
@@ -67,8 +69,9 @@ export const startForumPost =
     let created: ThreadChannel | null = null;
     // Once the first message is checked: the forum's slow mode takes the member's window only for a valid post.
     const createPost = async () => {
-      await parentSlowMode(deps, userId, forum, permissions);
-      created = await createThread(deps, userId, thread, reason);
+      // Webhooks are not held by slow mode (Discord's rule).
+      if (by === "member") await parentSlowMode(deps, userId, forum, permissions);
+      created = await createThread(deps, userId, thread, reason, undefined, by);
       if (!created) throw new Error("a new snowflake collided with a channel id");
     };
     try {
@@ -79,6 +82,23 @@ export const startForumPost =
       if (created) await removeThread(deps, created);
       throw error;
     }
+  };
+
+/** What a webhook may do in a forum when it starts a post: post and attach; moderated tags need MANAGE_THREADS, which it never holds. */
+const WEBHOOK_POST_PERMISSIONS = Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.ATTACH_FILES;
+
+/**
+ * A post started by a webhook of the forum (Discord's execute with `thread_name`): the same start as a member's, with
+ * the webhook as owner, `send` writing its first message as the webhook's (the message domain's execute), no thread
+ * member (a webhook is no user), no slow mode and no audit entry. 404 10003 when the channel is no forum (any more).
+ */
+export const startWebhookForumPost =
+  (deps: PostDeps & Pick<ChannelDeps, "channels">) =>
+  async (webhookId: Snowflake, forumId: Snowflake, input: Omit<StartForumPostInput, "message">, send: ForumStarter): Promise<ForumPost> => {
+    const forum = await deps.channels.find(forumId);
+    if (!forum || !isGuildChannel(forum) || forum.type !== ChannelType.GUILD_FORUM) throw unknownChannel();
+    // The first message is the webhook's execute, which `send` checks and writes: nothing of it is read here.
+    return startForumPost({ ...deps, forumStarter: send })(webhookId, forum, WEBHOOK_POST_PERMISSIONS, { ...input, message: send }, undefined, "webhook");
   };
 
 /** Takes back a post whose first message failed (THREAD_DELETE). */

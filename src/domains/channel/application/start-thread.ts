@@ -50,9 +50,13 @@ type StartDeps = Pick<ChannelDeps, "permissions" | "unitOfWork" | "clock" | "ids
 export const parentSlowMode = (deps: StartDeps, userId: Snowflake, channel: GuildChannel, permissions: bigint) =>
   enforceSlowMode(deps, userId, { channelId: channel.id, seconds: channel.rateLimitPerUser, permissions, thread: false }, "thread");
 
+/** Who starts a thread: a member (the default), or a webhook, which joins nothing and writes no audit entry. */
+export type ThreadStarter = "member" | "webhook";
+
 /**
  * Writes a new thread with its creator as first member (THREAD_CREATE); false when its id is taken. A thread started
  * from a message flags that message HAS_THREAD in the same transaction, and the parent hears MESSAGE_UPDATE for it.
+ * A webhook's forum post has no member: a webhook is no user to be one.
  */
 export const createThread = async (
   deps: Pick<StartDeps, "unitOfWork">,
@@ -60,16 +64,19 @@ export const createThread = async (
   thread: ThreadChannel,
   reason: string | undefined,
   starter?: StarterMessageUpdate,
+  by: ThreadStarter = "member",
 ): Promise<ThreadChannel | null> =>
   deps.unitOfWork(async (repositories) => {
     if ((await repositories.threads.countActive(thread.guildId)) >= MAX_ACTIVE_THREADS) throw tooManyThreads();
-    const member = { threadId: thread.id, userId, joinedAt: thread.metadata.createTimestamp, flags: 0 };
-    if (!(await repositories.threads.insert(thread, [member]))) return null;
-    const created = { ...thread, memberCount: 1 };
+    const members = by === "member" ? [{ threadId: thread.id, userId, joinedAt: thread.metadata.createTimestamp, flags: 0 }] : [];
+    if (!(await repositories.threads.insert(thread, members))) return null;
+    const created = { ...thread, memberCount: members.length };
     // A starter deleted meanwhile leaves the thread without one, as on Discord.
     const flagged = starter !== undefined && (await repositories.threads.flagStarterMessage(thread.parentId, thread.id));
     await repositories.record(flagged ? [threadCreated(created), starter(threadPayload(created))] : [threadCreated(created)]);
-    await repositories.audit([auditEntry({ userId, reason }, thread.guildId, AuditLogEvent.THREAD_CREATE, { targetId: thread.id, changes: auditChanges(null, created, THREAD_AUDIT_FIELDS) })]);
+    if (by === "member") {
+      await repositories.audit([auditEntry({ userId, reason }, thread.guildId, AuditLogEvent.THREAD_CREATE, { targetId: thread.id, changes: auditChanges(null, created, THREAD_AUDIT_FIELDS) })]);
+    }
     return created;
   });
 

@@ -1,7 +1,7 @@
 import { unknownChannel } from "../../../shared/kernel/common-errors";
 import { invalidField } from "../../../shared/kernel/domain-error";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import { isThread } from "../../channel";
+import { ChannelType, isThread } from "../../channel";
 import type { Message } from "../domain/message";
 import type { MessageChannel } from "../domain/message-channel";
 import { unknownMessage } from "../domain/message-errors";
@@ -9,7 +9,7 @@ import { messageDeleted } from "../domain/message-events";
 import type { MessagePayload } from "../domain/message-payloads";
 import type { AllowedMentions } from "../domain/allowed-mentions";
 import { type Webhook, webhookAuthor, webhookChannel } from "../domain/webhook";
-import { webhookThreadLocked } from "../domain/webhook-errors";
+import { webhookForumBothThreadFields, webhookForumNeedsThread, webhookThreadLocked, webhookThreadsForumOnly } from "../domain/webhook-errors";
 import { type EditMessageInput, editMessage } from "./edit-message";
 import { renderMessage } from "./message-views";
 import { type SendMessageInput, sendMessage } from "./send-message";
@@ -28,15 +28,25 @@ export type ExecuteInput = Pick<SendMessageInput, "content" | "embeds" | "allowe
   readonly avatarUrl?: string;
   /** A thread of the webhook's channel to post in (Discord's `thread_id` query). */
   readonly threadId?: Snowflake;
-  /** Discord's forum posts by webhook: a webhook belongs to a text channel here, so these are refused. */
+  /** A forum webhook's new post: its name, and the forum's tags it carries. */
   readonly threadName?: string;
   readonly appliedTags?: readonly Snowflake[];
 };
 
-/** Refuses a forum post by webhook (webhooks belong to text channels). */
-const refuseForumFields = (input: Pick<ExecuteInput, "threadName" | "appliedTags">) => {
-  if (input.threadName !== undefined) throw invalidField("thread_name", "A webhook cannot start a forum post (start one with POST /channels/{forum}/threads): omit thread_name.");
-  if (input.appliedTags !== undefined && input.appliedTags.length > 0) throw invalidField("applied_tags", "A webhook cannot start a forum post: omit applied_tags.");
+/**
+ * Whether the execute starts a forum post, as Discord decides: a forum webhook needs `thread_name` (a new post) or
+ * `thread_id` (an existing one), not both (400 220001, 220002); `thread_name` elsewhere is 400 220003, and
+ * `applied_tags` belong to a new post only.
+ */
+const startsPost = async (deps: Pick<WebhookDeps, "permissions">, webhook: Webhook, input: ExecuteInput): Promise<boolean> => {
+  // Asked as the webhook, which is no user: only the channel's type is read (the node's cache answers it).
+  const forum = (await deps.permissions.forChannel(webhook.id, webhook.channelId))?.channel.type === ChannelType.GUILD_FORUM;
+  const named = input.threadName !== undefined;
+  if (forum && named && input.threadId !== undefined) throw webhookForumBothThreadFields();
+  if (forum && !named && input.threadId === undefined) throw webhookForumNeedsThread();
+  if (!forum && named) throw webhookThreadsForumOnly();
+  if (!named && input.appliedTags !== undefined && input.appliedTags.length > 0) throw invalidField("applied_tags", "Only a new forum post (thread_name) takes tags.");
+  return named;
 };
 
 /**
@@ -71,19 +81,27 @@ export const executeWebhook =
   (deps: WebhookDeps) =>
   async (webhookId: Snowflake, token: string, input: ExecuteInput): Promise<MessagePayload> => {
     const webhook = await webhookByToken(deps, webhookId, token);
-    refuseForumFields(input);
-    const channel = await targetOf(deps, webhook, input.threadId, "post");
+    const post = await startsPost(deps, webhook, input);
     const author = webhookAuthor(webhook, { username: input.username, avatarUrl: input.avatarUrl });
-    const sent = await sendMessage(deps)(webhook.id, channel.id, {
+    const message: SendMessageInput = {
       content: input.content,
       embeds: input.embeds,
       allowedMentions: input.allowedMentions ?? WEBHOOK_DEFAULT_MENTIONS,
       flags: input.flags,
       attachments: input.attachments,
       files: input.files,
-      webhook: { author, channel },
-    });
-    return sent.message;
+    };
+    if (post) {
+      // The forum post's start (the channel domain's, as for a member's post), whose first message is this execute.
+      const started = await deps.webhooks.forumPosts(webhook.id, webhook.channelId, { name: input.threadName as string, appliedTags: input.appliedTags }, async (_id, request) => {
+        const thread = { ...webhookChannel(webhook), id: request.threadId, thread: { archived: false, member: false } };
+        const starter = { guildId: request.guildId, forumId: request.forumId, permissions: thread.permissions, createThread: request.createThread };
+        return (await sendMessage(deps)(webhook.id, request.threadId, { ...message, webhook: { author, channel: thread }, starter })).message;
+      });
+      return started.message as MessagePayload;
+    }
+    const channel = await targetOf(deps, webhook, input.threadId, "post");
+    return (await sendMessage(deps)(webhook.id, channel.id, { ...message, webhook: { author, channel } })).message;
   };
 
 /** A message this webhook sent, in its channel or the thread named; 404 10008 for any other message. */

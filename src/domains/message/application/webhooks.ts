@@ -7,7 +7,9 @@ import type { UserProfile } from "../../../shared/kernel/users";
 import { type Webhook, WEBHOOKS_PER_CHANNEL_MAX, WEBHOOK_AUDIT_FIELDS, checkWebhookAvatar, checkWebhookName } from "../domain/webhook";
 import { invalidWebhookToken, unknownWebhook, webhookLimit } from "../domain/webhook-errors";
 import { webhooksUpdated } from "../domain/webhook-events";
-import { channelWith, memberStanding } from "./message-access";
+import { memberStanding, toMessageChannel } from "./message-access";
+import { ChannelType, requirePermission, viewChannel } from "../../channel";
+import { notTextChannel } from "../domain/message-errors";
 import type { WebhookDeps } from "./webhook-deps";
 
 /** A webhook as the API shows it: with its creator, and its token only to whoever may hold it right now. */
@@ -35,9 +37,15 @@ const withCreators = async (deps: Pick<Deps, "users">, webhooks: readonly Webhoo
   return webhooks.map((webhook) => ({ webhook, creator: users.get(webhook.creatorId) ?? null }));
 };
 
-/** A guild text channel where the caller holds MANAGE_WEBHOOKS (404 10003, 403 50001, 403 50013, 400 for other channels). */
+/**
+ * A guild text channel or forum (whose webhooks start posts) where the caller holds MANAGE_WEBHOOKS (404 10003,
+ * 403 50001, 403 50013, 400 for other channels).
+ */
 const managedChannel = async (deps: Pick<Deps, "permissions">, userId: Snowflake, channelId: Snowflake) => {
-  const channel = await channelWith(deps, userId, channelId, "MANAGE_WEBHOOKS");
+  const resolved = await viewChannel(deps, userId, channelId);
+  const channel = toMessageChannel(resolved);
+  requirePermission(channel.permissions, "MANAGE_WEBHOOKS", channel.withheld);
+  if (!channel.text && resolved.channel.type !== ChannelType.GUILD_FORUM) throw notTextChannel();
   if (channel.guildId === null) throw missingPermissions("MANAGE_WEBHOOKS");
   return { ...channel, guildId: channel.guildId };
 };

@@ -2,7 +2,7 @@ import { t } from "elysia";
 import { errorResponses, fails } from "../../../shared/presentation/error-schemas";
 import type { RateLimitRule } from "../../../shared/presentation/rate-limit";
 import { NoContent, noContent, routesTagged } from "../../../shared/presentation/route-kit";
-import { CodePointString, HttpUrlString, annotated } from "../../../shared/presentation/schema-types";
+import { CodePointString, HttpUrlString, SnowflakeString, annotated } from "../../../shared/presentation/schema-types";
 import { WEBHOOK_AVATAR_MAX, WEBHOOK_NAME_MAX } from "../domain/webhook";
 import type { ExecuteInput } from "../application/webhook-messages";
 import { EditMessageBody, EditMessageMultipart, MessageBody, SendMessageBody, SendMessageMultipart, UNKNOWN_MESSAGE } from "./message-schemas";
@@ -51,8 +51,10 @@ export const ExecuteWebhookBody = t.Object(
     enforce_nonce: ignoredField("webhooks do not de-duplicate (discord.js sends it with every execute)"),
     nonce: ignoredField("webhooks do not de-duplicate"),
     sticker_ids: send.sticker_ids,
-    thread_name: t.Optional(t.String({ maxLength: 100, description: "refused when set: a webhook belongs to a text channel and cannot start a forum post (POST /channels/{forum}/threads does)" })),
-    applied_tags: t.Optional(t.Array(t.String(), { maxItems: 5, description: "refused when not empty: a webhook cannot start a forum post" })),
+    thread_name: t.Optional(
+      t.String({ maxLength: 100, description: "a forum webhook: the name of the post (thread) this execute starts, its message the post's first; 400 220003 on a webhook of another channel" }),
+    ),
+    applied_tags: t.Optional(t.Array(SnowflakeString, { maxItems: 5, description: "with thread_name: the forum's tags the new post carries (moderated ones refused: a webhook holds no MANAGE_THREADS)" })),
   },
   { additionalProperties: false, examples: [{ content: "Build #42 passed", username: "CI" }] },
 );
@@ -133,13 +135,18 @@ export const webhookTokenRoutes = ({ useCases, publicUrl, ...deps }: WebhookRout
             204: annotated(NoContent, { description: "No Content — without ?wait=true: the message was sent" }),
             ...limited(
               WEBHOOK_EXECUTE_LIMIT,
-              fails("VALIDATION", "no content, embeds or files; a forbidden username; thread_name or applied_tags (a webhook cannot start a forum post)"),
+              fails("VALIDATION", "no content, embeds or files; a forbidden username; applied_tags without thread_name, or not tags of the forum"),
               THREAD_NOT_HERE,
               fails("THREAD_LOCKED", "thread_id names a locked thread"),
+              fails("WEBHOOK_FORUM_NEEDS_THREAD", "a forum webhook without thread_name or thread_id"),
+              fails("WEBHOOK_FORUM_BOTH_THREAD_FIELDS", "a forum webhook with both thread_name and thread_id"),
+              fails("WEBHOOK_THREADS_FORUM_ONLY", "thread_name on a webhook of a channel that is no forum"),
+              fails("THREAD_LIMIT", "a new post when the guild has 1000 active threads"),
+              fails("MISSING_PERMISSIONS", "applied_tags name a moderated tag"),
             ),
           },
           detail: detail(
-            "Execute: post a message as the webhook (no login; JSON, or multipart payload_json + files[n]); with ?thread_id= into that thread of its channel, unarchiving it; 5 per 2 s per webhook",
+            "Execute: post a message as the webhook (no login; JSON, or multipart payload_json + files[n]); with ?thread_id= into that thread of its channel, unarchiving it; a forum webhook's thread_name starts a post; 5 per 2 s per webhook",
           ),
         },
         SendMessageMultipart,
