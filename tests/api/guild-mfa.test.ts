@@ -3,8 +3,11 @@ import { Secret, TOTP } from "otpauth";
 import { type GatewayClient, identify } from "../support/gateway";
 import { type ApiClient, type GuildBody, apiClient, bits, expectError, expectStatus, guildWith, registerUsers, startGuildServer } from "../support/guild";
 import { type TestUser, asBot, createBot, identityEnv } from "../support/identity";
-import { send } from "../support/message";
+import { pngBytes, send } from "../support/message";
 import { MODES, type TestServer, modeNamed, startServer } from "../support/server";
+
+/** A 1×1 PNG as a data URI, for emoji. */
+const PIXEL = `data:image/png;base64,${Buffer.from(pngBytes()).toString("base64")}`;
 
 /** Turns two-factor login on for `user` through the API, as a client does. */
 const enableTwoFactor = async (api: ApiClient, user: TestUser): Promise<void> => {
@@ -50,7 +53,7 @@ for (const mode of MODES) {
         members: [admin, member, moderator, victim],
         roles: {
           admins: { name: "Admins", permissions: ["ADMINISTRATOR"], holders: [admin] },
-          mods: { name: "Mods", permissions: ["MANAGE_MESSAGES", "MANAGE_CHANNELS", "MANAGE_THREADS", "KICK_MEMBERS", "VIEW_AUDIT_LOG"], holders: [moderator] },
+          mods: { name: "Mods", permissions: ["MANAGE_MESSAGES", "MANAGE_CHANNELS", "MANAGE_THREADS", "KICK_MEMBERS", "VIEW_AUDIT_LOG", "MANAGE_GUILD_EXPRESSIONS"], holders: [moderator] },
         },
       });
       const bot = await createBot(server, owner);
@@ -67,6 +70,8 @@ for (const mode of MODES) {
       expectError(await api.put(`/guilds/${guild.id}/bans/${victim.user.id}`, admin, {}), 403, 60003);
       const thread = expectStatus(await api.post<{ id: string }>(`/channels/${general.id}/threads`, victim, { name: "talk", type: 11 }), 201);
       expectError(await api.patch(`/channels/${thread.id}`, moderator, { locked: true }), 403, 60003);
+      // Creating emoji takes either expressions permission: the one the moderator holds is withheld.
+      expectError(await api.post(`/guilds/${guild.id}/emojis`, moderator, { name: "mod_emoji", image: PIXEL }), 403, 60003);
       // What is no moderation permission stays: sending, and a permission outside Discord's two-factor list.
       await send(api, moderator, general.id, "still here");
       expectStatus(await api.get(`/guilds/${guild.id}/audit-logs`, moderator), 200);

@@ -15,7 +15,7 @@ import {
   isAnimated,
 } from "../domain/emoji";
 import { missingPermissions, unknownEmoji } from "../domain/guild-errors";
-import { permissionRefusal } from "../../../shared/kernel/common-errors";
+import { permissionRefusal, twoFactorRequired } from "../../../shared/kernel/common-errors";
 import { emojisUpdated } from "../domain/guild-events";
 import type { GuildRepositories } from "../domain/guild-unit-of-work";
 import { isEveryone } from "../domain/role";
@@ -57,12 +57,16 @@ const checkRoles = (context: GuildContext, roleIds: readonly Snowflake[]): Snowf
   return unique;
 };
 
+/** Neither expressions permission held: 60003 when the guild's MFA level withheld MANAGE_GUILD_EXPRESSIONS. */
+const expressionsRefusal = (context: GuildContext) =>
+  (context.actor.withheld & EXPRESSIONS) !== 0n ? twoFactorRequired() : missingPermissions("CREATE_GUILD_EXPRESSIONS or MANAGE_GUILD_EXPRESSIONS");
+
 /** Editing or deleting: MANAGE_GUILD_EXPRESSIONS for anyone's, CREATE_GUILD_EXPRESSIONS for one's own. */
 const requireEmojiManager = (context: GuildContext, emoji: Emoji): void => {
   if (holds(context, Permission.MANAGE_GUILD_EXPRESSIONS)) return;
   if (emoji.creatorId === context.member.userId && holds(context, Permission.CREATE_GUILD_EXPRESSIONS)) return;
   if (emoji.creatorId !== context.member.userId) throw permissionRefusal("MANAGE_GUILD_EXPRESSIONS", context.actor.withheld);
-  throw missingPermissions("MANAGE_GUILD_EXPRESSIONS or CREATE_GUILD_EXPRESSIONS");
+  throw expressionsRefusal(context);
 };
 
 const findIn = async (deps: Pick<GuildDeps, "repositories">, guildId: Snowflake, emojiId: Snowflake): Promise<Emoji> => {
@@ -103,7 +107,7 @@ export const createEmoji =
   (deps: Pick<GuildDeps, "repositories" | "unitOfWork" | "users" | "ids" | "emojiImages" | "imageTypes">) =>
   async (userId: Snowflake, guildId: Snowflake, input: CreateEmojiInput, reason?: string): Promise<EmojiList> => {
     const context = await loadGuildContext(deps.repositories, guildId, userId);
-    if ((context.actor.permissions & EXPRESSIONS) === 0n) throw missingPermissions("CREATE_GUILD_EXPRESSIONS or MANAGE_GUILD_EXPRESSIONS");
+    if ((context.actor.permissions & EXPRESSIONS) === 0n) throw expressionsRefusal(context);
     const name = checkEmojiName(input.name);
     const roleIds = checkRoles(context, input.roles ?? []);
     const bytes = decodeImageData(input.image);
