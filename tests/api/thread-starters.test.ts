@@ -63,6 +63,12 @@ for (const mode of MODES) {
       expect(older.find((message) => message.id === starter.id)).toMatchObject({ flags: HAS_THREAD, thread: { id: thread.id } });
       const one = expectStatus(await api.get<StarterBody>(`/channels/${general.id}/messages/${starter.id}`, bob), 200);
       expect(one).toMatchObject({ flags: HAS_THREAD, thread: { id: thread.id, name: "Discussion" } });
+      // Pins and search show it too.
+      expectStatus(await api.put(`/channels/${general.id}/pins/${starter.id}`, owner), 204);
+      const pins = expectStatus(await api.get<StarterBody[]>(`/channels/${general.id}/pins`, bob), 200);
+      expect(pins.find((message) => message.id === starter.id)?.thread?.id).toBe(thread.id);
+      const found = expectStatus(await api.get<{ messages: StarterBody[][] }>(`/guilds/${general.guild_id}/messages/search?content=discuss`, bob), 200);
+      expect(found.messages.flat().find((message) => message.id === starter.id)?.thread?.id).toBe(thread.id);
 
       // An edit keeps the flag (a library echoes it back) and shows the thread in its answer and MESSAGE_UPDATE.
       const edited = expectStatus(await api.patch<StarterBody>(`/channels/${general.id}/messages/${starter.id}`, alice, { content: "Let's discuss (edited)", flags: HAS_THREAD }), 200);

@@ -8,6 +8,7 @@ import type { MessagePayload } from "../domain/message-payloads";
 import { memberStanding } from "./message-access";
 import type { MessageDeps } from "./message-deps";
 import { renderMessages } from "./message-views";
+import { withThreads } from "./starter-threads";
 
 export const SEARCH_QUERY_MAX = 200;
 export const SEARCH_LIMIT_MAX = 25;
@@ -29,7 +30,7 @@ const READABLE = Permission.VIEW_CHANNEL | Permission.READ_MESSAGE_HISTORY;
  * channels the caller can read (VIEW_CHANNEL and READ_MESSAGE_HISTORY). DMs are never part of a guild search.
  */
 export const searchMessages =
-  (deps: Pick<MessageDeps, "guilds" | "permissions" | "repositories" | "users" | "signer" | "clock" | "publicUrl">) =>
+  (deps: Pick<MessageDeps, "guilds" | "permissions" | "repositories" | "users" | "signer" | "clock" | "publicUrl" | "threadsByIds">) =>
   async (userId: Snowflake, guildId: Snowflake, input: SearchInput): Promise<{ total: number; messages: MessagePayload[] }> => {
     const fields = checkFields({
       content: () => {
@@ -58,5 +59,5 @@ export const searchMessages =
       { channelIds: readable, content: fields.content, authorId: input.authorId, limit: fields.limit, offset: fields.offset },
       userId,
     );
-    return { total: found.total, messages: await renderMessages(deps, found.messages) };
+    return { total: found.total, messages: await renderMessages(deps, await withThreads(deps, found.messages)) };
   };
