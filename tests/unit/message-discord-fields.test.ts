@@ -68,6 +68,14 @@ describe("flags", () => {
     expect(editedFlags(4100, 0)).toBe(4096);
     expect(editedFlags(4100, undefined)).toBe(4100);
   });
+
+  test("HAS_THREAD is the server's: a send may not set it, an edit echoing it (or not) leaves it as it is", () => {
+    expect(Object.keys(reasons(() => checkFlags(32)))).toEqual(["flags"]);
+    expect(editedFlags(32, 32 | 4)).toBe(36);
+    expect(editedFlags(32, 0)).toBe(32);
+    expect(editedFlags(0, 32)).toBe(0);
+    expect(Object.keys(reasons(() => editedFlags(32, 32 | (1 << 15))))).toEqual(["flags"]);
+  });
 });
 
 describe("attachments entries and file parts", () => {
