@@ -23,8 +23,8 @@ export { ChannelType, isGuildChannel, isThread } from "./domain/channel";
 // Events.
 export type { ChannelCreated, ChannelDeleted, ChannelEvent, ChannelUpdated } from "./domain/channel-events";
 export type { ThreadEvent, ThreadPayload } from "./domain/thread-events";
-export type { StarterMessageUpdate } from "./application/start-thread";
-export type { ForumPost, ForumStarter, ForumStarterRequest } from "./application/start-forum-post";
+export type { ForumStarter, ForumStarterRequest, StarterMessageUpdate } from "./application/starter-messages";
+export type { ForumPost } from "./application/start-forum-post";
 
 // Wire schemas other domains' routes and the AsyncAPI document embed.
 export { ChannelBody, ChannelParams, channelFailures } from "./presentation/channel-schemas";

@@ -7,8 +7,7 @@ import type { ThreadRepository } from "../domain/thread-repository";
 import type { GuildAccess } from "../domain/guild-access";
 import type { PermissionResolver } from "../domain/permission-resolver";
 import type { BlockList, UserDirectory } from "../../../shared/kernel/users";
-import type { StarterMessageCheck } from "./start-thread";
-import type { ForumStarter } from "./start-forum-post";
+import type { ForumStarter, StarterMessageCheck } from "./starter-messages";
 
 /** Every port the channel use cases take; each use case picks the ones it needs. */
 export interface ChannelDeps {

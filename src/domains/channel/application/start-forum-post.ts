@@ -9,7 +9,8 @@ import { type ThreadChannel, ThreadType } from "../domain/thread";
 import { threadDeleted } from "../domain/thread-events";
 import type { ChannelDeps } from "./channel-deps";
 import { holdsManageThreads, requireBits } from "./thread-access";
-import { type StartThreadInput, type ThreadStarter, createThread, draft, parentSlowMode } from "./start-thread";
+import { type StartThreadInput, type ThreadStarter, createThread, draft, parentSlowMode } from "./thread-creation";
+import type { ForumStarter } from "./starter-messages";
 import { unknownChannel } from "../../../shared/kernel/common-errors";
 import { ChannelType, isGuildChannel } from "../domain/channel";
 
@@ -19,22 +20,6 @@ export interface StartForumPostInput extends Omit<StartThreadInput, "type" | "in
   /** Required: the body of the post's first message, as the message domain reads it. */
   readonly message?: unknown;
 }
-
-/** What the message domain is asked to send as a post's first message. */
-export interface ForumStarterRequest {
-  /** The new thread, whose id the message takes. */
-  readonly threadId: Snowflake;
-  readonly guildId: Snowflake;
-  readonly forumId: Snowflake;
-  /** The author's permissions in the forum, which the thread has. */
-  readonly permissions: bigint;
-  readonly message: unknown;
-  /** Writes the thread (THREAD_CREATE); called once the message is checked and before it is written. */
-  readonly createThread: () => Promise<void>;
-}
-
-/** The message domain's send of a forum post's first message: answers its wire payload, or throws without writing it. */
-export type ForumStarter = (userId: Snowflake, request: ForumStarterRequest) => Promise<unknown>;
 
 /** A new forum post and its first message (the message domain's payload), as Discord answers the start. */
 export interface ForumPost {

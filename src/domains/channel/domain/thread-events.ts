@@ -1,6 +1,6 @@
 import { type DomainEvent, type Unrecorded, topics } from "../../../shared/kernel/domain-event";
 import type { Snowflake } from "../../../shared/kernel/snowflake";
-import type { ChannelPayload } from "./channel-events";
+import type { ChannelPayload } from "./channel-payload";
 import { type ThreadChannel, type ThreadMember, ThreadType } from "./thread";
 
 /** Discord's thread_metadata on the wire. */

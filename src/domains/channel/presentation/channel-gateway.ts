@@ -1,6 +1,7 @@
 import { type DispatchRule, type DispatchRules, FORWARD, type ReadyContributor } from "../../../shared/gateway/gateway-ports";
 import { Permission, hasPermission } from "../../../shared/kernel/permissions";
-import type { ChannelCreated, ChannelEvent, ChannelPayload, ChannelUpdated } from "../domain/channel-events";
+import type { ChannelCreated, ChannelEvent, ChannelUpdated } from "../domain/channel-events";
+import type { ChannelPayload } from "../domain/channel-payload";
 import { type ThreadCreated, type ThreadEvent, type ThreadUpdated, withoutPrivateParts } from "../domain/thread-events";
 import type { Overwrite } from "../domain/overwrite";
 import { ChannelType } from "../domain/channel";
