@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type GatewayClient, connectGateway, identify } from "../support/gateway";
+import { connectGateway, gatewaySessions } from "../support/gateway";
 import type { TestUser } from "../support/identity";
 import { type ApiClient, expectStatus, generalOf, guildWith, registerUsers, startGuildServer } from "../support/guild";
 import { type MessageBody, openDm, send } from "../support/message";
@@ -12,20 +12,16 @@ for (const mode of MODES) {
   describe(`DM delivery status, an XCord extension (${mode.name})`, () => {
     let server: TestServer;
     let api: ApiClient;
-    const clients: GatewayClient[] = [];
+    const sessions = gatewaySessions(() => server.url);
     beforeAll(async () => {
       ({ server, api } = await startGuildServer(mode, 0));
     });
     afterAll(async () => {
-      for (const client of clients) client.close();
+      sessions.closeAll();
       await server.stop();
     });
 
-    const connect = async (user: TestUser) => {
-      const session = await identify(server.url, user.access_token);
-      clients.push(session.client);
-      return session.client;
-    };
+    const connect = async (user: TestUser) => (await sessions.connect(user)).client;
     const statuses = async (as: TestUser, channelId: string) =>
       expectStatus(await api.get<Delivered[]>(`/channels/${channelId}/messages`, as), 200).map((message) => [message.content, message.delivery]);
 
@@ -83,7 +79,7 @@ for (const mode of MODES) {
       await alices.dispatch("MESSAGE_CREATE", (d) => d.id === first.id);
       // A session of Bob's that asked for no DM events (intents without DIRECT_MESSAGES, 1 << 12) is not a delivery.
       const quiet = await connectGateway(server.url);
-      clients.push(quiet);
+      sessions.track(quiet);
       await quiet.next((frame) => frame.op === 10, "HELLO");
       quiet.send({ op: 2, d: { token: bob.access_token, intents: 1, properties: { os: "linux", browser: "xcord-tests", device: "xcord-tests" } } });
       await quiet.dispatch("READY");

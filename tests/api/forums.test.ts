@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type GatewayClient, identify } from "../support/gateway";
+import { gatewaySessions } from "../support/gateway";
 import { type ApiClient, type ChannelBody, expectError, expectStatus, guildWith } from "../support/guild";
 import type { TestUser } from "../support/identity";
 import { type MessageBody, history, overwriteMember, pngBytes, send } from "../support/message";
@@ -41,17 +41,13 @@ for (const mode of MODES) {
     let server: TestServer;
     let api: ApiClient;
     let owner: TestUser, moderator: TestUser, alice: TestUser, bob: TestUser, outsider: TestUser;
-    const clients: GatewayClient[] = [];
-    const connect = async (user: TestUser) => {
-      const session = await identify(server.url, user.access_token);
-      clients.push(session.client);
-      return session;
-    };
+    const sessions = gatewaySessions(() => server.url);
+    const connect = sessions.connect;
     beforeAll(async () => {
       ({ server, api, users: [owner, moderator, alice, bob, outsider] } = await startGuildServer(mode, 5, { RATE_LIMIT_SCALE: "1000" }));
     });
     afterAll(async () => {
-      for (const client of clients) client.close();
+      sessions.closeAll();
       await server.stop();
     });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type GatewayClient, identify } from "../support/gateway";
+import { gatewaySessions } from "../support/gateway";
 import {
   type ApiClient,
   type GuildBody,
@@ -24,19 +24,15 @@ for (const mode of MODES) {
     let api: ApiClient;
     let owner: TestUser, member: TestUser, outsider: TestUser, newcomer: TestUser, target: TestUser;
     let guild: GuildBody;
-    const clients: GatewayClient[] = [];
-    const connect = async (user: TestUser) => {
-      const session = await identify(server.url, user.access_token);
-      clients.push(session.client);
-      return session;
-    };
+    const sessions = gatewaySessions(() => server.url);
+    const connect = sessions.connect;
 
     beforeAll(async () => {
       ({ server, api, users: [owner, member, outsider, newcomer, target] } = await startGuildServer(mode, 5));
       ({ guild } = await guildWith(api, owner, { name: "Gateway Guild", members: [member, target] }));
     });
     afterAll(async () => {
-      for (const client of clients) client.close();
+      sessions.closeAll();
       await server.stop();
     });
 

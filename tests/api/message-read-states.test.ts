@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { snowflakeFromTimestamp } from "../../src/shared/kernel/snowflake";
 import { rowsOf } from "../../src/shared/infrastructure/postgres/drizzle-message-rows";
-import { type GatewayClient, identify } from "../support/gateway";
+import { gatewaySessions } from "../support/gateway";
 import type { TestUser } from "../support/identity";
 import { type ApiClient, type GuildBody, expectError, expectStatus, generalOf, guildWith, joinAll, registerUsers, startGuildServer } from "../support/guild";
 import { type ReadStateBody, createTextChannel, history, openDm, overwriteMember, send } from "../support/message";
@@ -18,7 +18,7 @@ for (const mode of MODES) {
     let outsider: TestUser;
     let guild: GuildBody;
     let general: string;
-    const clients: GatewayClient[] = [];
+    const sessions = gatewaySessions(() => server.url);
 
     beforeAll(async () => {
       ({ server, api, users: [owner, alice, bob, outsider] } = await startGuildServer(mode, 4));
@@ -26,15 +26,11 @@ for (const mode of MODES) {
       general = generalOf(guild).id;
     });
     afterAll(async () => {
-      for (const client of clients) client.close();
+      sessions.closeAll();
       await server.stop();
     });
 
-    const connect = async (user: TestUser) => {
-      const session = await identify(server.url, user.access_token);
-      clients.push(session.client);
-      return session;
-    };
+    const connect = sessions.connect;
     const readStateOf = async (user: TestUser, channel: string): Promise<ReadStateBody | undefined> => {
       const { client, ready } = await connect(user);
       client.close();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type GatewayClient, identify } from "../support/gateway";
+import { type GatewayClient, gatewaySessions } from "../support/gateway";
 import { type TestBot, type TestUser, asBot, createBot, identityEnv } from "../support/identity";
 import { type ApiClient, apiClient, expectError, expectStatus, generalOf, guildWith, registerUsers, startGuildServer } from "../support/guild";
 import { type ReadStateBody, openDm, send } from "../support/message";
@@ -18,20 +18,19 @@ for (const mode of MODES) {
     let server: TestServer;
     let api: ApiClient;
     let bot: TestBot;
-    const clients: GatewayClient[] = [];
+    const sessions = gatewaySessions(() => server.url);
     beforeAll(async () => {
       let owner: TestUser;
       ({ server, api, users: [owner] } = await startGuildServer(mode, 1));
       bot = await createBot(server, owner);
     });
     afterAll(async () => {
-      for (const client of clients) client.close();
+      sessions.closeAll();
       await server.stop();
     });
 
     const connect = async (user: TestUser) => {
-      const session = await identify(server.url, user.access_token);
-      clients.push(session.client);
+      const session = await sessions.connect(user);
       return session as typeof session & { ready: { relationships: RelationshipBody[] } };
     };
     const put = (as: TestUser, other: TestUser | string, body: unknown = {}) => api.put(`/users/@me/relationships/${typeof other === "string" ? other : other.user.id}`, as, body);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type GatewayClient, identify } from "../support/gateway";
+import { type GatewayClient, identify, gatewaySessions } from "../support/gateway";
 import { type ApiClient, type ChannelBody, apiClient, expectError, expectStatus, guildWith, joinAll, registerUsers, startGuildServer } from "../support/guild";
 import { type TestUser, identityEnv, logIn } from "../support/identity";
 import { overwriteMember, send } from "../support/message";
@@ -31,17 +31,13 @@ for (const mode of MODES) {
     let server: TestServer;
     let api: ApiClient;
     let owner: TestUser, moderator: TestUser, alice: TestUser, bob: TestUser, outsider: TestUser;
-    const clients: GatewayClient[] = [];
-    const connect = async (user: TestUser) => {
-      const session = await identify(server.url, user.access_token);
-      clients.push(session.client);
-      return session;
-    };
+    const sessions = gatewaySessions(() => server.url);
+    const connect = sessions.connect;
     beforeAll(async () => {
       ({ server, api, users: [owner, moderator, alice, bob, outsider] } = await startGuildServer(mode, 5));
     });
     afterAll(async () => {
-      for (const client of clients) client.close();
+      sessions.closeAll();
       await server.stop();
     });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type GatewayClient, identify } from "../support/gateway";
+import { type GatewayClient, gatewaySessions } from "../support/gateway";
 import { type ApiClient, type GuildBody, createGuild, expectError, expectStatus, guildWith, joinAll, registerUsers, startGuildServer } from "../support/guild";
 import type { TestUser } from "../support/identity";
 import { createTextChannel, overwriteMember } from "../support/message";
@@ -17,12 +17,8 @@ for (const mode of MODES) {
     let owner: TestUser, member: TestUser, third: TestUser, outsider: TestUser;
     let guild: GuildBody;
     let general: { id: string };
-    const clients: GatewayClient[] = [];
-    const connect = async (user: TestUser) => {
-      const session = await identify(server.url, user.access_token);
-      clients.push(session.client);
-      return session;
-    };
+    const sessions = gatewaySessions(() => server.url);
+    const connect = sessions.connect;
 
     beforeAll(async () => {
       ({ server, api, users: [owner, member, third, outsider] } = await startGuildServer(mode, 4, { VOICE_STATE_TTL_MS: "1500" }));
@@ -31,7 +27,7 @@ for (const mode of MODES) {
     });
 
     afterAll(async () => {
-      for (const client of clients) client.close();
+      sessions.closeAll();
       await server?.stop();
     });
 

@@ -64,3 +64,21 @@ export const identify = async (httpUrl: string, token: string, presence?: { stat
   const ready = await client.dispatch("READY");
   return { client, ready: ready.d as { session_id: string; user: { id: string }; guilds: unknown[]; presences: unknown[] } };
 };
+
+/** The gateway sessions a suite opens: each identified by connect(), all closed by closeAll() (in afterAll). */
+export const gatewaySessions = (url: () => string) => {
+  const clients: GatewayClient[] = [];
+  return {
+    /** Identifies `user` on the server at url(), READY awaited; the client is closed by closeAll(). */
+    connect: async (user: { readonly access_token: string }) => {
+      const session = await identify(url(), user.access_token);
+      clients.push(session.client);
+      return session;
+    },
+    /** Closes a client opened otherwise with the rest. */
+    track: (client: GatewayClient) => void clients.push(client),
+    closeAll: () => {
+      for (const client of clients.splice(0)) client.close();
+    },
+  };
+};
