@@ -60,8 +60,10 @@ describe("validation messages name the field and the documented rule", () => {
     });
   });
 
-  test("a 5,000-character topic: its length bound, not the nullable union", async () => {
-    expect(await reasons(await patchChannel({ topic: "x".repeat(5000) }))).toEqual({ topic: "Must be 1024 or fewer in length." });
+  test("a 5,000-character topic: its length bound, not the nullable union; a text channel's own bound after it", async () => {
+    // The schema bounds every topic by a forum's (4096); a text channel's (1024) is the channel rule's.
+    expect(await reasons(await patchChannel({ topic: "x".repeat(5000) }))).toEqual({ topic: "Must be 4096 or fewer in length." });
+    expect(await reasons(await patchChannel({ topic: "x".repeat(2000) }))).toEqual({ topic: "Must be at most 1024 characters long." });
     expect(await reasons(await patchChannel({ topic: 5 }))).toEqual({ topic: "Must be a string or null." });
   });
 
